@@ -1,0 +1,446 @@
+package org.jdsm;
+
+import org.agrona.ErrorHandler;
+import org.agrona.SystemUtil;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Configuration of one node: one context object with defaults, {@code jdsm.*} system-property overrides, fluent
+ * setters, and {@link #conclude()} that validates every setting and fails fast naming the one that is wrong.
+ * <p>
+ * The node started from a configuration owns it.
+ * <p>
+ * <b>Note:</b> not threadsafe; set it up on one thread, then hand it to {@link Dsm#start(DsmConfig)}.
+ */
+public final class DsmConfig implements Cloneable
+{
+    /** Property for this node's id. */
+    public static final String NODE_ID_PROP_NAME = "jdsm.node.id";
+    /** Default node id. */
+    public static final int NODE_ID_DEFAULT = 0;
+
+    /** Property for the number of nodes in the cluster. */
+    public static final String NODE_COUNT_PROP_NAME = "jdsm.node.count";
+    /** Default number of nodes. */
+    public static final int NODE_COUNT_DEFAULT = 1;
+    /** Most nodes a cluster may have: the node id has 8 bits in a global address. */
+    public static final int MAX_NODE_COUNT = 256;
+
+    /** Property naming the transport, found with {@link java.util.ServiceLoader}. */
+    public static final String TRANSPORT_PROP_NAME = "jdsm.transport";
+    /** Default transport: the deterministic in-JVM simulator, until a network transport is named. */
+    public static final String TRANSPORT_DEFAULT = "simulated";
+
+    /** Property for the size of this node's heap slice, e.g. {@code 64m}. */
+    public static final String HEAP_SIZE_PROP_NAME = "jdsm.heap.size";
+    /** Default heap slice size in bytes. */
+    public static final long HEAP_SIZE_DEFAULT = 64L * 1024 * 1024;
+    /** Smallest heap slice. */
+    public static final long MIN_HEAP_SIZE = 64L * 1024;
+    /** Largest heap slice: offsets have 40 bits in a global address. */
+    public static final long MAX_HEAP_SIZE = 1L << 40;
+
+    /** Property for the byte budget of the copy cache, e.g. {@code 16m}. */
+    public static final String CACHE_SIZE_PROP_NAME = "jdsm.cache.size";
+    /** Default copy cache budget in bytes. */
+    public static final long CACHE_SIZE_DEFAULT = 16L * 1024 * 1024;
+
+    /** Property for the largest object, e.g. {@code 16m}. */
+    public static final String MAX_OBJECT_SIZE_PROP_NAME = "jdsm.object.max.size";
+    /** Default largest object in bytes. */
+    public static final int MAX_OBJECT_SIZE_DEFAULT = 16 * 1024 * 1024;
+    /** Limit on the largest object: objects never span a heap segment. */
+    public static final int MAX_OBJECT_SIZE_LIMIT = 1 << 30;
+
+    /** Property for the shared secret peers prove they know before their requests are served. */
+    public static final String CLUSTER_SECRET_PROP_NAME = "jdsm.cluster.secret";
+
+    /** Property for how long an operation on a peer may take before the peer is declared unavailable. */
+    public static final String OPERATION_TIMEOUT_PROP_NAME = "jdsm.operation.timeout";
+    /** Default operation timeout in nanoseconds. */
+    public static final long OPERATION_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /** Property for the number of threads that run spawned tasks on a node. */
+    public static final String WORKER_THREADS_PROP_NAME = "jdsm.worker.threads";
+    /** Default task worker threads. */
+    public static final int WORKER_THREADS_DEFAULT = 2;
+
+    /** Property for the interval of heartbeats that carry load and free heap to peers. */
+    public static final String HEARTBEAT_INTERVAL_PROP_NAME = "jdsm.heartbeat.interval";
+    /** Default heartbeat interval in nanoseconds. */
+    public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private boolean isConcluded;
+    private int nodeId = Integer.getInteger(NODE_ID_PROP_NAME, NODE_ID_DEFAULT);
+    private int nodeCount = Integer.getInteger(NODE_COUNT_PROP_NAME, NODE_COUNT_DEFAULT);
+    private String transport = System.getProperty(TRANSPORT_PROP_NAME, TRANSPORT_DEFAULT);
+    private long heapSize = SystemUtil.getSizeAsLong(HEAP_SIZE_PROP_NAME, HEAP_SIZE_DEFAULT);
+    private long cacheSize = SystemUtil.getSizeAsLong(CACHE_SIZE_PROP_NAME, CACHE_SIZE_DEFAULT);
+    private int maxObjectSize = SystemUtil.getSizeAsInt(MAX_OBJECT_SIZE_PROP_NAME, MAX_OBJECT_SIZE_DEFAULT);
+    private String clusterSecret = System.getProperty(CLUSTER_SECRET_PROP_NAME);
+    private long operationTimeoutNs = SystemUtil.getDurationInNanos(
+        OPERATION_TIMEOUT_PROP_NAME, OPERATION_TIMEOUT_DEFAULT_NS);
+    private int workerThreads = Integer.getInteger(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
+    private long heartbeatIntervalNs = SystemUtil.getDurationInNanos(
+        HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+    private ErrorHandler errorHandler;
+    private Map<String, Object> transportOptions = new HashMap<>();
+
+    /**
+     * Validate every setting and fill defaults. Called by {@link Dsm#start(DsmConfig)}; calling it again does
+     * nothing.
+     *
+     * @return this for a fluent API.
+     * @throws ConfigurationException naming the first invalid setting, its value and the bound it breaks.
+     */
+    public DsmConfig conclude()
+    {
+        if (isConcluded)
+        {
+            return this;
+        }
+
+        if (nodeCount < 1 || nodeCount > MAX_NODE_COUNT)
+        {
+            throw new ConfigurationException("nodeCount=" + nodeCount + " must be in [1, " + MAX_NODE_COUNT + "]");
+        }
+        if (nodeId < 0 || nodeId >= nodeCount)
+        {
+            throw new ConfigurationException("nodeId=" + nodeId + " must be in [0, nodeCount=" + nodeCount + ")");
+        }
+        if (null == transport || transport.isBlank())
+        {
+            throw new ConfigurationException("transport=" + transport + " must name a transport");
+        }
+        if (heapSize < MIN_HEAP_SIZE || heapSize > MAX_HEAP_SIZE)
+        {
+            throw new ConfigurationException(
+                "heapSize=" + heapSize + " must be in [" + MIN_HEAP_SIZE + ", " + MAX_HEAP_SIZE + "]");
+        }
+        if (cacheSize < MIN_HEAP_SIZE || cacheSize > MAX_HEAP_SIZE)
+        {
+            throw new ConfigurationException(
+                "cacheSize=" + cacheSize + " must be in [" + MIN_HEAP_SIZE + ", " + MAX_HEAP_SIZE + "]");
+        }
+        if (maxObjectSize < 64 || maxObjectSize > MAX_OBJECT_SIZE_LIMIT)
+        {
+            throw new ConfigurationException(
+                "maxObjectSize=" + maxObjectSize + " must be in [64, " + MAX_OBJECT_SIZE_LIMIT + "]");
+        }
+        if (maxObjectSize > heapSize / 2)
+        {
+            throw new ConfigurationException(
+                "maxObjectSize=" + maxObjectSize + " must be <= heapSize/2=" + heapSize / 2);
+        }
+        if (maxObjectSize > cacheSize)
+        {
+            throw new ConfigurationException("maxObjectSize=" + maxObjectSize + " must be <= cacheSize=" + cacheSize);
+        }
+        if (operationTimeoutNs <= 0)
+        {
+            throw new ConfigurationException("operationTimeoutNs=" + operationTimeoutNs + " must be > 0");
+        }
+        if (heartbeatIntervalNs <= 0 || heartbeatIntervalNs >= operationTimeoutNs)
+        {
+            throw new ConfigurationException("heartbeatIntervalNs=" + heartbeatIntervalNs +
+                " must be > 0 and < operationTimeoutNs=" + operationTimeoutNs);
+        }
+        if (workerThreads < 1 || workerThreads > 1024)
+        {
+            throw new ConfigurationException("workerThreads=" + workerThreads + " must be in [1, 1024]");
+        }
+        if (null != clusterSecret && clusterSecret.length() < 8)
+        {
+            throw new ConfigurationException("clusterSecret must have at least 8 characters, has " +
+                clusterSecret.length());
+        }
+        if (null == errorHandler)
+        {
+            errorHandler = (throwable) ->
+            {
+                System.err.println("jdsm node " + nodeId + " error: " + throwable);
+                throwable.printStackTrace(System.err);
+            };
+        }
+
+        transportOptions = Collections.unmodifiableMap(new HashMap<>(transportOptions));
+        isConcluded = true;
+
+        return this;
+    }
+
+    /**
+     * A copy that is not yet concluded, for starting another node with the same settings.
+     *
+     * @return the copy.
+     */
+    public DsmConfig copy()
+    {
+        try
+        {
+            final DsmConfig copy = (DsmConfig)super.clone();
+            copy.isConcluded = false;
+            copy.transportOptions = new HashMap<>(transportOptions);
+            return copy;
+        }
+        catch (final CloneNotSupportedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private void checkNotConcluded()
+    {
+        if (isConcluded)
+        {
+            throw new ConfigurationException("configuration already concluded: copy() it to change a setting");
+        }
+    }
+
+    /**
+     * @return this node's id.
+     */
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @param nodeId this node's id, in [0, nodeCount).
+     * @return this for a fluent API.
+     */
+    public DsmConfig nodeId(final int nodeId)
+    {
+        checkNotConcluded();
+        this.nodeId = nodeId;
+        return this;
+    }
+
+    /**
+     * @return number of nodes in the cluster.
+     */
+    public int nodeCount()
+    {
+        return nodeCount;
+    }
+
+    /**
+     * @param nodeCount number of nodes in the cluster, in [1, 256].
+     * @return this for a fluent API.
+     */
+    public DsmConfig nodeCount(final int nodeCount)
+    {
+        checkNotConcluded();
+        this.nodeCount = nodeCount;
+        return this;
+    }
+
+    /**
+     * @return name of the transport.
+     */
+    public String transport()
+    {
+        return transport;
+    }
+
+    /**
+     * @param transport name of the transport, as its provider reports it.
+     * @return this for a fluent API.
+     */
+    public DsmConfig transport(final String transport)
+    {
+        checkNotConcluded();
+        this.transport = transport;
+        return this;
+    }
+
+    /**
+     * @return size of this node's heap slice in bytes.
+     */
+    public long heapSize()
+    {
+        return heapSize;
+    }
+
+    /**
+     * @param heapSize size of this node's heap slice in bytes.
+     * @return this for a fluent API.
+     */
+    public DsmConfig heapSize(final long heapSize)
+    {
+        checkNotConcluded();
+        this.heapSize = heapSize;
+        return this;
+    }
+
+    /**
+     * @return byte budget of the copy cache.
+     */
+    public long cacheSize()
+    {
+        return cacheSize;
+    }
+
+    /**
+     * @param cacheSize byte budget of the copy cache.
+     * @return this for a fluent API.
+     */
+    public DsmConfig cacheSize(final long cacheSize)
+    {
+        checkNotConcluded();
+        this.cacheSize = cacheSize;
+        return this;
+    }
+
+    /**
+     * @return largest object in bytes.
+     */
+    public int maxObjectSize()
+    {
+        return maxObjectSize;
+    }
+
+    /**
+     * @param maxObjectSize largest object in bytes.
+     * @return this for a fluent API.
+     */
+    public DsmConfig maxObjectSize(final int maxObjectSize)
+    {
+        checkNotConcluded();
+        this.maxObjectSize = maxObjectSize;
+        return this;
+    }
+
+    /**
+     * @return the cluster secret, or null if none is set.
+     */
+    public String clusterSecret()
+    {
+        return clusterSecret;
+    }
+
+    /**
+     * @param clusterSecret shared secret peers prove they know; at least 8 characters.
+     * @return this for a fluent API.
+     */
+    public DsmConfig clusterSecret(final String clusterSecret)
+    {
+        checkNotConcluded();
+        this.clusterSecret = clusterSecret;
+        return this;
+    }
+
+    /**
+     * @return operation timeout in nanoseconds.
+     */
+    public long operationTimeoutNs()
+    {
+        return operationTimeoutNs;
+    }
+
+    /**
+     * @param operationTimeoutNs how long an operation on a peer may take before it is declared unavailable.
+     * @return this for a fluent API.
+     */
+    public DsmConfig operationTimeoutNs(final long operationTimeoutNs)
+    {
+        checkNotConcluded();
+        this.operationTimeoutNs = operationTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return number of task worker threads.
+     */
+    public int workerThreads()
+    {
+        return workerThreads;
+    }
+
+    /**
+     * @param workerThreads number of threads that run spawned tasks on this node.
+     * @return this for a fluent API.
+     */
+    public DsmConfig workerThreads(final int workerThreads)
+    {
+        checkNotConcluded();
+        this.workerThreads = workerThreads;
+        return this;
+    }
+
+    /**
+     * @return heartbeat interval in nanoseconds.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    /**
+     * @param heartbeatIntervalNs interval of heartbeats that carry load and free heap to peers.
+     * @return this for a fluent API.
+     */
+    public DsmConfig heartbeatIntervalNs(final long heartbeatIntervalNs)
+    {
+        checkNotConcluded();
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        return this;
+    }
+
+    /**
+     * @return handler for errors the node's agents can not throw to a caller.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * @param errorHandler handler for errors the node's agents can not throw; must not throw.
+     * @return this for a fluent API.
+     */
+    public DsmConfig errorHandler(final ErrorHandler errorHandler)
+    {
+        checkNotConcluded();
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return options for the transport, read-only once concluded.
+     */
+    public Map<String, Object> transportOptions()
+    {
+        return transportOptions;
+    }
+
+    /**
+     * Set an option of the transport, for example the simulated network a node joins.
+     *
+     * @param name  of the option, as the transport documents it.
+     * @param value of the option.
+     * @return this for a fluent API.
+     */
+    public DsmConfig transportOption(final String name, final Object value)
+    {
+        checkNotConcluded();
+        transportOptions.put(name, value);
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "DsmConfig{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", transport=" + transport +
+            ", heapSize=" + heapSize + ", cacheSize=" + cacheSize + ", maxObjectSize=" + maxObjectSize +
+            ", operationTimeoutNs=" + operationTimeoutNs + ", workerThreads=" + workerThreads +
+            ", heartbeatIntervalNs=" + heartbeatIntervalNs + ", clusterSecret=" +
+            (null == clusterSecret ? "unset" : "set") + '}';
+    }
+}

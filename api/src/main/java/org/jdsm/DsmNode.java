@@ -1,0 +1,118 @@
+package org.jdsm;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One node of a jdsm cluster: its slice of the global heap, its copy cache, its task workers and its transport.
+ * Started by {@link Dsm#start(DsmConfig)}; owns its {@link DsmConfig} and closes it with itself.
+ * <p>
+ * <b>Note:</b> threadsafe: any number of application threads and tasks may use one node.
+ */
+public interface DsmNode extends AutoCloseable
+{
+    /**
+     * This node's id.
+     *
+     * @return the node id, from 0 to {@link #nodeCount()} - 1.
+     */
+    int nodeId();
+
+    /**
+     * Number of nodes in the cluster.
+     *
+     * @return the node count.
+     */
+    int nodeCount();
+
+    /**
+     * Allocate an object, on this node when it has room, else on the peer with the most free heap.
+     *
+     * @param codec of the value.
+     * @param value initial value.
+     * @param <T>   type of the value.
+     * @return the owning handle.
+     */
+    <T> DBox<T> alloc(Codec<T> codec, T value);
+
+    /**
+     * Allocate an object on a chosen node.
+     *
+     * @param nodeId where to place it.
+     * @param codec  of the value.
+     * @param value  initial value.
+     * @param <T>    type of the value.
+     * @return the owning handle.
+     */
+    <T> DBox<T> allocOn(int nodeId, Codec<T> codec, T value);
+
+    /**
+     * A new empty vector.
+     *
+     * @param codec       of the elements; must have a fixed length.
+     * @param chunkLength elements per chunk.
+     * @param <T>         type of the elements.
+     * @return the owning handle.
+     */
+    <T> DVec<T> newVec(Codec<T> codec, int chunkLength);
+
+    /**
+     * A new shared immutable object with a count of one.
+     *
+     * @param codec of the value.
+     * @param value the value.
+     * @param <T>   type of the value.
+     * @return the first handle.
+     */
+    <T> DArc<T> arc(Codec<T> codec, T value);
+
+    /**
+     * A new mutex over a value, unlocked, with a count of one.
+     *
+     * @param codec of the value.
+     * @param value initial value.
+     * @param <T>   type of the value.
+     * @return the first handle.
+     */
+    <T> DMutex<T> mutex(Codec<T> codec, T value);
+
+    /**
+     * Run a task on the least-loaded node.
+     *
+     * @param task to run.
+     * @param <R>  type of the result.
+     * @return the result's future.
+     */
+    <R> CompletableFuture<R> spawn(DsmTask<R> task);
+
+    /**
+     * Run a task on a chosen node.
+     *
+     * @param nodeId where to run it.
+     * @param task   to run.
+     * @param <R>    type of the result.
+     * @return the result's future.
+     */
+    <R> CompletableFuture<R> spawnOn(int nodeId, DsmTask<R> task);
+
+    /**
+     * Run a task on the node that holds a box's object.
+     *
+     * @param box  whose home node is chosen.
+     * @param task to run.
+     * @param <R>  type of the result.
+     * @return the result's future.
+     */
+    <R> CompletableFuture<R> spawnNear(DBox<?> box, DsmTask<R> task);
+
+    /**
+     * A snapshot of this node's counters.
+     *
+     * @return the counters.
+     */
+    NodeCounters counters();
+
+    /**
+     * Leave the cluster and release the heap; handles of this node become unusable.
+     */
+    void close();
+}

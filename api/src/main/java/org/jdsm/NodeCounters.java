@@ -1,0 +1,98 @@
+package org.jdsm;
+
+import java.util.Arrays;
+
+/**
+ * An immutable snapshot of a node's counters, read with {@link #get(Counter)}.
+ */
+public final class NodeCounters
+{
+    /**
+     * What a node counts.
+     */
+    public enum Counter
+    {
+        /** Shared borrows of remote objects served from the copy cache. */
+        CACHE_HITS,
+        /** Shared borrows of remote objects that fetched a copy. */
+        CACHE_MISSES,
+        /** Copies evicted from the cache. */
+        CACHE_EVICTIONS,
+        /** Bytes copied from remote heaps into the cache. */
+        BYTES_FETCHED,
+        /** Objects moved to this node by an exclusive borrow. */
+        OBJECTS_MOVED_IN,
+        /** Bytes moved to this node by exclusive borrows. */
+        BYTES_MOVED_IN,
+        /** Colour bumps of local objects by exclusive borrows. */
+        COLOUR_BUMPS,
+        /** Objects allocated in this node's heap. */
+        ALLOCATIONS,
+        /** Allocations placed on a peer because this node's heap was full. */
+        ALLOCATIONS_ON_PEER,
+        /** Objects freed from this node's heap. */
+        FREES,
+        /** Tasks run on this node. */
+        TASKS_RUN,
+        /** Malformed, forged or out-of-range requests rejected. */
+        REQUESTS_REJECTED,
+        /** Errors passed to the node's error handler. */
+        ERRORS
+    }
+
+    private final long[] values;
+
+    /**
+     * @param values one per {@link Counter}, in ordinal order.
+     */
+    public NodeCounters(final long[] values)
+    {
+        if (values.length != Counter.values().length)
+        {
+            throw new IllegalArgumentException("values.length=" + values.length + " != " + Counter.values().length);
+        }
+        this.values = values.clone();
+    }
+
+    /**
+     * The value of one counter.
+     *
+     * @param counter to read.
+     * @return its value when the snapshot was taken.
+     */
+    public long get(final Counter counter)
+    {
+        return values[counter.ordinal()];
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder("NodeCounters{");
+        final Counter[] counters = Counter.values();
+        for (int i = 0; i < counters.length; i++)
+        {
+            sb.append(i == 0 ? "" : ", ").append(counters[i].name()).append('=').append(values[i]);
+        }
+
+        return sb.append('}').toString();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean equals(final Object o)
+    {
+        return o instanceof NodeCounters && Arrays.equals(values, ((NodeCounters)o).values);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int hashCode()
+    {
+        return Arrays.hashCode(values);
+    }
+}

@@ -1,0 +1,61 @@
+package org.jdsm.spi;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.jdsm.RemoteAccessException;
+
+/**
+ * A node's heap slice as registered with its transport: the memory peers read, write and apply atomics to
+ * without the owner's threads taking part. Every method checks its range and throws
+ * {@link RemoteAccessException} naming the offset, length and capacity when it is out of bounds.
+ * <p>
+ * <b>Note:</b> threadsafe; atomics are atomic with respect to the owner's own atomics on the same words.
+ */
+public interface HeapRegion
+{
+    /**
+     * Size of the region in bytes.
+     *
+     * @return the capacity.
+     */
+    long capacity();
+
+    /**
+     * Copy bytes out of the region.
+     *
+     * @param offset    in the region.
+     * @param dst       to copy into.
+     * @param dstOffset in {@code dst}.
+     * @param length    in bytes.
+     */
+    void getBytes(long offset, MutableDirectBuffer dst, int dstOffset, int length);
+
+    /**
+     * Copy bytes into the region.
+     *
+     * @param offset    in the region.
+     * @param src       to copy from.
+     * @param srcOffset in {@code src}.
+     * @param length    in bytes.
+     */
+    void putBytes(long offset, DirectBuffer src, int srcOffset, int length);
+
+    /**
+     * Atomic compare-and-swap of an aligned 8-byte word.
+     *
+     * @param offset   of the word, a multiple of 8.
+     * @param expected value.
+     * @param update   value.
+     * @return the value before the operation: equal to {@code expected} if and only if it succeeded.
+     */
+    long compareAndSwapLong(long offset, long expected, long update);
+
+    /**
+     * Atomic fetch-and-add of an aligned 8-byte word.
+     *
+     * @param offset of the word, a multiple of 8.
+     * @param delta  to add.
+     * @return the value before the add.
+     */
+    long getAndAddLong(long offset, long delta);
+}

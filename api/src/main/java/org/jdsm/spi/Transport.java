@@ -1,0 +1,109 @@
+package org.jdsm.spi;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.RemoteAccessException;
+
+/**
+ * Moves bytes between the nodes of a cluster. Two families of operations:
+ * <ul>
+ *     <li>one-sided, on a peer's registered {@link HeapRegion}, served without the peer's application threads:
+ *     {@link #read}, {@link #write}, {@link #compareAndSwap}, {@link #fetchAdd}; each returns when it has
+ *     completed at the peer;</li>
+ *     <li>two-sided control messages, delivered to the peer's {@link MessageHandler}: {@link #send}.</li>
+ * </ul>
+ * An operation on a node that is down, or that does not complete within the configured operation timeout, throws
+ * {@link NodeUnavailableException}; one the peer rejects (out of range, unauthenticated) throws
+ * {@link RemoteAccessException}. A node may address itself.
+ * <p>
+ * <b>Note:</b> threadsafe: many threads may have operations in flight to the same peer.
+ */
+public interface Transport extends AutoCloseable
+{
+    /**
+     * Join the cluster: connect to the peers and wait until all have joined.
+     */
+    void start();
+
+    /**
+     * This node's id.
+     *
+     * @return the node id.
+     */
+    int nodeId();
+
+    /**
+     * Whether a node is believed to be up.
+     *
+     * @param nodeId to ask about.
+     * @return true if it has not been found dead.
+     */
+    boolean isAvailable(int nodeId);
+
+    /**
+     * Copy bytes from a peer's heap.
+     *
+     * @param nodeId    of the peer.
+     * @param offset    in its heap.
+     * @param dst       to copy into.
+     * @param dstOffset in {@code dst}.
+     * @param length    in bytes.
+     */
+    void read(int nodeId, long offset, MutableDirectBuffer dst, int dstOffset, int length);
+
+    /**
+     * Copy bytes into a peer's heap.
+     *
+     * @param nodeId    of the peer.
+     * @param offset    in its heap.
+     * @param src       to copy from.
+     * @param srcOffset in {@code src}.
+     * @param length    in bytes.
+     */
+    void write(int nodeId, long offset, DirectBuffer src, int srcOffset, int length);
+
+    /**
+     * Compare-and-swap an aligned 8-byte word of a peer's heap.
+     *
+     * @param nodeId   of the peer.
+     * @param offset   of the word.
+     * @param expected value.
+     * @param update   value.
+     * @return the value before the operation.
+     */
+    long compareAndSwap(int nodeId, long offset, long expected, long update);
+
+    /**
+     * Fetch-and-add an aligned 8-byte word of a peer's heap.
+     *
+     * @param nodeId of the peer.
+     * @param offset of the word.
+     * @param delta  to add.
+     * @return the value before the add.
+     */
+    long fetchAdd(int nodeId, long offset, long delta);
+
+    /**
+     * Send a control message; returns once it is queued. Delivery is asynchronous and the engine does not rely
+     * on any order between messages, so a transport may reorder them (the simulated one does).
+     *
+     * @param nodeId of the peer.
+     * @param buffer holding the message.
+     * @param offset at which it starts.
+     * @param length in bytes, at most {@link #maxMessageLength()}.
+     */
+    void send(int nodeId, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Largest control message this transport carries.
+     *
+     * @return the length in bytes.
+     */
+    int maxMessageLength();
+
+    /**
+     * Leave the cluster and release resources.
+     */
+    void close();
+}
