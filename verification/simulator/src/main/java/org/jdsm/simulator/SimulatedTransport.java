@@ -1,0 +1,262 @@
+package org.jdsm.simulator;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.jdsm.ConfigurationException;
+import org.jdsm.DsmConfig;
+import org.jdsm.DsmException;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.RemoteAccessException;
+import org.jdsm.spi.HeapRegion;
+import org.jdsm.spi.MessageHandler;
+import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportContext;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link Transport} of one node on a {@link SimulatedNetwork}, named {@code simulated}: the network is given in
+ * the transport option {@link #NETWORK_OPTION} of the node's {@link DsmConfig}.
+ * <p>
+ * One-sided operations block the calling thread until their completion is delivered back, or until
+ * {@link DsmConfig#operationTimeoutNs()} has passed and {@link NodeUnavailableException} is thrown (a request that
+ * timed out may still be applied later, as on a real network). They must not be called from a
+ * {@link MessageHandler}: handlers run on the network thread, which would wait for itself, so that throws at once.
+ * Messages are copied when sent and delivered, possibly reordered, on the network thread; a handler that throws
+ * reports to {@link DsmConfig#errorHandler()}. Operations addressed to this node go through the network too.
+ * <p>
+ * The node that created the transport owns it and closes it, before the network is closed.
+ * <p>
+ * <b>Note:</b> threadsafe: many threads may have operations in flight at once.
+ */
+public final class SimulatedTransport implements Transport
+{
+    /**
+     * Transport option holding the {@link SimulatedNetwork} a node joins.
+     */
+    public static final String NETWORK_OPTION = "simulated.network";
+
+    /**
+     * Largest control message: 16 MiB.
+     */
+    public static final int MAX_MESSAGE_LENGTH = 16 * 1024 * 1024;
+
+    private final SimulatedNetwork network;
+    private final int nodeId;
+    private final int nodeCount;
+    private final long operationTimeoutNs;
+    private final HeapRegion heap;
+    private final MessageHandler messageHandler;
+    private final AtomicBoolean isAttached = new AtomicBoolean();
+    private final AtomicBoolean isClosed = new AtomicBoolean();
+
+    /**
+     * A transport for one node, not yet started.
+     *
+     * @param context of the node, with a concluded configuration.
+     * @throws ConfigurationException if {@link #NETWORK_OPTION} is not set to a {@link SimulatedNetwork}.
+     */
+    public SimulatedTransport(final TransportContext context)
+    {
+        final DsmConfig config = context.config();
+        final Object option = config.transportOptions().get(NETWORK_OPTION);
+        if (null == option)
+        {
+            throw new ConfigurationException(
+                "transport=simulated needs transportOption " + NETWORK_OPTION + " set to a SimulatedNetwork");
+        }
+        if (!(option instanceof SimulatedNetwork))
+        {
+            throw new ConfigurationException("transportOption " + NETWORK_OPTION + "=" +
+                option.getClass().getName() + " must be a SimulatedNetwork");
+        }
+        if (null == context.heap() || null == context.messageHandler())
+        {
+            throw new ConfigurationException("transport=simulated needs a heap and a messageHandler");
+        }
+
+        this.network = (SimulatedNetwork)option;
+        this.nodeId = config.nodeId();
+        this.nodeCount = config.nodeCount();
+        this.operationTimeoutNs = config.operationTimeoutNs();
+        this.heap = context.heap();
+        this.messageHandler = reportingTo(context.messageHandler(), config);
+    }
+
+    /**
+     * Attach this node to the network, then wait until nodes [0, nodeCount) have all attached: the join barrier.
+     *
+     * @throws ConfigurationException if a node with this id has already attached.
+     * @throws NodeUnavailableException naming a missing node when the barrier is not passed within the operation
+     *                                  timeout; the node stays attached and is detached by {@link #close()}.
+     */
+    public void start()
+    {
+        network.attach(nodeId, heap, messageHandler);
+        isAttached.set(true);
+        network.awaitAttached(nodeCount, operationTimeoutNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return false once the node crashed or left, or the network closed.
+     * @throws RemoteAccessException if {@code nodeId} is not in [0, nodeCount).
+     */
+    public boolean isAvailable(final int nodeId)
+    {
+        checkNodeId("isAvailable", nodeId);
+        return network.isAvailable(nodeId);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void read(final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset,
+        final int length)
+    {
+        checkNodeId("read", nodeId);
+        checkLength("read", offset, length);
+        dst.boundsCheck(dstOffset, length);
+
+        final Operation operation = new Operation(Operation.READ, this.nodeId, nodeId, offset, length, 0, 0, null);
+        network.invoke(operation, operationTimeoutNs);
+        dst.putBytes(dstOffset, operation.data());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
+        final int length)
+    {
+        checkNodeId("write", nodeId);
+        checkLength("write", offset, length);
+        src.boundsCheck(srcOffset, length);
+
+        final byte[] copy = new byte[length];
+        src.getBytes(srcOffset, copy);
+        network.invoke(new Operation(Operation.WRITE, this.nodeId, nodeId, offset, length, 0, 0, copy),
+            operationTimeoutNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
+    {
+        checkNodeId("compareAndSwap", nodeId);
+
+        final Operation operation = new Operation(
+            Operation.COMPARE_AND_SWAP, this.nodeId, nodeId, offset, Long.BYTES, expected, update, null);
+        network.invoke(operation, operationTimeoutNs);
+        return operation.result();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long fetchAdd(final int nodeId, final long offset, final long delta)
+    {
+        checkNodeId("fetchAdd", nodeId);
+
+        final Operation operation = new Operation(
+            Operation.FETCH_ADD, this.nodeId, nodeId, offset, Long.BYTES, delta, 0, null);
+        network.invoke(operation, operationTimeoutNs);
+        return operation.result();
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The bytes are copied, so the buffer may be reused at once. A message to or from a node that crashed or left
+     * is dropped without error.
+     *
+     * @throws DsmException if {@code length > }{@link #maxMessageLength()}.
+     */
+    public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkNodeId("send", nodeId);
+        buffer.boundsCheck(offset, length);
+        if (length > MAX_MESSAGE_LENGTH)
+        {
+            throw new DsmException("send length=" + length + " > maxMessageLength=" + MAX_MESSAGE_LENGTH);
+        }
+
+        final byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        network.send(this.nodeId, nodeId, copy);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int maxMessageLength()
+    {
+        return MAX_MESSAGE_LENGTH;
+    }
+
+    /**
+     * Detach this node: later operations to it fail with {@link NodeUnavailableException}. Idempotent.
+     */
+    public void close()
+    {
+        if (isClosed.compareAndSet(false, true) && isAttached.get())
+        {
+            network.detach(nodeId);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "SimulatedTransport{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", network=" + network + '}';
+    }
+
+    private void checkNodeId(final String operation, final int nodeId)
+    {
+        if (nodeId < 0 || nodeId >= nodeCount)
+        {
+            throw new RemoteAccessException(
+                operation + " nodeId=" + nodeId + " out of range [0, nodeCount=" + nodeCount + ")");
+        }
+    }
+
+    private static void checkLength(final String operation, final long offset, final int length)
+    {
+        if (length < 0)
+        {
+            throw new RemoteAccessException(
+                operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
+        }
+    }
+
+    private static MessageHandler reportingTo(final MessageHandler handler, final DsmConfig config)
+    {
+        return (sourceNodeId, buffer, offset, length) ->
+        {
+            try
+            {
+                handler.onMessage(sourceNodeId, buffer, offset, length);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (null == config.errorHandler())
+                {
+                    throw ex; // an unconcluded config has no handler: the network's own handler reports it
+                }
+                config.errorHandler().onError(ex);
+            }
+        };
+    }
+}
