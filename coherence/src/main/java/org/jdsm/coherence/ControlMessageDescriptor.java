@@ -1,0 +1,55 @@
+package org.jdsm.coherence;
+
+/**
+ * Layout of the engine's two-sided control messages, sent with {@link org.jdsm.spi.Transport#send}.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                         message type                          |
+ *  +---------------------------------------------------------------+
+ *  |                     correlation id (64 bits)                  |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                        value (64 bits)                        |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                         body ...                             ...
+ * </pre>
+ * What the value and body hold depends on the type: see each {@code *_TYPE} constant.
+ */
+public final class ControlMessageDescriptor
+{
+    /** Offset of the type. */
+    public static final int TYPE_OFFSET = 0;
+    /** Offset of the correlation id. */
+    public static final int CORRELATION_ID_OFFSET = 4;
+    /** Offset of the value. */
+    public static final int VALUE_OFFSET = 12;
+    /** Offset of the body. */
+    public static final int BODY_OFFSET = 20;
+    /** Length of a message without a body. */
+    public static final int HEADER_LENGTH = BODY_OFFSET;
+
+    /** Allocate: value = payload length; answered by {@link #ALLOC_RESPONSE_TYPE}. */
+    public static final int ALLOC_REQUEST_TYPE = 1;
+    /** Allocation answer: value = global address, or 0 when the node has no room. */
+    public static final int ALLOC_RESPONSE_TYPE = 2;
+    /** Free: value = global address of the object; not answered. */
+    public static final int FREE_TYPE = 3;
+    /** Spawn: body = serialized task; answered by {@link #RESULT_TYPE}. */
+    public static final int SPAWN_TYPE = 4;
+    /** Task result: value = {@link #RESULT_OK} or {@link #RESULT_FAILED}; body = result or failure text. */
+    public static final int RESULT_TYPE = 5;
+    /** Heartbeat: value = tasks queued or running; body = free heap bytes as a long. */
+    public static final int HEARTBEAT_TYPE = 6;
+
+    /** Result value of a task that returned. */
+    public static final long RESULT_OK = 0;
+    /** Result value of a task that threw. */
+    public static final long RESULT_FAILED = 1;
+
+    private ControlMessageDescriptor()
+    {
+    }
+}

@@ -1,0 +1,304 @@
+package org.jdsm.coherence;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.BorrowException;
+import org.jdsm.Codec;
+import org.jdsm.DMutex;
+import org.jdsm.Mut;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.ObjectSizeException;
+import org.jdsm.RemoteAccessException;
+
+import java.io.Serializable;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The engine's {@link DMutex}. Payload layout:
+ * <pre>
+ *   0: reference count   8: lock word (0 = free, else holder id)   16: value length   24: value ...
+ * </pre>
+ * The lock word is taken by compare-and-swap at the home node (one-sided when remote). The holder works on a copy
+ * of the value on its own node (or in place when the mutex is local) and writes it back before releasing the lock,
+ * so the next holder's successful CAS comes after the write-back completed.
+ * <p>
+ * <b>Note:</b> threadsafe; the {@link Mut} a lock returns is not.
+ *
+ * @param <T> type of the value.
+ */
+final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
+{
+    private static final long serialVersionUID = 1L;
+
+    static final int LOCK_OFFSET = 8;
+    static final int VALUE_LENGTH_OFFSET = 16;
+    static final int VALUE_OFFSET = 24;
+    static final long UNLOCKED = 0;
+    private static final int HOLDER_CHECK_INTERVAL = 1024;
+    private static final long MAX_PARK_NS = 1_000_000;
+
+    MutexHandle(final Node node, final Codec<T> codec, final long address, final int length)
+    {
+        super(node, codec, address, length);
+    }
+
+    String kind()
+    {
+        return "DMutex";
+    }
+
+    Object token()
+    {
+        return new MutexToken(address, length, codec);
+    }
+
+    public Mut<T> lock()
+    {
+        checkOpen();
+        final long holder = node.nextHolderId();
+        long parkNs = 1000;
+        for (int attempt = 1; ; attempt++)
+        {
+            final long witness = node.compareAndSwap(address, LOCK_OFFSET, UNLOCKED, holder);
+            if (UNLOCKED == witness)
+            {
+                return guard(holder);
+            }
+
+            if (attempt < 64)
+            {
+                Thread.onSpinWait();
+            }
+            else if (attempt < 128)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(parkNs);
+                parkNs = Math.min(parkNs * 2, MAX_PARK_NS);
+            }
+
+            if (attempt % HOLDER_CHECK_INTERVAL == 0)
+            {
+                final int holderNode = (int)(witness >>> 40) - 1;
+                if (holderNode >= 0 && holderNode < node.nodeCount() && !node.isAvailable(holderNode))
+                {
+                    throw new NodeUnavailableException(holderNode, describe() + " is held by it");
+                }
+            }
+        }
+    }
+
+    public Mut<T> tryLock()
+    {
+        checkOpen();
+        final long holder = node.nextHolderId();
+        if (UNLOCKED == node.compareAndSwap(address, LOCK_OFFSET, UNLOCKED, holder))
+        {
+            return guard(holder);
+        }
+
+        return null;
+    }
+
+    public DMutex<T> share()
+    {
+        addReference();
+        return new MutexHandle<>(node, codec, address, length);
+    }
+
+    private Mut<T> guard(final long holder)
+    {
+        openBorrows.incrementAndGet();
+        try
+        {
+            return new Guard<>(this, holder);
+        }
+        catch (final RuntimeException ex)
+        {
+            node.compareAndSwap(address, LOCK_OFFSET, holder, UNLOCKED);
+            openBorrows.decrementAndGet();
+            throw ex;
+        }
+    }
+
+    /**
+     * The held lock: the value on the holder's node until close writes it back and releases the lock.
+     */
+    static final class Guard<T> implements Mut<T>, Borrow
+    {
+        private final MutexHandle<T> mutex;
+        private final long holder;
+        private final boolean isLocal;
+        private final UnsafeBuffer region = new UnsafeBuffer(0, 0);
+        private final UnsafeBuffer value = new UnsafeBuffer(0, 0);
+        private final int capacity;
+        private boolean closed;
+
+        Guard(final MutexHandle<T> mutex, final long holder)
+        {
+            this.mutex = mutex;
+            this.holder = holder;
+            this.capacity = mutex.length - VALUE_OFFSET;
+            this.isLocal = mutex.node.isLocal(mutex.address);
+            final int valueLength;
+            if (isLocal)
+            {
+                final UnsafeBuffer word = new UnsafeBuffer(0, 0);
+                mutex.node.wrapPayload(word, mutex.address, VALUE_LENGTH_OFFSET, 8);
+                valueLength = (int)word.getLongAcquire(0);
+                mutex.node.wrapPayload(region, mutex.address, VALUE_OFFSET, capacity);
+            }
+            else
+            {
+                final UnsafeBuffer copy = new UnsafeBuffer(new byte[8 + capacity]);
+                mutex.node.readPayload(mutex.address, VALUE_LENGTH_OFFSET, copy, 0, 8 + capacity);
+                valueLength = (int)copy.getLong(0);
+                region.wrap(copy, 8, capacity);
+            }
+            if (valueLength < 0 || valueLength > capacity)
+            {
+                throw new RemoteAccessException(mutex.describe() + " has value length " + valueLength +
+                    " outside [0, " + capacity + "]");
+            }
+            value.wrap(region, 0, valueLength);
+        }
+
+        public T get()
+        {
+            checkOpen();
+            return mutex.codec.decode(value, 0, value.capacity(), mutex.node.handleContext(this));
+        }
+
+        public long getLong()
+        {
+            checkOpen();
+            return value.getLong(0);
+        }
+
+        public int getInt()
+        {
+            checkOpen();
+            return value.getInt(0);
+        }
+
+        public double getDouble()
+        {
+            checkOpen();
+            return value.getDouble(0);
+        }
+
+        public MutableDirectBuffer buffer()
+        {
+            checkOpen();
+            return value;
+        }
+
+        public int length()
+        {
+            checkOpen();
+            return value.capacity();
+        }
+
+        public void set(final T newValue)
+        {
+            checkOpen();
+            final int newLength = mutex.codec.encodedLength(newValue);
+            if (newLength > capacity)
+            {
+                throw new ObjectSizeException("value of " + newLength + " bytes does not fit " + mutex.describe() +
+                    ", which holds at most " + capacity);
+            }
+            if (newLength != value.capacity())
+            {
+                value.wrap(region, 0, newLength);
+            }
+            mutex.codec.encode(newValue, value, 0, mutex.node.handleContext(this));
+        }
+
+        public void setLong(final long newValue)
+        {
+            checkOpen();
+            value.putLong(0, newValue);
+        }
+
+        public void setInt(final int newValue)
+        {
+            checkOpen();
+            value.putInt(0, newValue);
+        }
+
+        public void setDouble(final double newValue)
+        {
+            checkOpen();
+            value.putDouble(0, newValue);
+        }
+
+        public void close()
+        {
+            checkOpen();
+            closed = true;
+            try
+            {
+                final UnsafeBuffer length = new UnsafeBuffer(new byte[8]);
+                length.putLong(0, value.capacity());
+                if (!isLocal)
+                {
+                    mutex.node.writePayload(mutex.address, VALUE_OFFSET, value, 0, value.capacity());
+                }
+                mutex.node.writePayload(mutex.address, VALUE_LENGTH_OFFSET, length, 0, 8);
+                // release the lock only after the value is written back: the next holder's CAS follows it
+                final long witness = mutex.node.compareAndSwap(mutex.address, LOCK_OFFSET, holder, UNLOCKED);
+                if (witness != holder)
+                {
+                    throw new RemoteAccessException(mutex.describe() + " lock word was " + witness +
+                        " at release, expected holder " + holder);
+                }
+            }
+            finally
+            {
+                mutex.openBorrows.decrementAndGet();
+            }
+        }
+
+        public boolean isOpen()
+        {
+            return !closed;
+        }
+
+        private void checkOpen()
+        {
+            if (closed)
+            {
+                throw new BorrowException("Mut of " + mutex.describe() + " used after its lock was released");
+            }
+        }
+    }
+
+    /**
+     * A count of a mutex given to a task or its result.
+     */
+    static final class MutexToken implements Serializable
+    {
+        private static final long serialVersionUID = 1L;
+        final long address;
+        final int length;
+        final Codec<?> codec;
+
+        MutexToken(final long address, final int length, final Codec<?> codec)
+        {
+            this.address = address;
+            this.length = length;
+            this.codec = codec;
+        }
+
+        private Object readResolve()
+        {
+            final TaskScope scope = TaskScope.current("a DMutex");
+            final MutexHandle<?> handle = new MutexHandle<>(scope.node, codec, address, length);
+            scope.onTaskEnd(handle::dropIfOpen);
+            return handle;
+        }
+    }
+}

@@ -1,0 +1,1189 @@
+package org.jdsm.coherence;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.Codec;
+import org.jdsm.DArc;
+import org.jdsm.DBox;
+import org.jdsm.DMutex;
+import org.jdsm.DVec;
+import org.jdsm.DsmConfig;
+import org.jdsm.DsmException;
+import org.jdsm.DsmNode;
+import org.jdsm.DsmTask;
+import org.jdsm.HandleContext;
+import org.jdsm.HeapExhaustedException;
+import org.jdsm.NodeCounters;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.ObjectSizeException;
+import org.jdsm.RemoteAccessException;
+import org.jdsm.RemoteTaskException;
+import org.jdsm.spi.MessageHandler;
+import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportContext;
+import org.jdsm.spi.TransportProvider;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
+import static org.jdsm.coherence.ControlMessageDescriptor.ALLOC_REQUEST_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.ALLOC_RESPONSE_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
+import static org.jdsm.coherence.ControlMessageDescriptor.CORRELATION_ID_OFFSET;
+import static org.jdsm.coherence.ControlMessageDescriptor.FREE_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.HEARTBEAT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_FAILED;
+import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_OK;
+import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.TYPE_OFFSET;
+import static org.jdsm.coherence.ControlMessageDescriptor.VALUE_OFFSET;
+
+/**
+ * One node of a cluster: its {@link HeapSlice} with {@link SizeClassAllocator}, its {@link CopyCache}, its
+ * transport, the workers that run spawned tasks, and the agent that sends heartbeats. Handles call into it for
+ * every operation on the heap, local or remote.
+ * <p>
+ * Threads: application threads and task workers call any method; the transport's receiving thread calls
+ * {@link #onMessage}, which never blocks: task bodies go to the workers, task results to a completion thread so a
+ * worker waiting for a result never waits for itself.
+ * <p>
+ * <b>Note:</b> threadsafe. Owns its configuration, heap, cache, transport and threads, and closes them.
+ */
+public final class Node implements DsmNode, MessageHandler
+{
+    private static final int SCRATCH_LENGTH = 64;
+
+    private final DsmConfig config;
+    private final int nodeId;
+    private final int nodeCount;
+    private final HeapSlice heap;
+    private final SizeClassAllocator allocator;
+    private final Counters counters = new Counters();
+    private final CopyCache cache;
+    private final ErrorHandler errorHandler;
+    private final ExecutorService workers;
+    private final ExecutorService completer;
+    private final AtomicLong correlationIds = new AtomicLong();
+    private final AtomicLong holderIds = new AtomicLong();
+    private final Map<Long, CompletableFuture<Long>> pendingAllocations = new ConcurrentHashMap<>();
+    private final Map<Long, PendingTask> pendingTasks = new ConcurrentHashMap<>();
+    private final AtomicLongArray peerLoad;
+    private final AtomicLongArray peerFreeBytes;
+    private final AtomicLongArray tasksInFlight;
+    private final AtomicInteger activeTasks = new AtomicInteger();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final Transport transport;
+    private final AgentRunner nodeAgentRunner;
+    private volatile boolean isClosed;
+
+    /**
+     * Start a node: allocate its heap, create its transport and join the cluster.
+     *
+     * @param config concluded configuration, owned by the node from now on.
+     */
+    public Node(final DsmConfig config)
+    {
+        config.conclude();
+        this.config = config;
+        this.nodeId = config.nodeId();
+        this.nodeCount = config.nodeCount();
+        this.errorHandler = (throwable) ->
+        {
+            counters.increment(Counters.ERRORS);
+            config.errorHandler().onError(throwable);
+        };
+        this.heap = new HeapSlice((config.heapSize() + 7) & ~7L);
+        this.allocator = new SizeClassAllocator(heap, config.maxObjectSize() + HEADER_LENGTH);
+        this.cache = new CopyCache(config.cacheSize(), config.maxObjectSize() + HEADER_LENGTH, counters);
+        this.peerLoad = new AtomicLongArray(nodeCount);
+        this.peerFreeBytes = new AtomicLongArray(nodeCount);
+        this.tasksInFlight = new AtomicLongArray(nodeCount);
+        for (int i = 0; i < nodeCount; i++)
+        {
+            peerFreeBytes.set(i, -1);
+        }
+        this.workers = Executors.newFixedThreadPool(config.workerThreads(), threadFactory("worker"));
+        this.completer = Executors.newSingleThreadExecutor(threadFactory("completer"));
+
+        final TransportProvider provider = TransportProvider.find(config.transport());
+        this.transport = provider.newTransport(new TransportContext(config, heap, this));
+        try
+        {
+            transport.start();
+        }
+        catch (final RuntimeException ex)
+        {
+            transport.close();
+            workers.shutdownNow();
+            completer.shutdownNow();
+            throw ex;
+        }
+
+        this.nodeAgentRunner = new AgentRunner(
+            new SleepingMillisIdleStrategy(Math.max(1, TimeUnit.NANOSECONDS.toMillis(config.heartbeatIntervalNs()) / 10)),
+            errorHandler,
+            null,
+            new NodeAgent(this, config.heartbeatIntervalNs()));
+        AgentRunner.startOnThread(nodeAgentRunner);
+    }
+
+    private ThreadFactory threadFactory(final String role)
+    {
+        final AtomicInteger count = new AtomicInteger();
+        return (runnable) ->
+        {
+            final Thread thread = new Thread(runnable, "jdsm-node-" + nodeId + "-" + role + "-" + count.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // DsmNode
+    // ---------------------------------------------------------------------------------------------------------------
+
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    public int nodeCount()
+    {
+        return nodeCount;
+    }
+
+    public <T> DBox<T> alloc(final Codec<T> codec, final T value)
+    {
+        return allocBox(-1, codec, value);
+    }
+
+    public <T> DBox<T> allocOn(final int nodeId, final Codec<T> codec, final T value)
+    {
+        checkNodeId(nodeId);
+        return allocBox(nodeId, codec, value);
+    }
+
+    private <T> DBox<T> allocBox(final int placement, final Codec<T> codec, final T value)
+    {
+        checkOpen();
+        final int length = codec.encodedLength(value);
+        final long address = placement < 0 ? allocate(length) : allocateOn(placement, length);
+        writeInitial(address, length, codec, value);
+        return new BoxHandle<>(this, codec, address, length);
+    }
+
+    public <T> DVec<T> newVec(final Codec<T> codec, final int chunkLength)
+    {
+        checkOpen();
+        return VecHandle.create(this, codec, chunkLength);
+    }
+
+    public <T> DArc<T> arc(final Codec<T> codec, final T value)
+    {
+        checkOpen();
+        final int valueLength = codec.encodedLength(value);
+        final int length = ArcHandle.VALUE_OFFSET + valueLength;
+        final long address = allocate(length);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
+        buffer.putLong(SharedObjectHandle.COUNT_OFFSET, 1);
+        codec.encode(value, buffer, ArcHandle.VALUE_OFFSET, handleContext(null));
+        writePayload(address, 0, buffer, 0, length);
+        return new ArcHandle<>(this, codec, address, length);
+    }
+
+    public <T> DMutex<T> mutex(final Codec<T> codec, final T value)
+    {
+        checkOpen();
+        final int valueLength = codec.encodedLength(value);
+        final int length = MutexHandle.VALUE_OFFSET + valueLength;
+        final long address = allocate(length);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
+        buffer.putLong(SharedObjectHandle.COUNT_OFFSET, 1);
+        buffer.putLong(MutexHandle.LOCK_OFFSET, MutexHandle.UNLOCKED);
+        buffer.putLong(MutexHandle.VALUE_LENGTH_OFFSET, valueLength);
+        codec.encode(value, buffer, MutexHandle.VALUE_OFFSET, handleContext(null));
+        writePayload(address, 0, buffer, 0, length);
+        return new MutexHandle<>(this, codec, address, length);
+    }
+
+    public <R> CompletableFuture<R> spawn(final DsmTask<R> task)
+    {
+        return spawnOn(leastLoadedNode(), task);
+    }
+
+    public <R> CompletableFuture<R> spawnNear(final DBox<?> box, final DsmTask<R> task)
+    {
+        return spawnOn(box.homeNode(), task);
+    }
+
+    public <R> CompletableFuture<R> spawnOn(final int targetNodeId, final DsmTask<R> task)
+    {
+        checkOpen();
+        checkNodeId(targetNodeId);
+        final TaskScope scope = new TaskScope(this, targetNodeId, false);
+        final byte[] bytes;
+        scope.enter();
+        try
+        {
+            bytes = TaskCodec.serialize(task, "task " + task.getClass().getName());
+        }
+        catch (final RuntimeException ex)
+        {
+            scope.exit();
+            scope.abort();
+            throw ex;
+        }
+        scope.exit();
+
+        final long correlationId = correlationIds.incrementAndGet();
+        final CompletableFuture<R> future = new CompletableFuture<>();
+        pendingTasks.put(correlationId, new PendingTask(scope, future, targetNodeId));
+        tasksInFlight.incrementAndGet(targetNodeId);
+        try
+        {
+            send(targetNodeId, SPAWN_TYPE, correlationId, 0, bytes);
+        }
+        catch (final RuntimeException ex)
+        {
+            pendingTasks.remove(correlationId);
+            tasksInFlight.decrementAndGet(targetNodeId);
+            scope.abort();
+            throw ex;
+        }
+
+        return future;
+    }
+
+    public NodeCounters counters()
+    {
+        return counters.snapshot();
+    }
+
+    public void close()
+    {
+        if (isClosed)
+        {
+            return;
+        }
+        isClosed = true;
+        nodeAgentRunner.close();
+        transport.close();
+        failPendingTasks(nodeId, "node " + nodeId + " closed");
+        workers.shutdown();
+        completer.shutdown();
+        try
+        {
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS))
+            {
+                workers.shutdownNow();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+    }
+
+    /**
+     * The node's configuration.
+     *
+     * @return the concluded configuration.
+     */
+    public DsmConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * Number of copies held in the cache.
+     *
+     * @return the count.
+     */
+    public int cachedCopies()
+    {
+        return cache.size();
+    }
+
+    /**
+     * Bytes of this node's heap not held by live blocks.
+     *
+     * @return free bytes.
+     */
+    public long freeHeapBytes()
+    {
+        return allocator.freeBytes();
+    }
+
+    /**
+     * Whether the cache holds a copy of an object under an address.
+     *
+     * @param address global address with colour.
+     * @return true if a copy is held.
+     */
+    public boolean isCached(final long address)
+    {
+        return cache.contains(address);
+    }
+
+    public String toString()
+    {
+        return "Node{" + nodeId + "/" + nodeCount + ", transport=" + config.transport() + '}';
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Heap operations for handles
+    // ---------------------------------------------------------------------------------------------------------------
+
+    Counters liveCounters()
+    {
+        return counters;
+    }
+
+    boolean isLocal(final long address)
+    {
+        return GlobalAddress.nodeId(address) == nodeId && GlobalAddress.NULL != address;
+    }
+
+    HandleContext handleContext(final Object borrow)
+    {
+        return new EngineHandleContext(this, borrow);
+    }
+
+    int localLength(final long address)
+    {
+        final long header = allocator.liveHeader(GlobalAddress.offset(address), GlobalAddress.colour(address));
+        if (header < 0)
+        {
+            throw invalidAddress(address, (int)header);
+        }
+
+        return BlockDescriptor.length(header);
+    }
+
+    void wrapPayload(final UnsafeBuffer view, final long address, final int length)
+    {
+        heap.wrap(view, GlobalAddress.offset(address) + HEADER_LENGTH, length);
+    }
+
+    void wrapPayload(final UnsafeBuffer view, final long address, final int payloadOffset, final int length)
+    {
+        heap.wrap(view, GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset, length);
+    }
+
+    /**
+     * Pin a copy of a remote object in the cache, fetching it on a miss.
+     *
+     * @param address    global address with colour.
+     * @param lengthHint payload length if known, else -1.
+     * @return the pinned, filled entry.
+     */
+    CacheEntry pinCopy(final long address, final int lengthHint)
+    {
+        CacheEntry entry = cache.lookup(address);
+        if (null != entry)
+        {
+            counters.increment(Counters.CACHE_HITS);
+            return entry;
+        }
+
+        final int length = lengthHint >= 0 ? lengthHint : remoteLength(address);
+        entry = cache.insert(address, length);
+        if (entry.isFilled())
+        {
+            counters.increment(Counters.CACHE_HITS);
+            return entry;
+        }
+
+        try
+        {
+            fetch(address, length, entry.fetchBuffer, 0);
+            cache.publish(entry);
+        }
+        catch (final RuntimeException ex)
+        {
+            cache.abandon(entry);
+            throw ex;
+        }
+        counters.increment(Counters.CACHE_MISSES);
+        counters.add(Counters.BYTES_FETCHED, length);
+
+        return entry;
+    }
+
+    /**
+     * Take an object for an exclusive borrow: a local one gets colour + 1 (moved within the heap when its colour
+     * would overflow), a remote one moves here and its old block is freed at its home asynchronously.
+     *
+     * @param address    global address with colour.
+     * @param lengthHint payload length if known, else -1.
+     * @return the object's new address, on this node.
+     */
+    long acquireExclusive(final long address, final int lengthHint)
+    {
+        if (isLocal(address))
+        {
+            final long offset = GlobalAddress.offset(address);
+            final int colour = allocator.bumpColour(offset, GlobalAddress.colour(address));
+            if (colour >= 0)
+            {
+                counters.increment(Counters.COLOUR_BUMPS);
+                return GlobalAddress.withColour(address, colour);
+            }
+            if (SizeClassAllocator.COLOUR_OVERFLOW == colour)
+            {
+                return relocateLocal(address);
+            }
+            throw invalidAddress(address, colour);
+        }
+
+        return moveIn(address, lengthHint);
+    }
+
+    private long moveIn(final long address, final int lengthHint)
+    {
+        final int length = lengthHint >= 0 ? lengthHint : remoteLength(address);
+        final long offset = allocateLocalOrThrow(length, "move " + describe(address) + " here for write()");
+        final long localHeader = heap.getLongAcquire(offset);
+        try
+        {
+            // the remote header lands on the new block's header and is checked, then the block's own is restored
+            fetch(address, length, heap.segment(offset), heap.indexInSegment(offset));
+        }
+        catch (final RuntimeException ex)
+        {
+            heap.putLongRelease(offset, localHeader);
+            allocator.free(offset, BlockDescriptor.colour(localHeader));
+            throw ex;
+        }
+        heap.putLongRelease(offset, localHeader);
+
+        send(GlobalAddress.nodeId(address), FREE_TYPE, 0, address, null);
+        counters.increment(Counters.OBJECTS_MOVED_IN);
+        counters.add(Counters.BYTES_MOVED_IN, length);
+
+        return GlobalAddress.compose(BlockDescriptor.colour(localHeader), nodeId, offset);
+    }
+
+    private long relocateLocal(final long address)
+    {
+        final long oldOffset = GlobalAddress.offset(address);
+        final int length = localLength(address);
+        final long offset = allocateLocalOrThrow(length, "relocate " + describe(address) + " on colour overflow");
+        heap.segment(offset).putBytes(
+            heap.indexInSegment(offset) + HEADER_LENGTH,
+            heap.segment(oldOffset),
+            heap.indexInSegment(oldOffset) + HEADER_LENGTH,
+            length);
+        allocator.free(oldOffset, GlobalAddress.colour(address));
+        final long header = heap.getLongAcquire(offset);
+
+        return GlobalAddress.compose(BlockDescriptor.colour(header), nodeId, offset);
+    }
+
+    /**
+     * Give a local object a new payload length: in place when it fits its block, else in a new local block.
+     *
+     * @param address   global address of a local object, held exclusively.
+     * @param newLength payload length.
+     * @return the object's address, new if it moved; the payload must be rewritten whole.
+     */
+    long resizeLocal(final long address, final int newLength)
+    {
+        checkObjectSize(newLength);
+        final long offset = GlobalAddress.offset(address);
+        final long header = heap.getLongAcquire(offset);
+        if (BlockDescriptor.length(header) == newLength)
+        {
+            return address;
+        }
+
+        if (newLength <= allocator.payloadCapacity(BlockDescriptor.sizeClass(header)))
+        {
+            heap.putLongRelease(offset, BlockDescriptor.withLength(header, newLength));
+            return address;
+        }
+
+        final long newOffset = allocateLocalOrThrow(newLength, "grow " + describe(address));
+        allocator.free(offset, GlobalAddress.colour(address));
+        final long newHeader = heap.getLongAcquire(newOffset);
+
+        return GlobalAddress.compose(BlockDescriptor.colour(newHeader), nodeId, newOffset);
+    }
+
+    /**
+     * Allocate, on this node when it has room, else on the peer last reported to have the most free heap.
+     *
+     * @param length of the payload.
+     * @return the global address.
+     */
+    long allocate(final int length)
+    {
+        checkObjectSize(length);
+        final long offset = allocator.allocate(length);
+        if (SizeClassAllocator.NO_SPACE != offset)
+        {
+            counters.increment(Counters.ALLOCATIONS);
+            return GlobalAddress.compose(BlockDescriptor.colour(heap.getLongAcquire(offset)), nodeId, offset);
+        }
+
+        final StringBuilder tried = new StringBuilder("node ").append(nodeId).append(" has ")
+            .append(allocator.freeBytes()).append(" bytes free");
+        final boolean[] asked = new boolean[nodeCount];
+        asked[nodeId] = true;
+        for (int attempt = 1; attempt < nodeCount; attempt++)
+        {
+            int best = -1;
+            for (int peer = 0; peer < nodeCount; peer++)
+            {
+                if (!asked[peer] && transport.isAvailable(peer) &&
+                    (best < 0 || peerFreeBytes.get(peer) > peerFreeBytes.get(best)))
+                {
+                    best = peer;
+                }
+            }
+            if (best < 0)
+            {
+                break;
+            }
+            asked[best] = true;
+            final long address = allocateRemote(best, length);
+            if (GlobalAddress.NULL != address)
+            {
+                counters.increment(Counters.ALLOCATIONS_ON_PEER);
+                return address;
+            }
+            tried.append(", node ").append(best).append(" has no block");
+        }
+
+        throw new HeapExhaustedException("no node has a free block for " + length + " bytes: " + tried);
+    }
+
+    long allocateOn(final int targetNodeId, final int length)
+    {
+        checkObjectSize(length);
+        if (targetNodeId == nodeId)
+        {
+            return withLocalColour(allocateLocalOrThrow(length, "allocate"));
+        }
+
+        final long address = allocateRemote(targetNodeId, length);
+        if (GlobalAddress.NULL == address)
+        {
+            throw new HeapExhaustedException("node " + targetNodeId + " has no free block for " + length + " bytes");
+        }
+
+        return address;
+    }
+
+    private long withLocalColour(final long offset)
+    {
+        return GlobalAddress.compose(BlockDescriptor.colour(heap.getLongAcquire(offset)), nodeId, offset);
+    }
+
+    private long allocateLocalOrThrow(final int length, final String purpose)
+    {
+        checkObjectSize(length);
+        final long offset = allocator.allocate(length);
+        if (SizeClassAllocator.NO_SPACE == offset)
+        {
+            throw new HeapExhaustedException("node " + nodeId + " heap full (" + allocator.freeBytes() +
+                " bytes free, heapSize=" + heap.capacity() + "): can not " + purpose + " of " + length + " bytes");
+        }
+        counters.increment(Counters.ALLOCATIONS);
+
+        return offset;
+    }
+
+    private long allocateRemote(final int peer, final int length)
+    {
+        final long correlationId = correlationIds.incrementAndGet();
+        final CompletableFuture<Long> response = new CompletableFuture<>();
+        pendingAllocations.put(correlationId, response);
+        try
+        {
+            send(peer, ALLOC_REQUEST_TYPE, correlationId, length, null);
+            return response.get(config.operationTimeoutNs(), TimeUnit.NANOSECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new NodeUnavailableException(peer, "allocation of " + length + " bytes timed out after " +
+                TimeUnit.NANOSECONDS.toMillis(config.operationTimeoutNs()) + " ms");
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new DsmException("allocation on node " + peer + " failed: " + ex.getCause(), ex.getCause());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new DsmException("interrupted while allocating on node " + peer, ex);
+        }
+        finally
+        {
+            pendingAllocations.remove(correlationId);
+        }
+    }
+
+    <T> void writeInitial(final long address, final int length, final Codec<T> codec, final T value)
+    {
+        if (isLocal(address))
+        {
+            final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+            wrapPayload(view, address, length);
+            codec.encode(value, view, 0, handleContext(null));
+        }
+        else
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Math.max(length, 1)]);
+            codec.encode(value, buffer, 0, handleContext(null));
+            writePayload(address, 0, buffer, 0, length);
+        }
+    }
+
+    /**
+     * Free an object: at once when local, by a message to its home otherwise.
+     *
+     * @param address global address with colour.
+     */
+    void free(final long address)
+    {
+        if (isLocal(address))
+        {
+            final int status = allocator.free(GlobalAddress.offset(address), GlobalAddress.colour(address));
+            if (SizeClassAllocator.FREED != status)
+            {
+                throw invalidAddress(address, status);
+            }
+            counters.increment(Counters.FREES);
+        }
+        else
+        {
+            send(GlobalAddress.nodeId(address), FREE_TYPE, 0, address, null);
+        }
+    }
+
+    long fetchAdd(final long address, final int payloadOffset, final long delta)
+    {
+        final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
+        if (isLocal(address))
+        {
+            return heap.getAndAddLong(offset, delta);
+        }
+
+        return transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
+    }
+
+    long compareAndSwap(final long address, final int payloadOffset, final long expected, final long update)
+    {
+        final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
+        if (isLocal(address))
+        {
+            return heap.compareAndSwapLong(offset, expected, update);
+        }
+
+        return transport.compareAndSwap(GlobalAddress.nodeId(address), offset, expected, update);
+    }
+
+    void readPayload(
+        final long address, final int payloadOffset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
+        if (isLocal(address))
+        {
+            heap.getBytes(offset, dst, dstOffset, length);
+        }
+        else
+        {
+            transport.read(GlobalAddress.nodeId(address), offset, dst, dstOffset, length);
+        }
+    }
+
+    void writePayload(
+        final long address, final int payloadOffset, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
+        if (isLocal(address))
+        {
+            heap.putBytes(offset, src, srcOffset, length);
+        }
+        else
+        {
+            transport.write(GlobalAddress.nodeId(address), offset, src, srcOffset, length);
+        }
+    }
+
+    long allocateOwnerCell(final long address)
+    {
+        final long offset = allocateLocalOrThrow(8, "allocate an owner cell");
+        heap.putLongRelease(offset + HEADER_LENGTH, address);
+        return withLocalColour(offset);
+    }
+
+    long readOwnerCell(final long cell)
+    {
+        return heap.getLongAcquire(GlobalAddress.offset(cell) + HEADER_LENGTH);
+    }
+
+    void writeOwnerCell(final long cell, final long address)
+    {
+        if (isLocal(cell))
+        {
+            heap.putLongRelease(GlobalAddress.offset(cell) + HEADER_LENGTH, address);
+        }
+        else
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8]);
+            buffer.putLong(0, address);
+            writePayload(cell, 0, buffer, 0, 8);
+        }
+    }
+
+    void freeOwnerCell(final long cell)
+    {
+        free(cell);
+    }
+
+    long nextHolderId()
+    {
+        return ((long)(nodeId + 1) << 40) | (holderIds.incrementAndGet() & 0xFF_FFFF_FFFFL);
+    }
+
+    boolean isAvailable(final int peer)
+    {
+        return transport.isAvailable(peer);
+    }
+
+    void dropIfOwned(final BoxHandle<?> box)
+    {
+        try
+        {
+            box.close();
+        }
+        catch (final org.jdsm.BorrowException ignore)
+        {
+            // moved on, freed, or still borrowed by something the task leaked: not the task's to drop
+        }
+    }
+
+    private int remoteLength(final long address)
+    {
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
+        transport.read(GlobalAddress.nodeId(address), GlobalAddress.offset(address), header, 0, HEADER_LENGTH);
+        checkHeader(address, header.getLong(0), -1);
+
+        return BlockDescriptor.length(header.getLong(0));
+    }
+
+    private void fetch(final long address, final int length, final MutableDirectBuffer dst, final int dstOffset)
+    {
+        transport.read(
+            GlobalAddress.nodeId(address), GlobalAddress.offset(address), dst, dstOffset, HEADER_LENGTH + length);
+        checkHeader(address, dst.getLong(dstOffset), length);
+    }
+
+    private void checkHeader(final long address, final long header, final int expectedLength)
+    {
+        if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE)
+        {
+            throw new RemoteAccessException(describe(address) + " is not live at its home: freed or never allocated");
+        }
+        if (BlockDescriptor.colour(header) != GlobalAddress.colour(address))
+        {
+            throw new RemoteAccessException(describe(address) + " is stale: its block now has colour " +
+                BlockDescriptor.colour(header));
+        }
+        if (expectedLength >= 0 && BlockDescriptor.length(header) != expectedLength)
+        {
+            throw new RemoteAccessException(describe(address) + " has length " + BlockDescriptor.length(header) +
+                ", expected " + expectedLength);
+        }
+    }
+
+    private RemoteAccessException invalidAddress(final long address, final int status)
+    {
+        switch (status)
+        {
+            case SizeClassAllocator.NOT_A_BLOCK:
+                return new RemoteAccessException(describe(address) + " does not name a block of node " + nodeId);
+            case SizeClassAllocator.NOT_LIVE:
+                return new RemoteAccessException(describe(address) + " is not live: freed or never allocated");
+            case SizeClassAllocator.STALE_COLOUR:
+                return new RemoteAccessException(describe(address) + " is stale: its block has another colour");
+            default:
+                return new RemoteAccessException(describe(address) + " rejected with status " + status);
+        }
+    }
+
+    private void checkObjectSize(final int length)
+    {
+        if (length < 0 || length > config.maxObjectSize())
+        {
+            throw new ObjectSizeException(
+                "object of " + length + " bytes exceeds maxObjectSize=" + config.maxObjectSize());
+        }
+    }
+
+    private void checkNodeId(final int targetNodeId)
+    {
+        if (targetNodeId < 0 || targetNodeId >= nodeCount)
+        {
+            throw new DsmException("nodeId=" + targetNodeId + " out of range [0, " + nodeCount + ")");
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (isClosed)
+        {
+            throw new DsmException("node " + nodeId + " is closed");
+        }
+    }
+
+    static String describe(final long address)
+    {
+        return "object at " + GlobalAddress.toString(address);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Control plane
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void send(final int target, final int type, final long correlationId, final long value, final byte[] body)
+    {
+        final int bodyLength = null == body ? 0 : body.length;
+        if (BODY_OFFSET + bodyLength > transport.maxMessageLength())
+        {
+            throw new ObjectSizeException("message of " + (BODY_OFFSET + bodyLength) + " bytes exceeds the " +
+                config.transport() + " transport's maxMessageLength=" + transport.maxMessageLength());
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[BODY_OFFSET + bodyLength]);
+        buffer.putInt(TYPE_OFFSET, type);
+        buffer.putLong(CORRELATION_ID_OFFSET, correlationId);
+        buffer.putLong(VALUE_OFFSET, value);
+        if (null != body)
+        {
+            buffer.putBytes(BODY_OFFSET, body);
+        }
+        transport.send(target, buffer, 0, buffer.capacity());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onMessage(final int sourceNodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < BODY_OFFSET || sourceNodeId < 0 || sourceNodeId >= nodeCount)
+        {
+            reject("control message of " + length + " bytes from node " + sourceNodeId + " is malformed");
+            return;
+        }
+
+        final int type = buffer.getInt(offset + TYPE_OFFSET);
+        final long correlationId = buffer.getLong(offset + CORRELATION_ID_OFFSET);
+        final long value = buffer.getLong(offset + VALUE_OFFSET);
+        switch (type)
+        {
+            case ALLOC_REQUEST_TYPE:
+                onAllocRequest(sourceNodeId, correlationId, value);
+                break;
+
+            case ALLOC_RESPONSE_TYPE:
+            {
+                final CompletableFuture<Long> response = pendingAllocations.get(correlationId);
+                if (null == response)
+                {
+                    reject("allocation response from node " + sourceNodeId + " for unknown correlationId=" +
+                        correlationId);
+                }
+                else
+                {
+                    response.complete(value);
+                }
+                break;
+            }
+
+            case FREE_TYPE:
+                onFree(sourceNodeId, value);
+                break;
+
+            case SPAWN_TYPE:
+            {
+                final byte[] body = new byte[length - BODY_OFFSET];
+                buffer.getBytes(offset + BODY_OFFSET, body);
+                activeTasks.incrementAndGet();
+                workers.execute(() -> runTask(sourceNodeId, correlationId, body));
+                break;
+            }
+
+            case RESULT_TYPE:
+            {
+                final byte[] body = new byte[length - BODY_OFFSET];
+                buffer.getBytes(offset + BODY_OFFSET, body);
+                completer.execute(() -> completeTask(sourceNodeId, correlationId, value, body));
+                break;
+            }
+
+            case HEARTBEAT_TYPE:
+                peerLoad.set(sourceNodeId, value);
+                if (length >= BODY_OFFSET + 8)
+                {
+                    peerFreeBytes.set(sourceNodeId, buffer.getLong(offset + BODY_OFFSET));
+                }
+                break;
+
+            default:
+                reject("control message of unknown type=" + type + " from node " + sourceNodeId);
+        }
+    }
+
+    private void onAllocRequest(final int sourceNodeId, final long correlationId, final long length)
+    {
+        long address = GlobalAddress.NULL;
+        if (length < 0 || length > config.maxObjectSize())
+        {
+            reject("allocation request of length=" + length + " from node " + sourceNodeId + " exceeds maxObjectSize=" +
+                config.maxObjectSize());
+        }
+        else
+        {
+            final long offset = allocator.allocate((int)length);
+            if (SizeClassAllocator.NO_SPACE != offset)
+            {
+                counters.increment(Counters.ALLOCATIONS);
+                address = withLocalColour(offset);
+            }
+        }
+        send(sourceNodeId, ALLOC_RESPONSE_TYPE, correlationId, address, null);
+    }
+
+    private void onFree(final int sourceNodeId, final long address)
+    {
+        if (!isLocal(address))
+        {
+            reject("free of " + describe(address) + " from node " + sourceNodeId + " sent to node " + nodeId);
+            return;
+        }
+        final int status = allocator.free(GlobalAddress.offset(address), GlobalAddress.colour(address));
+        if (SizeClassAllocator.FREED == status)
+        {
+            counters.increment(Counters.FREES);
+        }
+        else
+        {
+            reject("free from node " + sourceNodeId + " rejected: " + invalidAddress(address, status).getMessage());
+        }
+    }
+
+    private void reject(final String reason)
+    {
+        counters.increment(Counters.REQUESTS_REJECTED);
+        errorHandler.onError(new RemoteAccessException(reason));
+    }
+
+    private void runTask(final int sourceNodeId, final long correlationId, final byte[] body)
+    {
+        final TaskScope scope = new TaskScope(this, sourceNodeId, false);
+        byte[] result;
+        long status = RESULT_OK;
+        try
+        {
+            final DsmTask<?> task;
+            scope.enter();
+            try
+            {
+                task = (DsmTask<?>)TaskCodec.deserialize(body, "task from node " + sourceNodeId);
+            }
+            finally
+            {
+                scope.exit();
+            }
+
+            final Object value = task.run(this);
+            scope.beginResult();
+            scope.enter();
+            try
+            {
+                result = TaskCodec.serialize(value, "result of task " + task.getClass().getName());
+            }
+            finally
+            {
+                scope.exit();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            status = RESULT_FAILED;
+            result = failureText(ex);
+        }
+
+        final RuntimeException endFailure = scope.taskEnded();
+        if (null != endFailure && RESULT_OK == status)
+        {
+            status = RESULT_FAILED;
+            result = failureText(endFailure);
+        }
+
+        counters.increment(Counters.TASKS_RUN);
+        activeTasks.decrementAndGet();
+        try
+        {
+            send(sourceNodeId, RESULT_TYPE, correlationId, status, result);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void completeTask(final int sourceNodeId, final long correlationId, final long status, final byte[] body)
+    {
+        final PendingTask pending = pendingTasks.remove(correlationId);
+        if (null == pending || pending.targetNodeId != sourceNodeId)
+        {
+            reject("task result from node " + sourceNodeId + " for unknown correlationId=" + correlationId);
+            return;
+        }
+        tasksInFlight.decrementAndGet(sourceNodeId);
+
+        try
+        {
+            pending.scope.returned();
+            if (RESULT_OK == status)
+            {
+                final TaskScope resultScope = new TaskScope(this, sourceNodeId, true).enter();
+                final Object value;
+                try
+                {
+                    value = TaskCodec.deserialize(body, "result from node " + sourceNodeId);
+                }
+                finally
+                {
+                    resultScope.exit();
+                }
+                ((CompletableFuture<Object>)pending.future).complete(value);
+            }
+            else
+            {
+                pending.future.completeExceptionally(
+                    new RemoteTaskException(sourceNodeId, new String(body, StandardCharsets.UTF_8)));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            pending.future.completeExceptionally(ex);
+        }
+    }
+
+    private static byte[] failureText(final Throwable ex)
+    {
+        final StringWriter text = new StringWriter();
+        ex.printStackTrace(new PrintWriter(text));
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Scheduling and heartbeats
+    // ---------------------------------------------------------------------------------------------------------------
+
+    int leastLoadedNode()
+    {
+        final int start = Math.floorMod(roundRobin.getAndIncrement(), nodeCount);
+        int best = -1;
+        long bestLoad = Long.MAX_VALUE;
+        for (int i = 0; i < nodeCount; i++)
+        {
+            final int candidate = (start + i) % nodeCount;
+            if (candidate != nodeId && !transport.isAvailable(candidate))
+            {
+                continue;
+            }
+            final long load = (candidate == nodeId ? activeTasks.get() : peerLoad.get(candidate)) +
+                tasksInFlight.get(candidate);
+            if (load < bestLoad)
+            {
+                best = candidate;
+                bestLoad = load;
+            }
+        }
+
+        return best;
+    }
+
+    void sendHeartbeats()
+    {
+        final byte[] body = new byte[8];
+        new UnsafeBuffer(body).putLong(0, allocator.freeBytes());
+        for (int peer = 0; peer < nodeCount; peer++)
+        {
+            if (peer != nodeId && transport.isAvailable(peer))
+            {
+                send(peer, HEARTBEAT_TYPE, 0, activeTasks.get(), body);
+            }
+        }
+    }
+
+    void failTasksOnUnavailableNodes()
+    {
+        for (final Map.Entry<Long, PendingTask> entry : pendingTasks.entrySet())
+        {
+            final PendingTask pending = entry.getValue();
+            if (!transport.isAvailable(pending.targetNodeId) && pendingTasks.remove(entry.getKey(), pending))
+            {
+                tasksInFlight.decrementAndGet(pending.targetNodeId);
+                pending.future.completeExceptionally(new NodeUnavailableException(
+                    pending.targetNodeId, "task sent to it can not complete"));
+            }
+        }
+    }
+
+    private void failPendingTasks(final int unavailableNodeId, final String reason)
+    {
+        for (final Long correlationId : pendingTasks.keySet())
+        {
+            final PendingTask pending = pendingTasks.remove(correlationId);
+            if (null != pending)
+            {
+                pending.future.completeExceptionally(new NodeUnavailableException(unavailableNodeId, reason));
+            }
+        }
+        for (final CompletableFuture<Long> response : pendingAllocations.values())
+        {
+            response.completeExceptionally(new NodeUnavailableException(unavailableNodeId, reason));
+        }
+    }
+
+    private static final class PendingTask
+    {
+        final TaskScope scope;
+        final CompletableFuture<?> future;
+        final int targetNodeId;
+
+        PendingTask(final TaskScope scope, final CompletableFuture<?> future, final int targetNodeId)
+        {
+            this.scope = scope;
+            this.future = future;
+            this.targetNodeId = targetNodeId;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.jdsm.coherence;
+
+import org.agrona.DirectBuffer;
+import org.jdsm.BorrowException;
+import org.jdsm.Codec;
+import org.jdsm.Ref;
+
+import java.io.Serializable;
+
+/**
+ * A shared borrow: a read-only view of an object's bytes, either in the local heap or in a pinned copy in the
+ * node's {@link CopyCache}. Closing it unpins the copy and releases the owner's reader count.
+ * <p>
+ * <b>Note:</b> not threadsafe: it belongs to the thread that opened it, or to the task it was lent to.
+ *
+ * @param <T> type of the value.
+ */
+final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
+{
+    private static final long serialVersionUID = 1L;
+
+    private final transient BorrowOwner owner;
+    private final transient DirectBuffer buffer;
+    private final transient CacheEntry entry;
+    private final transient Codec<T> codec;
+    private transient int state;
+
+    static final int OPEN = 0;
+    static final int CLOSED = 1;
+    static final int EXPIRED = 2;
+
+    SharedBorrow(final BorrowOwner owner, final Codec<T> codec, final DirectBuffer buffer, final CacheEntry entry)
+    {
+        this.owner = owner;
+        this.codec = codec;
+        this.buffer = buffer;
+        this.entry = entry;
+    }
+
+    public T get()
+    {
+        checkOpen();
+        return codec.decode(buffer, 0, buffer.capacity(), owner.handleContext(this));
+    }
+
+    public long getLong()
+    {
+        checkOpen();
+        return buffer.getLong(0);
+    }
+
+    public int getInt()
+    {
+        checkOpen();
+        return buffer.getInt(0);
+    }
+
+    public double getDouble()
+    {
+        checkOpen();
+        return buffer.getDouble(0);
+    }
+
+    public DirectBuffer buffer()
+    {
+        checkOpen();
+        return buffer;
+    }
+
+    public int length()
+    {
+        checkOpen();
+        return buffer.capacity();
+    }
+
+    public void close()
+    {
+        checkOpen();
+        state = CLOSED;
+        release();
+    }
+
+    public boolean isOpen()
+    {
+        return OPEN == state;
+    }
+
+    long address()
+    {
+        return owner.address();
+    }
+
+    Codec<T> codec()
+    {
+        return codec;
+    }
+
+    BorrowOwner owner()
+    {
+        return owner;
+    }
+
+    /**
+     * Ends a borrow lent to a task when the task returns.
+     */
+    void expire()
+    {
+        if (OPEN == state)
+        {
+            state = EXPIRED;
+            release();
+        }
+    }
+
+    private void release()
+    {
+        if (null != entry)
+        {
+            entry.unpin();
+        }
+        owner.releaseRead();
+    }
+
+    private void checkOpen()
+    {
+        if (OPEN != state)
+        {
+            throw new BorrowException("Ref of " + owner.describe() +
+                (CLOSED == state ? " used after close" : " used after the task it was lent to returned"));
+        }
+    }
+
+    private Object writeReplace()
+    {
+        checkOpen();
+        return TaskScope.current("a Ref").lend(this);
+    }
+
+    public String toString()
+    {
+        return "Ref{" + owner.describe() + (OPEN == state ? "" : CLOSED == state ? ", closed" : ", expired") + '}';
+    }
+}

@@ -1,0 +1,81 @@
+package org.jdsm.coherence;
+
+import org.jdsm.DsmException;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * Serializes tasks and results with Java serialization; the handles they capture replace themselves with tokens
+ * through the current {@link TaskScope}.
+ * <p>
+ * <b>Note:</b> stateless and threadsafe.
+ */
+final class TaskCodec
+{
+    private TaskCodec()
+    {
+    }
+
+    static byte[] serialize(final Object value, final String what)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes))
+        {
+            out.writeObject(value);
+        }
+        catch (final IOException ex)
+        {
+            throw new DsmException(what + " can not be serialized: " + ex, ex);
+        }
+
+        return bytes.toByteArray();
+    }
+
+    static Object deserialize(final byte[] data, final String what)
+    {
+        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(data)))
+        {
+            return in.readObject();
+        }
+        catch (final IOException | ClassNotFoundException ex)
+        {
+            throw new DsmException(what + " can not be deserialized: " + ex, ex);
+        }
+    }
+
+    /**
+     * Resolves classes with the thread's context class loader first, so tasks of application classes load in
+     * containers and test runners.
+     */
+    private static final class ContextObjectInputStream extends ObjectInputStream
+    {
+        ContextObjectInputStream(final InputStream in) throws IOException
+        {
+            super(in);
+        }
+
+        protected Class<?> resolveClass(final ObjectStreamClass desc) throws IOException, ClassNotFoundException
+        {
+            final ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (null != loader)
+            {
+                try
+                {
+                    return Class.forName(desc.getName(), false, loader);
+                }
+                catch (final ClassNotFoundException ignore)
+                {
+                    // fall back to the default resolution below
+                }
+            }
+
+            return super.resolveClass(desc);
+        }
+    }
+}

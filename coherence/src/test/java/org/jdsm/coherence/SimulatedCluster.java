@@ -1,0 +1,105 @@
+package org.jdsm.coherence;
+
+import org.jdsm.Dsm;
+import org.jdsm.DsmConfig;
+import org.jdsm.simulator.SimulatedNetwork;
+import org.jdsm.simulator.SimulatedTransport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * N nodes of the real engine in one JVM over the simulated transport, started together through its join
+ * barrier. Closes the nodes, then the network.
+ */
+final class SimulatedCluster implements AutoCloseable
+{
+    final SimulatedNetwork network;
+    final Node[] nodes;
+
+    private SimulatedCluster(final SimulatedNetwork network, final Node[] nodes)
+    {
+        this.network = network;
+        this.nodes = nodes;
+    }
+
+    static SimulatedCluster start(final int nodeCount)
+    {
+        return start(nodeCount, 42, 0, false, (config) -> {});
+    }
+
+    static SimulatedCluster start(final int nodeCount, final Consumer<DsmConfig> customise)
+    {
+        return start(nodeCount, 42, 0, false, customise);
+    }
+
+    static SimulatedCluster start(
+        final int nodeCount,
+        final long seed,
+        final int maxDelaySteps,
+        final boolean reorder,
+        final Consumer<DsmConfig> customise)
+    {
+        final SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context()
+            .seed(seed)
+            .maxDelaySteps(maxDelaySteps)
+            .reorder(reorder));
+        final List<CompletableFuture<Node>> starting = new ArrayList<>();
+        for (int i = 0; i < nodeCount; i++)
+        {
+            final DsmConfig config = new DsmConfig()
+                .nodeId(i)
+                .nodeCount(nodeCount)
+                .transport("simulated")
+                .heapSize(8L * 1024 * 1024)
+                .cacheSize(4L * 1024 * 1024)
+                .maxObjectSize(1024 * 1024)
+                .workerThreads(2)
+                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10))
+                .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
+                .transportOption(SimulatedTransport.NETWORK_OPTION, network);
+            customise.accept(config);
+            starting.add(CompletableFuture.supplyAsync(() -> (Node)Dsm.start(config)));
+        }
+
+        final Node[] nodes = new Node[nodeCount];
+        try
+        {
+            for (int i = 0; i < nodeCount; i++)
+            {
+                nodes[i] = starting.get(i).get(30, TimeUnit.SECONDS);
+            }
+        }
+        catch (final Exception ex)
+        {
+            for (final Node node : nodes)
+            {
+                if (null != node)
+                {
+                    node.close();
+                }
+            }
+            network.close();
+            throw new IllegalStateException("cluster of " + nodeCount + " did not start", ex);
+        }
+
+        return new SimulatedCluster(network, nodes);
+    }
+
+    Node node(final int nodeId)
+    {
+        return nodes[nodeId];
+    }
+
+    public void close()
+    {
+        for (final Node node : nodes)
+        {
+            node.close();
+        }
+        network.close();
+    }
+}
