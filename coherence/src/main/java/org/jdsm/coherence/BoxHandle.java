@@ -99,36 +99,44 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
     {
         checkParent(false);
         acquireRead();
+        final long address = this.address;
+        final CacheEntry entry = node.isLocal(address) ? null : pinnedCopy(address);
+
+        // one allocation site and a small method, so the JIT inlines it and scalar-replaces the borrow of a
+        // try-with-resources block: a cache-hit borrow allocates nothing
+        return new SharedBorrow<>(this, codec, null == entry ? view : entry.payload, entry);
+    }
+
+    private CacheEntry pinnedCopy(final long address)
+    {
         try
         {
-            final long address = this.address;
-            if (node.isLocal(address))
-            {
-                return new SharedBorrow<>(this, codec, view, null);
-            }
-
-            CacheEntry entry = memo;
+            final CacheEntry entry = memo;
             if (null != entry && entry.key == address && entry.tryPin())
             {
                 node.liveCounters().increment(Counters.CACHE_HITS);
-            }
-            else
-            {
-                entry = node.pinCopy(address, length);
-                length = entry.length;
-                if (entry.arenaOffset != SizeClassAllocator.NO_SPACE)
-                {
-                    memo = entry;
-                }
+                return entry;
             }
 
-            return new SharedBorrow<>(this, codec, entry.payload, entry);
+            return pinCopy(address);
         }
         catch (final RuntimeException ex)
         {
             releaseRead();
             throw ex;
         }
+    }
+
+    private CacheEntry pinCopy(final long address)
+    {
+        final CacheEntry entry = node.pinCopy(address, length);
+        length = entry.length;
+        if (entry.arenaOffset != SizeClassAllocator.NO_SPACE)
+        {
+            memo = entry;
+        }
+
+        return entry;
     }
 
     public Mut<T> write()

@@ -371,13 +371,13 @@ public final class Node implements DsmNode, MessageHandler
 
     int localLength(final long address)
     {
-        final long header = allocator.liveHeader(GlobalAddress.offset(address), GlobalAddress.colour(address));
-        if (header < 0)
+        final int length = allocator.liveLength(GlobalAddress.offset(address), GlobalAddress.colour(address));
+        if (length < 0)
         {
-            throw invalidAddress(address, (int)header);
+            throw invalidAddress(address, length);
         }
 
-        return BlockDescriptor.length(header);
+        return length;
     }
 
     void wrapPayload(final UnsafeBuffer view, final long address, final int length)
@@ -462,7 +462,7 @@ public final class Node implements DsmNode, MessageHandler
     private long moveIn(final long address, final int lengthHint)
     {
         final int length = lengthHint >= 0 ? lengthHint : remoteLength(address);
-        final long offset = allocateLocalOrThrow(length, "move " + describe(address) + " here for write()");
+        final long offset = allocateLocalOrThrow(length, "move here for write()", address);
         final long localHeader = heap.getLongAcquire(offset);
         try
         {
@@ -488,7 +488,7 @@ public final class Node implements DsmNode, MessageHandler
     {
         final long oldOffset = GlobalAddress.offset(address);
         final int length = localLength(address);
-        final long offset = allocateLocalOrThrow(length, "relocate " + describe(address) + " on colour overflow");
+        final long offset = allocateLocalOrThrow(length, "relocate on colour overflow", address);
         heap.segment(offset).putBytes(
             heap.indexInSegment(offset) + HEADER_LENGTH,
             heap.segment(oldOffset),
@@ -523,7 +523,7 @@ public final class Node implements DsmNode, MessageHandler
             return address;
         }
 
-        final long newOffset = allocateLocalOrThrow(newLength, "grow " + describe(address));
+        final long newOffset = allocateLocalOrThrow(newLength, "grow", address);
         allocator.free(offset, GlobalAddress.colour(address));
         final long newHeader = heap.getLongAcquire(newOffset);
 
@@ -583,7 +583,7 @@ public final class Node implements DsmNode, MessageHandler
         checkObjectSize(length);
         if (targetNodeId == nodeId)
         {
-            return withLocalColour(allocateLocalOrThrow(length, "allocate"));
+            return withLocalColour(allocateLocalOrThrow(length, "allocate", GlobalAddress.NULL));
         }
 
         final long address = allocateRemote(targetNodeId, length);
@@ -600,14 +600,15 @@ public final class Node implements DsmNode, MessageHandler
         return GlobalAddress.compose(BlockDescriptor.colour(heap.getLongAcquire(offset)), nodeId, offset);
     }
 
-    private long allocateLocalOrThrow(final int length, final String purpose)
+    private long allocateLocalOrThrow(final int length, final String action, final long address)
     {
         checkObjectSize(length);
         final long offset = allocator.allocate(length);
         if (SizeClassAllocator.NO_SPACE == offset)
         {
             throw new HeapExhaustedException("node " + nodeId + " heap full (" + allocator.freeBytes() +
-                " bytes free, heapSize=" + heap.capacity() + "): can not " + purpose + " of " + length + " bytes");
+                " bytes free, heapSize=" + heap.capacity() + "): can not " + action + " " +
+                (GlobalAddress.NULL == address ? "" : describe(address) + " ") + "of " + length + " bytes");
         }
         counters.increment(Counters.ALLOCATIONS);
 
@@ -734,7 +735,7 @@ public final class Node implements DsmNode, MessageHandler
 
     long allocateOwnerCell(final long address)
     {
-        final long offset = allocateLocalOrThrow(8, "allocate an owner cell");
+        final long offset = allocateLocalOrThrow(8, "allocate an owner cell", GlobalAddress.NULL);
         heap.putLongRelease(offset + HEADER_LENGTH, address);
         return withLocalColour(offset);
     }

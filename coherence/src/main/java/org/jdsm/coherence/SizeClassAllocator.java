@@ -255,13 +255,14 @@ public final class SizeClassAllocator
     }
 
     /**
-     * Check that an address names a live block of this slice, and read its header.
+     * Check that an address names a live block of this slice, and read its payload length.
      *
      * @param offset of the block header.
      * @param colour the address names.
-     * @return the header, or a negative status: {@link #NOT_A_BLOCK}, {@link #NOT_LIVE}, {@link #STALE_COLOUR}.
+     * @return the payload length, or a negative status: {@link #NOT_A_BLOCK}, {@link #NOT_LIVE},
+     * {@link #STALE_COLOUR}.
      */
-    public long liveHeader(final long offset, final int colour)
+    public int liveLength(final long offset, final int colour)
     {
         if (!isBlockStart(offset))
         {
@@ -277,7 +278,7 @@ public final class SizeClassAllocator
             return STALE_COLOUR;
         }
 
-        return header;
+        return BlockDescriptor.length(header);
     }
 
     /**

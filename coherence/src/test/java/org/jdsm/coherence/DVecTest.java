@@ -1,0 +1,150 @@
+package org.jdsm.coherence;
+
+import org.jdsm.BorrowException;
+import org.jdsm.CodecException;
+import org.jdsm.Codecs;
+import org.jdsm.DBox;
+import org.jdsm.DVec;
+import org.jdsm.Mut;
+import org.jdsm.NodeCounters.Counter;
+import org.jdsm.Ref;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DVecTest
+{
+    record Point(long x, double y)
+    {
+    }
+
+    record Table(long id, DVec<Long> rows)
+    {
+    }
+
+    @Test
+    void shouldGrowAcrossChunksAndKeepEveryElement()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(1))
+        {
+            final DVec<Long> vec = cluster.node(0).newVec(Codecs.LONG, 16);
+            for (long i = 0; i < 1000; i++)
+            {
+                vec.push(i * i);
+            }
+            assertEquals(1000, vec.size());
+            assertEquals(63, vec.chunkCount());
+            assertEquals(16, vec.chunkLength());
+            for (long i = 0; i < 1000; i++)
+            {
+                assertEquals(i * i, vec.getLong(i));
+            }
+            vec.setLong(500, -1);
+            assertEquals(-1L, vec.get(500));
+            assertEquals("index=1000 out of range [0, size=1000)",
+                assertThrows(IndexOutOfBoundsException.class, () -> vec.get(1000)).getMessage());
+            vec.close();
+        }
+    }
+
+    @Test
+    void shouldReadRemoteChunksThroughCacheAndMoveThemOnWrite() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3))
+        {
+            final Node origin = cluster.node(0);
+            final DVec<Point> vec = origin.newVec(Codecs.record(Point.class), 8);
+            for (int i = 0; i < 40; i++)
+            {
+                vec.push(new Point(i, i / 2.0));
+            }
+            final int chunks = vec.chunkCount();
+
+            final long sum = origin.spawnOn(2, (n) ->
+            {
+                long total = 0;
+                for (int pass = 0; pass < 3; pass++)
+                {
+                    for (long i = 0; i < vec.size(); i++)
+                    {
+                        total += vec.get(i).x();
+                    }
+                }
+                for (int c = 0; c < vec.chunkCount(); c++)
+                {
+                    if (vec.chunkHome(c) != 0)
+                    {
+                        throw new AssertionError("chunk " + c + " moved on a read");
+                    }
+                }
+                vec.set(3, new Point(1000, 0));
+                if (vec.chunkHome(0) != 2)
+                {
+                    throw new AssertionError("chunk 0 not moved to the writer");
+                }
+                return total;
+            }).get(10, TimeUnit.SECONDS);
+
+            assertEquals(3 * (39 * 40 / 2), sum);
+            final Node reader = cluster.node(2);
+            assertEquals(chunks + 1, reader.counters().get(Counter.CACHE_MISSES), "each chunk and the spine once");
+            assertTrue(reader.counters().get(Counter.CACHE_HITS) >= 3 * 40 - chunks - 1);
+            assertEquals(2, reader.counters().get(Counter.OBJECTS_MOVED_IN), "the spine and chunk 0 moved in");
+        }
+    }
+
+    @Test
+    void shouldRejectVariableLengthElementCodec()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(1))
+        {
+            final CodecException ex = assertThrows(CodecException.class,
+                () -> cluster.node(0).newVec(Codecs.STRING, 16));
+            assertTrue(ex.getMessage().startsWith("DVec needs a codec of fixed length"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldStoreVecInRecordAndWriteItThroughMut()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2))
+        {
+            final Node node = cluster.node(0);
+            final DVec<Long> rows = node.newVec(Codecs.LONG, 4);
+            rows.push(1L);
+            final DBox<Table> table = node.allocOn(1, Codecs.record(Table.class), new Table(9, rows));
+            assertThrows(BorrowException.class, rows::size, "the vector moved into the table");
+
+            try (Ref<Table> ref = table.read())
+            {
+                final Table read = ref.get();
+                assertEquals(9, read.id());
+                assertEquals(1, read.rows().size());
+                assertThrows(BorrowException.class, () -> read.rows().push(2L));
+            }
+
+            final long before = table.address();
+            try (Mut<Table> mut = table.write())
+            {
+                final DVec<Long> writable = mut.get().rows();
+                writable.push(2L);
+                writable.push(3L);
+            }
+            assertNotEquals(before, table.address());
+
+            try (Ref<Table> ref = table.read())
+            {
+                final DVec<Long> read = ref.get().rows();
+                assertEquals(3, read.size());
+                assertEquals(3L, read.getLong(2));
+            }
+        }
+    }
+}
