@@ -3,8 +3,10 @@ package org.jdsm;
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +58,9 @@ public final class DsmConfig implements Cloneable
     /** Limit on the largest object: objects never span a heap segment. */
     public static final int MAX_OBJECT_SIZE_LIMIT = 1 << 30;
 
+    /** Property for the members' endpoints, {@code host:port} per node id, comma separated. */
+    public static final String MEMBERS_PROP_NAME = "jdsm.members";
+
     /** Property for the shared secret peers prove they know before their requests are served. */
     public static final String CLUSTER_SECRET_PROP_NAME = "jdsm.cluster.secret";
 
@@ -87,6 +92,7 @@ public final class DsmConfig implements Cloneable
     private int workerThreads = Integer.getInteger(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
     private long heartbeatIntervalNs = SystemUtil.getDurationInNanos(
         HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+    private List<String> members = parseMembers(System.getProperty(MEMBERS_PROP_NAME));
     private ErrorHandler errorHandler;
     private Map<String, Object> transportOptions = new HashMap<>();
 
@@ -158,6 +164,17 @@ public final class DsmConfig implements Cloneable
             throw new ConfigurationException("clusterSecret must have at least 8 characters, has " +
                 clusterSecret.length());
         }
+        if (!members.isEmpty())
+        {
+            if (members.size() != nodeCount)
+            {
+                throw new ConfigurationException("members has " + members.size() + " endpoints, nodeCount=" + nodeCount);
+            }
+            for (int i = 0; i < members.size(); i++)
+            {
+                checkEndpoint(i, members.get(i));
+            }
+        }
         if (null == errorHandler)
         {
             errorHandler = (throwable) ->
@@ -167,6 +184,7 @@ public final class DsmConfig implements Cloneable
             };
         }
 
+        members = Collections.unmodifiableList(new ArrayList<>(members));
         transportOptions = Collections.unmodifiableMap(new HashMap<>(transportOptions));
         isConcluded = true;
 
@@ -185,6 +203,7 @@ public final class DsmConfig implements Cloneable
             final DsmConfig copy = (DsmConfig)super.clone();
             copy.isConcluded = false;
             copy.transportOptions = new HashMap<>(transportOptions);
+            copy.members = new ArrayList<>(members);
             return copy;
         }
         catch (final CloneNotSupportedException ex)
@@ -392,6 +411,86 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
+     * @return the members' endpoints, {@code host:port} indexed by node id; empty when the transport needs none.
+     */
+    public List<String> members()
+    {
+        return members;
+    }
+
+    /**
+     * @param members endpoints, {@code host:port} indexed by node id, one per node.
+     * @return this for a fluent API.
+     */
+    public DsmConfig members(final List<String> members)
+    {
+        checkNotConcluded();
+        this.members = new ArrayList<>(members);
+        return this;
+    }
+
+    /**
+     * The host of a member's endpoint.
+     *
+     * @param nodeId of the member.
+     * @return its host.
+     */
+    public String memberHost(final int nodeId)
+    {
+        final String endpoint = members.get(nodeId);
+        return endpoint.substring(0, endpoint.lastIndexOf(':'));
+    }
+
+    /**
+     * The port of a member's endpoint.
+     *
+     * @param nodeId of the member.
+     * @return its port.
+     */
+    public int memberPort(final int nodeId)
+    {
+        final String endpoint = members.get(nodeId);
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    private static List<String> parseMembers(final String value)
+    {
+        final List<String> members = new ArrayList<>();
+        if (null != value && !value.isBlank())
+        {
+            for (final String endpoint : value.split(","))
+            {
+                members.add(endpoint.trim());
+            }
+        }
+
+        return members;
+    }
+
+    private static void checkEndpoint(final int nodeId, final String endpoint)
+    {
+        final int colon = null == endpoint ? -1 : endpoint.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new ConfigurationException("members[" + nodeId + "]=" + endpoint + " must be host:port");
+        }
+        final int port;
+        try
+        {
+            port = Integer.parseInt(endpoint.substring(colon + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigurationException("members[" + nodeId + "]=" + endpoint + " has a port that is not a number");
+        }
+        if (port < 1 || port > 65535)
+        {
+            throw new ConfigurationException("members[" + nodeId + "]=" + endpoint + " has port " + port +
+                " outside [1, 65535]");
+        }
+    }
+
+    /**
      * @return handler for errors the node's agents can not throw to a caller.
      */
     public ErrorHandler errorHandler()
@@ -440,7 +539,7 @@ public final class DsmConfig implements Cloneable
         return "DsmConfig{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", transport=" + transport +
             ", heapSize=" + heapSize + ", cacheSize=" + cacheSize + ", maxObjectSize=" + maxObjectSize +
             ", operationTimeoutNs=" + operationTimeoutNs + ", workerThreads=" + workerThreads +
-            ", heartbeatIntervalNs=" + heartbeatIntervalNs + ", clusterSecret=" +
+            ", heartbeatIntervalNs=" + heartbeatIntervalNs + ", members=" + members + ", clusterSecret=" +
             (null == clusterSecret ? "unset" : "set") + '}';
     }
 }

@@ -1,0 +1,113 @@
+package org.jdsm;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class DsmConfigTest
+{
+    private static void assertRejected(final String message, final Consumer<DsmConfig> setting)
+    {
+        final DsmConfig config = new DsmConfig();
+        setting.accept(config);
+        assertEquals(message, assertThrows(ConfigurationException.class, config::conclude).getMessage());
+    }
+
+    @Test
+    void shouldConcludeDefaults()
+    {
+        final DsmConfig config = new DsmConfig().conclude();
+        assertEquals(0, config.nodeId());
+        assertEquals(1, config.nodeCount());
+        assertEquals(DsmConfig.HEAP_SIZE_DEFAULT, config.heapSize());
+        assertEquals(DsmConfig.CACHE_SIZE_DEFAULT, config.cacheSize());
+        assertEquals("simulated", config.transport());
+        assertNotNull(config.errorHandler());
+        assertSame(config, config.conclude());
+    }
+
+    @Test
+    void shouldNameEachInvalidSetting()
+    {
+        assertRejected("nodeCount=0 must be in [1, 256]", (c) -> c.nodeCount(0));
+        assertRejected("nodeCount=257 must be in [1, 256]", (c) -> c.nodeCount(257));
+        assertRejected("nodeId=3 must be in [0, nodeCount=3)", (c) -> c.nodeCount(3).nodeId(3));
+        assertRejected("nodeId=-1 must be in [0, nodeCount=1)", (c) -> c.nodeId(-1));
+        assertRejected("transport=  must name a transport", (c) -> c.transport(" "));
+        assertRejected("heapSize=1024 must be in [65536, 1099511627776]", (c) -> c.heapSize(1024));
+        assertRejected("cacheSize=0 must be in [65536, 1099511627776]", (c) -> c.cacheSize(0));
+        assertRejected("maxObjectSize=10 must be in [64, 1073741824]", (c) -> c.maxObjectSize(10));
+        assertRejected("maxObjectSize=65536 must be <= heapSize/2=32768",
+            (c) -> c.heapSize(65536).maxObjectSize(65536));
+        assertRejected("maxObjectSize=131072 must be <= cacheSize=65536",
+            (c) -> c.cacheSize(65536).maxObjectSize(131072));
+        assertRejected("operationTimeoutNs=0 must be > 0", (c) -> c.operationTimeoutNs(0));
+        assertRejected("heartbeatIntervalNs=2000000000 must be > 0 and < operationTimeoutNs=1000000000",
+            (c) -> c.operationTimeoutNs(TimeUnit.SECONDS.toNanos(1)).heartbeatIntervalNs(TimeUnit.SECONDS.toNanos(2)));
+        assertRejected("workerThreads=0 must be in [1, 1024]", (c) -> c.workerThreads(0));
+        assertRejected("clusterSecret must have at least 8 characters, has 3", (c) -> c.clusterSecret("abc"));
+        assertRejected("members has 1 endpoints, nodeCount=2", (c) -> c.nodeCount(2).members(List.of("a:1")));
+        assertRejected("members[1]=hostonly must be host:port",
+            (c) -> c.nodeCount(2).members(List.of("a:1", "hostonly")));
+        assertRejected("members[0]=a:x has a port that is not a number", (c) -> c.members(List.of("a:x")));
+        assertRejected("members[0]=a:70000 has port 70000 outside [1, 65535]", (c) -> c.members(List.of("a:70000")));
+    }
+
+    @Test
+    void shouldParseMemberEndpoints()
+    {
+        final DsmConfig config = new DsmConfig().nodeCount(2).members(List.of("127.0.0.1:40001", "[::1]:40002"))
+            .conclude();
+        assertEquals("127.0.0.1", config.memberHost(0));
+        assertEquals(40001, config.memberPort(0));
+        assertEquals("[::1]", config.memberHost(1));
+        assertEquals(40002, config.memberPort(1));
+    }
+
+    @Test
+    void shouldRefuseChangeAfterConcludeButAllowCopy()
+    {
+        final DsmConfig config = new DsmConfig().nodeCount(2).conclude();
+        assertEquals("configuration already concluded: copy() it to change a setting",
+            assertThrows(ConfigurationException.class, () -> config.nodeId(1)).getMessage());
+        final DsmConfig copy = config.copy().nodeId(1).conclude();
+        assertEquals(1, copy.nodeId());
+        assertEquals(0, config.nodeId());
+    }
+
+    @Test
+    void shouldReadSystemPropertyOverrides()
+    {
+        System.setProperty(DsmConfig.HEAP_SIZE_PROP_NAME, "32m");
+        System.setProperty(DsmConfig.OPERATION_TIMEOUT_PROP_NAME, "250ms");
+        System.setProperty(DsmConfig.MEMBERS_PROP_NAME, "h0:1, h1:2");
+        try
+        {
+            final DsmConfig config = new DsmConfig().nodeCount(2);
+            assertEquals(32L * 1024 * 1024, config.heapSize());
+            assertEquals(TimeUnit.MILLISECONDS.toNanos(250), config.operationTimeoutNs());
+            assertEquals(List.of("h0:1", "h1:2"), config.members());
+        }
+        finally
+        {
+            System.clearProperty(DsmConfig.HEAP_SIZE_PROP_NAME);
+            System.clearProperty(DsmConfig.OPERATION_TIMEOUT_PROP_NAME);
+            System.clearProperty(DsmConfig.MEMBERS_PROP_NAME);
+        }
+    }
+
+    @Test
+    void shouldFailStartNamingMissingTransport()
+    {
+        final DsmConfig config = new DsmConfig().transport("carrier-pigeon");
+        final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> Dsm.start(config));
+        assertEquals("no jdsm engine on the class path: add the org.jdsm:jdsm-coherence artifact", ex.getMessage());
+    }
+}
