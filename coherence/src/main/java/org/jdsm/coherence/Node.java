@@ -70,7 +70,15 @@ import static org.jdsm.coherence.ControlMessageDescriptor.VALUE_OFFSET;
  */
 public final class Node implements DsmNode, MessageHandler
 {
-    private static final int SCRATCH_LENGTH = 64;
+    /**
+     * Option, among {@link DsmConfig#transportOptions()}, that breaks coherence on purpose so verification
+     * suites can show they catch it. <b>For tests only.</b> Value {@link #FAULT_CACHE_IGNORES_COLOUR}: the copy
+     * cache keys copies by address without colour, so a reader keeps returning its copy of an object after the
+     * owner wrote it.
+     */
+    public static final String FAULT_OPTION = "jdsm.test.fault";
+    /** Value of {@link #FAULT_OPTION}: the cache ignores colours. */
+    public static final String FAULT_CACHE_IGNORES_COLOUR = "cache-ignores-colour";
 
     private final DsmConfig config;
     private final int nodeId;
@@ -93,6 +101,7 @@ public final class Node implements DsmNode, MessageHandler
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Transport transport;
     private final AgentRunner nodeAgentRunner;
+    private final long cacheKeyMask;
     private volatile boolean isClosed;
 
     /**
@@ -111,6 +120,12 @@ public final class Node implements DsmNode, MessageHandler
             counters.increment(Counters.ERRORS);
             config.errorHandler().onError(throwable);
         };
+        final Object fault = config.transportOptions().get(FAULT_OPTION);
+        if (null != fault && !FAULT_CACHE_IGNORES_COLOUR.equals(fault))
+        {
+            throw new org.jdsm.ConfigurationException(FAULT_OPTION + "=" + fault + " is not a known fault");
+        }
+        this.cacheKeyMask = null == fault ? -1L : GlobalAddress.withColour(-1L, 0);
         this.heap = new HeapSlice((config.heapSize() + 7) & ~7L);
         this.allocator = new SizeClassAllocator(heap, config.maxObjectSize() + HEADER_LENGTH);
         this.cache = new CopyCache(config.cacheSize(), config.maxObjectSize() + HEADER_LENGTH, counters);
@@ -399,7 +414,8 @@ public final class Node implements DsmNode, MessageHandler
      */
     CacheEntry pinCopy(final long address, final int lengthHint)
     {
-        CacheEntry entry = cache.lookup(address);
+        final long key = address & cacheKeyMask;
+        CacheEntry entry = cache.lookup(key);
         if (null != entry)
         {
             counters.increment(Counters.CACHE_HITS);
@@ -407,7 +423,7 @@ public final class Node implements DsmNode, MessageHandler
         }
 
         final int length = lengthHint >= 0 ? lengthHint : remoteLength(address);
-        entry = cache.insert(address, length);
+        entry = cache.insert(key, length);
         if (entry.isFilled())
         {
             counters.increment(Counters.CACHE_HITS);

@@ -317,6 +317,30 @@ class OwnershipCoherenceTest
         }
     }
 
+    @Test
+    void shouldReturnStaleCopyWhenCacheIgnoresColourFaultIsInjected() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2,
+            (config) -> config.transportOption(Node.FAULT_OPTION, Node.FAULT_CACHE_IGNORES_COLOUR)))
+        {
+            final Node owner = cluster.node(0);
+            final DBox<Long> box = owner.alloc(Codecs.LONG, 1L);
+            try (Ref<Long> ref = box.read())
+            {
+                assertEquals(1L, owner.spawnOn(1, (n) -> ref.getLong()).get(10, TimeUnit.SECONDS));
+            }
+            try (Mut<Long> mut = box.write())
+            {
+                mut.setLong(2);
+            }
+            try (Ref<Long> ref = box.read())
+            {
+                assertEquals(1L, owner.spawnOn(1, (n) -> ref.getLong()).get(10, TimeUnit.SECONDS),
+                    "the injected fault must make node 1 read its stale copy");
+            }
+        }
+    }
+
     private static <T> void readOnEveryNode(final SimulatedCluster cluster, final DBox<T> box, final T expected)
         throws Exception
     {
