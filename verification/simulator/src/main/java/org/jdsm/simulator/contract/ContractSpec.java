@@ -1,0 +1,91 @@
+package org.jdsm.simulator.contract;
+
+import org.jdsm.DsmConfig;
+
+/**
+ * What a {@link TransportContract} test asks of the cluster it starts.
+ * <p>
+ * <b>Note:</b> immutable.
+ */
+public final class ContractSpec
+{
+    private final int nodeCount;
+    private final int heapCapacity;
+    private final long operationTimeoutNs;
+    private final long heartbeatIntervalNs;
+
+    /**
+     * @param nodeCount           number of nodes.
+     * @param heapCapacity        of each node's {@link BufferHeapRegion}.
+     * @param operationTimeoutNs  for {@link DsmConfig#operationTimeoutNs(long)}.
+     * @param heartbeatIntervalNs for {@link DsmConfig#heartbeatIntervalNs(long)}.
+     */
+    public ContractSpec(
+        final int nodeCount, final int heapCapacity, final long operationTimeoutNs, final long heartbeatIntervalNs)
+    {
+        this.nodeCount = nodeCount;
+        this.heapCapacity = heapCapacity;
+        this.operationTimeoutNs = operationTimeoutNs;
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+    }
+
+    /**
+     * @return number of nodes.
+     */
+    public int nodeCount()
+    {
+        return nodeCount;
+    }
+
+    /**
+     * @return capacity of each node's heap in bytes.
+     */
+    public int heapCapacity()
+    {
+        return heapCapacity;
+    }
+
+    /**
+     * @return the operation timeout in nanoseconds.
+     */
+    public long operationTimeoutNs()
+    {
+        return operationTimeoutNs;
+    }
+
+    /**
+     * @return the heartbeat interval in nanoseconds.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    /**
+     * A node's configuration with this spec's settings, not concluded, for the caller to add the transport name,
+     * members and options.
+     *
+     * @param nodeId of the node.
+     * @return the configuration.
+     */
+    public DsmConfig config(final int nodeId)
+    {
+        return new DsmConfig()
+            .nodeId(nodeId)
+            .nodeCount(nodeCount)
+            .heapSize(heapCapacity)
+            .cacheSize(heapCapacity)
+            .maxObjectSize(heapCapacity / 2)
+            .operationTimeoutNs(operationTimeoutNs)
+            .heartbeatIntervalNs(heartbeatIntervalNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "ContractSpec{nodeCount=" + nodeCount + ", heapCapacity=" + heapCapacity + ", operationTimeoutNs=" +
+            operationTimeoutNs + ", heartbeatIntervalNs=" + heartbeatIntervalNs + '}';
+    }
+}
