@@ -40,7 +40,7 @@ public final class DsmConfig implements Cloneable
     /** Property for the size of this node's heap slice, e.g. {@code 64m}. */
     public static final String HEAP_SIZE_PROP_NAME = "jdsm.heap.size";
     /** Default heap slice size in bytes. */
-    public static final long HEAP_SIZE_DEFAULT = 64L * 1024 * 1024;
+    public static final long HEAP_SIZE_DEFAULT = 128L * 1024 * 1024;
     /** Smallest heap slice. */
     public static final long MIN_HEAP_SIZE = 64L * 1024;
     /** Largest heap slice: offsets have 40 bits in a global address. */
@@ -49,7 +49,7 @@ public final class DsmConfig implements Cloneable
     /** Property for the byte budget of the copy cache, e.g. {@code 16m}. */
     public static final String CACHE_SIZE_PROP_NAME = "jdsm.cache.size";
     /** Default copy cache budget in bytes. */
-    public static final long CACHE_SIZE_DEFAULT = 16L * 1024 * 1024;
+    public static final long CACHE_SIZE_DEFAULT = 64L * 1024 * 1024;
 
     /** Property for the largest object, e.g. {@code 16m}. */
     public static final String MAX_OBJECT_SIZE_PROP_NAME = "jdsm.object.max.size";
@@ -142,9 +142,10 @@ public final class DsmConfig implements Cloneable
             throw new ConfigurationException(
                 "maxObjectSize=" + maxObjectSize + " must be <= heapSize/2=" + heapSize / 2);
         }
-        if (maxObjectSize > cacheSize)
+        if (maxObjectSize > cacheSize / 2)
         {
-            throw new ConfigurationException("maxObjectSize=" + maxObjectSize + " must be <= cacheSize=" + cacheSize);
+            throw new ConfigurationException(
+                "maxObjectSize=" + maxObjectSize + " must be <= cacheSize/2=" + cacheSize / 2);
         }
         if (operationTimeoutNs <= 0)
         {

@@ -105,6 +105,14 @@ public interface DsmNode extends AutoCloseable
     <R> CompletableFuture<R> spawnNear(DBox<?> box, DsmTask<R> task);
 
     /**
+     * Whether a node of the cluster is believed to be up: it joined and has not left or been found dead.
+     *
+     * @param nodeId of the node.
+     * @return true if it is available.
+     */
+    boolean isNodeAvailable(int nodeId);
+
+    /**
      * A snapshot of this node's counters.
      *
      * @return the counters.

@@ -46,8 +46,8 @@ class DsmConfigTest
         assertRejected("maxObjectSize=10 must be in [64, 1073741824]", (c) -> c.maxObjectSize(10));
         assertRejected("maxObjectSize=65536 must be <= heapSize/2=32768",
             (c) -> c.heapSize(65536).maxObjectSize(65536));
-        assertRejected("maxObjectSize=131072 must be <= cacheSize=65536",
-            (c) -> c.cacheSize(65536).maxObjectSize(131072));
+        assertRejected("maxObjectSize=65536 must be <= cacheSize/2=32768",
+            (c) -> c.cacheSize(65536).maxObjectSize(65536));
         assertRejected("operationTimeoutNs=0 must be > 0", (c) -> c.operationTimeoutNs(0));
         assertRejected("heartbeatIntervalNs=2000000000 must be > 0 and < operationTimeoutNs=1000000000",
             (c) -> c.operationTimeoutNs(TimeUnit.SECONDS.toNanos(1)).heartbeatIntervalNs(TimeUnit.SECONDS.toNanos(2)));

@@ -288,6 +288,12 @@ public final class Node implements DsmNode, MessageHandler
         return future;
     }
 
+    public boolean isNodeAvailable(final int nodeId)
+    {
+        checkNodeId(nodeId);
+        return nodeId == this.nodeId ? !isClosed : transport.isAvailable(nodeId);
+    }
+
     public NodeCounters counters()
     {
         return counters.snapshot();

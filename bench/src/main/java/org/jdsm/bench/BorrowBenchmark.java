@@ -1,0 +1,162 @@
+package org.jdsm.bench;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.Codecs;
+import org.jdsm.DBox;
+import org.jdsm.Dsm;
+import org.jdsm.DsmConfig;
+import org.jdsm.DsmNode;
+import org.jdsm.Mut;
+import org.jdsm.Ref;
+import org.jdsm.simulator.SimulatedNetwork;
+import org.jdsm.simulator.SimulatedTransport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cost of a borrow: a shared borrow of a local object, a cache-hit shared borrow of a remote object, and an
+ * exclusive borrow of a local object (colour bump), each against the plain read or write of a long in an
+ * off-heap buffer, which is what a program without jdsm would do. Two nodes in one JVM over the simulated
+ * transport; no network round trip is on these paths.
+ * <p>
+ * Run: {@code java -jar bench/target/benchmarks.jar BorrowBenchmark -prof gc}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
+public class BorrowBenchmark
+{
+    private SimulatedNetwork network;
+    private DsmNode node;
+    private DsmNode peer;
+    private DBox<Long> local;
+    private DBox<Long> remote;
+    private final UnsafeBuffer plain = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+
+    /**
+     * Start two nodes and allocate one local and one remote object.
+     *
+     * @throws Exception if the nodes do not start.
+     */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception
+    {
+        network = new SimulatedNetwork(new SimulatedNetwork.Context());
+        final CompletableFuture<DsmNode> first = CompletableFuture.supplyAsync(() -> Dsm.start(config(0)));
+        final CompletableFuture<DsmNode> second = CompletableFuture.supplyAsync(() -> Dsm.start(config(1)));
+        node = first.get(30, TimeUnit.SECONDS);
+        peer = second.get(30, TimeUnit.SECONDS);
+        local = node.alloc(Codecs.LONG, 7L);
+        remote = node.allocOn(1, Codecs.LONG, 11L);
+        try (Ref<Long> ref = remote.read())
+        {
+            ref.getLong();
+        }
+        plain.putLong(0, 7L);
+    }
+
+    private DsmConfig config(final int nodeId)
+    {
+        return new DsmConfig()
+            .nodeId(nodeId)
+            .nodeCount(2)
+            .transport("simulated")
+            .transportOption(SimulatedTransport.NETWORK_OPTION, network);
+    }
+
+    /**
+     * Stop the nodes.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        node.close();
+        peer.close();
+        network.close();
+    }
+
+    /**
+     * Baseline: read a long from an off-heap buffer.
+     *
+     * @return the value.
+     */
+    @Benchmark
+    public long plainRead()
+    {
+        return plain.getLong(0);
+    }
+
+    /**
+     * Baseline: increment a long in an off-heap buffer.
+     *
+     * @return the new value.
+     */
+    @Benchmark
+    public long plainWrite()
+    {
+        final long value = plain.getLong(0) + 1;
+        plain.putLong(0, value);
+        return value;
+    }
+
+    /**
+     * Shared borrow of a local object: read(), getLong(), close().
+     *
+     * @return the value.
+     */
+    @Benchmark
+    public long localSharedBorrow()
+    {
+        try (Ref<Long> ref = local.read())
+        {
+            return ref.getLong();
+        }
+    }
+
+    /**
+     * Shared borrow of a remote object whose copy is cached: read(), getLong(), close().
+     *
+     * @return the value.
+     */
+    @Benchmark
+    public long remoteCacheHitSharedBorrow()
+    {
+        try (Ref<Long> ref = remote.read())
+        {
+            return ref.getLong();
+        }
+    }
+
+    /**
+     * Exclusive borrow of a local object: write() bumps the colour, setLong(), close().
+     *
+     * @return the new value.
+     */
+    @Benchmark
+    public long localExclusiveBorrow()
+    {
+        try (Mut<Long> mut = local.write())
+        {
+            final long value = mut.getLong() + 1;
+            mut.setLong(value);
+            return value;
+        }
+    }
+}
