@@ -41,6 +41,39 @@ class NodeStartTest
     }
 
     @Test
+    void shouldRunReadmeExampleOnDefaultSingleNode() throws Exception
+    {
+        // the program in README.md, with its defaults: one node, its own simulated network
+        try (DsmNode node = Dsm.start(new DsmConfig()))
+        {
+            final DBox<Long> total = node.alloc(Codecs.LONG, 0L);
+            try (Ref<Long> ref = total.read())
+            {
+                assertEquals(0L, node.spawnOn(node.nodeCount() - 1, (n) -> ref.getLong()).get());
+            }
+            try (org.jdsm.Mut<Long> mut = total.write())
+            {
+                mut.setLong(mut.getLong() + 1);
+            }
+            final org.jdsm.DMutex<Long> shared = node.mutex(Codecs.LONG, 0L);
+            node.spawn((n) ->
+            {
+                try (org.jdsm.Mut<Long> m = shared.lock())
+                {
+                    m.setLong(m.getLong() + 1);
+                }
+                return null;
+            }).get();
+
+            try (Ref<Long> ref = total.read(); org.jdsm.Mut<Long> counted = shared.lock())
+            {
+                assertEquals(1L, ref.getLong());
+                assertEquals(1L, counted.getLong());
+            }
+        }
+    }
+
+    @Test
     void shouldNameAvailableTransportsWhenNoneMatches()
     {
         final ConfigurationException ex = assertThrows(ConfigurationException.class,

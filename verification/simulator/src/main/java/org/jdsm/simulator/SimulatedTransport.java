@@ -42,6 +42,7 @@ public final class SimulatedTransport implements Transport
     public static final int MAX_MESSAGE_LENGTH = 16 * 1024 * 1024;
 
     private final SimulatedNetwork network;
+    private final boolean ownsNetwork;
     private final int nodeId;
     private final int nodeCount;
     private final long operationTimeoutNs;
@@ -54,16 +55,22 @@ public final class SimulatedTransport implements Transport
      * A transport for one node, not yet started.
      *
      * @param context of the node, with a concluded configuration.
-     * @throws ConfigurationException if {@link #NETWORK_OPTION} is not set to a {@link SimulatedNetwork}.
+     * @throws ConfigurationException if {@link #NETWORK_OPTION} is not set to a {@link SimulatedNetwork} for a
+     * cluster of more than one node. A single node without one gets a network of its own, closed with it.
      */
     public SimulatedTransport(final TransportContext context)
     {
         final DsmConfig config = context.config();
-        final Object option = config.transportOptions().get(NETWORK_OPTION);
-        if (null == option)
+        Object option = config.transportOptions().get(NETWORK_OPTION);
+        if (null == option && config.nodeCount() > 1)
         {
-            throw new ConfigurationException(
-                "transport=simulated needs transportOption " + NETWORK_OPTION + " set to a SimulatedNetwork");
+            throw new ConfigurationException("transport=simulated with nodeCount=" + config.nodeCount() +
+                " needs transportOption " + NETWORK_OPTION + " set to the SimulatedNetwork the nodes share");
+        }
+        this.ownsNetwork = null == option;
+        if (ownsNetwork)
+        {
+            option = new SimulatedNetwork(new SimulatedNetwork.Context());
         }
         if (!(option instanceof SimulatedNetwork))
         {
@@ -209,9 +216,16 @@ public final class SimulatedTransport implements Transport
      */
     public void close()
     {
-        if (isClosed.compareAndSet(false, true) && isAttached.get())
+        if (isClosed.compareAndSet(false, true))
         {
-            network.detach(nodeId);
+            if (isAttached.get())
+            {
+                network.detach(nodeId);
+            }
+            if (ownsNetwork)
+            {
+                network.close();
+            }
         }
     }
 

@@ -401,15 +401,15 @@ class SimulatedTransportTest
     @Test
     void shouldRequireNetworkTransportOption()
     {
-        final DsmConfig config = new DsmConfig().transport(SimulatedTransportProvider.NAME).conclude();
+        final DsmConfig config = new DsmConfig().transport(SimulatedTransportProvider.NAME).nodeCount(2).conclude();
         final TransportContext context = new TransportContext(
             config, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) -> {});
 
         final ConfigurationException ex = assertThrows(ConfigurationException.class,
             () -> new SimulatedTransport(context));
 
-        assertEquals("transport=simulated needs transportOption simulated.network set to a SimulatedNetwork",
-            ex.getMessage());
+        assertEquals("transport=simulated with nodeCount=2 needs transportOption simulated.network set to the " +
+            "SimulatedNetwork the nodes share", ex.getMessage());
     }
 
     @Test
