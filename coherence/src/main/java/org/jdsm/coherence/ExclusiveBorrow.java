@@ -24,7 +24,7 @@ final class ExclusiveBorrow<T> implements Mut<T>, Borrow, Serializable
 
     private final transient BoxHandle<T> box;
     private transient boolean closed;
-    private transient int lentTo = -1;
+    private transient volatile int lentTo = -1;
     private transient long ownerCell;
 
     ExclusiveBorrow(final BoxHandle<T> box)
@@ -143,8 +143,9 @@ final class ExclusiveBorrow<T> implements Mut<T>, Borrow, Serializable
      */
     void returned(final long address)
     {
-        lentTo = -1;
         box.adoptAfterLend(address);
+        // volatile write after the new address: a thread that sees the borrow usable sees where the object is
+        lentTo = -1;
     }
 
     /**

@@ -1174,6 +1174,7 @@ public final class Node implements DsmNode, MessageHandler
             if (!transport.isAvailable(pending.targetNodeId) && pendingTasks.remove(entry.getKey(), pending))
             {
                 tasksInFlight.decrementAndGet(pending.targetNodeId);
+                endLends(pending);
                 pending.future.completeExceptionally(new NodeUnavailableException(
                     pending.targetNodeId, "task sent to it can not complete"));
             }
@@ -1187,12 +1188,29 @@ public final class Node implements DsmNode, MessageHandler
             final PendingTask pending = pendingTasks.remove(correlationId);
             if (null != pending)
             {
+                endLends(pending);
                 pending.future.completeExceptionally(new NodeUnavailableException(unavailableNodeId, reason));
             }
         }
         for (final CompletableFuture<Long> response : pendingAllocations.values())
         {
             response.completeExceptionally(new NodeUnavailableException(unavailableNodeId, reason));
+        }
+    }
+
+    /**
+     * A task that will never return still ends what it was lent: readers released, a lent Mut back to its owner
+     * with the address last written to its owner cell (whose object may be lost with the dead node).
+     */
+    private void endLends(final PendingTask pending)
+    {
+        try
+        {
+            pending.scope.returned();
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
         }
     }
 
