@@ -1,0 +1,1500 @@
+package org.jdsm.transport.rdma;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.ConfigurationException;
+import org.jdsm.DsmConfig;
+import org.jdsm.DsmException;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.RemoteAccessException;
+import org.jdsm.spi.HeapRegion;
+import org.jdsm.spi.MessageHandler;
+import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportContext;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The {@link Transport} over RDMA verbs through DiSNI, named {@code rdma}: one RC queue pair per pair of nodes,
+ * set up with RDMA-CM at the members' addresses (a node connects to every lower id and accepts every higher id).
+ * <ul>
+ *     <li>{@link #read}/{@link #write} are RDMA READ/WRITE posted straight into/out of the caller's buffer when it
+ *     lies in registered memory (the heap segments given in {@link #HEAP_SEGMENTS_OPTION}), else through the
+ *     operation's registered staging slot, in chunks of {@code jdsm.rdma.staging.size};</li>
+ *     <li>{@link #compareAndSwap}/{@link #fetchAdd} are {@code IBV_WR_ATOMIC_CMP_AND_SWP}/{@code FETCH_AND_ADD};</li>
+ *     <li>{@link #send} is a SEND of a control frame into one of the peer's pre-posted receive buffers.</li>
+ * </ul>
+ * Each operation claims one of {@code jdsm.rdma.max.in.flight} slots per peer, posts a work request whose wr_id
+ * names the slot, and waits (backing off) for the poller to publish its completion: many operations are in flight
+ * per queue pair, completions are polled by one {@link RdmaPoller} agent, and no operation is handed to another
+ * thread. An operation that does not complete within {@link DsmConfig#operationTimeoutNs()} throws
+ * {@link NodeUnavailableException} and takes the connection down (closing the queue pair stops the NIC from
+ * touching the caller's buffer later); a range the peer's heap does not have throws {@link RemoteAccessException}.
+ * <p>
+ * <b>Heap registration.</b> The SPI's {@link HeapRegion} does not expose its buffers. Until it does
+ * ({@code HeapRegion.segments()}), the engine passes them as the transport option {@link #HEAP_SEGMENTS_OPTION}
+ * (a {@code ByteBuffer[]} of direct buffers covering the heap in order, all of the first one's length but the
+ * last). With it the heap is registered and peers access it one-sidedly ("direct mode"); without it the node
+ * serves peers' operations in "bounce mode": requests are SENT to it and its poller applies them through the
+ * {@link HeapRegion} methods, copying through registered buffers. Both ends handle both modes.
+ * <p>
+ * <b>Atomics.</b> NIC atomics are atomic with respect to the owner's CPU atomics only on devices whose
+ * {@code atomic_cap} is {@code IBV_ATOMIC_GLOB}; on {@code IBV_ATOMIC_HCA} devices the owner must not mix local and
+ * remote atomics on one word (or must run in bounce mode).
+ * <p>
+ * Operations on this node's own id are applied to the local heap; messages to itself are delivered by the poller.
+ * The node that created the transport owns it and its {@link Context}, and closes it.
+ * <p>
+ * <b>Note:</b> threadsafe: many threads may have operations in flight to the same peer. One-sided operations must
+ * not be called from a {@link MessageHandler}, which runs on the poller thread and would wait for itself.
+ */
+public final class RdmaTransport implements Transport
+{
+    /** Transport option holding the heap's direct buffers ({@code ByteBuffer[]}) for registration. */
+    public static final String HEAP_SEGMENTS_OPTION = "rdma.heap.segments";
+
+    /** Transport option holding a {@link Context} to use instead of one built from properties and options. */
+    public static final String CONTEXT_OPTION = "rdma.context";
+
+    private static final ThreadLocal<FrameFlyweight> CALLER_FRAME = ThreadLocal.withInitial(FrameFlyweight::new);
+    private static final ThreadLocal<IdleStrategy> CALLER_IDLE = ThreadLocal.withInitial(
+        () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)));
+
+    private final Context ctx;
+    private final DsmConfig config;
+    private final int nodeId;
+    private final int nodeCount;
+    private final long operationTimeoutNs;
+    private final HeapRegion heap;
+    private final MessageHandler messageHandler;
+    private final ByteBuffer[] heapSegments;
+    private final WorkRequestBuilder builder;
+    private final ByteOrder atomicOrder;
+    private final Link[] peers;
+    private final Link[] links;
+    private int linkCount;
+    private volatile boolean isClosed;
+    private VerbsFabric fabric;
+    private RdmaPoller poller;
+    private AgentRunner pollerRunner;
+    private AgentRunner acceptorRunner;
+    private MemoryRegistration[] heapRegistrations;
+
+    /**
+     * A transport for one node, not yet started; nothing native is touched until {@link #start()}.
+     *
+     * @param context of the node, with a concluded configuration that has {@code members}.
+     * @throws ConfigurationException naming the first invalid setting.
+     */
+    public RdmaTransport(final TransportContext context)
+    {
+        this.config = context.config();
+        if (null == context.heap() || null == context.messageHandler())
+        {
+            throw new ConfigurationException("transport=rdma needs a heap and a messageHandler");
+        }
+        if (config.members().size() != config.nodeCount())
+        {
+            throw new ConfigurationException("transport=rdma needs members: one host:port per node, has " +
+                config.members().size() + " for nodeCount=" + config.nodeCount());
+        }
+        if (config.nodeCount() > WorkRequestIdDescriptor.MAX_LINKS)
+        {
+            throw new ConfigurationException("nodeCount=" + config.nodeCount() + " > " +
+                WorkRequestIdDescriptor.MAX_LINKS + " links a wr_id can name");
+        }
+
+        final Object contextOption = config.transportOptions().get(CONTEXT_OPTION);
+        final Context given = contextOption instanceof Context ? (Context)contextOption : new Context();
+        if (null == given.errorHandler() && !given.isConcluded)
+        {
+            given.errorHandler(config.errorHandler());
+        }
+        this.ctx = given.isConcluded ? given : given.options(config.transportOptions()).conclude();
+        this.nodeId = config.nodeId();
+        this.nodeCount = config.nodeCount();
+        this.operationTimeoutNs = config.operationTimeoutNs();
+        this.heap = context.heap();
+        this.messageHandler = context.messageHandler();
+        this.heapSegments = heapSegments(config.transportOptions().get(HEAP_SEGMENTS_OPTION), heap.capacity());
+        this.builder = new WorkRequestBuilder(ctx.maxInline());
+        this.atomicOrder = ctx.atomicReplyBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        this.peers = new Link[nodeCount];
+        this.links = new Link[WorkRequestIdDescriptor.MAX_LINKS];
+    }
+
+    /**
+     * Check the machine, listen, connect to lower ids, accept higher ids, exchange hellos and regions: the join
+     * barrier.
+     *
+     * @throws RdmaUnavailableException at once when libdisni or an RDMA device is missing.
+     * @throws NodeUnavailableException naming the first peer not joined within {@code jdsm.rdma.connect.timeout}.
+     */
+    public void start()
+    {
+        ctx.environment().check();
+
+        final long deadlineNs = System.nanoTime() + ctx.connectTimeoutNs();
+        try
+        {
+            fabric = ctx.fabricSupplier().get();
+            fabric.listen(address(nodeId));
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly();
+            throw new NodeUnavailableException(nodeId, "can not listen for RDMA connections at " +
+                config.members().get(nodeId) + ": " + ex.getMessage());
+        }
+
+        poller = new RdmaPoller(this, ctx, config, heap, nodeId);
+        pollerRunner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, poller);
+        AgentRunner.startOnThread(pollerRunner);
+        acceptorRunner = new AgentRunner(
+            new SleepingMillisIdleStrategy(1), ctx.errorHandler(), null, new Acceptor());
+        AgentRunner.startOnThread(acceptorRunner);
+
+        for (int peer = 0; peer < nodeId; peer++)
+        {
+            connect(peer, deadlineNs);
+        }
+
+        awaitJoined(deadlineNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return false once the connection to the node went down or the node left.
+     * @throws RemoteAccessException if {@code nodeId} is not in [0, nodeCount).
+     */
+    public boolean isAvailable(final int nodeId)
+    {
+        checkNodeId("isAvailable", nodeId);
+        if (nodeId == this.nodeId)
+        {
+            return !isClosed;
+        }
+        final Link link = peers[nodeId];
+        return !isClosed && (null == link || !link.isDown());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void read(final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset,
+        final int length)
+    {
+        checkNodeId("read", nodeId);
+        checkLength("read", offset, length);
+        dst.boundsCheck(dstOffset, length);
+        if (nodeId == this.nodeId)
+        {
+            checkOpen(nodeId, "read");
+            heap.getBytes(offset, dst, dstOffset, length);
+            return;
+        }
+
+        final Link link = readyLink(nodeId, "read", offset, length);
+        final PeerRegions regions = link.regions();
+        if (regions.isDirect())
+        {
+            final int segment = regions.checkRange("read", offset, length);
+            final int lkey = registeredLkey(dst, dstOffset, length);
+            if (0 == length)
+            {
+                return;
+            }
+            if (lkey != NOT_REGISTERED)
+            {
+                final OperationSlot slot = claim(link, "read", offset, length);
+                final long wrId = wrId(link, slot);
+                builder.read(slot.wr(), wrId, dst.addressOffset() + dstOffset, lkey, length,
+                    regions.address(segment, offset), regions.rkey(segment));
+                postAndAwait(link, slot, "read", offset, length);
+                slot.release();
+                return;
+            }
+        }
+
+        final int chunkLength = chunkLength(regions);
+        int done = 0;
+        do
+        {
+            final int chunk = Math.min(chunkLength, length - done);
+            final long chunkOffset = offset + done;
+            final OperationSlot slot = claim(link, "read", chunkOffset, chunk);
+            final long wrId = wrId(link, slot);
+            if (regions.isDirect())
+            {
+                final int segment = regions.checkRange("read", chunkOffset, chunk);
+                builder.read(slot.wr(), wrId, slot.stagingAddress(), slot.stagingLkey(), chunk,
+                    regions.address(segment, chunkOffset), regions.rkey(segment));
+                postAndAwait(link, slot, "read", chunkOffset, chunk);
+            }
+            else
+            {
+                sendRequest(link, slot, wrId, FrameDescriptor.TYPE_READ_REQUEST, chunkOffset, chunk, 0, null, 0, 0);
+                await(link, slot, "read", chunkOffset, chunk);
+            }
+            dst.putBytes(dstOffset + done, slot.staging(), 0, chunk);
+            slot.release();
+            done += chunk;
+        }
+        while (done < length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
+        final int length)
+    {
+        checkNodeId("write", nodeId);
+        checkLength("write", offset, length);
+        src.boundsCheck(srcOffset, length);
+        if (nodeId == this.nodeId)
+        {
+            checkOpen(nodeId, "write");
+            heap.putBytes(offset, src, srcOffset, length);
+            return;
+        }
+
+        final Link link = readyLink(nodeId, "write", offset, length);
+        final PeerRegions regions = link.regions();
+        if (regions.isDirect())
+        {
+            final int segment = regions.checkRange("write", offset, length);
+            final int lkey = registeredLkey(src, srcOffset, length);
+            if (0 == length)
+            {
+                return;
+            }
+            if (lkey != NOT_REGISTERED)
+            {
+                final OperationSlot slot = claim(link, "write", offset, length);
+                builder.write(slot.wr(), wrId(link, slot), src.addressOffset() + srcOffset, lkey, length,
+                    regions.address(segment, offset), regions.rkey(segment));
+                postAndAwait(link, slot, "write", offset, length);
+                slot.release();
+                return;
+            }
+        }
+
+        final int chunkLength = chunkLength(regions);
+        int done = 0;
+        do
+        {
+            final int chunk = Math.min(chunkLength, length - done);
+            final long chunkOffset = offset + done;
+            final OperationSlot slot = claim(link, "write", chunkOffset, chunk);
+            final long wrId = wrId(link, slot);
+            if (regions.isDirect())
+            {
+                final int segment = regions.checkRange("write", chunkOffset, chunk);
+                slot.staging().putBytes(0, src, srcOffset + done, chunk);
+                builder.write(slot.wr(), wrId, slot.stagingAddress(), slot.stagingLkey(), chunk,
+                    regions.address(segment, chunkOffset), regions.rkey(segment));
+                postAndAwait(link, slot, "write", chunkOffset, chunk);
+            }
+            else
+            {
+                sendRequest(link, slot, wrId, FrameDescriptor.TYPE_WRITE_REQUEST, chunkOffset, 0, 0,
+                    src, srcOffset + done, chunk);
+                await(link, slot, "write", chunkOffset, chunk);
+            }
+            slot.release();
+            done += chunk;
+        }
+        while (done < length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
+    {
+        checkNodeId("compareAndSwap", nodeId);
+        if (nodeId == this.nodeId)
+        {
+            checkOpen(nodeId, "compareAndSwap");
+            return heap.compareAndSwapLong(offset, expected, update);
+        }
+        return atomic(nodeId, "compareAndSwap", FrameDescriptor.TYPE_CAS_REQUEST, offset, expected, update);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long fetchAdd(final int nodeId, final long offset, final long delta)
+    {
+        checkNodeId("fetchAdd", nodeId);
+        if (nodeId == this.nodeId)
+        {
+            checkOpen(nodeId, "fetchAdd");
+            return heap.getAndAddLong(offset, delta);
+        }
+        return atomic(nodeId, "fetchAdd", FrameDescriptor.TYPE_FETCH_ADD_REQUEST, offset, delta, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The bytes are copied into a registered send buffer (or posted inline), so the buffer may be reused at once.
+     * A message to a node whose connection is down is dropped without error, as the simulated transport does.
+     *
+     * @throws DsmException if {@code length > }{@link #maxMessageLength()}.
+     */
+    public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkNodeId("send", nodeId);
+        buffer.boundsCheck(offset, length);
+        if (length > maxMessageLength())
+        {
+            throw new DsmException("send length=" + length + " > maxMessageLength=" + maxMessageLength());
+        }
+        if (isClosed)
+        {
+            return;
+        }
+        if (nodeId == this.nodeId)
+        {
+            poller.sendToSelf(buffer, offset, length);
+            return;
+        }
+
+        final Link link = peers[nodeId];
+        if (null == link || link.isDown())
+        {
+            return;
+        }
+        sendFrame(link, FrameDescriptor.TYPE_MESSAGE, 0, 0, 0, 0, buffer, offset, length, "send");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return the buffer size less the frame header.
+     */
+    public int maxMessageLength()
+    {
+        return ctx.bufferSize() - FrameDescriptor.HEADER_LENGTH;
+    }
+
+    /**
+     * Say goodbye to every peer, stop the agents, disconnect and deregister. Idempotent.
+     */
+    public void close()
+    {
+        if (isClosed)
+        {
+            return;
+        }
+        isClosed = true;
+        for (final Link link : peers)
+        {
+            if (null != link && !link.isDown())
+            {
+                final int slotOffset = link.lockSendSlot();
+                if (slotOffset >= 0)
+                {
+                    try
+                    {
+                        final FrameFlyweight frame = new FrameFlyweight().wrap(link.sendRing(), slotOffset);
+                        link.postFrame(frame.header(FrameDescriptor.TYPE_BYE, nodeId, 0).frameLength());
+                    }
+                    catch (final IOException ignore)
+                    {
+                        // leaving anyway
+                    }
+                }
+            }
+        }
+        closeQuietly();
+    }
+
+    /**
+     * The concluded settings.
+     *
+     * @return the context.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * Work completions whose wr_id matched no waiting operation since start.
+     *
+     * @return the count, 0 before start.
+     */
+    public long unknownCompletionCount()
+    {
+        return null == poller ? 0 : poller.dispatcher().unknownCount();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "RdmaTransport{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", members=" + config.members() +
+            ", mode=" + (null == heapSegments ? "bounce" : "direct") + '}';
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // package-private, for the poller and the acceptor
+
+    static final int NOT_REGISTERED = -1;
+
+    Link link(final int index)
+    {
+        return index >= 0 && index < links.length ? links[index] : null;
+    }
+
+    int linkCount()
+    {
+        return linkCount;
+    }
+
+    Link peer(final int nodeId)
+    {
+        return peers[nodeId];
+    }
+
+    synchronized boolean bindPeer(final Link link, final int peerNodeId)
+    {
+        if (null != peers[peerNodeId] && peers[peerNodeId] != link)
+        {
+            return false;
+        }
+        link.peerNodeId(peerNodeId);
+        peers[peerNodeId] = link;
+        return true;
+    }
+
+    MessageHandler messageHandler()
+    {
+        return messageHandler;
+    }
+
+    boolean isClosed()
+    {
+        return isClosed;
+    }
+
+    /**
+     * Write this node's regions into an exchange payload, registering the heap in the link's protection domain.
+     *
+     * @param link     the regions are for.
+     * @param exchange wrapping the payload.
+     * @return the payload length.
+     * @throws IOException when registration fails.
+     */
+    int writeRegions(final Link link, final ConnectionExchangeFlyweight exchange) throws IOException
+    {
+        if (null == heapSegments)
+        {
+            exchange.header(nodeId, nodeCount, ConnectionExchangeDescriptor.MODE_BOUNCE, heap.capacity(),
+                heap.capacity(), 0);
+            return ConnectionExchangeDescriptor.length(0);
+        }
+
+        final MemoryRegistration[] registrations = new MemoryRegistration[heapSegments.length];
+        for (int i = 0; i < heapSegments.length; i++)
+        {
+            registrations[i] = link.connection().register(heapSegments[i]);
+        }
+        heapRegistrations = registrations;
+        exchange.header(nodeId, nodeCount, ConnectionExchangeDescriptor.MODE_DIRECT, heap.capacity(),
+            heapSegments[0].capacity(), registrations.length);
+        for (int i = 0; i < registrations.length; i++)
+        {
+            exchange.region(i, registrations[i].address(), registrations[i].length(), registrations[i].rkey());
+        }
+        return ConnectionExchangeDescriptor.length(registrations.length);
+    }
+
+    synchronized Link addLink(final VerbsConnection connection, final int peerNodeId) throws IOException
+    {
+        if (linkCount >= links.length)
+        {
+            connection.close();
+            throw new IOException("more than " + links.length + " RDMA connections");
+        }
+        final Link link = new Link(linkCount, peerNodeId, connection, builder, ctx.maxInFlight(), ctx.stagingSize(),
+            ctx.sendBuffers(), ctx.signalInterval(), ctx.receiveBuffers(), ctx.bufferSize());
+        for (int i = 0; i < link.receiveBufferCount(); i++)
+        {
+            link.postReceive(i);
+        }
+        links[linkCount] = link;
+        linkCount++;
+        if (peerNodeId >= 0)
+        {
+            peers[peerNodeId] = link;
+        }
+        return link;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void connect(final int peer, final long deadlineNs)
+    {
+        final InetSocketAddress address = address(peer);
+        final SleepingMillisIdleStrategy retryIdle = new SleepingMillisIdleStrategy(100);
+        IOException lastError = null;
+        while (System.nanoTime() < deadlineNs && !isClosed)
+        {
+            try
+            {
+                final VerbsConnection connection = fabric.connect(address,
+                    (int)Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime())));
+                final Link link = addLink(connection, peer);
+                poller.sendHello(link);
+                return;
+            }
+            catch (final IOException ex)
+            {
+                lastError = ex;
+                retryIdle.idle();
+            }
+        }
+
+        closeQuietly();
+        throw new NodeUnavailableException(peer, "join timed out after " +
+            TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs()) + " ms: no RDMA connection to " +
+            config.members().get(peer) + (null == lastError ? "" : ": " + lastError.getMessage()));
+    }
+
+    private void awaitJoined(final long deadlineNs)
+    {
+        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        while (true)
+        {
+            int missing = -1;
+            for (int peer = 0; peer < nodeCount; peer++)
+            {
+                if (peer != nodeId && (null == peers[peer] || !peers[peer].isReady()))
+                {
+                    missing = peer;
+                    break;
+                }
+            }
+            if (missing < 0)
+            {
+                return;
+            }
+            if (System.nanoTime() >= deadlineNs || isClosed)
+            {
+                final Link link = peers[missing];
+                closeQuietly();
+                throw new NodeUnavailableException(missing, "join timed out after " +
+                    TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs()) + " ms: " + (null == link ?
+                    "no RDMA connection from " + config.members().get(missing) : "handshake incomplete: " + link));
+            }
+            idle.idle();
+        }
+    }
+
+    private long atomic(final int nodeId, final String operation, final byte requestType, final long offset,
+        final long operand1, final long operand2)
+    {
+        final Link link = readyLink(nodeId, operation, offset, Long.BYTES);
+        final PeerRegions regions = link.regions();
+        final OperationSlot slot;
+        if (regions.isDirect())
+        {
+            final int segment = regions.checkWord(operation, offset);
+            slot = claim(link, operation, offset, Long.BYTES);
+            final long wrId = wrId(link, slot);
+            if (FrameDescriptor.TYPE_CAS_REQUEST == requestType)
+            {
+                builder.compareAndSwap(slot.wr(), wrId, slot.stagingAddress(), slot.stagingLkey(),
+                    regions.address(segment, offset), regions.rkey(segment), operand1, operand2);
+            }
+            else
+            {
+                builder.fetchAdd(slot.wr(), wrId, slot.stagingAddress(), slot.stagingLkey(),
+                    regions.address(segment, offset), regions.rkey(segment), operand1);
+            }
+            postAndAwait(link, slot, operation, offset, Long.BYTES);
+            final long result = slot.staging().getLong(0, atomicOrder);
+            slot.release();
+            return result;
+        }
+
+        slot = claim(link, operation, offset, Long.BYTES);
+        sendRequest(link, slot, wrId(link, slot), requestType, offset, operand1, operand2, null, 0, 0);
+        await(link, slot, operation, offset, Long.BYTES);
+        final long result = slot.result();
+        slot.release();
+        return result;
+    }
+
+    private Link readyLink(final int nodeId, final String operation, final long offset, final int length)
+    {
+        checkOpen(nodeId, operation);
+        if (poller.isPollerThread())
+        {
+            throw new DsmException(operation + " must not be called from a MessageHandler: it runs on the RDMA " +
+                "poller thread, which would wait for itself");
+        }
+        final Link link = peers[nodeId];
+        if (null == link || !link.isReady())
+        {
+            throw new NodeUnavailableException(nodeId, operation + " offset=" + offset + " length=" + length +
+                ": " + (null == link ? "not connected" : null != link.downReason() ?
+                "connection down: " + link.downReason() : "handshake incomplete"));
+        }
+        return link;
+    }
+
+    private OperationSlot claim(final Link link, final String operation, final long offset, final int length)
+    {
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final IdleStrategy idle = CALLER_IDLE.get();
+        idle.reset();
+        while (true)
+        {
+            final OperationSlot slot = link.claimSlot();
+            if (null != slot)
+            {
+                return slot;
+            }
+            if (link.isDown() || System.nanoTime() >= deadlineNs)
+            {
+                throw new NodeUnavailableException(link.peerNodeId(), operation + " offset=" + offset +
+                    " length=" + length + ": no free operation slot of " + link.slotCount() + " within " +
+                    TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms" +
+                    (link.isDown() ? ", connection down: " + link.downReason() : ""));
+            }
+            idle.idle();
+        }
+    }
+
+    private static long wrId(final Link link, final OperationSlot slot)
+    {
+        return WorkRequestIdDescriptor.wrId(
+            WorkRequestIdDescriptor.KIND_ONE_SIDED, link.index(), slot.index(), slot.generation() + 1);
+    }
+
+    private void postAndAwait(
+        final Link link, final OperationSlot slot, final String operation, final long offset, final int length)
+    {
+        slot.begin();
+        try
+        {
+            link.postOneSided(slot.wr());
+        }
+        catch (final IOException ex)
+        {
+            slot.release();
+            link.requestDown(operation + " post failed: " + ex.getMessage());
+            throw new NodeUnavailableException(link.peerNodeId(), operation + " offset=" + offset + " length=" +
+                length + ": post failed: " + ex.getMessage());
+        }
+        await(link, slot, operation, offset, length);
+    }
+
+    private void await(
+        final Link link, final OperationSlot slot, final String operation, final long offset, final int length)
+    {
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final IdleStrategy idle = CALLER_IDLE.get();
+        idle.reset();
+        while (true)
+        {
+            final int state = slot.state();
+            if (OperationSlot.COMPLETED == state)
+            {
+                return;
+            }
+            if (OperationSlot.FAILED == state)
+            {
+                final DsmException failure = slot.failure(operation, link.peerNodeId(), offset, length);
+                slot.release();
+                throw failure;
+            }
+            if (System.nanoTime() >= deadlineNs && slot.abandon())
+            {
+                final String reason = operation + " offset=" + offset + " length=" + length + " timed out after " +
+                    TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms";
+                link.requestDown(reason);
+                throw new NodeUnavailableException(link.peerNodeId(), reason);
+            }
+            idle.idle();
+        }
+    }
+
+    private void sendRequest(
+        final Link link,
+        final OperationSlot slot,
+        final long wrId,
+        final byte type,
+        final long offset,
+        final long operand1,
+        final long operand2,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        slot.begin();
+        try
+        {
+            sendFrame(link, type, wrId, offset, operand1, operand2, payload, payloadOffset, payloadLength,
+                FrameDescriptor.typeName(type));
+        }
+        catch (final RuntimeException ex)
+        {
+            slot.abandon();
+            throw ex;
+        }
+    }
+
+    private void sendFrame(
+        final Link link,
+        final byte type,
+        final long correlationId,
+        final long offset,
+        final long operand1,
+        final long operand2,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength,
+        final String operation)
+    {
+        if (poller.isPollerThread())
+        {
+            poller.sendFromPoller(link, type, correlationId, offset, operand1, operand2, payload, payloadOffset,
+                payloadLength);
+            return;
+        }
+
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final IdleStrategy idle = CALLER_IDLE.get();
+        idle.reset();
+        int slotOffset;
+        while ((slotOffset = link.lockSendSlot()) < 0)
+        {
+            if (link.isDown() || System.nanoTime() >= deadlineNs)
+            {
+                throw new NodeUnavailableException(link.peerNodeId(), operation + ": send ring full for " +
+                    TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms" +
+                    (link.isDown() ? ", connection down: " + link.downReason() : ""));
+            }
+            idle.idle();
+        }
+
+        try
+        {
+            final FrameFlyweight frame = CALLER_FRAME.get().wrap(link.sendRing(), slotOffset);
+            frame.header(type, nodeId, 0).correlationId(correlationId).heapOffset(offset).operand1(operand1)
+                .operand2(operand2);
+            if (null != payload)
+            {
+                frame.payload(payload, payloadOffset, payloadLength);
+            }
+            link.postFrame(frame.frameLength());
+        }
+        catch (final IOException ex)
+        {
+            link.requestDown(operation + " post failed: " + ex.getMessage());
+            throw new NodeUnavailableException(link.peerNodeId(), operation + ": post failed: " + ex.getMessage());
+        }
+    }
+
+    private int chunkLength(final PeerRegions regions)
+    {
+        return regions.isDirect() ? ctx.stagingSize() : Math.min(ctx.stagingSize(), maxMessageLength());
+    }
+
+    private int registeredLkey(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final MemoryRegistration[] registrations = heapRegistrations;
+        if (null == registrations || null != buffer.byteArray())
+        {
+            return NOT_REGISTERED;
+        }
+        final long address = buffer.addressOffset() + offset;
+        for (final MemoryRegistration registration : registrations)
+        {
+            if (registration.contains(address, length))
+            {
+                return registration.lkey();
+            }
+        }
+        return NOT_REGISTERED;
+    }
+
+    private void checkOpen(final int nodeId, final String operation)
+    {
+        if (isClosed)
+        {
+            throw new NodeUnavailableException(nodeId, operation + ": transport of node " + this.nodeId + " closed");
+        }
+    }
+
+    private void checkNodeId(final String operation, final int nodeId)
+    {
+        if (nodeId < 0 || nodeId >= nodeCount)
+        {
+            throw new RemoteAccessException(
+                operation + " nodeId=" + nodeId + " out of range [0, nodeCount=" + nodeCount + ")");
+        }
+    }
+
+    private static void checkLength(final String operation, final long offset, final int length)
+    {
+        if (length < 0)
+        {
+            throw new RemoteAccessException(
+                operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
+        }
+    }
+
+    private InetSocketAddress address(final int nodeId)
+    {
+        return new InetSocketAddress(config.memberHost(nodeId), config.memberPort(nodeId));
+    }
+
+    private void closeQuietly()
+    {
+        isClosed = true;
+        if (null != fabric)
+        {
+            fabric.close();
+        }
+        if (null != acceptorRunner)
+        {
+            acceptorRunner.close();
+        }
+        if (null != pollerRunner)
+        {
+            pollerRunner.close();
+        }
+    }
+
+    private static ByteBuffer[] heapSegments(final Object option, final long capacity)
+    {
+        if (null == option)
+        {
+            return null;
+        }
+        if (!(option instanceof ByteBuffer[]))
+        {
+            throw new ConfigurationException("transportOption " + HEAP_SEGMENTS_OPTION + "=" +
+                option.getClass().getName() + " must be a ByteBuffer[]");
+        }
+        final ByteBuffer[] segments = (ByteBuffer[])option;
+        long total = 0;
+        for (int i = 0; i < segments.length; i++)
+        {
+            if (!segments[i].isDirect())
+            {
+                throw new ConfigurationException(HEAP_SEGMENTS_OPTION + "[" + i + "] must be a direct ByteBuffer");
+            }
+            if (i < segments.length - 1 && segments[i].capacity() != segments[0].capacity())
+            {
+                throw new ConfigurationException(HEAP_SEGMENTS_OPTION + "[" + i + "].capacity=" +
+                    segments[i].capacity() + " != segment length " + segments[0].capacity());
+            }
+            total += segments[i].capacity();
+        }
+        if (segments.length == 0 || total != capacity)
+        {
+            throw new ConfigurationException(HEAP_SEGMENTS_OPTION + " cover " + total + " bytes != heap capacity " +
+                capacity);
+        }
+        return segments.clone();
+    }
+
+    /**
+     * Accepts connections from higher node ids. DiSNI offers only a blocking accept, so this agent's duty cycle
+     * blocks in it; {@link VerbsFabric#close()} releases it.
+     * <p>
+     * <b>Note:</b> runs on its own thread; not threadsafe.
+     */
+    final class Acceptor implements org.agrona.concurrent.Agent
+    {
+        /**
+         * {@inheritDoc}
+         */
+        public int doWork() throws Exception
+        {
+            if (isClosed)
+            {
+                throw new org.agrona.concurrent.AgentTerminationException();
+            }
+            try
+            {
+                addLink(fabric.accept(), -1);
+                return 1;
+            }
+            catch (final IOException ex)
+            {
+                if (isClosed)
+                {
+                    throw new org.agrona.concurrent.AgentTerminationException();
+                }
+                throw ex;
+            }
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public String roleName()
+        {
+            return "jdsm-rdma-acceptor-" + nodeId;
+        }
+    }
+
+    /**
+     * Settings of the RDMA transport: each starts from its {@code jdsm.rdma.*} property ({@link RdmaConfiguration}),
+     * may be overridden by a transport option of the same name, or set fluently; {@link #conclude()} fills defaults
+     * and validates, naming the bad setting and the bound it breaks.
+     * <p>
+     * Owned by the {@link RdmaTransport} built from it. <b>Note:</b> not threadsafe; set it up on one thread.
+     */
+    public static final class Context
+    {
+        private boolean isConcluded;
+        private int queueDepth = RdmaConfiguration.queueDepth();
+        private int maxInFlight = RdmaConfiguration.maxInFlight();
+        private int readDepth = RdmaConfiguration.readDepth();
+        private int maxInline = RdmaConfiguration.maxInline();
+        private int signalInterval = RdmaConfiguration.signalInterval();
+        private int cqSize = RdmaConfiguration.cqSize();
+        private int receiveBuffers = RdmaConfiguration.receiveBuffers();
+        private int bufferSize = RdmaConfiguration.bufferSize();
+        private int sendBuffers = RdmaConfiguration.sendBuffers();
+        private int stagingSize = RdmaConfiguration.stagingSize();
+        private long connectTimeoutNs = RdmaConfiguration.connectTimeoutNs();
+        private int pollBatch = RdmaConfiguration.pollBatch();
+        private boolean atomicReplyBigEndian = RdmaConfiguration.atomicReplyBigEndian();
+        private IdleStrategy idleStrategy;
+        private ErrorHandler errorHandler;
+        private RdmaEnvironment environment;
+        private Supplier<VerbsFabric> fabricSupplier;
+
+        /**
+         * Apply the {@code jdsm.rdma.*} entries of a node's transport options, as strings or numbers.
+         *
+         * @param options of the node.
+         * @return this for a fluent API.
+         * @throws ConfigurationException naming an unknown {@code jdsm.rdma.*} option or an unparsable value.
+         */
+        public Context options(final Map<String, Object> options)
+        {
+            for (final Map.Entry<String, Object> entry : options.entrySet())
+            {
+                final String name = entry.getKey();
+                if (!name.startsWith("jdsm.rdma."))
+                {
+                    continue;
+                }
+                final String value = String.valueOf(entry.getValue());
+                try
+                {
+                    apply(name, value);
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new ConfigurationException(name + "=" + value + " is not a valid value: " +
+                        ex.getMessage());
+                }
+            }
+            return this;
+        }
+
+        private void apply(final String name, final String value)
+        {
+            switch (name)
+            {
+                case RdmaConfiguration.QUEUE_DEPTH_PROP_NAME: queueDepth(Integer.parseInt(value)); break;
+                case RdmaConfiguration.MAX_IN_FLIGHT_PROP_NAME: maxInFlight(Integer.parseInt(value)); break;
+                case RdmaConfiguration.READ_DEPTH_PROP_NAME: readDepth(Integer.parseInt(value)); break;
+                case RdmaConfiguration.MAX_INLINE_PROP_NAME: maxInline(size(name, value)); break;
+                case RdmaConfiguration.SIGNAL_INTERVAL_PROP_NAME: signalInterval(Integer.parseInt(value)); break;
+                case RdmaConfiguration.CQ_SIZE_PROP_NAME: cqSize(Integer.parseInt(value)); break;
+                case RdmaConfiguration.RECEIVE_BUFFERS_PROP_NAME: receiveBuffers(Integer.parseInt(value)); break;
+                case RdmaConfiguration.BUFFER_SIZE_PROP_NAME: bufferSize(size(name, value)); break;
+                case RdmaConfiguration.SEND_BUFFERS_PROP_NAME: sendBuffers(Integer.parseInt(value)); break;
+                case RdmaConfiguration.STAGING_SIZE_PROP_NAME: stagingSize(size(name, value)); break;
+                case RdmaConfiguration.CONNECT_TIMEOUT_PROP_NAME:
+                    connectTimeoutNs(SystemUtil.parseDuration(name, value));
+                    break;
+                case RdmaConfiguration.POLL_BATCH_PROP_NAME: pollBatch(Integer.parseInt(value)); break;
+                case RdmaConfiguration.ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME:
+                    atomicReplyBigEndian(Boolean.parseBoolean(value));
+                    break;
+                default:
+                    throw new ConfigurationException("transport option " + name + " unknown; known: " +
+                        String.join(", ", RdmaConfiguration.PROPERTY_NAMES));
+            }
+        }
+
+        private static int size(final String name, final String value)
+        {
+            final long size = SystemUtil.parseSize(name, value);
+            if (size > Integer.MAX_VALUE)
+            {
+                throw new ConfigurationException(name + "=" + value + " exceeds " + Integer.MAX_VALUE);
+            }
+            return (int)size;
+        }
+
+        /**
+         * Validate every setting and fill null collaborators with defaults; calling it again does nothing.
+         *
+         * @return this for a fluent API.
+         * @throws ConfigurationException naming the first invalid setting, its value and the bound it breaks.
+         */
+        public Context conclude()
+        {
+            if (isConcluded)
+            {
+                return this;
+            }
+
+            checkRange("sendBuffers", sendBuffers, 1, 1 << 16);
+            checkRange("maxInFlight", maxInFlight, 1, 1 << 16);
+            checkRange("queueDepth", queueDepth, 1, 1 << 16);
+            if (queueDepth < sendBuffers + maxInFlight)
+            {
+                throw new ConfigurationException("queueDepth=" + queueDepth + " < sendBuffers=" + sendBuffers +
+                    " + maxInFlight=" + maxInFlight + ": the send queue could overflow");
+            }
+            checkRange("readDepth", readDepth, 1, 255);
+            checkRange("maxInline", maxInline, 0, 1024);
+            checkRange("signalInterval", signalInterval, 1, sendBuffers);
+            checkRange("receiveBuffers", receiveBuffers, 2, 1 << 16);
+            checkRange("cqSize", cqSize, 1, 1 << 22);
+            if (cqSize < queueDepth + receiveBuffers)
+            {
+                throw new ConfigurationException("cqSize=" + cqSize + " < queueDepth=" + queueDepth +
+                    " + receiveBuffers=" + receiveBuffers + ": the completion queue could overflow");
+            }
+            checkRange("bufferSize", bufferSize, FrameDescriptor.HEADER_LENGTH + 256, 1 << 24);
+            if ((bufferSize & (FrameDescriptor.ALIGNMENT - 1)) != 0)
+            {
+                throw new ConfigurationException("bufferSize=" + bufferSize + " must be a multiple of " +
+                    FrameDescriptor.ALIGNMENT);
+            }
+            checkRange("stagingSize", stagingSize, 64, 1 << 30);
+            if ((stagingSize & 63) != 0)
+            {
+                throw new ConfigurationException("stagingSize=" + stagingSize + " must be a multiple of 64");
+            }
+            if ((long)stagingSize * maxInFlight > Integer.MAX_VALUE)
+            {
+                throw new ConfigurationException("stagingSize=" + stagingSize + " * maxInFlight=" + maxInFlight +
+                    " exceeds " + Integer.MAX_VALUE + " bytes of staging per peer");
+            }
+            if (connectTimeoutNs <= 0)
+            {
+                throw new ConfigurationException("connectTimeoutNs=" + connectTimeoutNs + " must be > 0");
+            }
+            checkRange("pollBatch", pollBatch, 1, 1024);
+
+            if (null == idleStrategy)
+            {
+                idleStrategy = new BackoffIdleStrategy(
+                    100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
+            }
+            if (null == errorHandler)
+            {
+                errorHandler = (throwable) -> System.err.println("jdsm rdma error: " + throwable);
+            }
+            if (null == environment)
+            {
+                environment = new RdmaEnvironment();
+            }
+            if (null == fabricSupplier)
+            {
+                final Context self = this;
+                fabricSupplier = () ->
+                {
+                    try
+                    {
+                        return new DisniFabric(self);
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new RdmaUnavailableException("transport=rdma unavailable: DiSNI endpoint group " +
+                            "could not be created: " + ex.getMessage() + ". " + RdmaEnvironment.USE_AERON);
+                    }
+                };
+            }
+            isConcluded = true;
+            return this;
+        }
+
+        private void checkNotConcluded()
+        {
+            if (isConcluded)
+            {
+                throw new ConfigurationException("rdma context already concluded");
+            }
+        }
+
+        private static void checkRange(final String name, final long value, final long min, final long max)
+        {
+            if (value < min || value > max)
+            {
+                throw new ConfigurationException(name + "=" + value + " must be in [" + min + ", " + max + "]");
+            }
+        }
+
+        /**
+         * @return work requests per send queue.
+         */
+        public int queueDepth()
+        {
+            return queueDepth;
+        }
+
+        /**
+         * @param queueDepth work requests per send queue, at least sendBuffers + maxInFlight.
+         * @return this for a fluent API.
+         */
+        public Context queueDepth(final int queueDepth)
+        {
+            checkNotConcluded();
+            this.queueDepth = queueDepth;
+            return this;
+        }
+
+        /**
+         * @return one-sided operations in flight per peer.
+         */
+        public int maxInFlight()
+        {
+            return maxInFlight;
+        }
+
+        /**
+         * @param maxInFlight one-sided operations in flight per peer.
+         * @return this for a fluent API.
+         */
+        public Context maxInFlight(final int maxInFlight)
+        {
+            checkNotConcluded();
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /**
+         * @return outstanding READs and atomics per queue pair.
+         */
+        public int readDepth()
+        {
+            return readDepth;
+        }
+
+        /**
+         * @param readDepth outstanding READs and atomics per queue pair, in [1, 255]; the device may cap it.
+         * @return this for a fluent API.
+         */
+        public Context readDepth(final int readDepth)
+        {
+            checkNotConcluded();
+            this.readDepth = readDepth;
+            return this;
+        }
+
+        /**
+         * @return largest payload posted inline.
+         */
+        public int maxInline()
+        {
+            return maxInline;
+        }
+
+        /**
+         * @param maxInline largest payload posted inline, in [0, 1024]; 0 disables inlining.
+         * @return this for a fluent API.
+         */
+        public Context maxInline(final int maxInline)
+        {
+            checkNotConcluded();
+            this.maxInline = maxInline;
+            return this;
+        }
+
+        /**
+         * @return one SEND in this many is signalled.
+         */
+        public int signalInterval()
+        {
+            return signalInterval;
+        }
+
+        /**
+         * @param signalInterval one SEND in this many is signalled, in [1, sendBuffers].
+         * @return this for a fluent API.
+         */
+        public Context signalInterval(final int signalInterval)
+        {
+            checkNotConcluded();
+            this.signalInterval = signalInterval;
+            return this;
+        }
+
+        /**
+         * @return entries of each completion queue.
+         */
+        public int cqSize()
+        {
+            return cqSize;
+        }
+
+        /**
+         * @param cqSize entries of each completion queue, at least queueDepth + receiveBuffers.
+         * @return this for a fluent API.
+         */
+        public Context cqSize(final int cqSize)
+        {
+            checkNotConcluded();
+            this.cqSize = cqSize;
+            return this;
+        }
+
+        /**
+         * @return receive buffers per peer.
+         */
+        public int receiveBuffers()
+        {
+            return receiveBuffers;
+        }
+
+        /**
+         * @param receiveBuffers receive buffers pre-posted per peer, at least 2.
+         * @return this for a fluent API.
+         */
+        public Context receiveBuffers(final int receiveBuffers)
+        {
+            checkNotConcluded();
+            this.receiveBuffers = receiveBuffers;
+            return this;
+        }
+
+        /**
+         * @return size of each send and receive buffer.
+         */
+        public int bufferSize()
+        {
+            return bufferSize;
+        }
+
+        /**
+         * @param bufferSize size of each send and receive buffer, the largest frame; a multiple of 8.
+         * @return this for a fluent API.
+         */
+        public Context bufferSize(final int bufferSize)
+        {
+            checkNotConcluded();
+            this.bufferSize = bufferSize;
+            return this;
+        }
+
+        /**
+         * @return send buffers per peer.
+         */
+        public int sendBuffers()
+        {
+            return sendBuffers;
+        }
+
+        /**
+         * @param sendBuffers send buffers per peer.
+         * @return this for a fluent API.
+         */
+        public Context sendBuffers(final int sendBuffers)
+        {
+            checkNotConcluded();
+            this.sendBuffers = sendBuffers;
+            return this;
+        }
+
+        /**
+         * @return staging bytes per in-flight slot.
+         */
+        public int stagingSize()
+        {
+            return stagingSize;
+        }
+
+        /**
+         * @param stagingSize staging bytes per in-flight slot, a multiple of 64.
+         * @return this for a fluent API.
+         */
+        public Context stagingSize(final int stagingSize)
+        {
+            checkNotConcluded();
+            this.stagingSize = stagingSize;
+            return this;
+        }
+
+        /**
+         * @return join timeout in nanoseconds.
+         */
+        public long connectTimeoutNs()
+        {
+            return connectTimeoutNs;
+        }
+
+        /**
+         * @param connectTimeoutNs how long joining may take.
+         * @return this for a fluent API.
+         */
+        public Context connectTimeoutNs(final long connectTimeoutNs)
+        {
+            checkNotConcluded();
+            this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @return completions per poll.
+         */
+        public int pollBatch()
+        {
+            return pollBatch;
+        }
+
+        /**
+         * @param pollBatch completions taken per poll of one completion queue.
+         * @return this for a fluent API.
+         */
+        public Context pollBatch(final int pollBatch)
+        {
+            checkNotConcluded();
+            this.pollBatch = pollBatch;
+            return this;
+        }
+
+        /**
+         * @return whether atomics return the old value big-endian.
+         */
+        public boolean atomicReplyBigEndian()
+        {
+            return atomicReplyBigEndian;
+        }
+
+        /**
+         * @param atomicReplyBigEndian whether the NIC returns the old value of an atomic big-endian.
+         * @return this for a fluent API.
+         */
+        public Context atomicReplyBigEndian(final boolean atomicReplyBigEndian)
+        {
+            checkNotConcluded();
+            this.atomicReplyBigEndian = atomicReplyBigEndian;
+            return this;
+        }
+
+        /**
+         * @return idle strategy of the poller.
+         */
+        public IdleStrategy idleStrategy()
+        {
+            return idleStrategy;
+        }
+
+        /**
+         * @param idleStrategy of the poller; defaults to backing off to 100 µs parks, never a busy spin.
+         * @return this for a fluent API.
+         */
+        public Context idleStrategy(final IdleStrategy idleStrategy)
+        {
+            checkNotConcluded();
+            this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @return handler for errors the agents can not throw.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * @param errorHandler for errors the agents can not throw; must not throw.
+         * @return this for a fluent API.
+         */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            checkNotConcluded();
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /**
+         * @return the machine check run at start.
+         */
+        public RdmaEnvironment environment()
+        {
+            return environment;
+        }
+
+        /**
+         * @param environment the machine check run at start, replaced in tests.
+         * @return this for a fluent API.
+         */
+        public Context environment(final RdmaEnvironment environment)
+        {
+            checkNotConcluded();
+            this.environment = environment;
+            return this;
+        }
+
+        Supplier<VerbsFabric> fabricSupplier()
+        {
+            return fabricSupplier;
+        }
+
+        Context fabricSupplier(final Supplier<VerbsFabric> fabricSupplier)
+        {
+            checkNotConcluded();
+            this.fabricSupplier = fabricSupplier;
+            return this;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public String toString()
+        {
+            return "RdmaTransport.Context{queueDepth=" + queueDepth + ", maxInFlight=" + maxInFlight +
+                ", readDepth=" + readDepth + ", maxInline=" + maxInline + ", signalInterval=" + signalInterval +
+                ", cqSize=" + cqSize + ", receiveBuffers=" + receiveBuffers + ", bufferSize=" + bufferSize +
+                ", sendBuffers=" + sendBuffers + ", stagingSize=" + stagingSize + ", connectTimeoutNs=" +
+                connectTimeoutNs + ", pollBatch=" + pollBatch + ", atomicReplyBigEndian=" + atomicReplyBigEndian +
+                '}';
+        }
+    }
+}
