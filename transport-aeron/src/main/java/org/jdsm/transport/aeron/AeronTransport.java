@@ -1,0 +1,705 @@
+package org.jdsm.transport.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUriStringBuilder;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.ConfigurationException;
+import org.jdsm.DsmConfig;
+import org.jdsm.DsmException;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.RemoteAccessException;
+import org.jdsm.spi.HeapRegion;
+import org.jdsm.spi.MessageHandler;
+import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+
+/**
+ * The {@link Transport} over Aeron, named {@code aeron}.
+ * <p>
+ * <b>Channels.</b> Each node has one subscription: over UDP on its member endpoint
+ * ({@code DsmConfig.memberHost(i):memberPort(i)}), over IPC on stream {@code streamId + nodeId}; and one publication
+ * to every member, itself included (a self-addressed operation takes the same path as a remote one). Publications
+ * are exclusive, so every node's publication is its own Aeron session even when nodes share a media driver, and the
+ * subscriber tells its peers apart by session; an exclusive publication is not threadsafe, so offers to one peer are
+ * serialised by a lock ({@link Peer}).
+ * <p>
+ * <b>Threads.</b> Every transport of a process registers a {@link Responder} with the process's
+ * {@link AeronRuntime}: one thread runs the embedded media driver's agents, the client conductor and every responder
+ * in one duty cycle with a backing-off idle strategy. Requests are served there straight from the
+ * {@link HeapRegion}, without waking application threads. Callers of one-sided operations offer their request on
+ * the peer's publication with {@code offer} under the peer's lock (never {@code tryClaim}), then spin briefly and park until the responder completes their {@link PendingOperation} or the
+ * operation timeout passes ({@link NodeUnavailableException}). Writes larger than a chunk (64 KiB less a header)
+ * are sent as several frames and applied as they arrive; reads larger than a chunk come back the same way, copied by
+ * the responder into the caller's buffer. {@link #send} from the duty-cycle thread (from inside a
+ * {@link MessageHandler}) never blocks: a back-pressured frame is queued and sent by a later duty cycle.
+ * <p>
+ * <b>Membership.</b> {@link #start()} runs a handshake with every member: each sends a HELLO with a fresh nonce and
+ * its heap capacity; the receiver answers with a PROOF, an HMAC of the nonce under the cluster secret bound to its
+ * session and heap capacity ({@link Authenticator}); a node serves a peer only once its proof checks, and the peer
+ * joins when it has also accepted this node's proof. Heartbeats then flow every heartbeat interval; a peer silent
+ * for the operation timeout, whose image goes unavailable, or that sends LEAVE (on {@link #close()}) is dead for
+ * good: operations in flight to it fail at once, new ones fail at once. Without a cluster secret (allowed over IPC
+ * and loopback UDP only, see {@link AeronTransportContext#conclude}) the handshake runs with a public key.
+ * <p>
+ * The node that created the transport owns it and closes it.
+ * <p>
+ * <b>Note:</b> threadsafe: many threads may have operations in flight to the same peer. One-sided operations must
+ * not be called on the duty-cycle thread (from a {@link MessageHandler}): that throws {@link DsmException}.
+ */
+public final class AeronTransport implements Transport
+{
+    /** Payload bytes of one chunk of a large read or write: frames stay at 64 KiB. */
+    static final int CHUNK_LENGTH = 64 * 1024 - HEADER_LENGTH;
+
+    private final DsmConfig config;
+    private final AeronTransportContext ctx;
+    private final int nodeId;
+    private final int nodeCount;
+    private final long operationTimeoutNs;
+    private final HeapRegion heap;
+    private final MessageHandler messageHandler;
+    private final ErrorHandler errorHandler;
+    private final AtomicLong errorCount = new AtomicLong();
+    private final AtomicLong droppedMessageCount = new AtomicLong();
+    private final OperationTable operations = new OperationTable();
+    private final Peer[] peers;
+    private final int maxMessageLength;
+    private final ThreadLocal<Sender> senders = ThreadLocal.withInitial(Sender::new);
+
+    private AeronRuntime runtime;
+    private Subscription subscription;
+    private Responder responder;
+    private volatile boolean isClosed;
+    private boolean isStarted;
+
+    /**
+     * A transport for one node, not yet started.
+     *
+     * @param context of the node, with a concluded configuration.
+     * @throws ConfigurationException if an Aeron setting is invalid, or the heap or handler is missing.
+     */
+    public AeronTransport(final TransportContext context)
+    {
+        this(context, AeronTransportContext.fromOptions(context.config()));
+    }
+
+    /**
+     * A transport for one node, not yet started, with explicit Aeron settings.
+     *
+     * @param context of the node, with a concluded configuration.
+     * @param ctx     Aeron settings, concluded here; owned by the transport from now on.
+     * @throws ConfigurationException if an Aeron setting is invalid, or the heap or handler is missing.
+     */
+    public AeronTransport(final TransportContext context, final AeronTransportContext ctx)
+    {
+        this.config = context.config();
+        if (null == context.heap() || null == context.messageHandler())
+        {
+            throw new ConfigurationException("transport=aeron needs a heap and a messageHandler");
+        }
+        this.ctx = ctx.conclude(config);
+        this.nodeId = config.nodeId();
+        this.nodeCount = config.nodeCount();
+        this.operationTimeoutNs = config.operationTimeoutNs();
+        this.heap = context.heap();
+        this.messageHandler = context.messageHandler();
+        final ErrorHandler configured = config.errorHandler();
+        this.errorHandler = (throwable) ->
+        {
+            errorCount.incrementAndGet();
+            if (null != configured)
+            {
+                configured.onError(throwable);
+            }
+        };
+        this.maxMessageLength = Math.min(ctx.termLength() >> 3, 16 * 1024 * 1024) - HEADER_LENGTH;
+        this.peers = new Peer[nodeCount];
+        for (int i = 0; i < nodeCount; i++)
+        {
+            peers[i] = new Peer(i, Authenticator.newNonce());
+        }
+    }
+
+    /**
+     * Connect to every member and wait, at most the operation timeout, until all have joined: proved the cluster
+     * secret to this node and accepted this node's proof.
+     *
+     * @throws NodeUnavailableException naming the first missing node, with every missing node in the message.
+     * @throws DsmException if already started or closed, or Aeron can not set up a channel (e.g. port in use).
+     */
+    public void start()
+    {
+        synchronized (this)
+        {
+            if (isClosed || isStarted)
+            {
+                throw new DsmException("transport of node " + nodeId + " already " + (isClosed ? "closed" : "started"));
+            }
+            isStarted = true;
+            runtime = AeronRuntime.acquire(ctx, errorHandler);
+            final Aeron aeron = runtime.aeron();
+            for (final Peer peer : peers)
+            {
+                peer.publication = aeron.addExclusivePublication(publicationChannel(peer.nodeId), streamId(peer.nodeId));
+            }
+            final Responder[] created = new Responder[1];
+            subscription = aeron.addSubscription(subscriptionChannel(), streamId(nodeId), null,
+                (image) ->
+                {
+                    final Responder r = created[0];
+                    if (null != r)
+                    {
+                        r.onUnavailableImage(image);
+                    }
+                });
+            responder = new Responder(nodeId, peers, heap, messageHandler, errorHandler, operations,
+                new Authenticator(config.clusterSecret()), CHUNK_LENGTH, operationTimeoutNs,
+                config.heartbeatIntervalNs(), subscription);
+            created[0] = responder;
+            runtime.add(responder);
+        }
+
+        awaitJoined();
+    }
+
+    private void awaitJoined()
+    {
+        final long startNs = System.nanoTime();
+        final long deadlineNs = startNs + operationTimeoutNs;
+        responder.joinWaiter(Thread.currentThread());
+        try
+        {
+            while (true)
+            {
+                final List<Integer> missing = new ArrayList<>();
+                for (final Peer peer : peers)
+                {
+                    if (!peer.isJoined())
+                    {
+                        missing.add(peer.nodeId);
+                    }
+                }
+                if (missing.isEmpty())
+                {
+                    return;
+                }
+                final long nowNs = System.nanoTime();
+                if (isClosed || nowNs >= deadlineNs)
+                {
+                    throw new NodeUnavailableException(missing.get(0), "join " + (isClosed ? "aborted: transport " +
+                        "closed" : "timed out after " + TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms") +
+                        ": nodes " + missing + " did not join node " + nodeId + joinHint(missing));
+                }
+                runtime.wake();
+                LockSupport.parkNanos(this, Math.min(deadlineNs - nowNs, TimeUnit.MILLISECONDS.toNanos(10)));
+            }
+        }
+        finally
+        {
+            responder.joinWaiter(null);
+        }
+    }
+
+    private String joinHint(final List<Integer> missing)
+    {
+        final Peer peer = peers[missing.get(0)];
+        if (peer.isDead())
+        {
+            return " (" + peer.deathReason + ")";
+        }
+        if (!peer.proved && responder.rejectedCount() > 0)
+        {
+            return " (" + responder.rejectedCount() + " frames rejected: wrong cluster secret?)";
+        }
+        if (!peer.proved && !peer.publication.isConnected())
+        {
+            return " (never connected: not started, or not listening on its endpoint)";
+        }
+
+        return "";
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return false once the node crashed, left or fell silent, or this transport closed.
+     * @throws RemoteAccessException if {@code nodeId} is not in [0, nodeCount).
+     */
+    public boolean isAvailable(final int nodeId)
+    {
+        checkNodeId("isAvailable", nodeId);
+        return !isClosed && !peers[nodeId].isDead();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void read(final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset,
+        final int length)
+    {
+        checkNodeId("read", nodeId);
+        checkLength("read", offset, length);
+        dst.boundsCheck(dstOffset, length);
+        invoke(FrameDescriptor.READ, nodeId, offset, length, 0, 0, dst, dstOffset, null, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
+        final int length)
+    {
+        checkNodeId("write", nodeId);
+        checkLength("write", offset, length);
+        src.boundsCheck(srcOffset, length);
+        invoke(FrameDescriptor.WRITE, nodeId, offset, length, 0, 0, null, 0, src, srcOffset);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
+    {
+        checkNodeId("compareAndSwap", nodeId);
+        return invoke(FrameDescriptor.COMPARE_AND_SWAP, nodeId, offset, Long.BYTES, expected, update, null, 0, null, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long fetchAdd(final int nodeId, final long offset, final long delta)
+    {
+        checkNodeId("fetchAdd", nodeId);
+        return invoke(FrameDescriptor.FETCH_ADD, nodeId, offset, Long.BYTES, delta, 0, null, 0, null, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Returns once Aeron has taken the message. A message to a node known to be dead is dropped without error (as the
+     * simulated transport does), counted in {@link #droppedMessageCount()}. On the duty-cycle thread (from inside a
+     * {@link MessageHandler}) a back-pressured message is queued, never waited for; on any other thread the offer is
+     * retried until the operation timeout.
+     *
+     * @throws DsmException if {@code length > }{@link #maxMessageLength()}, or the transport is not started.
+     * @throws NodeUnavailableException if the peer's publication stays back-pressured or unconnected for the
+     *                                  operation timeout.
+     */
+    public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkNodeId("send", nodeId);
+        buffer.boundsCheck(offset, length);
+        if (length > maxMessageLength)
+        {
+            throw new DsmException("send length=" + length + " > maxMessageLength=" + maxMessageLength);
+        }
+        checkStarted("send");
+        final Peer peer = peers[nodeId];
+        if (isClosed || peer.isDead())
+        {
+            droppedMessageCount.incrementAndGet();
+            return;
+        }
+
+        if (runtime.isDutyCycleThread())
+        {
+            responder.sendMessage(peer, buffer, offset, length);
+            return;
+        }
+
+        final Sender sender = senders.get();
+        sender.frame.wrap(sender.header, 0).header(FrameDescriptor.MESSAGE, this.nodeId, nodeId).length(length);
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final String outcome = offer(peer, sender.header, buffer, offset, length, deadlineNs, null);
+        if (null != outcome)
+        {
+            if (peer.isDead() || isClosed)
+            {
+                droppedMessageCount.incrementAndGet();
+                return;
+            }
+            throw new NodeUnavailableException(nodeId, "send length=" + length + " " + outcome);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return an eighth of the term length, less a frame header: 512 KiB - 56 by default.
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    /**
+     * Leave the cluster: tell every joined peer (so they mark this node unavailable at once), fail operations still
+     * in flight, close the channels and release the process's runtime (the last one closes the embedded driver and
+     * removes its directory). Idempotent.
+     */
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (isClosed)
+            {
+                return;
+            }
+            isClosed = true;
+        }
+
+        if (null != responder)
+        {
+            final FrameFlyweight frame = new FrameFlyweight();
+            final UnsafeBuffer leave = new UnsafeBuffer(new byte[HEADER_LENGTH]);
+            for (final Peer peer : peers)
+            {
+                if (peer.isJoined() && peer.nodeId != nodeId)
+                {
+                    frame.wrap(leave, 0).header(FrameDescriptor.LEAVE, nodeId, peer.nodeId);
+                    peer.offer(leave, 0, HEADER_LENGTH, null, 0, 0);
+                }
+            }
+            runtime.awaitDutyCycles(3, TimeUnit.MILLISECONDS.toNanos(100));
+            runtime.remove(responder);
+        }
+        operations.failAll(-1, "failed: the transport of node " + nodeId + " closed");
+
+        if (null != runtime)
+        {
+            for (final Peer peer : peers)
+            {
+                CloseHelper.close(errorHandler, peer.publication);
+            }
+            CloseHelper.close(errorHandler, subscription);
+            runtime.release();
+        }
+    }
+
+    /**
+     * @return frames dropped by this node's responder as malformed, unauthenticated or forged.
+     */
+    public long rejectedCount()
+    {
+        return null == responder ? 0 : responder.rejectedCount();
+    }
+
+    /**
+     * @return responses that arrived after their operation timed out, and chunks of abandoned writes.
+     */
+    public long lateCount()
+    {
+        return null == responder ? 0 : responder.lateCount();
+    }
+
+    /**
+     * @return one-sided requests this node served for peers (and itself), including those the heap rejected.
+     */
+    public long servedCount()
+    {
+        return null == responder ? 0 : responder.servedCount();
+    }
+
+    /**
+     * @return errors reported to the configuration's error handler by this transport.
+     */
+    public long errorCount()
+    {
+        return errorCount.get();
+    }
+
+    /**
+     * @return messages dropped because their target was dead or this transport closed.
+     */
+    public long droppedMessageCount()
+    {
+        return droppedMessageCount.get();
+    }
+
+    /**
+     * The heap capacity a peer declared when it joined.
+     *
+     * @param nodeId of the peer.
+     * @return its capacity in bytes, or -1 if it has not proved the secret yet.
+     */
+    public long peerHeapCapacity(final int nodeId)
+    {
+        checkNodeId("peerHeapCapacity", nodeId);
+        return peers[nodeId].heapCapacity;
+    }
+
+    /**
+     * @return the concluded Aeron settings.
+     */
+    public AeronTransportContext context()
+    {
+        return ctx;
+    }
+
+    /**
+     * @return the media driver directory this transport uses, once started.
+     */
+    public String aeronDirectoryName()
+    {
+        return null == runtime ? null : runtime.aeronDirectoryName();
+    }
+
+    /**
+     * Stop serving, answering and heartbeating at once, without telling anyone: what a crash looks like to peers.
+     * For tests of peer death among nodes of one process; {@link #close()} still releases everything.
+     */
+    void halt()
+    {
+        if (null != responder)
+        {
+            runtime.remove(responder);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "AeronTransport{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", " + ctx + '}';
+    }
+
+    private long invoke(
+        final byte kind,
+        final int nodeId,
+        final long offset,
+        final int length,
+        final long arg0,
+        final long arg1,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final DirectBuffer src,
+        final int srcOffset)
+    {
+        checkStarted(PendingOperation.kindName(kind));
+        if (runtime.isDutyCycleThread())
+        {
+            throw new DsmException(PendingOperation.describe(kind, offset, length) + " to node " + nodeId +
+                " called on the Aeron duty-cycle thread (from a MessageHandler): it would wait for itself");
+        }
+        final Peer peer = peers[nodeId];
+        throwIfUnavailable(peer, kind, offset, length);
+
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        final PendingOperation operation = operations.acquire();
+        try
+        {
+            final long correlationId = operations.nextCorrelationId(operation);
+            operation.begin(correlationId, kind, nodeId, offset, length, dst, dstOffset);
+            if (peer.isDead() || isClosed)
+            {
+                if (operation.tryClaim(correlationId))
+                {
+                    operation.completeUnavailable(unavailableReason(peer));
+                }
+            }
+            else
+            {
+                operation.frame.wrap(operation.header, 0).header(kind, this.nodeId, nodeId)
+                    .correlationId(correlationId).heapOffset(offset).length(length).arg0(arg0).arg1(arg1);
+                final String outcome = FrameDescriptor.WRITE == kind ?
+                    offerChunks(peer, operation, src, srcOffset, length, deadlineNs) :
+                    offer(peer, operation.header, null, 0, 0, deadlineNs, operation);
+                if (null != outcome && operation.tryClaim(correlationId))
+                {
+                    operation.completeUnavailable(peer.isDead() ? unavailableReason(peer) : outcome);
+                }
+            }
+
+            if (!operation.await(deadlineNs))
+            {
+                throw new NodeUnavailableException(nodeId,
+                    PendingOperation.timedOut(kind, offset, length, operationTimeoutNs));
+            }
+            operation.throwIfFailed();
+            return operation.result;
+        }
+        finally
+        {
+            operations.release(operation);
+        }
+    }
+
+    private String offerChunks(
+        final Peer peer,
+        final PendingOperation operation,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length,
+        final long deadlineNs)
+    {
+        int position = 0;
+        do
+        {
+            final int chunk = Math.min(CHUNK_LENGTH, length - position);
+            operation.frame.chunkOffset(position);
+            final String outcome = offer(peer, operation.header, src, srcOffset + position, chunk, deadlineNs, operation);
+            if (null != outcome)
+            {
+                return outcome;
+            }
+            position += chunk;
+        }
+        while (position < length && operation.isPending());
+
+        return null;
+    }
+
+    /**
+     * Offer a frame from a thread other than the duty-cycle thread, retrying while back-pressured or not yet
+     * connected, until the deadline, the peer's death, or (for an operation) its completion.
+     *
+     * @return null if offered, else why not.
+     */
+    private String offer(
+        final Peer peer,
+        final DirectBuffer header,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength,
+        final long deadlineNs,
+        final PendingOperation operation)
+    {
+        while (true)
+        {
+            final long result = peer.offer(header, 0, HEADER_LENGTH, payload, payloadOffset, payloadLength);
+            if (result > 0)
+            {
+                runtime.wake();
+                return null;
+            }
+            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                return "failed: publication " + (Publication.CLOSED == result ? "closed" : "at its maximum position");
+            }
+            if (peer.isDead() || isClosed)
+            {
+                return unavailableReason(peer);
+            }
+            if (null != operation && !operation.isPending())
+            {
+                return null;
+            }
+            if (System.nanoTime() >= deadlineNs)
+            {
+                return "timed out after " + TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms: publication " +
+                    (Publication.NOT_CONNECTED == result ? "not connected" : "back-pressured");
+            }
+            runtime.wake();
+            Thread.yield();
+        }
+    }
+
+    private void throwIfUnavailable(final Peer peer, final byte kind, final long offset, final int length)
+    {
+        if (peer.isDead() || isClosed)
+        {
+            throw new NodeUnavailableException(peer.nodeId,
+                PendingOperation.describe(kind, offset, length) + " " + unavailableReason(peer));
+        }
+    }
+
+    private String unavailableReason(final Peer peer)
+    {
+        if (isClosed)
+        {
+            return "rejected: the transport of node " + nodeId + " is closed";
+        }
+
+        return "rejected: node " + peer.nodeId + " " + peer.deathReason;
+    }
+
+    private void checkStarted(final String operation)
+    {
+        if (null == responder)
+        {
+            throw new DsmException(operation + " on the transport of node " + nodeId + " before start()");
+        }
+    }
+
+    private void checkNodeId(final String operation, final int nodeId)
+    {
+        if (nodeId < 0 || nodeId >= nodeCount)
+        {
+            throw new RemoteAccessException(
+                operation + " nodeId=" + nodeId + " out of range [0, nodeCount=" + nodeCount + ")");
+        }
+    }
+
+    private static void checkLength(final String operation, final long offset, final int length)
+    {
+        if (length < 0)
+        {
+            throw new RemoteAccessException(
+                operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
+        }
+    }
+
+    private String publicationChannel(final int target)
+    {
+        final ChannelUriStringBuilder builder = new ChannelUriStringBuilder()
+            .termLength(ctx.termLength());
+        if (ctx.isIpc())
+        {
+            return builder.media("ipc").build();
+        }
+
+        return builder.media("udp")
+            .endpoint(config.memberHost(target) + ":" + config.memberPort(target))
+            .mtu(ctx.mtuLength())
+            .build();
+    }
+
+    private String subscriptionChannel()
+    {
+        if (ctx.isIpc())
+        {
+            return "aeron:ipc";
+        }
+
+        return new ChannelUriStringBuilder().media("udp")
+            .endpoint(config.memberHost(nodeId) + ":" + config.memberPort(nodeId))
+            .build();
+    }
+
+    private int streamId(final int target)
+    {
+        return ctx.isIpc() ? ctx.streamId() + target : ctx.streamId();
+    }
+
+    /**
+     * Per-thread header for messages sent from application threads.
+     */
+    private static final class Sender
+    {
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
+        final FrameFlyweight frame = new FrameFlyweight();
+    }
+}
