@@ -82,6 +82,12 @@ final class CompletionDispatcher
                 {
                     failedCount++;
                 }
+                final int state = slot.state();
+                if (OperationSlot.PENDING != state && OperationSlot.ABANDONED != state)
+                {
+                    unknown(wrId, status, opcode, byteLength, "slot " + slot(wrId) + " not pending");
+                    return;
+                }
                 if (!slot.complete(status, opcode, byteLength, 0,
                     isSuccess ? OperationSlot.FAILURE_NONE : OperationSlot.FAILURE_COMPLETION, null))
                 {

@@ -138,7 +138,7 @@ final class OperationSlot
      * @param result      of an atomic or bounce response.
      * @param failureKind {@code FAILURE_*}.
      * @param detail      of a failure, or null.
-     * @return false if the slot was abandoned, in which case it is freed instead.
+     * @return false if the slot was abandoned (it is freed instead) or was not pending.
      */
     boolean complete(
         final int status,
@@ -148,6 +148,17 @@ final class OperationSlot
         final int failureKind,
         final String detail)
     {
+        final int current = state();
+        if (ABANDONED == current)
+        {
+            STATE.compareAndSet(this, ABANDONED, FREE);
+            return false;
+        }
+        if (PENDING != current)
+        {
+            return false; // already completed: a later flush must not overwrite the first completion
+        }
+
         this.completionStatus = status;
         this.completionOpcode = opcode;
         this.byteLength = byteLength;
@@ -158,10 +169,7 @@ final class OperationSlot
         {
             return true;
         }
-        if (STATE.compareAndSet(this, ABANDONED, FREE))
-        {
-            return false;
-        }
+        STATE.compareAndSet(this, ABANDONED, FREE); // the caller timed out between the check and the publish
         return false;
     }
 
