@@ -25,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
@@ -83,9 +84,9 @@ public final class RdmaTransport implements Transport
     private final ByteBuffer[] heapSegments;
     private final WorkRequestBuilder builder;
     private final ByteOrder atomicOrder;
-    private final Link[] peers;
+    private final AtomicReferenceArray<Link> peers;
     private final Link[] links;
-    private int linkCount;
+    private volatile int linkCount;
     private volatile boolean isClosed;
     private VerbsFabric fabric;
     private RdmaPoller poller;
@@ -132,7 +133,7 @@ public final class RdmaTransport implements Transport
         this.heapSegments = heapSegments(config.transportOptions().get(HEAP_SEGMENTS_OPTION), heap.capacity());
         this.builder = new WorkRequestBuilder(ctx.maxInline());
         this.atomicOrder = ctx.atomicReplyBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        this.peers = new Link[nodeCount];
+        this.peers = new AtomicReferenceArray<>(nodeCount);
         this.links = new Link[WorkRequestIdDescriptor.MAX_LINKS];
     }
 
@@ -196,7 +197,7 @@ public final class RdmaTransport implements Transport
         {
             return !isClosed;
         }
-        final Link link = peers[nodeId];
+        final Link link = peers.get(nodeId);
         return !isClosed && (null == link || !link.isDown());
     }
 
@@ -384,7 +385,7 @@ public final class RdmaTransport implements Transport
             return;
         }
 
-        final Link link = peers[nodeId];
+        final Link link = peers.get(nodeId);
         if (null == link || link.isDown())
         {
             return;
@@ -412,8 +413,9 @@ public final class RdmaTransport implements Transport
             return;
         }
         isClosed = true;
-        for (final Link link : peers)
+        for (int i = 0; i < peers.length(); i++)
         {
+            final Link link = peers.get(i);
             if (null != link && !link.isDown())
             {
                 final int slotOffset = link.lockSendSlot();
@@ -480,17 +482,17 @@ public final class RdmaTransport implements Transport
 
     Link peer(final int nodeId)
     {
-        return peers[nodeId];
+        return peers.get(nodeId);
     }
 
     synchronized boolean bindPeer(final Link link, final int peerNodeId)
     {
-        if (null != peers[peerNodeId] && peers[peerNodeId] != link)
+        if (null != peers.get(peerNodeId) && peers.get(peerNodeId) != link)
         {
             return false;
         }
         link.peerNodeId(peerNodeId);
-        peers[peerNodeId] = link;
+        peers.set(peerNodeId, link);
         return true;
     }
 
@@ -553,7 +555,7 @@ public final class RdmaTransport implements Transport
         linkCount++;
         if (peerNodeId >= 0)
         {
-            peers[peerNodeId] = link;
+            peers.set(peerNodeId, link);
         }
         return link;
     }
@@ -596,7 +598,7 @@ public final class RdmaTransport implements Transport
             int missing = -1;
             for (int peer = 0; peer < nodeCount; peer++)
             {
-                if (peer != nodeId && (null == peers[peer] || !peers[peer].isReady()))
+                if (peer != nodeId && (null == peers.get(peer) || !peers.get(peer).isReady()))
                 {
                     missing = peer;
                     break;
@@ -608,7 +610,7 @@ public final class RdmaTransport implements Transport
             }
             if (System.nanoTime() >= deadlineNs || isClosed)
             {
-                final Link link = peers[missing];
+                final Link link = peers.get(missing);
                 closeQuietly();
                 throw new NodeUnavailableException(missing, "join timed out after " +
                     TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs()) + " ms: " + (null == link ?
@@ -661,7 +663,7 @@ public final class RdmaTransport implements Transport
             throw new DsmException(operation + " must not be called from a MessageHandler: it runs on the RDMA " +
                 "poller thread, which would wait for itself");
         }
-        final Link link = peers[nodeId];
+        final Link link = peers.get(nodeId);
         if (null == link || !link.isReady())
         {
             throw new NodeUnavailableException(nodeId, operation + " offset=" + offset + " length=" + length +
