@@ -4,6 +4,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.jdsm.RemoteAccessException;
 
+import java.nio.ByteBuffer;
+
 /**
  * A node's heap slice as registered with its transport: the memory peers read, write and apply atomics to
  * without the owner's threads taking part. Every method checks its range and throws
@@ -58,4 +60,15 @@ public interface HeapRegion
      * @return the value before the add.
      */
     long getAndAddLong(long offset, long delta);
+
+    /**
+     * The direct buffers backing the region, in offset order, for transports that register memory with a NIC:
+     * each but the last has the length of the first.
+     *
+     * @return the buffers, or null if the region can not expose them.
+     */
+    default ByteBuffer[] segments()
+    {
+        return null;
+    }
 }

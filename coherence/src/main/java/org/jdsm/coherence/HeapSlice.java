@@ -84,6 +84,20 @@ public final class HeapSlice implements HeapRegion
     }
 
     /**
+     * {@inheritDoc}
+     */
+    public ByteBuffer[] segments()
+    {
+        final ByteBuffer[] buffers = new ByteBuffer[segments.length];
+        for (int i = 0; i < segments.length; i++)
+        {
+            buffers[i] = segments[i].byteBuffer();
+        }
+
+        return buffers;
+    }
+
+    /**
      * Point a view at a range of the slice, without copying.
      *
      * @param view   to point.

@@ -22,6 +22,20 @@ class HeapSliceTest
     }
 
     @Test
+    void shouldExposeDirectSegmentsInOffsetOrder()
+    {
+        final java.nio.ByteBuffer[] segments = slice.segments();
+        assertEquals(3, segments.length);
+        slice.putLongRelease(64 * 1024 + 16, 0x1122334455667788L);
+        for (final java.nio.ByteBuffer segment : segments)
+        {
+            assertEquals(true, segment.isDirect());
+            assertEquals(64 * 1024, segment.capacity());
+        }
+        assertEquals(0x1122334455667788L, new UnsafeBuffer(segments[1]).getLong(16));
+    }
+
+    @Test
     void shouldCopyBytesInAndOut()
     {
         final UnsafeBuffer src = new UnsafeBuffer(new byte[16]);

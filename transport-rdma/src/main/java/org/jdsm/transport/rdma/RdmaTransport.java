@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * set up with RDMA-CM at the members' addresses (a node connects to every lower id and accepts every higher id).
  * <ul>
  *     <li>{@link #read}/{@link #write} are RDMA READ/WRITE posted straight into/out of the caller's buffer when it
- *     lies in registered memory (the heap segments given in {@link #HEAP_SEGMENTS_OPTION}), else through the
+ *     lies in registered memory (the heap's {@link HeapRegion#segments()}), else through the
  *     operation's registered staging slot, in chunks of {@code jdsm.rdma.staging.size};</li>
  *     <li>{@link #compareAndSwap}/{@link #fetchAdd} are {@code IBV_WR_ATOMIC_CMP_AND_SWP}/{@code FETCH_AND_ADD};</li>
  *     <li>{@link #send} is a SEND of a control frame into one of the peer's pre-posted receive buffers.</li>
@@ -45,12 +45,12 @@ import java.util.function.Supplier;
  * {@link NodeUnavailableException} and takes the connection down (closing the queue pair stops the NIC from
  * touching the caller's buffer later); a range the peer's heap does not have throws {@link RemoteAccessException}.
  * <p>
- * <b>Heap registration.</b> The SPI's {@link HeapRegion} does not expose its buffers. Until it does
- * ({@code HeapRegion.segments()}), the engine passes them as the transport option {@link #HEAP_SEGMENTS_OPTION}
- * (a {@code ByteBuffer[]} of direct buffers covering the heap in order, all of the first one's length but the
- * last). With it the heap is registered and peers access it one-sidedly ("direct mode"); without it the node
- * serves peers' operations in "bounce mode": requests are SENT to it and its poller applies them through the
- * {@link HeapRegion} methods, copying through registered buffers. Both ends handle both modes.
+ * <b>Heap registration.</b> The heap's {@link HeapRegion#segments()} (the engine's heap slice exposes them), or
+ * else the transport option {@link #HEAP_SEGMENTS_OPTION} (a {@code ByteBuffer[]} of direct buffers covering the
+ * heap in order, all of the first one's length but the last), are registered and peers access them one-sidedly
+ * ("direct mode"); a region that exposes neither is served in "bounce mode": requests are SENT to the node and
+ * its poller applies them through the {@link HeapRegion} methods, copying through registered buffers. Both ends
+ * handle both modes.
  * <p>
  * <b>Atomics.</b> NIC atomics are atomic with respect to the owner's CPU atomics only on devices whose
  * {@code atomic_cap} is {@code IBV_ATOMIC_GLOB}; on {@code IBV_ATOMIC_HCA} devices the owner must not mix local and
@@ -130,7 +130,8 @@ public final class RdmaTransport implements Transport
         this.operationTimeoutNs = config.operationTimeoutNs();
         this.heap = context.heap();
         this.messageHandler = context.messageHandler();
-        this.heapSegments = heapSegments(config.transportOptions().get(HEAP_SEGMENTS_OPTION), heap.capacity());
+        final Object segmentsOption = config.transportOptions().get(HEAP_SEGMENTS_OPTION);
+        this.heapSegments = heapSegments(null != segmentsOption ? segmentsOption : heap.segments(), heap.capacity());
         this.builder = new WorkRequestBuilder(ctx.maxInline());
         this.atomicOrder = ctx.atomicReplyBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         this.peers = new AtomicReferenceArray<>(nodeCount);
