@@ -1,0 +1,139 @@
+package org.jdsm.transport.aeron;
+
+import org.jdsm.ConfigurationException;
+import org.jdsm.DsmConfig;
+import org.jdsm.simulator.contract.BufferHeapRegion;
+import org.jdsm.spi.TransportContext;
+import org.jdsm.spi.TransportProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class AeronTransportContextTest
+{
+    private static DsmConfig loopbackConfig()
+    {
+        return new DsmConfig().nodeId(0).nodeCount(2).transport("aeron")
+            .members(Arrays.asList("127.0.0.1:40101", "localhost:40102")).conclude();
+    }
+
+    private static String concludeFailure(final DsmConfig config, final Consumer<AeronTransportContext> setup)
+    {
+        final AeronTransportContext ctx = new AeronTransportContext();
+        setup.accept(ctx);
+        return assertThrows(ConfigurationException.class, () -> ctx.conclude(config)).getMessage();
+    }
+
+    @Test
+    void shouldDefaultToUdpWithMembersAndIpcWithout()
+    {
+        final AeronTransportContext udp = new AeronTransportContext().conclude(loopbackConfig());
+        assertFalse(udp.isIpc());
+        assertEquals(8192, udp.mtuLength());
+        assertEquals(4 * 1024 * 1024, udp.termLength());
+        assertEquals("backoff", udp.idleStrategy());
+        assertEquals(100_000L, udp.idleMaxParkNs());
+        assertEquals("embedded", udp.driver());
+
+        final AeronTransportContext ipc = new AeronTransportContext()
+            .conclude(new DsmConfig().nodeCount(3).transport("aeron").conclude());
+        assertTrue(ipc.isIpc());
+    }
+
+    @Test
+    void shouldReadTransportOptions()
+    {
+        final DsmConfig config = new DsmConfig().nodeCount(2).transport("aeron")
+            .members(Arrays.asList("127.0.0.1:40101", "127.0.0.1:40102"))
+            .transportOption(AeronTransportContext.Configuration.CHANNEL_PROP_NAME, "ipc")
+            .transportOption(AeronTransportContext.Configuration.MTU_LENGTH_PROP_NAME, "65504")
+            .transportOption(AeronTransportContext.Configuration.TERM_LENGTH_PROP_NAME, "16m")
+            .transportOption(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME, "yield")
+            .transportOption(AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME, "1ms")
+            .transportOption(AeronTransportContext.Configuration.STREAM_ID_PROP_NAME, 77)
+            .conclude();
+        final AeronTransportContext ctx = AeronTransportContext.fromOptions(config).conclude(config);
+
+        assertTrue(ctx.isIpc());
+        assertEquals(65504, ctx.mtuLength());
+        assertEquals(16 * 1024 * 1024, ctx.termLength());
+        assertEquals("yield", ctx.idleStrategy());
+        assertEquals(1_000_000L, ctx.idleMaxParkNs());
+        assertEquals(77, ctx.streamId());
+    }
+
+    @Test
+    void shouldNameEveryInvalidSetting()
+    {
+        final DsmConfig config = loopbackConfig();
+        assertEquals("channel=tcp must be one of [auto, udp, ipc]",
+            concludeFailure(config, (ctx) -> ctx.channel("tcp")));
+        assertEquals("mtuLength=1000 must be a multiple of 32 in [64, 65504]",
+            concludeFailure(config, (ctx) -> ctx.mtuLength(1000)));
+        assertEquals("mtuLength=65536 must be a multiple of 32 in [64, 65504]",
+            concludeFailure(config, (ctx) -> ctx.mtuLength(65536)));
+        assertEquals("termLength=65536 must be a power of 2 in [524288, 1073741824]",
+            concludeFailure(config, (ctx) -> ctx.termLength(65536)));
+        assertEquals("termLength=3000000 must be a power of 2 in [524288, 1073741824]",
+            concludeFailure(config, (ctx) -> ctx.termLength(3_000_000)));
+        assertEquals("idleStrategy=spin must be one of [backoff, yield, sleep, busy-spin]",
+            concludeFailure(config, (ctx) -> ctx.idleStrategy("spin")));
+        assertEquals("idleMaxParkNs=10 must be in [1000, 1000000000]",
+            concludeFailure(config, (ctx) -> ctx.idleMaxParkNs(10)));
+        assertEquals("driver=remote must be one of [embedded, external]",
+            concludeFailure(config, (ctx) -> ctx.driver("remote")));
+        assertEquals("aeronDirectoryName=null must name the external media driver's directory (jdsm.aeron.dir) " +
+            "when driver=external", concludeFailure(config, (ctx) -> ctx.driver("external").aeronDirectoryName(null)));
+        assertEquals("streamId=0 must not be 0", concludeFailure(config, (ctx) -> ctx.streamId(0)));
+    }
+
+    @Test
+    void shouldRequireMembersForUdp()
+    {
+        final DsmConfig config = new DsmConfig().nodeCount(2).transport("aeron").members(Collections.emptyList())
+            .conclude();
+        assertEquals("channel=udp needs members: one host:port per node (jdsm.members)",
+            concludeFailure(config, (ctx) -> ctx.channel("udp")));
+    }
+
+    @Test
+    void shouldRequireClusterSecretForUdpBetweenHosts()
+    {
+        final DsmConfig config = new DsmConfig().nodeCount(2).transport("aeron")
+            .members(Arrays.asList("127.0.0.1:40101", "192.0.2.7:40102")).conclude();
+        assertEquals("clusterSecret=unset must be set for channel=udp between hosts: members[1]=192.0.2.7:40102 is " +
+            "not a loopback address", concludeFailure(config, (ctx) -> { }));
+
+        final DsmConfig withSecret = new DsmConfig().nodeCount(2).transport("aeron").clusterSecret("s3cret-s3cret")
+            .members(Arrays.asList("127.0.0.1:40101", "192.0.2.7:40102")).conclude();
+        assertFalse(new AeronTransportContext().conclude(withSecret).isIpc());
+    }
+
+    @Test
+    void shouldFailTransportConstructionWithTheSettingNamed()
+    {
+        final DsmConfig config = new DsmConfig().nodeCount(2).transport("aeron")
+            .transportOption(AeronTransportContext.Configuration.TERM_LENGTH_PROP_NAME, "1k").conclude();
+        final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> new AeronTransport(
+            new TransportContext(config, new BufferHeapRegion(1024), (source, buffer, offset, length) -> { })));
+        assertEquals("termLength=1024 must be a power of 2 in [524288, 1073741824]", ex.getMessage());
+    }
+
+    @Test
+    void shouldBeFoundByName()
+    {
+        final TransportProvider provider = TransportProvider.find("aeron");
+        assertInstanceOf(AeronTransportProvider.class, provider);
+        assertEquals("aeron", provider.name());
+    }
+}

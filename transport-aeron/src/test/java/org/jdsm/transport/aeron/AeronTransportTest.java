@@ -1,0 +1,279 @@
+package org.jdsm.transport.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.DsmConfig;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.simulator.contract.BufferHeapRegion;
+import org.jdsm.spi.TransportContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Membership and security of the Aeron transport, over IPC in this JVM: join failures, wrong secrets, malformed and
+ * forged frames, peers leaving and dying with operations in flight.
+ */
+@Timeout(60)
+class AeronTransportTest
+{
+    private static final String SECRET = "the-cluster-secret";
+    private static final int HEAP = 1024 * 1024;
+
+    private final List<AeronTransport> transports = new ArrayList<>();
+    private final List<List<Throwable>> errors = new ArrayList<>();
+    private Aeron intruderClient;
+
+    @AfterEach
+    void after()
+    {
+        CloseHelper.closeAll(intruderClient);
+        CloseHelper.closeAll(transports);
+    }
+
+    private AeronTransport newTransport(
+        final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs)
+    {
+        final List<Throwable> nodeErrors = new CopyOnWriteArrayList<>();
+        final DsmConfig config = new DsmConfig().nodeId(nodeId).nodeCount(nodeCount).transport("aeron")
+            .heapSize(HEAP).cacheSize(HEAP).maxObjectSize(HEAP / 2).clusterSecret(secret)
+            .operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
+            .errorHandler(nodeErrors::add)
+            .conclude();
+        final AeronTransport transport = new AeronTransport(
+            new TransportContext(config, new BufferHeapRegion(HEAP), (source, buffer, offset, length) -> { }));
+        transports.add(transport);
+        errors.add(nodeErrors);
+        return transport;
+    }
+
+    private static List<Throwable> startAll(final AeronTransport... toStart) throws Exception
+    {
+        final List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (final AeronTransport transport : toStart)
+        {
+            futures.add(CompletableFuture.runAsync(transport::start));
+        }
+        final List<Throwable> failures = new ArrayList<>();
+        for (final CompletableFuture<Void> future : futures)
+        {
+            try
+            {
+                future.get(30, TimeUnit.SECONDS);
+                failures.add(null);
+            }
+            catch (final ExecutionException ex)
+            {
+                failures.add(ex.getCause());
+            }
+        }
+
+        return failures;
+    }
+
+    private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadlineNs, what);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void shouldNameNodeThatNeverStarted() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 3, SECRET, 1000);
+        final AeronTransport node1 = newTransport(1, 3, SECRET, 1000);
+
+        final List<Throwable> failures = startAll(node0, node1);
+
+        for (int nodeId = 0; nodeId < 2; nodeId++)
+        {
+            final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, failures.get(nodeId));
+            assertEquals(2, ex.nodeId());
+            assertEquals("node 2 unavailable: join timed out after 1000 ms: nodes [2] did not join node " + nodeId +
+                " (never connected: not started, or not listening on its endpoint)", ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseJoinWithWrongSecret() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 1000);
+        final AeronTransport node1 = newTransport(1, 2, "another-secret", 1000);
+
+        final List<Throwable> failures = startAll(node0, node1);
+
+        final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, failures.get(0));
+        assertEquals(1, ex.nodeId());
+        assertTrue(ex.getMessage().startsWith("node 1 unavailable: join timed out after 1000 ms: nodes [1] did not " +
+            "join node 0 ("), ex.getMessage());
+        assertTrue(ex.getMessage().endsWith(" frames rejected: wrong cluster secret?)"), ex.getMessage());
+        assertInstanceOf(NodeUnavailableException.class, failures.get(1));
+        assertTrue(node0.rejectedCount() > 0);
+        assertEquals(0, node0.servedCount());
+        final Throwable first = errors.get(0).get(0);
+        assertInstanceOf(RejectedFrameException.class, first);
+        assertTrue(first.getMessage().startsWith("node 0 dropped a frame from node 1 on session "), first.getMessage());
+        assertTrue(first.getMessage().endsWith(": PROOF does not match the cluster secret"), first.getMessage());
+    }
+
+    @Test
+    void shouldDropMalformedUnauthenticatedAndForgedFramesAndKeepServing() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 2000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 2000);
+        assertEquals(List.of(), nonNull(startAll(node0, node1)));
+        assertEquals(0, node1.fetchAdd(0, 8, 1));
+
+        intruderClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(node0.aeronDirectoryName()));
+        final ExclusivePublication intruder = intruderClient.addExclusivePublication(
+            "aeron:ipc", node0.context().streamId());
+        final int session = intruder.sessionId();
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final FrameFlyweight flyweight = new FrameFlyweight().wrap(frame, 0);
+
+        offer(intruder, frame, 5);
+        flyweight.header((byte)99, 1, 0);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
+        flyweight.header(FrameDescriptor.READ, 1, 0).heapOffset(HEAP - 4).length(8).correlationId(1);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
+        flyweight.header(FrameDescriptor.WRITE, 1, 0).heapOffset(0).length(100).correlationId(2);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + 10);
+        flyweight.header(FrameDescriptor.PROOF, 1, 0).arg0(HEAP);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + FrameDescriptor.PROOF_LENGTH);
+        flyweight.header(FrameDescriptor.HELLO, 1, 0);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + 3);
+        flyweight.header(FrameDescriptor.HEARTBEAT, 7, 0);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
+        flyweight.header(FrameDescriptor.HEARTBEAT, 1, 0);
+        frame.putByte(FrameDescriptor.VERSION_OFFSET, (byte)9);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
+
+        awaitTrue(() -> node0.rejectedCount() >= 8, "8 frames rejected, got " + node0.rejectedCount());
+        final String prefix = "node 0 dropped a frame from node ";
+        final List<String> expected = List.of(
+            prefix + "-1 on session " + session + ": frame length=5 < header length=56",
+            prefix + "1 on session " + session + ": type=unknown(99) unknown",
+            prefix + "1 on session " + session + ": READ from a node that has not proved the cluster secret on this " +
+                "session",
+            prefix + "1 on session " + session + ": WRITE from a node that has not proved the cluster secret on this " +
+                "session",
+            prefix + "1 on session " + session + ": PROOF on a session other than the one it proved the secret on",
+            prefix + "1 on session " + session + ": HELLO payload length=3 != 16",
+            prefix + "7 on session " + session + ": source=7 is not a member of [0, 2)",
+            prefix + "1 on session " + session + ": version=9 != 1");
+        final List<String> reported = new ArrayList<>();
+        for (final Throwable error : errors.get(0))
+        {
+            assertInstanceOf(RejectedFrameException.class, error);
+            reported.add(error.getMessage());
+        }
+        assertEquals(expected, reported);
+        assertEquals(8, node0.rejectedCount());
+        assertEquals(1, node0.servedCount());
+
+        assertEquals(1, node1.fetchAdd(0, 8, 1));
+        assertEquals(2, node0.servedCount());
+        assertTrue(node1.isAvailable(0));
+        assertTrue(node0.isAvailable(1));
+    }
+
+    @Test
+    void shouldFailOperationsAtOnceWhenPeerLeaves() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 5000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 5000);
+        assertEquals(List.of(), nonNull(startAll(node0, node1)));
+        assertEquals(0, node0.fetchAdd(1, 0, 1));
+
+        node1.close();
+        awaitTrue(() -> !node0.isAvailable(1), "node 1 marked unavailable after it left");
+
+        final long startNs = System.nanoTime();
+        final NodeUnavailableException ex = assertThrows(NodeUnavailableException.class, () -> node0.fetchAdd(1, 0, 1));
+        assertEquals("node 1 unavailable: fetchAdd offset=0 length=8 rejected: node 1 left the cluster",
+            ex.getMessage());
+        assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(1));
+
+        node0.send(1, new UnsafeBuffer(new byte[4]), 0, 4);
+        assertEquals(1, node0.droppedMessageCount());
+        assertEquals(1, node0.fetchAdd(0, 0, 1) + 1);
+    }
+
+    @Test
+    void shouldFailOperationInFlightWhenPeerFallsSilent() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 1000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 1000);
+        assertEquals(List.of(), nonNull(startAll(node0, node1)));
+        assertEquals(0, node0.fetchAdd(1, 0, 1));
+
+        node1.halt();
+        Thread.sleep(300);
+        final long startNs = System.nanoTime();
+        final NodeUnavailableException ex = assertThrows(NodeUnavailableException.class, () -> node0.fetchAdd(1, 0, 1));
+        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        assertEquals(1, ex.nodeId());
+        assertTrue(ex.getMessage().startsWith("node 1 unavailable: fetchAdd offset=0 length=8 failed: silent for "),
+            ex.getMessage());
+        assertTrue(ex.getMessage().endsWith(" ms (no heartbeat within the operation timeout)"), ex.getMessage());
+        assertTrue(elapsedMs < 1000, "failed after " + elapsedMs + " ms, before its own timeout");
+        assertFalse(node0.isAvailable(1));
+        assertTrue(node0.isAvailable(0));
+        assertEquals(0, node0.fetchAdd(0, 0, 1));
+    }
+
+    @Test
+    void shouldRejectOneSidedOperationBeforeStart()
+    {
+        final AeronTransport node0 = newTransport(0, 1, SECRET, 1000);
+        assertEquals("fetchAdd on the transport of node 0 before start()",
+            assertThrows(RuntimeException.class, () -> node0.fetchAdd(0, 0, 1)).getMessage());
+    }
+
+    private static void offer(final ExclusivePublication publication, final UnsafeBuffer buffer, final int length)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (publication.offer(buffer, 0, length) < 0)
+        {
+            assertTrue(System.nanoTime() < deadlineNs, "intruder could not offer");
+            Thread.sleep(1);
+        }
+    }
+
+    private static List<Throwable> nonNull(final List<Throwable> failures)
+    {
+        final List<Throwable> present = new ArrayList<>();
+        for (final Throwable failure : failures)
+        {
+            if (null != failure)
+            {
+                present.add(failure);
+            }
+        }
+
+        return present;
+    }
+}
