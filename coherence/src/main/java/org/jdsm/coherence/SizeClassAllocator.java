@@ -191,13 +191,10 @@ public final class SizeClassAllocator
         while (true)
         {
             final long header = slice.getLongAcquire(offset);
-            if (BlockDescriptor.state(header) != STATE_LIVE)
+            final int status = checkLive(header, colour);
+            if (status < 0)
             {
-                return NOT_LIVE;
-            }
-            if (BlockDescriptor.colour(header) != colour)
-            {
-                return STALE_COLOUR;
+                return status;
             }
 
             final int sizeClass = BlockDescriptor.sizeClass(header);
@@ -235,13 +232,10 @@ public final class SizeClassAllocator
         while (true)
         {
             final long header = slice.getLongAcquire(offset);
-            if (BlockDescriptor.state(header) != STATE_LIVE)
+            final int status = checkLive(header, colour);
+            if (status < 0)
             {
-                return NOT_LIVE;
-            }
-            if (BlockDescriptor.colour(header) != colour)
-            {
-                return STALE_COLOUR;
+                return status;
             }
             if (colour + 1 >= GlobalAddress.MAX_COLOUR)
             {
@@ -269,6 +263,13 @@ public final class SizeClassAllocator
             return NOT_A_BLOCK;
         }
         final long header = slice.getLongAcquire(offset);
+        final int status = checkLive(header, colour);
+
+        return status < 0 ? status : BlockDescriptor.length(header);
+    }
+
+    private static int checkLive(final long header, final int colour)
+    {
         if (BlockDescriptor.state(header) != STATE_LIVE)
         {
             return NOT_LIVE;
@@ -278,7 +279,7 @@ public final class SizeClassAllocator
             return STALE_COLOUR;
         }
 
-        return BlockDescriptor.length(header);
+        return 0;
     }
 
     /**
