@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * What the {@link AeronTransport}s of one process share: the media driver (embedded, in
  * {@link ThreadingMode#INVOKER}), one Aeron client (with {@code useConductorAgentInvoker}), and one duty-cycle
  * {@link Agent} on one {@link AgentRunner} thread that invokes the driver's agents, the client conductor and every
- * registered transport's {@link Responder} in turn: one thread per process, whatever the number of nodes in it.
+ * registered agent (each transport's {@link Responder}) in turn: one thread per process, whatever the number of nodes in it.
  * <p>
  * Runtimes are reference counted per driver: {@link #acquire} starts one on first use, {@link #release} closes it
  * (deleting the embedded driver's directory) when the last transport releases it. The first transport to acquire a
@@ -32,7 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * <b>Note:</b> threadsafe. The driver agents run under the client lock, which the Aeron client also holds when it
  * drives the driver itself while awaiting a response on an application thread, so they never run on two threads at
- * once. The responders are a copy-on-write array: the duty-cycle thread is the only one that calls them.
+ * once. The registered agents are a copy-on-write array: the duty-cycle thread is the only one that calls them.
  */
 final class AeronRuntime
 {
@@ -41,15 +41,15 @@ final class AeronRuntime
 
     private static final Object REGISTRY_LOCK = new Object();
     private static final Map<String, AeronRuntime> RUNTIMES = new HashMap<>();
-    private static final Responder[] NO_RESPONDERS = new Responder[0];
+    private static final Agent[] NO_AGENTS = new Agent[0];
 
     private final String key;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final AgentRunner runner;
     private final AtomicLong dutyCycles = new AtomicLong();
-    private final Object respondersLock = new Object();
-    private volatile Responder[] responders = NO_RESPONDERS;
+    private final Object agentsLock = new Object();
+    private volatile Agent[] agents = NO_AGENTS;
     private volatile Thread runnerThread;
     private int referenceCount;
 
@@ -92,7 +92,7 @@ final class AeronRuntime
 
             final IdleStrategy idleStrategy = ctx.newIdleStrategy();
             runner = new AgentRunner(idleStrategy, errorHandler, null,
-                new DutyCycle(clientLock, driverInvoker, connected.conductorAgentInvoker()));
+                new DutyCycle(clientLock, driverInvoker, connected.conductorAgentInvoker(), errorHandler));
             driver = launched;
             aeron = connected;
             AgentRunner.startOnThread(runner, (runnable) ->
@@ -187,35 +187,35 @@ final class AeronRuntime
     }
 
     /**
-     * Add a responder to the duty cycle.
+     * Add an agent, e.g. a {@link Responder}, to the duty cycle; it must not throw from {@code doWork}.
      *
-     * @param responder to add.
+     * @param agent to add.
      */
-    void add(final Responder responder)
+    void add(final Agent agent)
     {
-        synchronized (respondersLock)
+        synchronized (agentsLock)
         {
-            final Responder[] current = responders;
-            final Responder[] updated = Arrays.copyOf(current, current.length + 1);
-            updated[current.length] = responder;
-            responders = updated;
+            final Agent[] current = agents;
+            final Agent[] updated = Arrays.copyOf(current, current.length + 1);
+            updated[current.length] = agent;
+            agents = updated;
         }
     }
 
     /**
-     * Remove a responder from the duty cycle and wait until the duty-cycle thread no longer calls it.
+     * Remove an agent from the duty cycle and wait until the duty-cycle thread no longer calls it.
      *
-     * @param responder to remove.
+     * @param agent to remove.
      */
-    void remove(final Responder responder)
+    void remove(final Agent agent)
     {
-        synchronized (respondersLock)
+        synchronized (agentsLock)
         {
-            final Responder[] current = responders;
+            final Agent[] current = agents;
             int index = -1;
             for (int i = 0; i < current.length; i++)
             {
-                if (current[i] == responder)
+                if (current[i] == agent)
                 {
                     index = i;
                 }
@@ -224,10 +224,10 @@ final class AeronRuntime
             {
                 return;
             }
-            final Responder[] updated = new Responder[current.length - 1];
+            final Agent[] updated = new Agent[current.length - 1];
             System.arraycopy(current, 0, updated, 0, index);
             System.arraycopy(current, index + 1, updated, index, updated.length - index);
-            responders = updated;
+            agents = updated;
         }
 
         awaitDutyCycles(2, TimeUnit.SECONDS.toNanos(5));
@@ -259,7 +259,7 @@ final class AeronRuntime
      */
     public String toString()
     {
-        return "AeronRuntime{key=" + key + ", dir=" + aeronDirectoryName() + ", responders=" + responders.length + '}';
+        return "AeronRuntime{key=" + key + ", dir=" + aeronDirectoryName() + ", agents=" + agents.length + '}';
     }
 
     /**
@@ -270,9 +270,15 @@ final class AeronRuntime
         private final ReentrantLock clientLock;
         private final AgentInvoker driverInvoker;
         private final AgentInvoker conductorInvoker;
+        private final ErrorHandler errorHandler;
 
-        DutyCycle(final ReentrantLock clientLock, final AgentInvoker driverInvoker, final AgentInvoker conductorInvoker)
+        DutyCycle(
+            final ReentrantLock clientLock,
+            final AgentInvoker driverInvoker,
+            final AgentInvoker conductorInvoker,
+            final ErrorHandler errorHandler)
         {
+            this.errorHandler = errorHandler;
             this.clientLock = clientLock;
             this.driverInvoker = driverInvoker;
             this.conductorInvoker = conductorInvoker;
@@ -302,9 +308,16 @@ final class AeronRuntime
                 }
             }
 
-            for (final Responder responder : responders)
+            for (final Agent agent : agents)
             {
-                workCount += responder.doWork();
+                try
+                {
+                    workCount += agent.doWork();
+                }
+                catch (final Exception ex)
+                {
+                    errorHandler.onError(ex);
+                }
             }
             dutyCycles.incrementAndGet();
 

@@ -8,6 +8,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
@@ -40,7 +41,7 @@ import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
  * {@link Peer}s. Counters are read by any thread. Images going unavailable are reported by the client conductor,
  * possibly on another thread, through a concurrent queue.
  */
-final class Responder implements FragmentHandler
+final class Responder implements Agent, FragmentHandler
 {
     private static final int FRAGMENT_LIMIT = 64;
     private static final int CHUNKS_PER_DUTY_CYCLE = 8;
@@ -164,11 +165,19 @@ final class Responder implements FragmentHandler
     }
 
     /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "jdsm-aeron-responder-" + nodeId;
+    }
+
+    /**
      * One duty cycle: poll, send what is waiting, run timers.
      *
      * @return work done.
      */
-    int doWork()
+    public int doWork()
     {
         if (isHalted)
         {

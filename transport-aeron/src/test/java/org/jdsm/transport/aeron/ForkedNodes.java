@@ -77,8 +77,6 @@ final class ForkedNodes implements AutoCloseable
         command.add("-XX:TieredStopAtLevel=1");
         command.add("--add-exports");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("--add-opens");
-        command.add("java.base/sun.nio.ch=ALL-UNNAMED");
         command.add("-cp");
         command.add(classPath);
         command.add(mainClass.getName());
