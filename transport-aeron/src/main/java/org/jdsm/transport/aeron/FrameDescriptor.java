@@ -39,7 +39,9 @@ package org.jdsm.transport.aeron;
  *     <li>{@link #HELLO}: arg 0 the sender's heap capacity, payload a {@link #NONCE_LENGTH}-byte nonce the
  *     receiver must prove it knows the secret over;</li>
  *     <li>{@link #PROOF}: arg 0 the sender's heap capacity, payload the HMAC-SHA256 over the receiver's nonce;</li>
- *     <li>{@link #ACCEPT}, {@link #HEARTBEAT}, {@link #LEAVE}: no payload;</li>
+ *     <li>{@link #ACCEPT}: arg 0 the Aeron session of the receiver's publication whose proof was accepted, so a
+ *     second node with the same id on the same stream can not take it for its own;</li>
+ *     <li>{@link #HEARTBEAT}, {@link #LEAVE}: no payload;</li>
  *     <li>{@link #READ}: offset, length;</li>
  *     <li>{@link #WRITE}: offset, length, chunk offset, payload the chunk of bytes (a write larger than one chunk
  *     is several frames with the same correlation id, in order);</li>

@@ -411,7 +411,7 @@ final class Responder implements Agent, FragmentHandler
 
         if (peer.proved)
         {
-            out.wrap(sendBuffer, 0).header(FrameDescriptor.ACCEPT, nodeId, peer.nodeId);
+            out.wrap(sendBuffer, 0).header(FrameDescriptor.ACCEPT, nodeId, peer.nodeId).arg0(peer.sessionId);
             offerOnce(peer, HEADER_LENGTH);
         }
     }
@@ -451,11 +451,26 @@ final class Responder implements Agent, FragmentHandler
 
     private void onAccept(final Peer peer, final int frameSessionId, final int payloadLength)
     {
-        if (expectNoPayload(peer, frameSessionId, FrameDescriptor.ACCEPT, payloadLength) && !peer.accepted)
+        if (!expectNoPayload(peer, frameSessionId, FrameDescriptor.ACCEPT, payloadLength))
+        {
+            return;
+        }
+        if (in.arg0() != ownSessionTo(peer))
+        {
+            reject(peer.nodeId, frameSessionId, "ACCEPT of session " + in.arg0() + ", not this node's session " +
+                ownSessionTo(peer) + " (another node with the same id?)");
+            return;
+        }
+        if (!peer.accepted)
         {
             peer.accepted = true;
             maybeJoined(peer);
         }
+    }
+
+    private static int ownSessionTo(final Peer peer)
+    {
+        return peer.publication.sessionId();
     }
 
     private void maybeJoined(final Peer peer)

@@ -245,6 +245,29 @@ class AeronTransportTest
     }
 
     @Test
+    void shouldLetOnlyOneOfTwoNodesWithTheSameIdJoin() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 1500);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 1500);
+        final AeronTransport duplicate = newTransport(1, 2, SECRET, 1500);
+
+        final List<Throwable> failures = startAll(node0, node1, duplicate);
+
+        assertEquals(null, failures.get(0));
+        assertEquals(1, (null == failures.get(1) ? 1 : 0) + (null == failures.get(2) ? 1 : 0),
+            "exactly one node 1 joins: " + failures);
+        final Throwable refused = null == failures.get(1) ? failures.get(2) : failures.get(1);
+        final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, refused);
+        assertEquals(0, ex.nodeId());
+        assertTrue(ex.getMessage().startsWith("node 0 unavailable: join timed out after 1500 ms: nodes [0] did not " +
+            "join node 1"), ex.getMessage());
+        assertTrue(node0.rejectedCount() > 0);
+        final AeronTransport joined = null == failures.get(1) ? node1 : duplicate;
+        assertEquals(0, joined.fetchAdd(0, 0, 1));
+        assertEquals(1, node0.fetchAdd(0, 0, 1));
+    }
+
+    @Test
     void shouldRejectOneSidedOperationBeforeStart()
     {
         final AeronTransport node0 = newTransport(0, 1, SECRET, 1000);
