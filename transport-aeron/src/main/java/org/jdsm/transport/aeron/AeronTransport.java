@@ -80,9 +80,9 @@ public final class AeronTransport implements Transport
     private final int maxMessageLength;
     private final ThreadLocal<Sender> senders = ThreadLocal.withInitial(Sender::new);
 
-    private AeronRuntime runtime;
+    private volatile AeronRuntime runtime;
     private Subscription subscription;
-    private Responder responder;
+    private volatile Responder responder;
     private volatile boolean isClosed;
     private boolean isStarted;
 

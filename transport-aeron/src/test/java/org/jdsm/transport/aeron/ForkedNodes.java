@@ -1,5 +1,7 @@
 package org.jdsm.transport.aeron;
 
+import org.agrona.IoUtil;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,10 +26,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class ForkedNodes implements AutoCloseable
 {
+    private final File temporaryDirectory;
     private final List<Process> processes = new ArrayList<>();
     private final List<List<String>> outputs = new ArrayList<>();
     private final List<CountDownLatch> ready = new ArrayList<>();
     private final List<CountDownLatch> starting = new ArrayList<>();
+
+    /**
+     * Children get their own {@code java.io.tmpdir}, removed on close: a killed child can not remove its embedded
+     * media driver's directory itself.
+     *
+     * @throws IOException if the directory can not be created.
+     */
+    ForkedNodes() throws IOException
+    {
+        temporaryDirectory = Files.createTempDirectory("jdsm-forked-").toFile();
+    }
 
     /**
      * Free UDP ports on 127.0.0.1, as {@code 127.0.0.1:port} members.
@@ -75,6 +90,7 @@ final class ForkedNodes implements AutoCloseable
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Djava.io.tmpdir=" + temporaryDirectory.getAbsolutePath());
         command.add("--add-exports");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
         command.add("-cp");
@@ -224,5 +240,6 @@ final class ForkedNodes implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
+        IoUtil.delete(temporaryDirectory, true);
     }
 }
