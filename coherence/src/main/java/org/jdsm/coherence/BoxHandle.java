@@ -100,31 +100,45 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         checkParent(false);
         acquireRead();
         final long address = this.address;
-        final CacheEntry entry = node.isLocal(address) ? null : pinnedCopy(address);
-
-        // one allocation site and a small method, so the JIT inlines it and scalar-replaces the borrow of a
-        // try-with-resources block: a cache-hit borrow allocates nothing
-        return new SharedBorrow<>(this, codec, null == entry ? view : entry.payload, entry);
-    }
-
-    private CacheEntry pinnedCopy(final long address)
-    {
-        try
+        UnsafeBuffer buffer = view;
+        CacheEntry entry = null;
+        if (!node.isLocal(address))
         {
-            final CacheEntry entry = memo;
+            entry = memo;
             if (null != entry && entry.key == address && entry.tryPin())
             {
                 node.liveCounters().increment(Counters.CACHE_HITS);
-                return entry;
+                buffer = entry.payload;
             }
+            else
+            {
+                // a miss is fetched on first access, so a Ref only lent to a task near the data copies nothing here
+                entry = null;
+                buffer = null;
+            }
+        }
 
-            return pinCopy(address);
-        }
-        catch (final RuntimeException ex)
+        // one allocation site and a small method, so the JIT inlines it and scalar-replaces the borrow of a
+        // try-with-resources block: a cache-hit borrow allocates nothing
+        return new SharedBorrow<>(this, codec, buffer, entry);
+    }
+
+    /**
+     * Pin a copy of this box's remote object for a shared borrow that is being accessed for the first time.
+     *
+     * @return the pinned entry.
+     */
+    CacheEntry pinCopyForBorrow()
+    {
+        final long address = this.address;
+        final CacheEntry entry = memo;
+        if (null != entry && entry.key == address && entry.tryPin())
         {
-            releaseRead();
-            throw ex;
+            node.liveCounters().increment(Counters.CACHE_HITS);
+            return entry;
         }
+
+        return pinCopy(address);
     }
 
     private CacheEntry pinCopy(final long address)

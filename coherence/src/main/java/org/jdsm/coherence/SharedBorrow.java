@@ -9,7 +9,8 @@ import java.io.Serializable;
 
 /**
  * A shared borrow: a read-only view of an object's bytes, either in the local heap or in a pinned copy in the
- * node's {@link CopyCache}. Closing it unpins the copy and releases the owner's reader count.
+ * node's {@link CopyCache}, fetched on first access. Closing it unpins the copy and releases the owner's reader
+ * count.
  * <p>
  * <b>Note:</b> not threadsafe: it belongs to the thread that opened it, or to the task it was lent to.
  *
@@ -20,8 +21,8 @@ final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
     private static final long serialVersionUID = 1L;
 
     private final transient BorrowOwner owner;
-    private final transient DirectBuffer buffer;
-    private final transient CacheEntry entry;
+    private transient DirectBuffer buffer;
+    private transient CacheEntry entry;
     private final transient Codec<T> codec;
     private transient int state;
 
@@ -40,37 +41,54 @@ final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
     public T get()
     {
         checkOpen();
-        return codec.decode(buffer, 0, buffer.capacity(), owner.handleContext(this));
+        final DirectBuffer bytes = bytes();
+        return codec.decode(bytes, 0, bytes.capacity(), owner.handleContext(this));
     }
 
     public long getLong()
     {
         checkOpen();
-        return buffer.getLong(0);
+        return bytes().getLong(0);
     }
 
     public int getInt()
     {
         checkOpen();
-        return buffer.getInt(0);
+        return bytes().getInt(0);
     }
 
     public double getDouble()
     {
         checkOpen();
-        return buffer.getDouble(0);
+        return bytes().getDouble(0);
     }
 
     public DirectBuffer buffer()
     {
         checkOpen();
-        return buffer;
+        return bytes();
     }
 
     public int length()
     {
         checkOpen();
-        return buffer.capacity();
+        return bytes().capacity();
+    }
+
+    /**
+     * The bytes, fetched into the cache on first access when the borrow was opened on a miss.
+     */
+    private DirectBuffer bytes()
+    {
+        DirectBuffer bytes = buffer;
+        if (null == bytes)
+        {
+            entry = ((BoxHandle<?>)owner).pinCopyForBorrow();
+            bytes = entry.payload;
+            buffer = bytes;
+        }
+
+        return bytes;
     }
 
     public void close()

@@ -49,7 +49,13 @@ class PeerFailureTest
             assertEquals(2, cause.nodeId());
             assertFalse(node.isNodeAvailable(2));
 
-            final NodeUnavailableException read = assertThrows(NodeUnavailableException.class, onDoomed::read);
+            final NodeUnavailableException read = assertThrows(NodeUnavailableException.class, () ->
+            {
+                try (Ref<Long> ref = onDoomed.read())
+                {
+                    ref.getLong();
+                }
+            });
             assertEquals(2, read.nodeId());
             assertTrue(read.getMessage().startsWith("node 2 unavailable: "), read.getMessage());
 
