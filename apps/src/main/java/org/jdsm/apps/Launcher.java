@@ -36,7 +36,8 @@ public final class Launcher implements Runnable
      */
     public static int execute(final String... args)
     {
-        return new CommandLine(new Launcher()).execute(args);
+        // options after the application name belong to the application
+        return new CommandLine(new Launcher()).setStopAtPositional(true).execute(args);
     }
 
     /**
