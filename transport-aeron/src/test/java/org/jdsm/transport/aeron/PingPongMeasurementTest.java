@@ -6,7 +6,13 @@ import io.aeron.Subscription;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.Codecs;
+import org.jdsm.DBox;
+import org.jdsm.Dsm;
 import org.jdsm.DsmConfig;
+import org.jdsm.DsmNode;
+import org.jdsm.NodeCounters;
+import org.jdsm.Ref;
 import org.jdsm.simulator.contract.BufferHeapRegion;
 import org.jdsm.spi.TransportContext;
 import org.junit.jupiter.api.AfterEach;
@@ -22,10 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Not a timed assertion: measures, in one run and in the default threading mode and idle strategy, the round trip of
- * a one-sided read through the Aeron transport between two JVMs on loopback UDP, next to a raw Aeron ping-pong on the
- * same kind of channel (a 56-byte ping, as a read request's header, answered by a pong of the payload's size), and
- * prints p50/p99. The two are measured in alternating blocks so that noise from other processes hits both alike.
+ * Not a timed assertion: measures, in one run and in the default threading mode and idle strategy, three round trips
+ * between two JVMs on loopback UDP: a remote read <em>miss</em> through the jdsm engine ({@code DBox.read()} of an
+ * object on the other node that this node has never cached, then its bytes), a one-sided read through the Aeron
+ * transport, and a raw Aeron ping-pong on the same kind of channel (a 56-byte ping, as a read request's header,
+ * answered by a pong of the payload's size); prints p50/p99 and the ratios to raw. The three are measured in
+ * alternating blocks so that noise from other processes hits them alike.
  * Runs only with {@code -Djdsm.pingpong=true}:
  * <pre>
  * mvn -B -f transport-aeron/pom.xml verify -Dtest=PingPongMeasurementTest -Djdsm.pingpong=true
@@ -44,6 +52,7 @@ class PingPongMeasurementTest
     private ExclusivePublication publication;
     private Subscription subscription;
     private Agent pingAgent;
+    private DsmNode engine;
     private final Waiter waiter = new Waiter();
 
     @AfterEach
@@ -55,7 +64,7 @@ class PingPongMeasurementTest
             CloseHelper.closeAll(publication, subscription);
             runtime.release();
         }
-        CloseHelper.closeAll(transport, children);
+        CloseHelper.closeAll(engine, transport, children);
     }
 
     @Test
@@ -67,12 +76,13 @@ class PingPongMeasurementTest
         children = new ForkedNodes();
         startJdsm();
         startRaw();
+        startEngine();
 
         final StringBuilder report = new StringBuilder(String.format(
             "%nround trip over loopback UDP, two JVMs per pair, idle=%s (max park %d us), mtu=%d, %d samples%n",
             defaults.idleStrategy(), defaults.idleMaxParkNs() / 1000, defaults.mtuLength(), MEASURED));
-        report.append(String.format("%8s %22s %22s %10s%n", "payload", "jdsm read p50/p99 us", "raw Aeron p50/p99 us",
-            "ratio p50"));
+        report.append(String.format("%8s %24s %24s %22s %12s %12s%n", "payload", "engine miss p50/p99 us",
+            "transport read p50/p99 us", "raw Aeron p50/p99 us", "engine/raw", "read/raw"));
         for (final int size : SIZES)
         {
             final UnsafeBuffer out = new UnsafeBuffer(new byte[size]);
@@ -84,8 +94,16 @@ class PingPongMeasurementTest
 
             final long[] jdsm = new long[WARMUP + MEASURED];
             final long[] raw = new long[WARMUP + MEASURED];
+            final long[] miss = new long[WARMUP + MEASURED];
+            final byte[] value = new byte[size];
+            Arrays.fill(value, (byte)size);
+            final long missesBefore = engine.counters().get(NodeCounters.Counter.CACHE_MISSES);
             for (int block = 0; block < jdsm.length; block += BLOCK)
             {
+                for (int i = block; i < Math.min(miss.length, block + BLOCK); i++)
+                {
+                    miss[i] = engineReadMiss(value);
+                }
                 for (int i = block; i < Math.min(jdsm.length, block + BLOCK); i++)
                 {
                     final long startNs = System.nanoTime();
@@ -98,12 +116,17 @@ class PingPongMeasurementTest
                 }
             }
             assertEquals((byte)size, in.getByte(size - 1));
+            assertEquals(miss.length, engine.counters().get(NodeCounters.Counter.CACHE_MISSES) - missesBefore,
+                "every engine sample was a cache miss");
 
             final long[] jdsmMeasured = Arrays.copyOfRange(jdsm, WARMUP, jdsm.length);
             final long[] rawMeasured = Arrays.copyOfRange(raw, WARMUP, raw.length);
-            report.append(String.format("%8d %10.1f / %-9.1f %10.1f / %-9.1f %8.2fx%n", size,
+            final long[] missMeasured = Arrays.copyOfRange(miss, WARMUP, miss.length);
+            report.append(String.format("%8d %11.1f / %-11.1f %12.1f / %-11.1f %10.1f / %-10.1f %11.2fx %11.2fx%n",
+                size, percentile(missMeasured, 0.5), percentile(missMeasured, 0.99),
                 percentile(jdsmMeasured, 0.5), percentile(jdsmMeasured, 0.99),
                 percentile(rawMeasured, 0.5), percentile(rawMeasured, 0.99),
+                percentile(missMeasured, 0.5) / percentile(rawMeasured, 0.5),
                 percentile(jdsmMeasured, 0.5) / percentile(rawMeasured, 0.5)));
         }
         System.out.println(report);
@@ -124,6 +147,40 @@ class PingPongMeasurementTest
         transport = new AeronTransport(new TransportContext(config, new BufferHeapRegion(heap), (s, b, o, l) -> { }));
         transport.start();
         children.awaitReady(child, 30_000);
+    }
+
+    private void startEngine() throws Exception
+    {
+        final List<String> members = ForkedNodes.loopbackMembers(2);
+        final int child = children.start(EngineNodeMain.class, "1", "2", String.join(",", members), "engine-secret");
+        children.awaitStarting(60_000);
+        engine = Dsm.start(EngineNodeMain.config(0, 2, String.join(",", members), "engine-secret")
+            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
+        children.awaitReady(child, 30_000);
+    }
+
+    /**
+     * One engine read miss: an object placed on the other node (not timed), then the timed shared borrow and the
+     * access that fetches it, then its free (not timed). The freed block comes back under a new colour, so every
+     * sample misses.
+     */
+    private long engineReadMiss(final byte[] value)
+    {
+        final DBox<byte[]> box = engine.allocOn(1, Codecs.BYTES, value);
+        final long startNs = System.nanoTime();
+        final byte last;
+        try (Ref<byte[]> ref = box.read())
+        {
+            last = ref.buffer().getByte(value.length - 1);
+        }
+        final long elapsedNs = System.nanoTime() - startNs;
+        box.close();
+        if (last != value[value.length - 1])
+        {
+            throw new AssertionError("engine read returned " + last);
+        }
+
+        return elapsedNs;
     }
 
     private void startRaw() throws Exception
