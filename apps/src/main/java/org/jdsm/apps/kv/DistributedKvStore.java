@@ -1,0 +1,515 @@
+package org.jdsm.apps.kv;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.Codec;
+import org.jdsm.Codecs;
+import org.jdsm.DBox;
+import org.jdsm.DMutex;
+import org.jdsm.DsmNode;
+import org.jdsm.Mut;
+import org.jdsm.Ref;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A hash map on jdsm. Layout, chosen by measurement (see the README's KV section):
+ * <ul>
+ *   <li>a fixed array of buckets, each a {@code DMutex<KvBucket>}, bucket {@code b} homed on node
+ *       {@code b % nodeCount} so lock words spread over the cluster;</li>
+ *   <li>a bucket's value is one 8-byte field, the address of a {@code DBox<byte[]>} of packed entries
+ *       ({@link KvBucketDescriptor}); the box grows, shrinks and moves to the writer's node, the mutex never
+ *       changes size (a {@code DMutex} can not grow past its first length);</li>
+ *   <li>every operation takes its bucket's lock, so each key is linearizable; a read then borrows the entries
+ *       shared (a remote box is copied once into the node's cache and served from it until a writer moves it), a
+ *       write borrows them exclusively (the box moves to the writer, or its colour is bumped when local) and
+ *       rewrites them in place when the value keeps its length.</li>
+ * </ul>
+ * Every node holds its own handle on every bucket: {@link #create(DsmNode, int)} builds the buckets and attaches
+ * the map on every node through setup tasks, into a node-local registry keyed by (node, map id);
+ * {@link #attached(DsmNode, long)} finds it there, e.g. from a task.
+ * <p>
+ * <b>Note:</b> threadsafe. The instance {@link #create(DsmNode, int)} returns owns the map: closing it detaches it
+ * on every node and frees every bucket. Instances found by {@link #attached(DsmNode, long)} belong to it.
+ */
+public final class DistributedKvStore implements KvStore
+{
+    /** Buckets sent per setup task, to stay well under the transport's largest message. */
+    static final int BUCKETS_PER_TASK = 512;
+    private static final long TIMEOUT_S = 120;
+    private static final Codec<KvBucket> BUCKET_CODEC = Codecs.record(KvBucket.class);
+    private static final ConcurrentHashMap<Long, DistributedKvStore> ATTACHED = new ConcurrentHashMap<>();
+
+    private final DsmNode node;
+    private final long mapId;
+    private final DMutex<KvBucket>[] buckets;
+    private final boolean isOwner;
+    private volatile boolean closed;
+
+    private DistributedKvStore(
+        final DsmNode node, final long mapId, final DMutex<KvBucket>[] buckets, final boolean isOwner)
+    {
+        this.node = node;
+        this.mapId = mapId;
+        this.buckets = buckets;
+        this.isOwner = isOwner;
+    }
+
+    /**
+     * Create an empty map across the cluster and attach it on every node.
+     *
+     * @param node        the creating node, which owns the map.
+     * @param bucketCount number of buckets, at least 1.
+     * @return the owning instance.
+     * @throws KvException if the bucket count is out of range or a setup task fails.
+     */
+    @SuppressWarnings("unchecked")
+    public static DistributedKvStore create(final DsmNode node, final int bucketCount)
+    {
+        if (bucketCount < 1 || bucketCount > (1 << 24))
+        {
+            throw new KvException("bucketCount=" + bucketCount + " must be in [1, " + (1 << 24) + "]");
+        }
+        final long mapId = ThreadLocalRandom.current().nextLong(1, 1L << 48);
+        final int nodes = node.nodeCount();
+        final DMutex<KvBucket>[] buckets = new DMutex[bucketCount];
+        try
+        {
+            for (int home = 0; home < nodes; home++)
+            {
+                final int homed = (bucketCount - home + nodes - 1) / nodes;
+                int made = 0;
+                while (made < homed)
+                {
+                    final int batch = Math.min(BUCKETS_PER_TASK, homed - made);
+                    final DMutex<KvBucket>[] created = home == node.nodeId() ? newBuckets(node, batch) :
+                        node.spawnOn(home, (n) -> newBuckets(n, batch)).get(TIMEOUT_S, TimeUnit.SECONDS);
+                    for (int k = 0; k < batch; k++)
+                    {
+                        buckets[home + (made + k) * nodes] = created[k];
+                    }
+                    made += batch;
+                }
+            }
+
+            final DistributedKvStore store = new DistributedKvStore(node, mapId, buckets, true);
+            ATTACHED.put(registryKey(node.nodeId(), mapId), store);
+            for (int peer = 0; peer < nodes; peer++)
+            {
+                if (peer == node.nodeId())
+                {
+                    continue;
+                }
+                for (int from = 0; from < bucketCount; from += BUCKETS_PER_TASK)
+                {
+                    final int start = from;
+                    final DMutex<KvBucket>[] chunk = Arrays.copyOfRange(
+                        buckets, from, Math.min(bucketCount, from + BUCKETS_PER_TASK));
+                    node.spawnOn(peer, (n) ->
+                    {
+                        attachChunk(n, mapId, bucketCount, start, chunk);
+                        return null;
+                    }).get(TIMEOUT_S, TimeUnit.SECONDS);
+                }
+            }
+
+            return store;
+        }
+        catch (final KvException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new KvException("could not create a map of " + bucketCount + " buckets on " + nodes + " nodes", ex);
+        }
+    }
+
+    /**
+     * The instance of a map attached on a node, to use from tasks running there.
+     *
+     * @param node  the node the caller runs on.
+     * @param mapId of the map, {@link #mapId()} of the owner.
+     * @return the node's instance.
+     * @throws KvException if the map is not attached on the node.
+     */
+    public static DistributedKvStore attached(final DsmNode node, final long mapId)
+    {
+        final DistributedKvStore store = ATTACHED.get(registryKey(node.nodeId(), mapId));
+        if (null == store)
+        {
+            throw new KvException("map " + mapId + " is not attached on node " + node.nodeId());
+        }
+
+        return store;
+    }
+
+    /**
+     * The map's id, to find it with {@link #attached(DsmNode, long)} on any node.
+     *
+     * @return the map id.
+     */
+    public long mapId()
+    {
+        return mapId;
+    }
+
+    /**
+     * Number of buckets.
+     *
+     * @return the bucket count.
+     */
+    public int bucketCount()
+    {
+        return buckets.length;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public byte[] get(final String key)
+    {
+        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        try (Mut<KvBucket> guard = bucket(key).lock())
+        {
+            final DBox<byte[]> entries = guard.get().entries();
+            if (null == entries)
+            {
+                return null;
+            }
+            try (Ref<byte[]> ref = entries.read())
+            {
+                final DirectBuffer buffer = ref.buffer();
+                final int at = KvBucketDescriptor.find(buffer, ref.length(), keyBytes);
+                return at < 0 ? null : KvBucketDescriptor.value(buffer, at);
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean put(final String key, final byte[] value)
+    {
+        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        try (Mut<KvBucket> guard = bucket(key).lock())
+        {
+            return write(guard, keyBytes, value, null) == 1;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean update(final String key, final UnaryOperator<byte[]> function)
+    {
+        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        try (Mut<KvBucket> guard = bucket(key).lock())
+        {
+            return write(guard, keyBytes, null, function) == 0;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean delete(final String key)
+    {
+        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        try (Mut<KvBucket> guard = bucket(key).lock())
+        {
+            final DBox<byte[]> entries = guard.get().entries();
+            if (null == entries)
+            {
+                return false;
+            }
+            boolean isEmptied = false;
+            try (Mut<byte[]> mut = entries.write())
+            {
+                final DirectBuffer buffer = mut.buffer();
+                final int length = mut.length();
+                final int at = KvBucketDescriptor.find(buffer, length, keyBytes);
+                if (at < 0)
+                {
+                    return false;
+                }
+                final int entryLength = KvBucketDescriptor.entryLength(buffer, at);
+                if (entryLength == length)
+                {
+                    isEmptied = true;
+                }
+                else
+                {
+                    final byte[] rest = new byte[length - entryLength];
+                    buffer.getBytes(0, rest, 0, at);
+                    buffer.getBytes(at + entryLength, rest, at, length - at - entryLength);
+                    mut.set(rest);
+                }
+            }
+            if (isEmptied)
+            {
+                entries.close();
+            }
+
+            return true;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public List<Map.Entry<String, byte[]>> scan(final String startKey, final int count)
+    {
+        if (count < 1)
+        {
+            throw new KvException("count=" + count + " must be >= 1");
+        }
+        final TreeMap<String, byte[]> smallest = new TreeMap<>();
+        for (final DMutex<KvBucket> bucket : checkedBuckets())
+        {
+            try (Mut<KvBucket> guard = bucket.lock())
+            {
+                final DBox<byte[]> entries = guard.get().entries();
+                if (null == entries)
+                {
+                    continue;
+                }
+                try (Ref<byte[]> ref = entries.read())
+                {
+                    final DirectBuffer buffer = ref.buffer();
+                    final int length = ref.length();
+                    for (int offset = 0; offset < length; offset += KvBucketDescriptor.entryLength(buffer, offset))
+                    {
+                        final String key = KvBucketDescriptor.key(buffer, offset);
+                        if (key.compareTo(startKey) >= 0 &&
+                            (smallest.size() < count || key.compareTo(smallest.lastKey()) < 0))
+                        {
+                            ScanCollector.offer(smallest, count, startKey, key, KvBucketDescriptor.value(buffer, offset));
+                        }
+                    }
+                }
+            }
+        }
+
+        return new ArrayList<>(smallest.entrySet());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long size()
+    {
+        long size = 0;
+        for (final DMutex<KvBucket> bucket : checkedBuckets())
+        {
+            try (Mut<KvBucket> guard = bucket.lock())
+            {
+                final DBox<byte[]> entries = guard.get().entries();
+                if (null == entries)
+                {
+                    continue;
+                }
+                try (Ref<byte[]> ref = entries.read())
+                {
+                    final DirectBuffer buffer = ref.buffer();
+                    final int length = ref.length();
+                    for (int offset = 0; offset < length; offset += KvBucketDescriptor.entryLength(buffer, offset))
+                    {
+                        size++;
+                    }
+                }
+            }
+        }
+
+        return size;
+    }
+
+    /**
+     * Close this instance. The owner detaches the map on every node, frees every bucket's entries and drops its
+     * bucket handles, which frees the buckets; another instance only drops its own handles.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        ATTACHED.remove(registryKey(node.nodeId(), mapId));
+        if (!isOwner)
+        {
+            closeHandles(buckets);
+            return;
+        }
+
+        KvException failure = null;
+        for (int peer = 0; peer < node.nodeCount(); peer++)
+        {
+            if (peer != node.nodeId() && node.isNodeAvailable(peer))
+            {
+                final long id = mapId;
+                try
+                {
+                    node.spawnOn(peer, (n) ->
+                    {
+                        final DistributedKvStore store = ATTACHED.get(registryKey(n.nodeId(), id));
+                        if (null != store)
+                        {
+                            store.close();
+                        }
+                        return null;
+                    }).get(TIMEOUT_S, TimeUnit.SECONDS);
+                }
+                catch (final Exception ex)
+                {
+                    failure = new KvException("could not detach map " + mapId + " on node " + peer, ex);
+                }
+            }
+        }
+        for (final DMutex<KvBucket> bucket : buckets)
+        {
+            try (Mut<KvBucket> guard = bucket.lock())
+            {
+                final DBox<byte[]> entries = guard.get().entries();
+                if (null != entries)
+                {
+                    entries.close();
+                }
+            }
+        }
+        closeHandles(buckets);
+        if (null != failure)
+        {
+            throw failure;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "DistributedKvStore{mapId=" + mapId + ", node=" + node.nodeId() + ", buckets=" + buckets.length + '}';
+    }
+
+    /**
+     * Write a key's value under its bucket's lock: {@code value} if given, else {@code function} of the old value.
+     *
+     * @return 1 if the key was inserted, 0 if replaced, -1 if absent and {@code value} was not given.
+     */
+    private int write(
+        final Mut<KvBucket> guard, final byte[] keyBytes, final byte[] value, final UnaryOperator<byte[]> function)
+    {
+        final DBox<byte[]> entries = guard.get().entries();
+        if (null == entries)
+        {
+            if (null == value)
+            {
+                return -1;
+            }
+            final byte[] first = new byte[KvBucketDescriptor.entryLength(keyBytes, value.length)];
+            KvBucketDescriptor.putEntry(new UnsafeBuffer(first), 0, keyBytes, value);
+            guard.set(new KvBucket(node.alloc(Codecs.BYTES, first)));
+            return 1;
+        }
+
+        try (Mut<byte[]> mut = entries.write())
+        {
+            final UnsafeBuffer buffer = (UnsafeBuffer)mut.buffer();
+            final int length = mut.length();
+            final int at = KvBucketDescriptor.find(buffer, length, keyBytes);
+            if (at < 0 && null == value)
+            {
+                return -1;
+            }
+            final byte[] newValue = null != value ? value : function.apply(KvBucketDescriptor.value(buffer, at));
+            if (at >= 0 && KvBucketDescriptor.valueLength(buffer, at) == newValue.length)
+            {
+                buffer.putBytes(KvBucketDescriptor.valueOffset(buffer, at), newValue);
+                return 0;
+            }
+
+            final int oldEntryLength = at < 0 ? 0 : KvBucketDescriptor.entryLength(buffer, at);
+            final int keep = length - oldEntryLength;
+            final byte[] rebuilt = new byte[keep + KvBucketDescriptor.entryLength(keyBytes, newValue.length)];
+            if (at < 0)
+            {
+                buffer.getBytes(0, rebuilt, 0, length);
+            }
+            else
+            {
+                buffer.getBytes(0, rebuilt, 0, at);
+                buffer.getBytes(at + oldEntryLength, rebuilt, at, length - at - oldEntryLength);
+            }
+            KvBucketDescriptor.putEntry(new UnsafeBuffer(rebuilt), keep, keyBytes, newValue);
+            mut.set(rebuilt);
+            return at < 0 ? 1 : 0;
+        }
+    }
+
+    private DMutex<KvBucket> bucket(final String key)
+    {
+        final DMutex<KvBucket>[] checked = checkedBuckets();
+        final int hash = key.hashCode() * 0x9E3779B9;
+        return checked[(int)(((hash ^ (hash >>> 16)) & 0xFFFF_FFFFL) % checked.length)];
+    }
+
+    private DMutex<KvBucket>[] checkedBuckets()
+    {
+        if (closed)
+        {
+            throw new KvException("map " + mapId + " is closed on node " + node.nodeId());
+        }
+
+        return buckets;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static DMutex<KvBucket>[] newBuckets(final DsmNode node, final int count)
+    {
+        final DMutex<KvBucket>[] created = new DMutex[count];
+        for (int i = 0; i < count; i++)
+        {
+            created[i] = node.mutex(BUCKET_CODEC, new KvBucket(null));
+        }
+
+        return created;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void attachChunk(
+        final DsmNode node, final long mapId, final int bucketCount, final int from, final DMutex<KvBucket>[] chunk)
+    {
+        final DistributedKvStore store = ATTACHED.computeIfAbsent(
+            registryKey(node.nodeId(), mapId), (k) -> new DistributedKvStore(node, mapId, new DMutex[bucketCount], false));
+        for (int i = 0; i < chunk.length; i++)
+        {
+            store.buckets[from + i] = chunk[i].share();
+        }
+    }
+
+    private static void closeHandles(final DMutex<KvBucket>[] handles)
+    {
+        for (final DMutex<KvBucket> handle : handles)
+        {
+            if (null != handle)
+            {
+                handle.close();
+            }
+        }
+    }
+
+    private static long registryKey(final int nodeId, final long mapId)
+    {
+        return (mapId << 8) | nodeId;
+    }
+}

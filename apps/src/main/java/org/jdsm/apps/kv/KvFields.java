@@ -1,0 +1,104 @@
+package org.jdsm.apps.kv;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import site.ycsb.ByteArrayByteIterator;
+import site.ycsb.ByteIterator;
+
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A YCSB record (field name to bytes) as one KV value:
+ * <pre>
+ *   field count (int) | { name length (int) | value length (int) | name (UTF-8) | value } ...
+ * </pre>
+ * Integers little-endian.
+ */
+final class KvFields
+{
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private KvFields()
+    {
+    }
+
+    static byte[] encode(final Map<String, byte[]> fields)
+    {
+        int length = 4;
+        for (final Map.Entry<String, byte[]> field : fields.entrySet())
+        {
+            length += 8 + field.getKey().getBytes(StandardCharsets.UTF_8).length + field.getValue().length;
+        }
+        final byte[] bytes = new byte[length];
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        buffer.putInt(0, fields.size(), ORDER);
+        int offset = 4;
+        for (final Map.Entry<String, byte[]> field : fields.entrySet())
+        {
+            final byte[] name = field.getKey().getBytes(StandardCharsets.UTF_8);
+            buffer.putInt(offset, name.length, ORDER);
+            buffer.putInt(offset + 4, field.getValue().length, ORDER);
+            buffer.putBytes(offset + 8, name);
+            buffer.putBytes(offset + 8 + name.length, field.getValue());
+            offset += 8 + name.length + field.getValue().length;
+        }
+
+        return bytes;
+    }
+
+    static byte[] encodeIterators(final Map<String, ByteIterator> values)
+    {
+        final Map<String, byte[]> fields = new LinkedHashMap<>();
+        for (final Map.Entry<String, ByteIterator> value : values.entrySet())
+        {
+            fields.put(value.getKey(), value.getValue().toArray());
+        }
+
+        return encode(fields);
+    }
+
+    static Map<String, byte[]> decode(final byte[] bytes)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        final int count = buffer.getInt(0, ORDER);
+        final Map<String, byte[]> fields = new LinkedHashMap<>(count * 2);
+        int offset = 4;
+        for (int i = 0; i < count; i++)
+        {
+            final int nameLength = buffer.getInt(offset, ORDER);
+            final int valueLength = buffer.getInt(offset + 4, ORDER);
+            final String name = buffer.getStringWithoutLengthUtf8(offset + 8, nameLength);
+            final byte[] value = new byte[valueLength];
+            buffer.getBytes(offset + 8 + nameLength, value);
+            fields.put(name, value);
+            offset += 8 + nameLength + valueLength;
+        }
+
+        return fields;
+    }
+
+    static void decodeInto(final byte[] bytes, final Set<String> wanted, final Map<String, ByteIterator> result)
+    {
+        for (final Map.Entry<String, byte[]> field : decode(bytes).entrySet())
+        {
+            if (null == wanted || wanted.contains(field.getKey()))
+            {
+                result.put(field.getKey(), new ByteArrayByteIterator(field.getValue()));
+            }
+        }
+    }
+
+    static byte[] merge(final byte[] old, final Map<String, ByteIterator> values)
+    {
+        final Map<String, byte[]> fields = decode(old);
+        for (final Map.Entry<String, ByteIterator> value : values.entrySet())
+        {
+            fields.put(value.getKey(), value.getValue().toArray());
+        }
+
+        return encode(fields);
+    }
+}

@@ -1,0 +1,131 @@
+package org.jdsm.apps.kv;
+
+import org.jdsm.DsmNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DistributedKvStoreTest
+{
+    private static KvTestCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception
+    {
+        cluster = new KvTestCluster(3, 7, 2);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        if (null != cluster)
+        {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void shouldPutGetUpdateDeleteAndScanOnOneNode()
+    {
+        try (DistributedKvStore store = DistributedKvStore.create(cluster.nodes[0], 4))
+        {
+            assertNull(store.get("a"));
+            assertTrue(store.put("a", bytes("one")));
+            assertTrue(store.put("b", bytes("two")));
+            assertTrue(store.put("c", new byte[3000]));
+            assertFalse(store.put("a", bytes("uno")));
+            assertFalse(store.put("b", bytes("a longer two")));
+            assertArrayEquals(bytes("uno"), store.get("a"));
+            assertArrayEquals(bytes("a longer two"), store.get("b"));
+            assertTrue(store.update("a", (old) -> bytes(new String(old, StandardCharsets.UTF_8) + "!")));
+            assertFalse(store.update("zz", (old) -> old));
+            assertArrayEquals(bytes("uno!"), store.get("a"));
+            assertEquals(3000, store.get("c").length);
+            assertEquals(3, store.size());
+
+            final List<Map.Entry<String, byte[]>> scanned = store.scan("b", 5);
+            assertEquals(2, scanned.size());
+            assertEquals("b", scanned.get(0).getKey());
+            assertEquals("c", scanned.get(1).getKey());
+
+            assertTrue(store.delete("a"));
+            assertFalse(store.delete("a"));
+            assertNull(store.get("a"));
+            assertTrue(store.delete("b"));
+            assertTrue(store.delete("c"));
+            assertEquals(0, store.size());
+            assertTrue(store.put("a", bytes("again")));
+            assertArrayEquals(bytes("again"), store.get("a"));
+        }
+    }
+
+    @Test
+    void shouldSeeWritesOfEveryNodeOnEveryNode() throws Exception
+    {
+        final DsmNode driver = cluster.nodes[0];
+        try (DistributedKvStore store = DistributedKvStore.create(driver, 8))
+        {
+            final long mapId = store.mapId();
+            for (int i = 0; i < 3; i++)
+            {
+                final int writer = i;
+                driver.spawnOn(i, (n) ->
+                {
+                    final KvStore attached = DistributedKvStore.attached(n, mapId);
+                    for (int k = 0; k < 20; k++)
+                    {
+                        attached.put("key" + k, bytes("node" + writer + "-" + k + "-" + "x".repeat(writer * 10)));
+                    }
+                    return null;
+                }).get(30, TimeUnit.SECONDS);
+                for (int reader = 0; reader < 3; reader++)
+                {
+                    final String expected = "node" + writer + "-7-" + "x".repeat(writer * 10);
+                    final String seen = driver.spawnOn(reader, (n) ->
+                        new String(DistributedKvStore.attached(n, mapId).get("key7"), StandardCharsets.UTF_8))
+                        .get(30, TimeUnit.SECONDS);
+                    assertEquals(expected, seen);
+                }
+            }
+            assertEquals(20, store.size());
+        }
+    }
+
+    @Test
+    void shouldRejectUseAfterClose()
+    {
+        final DistributedKvStore store = DistributedKvStore.create(cluster.nodes[0], 2);
+        store.close();
+        final KvException ex = assertThrows(KvException.class, () -> store.get("a"));
+        assertEquals("map " + store.mapId() + " is closed on node 0", ex.getMessage());
+        final KvException attach = assertThrows(
+            KvException.class, () -> DistributedKvStore.attached(cluster.nodes[1], store.mapId()));
+        assertEquals("map " + store.mapId() + " is not attached on node 1", attach.getMessage());
+    }
+
+    @Test
+    void shouldRejectBadBucketCount()
+    {
+        final KvException ex = assertThrows(KvException.class, () -> DistributedKvStore.create(cluster.nodes[0], 0));
+        assertEquals("bucketCount=0 must be in [1, 16777216]", ex.getMessage());
+    }
+
+    static byte[] bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

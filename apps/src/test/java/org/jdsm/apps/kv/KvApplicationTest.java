@@ -1,0 +1,70 @@
+package org.jdsm.apps.kv;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The kv application's YCSB runs through {@link KvYcsbDb} on three simulated nodes and on the baseline.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class KvApplicationTest
+{
+    @Test
+    void shouldRunWorkloadAWithZeroErrorsOnThreeNodes(@TempDir final Path dir) throws Exception
+    {
+        final String output = run(3, dir, "--workload", "a");
+        assertTrue(output.contains("kv: load failures 0, operation errors 0, loaded records missing or malformed 0 of 300"),
+            output);
+        final List<String> csv = Files.readAllLines(dir.resolve("out.csv"));
+        assertEquals("workload,store,nodes,threads_per_node,op,count,errors,mean_us,p50_us,p95_us,p99_us,p999_us," +
+            "max_us,throughput_ops_s,cache_hit_rate,bytes_moved_per_op", csv.get(0));
+        assertTrue(csv.get(csv.size() - 1).startsWith("a,jdsm,3,2,ALL,600,0,"), csv.toString());
+    }
+
+    @Test
+    void shouldRunWorkloadsEAndFWithZeroErrorsOnTwoNodes(@TempDir final Path dir) throws Exception
+    {
+        for (final String workload : List.of("e", "f", "d"))
+        {
+            final String output = run(2, dir, "--workload", workload);
+            assertTrue(output.contains("operation errors 0, loaded records missing or malformed 0 of 300"), output);
+        }
+    }
+
+    @Test
+    void shouldRunBaselineWithZeroErrors(@TempDir final Path dir) throws Exception
+    {
+        final String output = run(1, dir, "--workload", "drust", "--baseline");
+        assertTrue(output.contains("kv: all results correct"), output);
+        final List<String> csv = Files.readAllLines(dir.resolve("out.csv"));
+        assertTrue(csv.get(csv.size() - 1).startsWith("drust,baseline,1,2,ALL,600,0,"), csv.toString());
+    }
+
+    private static String run(final int nodes, final Path dir, final String... workload) throws Exception
+    {
+        try (KvTestCluster cluster = new KvTestCluster(nodes, 11, 2))
+        {
+            final List<String> args = new java.util.ArrayList<>(List.of(workload));
+            args.addAll(List.of("--records", "300", "--operations", "600", "--warmup", "60", "--buckets", "32",
+                "--fieldcount", "4", "--fieldlength", "20", "--csv", dir.resolve("out.csv").toString()));
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            final int status = new KvApplication().run(cluster.nodes[0], args,
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            final String output = bytes.toString(StandardCharsets.UTF_8);
+            assertEquals(0, status, output);
+            return output;
+        }
+    }
+}
