@@ -247,9 +247,10 @@ class AeronTransportTest
     @Test
     void shouldLetOnlyOneOfTwoNodesWithTheSameIdJoin() throws Exception
     {
-        final AeronTransport node0 = newTransport(0, 2, SECRET, 1500);
-        final AeronTransport node1 = newTransport(1, 2, SECRET, 1500);
-        final AeronTransport duplicate = newTransport(1, 2, SECRET, 1500);
+        // a generous join timeout: on a loaded 2-core machine three transports starting at once need it
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 5000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 5000);
+        final AeronTransport duplicate = newTransport(1, 2, SECRET, 5000);
 
         final List<Throwable> failures = startAll(node0, node1, duplicate);
 
@@ -259,7 +260,7 @@ class AeronTransportTest
         final Throwable refused = null == failures.get(1) ? failures.get(2) : failures.get(1);
         final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, refused);
         assertEquals(0, ex.nodeId());
-        assertTrue(ex.getMessage().startsWith("node 0 unavailable: join timed out after 1500 ms: nodes [0] did not " +
+        assertTrue(ex.getMessage().startsWith("node 0 unavailable: join timed out after 5000 ms: nodes [0] did not " +
             "join node 1"), ex.getMessage());
         assertTrue(node0.rejectedCount() > 0);
         final AeronTransport joined = null == failures.get(1) ? node1 : duplicate;
