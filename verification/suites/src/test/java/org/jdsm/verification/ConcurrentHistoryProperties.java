@@ -15,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ConcurrentHistoryProperties
 {
-    static final int OPS_PER_CLIENT = 60;
-    static final int ROUNDS = 6;
+    static final int OPS_PER_CLIENT = 1000;
+    static final int ROUNDS = 40;
 
-    @Property(tries = 8)
+    @Property(tries = 15)
     void mutexCountersArcReadsAndOwnerWrittenRegisterAreLinearizable(
         @ForAll @IntRange(min = 2, max = 4) final int nodes,
         @ForAll final long seed,
@@ -44,8 +44,21 @@ class ConcurrentHistoryProperties
         final int nodes, final long seed, final int maxDelaySteps, final boolean reorder, final boolean fault)
         throws Exception
     {
+        check(nodes, seed, maxDelaySteps, reorder, fault, OPS_PER_CLIENT, ROUNDS);
+    }
+
+    static void check(
+        final int nodes,
+        final long seed,
+        final int maxDelaySteps,
+        final boolean reorder,
+        final boolean fault,
+        final int opsPerClient,
+        final int rounds)
+        throws Exception
+    {
         final ConcurrentWorkload.Outcome outcome = ConcurrentWorkload.run(
-            nodes, seed, maxDelaySteps, reorder, fault, OPS_PER_CLIENT, ROUNDS);
+            nodes, seed, maxDelaySteps, reorder, fault, opsPerClient, rounds);
         final String schedule = "nodes=" + nodes + " seed=" + seed + " maxDelaySteps=" + maxDelaySteps +
             " reorder=" + reorder;
         System.out.println("history " + schedule + ": " + outcome);
@@ -55,6 +68,6 @@ class ConcurrentHistoryProperties
         assertEquals(Verdict.LINEARIZABLE, outcome.counters.verdict(), schedule + ": " + outcome.counters);
         assertEquals(Verdict.LINEARIZABLE, outcome.arc.verdict(), schedule + ": " + outcome.arc);
         assertEquals(Verdict.LINEARIZABLE, outcome.register.verdict(), schedule + ": " + outcome.register);
-        assertEquals(ROUNDS * (1 + 1 + 2 * (nodes - 1)), outcome.register.operations(), "reg ops, " + schedule);
+        assertEquals(rounds * (1 + 1 + 2 * (nodes - 1)), outcome.register.operations(), "reg ops, " + schedule);
     }
 }

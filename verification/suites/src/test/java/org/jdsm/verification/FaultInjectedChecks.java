@@ -18,7 +18,14 @@ import net.jqwik.api.state.ActionChain;
  */
 class FaultInjectedChecks
 {
-    @Property(tries = 200, shrinking = ShrinkingMode.FULL, afterFailure = AfterFailureMode.RANDOM_SEED)
+    /**
+     * The seed is pinned (as STYLE.md asks of a failing seed) to one whose failure shrinks in seconds: under the
+     * fault some tasks never return, each such shrinking step costs a task timeout, and some random seeds still
+     * had 13 to 15 actions when the bound ({@code jqwik.shrinking.bounded.seconds}, set by the negative control)
+     * was reached. Remove the seed to search afresh.
+     */
+    @Property(tries = 200, seed = "5677055684097131485", shrinking = ShrinkingMode.BOUNDED,
+        afterFailure = AfterFailureMode.RANDOM_SEED)
     void ownershipChainCatchesStaleCopies(@ForAll("faultyChains") final ActionChain<OwnershipModel> chain)
     {
         OwnershipChainProperties.run(chain);
@@ -31,7 +38,7 @@ class FaultInjectedChecks
         @ForAll @IntRange(min = 0, max = 16) final int maxDelaySteps,
         @ForAll final boolean reorder) throws Exception
     {
-        ConcurrentHistoryProperties.check(nodes, seed, maxDelaySteps, reorder, true);
+        ConcurrentHistoryProperties.check(nodes, seed, maxDelaySteps, reorder, true, 40, 4);
     }
 
     @Provide

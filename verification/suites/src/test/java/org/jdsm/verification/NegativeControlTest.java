@@ -74,7 +74,7 @@ class NegativeControlTest
         final List<String> actions = shrunkActions(cause.getMessage());
         System.out.println("negative control, shrunk chain: " + actions + "\n" + cause.getMessage());
         assertTrue(actions.get(0).startsWith("start(nodes "), cause.getMessage());
-        assertTrue(actions.size() <= 6, "shrunk to a short program: " + cause.getMessage());
+        assertTrue(actions.size() <= 12, "shrunk to a short program: " + cause.getMessage());
         assertTrue(cause.getMessage().contains("fault=cache-ignores-colour"), cause.getMessage());
     }
 
@@ -92,6 +92,7 @@ class NegativeControlTest
         final EngineExecutionResults results = EngineTestKit.engine("jqwik")
             .configurationParameter("jqwik.reporting.usejunitplatform", "true")
             .configurationParameter("jqwik.database", "target/jqwik-database-negative-control")
+            .configurationParameter("jqwik.shrinking.bounded.seconds", "45")
             .selectors(selectMethod(FaultInjectedChecks.class, property, String.join(",", parameterTypes)))
             .execute();
 

@@ -17,7 +17,7 @@ import net.jqwik.api.state.ActionChain;
  */
 class OwnershipChainProperties
 {
-    @Property(tries = 30)
+    @Property(tries = 100)
     void everyBorrowSeesTheLastWriteAndOwnershipRulesHold(@ForAll("chains") final ActionChain<OwnershipModel> chain)
     {
         run(chain);

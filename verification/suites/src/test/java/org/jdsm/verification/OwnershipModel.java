@@ -30,7 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 final class OwnershipModel implements AutoCloseable
 {
-    private static final long TIMEOUT_S = 20;
+    /** A task on the simulated network answers in milliseconds; a stuck one fails the step soon. */
+    private static final long TIMEOUT_MS = 5_000;
+    /** Under the fault some tasks never return; each such step of shrinking costs this timeout. */
+    private static final long FAULT_TIMEOUT_MS = 1_000;
 
     private final boolean fault;
     SimulatedCluster cluster;
@@ -64,6 +67,11 @@ final class OwnershipModel implements AutoCloseable
         program = cluster.node(0);
         schedule = "nodes=" + nodeCount + " seed=" + seed + " maxDelaySteps=" + maxDelaySteps + " reorder=" +
             reorder + (fault ? " fault=" + Node.FAULT_CACHE_IGNORES_COLOUR : "");
+    }
+
+    private long timeoutMs()
+    {
+        return fault ? FAULT_TIMEOUT_MS : TIMEOUT_MS;
     }
 
     boolean isStarted()
@@ -138,7 +146,7 @@ final class OwnershipModel implements AutoCloseable
         }
         try (Ref<Long> ref = box.read())
         {
-            final long seen = program.spawnOn(node, (n) -> ref.getLong()).get(TIMEOUT_S, TimeUnit.SECONDS);
+            final long seen = program.spawnOn(node, (n) -> ref.getLong()).get(timeoutMs(), TimeUnit.MILLISECONDS);
             assertEquals((long)boxValues.get(id), seen, "box " + id + " read through a Ref lent to node " + node);
         }
     }
@@ -177,7 +185,7 @@ final class OwnershipModel implements AutoCloseable
                 final long old = mut.getLong();
                 mut.setLong(value);
                 return old;
-            }).get(TIMEOUT_S, TimeUnit.SECONDS);
+            }).get(timeoutMs(), TimeUnit.MILLISECONDS);
             assertEquals((long)boxValues.get(id), before, "box " + id + " read through a Mut lent to node " + node);
             assertEquals(value, mut.getLong(), "value written on node " + node + " seen by the lender");
         }
@@ -203,7 +211,7 @@ final class OwnershipModel implements AutoCloseable
                 mut.setLong(mut.getLong() + delta);
             }
             return box;
-        }).get(TIMEOUT_S, TimeUnit.SECONDS);
+        }).get(timeoutMs(), TimeUnit.MILLISECONDS);
 
         final BorrowException ex = assertThrows(BorrowException.class, box::read);
         assertEquals("read() on " + name + " after it was moved to a task on node " + node +
@@ -220,7 +228,7 @@ final class OwnershipModel implements AutoCloseable
         {
             return;
         }
-        final int ranOn = program.spawnNear(box, (n) -> n.nodeId()).get(TIMEOUT_S, TimeUnit.SECONDS);
+        final int ranOn = program.spawnNear(box, (n) -> n.nodeId()).get(timeoutMs(), TimeUnit.MILLISECONDS);
         assertEquals(box.homeNode(), ranOn, "spawnNear ran the task on the box's home node");
     }
 
@@ -284,7 +292,7 @@ final class OwnershipModel implements AutoCloseable
                 throw new IllegalStateException("share of arc " + id + " reads " + shared.get());
             }
             return shared;
-        }).get(TIMEOUT_S, TimeUnit.SECONDS);
+        }).get(timeoutMs(), TimeUnit.MILLISECONDS);
         assertEquals(2, arc.referenceCount(), "arc " + id + ": program's count and the shared copy's");
         assertEquals(arcValues.get(id), copy.get(), "arc " + id + " read through the shared copy");
         copy.close();
@@ -302,7 +310,7 @@ final class OwnershipModel implements AutoCloseable
         {
             return;
         }
-        final long seen = program.spawnOn(node, (n) -> arc.get()).get(TIMEOUT_S, TimeUnit.SECONDS);
+        final long seen = program.spawnOn(node, (n) -> arc.get()).get(timeoutMs(), TimeUnit.MILLISECONDS);
         assertEquals((long)arcValues.get(id), seen, "arc " + id + " read on node " + node);
         assertEquals(1, arc.referenceCount(), "arc " + id + ": the task's count was dropped when it returned");
     }
@@ -333,7 +341,7 @@ final class OwnershipModel implements AutoCloseable
                 mut.setLong(old + delta);
                 return old;
             }
-        }).get(TIMEOUT_S, TimeUnit.SECONDS);
+        }).get(timeoutMs(), TimeUnit.MILLISECONDS);
         assertEquals((long)mutexValues.get(id), before, "mutex " + id + " value seen by the holder on node " + node);
         mutexValues.put(id, before + delta);
     }
