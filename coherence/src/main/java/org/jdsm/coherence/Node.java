@@ -1112,8 +1112,9 @@ public final class Node implements DsmNode, MessageHandler
                     new RemoteTaskException(sourceNodeId, new String(body, StandardCharsets.UTF_8)));
             }
         }
-        catch (final RuntimeException ex)
+        catch (final Throwable ex)
         {
+            // whatever goes wrong decoding a result, the caller's future completes: it must never hang
             pending.future.completeExceptionally(ex);
         }
     }
