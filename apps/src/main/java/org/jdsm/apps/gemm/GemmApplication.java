@@ -1,0 +1,189 @@
+package org.jdsm.apps.gemm;
+
+import org.jdsm.DArc;
+import org.jdsm.DBox;
+import org.jdsm.DsmNode;
+import org.jdsm.NodeCounters;
+import org.jdsm.apps.Application;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * {@code gemm}: {@code C = A x B} of random n x n matrices with distributed Strassen over the cluster, after the
+ * single-machine ForkJoin baseline on the driver; prints progress, wall time, GFLOP/s of both, tasks and bytes per
+ * node, and checks the product exactly against the baseline's and at sampled elements against naive dot products.
+ * Exit status 1 on a wrong result.
+ * <p>
+ * Arguments: {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
+ * [--baseline-threads K] [--no-baseline] [--samples M]}.
+ * <p>
+ * <b>Note:</b> stateless; runs on the driver's thread.
+ */
+public final class GemmApplication implements Application
+{
+    private static final NodeCounters.Counter[] SHOWN = {
+        NodeCounters.Counter.TASKS_RUN, NodeCounters.Counter.CACHE_HITS, NodeCounters.Counter.CACHE_MISSES,
+        NodeCounters.Counter.BYTES_FETCHED, NodeCounters.Counter.BYTES_MOVED_IN, NodeCounters.Counter.ALLOCATIONS };
+
+    public String name()
+    {
+        return "gemm";
+    }
+
+    public String description()
+    {
+        return "distributed Strassen C = A x B (int or double) against its ForkJoin baseline; result checked";
+    }
+
+    public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
+    {
+        final ElementType type = ElementType.parse(stringArgument(args, "--type", "int"));
+        final GemmPlan plan = GemmPlan.of(type, intArgument(args, "--n", 1024),
+            intArgument(args, "--levels", GemmPlan.LEVELS_DEFAULT), intArgument(args, "--cutoff",
+            GemmPlan.CUTOFF_DEFAULT), intArgument(args, "--tile", GemmPlan.TILE_DEFAULT));
+        final long seed = intArgument(args, "--seed", 42);
+        final int threads = intArgument(args, "--baseline-threads", Runtime.getRuntime().availableProcessors());
+        final boolean baseline = !args.contains("--no-baseline");
+        final int samples = intArgument(args, "--samples", 64);
+        GemmFit.check(node, plan);
+        out.printf("gemm: n=%d %s on %d node(s): padded %d, %d leaves of %d, cutoff %d, %dx%d tiles of %d (%d B)%n",
+            plan.n(), type.name().toLowerCase(), node.nodeCount(), plan.padded(),
+            StrassenCoefficients.products(plan.levels()), plan.leafSide(), plan.cutoff(), plan.tilesPerSide(),
+            plan.tilesPerSide(), plan.tile(), plan.tileBytes());
+
+        Object[] reference = null;
+        double baselineS = Double.NaN;
+        if (baseline)
+        {
+            final ForkJoinPool pool = new ForkJoinPool(threads);
+            try
+            {
+                final Object[] a = BaselineGemm.inputs(pool, plan, seed, 0);
+                final Object[] b = BaselineGemm.inputs(pool, plan, seed, 1);
+                final long startNs = System.nanoTime();
+                reference = BaselineGemm.multiply(pool, plan, a, b, progress(out, "baseline"));
+                baselineS = (System.nanoTime() - startNs) / 1e9;
+            }
+            finally
+            {
+                pool.shutdown();
+            }
+            out.printf("gemm: baseline (ForkJoinPool of %d) %.3f s, %.2f GFLOP/s%n", threads, baselineS,
+                plan.flops() / baselineS / 1e9);
+        }
+
+        final DArc<?>[] a = DistributedGemm.inputs(node, plan, seed, 0);
+        final DArc<?>[] b = DistributedGemm.inputs(node, plan, seed, 1);
+        final long[][] before = counters(node);
+        final long startNs = System.nanoTime();
+        final DBox<?>[] c = DistributedGemm.multiply(node, plan, a, b, progress(out, "jdsm"));
+        final double jdsmS = (System.nanoTime() - startNs) / 1e9;
+        final long[][] after = counters(node);
+        out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%s%n", node.nodeCount(), jdsmS,
+            plan.flops() / jdsmS / 1e9, baseline ? String.format(", jdsm/baseline = %.3f", jdsmS / baselineS) : "");
+        printCounters(before, after, out);
+
+        String wrong = null == reference ? null : GemmCheck.againstBaseline(plan, c, reference);
+        if (null == wrong)
+        {
+            wrong = GemmCheck.sampled(plan, seed, c, samples);
+        }
+        for (final DBox<?> tile : c)
+        {
+            tile.close();
+        }
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i].close();
+            b[i].close();
+        }
+        out.println(null == wrong ? "gemm: result correct (" + (baseline ? "equal to the baseline, " : "") +
+            samples + " sampled elements equal to naive dot products)" : "gemm: WRONG RESULT " + wrong);
+
+        return null == wrong ? 0 : 1;
+    }
+
+    private static GemmProgress progress(final PrintStream out, final String who)
+    {
+        return (phase, done, total) ->
+        {
+            if (done == total || (done * 10L / total) != ((done - 1) * 10L / total))
+            {
+                out.printf("gemm: %s %s %d/%d%n", who, phase, done, total);
+            }
+        };
+    }
+
+    private static long[][] counters(final DsmNode node)
+    {
+        final long[][] values = new long[node.nodeCount()][];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = DistributedGemm.await(node.spawnOn(i, (n) ->
+            {
+                final NodeCounters counters = n.counters();
+                final long[] snapshot = new long[SHOWN.length];
+                for (int k = 0; k < SHOWN.length; k++)
+                {
+                    snapshot[k] = counters.get(SHOWN[k]);
+                }
+                return snapshot;
+            }), "reading the counters of node " + i);
+        }
+
+        return values;
+    }
+
+    private static void printCounters(final long[][] before, final long[][] after, final PrintStream out)
+    {
+        out.printf("%-6s", "node");
+        for (final NodeCounters.Counter counter : SHOWN)
+        {
+            out.printf(" %15s", counter.name().toLowerCase());
+        }
+        out.println("   (during the multiply; tasks_run includes one counter task)");
+        for (int i = 0; i < before.length; i++)
+        {
+            out.printf("%-6d", i);
+            for (int k = 0; k < SHOWN.length; k++)
+            {
+                out.printf(" %15d", after[i][k] - before[i][k]);
+            }
+            out.println();
+        }
+    }
+
+    private static String stringArgument(final List<String> args, final String name, final String defaultValue)
+    {
+        final int index = args.indexOf(name);
+        if (index < 0)
+        {
+            return defaultValue;
+        }
+        if (index + 1 >= args.size())
+        {
+            throw new GemmException(name + " needs a value");
+        }
+
+        return args.get(index + 1);
+    }
+
+    private static int intArgument(final List<String> args, final String name, final int defaultValue)
+    {
+        final String value = stringArgument(args, name, null);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            return Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new GemmException(name + "=" + value + " is not an integer");
+        }
+    }
+}
