@@ -29,6 +29,8 @@ public final class DistributedGemm
     /** Longest wait for one task; a dead node fails it sooner, with {@link NodeUnavailableException}. */
     public static final long TASK_TIMEOUT_S = 1800;
 
+    private static final String REMOTE_DEAD_NODE = NodeUnavailableException.class.getName() + ": node ";
+
     private DistributedGemm()
     {
     }
@@ -91,13 +93,14 @@ public final class DistributedGemm
             progress.onProgress("leaves", p + 1, products.length);
         }
 
+        final DBox<?>[] outputs = outputTiles(node, plan);
         final List<CompletableFuture<DBox<?>>> combines = new ArrayList<>();
         final List<Ref<?>[]> lent = new ArrayList<>();
         for (int index = 0; index < plan.tileCount(); index++)
         {
             final int[] coefs = coefficients.cCoefs(blockOf(plan, index));
             final Ref<?>[] mTiles = productTiles(plan, coefficients, index, products);
-            final DBox<?> cTile = outputTile(node, plan, index);
+            final DBox<?> cTile = outputs[index];
             lent.add(mTiles);
             combines.add(node.spawnNear(cTile, (n) -> combine(plan, coefs, mTiles, cTile)));
         }
@@ -220,11 +223,45 @@ public final class DistributedGemm
         return (index / plan.tilesPerSide() / m) * (1 << plan.levels()) + index % plan.tilesPerSide() / m;
     }
 
-    private static DBox<?> outputTile(final DsmNode node, final GemmPlan plan, final int index)
+    private static DBox<?>[] outputTiles(final DsmNode node, final GemmPlan plan)
     {
-        return await(node.spawnOn(index % node.nodeCount(),
-            (n) -> n.alloc(plan.type().codec(), plan.type().newArray(plan.tile() * plan.tile()))),
-            "allocating output tile " + index);
+        final List<CompletableFuture<DBox<Object>>> tasks = new ArrayList<>();
+        for (int index = 0; index < plan.tileCount(); index++)
+        {
+            tasks.add(node.spawnOn(index % node.nodeCount(),
+                (n) -> n.alloc(plan.type().codec(), plan.type().newArray(plan.tile() * plan.tile()))));
+        }
+        final DBox<?>[] tiles = new DBox<?>[tasks.size()];
+        for (int index = 0; index < tiles.length; index++)
+        {
+            tiles[index] = await(tasks.get(index), "allocating output tile " + index);
+        }
+
+        return tiles;
+    }
+
+    /**
+     * A task that failed on a peer arrives as a {@link org.jdsm.RemoteTaskException} carrying only the remote
+     * exception's text; a dead node named there is turned back into a {@link NodeUnavailableException}.
+     */
+    private static NodeUnavailableException deadNode(final Throwable failure, final String what)
+    {
+        final String message = String.valueOf(failure.getMessage());
+        final int at = message.indexOf(REMOTE_DEAD_NODE);
+        if (at < 0)
+        {
+            return null;
+        }
+        int end = at + REMOTE_DEAD_NODE.length();
+        while (end < message.length() && Character.isDigit(message.charAt(end)))
+        {
+            end++;
+        }
+        final int nodeId = Integer.parseInt(message.substring(at + REMOTE_DEAD_NODE.length(), end));
+        final NodeUnavailableException dead = new NodeUnavailableException(nodeId, "gemm " + what + ": " + message);
+        dead.initCause(failure);
+
+        return dead;
     }
 
     /**
@@ -252,6 +289,11 @@ public final class DistributedGemm
                     dead.initCause(ex.getCause());
                     throw dead;
                 }
+            }
+            final NodeUnavailableException dead = deadNode(ex.getCause(), what);
+            if (null != dead)
+            {
+                throw dead;
             }
             if (ex.getCause() instanceof RuntimeException)
             {
