@@ -1,9 +1,11 @@
 package org.jdsm.apps.gemm;
 
+import org.jdsm.Codecs;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
+import org.jdsm.Ref;
 import org.jdsm.apps.Application;
 
 import java.io.PrintStream;
@@ -17,7 +19,8 @@ import java.util.concurrent.ForkJoinPool;
  * Exit status 1 on a wrong result.
  * <p>
  * Arguments: {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
- * [--baseline-threads K] [--no-baseline] [--samples M]}.
+ * [--baseline-threads K] [--no-baseline] [--no-warmup] [--samples M]}. On more than one node it also measures the
+ * transport's bandwidth for tile-sized reads from node 0 to node 1.
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
  */
@@ -53,6 +56,11 @@ public final class GemmApplication implements Application
             StrassenCoefficients.products(plan.levels()), plan.leafSide(), plan.cutoff(), plan.tilesPerSide(),
             plan.tilesPerSide(), plan.tile(), plan.tileBytes());
 
+        if (!args.contains("--no-warmup"))
+        {
+            warmUp(node, GemmPlan.of(type, Math.min(plan.n(), 1024), plan.levels(), plan.cutoff(), plan.tile()),
+                threads, out);
+        }
         Object[] reference = null;
         double baselineS = Double.NaN;
         if (baseline)
@@ -99,10 +107,82 @@ public final class GemmApplication implements Application
             a[i].close();
             b[i].close();
         }
+        measureBandwidth(node, plan, out);
         out.println(null == wrong ? "gemm: result correct (" + (baseline ? "equal to the baseline, " : "") +
             samples + " sampled elements equal to naive dot products)" : "gemm: WRONG RESULT " + wrong);
 
         return null == wrong ? 0 : 1;
+    }
+
+    /**
+     * One untimed multiplication of both versions at up to 1024, so neither timed run pays for the JIT.
+     */
+    private static void warmUp(final DsmNode node, final GemmPlan plan, final int threads, final PrintStream out)
+    {
+        final long startNs = System.nanoTime();
+        final ForkJoinPool pool = new ForkJoinPool(threads);
+        try
+        {
+            BaselineGemm.multiply(pool, plan, BaselineGemm.inputs(pool, plan, 1, 0), BaselineGemm.inputs(pool, plan, 1, 1),
+                GemmProgress.NONE);
+        }
+        finally
+        {
+            pool.shutdown();
+        }
+        final DArc<?>[] a = DistributedGemm.inputs(node, plan, 1, 0);
+        final DArc<?>[] b = DistributedGemm.inputs(node, plan, 1, 1);
+        for (final DBox<?> tile : DistributedGemm.multiply(node, plan, a, b, GemmProgress.NONE))
+        {
+            tile.close();
+        }
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i].close();
+            b[i].close();
+        }
+        out.printf("gemm: warm-up at n=%d (baseline and jdsm) %.1f s%n", plan.n(),
+            (System.nanoTime() - startNs) / 1e9);
+    }
+
+    /**
+     * Node 1 fetches 8 distinct tile-sized objects from node 0 through shared borrows (each a cache miss): the
+     * transport's bandwidth for tile-sized reads, for the scaling model.
+     */
+    private static void measureBandwidth(final DsmNode node, final GemmPlan plan, final PrintStream out)
+    {
+        if (node.nodeCount() < 2)
+        {
+            return;
+        }
+        final int count = 8;
+        final int[] payload = new int[(int)(plan.tileBytes() / Integer.BYTES)];
+        final DArc<?>[] arcs = new DArc<?>[count];
+        for (int i = 0; i < count; i++)
+        {
+            payload[0] = i;
+            arcs[i] = node.arc(Codecs.INTS, payload);
+        }
+        final long[] result = DistributedGemm.await(node.spawnOn(1, (n) ->
+        {
+            final long startNs = System.nanoTime();
+            long sum = 0;
+            for (final DArc<?> arc : arcs)
+            {
+                try (Ref<?> ref = arc.read())
+                {
+                    sum += ref.buffer().getInt(0) + ref.buffer().getInt(ref.length() - Integer.BYTES);
+                }
+            }
+            return new long[] { System.nanoTime() - startNs, sum };
+        }), "measuring bandwidth");
+        for (final DArc<?> arc : arcs)
+        {
+            arc.close();
+        }
+        final long bytes = (long)count * payload.length * Integer.BYTES;
+        out.printf("gemm: transport bandwidth node 0 -> node 1: %.1f MB/s (%d x %d B fetched in %.1f ms, check %d)%n",
+            bytes / (result[0] / 1e3), count, payload.length * Integer.BYTES, result[0] / 1e6, result[1]);
     }
 
     private static GemmProgress progress(final PrintStream out, final String who)
