@@ -2,6 +2,7 @@ package org.jdsm.apps.gemm;
 
 import org.jdsm.DArc;
 import org.jdsm.DBox;
+import org.jdsm.Mut;
 import org.jdsm.NodeUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,6 +85,28 @@ class DistributedGemmTest
             assertTrue(crashed.get());
             assertEquals(2, ex.nodeId(), ex.getMessage());
             assertTrue(ex.getMessage().startsWith("node 2 unavailable: gemm leaf "), ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldReportTheFirstWrongElement()
+    {
+        try (GemmCluster cluster = new GemmCluster(2))
+        {
+            final GemmPlan plan = GemmPlan.of(ElementType.INT, 64, 1, 16, 32);
+            final DArc<?>[] a = DistributedGemm.inputs(cluster.driver(), plan, 11, 0);
+            final DArc<?>[] b = DistributedGemm.inputs(cluster.driver(), plan, 11, 1);
+            final DBox<?>[] c = DistributedGemm.multiply(cluster.driver(), plan, a, b, GemmProgress.NONE);
+            final int expected = ((int[])ElementType.INT.naive(11, 64))[0];
+            try (Mut<?> tile = c[0].write())
+            {
+                tile.buffer().putInt(0, expected + 1);
+            }
+
+            assertEquals("C[0][0]=" + (double)(expected + 1) + " expected " + (double)expected,
+                GemmCheck.againstNaive(plan, 11, c));
+            assertEquals("C[0][0]=" + (double)(expected + 1) + " expected " + (double)expected,
+                GemmCheck.sampled(plan, 11, c, 20_000));
         }
     }
 
