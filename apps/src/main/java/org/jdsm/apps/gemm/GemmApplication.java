@@ -19,8 +19,8 @@ import java.util.concurrent.ForkJoinPool;
  * Exit status 1 on a wrong result.
  * <p>
  * Arguments: {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
- * [--baseline-threads K] [--no-baseline] [--no-warmup] [--samples M]}. On more than one node it also measures the
- * transport's bandwidth for tile-sized reads from node 0 to node 1.
+ * [--baseline-threads K] [--no-baseline] [--no-warmup] [--jdsm-first] [--samples M]}. On more than one node it
+ * also measures the transport's bandwidth for tile-sized reads from node 0 to node 1.
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
  */
@@ -61,27 +61,8 @@ public final class GemmApplication implements Application
             warmUp(node, GemmPlan.of(type, Math.min(plan.n(), 1024), plan.levels(), plan.cutoff(), plan.tile()),
                 threads, out);
         }
-        Object[] reference = null;
-        double baselineS = Double.NaN;
-        if (baseline)
-        {
-            final ForkJoinPool pool = new ForkJoinPool(threads);
-            try
-            {
-                final Object[] a = BaselineGemm.inputs(pool, plan, seed, 0);
-                final Object[] b = BaselineGemm.inputs(pool, plan, seed, 1);
-                final long startNs = System.nanoTime();
-                reference = BaselineGemm.multiply(pool, plan, a, b, progress(out, "baseline"));
-                baselineS = (System.nanoTime() - startNs) / 1e9;
-            }
-            finally
-            {
-                pool.shutdown();
-            }
-            out.printf("gemm: baseline (ForkJoinPool of %d) %.3f s, %.2f GFLOP/s%n", threads, baselineS,
-                plan.flops() / baselineS / 1e9);
-        }
-
+        final boolean jdsmFirst = args.contains("--jdsm-first");
+        Timed baselineRun = baseline && !jdsmFirst ? runBaseline(plan, seed, threads, out) : null;
         final DArc<?>[] a = DistributedGemm.inputs(node, plan, seed, 0);
         final DArc<?>[] b = DistributedGemm.inputs(node, plan, seed, 1);
         final long[][] before = counters(node);
@@ -89,8 +70,11 @@ public final class GemmApplication implements Application
         final DBox<?>[] c = DistributedGemm.multiply(node, plan, a, b, progress(out, "jdsm"));
         final double jdsmS = (System.nanoTime() - startNs) / 1e9;
         final long[][] after = counters(node);
+        baselineRun = baseline && jdsmFirst ? runBaseline(plan, seed, threads, out) : baselineRun;
+        final Object[] reference = null == baselineRun ? null : baselineRun.tiles;
         out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%s%n", node.nodeCount(), jdsmS,
-            plan.flops() / jdsmS / 1e9, baseline ? String.format(", jdsm/baseline = %.3f", jdsmS / baselineS) : "");
+            plan.flops() / jdsmS / 1e9, baseline ? String.format(", jdsm/baseline = %.3f (%s first)",
+            jdsmS / baselineRun.seconds, jdsmFirst ? "jdsm" : "baseline") : "");
         printCounters(before, after, out);
 
         String wrong = null == reference ? null : GemmCheck.againstBaseline(plan, c, reference);
@@ -112,6 +96,27 @@ public final class GemmApplication implements Application
             samples + " sampled elements equal to naive dot products)" : "gemm: WRONG RESULT " + wrong);
 
         return null == wrong ? 0 : 1;
+    }
+
+    private static Timed runBaseline(final GemmPlan plan, final long seed, final int threads, final PrintStream out)
+    {
+        final ForkJoinPool pool = new ForkJoinPool(threads);
+        try
+        {
+            final Object[] a = BaselineGemm.inputs(pool, plan, seed, 0);
+            final Object[] b = BaselineGemm.inputs(pool, plan, seed, 1);
+            final long startNs = System.nanoTime();
+            final Object[] c = BaselineGemm.multiply(pool, plan, a, b, progress(out, "baseline"));
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            out.printf("gemm: baseline (ForkJoinPool of %d) %.3f s, %.2f GFLOP/s%n", threads, seconds,
+                plan.flops() / seconds / 1e9);
+
+            return new Timed(c, seconds);
+        }
+        finally
+        {
+            pool.shutdown();
+        }
     }
 
     /**
@@ -183,6 +188,13 @@ public final class GemmApplication implements Application
         final long bytes = (long)count * payload.length * Integer.BYTES;
         out.printf("gemm: transport bandwidth node 0 -> node 1: %.1f MB/s (%d x %d B fetched in %.1f ms, check %d)%n",
             bytes / (result[0] / 1e3), count, payload.length * Integer.BYTES, result[0] / 1e6, result[1]);
+    }
+
+    /**
+     * The baseline's output tiles and its time.
+     */
+    private record Timed(Object[] tiles, double seconds)
+    {
     }
 
     private static GemmProgress progress(final PrintStream out, final String who)
