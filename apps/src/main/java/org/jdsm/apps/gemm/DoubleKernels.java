@@ -185,12 +185,14 @@ public final class DoubleKernels
      * @param src  source, read in place.
      * @param side side of the tiles.
      */
-    public static void accumulate(final MutableDirectBuffer tile, final int coef, final DirectBuffer src, final int side)
+    public static void accumulate(
+        final MutableDirectBuffer tile, final int coef, final DirectBuffer src, final int side)
     {
         final int end = side * side * Double.BYTES;
         for (int index = 0; index < end; index += Double.BYTES)
         {
-            tile.putDouble(index, coef > 0 ? tile.getDouble(index) + src.getDouble(index) : tile.getDouble(index) - src.getDouble(index));
+            final double value = src.getDouble(index);
+            tile.putDouble(index, coef > 0 ? tile.getDouble(index) + value : tile.getDouble(index) - value);
         }
     }
 

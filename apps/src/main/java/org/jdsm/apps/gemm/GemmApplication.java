@@ -128,7 +128,8 @@ public final class GemmApplication implements Application
         final ForkJoinPool pool = new ForkJoinPool(threads);
         try
         {
-            BaselineGemm.multiply(pool, plan, BaselineGemm.inputs(pool, plan, 1, 0), BaselineGemm.inputs(pool, plan, 1, 1),
+            BaselineGemm.multiply(
+                pool, plan, BaselineGemm.inputs(pool, plan, 1, 0), BaselineGemm.inputs(pool, plan, 1, 1),
                 GemmProgress.NONE);
         }
         finally

@@ -45,7 +45,8 @@ public record GemmPlan(
      * @return the plan.
      * @throws GemmException naming the setting and the bound.
      */
-    public static GemmPlan of(final ElementType type, final int n, final int levels, final int cutoff, final int maxTile)
+    public static GemmPlan of(
+        final ElementType type, final int n, final int levels, final int cutoff, final int maxTile)
     {
         if (n < 1)
         {

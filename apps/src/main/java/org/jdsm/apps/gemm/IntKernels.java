@@ -185,12 +185,14 @@ public final class IntKernels
      * @param src  source, read in place.
      * @param side side of the tiles.
      */
-    public static void accumulate(final MutableDirectBuffer tile, final int coef, final DirectBuffer src, final int side)
+    public static void accumulate(
+        final MutableDirectBuffer tile, final int coef, final DirectBuffer src, final int side)
     {
         final int end = side * side * Integer.BYTES;
         for (int index = 0; index < end; index += Integer.BYTES)
         {
-            tile.putInt(index, coef > 0 ? tile.getInt(index) + src.getInt(index) : tile.getInt(index) - src.getInt(index));
+            final int value = src.getInt(index);
+            tile.putInt(index, coef > 0 ? tile.getInt(index) + value : tile.getInt(index) - value);
         }
     }
 

@@ -60,7 +60,8 @@ class BaselineGemmTest
         {
             for (int col = 0; col < plan.padded(); col++)
             {
-                final double actual = plan.type().get(c[row / t * plan.tilesPerSide() + col / t], (row % t) * t + col % t);
+                final Object tile = c[row / t * plan.tilesPerSide() + col / t];
+                final double actual = plan.type().get(tile, (row % t) * t + col % t);
                 final boolean inside = row < plan.n() && col < plan.n();
                 final double expected = inside ? plan.type().get(naive, row * plan.n() + col) : 0;
                 wrong += plan.type().matches(actual, expected, plan.n(), false) ? 0 : 1;

@@ -27,7 +27,8 @@ class GemmApplicationTest
         try (GemmCluster cluster = new GemmCluster(2))
         {
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            final int status = new GemmApplication().run(cluster.driver(), List.of("--n", "300", "--type", "double", "--no-warmup",
+            final int status = new GemmApplication().run(cluster.driver(), List.of("--n", "300", "--type", "double",
+                "--no-warmup",
                 "--cutoff", "32", "--tile", "64"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
             final String output = bytes.toString(StandardCharsets.UTF_8);
 
@@ -56,11 +57,13 @@ class GemmApplicationTest
             assertEquals("n=4096 INT needs 256913664 bytes of heap on node 0 > heapSize=67108864: raise " +
                 "jdsm.heap.size or add nodes", assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "4096", "--tile", "512"), out)).getMessage());
-            assertEquals("tile of 1024x1024 DOUBLE = 8388608 bytes + 8 of a DArc's count > maxObjectSize=4194304 of node 0: lower --tile or " +
-                "raise jdsm.object.max.size (and heap/cache sizes)", assertThrows(GemmException.class,
+            assertEquals("tile of 1024x1024 DOUBLE = 8388608 bytes + 8 of a DArc's count > maxObjectSize=4194304 of " +
+                "node 0: lower --tile or raise jdsm.object.max.size (and heap/cache sizes)",
+                assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "4096", "--type", "double"), out)).getMessage());
-            assertEquals("tile of 1024x1024 INT = 4194304 bytes + 8 of a DArc's count > maxObjectSize=4194304 of node " +
-                "0: lower --tile or raise jdsm.object.max.size (and heap/cache sizes)", assertThrows(GemmException.class,
+            assertEquals("tile of 1024x1024 INT = 4194304 bytes + 8 of a DArc's count > maxObjectSize=4194304 of " +
+                "node 0: lower --tile or raise jdsm.object.max.size (and heap/cache sizes)",
+                assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "2048", "--levels", "1"), out)).getMessage());
             assertEquals(tasksBefore, cluster.nodes[1].counters().get(org.jdsm.NodeCounters.Counter.TASKS_RUN));
         }
