@@ -1,0 +1,250 @@
+package org.jdsm.apps.gemm;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The double arithmetic of both GEMM versions on square row-major arrays: a cache-blocked multiply-add kernel,
+ * sequential Strassen down to a cut-off, and the signed sums that gather operands from tiles and combine
+ * products into tiles. {@link IntKernels} is the same code for {@code int}.
+ * <p>
+ * <b>Note:</b> stateless and threadsafe; every method works on the arrays it is given.
+ */
+public final class DoubleKernels
+{
+    /** Side of the square blocks the kernel works on, so three of them stay in the L1/L2 caches. */
+    public static final int KERNEL_BLOCK = 64;
+
+    private DoubleKernels()
+    {
+    }
+
+    /**
+     * {@code c += a * b}, blocked for the caches, i-k-j order inside a block so the inner loop vectorises.
+     *
+     * @param a    left operand, {@code size x size}.
+     * @param b    right operand, {@code size x size}.
+     * @param c    accumulated product, {@code size x size}.
+     * @param size side of the matrices.
+     */
+    public static void multiplyAdd(final double[] a, final double[] b, final double[] c, final int size)
+    {
+        for (int ii = 0; ii < size; ii += KERNEL_BLOCK)
+        {
+            final int iEnd = Math.min(ii + KERNEL_BLOCK, size);
+            for (int kk = 0; kk < size; kk += KERNEL_BLOCK)
+            {
+                final int kEnd = Math.min(kk + KERNEL_BLOCK, size);
+                for (int jj = 0; jj < size; jj += KERNEL_BLOCK)
+                {
+                    final int jEnd = Math.min(jj + KERNEL_BLOCK, size);
+                    for (int i = ii; i < iEnd; i++)
+                    {
+                        final int cRow = i * size;
+                        for (int k = kk; k < kEnd; k++)
+                        {
+                            final double aik = a[i * size + k];
+                            final int bRow = k * size;
+                            for (int j = jj; j < jEnd; j++)
+                            {
+                                c[cRow + j] += aik * b[bRow + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Sequential Strassen: halves while the side is even and above the cut-off, then the blocked kernel.
+     *
+     * @param a      left operand.
+     * @param b      right operand.
+     * @param size   side of the matrices.
+     * @param cutoff side at or below which the kernel runs.
+     * @return the product, a new array.
+     */
+    public static double[] strassen(final double[] a, final double[] b, final int size, final int cutoff)
+    {
+        final double[] c = new double[size * size];
+        if (size <= cutoff || 0 != (size & 1))
+        {
+            multiplyAdd(a, b, c, size);
+            return c;
+        }
+        final int h = size / 2;
+        final double[] a11 = quadrant(a, size, 0, 0);
+        final double[] a12 = quadrant(a, size, 0, h);
+        final double[] a21 = quadrant(a, size, h, 0);
+        final double[] a22 = quadrant(a, size, h, h);
+        final double[] b11 = quadrant(b, size, 0, 0);
+        final double[] b12 = quadrant(b, size, 0, h);
+        final double[] b21 = quadrant(b, size, h, 0);
+        final double[] b22 = quadrant(b, size, h, h);
+        final double[] m1 = strassen(sum(a11, 1, a22), sum(b11, 1, b22), h, cutoff);
+        final double[] m2 = strassen(sum(a21, 1, a22), b11, h, cutoff);
+        final double[] m3 = strassen(a11, sum(b12, -1, b22), h, cutoff);
+        final double[] m4 = strassen(a22, sum(b21, -1, b11), h, cutoff);
+        final double[] m5 = strassen(sum(a11, 1, a12), b22, h, cutoff);
+        final double[] m6 = strassen(sum(a21, -1, a11), sum(b11, 1, b12), h, cutoff);
+        final double[] m7 = strassen(sum(a12, -1, a22), sum(b21, 1, b22), h, cutoff);
+        for (int i = 0; i < h; i++)
+        {
+            final int top = i * size;
+            final int bottom = (i + h) * size;
+            for (int j = 0, q = i * h; j < h; j++, q++)
+            {
+                c[top + j] = m1[q] + m4[q] - m5[q] + m7[q];
+                c[top + h + j] = m3[q] + m5[q];
+                c[bottom + j] = m2[q] + m4[q];
+                c[bottom + h + j] = m1[q] - m2[q] + m3[q] + m6[q];
+            }
+        }
+
+        return c;
+    }
+
+    /**
+     * Add {@code coef x tile} into a region of a square array.
+     *
+     * @param dst     square array.
+     * @param dstSide its side.
+     * @param row     first row of the region.
+     * @param col     first column of the region.
+     * @param coef    sign, +1 or -1.
+     * @param tile    {@code side x side} tile, row-major.
+     * @param side    side of the tile.
+     */
+    public static void accumulate(
+        final double[] dst, final int dstSide, final int row, final int col, final int coef, final double[] tile,
+        final int side)
+    {
+        for (int i = 0; i < side; i++)
+        {
+            final int d = (row + i) * dstSide + col;
+            final int s = i * side;
+            if (coef > 0)
+            {
+                for (int j = 0; j < side; j++)
+                {
+                    dst[d + j] += tile[s + j];
+                }
+            }
+            else
+            {
+                for (int j = 0; j < side; j++)
+                {
+                    dst[d + j] -= tile[s + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * Add {@code coef x tile} into a region of a square array, reading the tile in place from the heap.
+     *
+     * @param dst     square array.
+     * @param dstSide its side.
+     * @param row     first row of the region.
+     * @param col     first column of the region.
+     * @param coef    sign, +1 or -1.
+     * @param tile    {@code side x side} tile, row-major, native order, from index 0.
+     * @param side    side of the tile.
+     */
+    public static void accumulate(
+        final double[] dst, final int dstSide, final int row, final int col, final int coef, final DirectBuffer tile,
+        final int side)
+    {
+        for (int i = 0; i < side; i++)
+        {
+            final int d = (row + i) * dstSide + col;
+            int index = i * side * Double.BYTES;
+            if (coef > 0)
+            {
+                for (int j = 0; j < side; j++, index += Double.BYTES)
+                {
+                    dst[d + j] += tile.getDouble(index);
+                }
+            }
+            else
+            {
+                for (int j = 0; j < side; j++, index += Double.BYTES)
+                {
+                    dst[d + j] -= tile.getDouble(index);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code tile += coef x src} where both are tiles of one size, in the heap.
+     *
+     * @param tile destination, written in place.
+     * @param coef sign, +1 or -1.
+     * @param src  source, read in place.
+     * @param side side of the tiles.
+     */
+    public static void accumulate(
+        final MutableDirectBuffer tile, final int coef, final DirectBuffer src, final int side)
+    {
+        final int end = side * side * Double.BYTES;
+        for (int index = 0; index < end; index += Double.BYTES)
+        {
+            final double value = src.getDouble(index);
+            tile.putDouble(index, coef > 0 ? tile.getDouble(index) + value : tile.getDouble(index) - value);
+        }
+    }
+
+    /**
+     * {@code tile += coef x src} where both are tiles of one size.
+     *
+     * @param tile destination.
+     * @param coef sign, +1 or -1.
+     * @param src  source.
+     */
+    public static void accumulate(final double[] tile, final int coef, final double[] src)
+    {
+        for (int i = 0; i < tile.length; i++)
+        {
+            tile[i] = coef > 0 ? tile[i] + src[i] : tile[i] - src[i];
+        }
+    }
+
+    /**
+     * Copy a square region out of a square array.
+     *
+     * @param m    square array.
+     * @param size its side.
+     * @param row  first row.
+     * @param col  first column.
+     * @param side side of the region.
+     * @return the region, a new array.
+     */
+    public static double[] region(final double[] m, final int size, final int row, final int col, final int side)
+    {
+        final double[] r = new double[side * side];
+        for (int i = 0; i < side; i++)
+        {
+            System.arraycopy(m, (row + i) * size + col, r, i * side, side);
+        }
+
+        return r;
+    }
+
+    private static double[] quadrant(final double[] m, final int size, final int row, final int col)
+    {
+        return region(m, size, row, col, size / 2);
+    }
+
+    private static double[] sum(final double[] x, final int coef, final double[] y)
+    {
+        final double[] r = new double[x.length];
+        for (int i = 0; i < r.length; i++)
+        {
+            r[i] = coef > 0 ? x[i] + y[i] : x[i] - y[i];
+        }
+
+        return r;
+    }
+}

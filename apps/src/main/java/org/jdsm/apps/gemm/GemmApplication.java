@@ -1,0 +1,282 @@
+package org.jdsm.apps.gemm;
+
+import org.jdsm.Codecs;
+import org.jdsm.DArc;
+import org.jdsm.DBox;
+import org.jdsm.DsmNode;
+import org.jdsm.NodeCounters;
+import org.jdsm.Ref;
+import org.jdsm.apps.Application;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * {@code gemm}: {@code C = A x B} of random n x n matrices with distributed Strassen over the cluster, after the
+ * single-machine ForkJoin baseline on the driver; prints progress, wall time, GFLOP/s of both, tasks and bytes per
+ * node, and checks the product exactly against the baseline's and at sampled elements against naive dot products.
+ * Exit status 1 on a wrong result.
+ * <p>
+ * Arguments: {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
+ * [--baseline-threads K] [--no-baseline] [--no-warmup] [--jdsm-first] [--samples M]}. On more than one node it
+ * also measures the transport's bandwidth for tile-sized reads from node 0 to node 1.
+ * <p>
+ * <b>Note:</b> stateless; runs on the driver's thread.
+ */
+public final class GemmApplication implements Application
+{
+    private static final NodeCounters.Counter[] SHOWN = {
+        NodeCounters.Counter.TASKS_RUN, NodeCounters.Counter.CACHE_HITS, NodeCounters.Counter.CACHE_MISSES,
+        NodeCounters.Counter.BYTES_FETCHED, NodeCounters.Counter.BYTES_MOVED_IN, NodeCounters.Counter.ALLOCATIONS };
+
+    public String name()
+    {
+        return "gemm";
+    }
+
+    public String description()
+    {
+        return "distributed Strassen C = A x B (int or double) against its ForkJoin baseline; result checked";
+    }
+
+    public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
+    {
+        final ElementType type = ElementType.parse(stringArgument(args, "--type", "int"));
+        final GemmPlan plan = GemmPlan.of(type, intArgument(args, "--n", 1024),
+            intArgument(args, "--levels", GemmPlan.LEVELS_DEFAULT), intArgument(args, "--cutoff",
+            GemmPlan.CUTOFF_DEFAULT), intArgument(args, "--tile", GemmPlan.TILE_DEFAULT));
+        final long seed = intArgument(args, "--seed", 42);
+        final int threads = intArgument(args, "--baseline-threads", Runtime.getRuntime().availableProcessors());
+        final boolean baseline = !args.contains("--no-baseline");
+        final int samples = intArgument(args, "--samples", 64);
+        GemmFit.check(node, plan);
+        out.printf("gemm: n=%d %s on %d node(s): padded %d, %d leaves of %d, cutoff %d, %dx%d tiles of %d (%d B)%n",
+            plan.n(), type.name().toLowerCase(), node.nodeCount(), plan.padded(),
+            StrassenCoefficients.products(plan.levels()), plan.leafSide(), plan.cutoff(), plan.tilesPerSide(),
+            plan.tilesPerSide(), plan.tile(), plan.tileBytes());
+
+        if (!args.contains("--no-warmup"))
+        {
+            warmUp(node, GemmPlan.of(type, Math.min(plan.n(), 1024), plan.levels(), plan.cutoff(), plan.tile()),
+                threads, out);
+        }
+        final boolean jdsmFirst = args.contains("--jdsm-first");
+        Timed baselineRun = baseline && !jdsmFirst ? runBaseline(plan, seed, threads, out) : null;
+        final DArc<?>[] a = DistributedGemm.inputs(node, plan, seed, 0);
+        final DArc<?>[] b = DistributedGemm.inputs(node, plan, seed, 1);
+        final long[][] before = counters(node);
+        final long startNs = System.nanoTime();
+        final DBox<?>[] c = DistributedGemm.multiply(node, plan, a, b, progress(out, "jdsm"));
+        final double jdsmS = (System.nanoTime() - startNs) / 1e9;
+        final long[][] after = counters(node);
+        baselineRun = baseline && jdsmFirst ? runBaseline(plan, seed, threads, out) : baselineRun;
+        final Object[] reference = null == baselineRun ? null : baselineRun.tiles;
+        out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%s%n", node.nodeCount(), jdsmS,
+            plan.flops() / jdsmS / 1e9, baseline ? String.format(", jdsm/baseline = %.3f (%s first)",
+            jdsmS / baselineRun.seconds, jdsmFirst ? "jdsm" : "baseline") : "");
+        printCounters(before, after, out);
+
+        String wrong = null == reference ? null : GemmCheck.againstBaseline(plan, c, reference);
+        if (null == wrong)
+        {
+            wrong = GemmCheck.sampled(plan, seed, c, samples);
+        }
+        for (final DBox<?> tile : c)
+        {
+            tile.close();
+        }
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i].close();
+            b[i].close();
+        }
+        measureBandwidth(node, plan, out);
+        out.println(null == wrong ? "gemm: result correct (" + (baseline ? "equal to the baseline, " : "") +
+            samples + " sampled elements equal to naive dot products)" : "gemm: WRONG RESULT " + wrong);
+
+        return null == wrong ? 0 : 1;
+    }
+
+    private static Timed runBaseline(final GemmPlan plan, final long seed, final int threads, final PrintStream out)
+    {
+        final ForkJoinPool pool = new ForkJoinPool(threads);
+        try
+        {
+            final Object[] a = BaselineGemm.inputs(pool, plan, seed, 0);
+            final Object[] b = BaselineGemm.inputs(pool, plan, seed, 1);
+            final long startNs = System.nanoTime();
+            final Object[] c = BaselineGemm.multiply(pool, plan, a, b, progress(out, "baseline"));
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            out.printf("gemm: baseline (ForkJoinPool of %d) %.3f s, %.2f GFLOP/s%n", threads, seconds,
+                plan.flops() / seconds / 1e9);
+
+            return new Timed(c, seconds);
+        }
+        finally
+        {
+            pool.shutdown();
+        }
+    }
+
+    /**
+     * One untimed multiplication of both versions at up to 1024, so neither timed run pays for the JIT.
+     */
+    private static void warmUp(final DsmNode node, final GemmPlan plan, final int threads, final PrintStream out)
+    {
+        final long startNs = System.nanoTime();
+        final ForkJoinPool pool = new ForkJoinPool(threads);
+        try
+        {
+            BaselineGemm.multiply(
+                pool, plan, BaselineGemm.inputs(pool, plan, 1, 0), BaselineGemm.inputs(pool, plan, 1, 1),
+                GemmProgress.NONE);
+        }
+        finally
+        {
+            pool.shutdown();
+        }
+        final DArc<?>[] a = DistributedGemm.inputs(node, plan, 1, 0);
+        final DArc<?>[] b = DistributedGemm.inputs(node, plan, 1, 1);
+        for (final DBox<?> tile : DistributedGemm.multiply(node, plan, a, b, GemmProgress.NONE))
+        {
+            tile.close();
+        }
+        for (int i = 0; i < a.length; i++)
+        {
+            a[i].close();
+            b[i].close();
+        }
+        out.printf("gemm: warm-up at n=%d (baseline and jdsm) %.1f s%n", plan.n(),
+            (System.nanoTime() - startNs) / 1e9);
+    }
+
+    /**
+     * Node 1 fetches 8 distinct tile-sized objects from node 0 through shared borrows (each a cache miss): the
+     * transport's bandwidth for tile-sized reads, for the scaling model.
+     */
+    private static void measureBandwidth(final DsmNode node, final GemmPlan plan, final PrintStream out)
+    {
+        if (node.nodeCount() < 2)
+        {
+            return;
+        }
+        final int count = 8;
+        final int[] payload = new int[(int)(plan.tileBytes() / Integer.BYTES)];
+        final DArc<?>[] arcs = new DArc<?>[count];
+        for (int i = 0; i < count; i++)
+        {
+            payload[0] = i;
+            arcs[i] = node.arc(Codecs.INTS, payload);
+        }
+        final long[] result = DistributedGemm.await(node.spawnOn(1, (n) ->
+        {
+            final long startNs = System.nanoTime();
+            long sum = 0;
+            for (final DArc<?> arc : arcs)
+            {
+                try (Ref<?> ref = arc.read())
+                {
+                    sum += ref.buffer().getInt(0) + ref.buffer().getInt(ref.length() - Integer.BYTES);
+                }
+            }
+            return new long[] { System.nanoTime() - startNs, sum };
+        }), "measuring bandwidth");
+        for (final DArc<?> arc : arcs)
+        {
+            arc.close();
+        }
+        final long bytes = (long)count * payload.length * Integer.BYTES;
+        out.printf("gemm: transport bandwidth node 0 -> node 1: %.1f MB/s (%d x %d B fetched in %.1f ms, check %d)%n",
+            bytes / (result[0] / 1e3), count, payload.length * Integer.BYTES, result[0] / 1e6, result[1]);
+    }
+
+    /**
+     * The baseline's output tiles and its time.
+     */
+    private record Timed(Object[] tiles, double seconds)
+    {
+    }
+
+    private static GemmProgress progress(final PrintStream out, final String who)
+    {
+        return (phase, done, total) ->
+        {
+            if (done == total || (done * 10L / total) != ((done - 1) * 10L / total))
+            {
+                out.printf("gemm: %s %s %d/%d%n", who, phase, done, total);
+            }
+        };
+    }
+
+    private static long[][] counters(final DsmNode node)
+    {
+        final long[][] values = new long[node.nodeCount()][];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = DistributedGemm.await(node.spawnOn(i, (n) ->
+            {
+                final NodeCounters counters = n.counters();
+                final long[] snapshot = new long[SHOWN.length];
+                for (int k = 0; k < SHOWN.length; k++)
+                {
+                    snapshot[k] = counters.get(SHOWN[k]);
+                }
+                return snapshot;
+            }), "reading the counters of node " + i);
+        }
+
+        return values;
+    }
+
+    private static void printCounters(final long[][] before, final long[][] after, final PrintStream out)
+    {
+        out.printf("%-6s", "node");
+        for (final NodeCounters.Counter counter : SHOWN)
+        {
+            out.printf(" %15s", counter.name().toLowerCase());
+        }
+        out.println("   (during the multiply; tasks_run includes one counter task)");
+        for (int i = 0; i < before.length; i++)
+        {
+            out.printf("%-6d", i);
+            for (int k = 0; k < SHOWN.length; k++)
+            {
+                out.printf(" %15d", after[i][k] - before[i][k]);
+            }
+            out.println();
+        }
+    }
+
+    private static String stringArgument(final List<String> args, final String name, final String defaultValue)
+    {
+        final int index = args.indexOf(name);
+        if (index < 0)
+        {
+            return defaultValue;
+        }
+        if (index + 1 >= args.size())
+        {
+            throw new GemmException(name + " needs a value");
+        }
+
+        return args.get(index + 1);
+    }
+
+    private static int intArgument(final List<String> args, final String name, final int defaultValue)
+    {
+        final String value = stringArgument(args, name, null);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            return Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new GemmException(name + "=" + value + " is not an integer");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.jdsm.apps.gemm;
+
+import org.jdsm.apps.Launcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The application on simulated nodes in this JVM, its argument and fit errors before any work, and one run of
+ * {@code jdsm local} across two node JVMs over Aeron.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class GemmApplicationTest
+{
+    @Test
+    void shouldCheckResultCorrectOnTwoSimulatedNodes() throws Exception
+    {
+        try (GemmCluster cluster = new GemmCluster(2))
+        {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            final int status = new GemmApplication().run(cluster.driver(), List.of("--n", "300", "--type", "double",
+                "--no-warmup",
+                "--cutoff", "32", "--tile", "64"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            final String output = bytes.toString(StandardCharsets.UTF_8);
+
+            assertEquals(0, status, output);
+            assertTrue(output.contains("gemm: n=300 double on 2 node(s): padded 320, 49 leaves of 80, cutoff 32, " +
+                "8x8 tiles of 40 (12800 B)"), output);
+            assertTrue(output.contains("gemm: jdsm leaves 49/49"), output);
+            assertTrue(output.contains("gemm: result correct (equal to the baseline, 64 sampled elements equal to " +
+                "naive dot products)"), output);
+        }
+    }
+
+    @Test
+    void shouldRejectBadArgumentsBeforeAnyWork()
+    {
+        try (GemmCluster cluster = new GemmCluster(2))
+        {
+            final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            final GemmApplication app = new GemmApplication();
+            final long tasksBefore = cluster.nodes[1].counters().get(org.jdsm.NodeCounters.Counter.TASKS_RUN);
+
+            assertEquals("n=0 must be >= 1", assertThrows(GemmException.class,
+                () -> app.run(cluster.driver(), List.of("--n", "0"), out)).getMessage());
+            assertEquals("--n=x is not an integer", assertThrows(GemmException.class,
+                () -> app.run(cluster.driver(), List.of("--n", "x"), out)).getMessage());
+            assertEquals("n=4096 INT needs 256913664 bytes of heap on node 0 > heapSize=67108864: raise " +
+                "jdsm.heap.size or add nodes", assertThrows(GemmException.class,
+                () -> app.run(cluster.driver(), List.of("--n", "4096", "--tile", "512"), out)).getMessage());
+            assertEquals("tile of 1024x1024 DOUBLE = 8388608 bytes + 8 of a DArc's count > maxObjectSize=4194304 of " +
+                "node 0: lower --tile or raise jdsm.object.max.size (and heap/cache sizes)",
+                assertThrows(GemmException.class,
+                () -> app.run(cluster.driver(), List.of("--n", "4096", "--type", "double"), out)).getMessage());
+            assertEquals("tile of 1024x1024 INT = 4194304 bytes + 8 of a DArc's count > maxObjectSize=4194304 of " +
+                "node 0: lower --tile or raise jdsm.object.max.size (and heap/cache sizes)",
+                assertThrows(GemmException.class,
+                () -> app.run(cluster.driver(), List.of("--n", "2048", "--levels", "1"), out)).getMessage());
+            assertEquals(tasksBefore, cluster.nodes[1].counters().get(org.jdsm.NodeCounters.Counter.TASKS_RUN));
+        }
+    }
+
+    @Test
+    void shouldRunAcrossTwoNodeJvmsOverAeron()
+    {
+        final PrintStream original = System.out;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final int status;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try
+        {
+            status = Launcher.execute("local", "--nodes", "2", "--timeout", "120", "gemm", "--n", "257",
+                "--cutoff", "32", "--tile", "256");
+        }
+        finally
+        {
+            System.setOut(original);
+        }
+        final String output = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+
+        assertEquals(0, status, output);
+        assertTrue(output.contains("[node 0] gemm: result correct"), output);
+        assertTrue(output.contains("jdsm local: all nodes succeeded"), output);
+    }
+}
