@@ -3,6 +3,7 @@ package org.jdsm.apps;
 import org.jdsm.Dsm;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
+import org.jdsm.NodeUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -86,7 +88,18 @@ final class NodeCommand implements Callable<Integer>
         }
         for (final CompletableFuture<Boolean> stop : stops)
         {
-            stop.get(30, TimeUnit.SECONDS);
+            try
+            {
+                stop.get(30, TimeUnit.SECONDS);
+            }
+            catch (final ExecutionException ex)
+            {
+                // a peer that left right after stopping may be found gone before its answer arrives: it stopped
+                if (!(ex.getCause() instanceof NodeUnavailableException))
+                {
+                    throw ex;
+                }
+            }
         }
     }
 }
