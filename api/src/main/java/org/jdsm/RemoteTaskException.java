@@ -2,7 +2,8 @@ package org.jdsm;
 
 /**
  * The cause of a failed spawned task's future: the exception thrown by the task on the node it ran on, carried
- * back as its type, message and stack trace.
+ * back as its type, message and stack trace in the message, and as this exception's {@link #getCause() cause}
+ * when it could be serialized (so a caller can tell a {@link NodeUnavailableException} from a bug).
  */
 public class RemoteTaskException extends DsmException
 {

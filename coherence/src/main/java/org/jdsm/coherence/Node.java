@@ -1108,8 +1108,7 @@ public final class Node implements DsmNode, MessageHandler
             }
             else
             {
-                pending.future.completeExceptionally(
-                    new RemoteTaskException(sourceNodeId, new String(body, StandardCharsets.UTF_8)));
+                pending.future.completeExceptionally(remoteFailure(sourceNodeId, body));
             }
         }
         catch (final Throwable ex)
@@ -1119,11 +1118,69 @@ public final class Node implements DsmNode, MessageHandler
         }
     }
 
+    /**
+     * A failed task's body: the length of its text, the text (type, message, stack trace), then, when it can be
+     * serialized, the exception itself, so the caller's {@link RemoteTaskException} has it as its cause.
+     */
     private static byte[] failureText(final Throwable ex)
     {
         final StringWriter text = new StringWriter();
         ex.printStackTrace(new PrintWriter(text));
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        final byte[] textBytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] serialized = new byte[0];
+        try
+        {
+            serialized = TaskCodec.serialize(ex, "failure");
+        }
+        catch (final RuntimeException notSerializable)
+        {
+            // the text alone travels: the exception holds something that can not be serialized
+        }
+
+        final byte[] body = new byte[4 + textBytes.length + serialized.length];
+        final UnsafeBuffer buffer = new UnsafeBuffer(body);
+        buffer.putInt(0, textBytes.length);
+        buffer.putBytes(4, textBytes);
+        buffer.putBytes(4 + textBytes.length, serialized);
+
+        return body;
+    }
+
+    private RemoteTaskException remoteFailure(final int sourceNodeId, final byte[] body)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(body);
+        final int textLength = body.length >= 4 ? buffer.getInt(0) : -1;
+        if (textLength < 0 || textLength > body.length - 4)
+        {
+            reject("task failure from node " + sourceNodeId + " is malformed: " + body.length + " bytes");
+            return new RemoteTaskException(sourceNodeId, "malformed failure of " + body.length + " bytes");
+        }
+
+        final RemoteTaskException failure = new RemoteTaskException(
+            sourceNodeId, new String(body, 4, textLength, StandardCharsets.UTF_8));
+        if (body.length > 4 + textLength)
+        {
+            final TaskScope scope = new TaskScope(this, sourceNodeId, true).enter();
+            try
+            {
+                final Object cause = TaskCodec.deserialize(
+                    java.util.Arrays.copyOfRange(body, 4 + textLength, body.length), "failure from node " + sourceNodeId);
+                if (cause instanceof Throwable)
+                {
+                    failure.initCause((Throwable)cause);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                failure.addSuppressed(ex);
+            }
+            finally
+            {
+                scope.exit();
+            }
+        }
+
+        return failure;
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -228,6 +228,8 @@ class BorrowMisuseTest
         assertEquals(1, cause.nodeId());
         assertTrue(cause.getMessage().startsWith(
             "task failed on node 1: java.lang.IllegalStateException: boom on 1"), cause.getMessage());
+        final IllegalStateException remote = assertInstanceOf(IllegalStateException.class, cause.getCause());
+        assertEquals("boom on 1", remote.getMessage());
     }
 
     @Test
