@@ -29,7 +29,6 @@ public final class DistributedGemm
     /** Longest wait for one task; a dead node fails it sooner, with {@link NodeUnavailableException}. */
     public static final long TASK_TIMEOUT_S = 1800;
 
-    private static final String REMOTE_DEAD_NODE = NodeUnavailableException.class.getName() + ": node ";
 
     private DistributedGemm()
     {
@@ -241,30 +240,6 @@ public final class DistributedGemm
     }
 
     /**
-     * A task that failed on a peer arrives as a {@link org.jdsm.RemoteTaskException} carrying only the remote
-     * exception's text; a dead node named there is turned back into a {@link NodeUnavailableException}.
-     */
-    private static NodeUnavailableException deadNode(final Throwable failure, final String what)
-    {
-        final String message = String.valueOf(failure.getMessage());
-        final int at = message.indexOf(REMOTE_DEAD_NODE);
-        if (at < 0)
-        {
-            return null;
-        }
-        int end = at + REMOTE_DEAD_NODE.length();
-        while (end < message.length() && Character.isDigit(message.charAt(end)))
-        {
-            end++;
-        }
-        final int nodeId = Integer.parseInt(message.substring(at + REMOTE_DEAD_NODE.length(), end));
-        final NodeUnavailableException dead = new NodeUnavailableException(nodeId, "gemm " + what + ": " + message);
-        dead.initCause(failure);
-
-        return dead;
-    }
-
-    /**
      * Wait for a task; a dead node anywhere in its cause chain is rethrown as {@link NodeUnavailableException}.
      *
      * @param future of the task.
@@ -289,11 +264,6 @@ public final class DistributedGemm
                     dead.initCause(ex.getCause());
                     throw dead;
                 }
-            }
-            final NodeUnavailableException dead = deadNode(ex.getCause(), what);
-            if (null != dead)
-            {
-                throw dead;
             }
             if (ex.getCause() instanceof RuntimeException)
             {
