@@ -3,13 +3,11 @@ package org.jdsm.bench;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.Codecs;
 import org.jdsm.DBox;
-import org.jdsm.Dsm;
-import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
 import org.jdsm.Mut;
 import org.jdsm.Ref;
 import org.jdsm.simulator.SimulatedNetwork;
-import org.jdsm.simulator.SimulatedTransport;
+import org.jdsm.simulator.SimulatedCluster;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,8 +22,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The cost of a borrow: a shared borrow of a local object, a cache-hit shared borrow of a remote object, and an
@@ -37,32 +33,26 @@ import java.util.concurrent.TimeUnit;
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@OutputTimeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
 public class BorrowBenchmark
 {
-    private SimulatedNetwork network;
+    private SimulatedCluster cluster;
     private DsmNode node;
-    private DsmNode peer;
     private DBox<Long> local;
     private DBox<Long> remote;
     private final UnsafeBuffer plain = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
 
     /**
      * Start two nodes and allocate one local and one remote object.
-     *
-     * @throws Exception if the nodes do not start.
      */
     @Setup(Level.Trial)
-    public void setUp() throws Exception
+    public void setUp()
     {
-        network = new SimulatedNetwork(new SimulatedNetwork.Context());
-        final CompletableFuture<DsmNode> first = CompletableFuture.supplyAsync(() -> Dsm.start(config(0)));
-        final CompletableFuture<DsmNode> second = CompletableFuture.supplyAsync(() -> Dsm.start(config(1)));
-        node = first.get(30, TimeUnit.SECONDS);
-        peer = second.get(30, TimeUnit.SECONDS);
+        cluster = SimulatedCluster.start(new SimulatedNetwork.Context(), 2, (config) -> {});
+        node = cluster.node(0);
         local = node.alloc(Codecs.LONG, 7L);
         remote = node.allocOn(1, Codecs.LONG, 11L);
         try (Ref<Long> ref = remote.read())
@@ -72,24 +62,13 @@ public class BorrowBenchmark
         plain.putLong(0, 7L);
     }
 
-    private DsmConfig config(final int nodeId)
-    {
-        return new DsmConfig()
-            .nodeId(nodeId)
-            .nodeCount(2)
-            .transport("simulated")
-            .transportOption(SimulatedTransport.NETWORK_OPTION, network);
-    }
-
     /**
      * Stop the nodes.
      */
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        node.close();
-        peer.close();
-        network.close();
+        cluster.close();
     }
 
     /**

@@ -1,28 +1,25 @@
 package org.jdsm.coherence;
 
-import org.jdsm.Dsm;
 import org.jdsm.DsmConfig;
 import org.jdsm.simulator.SimulatedNetwork;
-import org.jdsm.simulator.SimulatedTransport;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * N nodes of the real engine in one JVM over the simulated transport, started together through its join
- * barrier. Closes the nodes, then the network.
+ * The shared {@link org.jdsm.simulator.SimulatedCluster} with the engine's test sizes, its nodes typed as
+ * {@link Node}.
  */
 final class SimulatedCluster implements AutoCloseable
 {
     final SimulatedNetwork network;
     final Node[] nodes;
+    private final org.jdsm.simulator.SimulatedCluster cluster;
 
-    private SimulatedCluster(final SimulatedNetwork network, final Node[] nodes)
+    private SimulatedCluster(final org.jdsm.simulator.SimulatedCluster cluster, final Node[] nodes)
     {
-        this.network = network;
+        this.cluster = cluster;
+        this.network = cluster.network();
         this.nodes = nodes;
     }
 
@@ -43,50 +40,27 @@ final class SimulatedCluster implements AutoCloseable
         final boolean reorder,
         final Consumer<DsmConfig> customise)
     {
-        final SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context()
-            .seed(seed)
-            .maxDelaySteps(maxDelaySteps)
-            .reorder(reorder));
-        final List<CompletableFuture<Node>> starting = new ArrayList<>();
+        final org.jdsm.simulator.SimulatedCluster cluster = org.jdsm.simulator.SimulatedCluster.start(
+            new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(reorder),
+            nodeCount,
+            (config) ->
+            {
+                config
+                    .heapSize(8L * 1024 * 1024)
+                    .cacheSize(4L * 1024 * 1024)
+                    .maxObjectSize(1024 * 1024)
+                    .workerThreads(2)
+                    .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10))
+                    .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
+                customise.accept(config);
+            });
+        final Node[] nodes = new Node[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {
-            final DsmConfig config = new DsmConfig()
-                .nodeId(i)
-                .nodeCount(nodeCount)
-                .transport("simulated")
-                .heapSize(8L * 1024 * 1024)
-                .cacheSize(4L * 1024 * 1024)
-                .maxObjectSize(1024 * 1024)
-                .workerThreads(2)
-                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10))
-                .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
-                .transportOption(SimulatedTransport.NETWORK_OPTION, network);
-            customise.accept(config);
-            starting.add(CompletableFuture.supplyAsync(() -> (Node)Dsm.start(config)));
+            nodes[i] = (Node)cluster.node(i);
         }
 
-        final Node[] nodes = new Node[nodeCount];
-        try
-        {
-            for (int i = 0; i < nodeCount; i++)
-            {
-                nodes[i] = starting.get(i).get(30, TimeUnit.SECONDS);
-            }
-        }
-        catch (final Exception ex)
-        {
-            for (final Node node : nodes)
-            {
-                if (null != node)
-                {
-                    node.close();
-                }
-            }
-            network.close();
-            throw new IllegalStateException("cluster of " + nodeCount + " did not start", ex);
-        }
-
-        return new SimulatedCluster(network, nodes);
+        return new SimulatedCluster(cluster, nodes);
     }
 
     Node node(final int nodeId)
@@ -96,10 +70,6 @@ final class SimulatedCluster implements AutoCloseable
 
     public void close()
     {
-        for (final Node node : nodes)
-        {
-            node.close();
-        }
-        network.close();
+        cluster.close();
     }
 }
