@@ -1,5 +1,6 @@
 package org.jdsm.simulator;
 
+import org.jdsm.simulator.contract.BufferHeapRegion;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.ConfigurationException;
 import org.jdsm.NodeUnavailableException;
@@ -136,8 +137,8 @@ class SimulatedNetworkTest
             }));
         try
         {
-            network.attach(0, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) -> {});
-            network.attach(1, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) ->
+            network.attach(0, new BufferHeapRegion(64), (source, buffer, offset, length) -> {});
+            network.attach(1, new BufferHeapRegion(64), (source, buffer, offset, length) ->
             {
                 throw new IllegalStateException("handler failed on " + length + " bytes");
             });
@@ -183,10 +184,10 @@ class SimulatedNetworkTest
         final SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context());
         try
         {
-            network.attach(3, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) -> {});
+            network.attach(3, new BufferHeapRegion(64), (source, buffer, offset, length) -> {});
 
             final ConfigurationException ex = assertThrows(ConfigurationException.class,
-                () -> network.attach(3, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) -> {}));
+                () -> network.attach(3, new BufferHeapRegion(64), (source, buffer, offset, length) -> {}));
 
             assertEquals("nodeId=3 already attached to the simulated network", ex.getMessage());
         }
@@ -203,7 +204,7 @@ class SimulatedNetworkTest
         try
         {
             final ConfigurationException ex = assertThrows(ConfigurationException.class,
-                () -> network.attach(256, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) -> {}));
+                () -> network.attach(256, new BufferHeapRegion(64), (source, buffer, offset, length) -> {}));
 
             assertEquals("nodeId=256 must be in [0, 256)", ex.getMessage());
         }
@@ -249,7 +250,7 @@ class SimulatedNetworkTest
         final TestCluster cluster = started(new SimulatedNetwork.Context(), 1);
         final CountDownLatch delivered = new CountDownLatch(1);
         final String[] threadName = new String[1];
-        cluster.network.attach(1, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) ->
+        cluster.network.attach(1, new BufferHeapRegion(64), (source, buffer, offset, length) ->
         {
             threadName[0] = Thread.currentThread().getName();
             delivered.countDown();

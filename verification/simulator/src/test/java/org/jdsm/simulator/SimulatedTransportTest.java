@@ -1,5 +1,6 @@
 package org.jdsm.simulator;
 
+import org.jdsm.simulator.contract.BufferHeapRegion;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.ConfigurationException;
@@ -360,7 +361,7 @@ class SimulatedTransportTest
                     errors.notifyAll();
                 }
             });
-        transport1[0] = new SimulatedTransport(new TransportContext(config1.conclude(), new UnsafeBufferHeapRegion(64),
+        transport1[0] = new SimulatedTransport(new TransportContext(config1.conclude(), new BufferHeapRegion(64),
             (source, buffer, offset, length) -> transport1[0].fetchAdd(0, 0, 1L)));
         closeables.add(transport1[0]);
         executor = Executors.newSingleThreadExecutor();
@@ -403,7 +404,7 @@ class SimulatedTransportTest
     {
         final DsmConfig config = new DsmConfig().transport(SimulatedTransportProvider.NAME).nodeCount(2).conclude();
         final TransportContext context = new TransportContext(
-            config, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) -> {});
+            config, new BufferHeapRegion(64), (source, buffer, offset, length) -> {});
 
         final ConfigurationException ex = assertThrows(ConfigurationException.class,
             () -> new SimulatedTransport(context));
@@ -419,7 +420,7 @@ class SimulatedTransportTest
             .transportOption(SimulatedTransport.NETWORK_OPTION, "network")
             .conclude();
         final TransportContext context = new TransportContext(
-            config, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) -> {});
+            config, new BufferHeapRegion(64), (source, buffer, offset, length) -> {});
 
         final ConfigurationException ex = assertThrows(ConfigurationException.class,
             () -> new SimulatedTransport(context));
@@ -436,7 +437,7 @@ class SimulatedTransportTest
         final DsmConfig config = TestNode.config(network, 0, 1, TestNode.defaultTimeoutNs()).conclude();
 
         final SimulatedTransport transport = assertInstanceOf(SimulatedTransport.class, provider.newTransport(
-            new TransportContext(config, new UnsafeBufferHeapRegion(64), (source, buffer, offset, length) -> {})));
+            new TransportContext(config, new BufferHeapRegion(64), (source, buffer, offset, length) -> {})));
         closeables.add(transport);
         transport.start();
 

@@ -1,5 +1,6 @@
 package org.jdsm.simulator;
 
+import org.jdsm.simulator.contract.BufferHeapRegion;
 import org.agrona.DirectBuffer;
 import org.jdsm.DsmConfig;
 import org.jdsm.spi.TransportContext;
@@ -29,7 +30,7 @@ final class TestNode implements AutoCloseable
     }
 
     final int nodeId;
-    final UnsafeBufferHeapRegion heap = new UnsafeBufferHeapRegion(HEAP_CAPACITY);
+    final BufferHeapRegion heap = new BufferHeapRegion(HEAP_CAPACITY);
     final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
     final SimulatedTransport transport;
