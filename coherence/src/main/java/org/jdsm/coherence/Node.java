@@ -1072,6 +1072,24 @@ public final class Node implements DsmNode, MessageHandler
         {
             send(sourceNodeId, RESULT_TYPE, correlationId, status, result);
         }
+        catch (final ObjectSizeException ex)
+        {
+            // the caller must hear of it rather than wait for ever: a result too large for a message fails the task
+            sendResultFailure(sourceNodeId, correlationId, new ObjectSizeException("result of the task is too large " +
+                "to send (" + ex.getMessage() + "): return large data in the heap, e.g. in a DBox, not in the result"));
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void sendResultFailure(final int sourceNodeId, final long correlationId, final Throwable failure)
+    {
+        try
+        {
+            send(sourceNodeId, RESULT_TYPE, correlationId, RESULT_FAILED, failureText(failure));
+        }
         catch (final RuntimeException ex)
         {
             errorHandler.onError(ex);

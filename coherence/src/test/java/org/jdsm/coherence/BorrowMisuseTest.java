@@ -233,6 +233,19 @@ class BorrowMisuseTest
     }
 
     @Test
+    void shouldFailTaskWhoseResultIsTooLargeForAMessageInsteadOfHanging()
+    {
+        try (SimulatedCluster small = SimulatedCluster.start(2))
+        {
+            final ExecutionException ex = assertThrows(ExecutionException.class,
+                () -> small.node(0).spawnOn(1, (n) -> new byte[17 * 1024 * 1024]).get(20, TimeUnit.SECONDS));
+            final RemoteTaskException cause = assertInstanceOf(RemoteTaskException.class, ex.getCause());
+            assertInstanceOf(org.jdsm.ObjectSizeException.class, cause.getCause());
+            assertTrue(cause.getMessage().contains("result of the task is too large to send"), cause.getMessage());
+        }
+    }
+
+    @Test
     void shouldRejectNestedBoxWriteThroughSharedBorrow()
     {
         final DBox<Long> inner = node.alloc(Codecs.LONG, 5L);

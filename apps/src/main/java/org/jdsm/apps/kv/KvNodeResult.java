@@ -3,11 +3,18 @@ package org.jdsm.apps.kv;
 import org.HdrHistogram.Histogram;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.Map;
+import java.util.zip.DataFormatException;
 
 /**
  * What one node's clients measured in a run: a latency histogram per kind of operation and one over all
  * operations, errors, the measured window, and the node's counter deltas over it.
+ * <p>
+ * It travels back to the driver in a task result with its histograms compressed (HdrHistogram's own encoding):
+ * their raw count arrays would exceed a transport message.
  * <p>
  * <b>Note:</b> built by one thread, then only read.
  *
@@ -26,4 +33,66 @@ public record KvNodeResult(
     long elapsedNs,
     long[] counterDelta) implements Serializable
 {
+    private Object writeReplace()
+    {
+        return new Compressed(this);
+    }
+
+    private static byte[] encode(final Histogram histogram)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+        final int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+        return Arrays.copyOf(buffer.array(), length);
+    }
+
+    private static Histogram decode(final byte[] bytes)
+    {
+        try
+        {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
+        }
+        catch (final DataFormatException ex)
+        {
+            throw new KvException("latency histogram of " + bytes.length + " bytes does not decode: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * The serialized form: histograms compressed.
+     */
+    private static final class Compressed implements Serializable
+    {
+        private static final long serialVersionUID = 1L;
+
+        private final EnumMap<KvYcsbDb.Kind, byte[]> histograms = new EnumMap<>(KvYcsbDb.Kind.class);
+        private final byte[] all;
+        private final long[] errors;
+        private final long operations;
+        private final long elapsedNs;
+        private final long[] counterDelta;
+
+        Compressed(final KvNodeResult result)
+        {
+            for (final Map.Entry<KvYcsbDb.Kind, Histogram> entry : result.histograms().entrySet())
+            {
+                histograms.put(entry.getKey(), encode(entry.getValue()));
+            }
+            all = encode(result.all());
+            errors = result.errors();
+            operations = result.operations();
+            elapsedNs = result.elapsedNs();
+            counterDelta = result.counterDelta();
+        }
+
+        private Object readResolve()
+        {
+            final EnumMap<KvYcsbDb.Kind, Histogram> decoded = new EnumMap<>(KvYcsbDb.Kind.class);
+            for (final Map.Entry<KvYcsbDb.Kind, byte[]> entry : histograms.entrySet())
+            {
+                decoded.put(entry.getKey(), decode(entry.getValue()));
+            }
+
+            return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta);
+        }
+    }
 }
