@@ -41,6 +41,28 @@ public final class History
     }
 
     /**
+     * One history of the operations of several, numbered anew: how the histories recorded in several processes
+     * (each shipped as {@link #toText()}) become one to check. Their clocks must be comparable, as
+     * {@link System#nanoTime()} is between processes of one host.
+     *
+     * @param histories to merge; their client ids must not overlap.
+     * @return the merged history.
+     */
+    public static History merge(final List<History> histories)
+    {
+        final List<Op> merged = new ArrayList<>();
+        for (final History history : histories)
+        {
+            for (final Op op : history.ops())
+            {
+                merged.add(op.withId(merged.size()));
+            }
+        }
+
+        return new History(merged);
+    }
+
+    /**
      * A builder for hand-made histories.
      *
      * @return the builder.

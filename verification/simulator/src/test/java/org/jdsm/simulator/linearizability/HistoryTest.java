@@ -34,6 +34,17 @@ class HistoryTest
     }
 
     @Test
+    void shouldMergeHistoriesOfSeveralProcessesNumberingOpsAnew()
+    {
+        final History first = History.builder().write(0, "x", 1, 0, 10).build();
+        final History second = History.builder().write(5, "x", 2, 3, 12).build();
+
+        final History merged = History.merge(List.of(first, second));
+
+        assertEquals("0 0 x WRITE 1 0 0 10 0\n1 5 x WRITE 2 0 3 12 0\n", merged.toText());
+    }
+
+    @Test
     void shouldNameMalformedLine()
     {
         final IllegalArgumentException ex = assertThrows(
