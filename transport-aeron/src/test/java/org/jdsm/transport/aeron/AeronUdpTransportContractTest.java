@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The transport contract over Aeron UDP on loopback, with every node but node 0 in its own JVM: three processes.
+ * Its assertions are inherited from {@link TransportContract}.
  */
 class AeronUdpTransportContractTest extends TransportContract
 {

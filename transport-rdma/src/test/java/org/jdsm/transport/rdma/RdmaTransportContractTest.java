@@ -1,13 +1,10 @@
 package org.jdsm.transport.rdma;
 
-import org.agrona.CloseHelper;
 import org.jdsm.simulator.contract.BufferHeapRegion;
 import org.jdsm.simulator.contract.ContractCluster;
-import org.jdsm.simulator.contract.ContractMessageHandler;
+import org.jdsm.simulator.contract.InProcessContractCluster;
 import org.jdsm.simulator.contract.ContractSpec;
 import org.jdsm.simulator.contract.TransportContract;
-import org.jdsm.spi.Transport;
-import org.jdsm.spi.TransportContext;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.io.File;
@@ -17,8 +14,6 @@ import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -71,59 +66,13 @@ class RdmaTransportContractTest extends TransportContract
             members.add(host + ":" + (basePort + nodeId));
         }
 
-        final Transport[] transports = new Transport[spec.nodeCount()];
-        final ContractMessageHandler[] handlers = new ContractMessageHandler[spec.nodeCount()];
-        try
-        {
-            for (int nodeId = 0; nodeId < spec.nodeCount(); nodeId++)
-            {
-                handlers[nodeId] = new ContractMessageHandler();
-                transports[nodeId] = new RdmaTransportProvider().newTransport(new TransportContext(
-                    spec.config(nodeId).transport(RdmaTransportProvider.NAME).members(members)
-                        .transportOption(RdmaConfiguration.CONNECT_TIMEOUT_PROP_NAME, "20s").conclude(),
-                    new BufferHeapRegion(spec.heapCapacity()),
-                    handlers[nodeId]));
-                if (0 != nodeId)
-                {
-                    handlers[nodeId].echoVia(transports[nodeId]);
-                }
-            }
+        final RdmaTransportProvider provider = new RdmaTransportProvider();
 
-            final List<CompletableFuture<Void>> started = new ArrayList<>();
-            for (final Transport transport : transports)
-            {
-                started.add(CompletableFuture.runAsync(transport::start));
-            }
-            CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
-        }
-        catch (final Exception ex)
-        {
-            CloseHelper.quietCloseAll(transports);
-            throw ex;
-        }
-
-        return new ContractCluster()
-        {
-            public int nodeCount()
-            {
-                return transports.length;
-            }
-
-            public Transport transport(final int nodeId)
-            {
-                return transports[nodeId];
-            }
-
-            public ContractMessageHandler messages(final int nodeId)
-            {
-                return handlers[nodeId];
-            }
-
-            public void close()
-            {
-                CloseHelper.closeAll(transports);
-            }
-        };
+        return InProcessContractCluster.start(
+            spec,
+            (nodeId) -> spec.config(nodeId).transport(RdmaTransportProvider.NAME).members(members)
+                .transportOption(RdmaConfiguration.CONNECT_TIMEOUT_PROP_NAME, "20s"),
+            provider::newTransport);
     }
 
     private static String rdmaInterfaceAddress()
