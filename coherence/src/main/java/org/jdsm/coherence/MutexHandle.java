@@ -125,15 +125,22 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
 
     /**
      * The held lock: the value on the holder's node until close writes it back and releases the lock.
+     * <p>
+     * {@code record} spans the value length word and the value's capacity: in place when the mutex is local, else a
+     * copy read with one remote read, beside a snapshot of it. At close a local value only has its length word
+     * updated if it changed; a remote copy is written back (length and value in one write) only if it differs
+     * from the snapshot, so a lock that only reads costs a compare-and-swap, a read and a compare-and-swap.
      */
     static final class Guard<T> implements Mut<T>, Borrow
     {
         private final MutexHandle<T> mutex;
         private final long holder;
         private final boolean isLocal;
-        private final UnsafeBuffer region = new UnsafeBuffer(0, 0);
+        private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
         private final UnsafeBuffer value = new UnsafeBuffer(0, 0);
+        private final byte[] snapshot;
         private final int capacity;
+        private final int initialLength;
         private boolean closed;
 
         Guard(final MutexHandle<T> mutex, final long holder)
@@ -142,27 +149,29 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
             this.holder = holder;
             this.capacity = mutex.length - VALUE_OFFSET;
             this.isLocal = mutex.node.isLocal(mutex.address);
-            final int valueLength;
+            final int recordLength = VALUE_OFFSET - VALUE_LENGTH_OFFSET + capacity;
+            final long valueLength;
             if (isLocal)
             {
-                final UnsafeBuffer word = new UnsafeBuffer(0, 0);
-                mutex.node.wrapPayload(word, mutex.address, VALUE_LENGTH_OFFSET, 8);
-                valueLength = (int)word.getLongAcquire(0);
-                mutex.node.wrapPayload(region, mutex.address, VALUE_OFFSET, capacity);
+                snapshot = null;
+                mutex.node.wrapPayload(record, mutex.address, VALUE_LENGTH_OFFSET, recordLength);
+                valueLength = record.getLongAcquire(0);
             }
             else
             {
-                final UnsafeBuffer copy = new UnsafeBuffer(new byte[8 + capacity]);
-                mutex.node.readPayload(mutex.address, VALUE_LENGTH_OFFSET, copy, 0, 8 + capacity);
-                valueLength = (int)copy.getLong(0);
-                region.wrap(copy, 8, capacity);
+                final byte[] copy = new byte[recordLength];
+                record.wrap(copy);
+                mutex.node.readPayload(mutex.address, VALUE_LENGTH_OFFSET, record, 0, recordLength);
+                snapshot = copy.clone();
+                valueLength = record.getLong(0);
             }
             if (valueLength < 0 || valueLength > capacity)
             {
                 throw new RemoteAccessException(mutex.describe() + " has value length " + valueLength +
                     " outside [0, " + capacity + "]");
             }
-            value.wrap(region, 0, valueLength);
+            initialLength = (int)valueLength;
+            value.wrap(record, VALUE_OFFSET - VALUE_LENGTH_OFFSET, initialLength);
         }
 
         public T get()
@@ -212,7 +221,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
             }
             if (newLength != value.capacity())
             {
-                value.wrap(region, 0, newLength);
+                value.wrap(record, VALUE_OFFSET - VALUE_LENGTH_OFFSET, newLength);
             }
             mutex.codec.encode(newValue, value, 0, mutex.node.handleContext(this));
         }
@@ -241,13 +250,23 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
             closed = true;
             try
             {
-                final UnsafeBuffer length = new UnsafeBuffer(new byte[8]);
-                length.putLong(0, value.capacity());
-                if (!isLocal)
+                final int valueLength = value.capacity();
+                if (isLocal)
                 {
-                    mutex.node.writePayload(mutex.address, VALUE_OFFSET, value, 0, value.capacity());
+                    if (valueLength != initialLength)
+                    {
+                        record.putLongRelease(0, valueLength);
+                    }
                 }
-                mutex.node.writePayload(mutex.address, VALUE_LENGTH_OFFSET, length, 0, 8);
+                else
+                {
+                    record.putLong(0, valueLength);
+                    final int dirtyLength = VALUE_OFFSET - VALUE_LENGTH_OFFSET + valueLength;
+                    if (!isUnchanged(dirtyLength))
+                    {
+                        mutex.node.writePayload(mutex.address, VALUE_LENGTH_OFFSET, record, 0, dirtyLength);
+                    }
+                }
                 // release the lock only after the value is written back: the next holder's CAS follows it
                 final long witness = mutex.node.compareAndSwap(mutex.address, LOCK_OFFSET, holder, UNLOCKED);
                 if (witness != holder)
@@ -265,6 +284,19 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public boolean isOpen()
         {
             return !closed;
+        }
+
+        private boolean isUnchanged(final int length)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (record.getByte(i) != snapshot[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private void checkOpen()
