@@ -72,21 +72,41 @@ public final class DistributedKvStore implements KvStore
      * @return the owning instance.
      * @throws KvException if the bucket count is out of range or a setup task fails.
      */
-    @SuppressWarnings("unchecked")
     public static DistributedKvStore create(final DsmNode node, final int bucketCount)
+    {
+        return create(node, bucketCount, node.nodeCount());
+    }
+
+    /**
+     * Create an empty map whose buckets live on the first {@code homeNodes} nodes (bucket {@code b} on node
+     * {@code b % homeNodes}), attached on every node. With {@code homeNodes = 1} and clients on node 0 only, it
+     * is jdsm on one node inside a larger cluster, to compare with it in the same run.
+     *
+     * @param node        the creating node, which owns the map.
+     * @param bucketCount number of buckets, at least 1.
+     * @param homeNodes   nodes holding buckets, in [1, nodeCount].
+     * @return the owning instance.
+     * @throws KvException if the bucket or home node count is out of range or a setup task fails.
+     */
+    @SuppressWarnings("unchecked")
+    public static DistributedKvStore create(final DsmNode node, final int bucketCount, final int homeNodes)
     {
         if (bucketCount < 1 || bucketCount > (1 << 24))
         {
             throw new KvException("bucketCount=" + bucketCount + " must be in [1, " + (1 << 24) + "]");
+        }
+        if (homeNodes < 1 || homeNodes > node.nodeCount())
+        {
+            throw new KvException("homeNodes=" + homeNodes + " must be in [1, " + node.nodeCount() + "]");
         }
         final long mapId = ThreadLocalRandom.current().nextLong(1, 1L << 48);
         final int nodes = node.nodeCount();
         final DMutex<KvBucket>[] buckets = new DMutex[bucketCount];
         try
         {
-            for (int home = 0; home < nodes; home++)
+            for (int home = 0; home < homeNodes; home++)
             {
-                final int homed = (bucketCount - home + nodes - 1) / nodes;
+                final int homed = (bucketCount - home + homeNodes - 1) / homeNodes;
                 int made = 0;
                 while (made < homed)
                 {
@@ -95,7 +115,7 @@ public final class DistributedKvStore implements KvStore
                         node.spawnOn(home, (n) -> newBuckets(n, batch)).get(TIMEOUT_S, TimeUnit.SECONDS);
                     for (int k = 0; k < batch; k++)
                     {
-                        buckets[home + (made + k) * nodes] = created[k];
+                        buckets[home + (made + k) * homeNodes] = created[k];
                     }
                     made += batch;
                 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -21,8 +22,12 @@ import java.util.concurrent.TimeUnit;
  * cache hit rate and bytes moved per operation as a table and a CSV file.
  * <p>
  * Arguments: {@code [--workload a|b|c|d|e|f|drust] [--records R] [--operations O] [--threads T] [--warmup W]
- * [--buckets B] [--fieldcount F] [--fieldlength L] [--csv FILE] [--baseline]}. With {@code --baseline} the same
- * workload runs on {@link LocalKvStore} with the driver's threads only.
+ * [--buckets B] [--fieldcount F] [--fieldlength L] [--csv FILE] [--baseline | --compare [--rounds R]]}. With
+ * {@code --baseline} the same workload runs on {@link LocalKvStore} with the driver's threads only. With
+ * {@code --compare} one run measures, in rotating order for each round: the baseline, jdsm with the map and its
+ * clients on the driver alone (jdsm on 1 node), and, in a cluster of N &gt; 1 nodes, jdsm on all N nodes; it prints
+ * each phase and the ratios jdsm 1 node / baseline and jdsm N nodes / jdsm 1 node, so both come from one run on one
+ * machine.
  */
 public final class KvApplication implements Application
 {
@@ -35,35 +40,141 @@ public final class KvApplication implements Application
 
     public String description()
     {
-        return "KV store on jdsm (or --baseline) under YCSB workloads a-f or drust; latency, throughput, cache hits";
+        return "KV store on jdsm (or --baseline, or --compare both) under YCSB workloads a-f or drust";
     }
 
     public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
     {
-        final String workloadName = stringArgument(args, "--workload", "a");
-        final long records = longArgument(args, "--records", 10_000);
-        final long operations = longArgument(args, "--operations", 100_000);
-        final int threads = (int)longArgument(args, "--threads", 2);
-        final long warmup = longArgument(args, "--warmup", operations / 10);
+        final Settings settings = new Settings(args);
+        if (args.contains("--compare"))
+        {
+            return compare(node, settings, out);
+        }
+
         final boolean isBaseline = args.contains("--baseline");
-        final int buckets = (int)longArgument(args, "--buckets", Math.max(16, records / 4));
-        final Properties props = KvWorkloads.properties(workloadName, records, operations);
-        if (args.contains("--fieldcount"))
-        {
-            props.setProperty("fieldcount", Long.toString(longArgument(args, "--fieldcount", 10)));
-        }
-        if (args.contains("--fieldlength"))
-        {
-            props.setProperty("fieldlength", Long.toString(longArgument(args, "--fieldlength", 100)));
-        }
         final int nodes = isBaseline ? 1 : node.nodeCount();
         final String storeName = isBaseline ? "baseline" : "jdsm";
         final Path csv = Path.of(stringArgument(args, "--csv",
-            "kv-" + workloadName + "-" + storeName + "-" + nodes + "n.csv"));
+            "kv-" + settings.workloadName + "-" + storeName + "-" + nodes + "n.csv"));
+        final Phase phase = runPhase(node, settings, isBaseline, nodes, out);
 
+        final StringBuilder csvText = new StringBuilder(
+            "workload,store,nodes,threads_per_node,op,count,errors,mean_us,p50_us,p95_us,p99_us,p999_us,max_us," +
+            "throughput_ops_s,cache_hit_rate,bytes_moved_per_op\n");
+        out.println();
+        out.printf("%-8s %10s %7s %9s %9s %9s %9s %9s %10s%n",
+            "op", "count", "errors", "mean_us", "p50_us", "p95_us", "p99_us", "p999_us", "max_us");
+        for (final KvYcsbDb.Kind kind : KvYcsbDb.Kind.values())
+        {
+            final Histogram histogram = phase.byKind[kind.ordinal()];
+            if (histogram.getTotalCount() > 0)
+            {
+                row(kind.name(), histogram, phase.errorsByKind[kind.ordinal()], out, csvText, settings, phase);
+            }
+        }
+        row("ALL", phase.all, phase.errors, out, csvText, settings, phase);
+        out.println();
+        out.printf(Locale.ROOT, "kv: throughput %.0f ops/s, cache hit rate %s (%d hits, %d misses), " +
+            "bytes moved per op %.1f (%d fetched, %d moved in)%n",
+            phase.throughput, phase.hitRate(), phase.counters[0], phase.counters[1], phase.bytesPerOp(),
+            phase.counters[2], phase.counters[3]);
+        Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
+        out.println("kv: CSV written to " + csv.toAbsolutePath());
+
+        return verdict(phase, settings, out);
+    }
+
+    private static int compare(final DsmNode node, final Settings settings, final PrintStream out) throws Exception
+    {
+        final int rounds = (int)longArgument(settings.args, "--rounds", 3);
+        final int clusterNodes = node.nodeCount();
+        final int phaseCount = clusterNodes > 1 ? 3 : 2;
+        final Path csv = Path.of(stringArgument(settings.args, "--csv",
+            "kv-" + settings.workloadName + "-compare-" + clusterNodes + "n.csv"));
+        final double[][] throughput = new double[phaseCount][rounds];
+        final StringBuilder csvText = new StringBuilder(
+            "workload,round,store,nodes,threads_per_node,operations,errors,p50_us,p99_us,throughput_ops_s," +
+            "cache_hit_rate,bytes_moved_per_op\n");
+        final StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-14s %5s %14s %9s %9s %9s %13s %7s%n",
+            "phase", "round", "ops_per_s", "p50_us", "p99_us", "hit_rate", "bytes_per_op", "errors"));
+        int status = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int i = 0; i < phaseCount; i++)
+            {
+                final int kind = (i + round) % phaseCount;
+                final boolean isBaseline = 0 == kind;
+                final int nodes = 2 == kind ? clusterNodes : 1;
+                out.printf("kv compare: round %d of %d%n", round + 1, rounds);
+                final Phase phase = runPhase(node, settings, isBaseline, nodes, out);
+                status |= verdict(phase, settings, out);
+                throughput[kind][round] = phase.throughput;
+                final String name = isBaseline ? "baseline" : "jdsm " + nodes + " node" + (1 == nodes ? "" : "s");
+                table.append(String.format(Locale.ROOT, "%-14s %5d %14.0f %9.1f %9.1f %9s %13.1f %7d%n",
+                    name, round + 1, phase.throughput, phase.all.getValueAtPercentile(50) / 1000.0,
+                    phase.all.getValueAtPercentile(99) / 1000.0, phase.hitRate(), phase.bytesPerOp(), phase.errors));
+                csvText.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%.2f,%.2f,%.1f,%s,%.1f%n",
+                    settings.workloadName, round + 1, isBaseline ? "baseline" : "jdsm", nodes, settings.threads,
+                    phase.operations, phase.errors, phase.all.getValueAtPercentile(50) / 1000.0,
+                    phase.all.getValueAtPercentile(99) / 1000.0, phase.throughput, phase.hitRate(), phase.bytesPerOp()));
+            }
+        }
+
+        out.println();
+        out.print(table);
+        out.println();
+        out.printf(Locale.ROOT, "kv compare: workload %s, %d records, %d operations per phase, %d client threads " +
+            "per client node, %d rounds in rotating order%n", settings.workloadName, settings.records,
+            settings.operations, settings.threads, rounds);
+        out.println(ratioLine("jdsm 1 node / baseline", throughput[1], throughput[0]));
+        if (phaseCount > 2)
+        {
+            out.println(ratioLine("jdsm " + clusterNodes + " nodes / jdsm 1 node", throughput[2], throughput[1]));
+        }
+        Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
+        out.println("kv: CSV written to " + csv.toAbsolutePath());
+        out.println(0 == status ? "kv: all results correct" : "kv: ERRORS");
+
+        return status;
+    }
+
+    /**
+     * The throughput ratio of two phases: the median of the ratios of each round (phases of a round ran back to
+     * back, so they saw the same machine), and every round's.
+     */
+    static String ratioLine(final String label, final double[] numerator, final double[] denominator)
+    {
+        final double[] ratios = new double[numerator.length];
+        final StringBuilder each = new StringBuilder();
+        for (int r = 0; r < ratios.length; r++)
+        {
+            ratios[r] = numerator[r] / denominator[r];
+            each.append(0 == r ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", ratios[r]));
+        }
+        final double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        final int n = sorted.length;
+        final double median = 1 == n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+
+        return String.format(Locale.ROOT, "kv compare: %s = %.3f (median of rounds: %s)", label, median, each);
+    }
+
+    /**
+     * Create a store, load it, run the workload with clients on the first {@code nodes} nodes (whose heaps also
+     * hold the map), check every loaded record, and close the store.
+     */
+    private static Phase runPhase(
+        final DsmNode node, final Settings settings, final boolean isBaseline, final int nodes, final PrintStream out)
+        throws Exception
+    {
+        final String storeName = isBaseline ? "baseline" : "jdsm";
+        final long records = settings.records;
+        final int threads = settings.threads;
+        final Properties props = settings.props;
         out.printf("kv: workload %s, %s store, %d node(s) x %d client threads, %d records, %d operations (+%d warm-up)%n",
-            workloadName, storeName, nodes, threads, records, operations, warmup);
-        final KvStore store = isBaseline ? new LocalKvStore((int)records) : DistributedKvStore.create(node, buckets);
+            settings.workloadName, storeName, nodes, threads, records, settings.operations, settings.warmup);
+        final KvStore store = isBaseline ?
+            new LocalKvStore((int)records) : DistributedKvStore.create(node, settings.buckets, nodes);
         try
         {
             final long mapId = isBaseline ? 0 : ((DistributedKvStore)store).mapId();
@@ -85,8 +196,8 @@ public final class KvApplication implements Application
 
             startNs = System.nanoTime();
             final int clients = nodes * threads;
-            final long warmupPerThread = warmup / clients;
-            final long measuredPerThread = Math.max(1, operations / clients);
+            final long warmupPerThread = settings.warmup / clients;
+            final long measuredPerThread = Math.max(1, settings.operations / clients);
             final List<CompletableFuture<KvNodeResult>> runs = new ArrayList<>();
             for (int i = 1; i < nodes; i++)
             {
@@ -104,21 +215,17 @@ public final class KvApplication implements Application
 
             long missing = 0;
             final KvCoreWorkload names = KvBenchmark.newWorkload(props);
+            final int fieldCount = Integer.parseInt(props.getProperty("fieldcount", "10"));
             for (long k = 0; k < records; k++)
             {
                 final byte[] value = store.get(names.keyName(k));
-                if (null == value || KvFields.decode(value).size() != Integer.parseInt(props.getProperty("fieldcount", "10")))
+                if (null == value || KvFields.decode(value).size() != fieldCount)
                 {
                     missing++;
                 }
             }
 
-            final long errors = report(workloadName, storeName, nodes, threads, results, csv, out);
-            out.printf("kv: load failures %d, operation errors %d, loaded records missing or malformed %d of %d%n",
-                loadFailures, errors, missing, records);
-            final boolean ok = 0 == loadFailures && 0 == errors && 0 == missing;
-            out.println(ok ? "kv: all results correct" : "kv: ERRORS");
-            return ok ? 0 : 1;
+            return new Phase(storeName, nodes, results, loadFailures, missing);
         }
         finally
         {
@@ -126,73 +233,13 @@ public final class KvApplication implements Application
         }
     }
 
-    private static long report(
-        final String workload,
-        final String storeName,
-        final int nodes,
-        final int threads,
-        final List<KvNodeResult> results,
-        final Path csv,
-        final PrintStream out) throws Exception
+    private static int verdict(final Phase phase, final Settings settings, final PrintStream out)
     {
-        final Histogram all = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
-        final Histogram[] byKind = new Histogram[KvYcsbDb.Kind.values().length];
-        final long[] errors = new long[byKind.length];
-        final long[] counters = new long[KvBenchmark.COUNTERS.length];
-        long operations = 0;
-        long elapsedNs = 1;
-        for (final KvYcsbDb.Kind kind : KvYcsbDb.Kind.values())
-        {
-            byKind[kind.ordinal()] = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
-        }
-        for (final KvNodeResult result : results)
-        {
-            all.add(result.all());
-            for (final KvYcsbDb.Kind kind : KvYcsbDb.Kind.values())
-            {
-                byKind[kind.ordinal()].add(result.histograms().get(kind));
-                errors[kind.ordinal()] += result.errors()[kind.ordinal()];
-            }
-            for (int c = 0; c < counters.length; c++)
-            {
-                counters[c] += result.counterDelta()[c];
-            }
-            operations += result.operations();
-            elapsedNs = Math.max(elapsedNs, result.elapsedNs());
-        }
-
-        final double throughput = operations * 1e9 / elapsedNs;
-        final long lookups = counters[0] + counters[1];
-        final String hitRate = 0 == lookups ? "n/a" : String.format(Locale.ROOT, "%.4f", (double)counters[0] / lookups);
-        final double bytesPerOp = (double)(counters[2] + counters[3]) / operations;
-
-        final StringBuilder csvText = new StringBuilder(
-            "workload,store,nodes,threads_per_node,op,count,errors,mean_us,p50_us,p95_us,p99_us,p999_us,max_us," +
-            "throughput_ops_s,cache_hit_rate,bytes_moved_per_op\n");
-        out.println();
-        out.printf("%-8s %10s %7s %9s %9s %9s %9s %9s %10s%n",
-            "op", "count", "errors", "mean_us", "p50_us", "p95_us", "p99_us", "p999_us", "max_us");
-        long totalErrors = 0;
-        for (final KvYcsbDb.Kind kind : KvYcsbDb.Kind.values())
-        {
-            final Histogram histogram = byKind[kind.ordinal()];
-            if (histogram.getTotalCount() > 0)
-            {
-                row(kind.name(), histogram, errors[kind.ordinal()], out, csvText, workload, storeName, nodes, threads,
-                    throughput, hitRate, bytesPerOp);
-                totalErrors += errors[kind.ordinal()];
-            }
-        }
-        row("ALL", all, totalErrors, out, csvText, workload, storeName, nodes, threads, throughput, hitRate,
-            bytesPerOp);
-        out.println();
-        out.printf(Locale.ROOT, "kv: throughput %.0f ops/s, cache hit rate %s (%d hits, %d misses), " +
-            "bytes moved per op %.1f (%d fetched, %d moved in)%n",
-            throughput, hitRate, counters[0], counters[1], bytesPerOp, counters[2], counters[3]);
-        Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
-        out.println("kv: CSV written to " + csv.toAbsolutePath());
-
-        return totalErrors;
+        out.printf("kv: load failures %d, operation errors %d, loaded records missing or malformed %d of %d%n",
+            phase.loadFailures, phase.errors, phase.missing, settings.records);
+        final boolean ok = 0 == phase.loadFailures && 0 == phase.errors && 0 == phase.missing;
+        out.println(ok ? "kv: all results correct" : "kv: ERRORS");
+        return ok ? 0 : 1;
     }
 
     private static void row(
@@ -201,13 +248,8 @@ public final class KvApplication implements Application
         final long errors,
         final PrintStream out,
         final StringBuilder csv,
-        final String workload,
-        final String storeName,
-        final int nodes,
-        final int threads,
-        final double throughput,
-        final String hitRate,
-        final double bytesPerOp)
+        final Settings settings,
+        final Phase phase)
     {
         final double[] us = {
             histogram.getMean() / 1000.0, histogram.getValueAtPercentile(50) / 1000.0,
@@ -216,8 +258,8 @@ public final class KvApplication implements Application
         out.printf(Locale.ROOT, "%-8s %10d %7d %9.1f %9.1f %9.1f %9.1f %9.1f %10.1f%n",
             op, histogram.getTotalCount(), errors, us[0], us[1], us[2], us[3], us[4], us[5]);
         csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%s,%.1f%n",
-            workload, storeName, nodes, threads, op, histogram.getTotalCount(), errors, us[0], us[1], us[2], us[3],
-            us[4], us[5], throughput, hitRate, bytesPerOp));
+            settings.workloadName, phase.storeName, phase.nodes, settings.threads, op, histogram.getTotalCount(),
+            errors, us[0], us[1], us[2], us[3], us[4], us[5], phase.throughput, phase.hitRate(), phase.bytesPerOp()));
     }
 
     private static long ms(final long startNs)
@@ -262,5 +304,104 @@ public final class KvApplication implements Application
         }
 
         return value;
+    }
+
+    /**
+     * The run's arguments, parsed and checked once.
+     */
+    private static final class Settings
+    {
+        final List<String> args;
+        final String workloadName;
+        final long records;
+        final long operations;
+        final int threads;
+        final long warmup;
+        final int buckets;
+        final Properties props;
+
+        Settings(final List<String> args) throws Exception
+        {
+            this.args = args;
+            workloadName = stringArgument(args, "--workload", "a");
+            records = longArgument(args, "--records", 10_000);
+            operations = longArgument(args, "--operations", 100_000);
+            threads = (int)longArgument(args, "--threads", 2);
+            warmup = longArgument(args, "--warmup", operations / 10);
+            buckets = (int)longArgument(args, "--buckets", Math.max(16, records / 4));
+            props = KvWorkloads.properties(workloadName, records, operations);
+            if (args.contains("--fieldcount"))
+            {
+                props.setProperty("fieldcount", Long.toString(longArgument(args, "--fieldcount", 10)));
+            }
+            if (args.contains("--fieldlength"))
+            {
+                props.setProperty("fieldlength", Long.toString(longArgument(args, "--fieldlength", 100)));
+            }
+            if (args.contains("--baseline") && args.contains("--compare"))
+            {
+                throw new KvException("--baseline and --compare exclude each other: --compare runs the baseline too");
+            }
+        }
+    }
+
+    /**
+     * What one phase (one store on some nodes) measured, merged over its client nodes.
+     */
+    private static final class Phase
+    {
+        final String storeName;
+        final int nodes;
+        final Histogram all = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
+        final Histogram[] byKind = new Histogram[KvYcsbDb.Kind.values().length];
+        final long[] errorsByKind = new long[byKind.length];
+        final long[] counters = new long[KvBenchmark.COUNTERS.length];
+        final long loadFailures;
+        final long missing;
+        long errors;
+        long operations;
+        final double throughput;
+
+        Phase(final String storeName, final int nodes, final List<KvNodeResult> results, final long loadFailures,
+            final long missing)
+        {
+            this.storeName = storeName;
+            this.nodes = nodes;
+            this.loadFailures = loadFailures;
+            this.missing = missing;
+            for (final KvYcsbDb.Kind kind : KvYcsbDb.Kind.values())
+            {
+                byKind[kind.ordinal()] = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
+            }
+            long elapsedNs = 1;
+            for (final KvNodeResult result : results)
+            {
+                all.add(result.all());
+                for (final KvYcsbDb.Kind kind : KvYcsbDb.Kind.values())
+                {
+                    byKind[kind.ordinal()].add(result.histograms().get(kind));
+                    errorsByKind[kind.ordinal()] += result.errors()[kind.ordinal()];
+                    errors += result.errors()[kind.ordinal()];
+                }
+                for (int c = 0; c < counters.length; c++)
+                {
+                    counters[c] += result.counterDelta()[c];
+                }
+                operations += result.operations();
+                elapsedNs = Math.max(elapsedNs, result.elapsedNs());
+            }
+            throughput = operations * 1e9 / elapsedNs;
+        }
+
+        String hitRate()
+        {
+            final long lookups = counters[0] + counters[1];
+            return 0 == lookups ? "n/a" : String.format(Locale.ROOT, "%.4f", (double)counters[0] / lookups);
+        }
+
+        double bytesPerOp()
+        {
+            return (double)(counters[2] + counters[3]) / Math.max(1, operations);
+        }
     }
 }

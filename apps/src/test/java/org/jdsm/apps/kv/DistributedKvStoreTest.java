@@ -122,6 +122,10 @@ class DistributedKvStoreTest
     {
         final KvException ex = assertThrows(KvException.class, () -> DistributedKvStore.create(cluster.nodes[0], 0));
         assertEquals("bucketCount=0 must be in [1, 16777216]", ex.getMessage());
+        final KvException homes = assertThrows(
+            KvException.class, () -> DistributedKvStore.create(cluster.nodes[0], 4, cluster.nodes.length + 1));
+        assertEquals("homeNodes=" + (cluster.nodes.length + 1) + " must be in [1, " + cluster.nodes.length + "]",
+            homes.getMessage());
     }
 
     static byte[] bytes(final String text)

@@ -52,6 +52,32 @@ class KvApplicationTest
         assertTrue(csv.get(csv.size() - 1).startsWith("drust,baseline,1,2,ALL,600,0,"), csv.toString());
     }
 
+    @Test
+    void shouldCompareBaselineOneNodeAndAllNodesInOneRun(@TempDir final Path dir) throws Exception
+    {
+        final String output = run(2, dir, "--workload", "b", "--compare", "--rounds", "2");
+        assertTrue(output.contains("kv compare: jdsm 1 node / baseline = "), output);
+        assertTrue(output.contains("kv compare: jdsm 2 nodes / jdsm 1 node = "), output);
+        assertEquals(6, output.lines().filter((line) -> line.equals("kv: all results correct")).count(), output);
+        final List<String> csv = Files.readAllLines(dir.resolve("out.csv"));
+        assertEquals(1 + 6, csv.size(), csv.toString());
+        assertEquals(2, csv.stream().filter((line) -> line.startsWith("b,1,") || line.startsWith("b,2,"))
+            .filter((line) -> line.contains(",jdsm,2,")).count(), csv.toString());
+        // jdsm on 1 node inside the 2-node cluster: every bucket on the driver, nothing fetched or moved
+        assertEquals(2, csv.stream().filter((line) -> line.contains(",jdsm,1,") && line.endsWith(",n/a,0.0")).count(),
+            csv.toString());
+        assertEquals(2, csv.stream().filter((line) -> line.contains(",baseline,1,")).count(), csv.toString());
+        assertTrue(csv.stream().skip(1).allMatch((line) -> line.split(",")[6].equals("0")), csv.toString());
+    }
+
+    @Test
+    void shouldRejectBaselineWithCompare(@TempDir final Path dir)
+    {
+        final KvException ex = org.junit.jupiter.api.Assertions.assertThrows(KvException.class,
+            () -> run(1, dir, "--baseline", "--compare"));
+        assertEquals("--baseline and --compare exclude each other: --compare runs the baseline too", ex.getMessage());
+    }
+
     private static String run(final int nodes, final Path dir, final String... workload) throws Exception
     {
         try (KvTestCluster cluster = new KvTestCluster(nodes, 11, 2))
