@@ -69,6 +69,11 @@ public final class DsmConfig implements Cloneable
     /** Default operation timeout in nanoseconds. */
     public static final long OPERATION_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
 
+    /** Property for how long a starting node waits at the start barrier for every peer to join. */
+    public static final String START_TIMEOUT_PROP_NAME = "jdsm.start.timeout";
+    /** Default start barrier timeout in nanoseconds. */
+    public static final long START_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
     /** Property for the number of threads that run spawned tasks on a node. */
     public static final String WORKER_THREADS_PROP_NAME = "jdsm.worker.threads";
     /** Default task worker threads. */
@@ -89,6 +94,7 @@ public final class DsmConfig implements Cloneable
     private String clusterSecret = System.getProperty(CLUSTER_SECRET_PROP_NAME);
     private long operationTimeoutNs = SystemUtil.getDurationInNanos(
         OPERATION_TIMEOUT_PROP_NAME, OPERATION_TIMEOUT_DEFAULT_NS);
+    private long startTimeoutNs = SystemUtil.getDurationInNanos(START_TIMEOUT_PROP_NAME, START_TIMEOUT_DEFAULT_NS);
     private int workerThreads = Integer.getInteger(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
     private long heartbeatIntervalNs = SystemUtil.getDurationInNanos(
         HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
@@ -150,6 +156,10 @@ public final class DsmConfig implements Cloneable
         if (operationTimeoutNs <= 0)
         {
             throw new ConfigurationException("operationTimeoutNs=" + operationTimeoutNs + " must be > 0");
+        }
+        if (startTimeoutNs <= 0)
+        {
+            throw new ConfigurationException("startTimeoutNs=" + startTimeoutNs + " must be > 0");
         }
         if (heartbeatIntervalNs <= 0 || heartbeatIntervalNs >= operationTimeoutNs)
         {
@@ -374,6 +384,25 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
+     * @return start barrier timeout in nanoseconds.
+     */
+    public long startTimeoutNs()
+    {
+        return startTimeoutNs;
+    }
+
+    /**
+     * @param startTimeoutNs how long a starting node waits at the start barrier for every peer to join.
+     * @return this for a fluent API.
+     */
+    public DsmConfig startTimeoutNs(final long startTimeoutNs)
+    {
+        checkNotConcluded();
+        this.startTimeoutNs = startTimeoutNs;
+        return this;
+    }
+
+    /**
      * @return number of task worker threads.
      */
     public int workerThreads()
@@ -539,7 +568,7 @@ public final class DsmConfig implements Cloneable
     {
         return "DsmConfig{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", transport=" + transport +
             ", heapSize=" + heapSize + ", cacheSize=" + cacheSize + ", maxObjectSize=" + maxObjectSize +
-            ", operationTimeoutNs=" + operationTimeoutNs + ", workerThreads=" + workerThreads +
+            ", operationTimeoutNs=" + operationTimeoutNs + ", startTimeoutNs=" + startTimeoutNs + ", workerThreads=" + workerThreads +
             ", heartbeatIntervalNs=" + heartbeatIntervalNs + ", members=" + members + ", clusterSecret=" +
             (null == clusterSecret ? "unset" : "set") + '}';
     }

@@ -49,6 +49,7 @@ class DsmConfigTest
         assertRejected("maxObjectSize=65536 must be <= cacheSize/2=32768",
             (c) -> c.cacheSize(65536).maxObjectSize(65536));
         assertRejected("operationTimeoutNs=0 must be > 0", (c) -> c.operationTimeoutNs(0));
+        assertRejected("startTimeoutNs=-1 must be > 0", (c) -> c.startTimeoutNs(-1));
         assertRejected("heartbeatIntervalNs=2000000000 must be > 0 and < operationTimeoutNs=1000000000",
             (c) -> c.operationTimeoutNs(TimeUnit.SECONDS.toNanos(1)).heartbeatIntervalNs(TimeUnit.SECONDS.toNanos(2)));
         assertRejected("workerThreads=0 must be in [1, 1024]", (c) -> c.workerThreads(0));
@@ -87,18 +88,21 @@ class DsmConfigTest
     {
         System.setProperty(DsmConfig.HEAP_SIZE_PROP_NAME, "32m");
         System.setProperty(DsmConfig.OPERATION_TIMEOUT_PROP_NAME, "250ms");
+        System.setProperty(DsmConfig.START_TIMEOUT_PROP_NAME, "45s");
         System.setProperty(DsmConfig.MEMBERS_PROP_NAME, "h0:1, h1:2");
         try
         {
             final DsmConfig config = new DsmConfig().nodeCount(2);
             assertEquals(32L * 1024 * 1024, config.heapSize());
             assertEquals(TimeUnit.MILLISECONDS.toNanos(250), config.operationTimeoutNs());
+            assertEquals(TimeUnit.SECONDS.toNanos(45), config.startTimeoutNs());
             assertEquals(List.of("h0:1", "h1:2"), config.members());
         }
         finally
         {
             System.clearProperty(DsmConfig.HEAP_SIZE_PROP_NAME);
             System.clearProperty(DsmConfig.OPERATION_TIMEOUT_PROP_NAME);
+            System.clearProperty(DsmConfig.START_TIMEOUT_PROP_NAME);
             System.clearProperty(DsmConfig.MEMBERS_PROP_NAME);
         }
     }

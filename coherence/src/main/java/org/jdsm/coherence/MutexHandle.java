@@ -133,14 +133,17 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
      */
     static final class Guard<T> implements Mut<T>, Borrow
     {
+        private static final int VALUE_IN_RECORD = VALUE_OFFSET - VALUE_LENGTH_OFFSET;
+
         private final MutexHandle<T> mutex;
         private final long holder;
         private final boolean isLocal;
         private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
-        private final UnsafeBuffer value = new UnsafeBuffer(0, 0);
+        private UnsafeBuffer value;
         private final byte[] snapshot;
         private final int capacity;
         private final int initialLength;
+        private int valueLength;
         private boolean closed;
 
         Guard(final MutexHandle<T> mutex, final long holder)
@@ -149,13 +152,13 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
             this.holder = holder;
             this.capacity = mutex.length - VALUE_OFFSET;
             this.isLocal = mutex.node.isLocal(mutex.address);
-            final int recordLength = VALUE_OFFSET - VALUE_LENGTH_OFFSET + capacity;
-            final long valueLength;
+            final int recordLength = VALUE_IN_RECORD + capacity;
+            final long length;
             if (isLocal)
             {
                 snapshot = null;
                 mutex.node.wrapPayload(record, mutex.address, VALUE_LENGTH_OFFSET, recordLength);
-                valueLength = record.getLongAcquire(0);
+                length = record.getLongAcquire(0);
             }
             else
             {
@@ -163,51 +166,56 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
                 record.wrap(copy);
                 mutex.node.readPayload(mutex.address, VALUE_LENGTH_OFFSET, record, 0, recordLength);
                 snapshot = copy.clone();
-                valueLength = record.getLong(0);
+                length = record.getLong(0);
             }
-            if (valueLength < 0 || valueLength > capacity)
+            if (length < 0 || length > capacity)
             {
-                throw new RemoteAccessException(mutex.describe() + " has value length " + valueLength +
+                throw new RemoteAccessException(mutex.describe() + " has value length " + length +
                     " outside [0, " + capacity + "]");
             }
-            initialLength = (int)valueLength;
-            value.wrap(record, VALUE_OFFSET - VALUE_LENGTH_OFFSET, initialLength);
+            initialLength = (int)length;
+            valueLength = initialLength;
         }
 
         public T get()
         {
             checkOpen();
-            return mutex.codec.decode(value, 0, value.capacity(), mutex.node.handleContext(this));
+            return mutex.codec.decode(record, VALUE_IN_RECORD, valueLength, mutex.node.handleContext(this));
         }
 
         public long getLong()
         {
             checkOpen();
-            return value.getLong(0);
+            return record.getLong(VALUE_IN_RECORD);
         }
 
         public int getInt()
         {
             checkOpen();
-            return value.getInt(0);
+            return record.getInt(VALUE_IN_RECORD);
         }
 
         public double getDouble()
         {
             checkOpen();
-            return value.getDouble(0);
+            return record.getDouble(VALUE_IN_RECORD);
         }
 
         public MutableDirectBuffer buffer()
         {
             checkOpen();
+            if (null == value)
+            {
+                value = new UnsafeBuffer(record, VALUE_IN_RECORD, valueLength);
+            }
+
             return value;
         }
 
         public int length()
         {
             checkOpen();
-            return value.capacity();
+            return valueLength;
         }
 
         public void set(final T newValue)
@@ -219,29 +227,33 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
                 throw new ObjectSizeException("value of " + newLength + " bytes does not fit " + mutex.describe() +
                     ", which holds at most " + capacity);
             }
-            if (newLength != value.capacity())
+            if (newLength != valueLength)
             {
-                value.wrap(record, VALUE_OFFSET - VALUE_LENGTH_OFFSET, newLength);
+                valueLength = newLength;
+                if (null != value)
+                {
+                    value.wrap(record, VALUE_IN_RECORD, newLength);
+                }
             }
-            mutex.codec.encode(newValue, value, 0, mutex.node.handleContext(this));
+            mutex.codec.encode(newValue, record, VALUE_IN_RECORD, mutex.node.handleContext(this));
         }
 
         public void setLong(final long newValue)
         {
             checkOpen();
-            value.putLong(0, newValue);
+            record.putLong(VALUE_IN_RECORD, newValue);
         }
 
         public void setInt(final int newValue)
         {
             checkOpen();
-            value.putInt(0, newValue);
+            record.putInt(VALUE_IN_RECORD, newValue);
         }
 
         public void setDouble(final double newValue)
         {
             checkOpen();
-            value.putDouble(0, newValue);
+            record.putDouble(VALUE_IN_RECORD, newValue);
         }
 
         public void close()
@@ -250,7 +262,6 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
             closed = true;
             try
             {
-                final int valueLength = value.capacity();
                 if (isLocal)
                 {
                     if (valueLength != initialLength)
@@ -261,7 +272,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
                 else
                 {
                     record.putLong(0, valueLength);
-                    final int dirtyLength = VALUE_OFFSET - VALUE_LENGTH_OFFSET + valueLength;
+                    final int dirtyLength = VALUE_IN_RECORD + valueLength;
                     if (!isUnchanged(dirtyLength))
                     {
                         mutex.node.writePayload(mutex.address, VALUE_LENGTH_OFFSET, record, 0, dirtyLength);

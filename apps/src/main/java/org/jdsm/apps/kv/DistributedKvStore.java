@@ -209,7 +209,7 @@ public final class DistributedKvStore implements KvStore
             try (Ref<byte[]> ref = entries.read())
             {
                 final DirectBuffer buffer = ref.buffer();
-                final int at = KvBucketDescriptor.find(buffer, ref.length(), keyBytes);
+                final int at = KvBucketDescriptor.find(buffer, ref.length(), keyBytes, key.hashCode());
                 return at < 0 ? null : KvBucketDescriptor.value(buffer, at);
             }
         }
@@ -223,7 +223,7 @@ public final class DistributedKvStore implements KvStore
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         try (Mut<KvBucket> guard = bucket(key).lock())
         {
-            return write(guard, keyBytes, value, null) == 1;
+            return write(guard, keyBytes, key.hashCode(), value, null) == 1;
         }
     }
 
@@ -235,7 +235,7 @@ public final class DistributedKvStore implements KvStore
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         try (Mut<KvBucket> guard = bucket(key).lock())
         {
-            return write(guard, keyBytes, null, function) == 0;
+            return write(guard, keyBytes, key.hashCode(), null, function) == 0;
         }
     }
 
@@ -257,7 +257,7 @@ public final class DistributedKvStore implements KvStore
             {
                 final DirectBuffer buffer = mut.buffer();
                 final int length = mut.length();
-                final int at = KvBucketDescriptor.find(buffer, length, keyBytes);
+                final int at = KvBucketDescriptor.find(buffer, length, keyBytes, key.hashCode());
                 if (at < 0)
                 {
                     return false;
@@ -427,7 +427,11 @@ public final class DistributedKvStore implements KvStore
      * @return 1 if the key was inserted, 0 if replaced, -1 if absent and {@code value} was not given.
      */
     private int write(
-        final Mut<KvBucket> guard, final byte[] keyBytes, final byte[] value, final UnaryOperator<byte[]> function)
+        final Mut<KvBucket> guard,
+        final byte[] keyBytes,
+        final int keyHash,
+        final byte[] value,
+        final UnaryOperator<byte[]> function)
     {
         final DBox<byte[]> entries = guard.get().entries();
         if (null == entries)
@@ -437,7 +441,7 @@ public final class DistributedKvStore implements KvStore
                 return -1;
             }
             final byte[] first = new byte[KvBucketDescriptor.entryLength(keyBytes, value.length)];
-            KvBucketDescriptor.putEntry(new UnsafeBuffer(first), 0, keyBytes, value);
+            KvBucketDescriptor.putEntry(new UnsafeBuffer(first), 0, keyBytes, keyHash, value);
             guard.set(new KvBucket(node.alloc(Codecs.BYTES, first)));
             return 1;
         }
@@ -446,7 +450,7 @@ public final class DistributedKvStore implements KvStore
         {
             final UnsafeBuffer buffer = (UnsafeBuffer)mut.buffer();
             final int length = mut.length();
-            final int at = KvBucketDescriptor.find(buffer, length, keyBytes);
+            final int at = KvBucketDescriptor.find(buffer, length, keyBytes, keyHash);
             if (at < 0 && null == value)
             {
                 return -1;
@@ -470,7 +474,7 @@ public final class DistributedKvStore implements KvStore
                 buffer.getBytes(0, rebuilt, 0, at);
                 buffer.getBytes(at + oldEntryLength, rebuilt, at, length - at - oldEntryLength);
             }
-            KvBucketDescriptor.putEntry(new UnsafeBuffer(rebuilt), keep, keyBytes, newValue);
+            KvBucketDescriptor.putEntry(new UnsafeBuffer(rebuilt), keep, keyBytes, keyHash, newValue);
             mut.set(rebuilt);
             return at < 0 ? 1 : 0;
         }

@@ -9,19 +9,21 @@ import java.nio.charset.StandardCharsets;
 /**
  * Layout of a bucket's entries: packed entries, no header, no padding; the object's length ends the last one.
  * <pre>
- *   0                   4                   8
- *   +-------------------+-------------------+------------------+--------------------+
- *   | key length (int)  | value length (int)| key (UTF-8) ...  | value ...          |  entry, repeated
- *   +-------------------+-------------------+------------------+--------------------+
+ *   0                   4                   8                   12
+ *   +-------------------+-------------------+-------------------+------------------+-------------+
+ *   | key length (int)  | value length (int)| key hash (int)    | key (UTF-8) ...  | value ...   |  entry, repeated
+ *   +-------------------+-------------------+-------------------+------------------+-------------+
  * </pre>
- * Integers are little-endian. Lookups compare key bytes in place, with no allocation.
+ * Integers are little-endian. The key hash is {@link String#hashCode()} of the key, so a lookup compares one int
+ * per entry and key bytes, in place and with no allocation, only where the hashes match.
  */
 final class KvBucketDescriptor
 {
     static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
     static final int KEY_LENGTH_OFFSET = 0;
     static final int VALUE_LENGTH_OFFSET = 4;
-    static final int HEADER_LENGTH = 8;
+    static final int KEY_HASH_OFFSET = 8;
+    static final int HEADER_LENGTH = 12;
 
     private KvBucketDescriptor()
     {
@@ -62,16 +64,18 @@ final class KvBucketDescriptor
      *
      * @param buffer of the entries.
      * @param length of the entries in bytes.
-     * @param key    UTF-8 bytes of the key.
+     * @param key     UTF-8 bytes of the key.
+     * @param keyHash {@link String#hashCode()} of the key.
      * @return the entry's offset, or -1 if the key is absent.
      */
-    static int find(final DirectBuffer buffer, final int length, final byte[] key)
+    static int find(final DirectBuffer buffer, final int length, final byte[] key, final int keyHash)
     {
         int offset = 0;
         while (offset < length)
         {
             final int keyLength = keyLength(buffer, offset);
-            if (keyLength == key.length && equalBytes(buffer, keyOffset(offset), key))
+            if (buffer.getInt(offset + KEY_HASH_OFFSET, BYTE_ORDER) == keyHash && keyLength == key.length &&
+                equalBytes(buffer, keyOffset(offset), key))
             {
                 return offset;
             }
@@ -95,10 +99,12 @@ final class KvBucketDescriptor
         return bytes;
     }
 
-    static int putEntry(final MutableDirectBuffer buffer, final int offset, final byte[] key, final byte[] value)
+    static int putEntry(
+        final MutableDirectBuffer buffer, final int offset, final byte[] key, final int keyHash, final byte[] value)
     {
         buffer.putInt(offset + KEY_LENGTH_OFFSET, key.length, BYTE_ORDER);
         buffer.putInt(offset + VALUE_LENGTH_OFFSET, value.length, BYTE_ORDER);
+        buffer.putInt(offset + KEY_HASH_OFFSET, keyHash, BYTE_ORDER);
         buffer.putBytes(offset + HEADER_LENGTH, key);
         buffer.putBytes(offset + HEADER_LENGTH + key.length, value);
         return offset + HEADER_LENGTH + key.length + value.length;

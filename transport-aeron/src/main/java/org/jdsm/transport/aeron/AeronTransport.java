@@ -70,6 +70,7 @@ public final class AeronTransport implements Transport
     private final int nodeId;
     private final int nodeCount;
     private final long operationTimeoutNs;
+    private final long startTimeoutNs;
     private final HeapRegion heap;
     private final MessageHandler messageHandler;
     private final ErrorHandler errorHandler;
@@ -115,6 +116,7 @@ public final class AeronTransport implements Transport
         this.nodeId = config.nodeId();
         this.nodeCount = config.nodeCount();
         this.operationTimeoutNs = config.operationTimeoutNs();
+        this.startTimeoutNs = config.startTimeoutNs();
         this.heap = context.heap();
         this.messageHandler = context.messageHandler();
         final ErrorHandler configured = config.errorHandler();
@@ -179,7 +181,7 @@ public final class AeronTransport implements Transport
     private void awaitJoined()
     {
         final long startNs = System.nanoTime();
-        final long deadlineNs = startNs + operationTimeoutNs;
+        final long deadlineNs = startNs + startTimeoutNs;
         responder.joinWaiter(Thread.currentThread());
         try
         {
@@ -201,7 +203,7 @@ public final class AeronTransport implements Transport
                 if (isClosed || nowNs >= deadlineNs)
                 {
                     throw new NodeUnavailableException(missing.get(0), "join " + (isClosed ? "aborted: transport " +
-                        "closed" : "timed out after " + TimeUnit.NANOSECONDS.toMillis(operationTimeoutNs) + " ms") +
+                        "closed" : "timed out after " + TimeUnit.NANOSECONDS.toMillis(startTimeoutNs) + " ms (jdsm.start.timeout)") +
                         ": nodes " + missing + " did not join node " + nodeId + joinHint(missing));
                 }
                 runtime.wake();

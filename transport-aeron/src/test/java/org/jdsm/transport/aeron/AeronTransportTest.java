@@ -54,6 +54,7 @@ class AeronTransportTest
         final DsmConfig config = new DsmConfig().nodeId(nodeId).nodeCount(nodeCount).transport("aeron")
             .heapSize(HEAP).cacheSize(HEAP).maxObjectSize(HEAP / 2).clusterSecret(secret)
             .operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
+            .startTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
             .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
             .errorHandler(nodeErrors::add)
             .conclude();
@@ -110,7 +111,7 @@ class AeronTransportTest
         {
             final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, failures.get(nodeId));
             assertEquals(2, ex.nodeId());
-            assertEquals("node 2 unavailable: join timed out after 1000 ms: nodes [2] did not join node " + nodeId +
+            assertEquals("node 2 unavailable: join timed out after 1000 ms (jdsm.start.timeout): nodes [2] did not join node " + nodeId +
                 " (never connected: not started, or not listening on its endpoint)", ex.getMessage());
         }
     }
@@ -125,7 +126,7 @@ class AeronTransportTest
 
         final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, failures.get(0));
         assertEquals(1, ex.nodeId());
-        assertTrue(ex.getMessage().startsWith("node 1 unavailable: join timed out after 1000 ms: nodes [1] did not " +
+        assertTrue(ex.getMessage().startsWith("node 1 unavailable: join timed out after 1000 ms (jdsm.start.timeout): nodes [1] did not " +
             "join node 0 ("), ex.getMessage());
         assertTrue(ex.getMessage().endsWith(" frames rejected: wrong cluster secret?)"), ex.getMessage());
         assertInstanceOf(NodeUnavailableException.class, failures.get(1));
@@ -260,8 +261,10 @@ class AeronTransportTest
         final Throwable refused = null == failures.get(1) ? failures.get(2) : failures.get(1);
         final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, refused);
         assertEquals(0, ex.nodeId());
-        assertTrue(ex.getMessage().startsWith("node 0 unavailable: join timed out after 5000 ms: nodes [0] did not " +
-            "join node 1"), ex.getMessage());
+        // the refused duplicate may also fail to join itself: its own handshake can be answered by the other node 1
+        assertTrue(ex.getMessage().startsWith("node 0 unavailable: join timed out after 5000 ms (jdsm.start.timeout): " +
+            "nodes [0"), ex.getMessage());
+        assertTrue(ex.getMessage().contains(" did not join node 1"), ex.getMessage());
         assertTrue(node0.rejectedCount() > 0);
         final AeronTransport joined = null == failures.get(1) ? node1 : duplicate;
         assertEquals(0, joined.fetchAdd(0, 0, 1));
