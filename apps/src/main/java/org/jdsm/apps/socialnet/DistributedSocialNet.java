@@ -94,6 +94,7 @@ public final class DistributedSocialNet implements SocialNet
     private final long deploymentId;
     private final SocialNetSettings settings;
     private final int userCount;
+    private final int spread;
     private final int[] placement;
     private final DArc<byte[]>[] clips;
     private final ExecutorService frontend;
@@ -106,8 +107,10 @@ public final class DistributedSocialNet implements SocialNet
         final SocialNetSettings settings,
         final int userCount,
         final DArc<byte[]>[] clips,
-        final int frontendThreads)
+        final int frontendThreads,
+        final int spread)
     {
+        this.spread = spread;
         this.node = node;
         this.deploymentId = deploymentId;
         this.settings = settings;
@@ -116,7 +119,7 @@ public final class DistributedSocialNet implements SocialNet
         placement = new int[Service.values().length];
         for (final Service service : Service.values())
         {
-            placement[service.ordinal()] = service.node(node.nodeCount());
+            placement[service.ordinal()] = service.node(spread);
         }
         frontend = Executors.newFixedThreadPool(frontendThreads, (runnable) ->
         {
@@ -142,18 +145,49 @@ public final class DistributedSocialNet implements SocialNet
     public static DistributedSocialNet deploy(
         final DsmNode node, final SocialGraph graph, final SocialNetSettings settings, final int frontendThreads)
     {
+        return deploy(node, graph, settings, frontendThreads, node.nodeCount());
+    }
+
+    /**
+     * Set the services up on the first {@code spread} nodes of the cluster only, e.g. all on this node with a
+     * spread of 1, to compare with a deployment over every node in the same run.
+     *
+     * @param node            the frontend's node, node 0, which owns the deployment.
+     * @param graph           of the users.
+     * @param settings        mode, clips, media retention.
+     * @param frontendThreads threads that drive requests' calls.
+     * @param spread          nodes the services are placed on, round-robin, from node 0.
+     * @return the owning instance.
+     * @throws SocialNetException if a setting is bad or a setup task fails.
+     */
+    @SuppressWarnings("unchecked")
+    public static DistributedSocialNet deploy(
+        final DsmNode node,
+        final SocialGraph graph,
+        final SocialNetSettings settings,
+        final int frontendThreads,
+        final int spread)
+    {
         settings.validate();
+        if (spread < 1 || spread > node.nodeCount())
+        {
+            throw new SocialNetException("spread=" + spread + " must be in [1, " + node.nodeCount() + "]");
+        }
+        if (0 != node.nodeId())
+        {
+            throw new SocialNetException("the frontend must run on node 0, not node " + node.nodeId());
+        }
         if (frontendThreads < 1)
         {
             throw new SocialNetException("frontendThreads=" + frontendThreads + " must be >= 1");
         }
         final long id = ThreadLocalRandom.current().nextLong(1, 1L << 48);
-        final int nodes = node.nodeCount();
+        final int nodes = spread;
         final int users = graph.userCount();
         final List<CompletableFuture<Boolean>> setups = new ArrayList<>();
         for (int n = 0; n < nodes; n++)
         {
-            setups.add(node.spawnOn(n, setUp(id, users, settings)));
+            setups.add(node.spawnOn(n, setUp(id, users, settings, spread)));
         }
         for (final CompletableFuture<Boolean> setup : setups)
         {
@@ -188,7 +222,7 @@ public final class DistributedSocialNet implements SocialNet
             clips[c] = node.arc(Codecs.BYTES, Clips.generate(c, settings.seed()));
         }
 
-        return new DistributedSocialNet(node, id, settings, users, clips, frontendThreads);
+        return new DistributedSocialNet(node, id, settings, users, clips, frontendThreads, spread);
     }
 
     public int userCount()
@@ -205,6 +239,16 @@ public final class DistributedSocialNet implements SocialNet
     public int nodeOf(final Service service)
     {
         return placement[service.ordinal()];
+    }
+
+    /**
+     * Nodes the services are placed on.
+     *
+     * @return the count, from node 0.
+     */
+    public int spread()
+    {
+        return spread;
     }
 
     /**
@@ -388,7 +432,7 @@ public final class DistributedSocialNet implements SocialNet
     {
         final long id = deploymentId;
         final long[] sums = new long[5];
-        for (int n = 0; n < node.nodeCount(); n++)
+        for (int n = 0; n < spread; n++)
         {
             final long[] part = await(node.spawnOn(n, (dsm) -> services(dsm, id).counts()), "reading state");
             for (int i = 0; i < sums.length; i++)
@@ -410,7 +454,7 @@ public final class DistributedSocialNet implements SocialNet
         frontend.shutdown();
         final long id = deploymentId;
         SocialNetException failure = null;
-        for (int n = 0; n < node.nodeCount(); n++)
+        for (int n = 0; n < spread; n++)
         {
             if (node.isNodeAvailable(n))
             {
@@ -447,8 +491,8 @@ public final class DistributedSocialNet implements SocialNet
      */
     public String toString()
     {
-        return "DistributedSocialNet{id=" + deploymentId + ", mode=" + settings.mode() + ", nodes=" +
-            node.nodeCount() + ", users=" + userCount + '}';
+        return "DistributedSocialNet{id=" + deploymentId + ", mode=" + settings.mode() + ", nodes=" + spread +
+            ", users=" + userCount + '}';
     }
 
     private <R> CompletableFuture<R> call(final Service service, final DsmTask<R> task)
@@ -547,11 +591,12 @@ public final class DistributedSocialNet implements SocialNet
     // The services' calls: static, so a task captures its arguments and never the frontend.
     // -------------------------------------------------------------------------------------------------------------
 
-    private static DsmTask<Boolean> setUp(final long id, final int users, final SocialNetSettings settings)
+    private static DsmTask<Boolean> setUp(
+        final long id, final int users, final SocialNetSettings settings, final int spread)
     {
         return (n) ->
         {
-            DEPLOYED.put(registryKey(n.nodeId(), id), new Services(n, users, settings));
+            DEPLOYED.put(registryKey(n.nodeId(), id), new Services(n, users, settings, spread));
             return Boolean.TRUE;
         };
     }
@@ -806,11 +851,11 @@ public final class DistributedSocialNet implements SocialNet
         final Timelines userTimelines;
         final Timelines homeTimelines;
 
-        Services(final DsmNode node, final int userCount, final SocialNetSettings settings)
+        Services(final DsmNode node, final int userCount, final SocialNetSettings settings, final int spread)
         {
             this.node = node;
             this.settings = settings;
-            final int nodes = node.nodeCount();
+            final int nodes = spread;
             final int here = node.nodeId();
             final UserDirectory directory = new UserDirectory(userCount);
             ids = here == Service.UNIQUE_ID.node(nodes) ? new UniqueIds() : null;
