@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the post is a {@code DArc} made by compose-post, shared with post-storage and with every reader. In
  * {@link PassMode#VALUE} every call passes copies, as the original microservices do (see {@link PassMode#VALUE}).
  * <p>
- * Every node keeps its services in a registry keyed by (deployment, node), so tasks find them.
+ * Every node keeps its services in a registry keyed by (deployment, node), so tasks find them. With
+ * {@link SocialNetSettings#localCalls()} a call to a service on the frontend's own node runs the same code as a
+ * method call on a frontend thread instead of a task (no serialization, no message).
  * <p>
  * <b>Note:</b> threadsafe. The instance {@link #deploy} returns owns the deployment; {@link #close()} frees it on
  * every node.
@@ -345,17 +347,8 @@ public final class DistributedSocialNet implements SocialNet
             return call(Service.MEDIA, watermark(clip, postId))
                 .thenComposeAsync((frames) -> lending(c.textBox, (ref) -> call(Service.COMPOSE_POST,
                     assemble(ref, postId, userId, clipId, username, urls, shortUrls, mentionIds)))
-                    .thenComposeAsync((post) ->
-                    {
-                        try
-                        {
-                            return call(Service.POST_STORAGE, store(id, postId, post, frames));
-                        }
-                        finally
-                        {
-                            post.close();
-                        }
-                    }, frontend), frontend);
+                    .thenComposeAsync((post) -> call(Service.POST_STORAGE, store(id, postId, post, frames))
+                        .whenComplete((stored, failure) -> post.close()), frontend), frontend);
         }
 
         final DBox<byte[]> clipCopy = node.alloc(Codecs.BYTES, clips[clipId].get());
@@ -497,7 +490,27 @@ public final class DistributedSocialNet implements SocialNet
 
     private <R> CompletableFuture<R> call(final Service service, final DsmTask<R> task)
     {
-        return node.spawnOn(placement[service.ordinal()], task);
+        final int target = placement[service.ordinal()];
+        if (settings.localCalls() && target == node.nodeId())
+        {
+            return CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    return task.run(node);
+                }
+                catch (final RuntimeException ex)
+                {
+                    throw ex;
+                }
+                catch (final Exception ex)
+                {
+                    throw new CompletionException(ex);
+                }
+            }, frontend);
+        }
+
+        return node.spawnOn(target, task);
     }
 
     private String passed(final String text)
@@ -665,6 +678,7 @@ public final class DistributedSocialNet implements SocialNet
         return (n) ->
         {
             final DBox<byte[]> mine = Services.privateCopy(n, clipCopy);
+            clipCopy.close();
             try (Ref<byte[]> source = mine.read())
             {
                 return Services.watermarked(n, source, postId);
@@ -700,8 +714,12 @@ public final class DistributedSocialNet implements SocialNet
         final int[] mentionIds,
         final DBox<byte[]> frames)
     {
-        return (n) -> new Assembled(Post.of(postId, userId, clipId, username, text, urls, shortUrls, mentionIds),
-            Services.privateCopy(n, frames));
+        return (n) ->
+        {
+            final DBox<byte[]> copy = Services.privateCopy(n, frames);
+            frames.close();
+            return new Assembled(Post.of(postId, userId, clipId, username, text, urls, shortUrls, mentionIds), copy);
+        };
     }
 
     private static DsmTask<Boolean> store(
@@ -722,7 +740,9 @@ public final class DistributedSocialNet implements SocialNet
         {
             final Services services = services(n, id);
             services.postValues.put(post.postId(), post);
-            services.retain(post.postId(), Services.privateCopy(n, frames));
+            final DBox<byte[]> copy = Services.privateCopy(n, frames);
+            frames.close();
+            services.retain(post.postId(), copy);
             return Boolean.TRUE;
         };
     }

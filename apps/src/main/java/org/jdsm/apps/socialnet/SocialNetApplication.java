@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * <p>
  * Arguments: {@code [--requests R] [--mix compose|mixed] [--mode reference|value|both] [--users U] [--edges E]
  * [--graph FILE] [--seed S] [--clips C] [--media-retained K] [--media-in-flight F] [--wave W] [--warmup W]
- * [--baseline-threads T] [--frontend-threads T] [--no-baseline] [--with-one-node]}. With {@code --with-one-node}
- * the services also run all on node 0 of the same cluster, for the N-node / 1-node ratio from one run.
+ * [--baseline-threads T] [--frontend-threads T] [--no-baseline] [--with-one-node] [--local-calls]}. With {@code --with-one-node}
+ * the services also run all on node 0 of the same cluster, for the N-node / 1-node ratio from one run. With
+ * {@code --local-calls} a call to a service on node 0 is a method call on the frontend's thread, not a task.
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
  */
@@ -56,7 +57,8 @@ public final class SocialNetApplication implements Application
         final SocialNetSettings settings = new SocialNetSettings(PassMode.REFERENCE,
             (int)longArgument(args, "--clips", SocialNetSettings.CLIPS_DEFAULT), seed,
             (int)longArgument(args, "--media-retained", SocialNetSettings.MEDIA_RETAINED_DEFAULT),
-            (int)longArgument(args, "--media-in-flight", SocialNetSettings.MEDIA_IN_FLIGHT_DEFAULT)).validate();
+            (int)longArgument(args, "--media-in-flight", SocialNetSettings.MEDIA_IN_FLIGHT_DEFAULT),
+            args.contains("--local-calls")).validate();
 
         final long graphStartNs = System.nanoTime();
         final String graphFile = stringArgument(args, "--graph", null);
@@ -86,8 +88,7 @@ public final class SocialNetApplication implements Application
         {
             for (final PassMode mode : modes)
             {
-                final SocialNetSettings modeSettings = new SocialNetSettings(mode, settings.clips(), settings.seed(),
-                    settings.mediaRetained(), settings.mediaInFlight());
+                final SocialNetSettings modeSettings = settings.with(mode, settings.localCalls());
                 final long deployStartNs = System.nanoTime();
                 try (DistributedSocialNet net = DistributedSocialNet.deploy(
                     node, graph, modeSettings, frontendThreads, spread))

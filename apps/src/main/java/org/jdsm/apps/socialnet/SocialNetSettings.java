@@ -12,8 +12,11 @@ import java.io.Serializable;
  * @param seed          of the clips.
  * @param mediaRetained posts whose watermarked frames post-storage keeps.
  * @param mediaInFlight composes whose frames may be between the media service and post-storage at once.
+ * @param localCalls    if true, a call to a service on the frontend's own node runs on the frontend's thread as a
+ *                      method call instead of a task (ignored by the baseline).
  */
-public record SocialNetSettings(PassMode mode, int clips, long seed, int mediaRetained, int mediaInFlight)
+public record SocialNetSettings(
+    PassMode mode, int clips, long seed, int mediaRetained, int mediaInFlight, boolean localCalls)
     implements Serializable
 {
     /** Default clips. */
@@ -31,7 +34,7 @@ public record SocialNetSettings(PassMode mode, int clips, long seed, int mediaRe
      */
     public static SocialNetSettings defaults(final PassMode mode)
     {
-        return new SocialNetSettings(mode, CLIPS_DEFAULT, 42, MEDIA_RETAINED_DEFAULT, MEDIA_IN_FLIGHT_DEFAULT);
+        return new SocialNetSettings(mode, CLIPS_DEFAULT, 42, MEDIA_RETAINED_DEFAULT, MEDIA_IN_FLIGHT_DEFAULT, false);
     }
 
     /**
@@ -60,6 +63,18 @@ public record SocialNetSettings(PassMode mode, int clips, long seed, int mediaRe
         }
 
         return this;
+    }
+
+    /**
+     * The same settings in another mode.
+     *
+     * @param other mode.
+     * @param local whether calls to the frontend's own node are method calls.
+     * @return the settings.
+     */
+    public SocialNetSettings with(final PassMode other, final boolean local)
+    {
+        return new SocialNetSettings(other, clips, seed, mediaRetained, mediaInFlight, local);
     }
 
     /**

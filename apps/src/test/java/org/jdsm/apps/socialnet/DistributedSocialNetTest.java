@@ -27,11 +27,14 @@ class DistributedSocialNetTest
         "hello @user_5 see http://example.com/a and https://x.org/b?q=1 again http://example.com/a @user_5";
 
     @ParameterizedTest
-    @CsvSource({ "1, REFERENCE", "2, REFERENCE", "3, REFERENCE", "1, VALUE", "3, VALUE" })
-    void shouldComposePostIntoTimelinesWithMentionsUrlsAndWatermark(final int nodes, final PassMode mode)
-        throws Exception
+    @CsvSource({ "1, REFERENCE, false", "2, REFERENCE, false", "3, REFERENCE, false", "1, VALUE, false",
+        "3, VALUE, false", "1, REFERENCE, true", "2, VALUE, true" })
+    void shouldComposePostIntoTimelinesWithMentionsUrlsAndWatermark(
+        final int nodes, final PassMode mode, final boolean localCalls) throws Exception
     {
-        try (SocialNetCluster cluster = new SocialNetCluster(nodes); SocialNet net = cluster.deploy(mode))
+        try (SocialNetCluster cluster = new SocialNetCluster(nodes);
+            SocialNet net = DistributedSocialNet.deploy(cluster.nodes[0], SocialNetCluster.graph(),
+                SocialNetCluster.settings(mode).with(mode, localCalls), 2))
         {
             shouldComposePost(net);
         }
@@ -48,7 +51,7 @@ class DistributedSocialNetTest
     }
 
     @ParameterizedTest
-    @CsvSource({ "1, REFERENCE", "3, REFERENCE", "2, VALUE" })
+    @CsvSource({ "1, REFERENCE", "3, REFERENCE", "2, VALUE", "1, VALUE" })
     void shouldRejectMalformedRequestsAndChangeNothing(final int nodes, final PassMode mode) throws Exception
     {
         try (SocialNetCluster cluster = new SocialNetCluster(nodes); SocialNet net = cluster.deploy(mode))
@@ -84,7 +87,7 @@ class DistributedSocialNetTest
     {
         try (SocialNetCluster cluster = new SocialNetCluster(2);
             SocialNet net = DistributedSocialNet.deploy(cluster.nodes[0], SocialNetCluster.graph(),
-                new SocialNetSettings(PassMode.REFERENCE, 2, 7, 2, 1), 2))
+                new SocialNetSettings(PassMode.REFERENCE, 2, 7, 2, 1, false), 2))
         {
             final long[] posts = new long[4];
             for (int i = 0; i < posts.length; i++)
@@ -97,6 +100,46 @@ class DistributedSocialNetTest
             assertTrue(net.checkMedia(posts[3]).equalsExpected());
             assertEquals(List.of(posts[3], posts[2]), ids(net.readHomeTimeline(5, 0, 2).get()));
             assertEquals(List.of(posts[1], posts[0]), ids(net.readUserTimeline(4, 2, 10).get()));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "1, REFERENCE, false", "3, VALUE, false", "2, REFERENCE, true" })
+    void shouldFreeEveryObjectOnClose(final int nodes, final PassMode mode, final boolean localCalls) throws Exception
+    {
+        try (SocialNetCluster cluster = new SocialNetCluster(nodes))
+        {
+            final long[] free = new long[nodes];
+            for (int i = 0; i < nodes; i++)
+            {
+                free[i] = ((org.jdsm.coherence.Node)cluster.nodes[i]).freeHeapBytes();
+            }
+            try (SocialNet net = DistributedSocialNet.deploy(cluster.nodes[0], SocialNetCluster.graph(),
+                new SocialNetSettings(mode, 2, 7, 2, 2, localCalls), 2))
+            {
+                final List<CompletableFuture<Long>> composes = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++)
+                {
+                    composes.add(net.compose(new ComposeRequest("user_" + i, "post http://u.rl/" + i, i % 2)));
+                }
+                for (final CompletableFuture<Long> compose : composes)
+                {
+                    compose.get(30, TimeUnit.SECONDS);
+                }
+                assertEquals(2, net.readHomeTimeline(2, 0, 10).get(30, TimeUnit.SECONDS).size());
+                assertEquals(1, net.readHomeTimeline(4, 0, 10).get(30, TimeUnit.SECONDS).size());
+                assertEquals(new SocialNetState(6, 6, 10, 6, 2), net.state());
+            }
+            for (int i = 0; i < nodes; i++)
+            {
+                final org.jdsm.coherence.Node engine = (org.jdsm.coherence.Node)cluster.nodes[i];
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (engine.freeHeapBytes() != free[i] && System.nanoTime() < deadlineNs)
+                {
+                    Thread.sleep(10);
+                }
+                assertEquals(free[i], engine.freeHeapBytes(), "free heap of node " + i);
+            }
         }
     }
 

@@ -45,7 +45,7 @@ final class SocialNetCluster implements AutoCloseable
 
     static SocialNetSettings settings(final PassMode mode)
     {
-        return new SocialNetSettings(mode, 2, 7, 16, 4);
+        return new SocialNetSettings(mode, 2, 7, 16, 4, false);
     }
 
     DistributedSocialNet deploy(final PassMode mode)
