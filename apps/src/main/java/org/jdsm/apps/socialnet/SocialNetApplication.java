@@ -22,9 +22,10 @@ import java.util.function.Supplier;
  * <p>
  * Arguments: {@code [--requests R] [--mix compose|mixed] [--mode reference|value|both] [--users U] [--edges E]
  * [--graph FILE] [--seed S] [--clips C] [--media-retained K] [--media-in-flight F] [--wave W] [--warmup W]
- * [--baseline-threads T] [--frontend-threads T] [--no-baseline] [--with-one-node] [--local-calls]}. With {@code --with-one-node}
- * the services also run all on node 0 of the same cluster, for the N-node / 1-node ratio from one run. With
- * {@code --local-calls} a call to a service on node 0 is a method call on the frontend's thread, not a task.
+ * [--baseline-threads T] [--frontend-threads T] [--no-baseline] [--with-one-node] [--local-calls]}. With
+ * {@code --with-one-node} the services also run all on node 0 of the same cluster, for the N-node / 1-node ratio
+ * from one run. With {@code --local-calls} a call to a service on node 0 is a method call on the frontend's thread,
+ * not a task.
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
  */

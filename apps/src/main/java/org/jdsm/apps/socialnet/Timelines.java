@@ -84,7 +84,8 @@ public final class Timelines
         users.check(userId);
         if (start < 0 || stop < start)
         {
-            throw new SocialNetException("timeline range start=" + start + " stop=" + stop + " is not 0 <= start <= stop");
+            throw new SocialNetException(
+                "timeline range start=" + start + " stop=" + stop + " is not 0 <= start <= stop");
         }
         synchronized (locks[userId & (STRIPES - 1)])
         {
