@@ -308,8 +308,19 @@ public final class DistributedSocialNet implements SocialNet
                     })
                     .thenCompose((permit) -> permit);
             }, frontend)
-            .thenComposeAsync((permit) -> storeWithMedia(c, username, clipId, text)
-                .whenComplete((stored, failure) -> mediaPermits.release()), frontend)
+            .thenComposeAsync((permit) ->
+            {
+                try
+                {
+                    return storeWithMedia(c, username, clipId, text)
+                        .whenComplete((stored, failure) -> mediaPermits.release());
+                }
+                catch (final RuntimeException ex)
+                {
+                    mediaPermits.release();
+                    throw ex;
+                }
+            }, frontend)
             .thenComposeAsync((stored) ->
             {
                 final CompletableFuture<Boolean> userTimeline =

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SocialNetApplicationTest
 {
     private static final List<String> SMALL = List.of("--users", "300", "--edges", "3000", "--clips", "2",
-        "--media-retained", "8", "--media-in-flight", "4", "--requests", "60", "--warmup", "20", "--wave", "16");
+        "--media-retained", "8", "--media-in-flight", "4", "--requests", "40", "--warmup", "10", "--wave", "16");
 
     @Test
     void shouldRunComposeWorkloadInBothModesOnTwoSimulatedNodes() throws Exception
@@ -30,8 +30,8 @@ class SocialNetApplicationTest
         final String output = run(2, "--mix", "compose", "--mode", "both", "--with-one-node");
 
         assertTrue(output.contains("socialnet: generated graph of 300 users, 3000 edges"), output);
-        assertTrue(output.contains("socialnet: jdsm 2n ref ran 60 requests in"), output);
-        assertTrue(output.contains("socialnet: jdsm 1n value ran 60 requests in"), output);
+        assertTrue(output.contains("socialnet: jdsm 2n ref ran 40 requests in"), output);
+        assertTrue(output.contains("socialnet: jdsm 1n value ran 40 requests in"), output);
         assertTrue(output.contains("socialnet: jdsm 2n ref / jdsm 1n ref throughput = "), output);
         assertTrue(output.contains("socialnet: 2n reference / value throughput = "), output);
         assertTrue(output.contains("socialnet: jdsm 2n value / baseline throughput = "), output);
@@ -43,7 +43,7 @@ class SocialNetApplicationTest
     {
         final String output = run(3, "--mix", "mixed", "--mode", "value");
 
-        assertTrue(output.contains("socialnet: jdsm 3n value ran 60 requests in"), output);
+        assertTrue(output.contains("socialnet: jdsm 3n value ran 40 requests in"), output);
         assertTrue(output.contains("socialnet: all results correct"), output);
     }
 
@@ -75,7 +75,7 @@ class SocialNetApplicationTest
         try
         {
             status = Launcher.execute("local", "--nodes", "3", "--timeout", "120", "socialnet", "--users", "500",
-                "--edges", "5000", "--clips", "2", "--media-retained", "8", "--requests", "90", "--warmup", "30",
+                "--edges", "5000", "--clips", "2", "--media-retained", "8", "--requests", "60", "--warmup", "20",
                 "--wave", "30", "--mix", "mixed", "--mode", "both");
         }
         finally
@@ -86,8 +86,8 @@ class SocialNetApplicationTest
         System.out.println(output);
 
         assertEquals(0, status, output);
-        assertTrue(output.contains("[node 0] socialnet: jdsm 3n ref ran 90 requests in"), output);
-        assertTrue(output.contains("[node 0] socialnet: jdsm 3n value ran 90 requests in"), output);
+        assertTrue(output.contains("[node 0] socialnet: jdsm 3n ref ran 60 requests in"), output);
+        assertTrue(output.contains("[node 0] socialnet: jdsm 3n value ran 60 requests in"), output);
         assertTrue(output.contains("[node 0] socialnet: all results correct"), output);
         assertTrue(output.contains("jdsm local: all nodes succeeded"), output);
     }
