@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code Ref}) to text and compose-post, which read it where it is; the clip is a {@code DArc} in the frontend's
  * media store shared with the media service, which reads it through its node's cache; the watermarked frames are a
  * {@code DBox} made on the media service's node and moved (its address) to post-storage, which owns it from then on;
- * the post is a {@code DArc} made by compose-post, shared with post-storage and with every reader. In
+ * the post is a {@code DBox} made by compose-post and moved to post-storage, which reads it (one fetch) into a
+ * {@code DArc} on its own node, shared with every reader (so a reader's count update goes to post-storage's node). In
  * {@link PassMode#VALUE} every call passes copies, as the original microservices do (see {@link PassMode#VALUE}).
  * <p>
  * Every node keeps its services in a registry keyed by (deployment, node), so tasks find them. With
@@ -358,8 +359,8 @@ public final class DistributedSocialNet implements SocialNet
             return call(Service.MEDIA, watermark(clip, postId))
                 .thenComposeAsync((frames) -> lending(c.textBox, (ref) -> call(Service.COMPOSE_POST,
                     assemble(ref, postId, userId, clipId, username, urls, shortUrls, mentionIds)))
-                    .thenComposeAsync((post) -> call(Service.POST_STORAGE, store(id, postId, post, frames))
-                        .whenComplete((stored, failure) -> post.close()), frontend), frontend);
+                    .thenComposeAsync((post) -> call(Service.POST_STORAGE, store(id, postId, post, frames)), frontend),
+                    frontend);
         }
 
         final DBox<byte[]> clipCopy = node.alloc(Codecs.BYTES, clips[clipId].get());
@@ -701,7 +702,7 @@ public final class DistributedSocialNet implements SocialNet
         };
     }
 
-    private static DsmTask<DArc<Post>> assemble(
+    private static DsmTask<DBox<Post>> assemble(
         final Ref<String> text,
         final long postId,
         final int userId,
@@ -711,7 +712,7 @@ public final class DistributedSocialNet implements SocialNet
         final String[] shortUrls,
         final int[] mentionIds)
     {
-        return (n) -> n.arc(POST, Post.of(postId, userId, clipId, username, text.get(), urls, shortUrls, mentionIds));
+        return (n) -> n.alloc(POST, Post.of(postId, userId, clipId, username, text.get(), urls, shortUrls, mentionIds));
     }
 
     private static DsmTask<Assembled> assembleCopy(
@@ -734,12 +735,18 @@ public final class DistributedSocialNet implements SocialNet
     }
 
     private static DsmTask<Boolean> store(
-        final long id, final long postId, final DArc<Post> post, final DBox<byte[]> frames)
+        final long id, final long postId, final DBox<Post> post, final DBox<byte[]> frames)
     {
         return (n) ->
         {
             final Services services = services(n, id);
-            services.postArcs.put(postId, post.share());
+            final DArc<Post> published;
+            try (Ref<Post> assembled = post.read())
+            {
+                published = n.arc(POST, assembled.get());
+            }
+            post.close();
+            services.postArcs.put(postId, published);
             services.retain(postId, frames);
             return Boolean.TRUE;
         };

@@ -8,7 +8,8 @@ public enum PassMode
     /**
      * Calls carry references: the request's text is a box on the frontend's node lent to the calls that read it,
      * a clip is a {@code DArc} shared with the media service, the watermarked frames a {@code DBox} moved from the
-     * media service to post-storage, a post a {@code DArc} shared with post-storage and with readers.
+     * media service to post-storage, a post a {@code DBox} moved from compose-post to post-storage, which publishes
+     * it as a {@code DArc} on its node shared with readers.
      */
     REFERENCE,
     /**
