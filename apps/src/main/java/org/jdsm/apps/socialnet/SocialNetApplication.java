@@ -1,0 +1,282 @@
+package org.jdsm.apps.socialnet;
+
+import org.HdrHistogram.Histogram;
+import org.jdsm.DsmNode;
+import org.jdsm.NodeCounters;
+import org.jdsm.apps.Application;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code socialnet}: DeathStarBench's social network on the cluster, after the same workload on the single-JVM
+ * baseline in the driver's JVM, so the ratios come from one run. Prints progress, a table of throughput, p50/p99
+ * latency per request type and bytes moved per request for each run, the ratios, and checks every run's state (posts,
+ * timeline entries, short URLs, the newest post's frames). Exit status 1 on an error or a wrong state.
+ * <p>
+ * Arguments: {@code [--requests R] [--mix compose|mixed] [--mode reference|value|both] [--users U] [--edges E]
+ * [--graph FILE] [--seed S] [--clips C] [--media-retained K] [--media-in-flight F] [--wave W] [--warmup W]
+ * [--baseline-threads T] [--frontend-threads T] [--no-baseline] [--with-one-node] [--local-calls]}. With
+ * {@code --with-one-node} the services also run all on node 0 of the same cluster, for the N-node / 1-node ratio
+ * from one run. With {@code --local-calls} a call to a service on node 0 is a method call on the frontend's thread,
+ * not a task.
+ * <p>
+ * <b>Note:</b> stateless; runs on the driver's thread.
+ */
+public final class SocialNetApplication implements Application
+{
+    public String name()
+    {
+        return "socialnet";
+    }
+
+    public String description()
+    {
+        return "DeathStarBench social network: services on the nodes passing references (or values) vs one JVM";
+    }
+
+    public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
+    {
+        final long requests = longArgument(args, "--requests", 2048);
+        final SocialNetWorkload.Mix mix = SocialNetWorkload.Mix.parse(stringArgument(args, "--mix", "compose"));
+        final String modeName = stringArgument(args, "--mode", "reference");
+        final List<PassMode> modes = "both".equals(modeName) ? List.of(PassMode.REFERENCE, PassMode.VALUE) :
+            List.of(PassMode.parse(modeName));
+        final long seed = longArgument(args, "--seed", 42);
+        final int nodes = node.nodeCount();
+        final int wave = (int)longArgument(args, "--wave", Math.min(256L * nodes, 1024));
+        final long warmup = args.contains("--warmup") ? longArgument(args, "--warmup", 0) : Math.min(512, requests / 4);
+        final int baselineThreads = (int)longArgument(args, "--baseline-threads",
+            Runtime.getRuntime().availableProcessors());
+        final int frontendThreads = (int)longArgument(args, "--frontend-threads", 2);
+        final SocialNetSettings settings = new SocialNetSettings(PassMode.REFERENCE,
+            (int)longArgument(args, "--clips", SocialNetSettings.CLIPS_DEFAULT), seed,
+            (int)longArgument(args, "--media-retained", SocialNetSettings.MEDIA_RETAINED_DEFAULT),
+            (int)longArgument(args, "--media-in-flight", SocialNetSettings.MEDIA_IN_FLIGHT_DEFAULT),
+            args.contains("--local-calls")).validate();
+
+        final long graphStartNs = System.nanoTime();
+        final String graphFile = stringArgument(args, "--graph", null);
+        final SocialGraph graph = null != graphFile ? SocialGraph.load(Path.of(graphFile)) : SocialGraph.generate(
+            (int)longArgument(args, "--users", SocialGraph.PENN94_USERS),
+            longArgument(args, "--edges", SocialGraph.PENN94_EDGES), seed);
+        out.printf(Locale.ROOT, "socialnet: %s graph of %d users, %d edges in %.1f s; %d node(s), %s workload, " +
+            "%d requests (+%d warm-up composes) in waves of %d, %d clips of %d B, media kept for %d posts%n",
+            null != graphFile ? graphFile : "generated", graph.userCount(), graph.edgeCount(),
+            (System.nanoTime() - graphStartNs) / 1e9, nodes, mix.name().toLowerCase(Locale.ROOT), requests, warmup,
+            wave, settings.clips(), Clips.CLIP_BYTES, settings.mediaRetained());
+
+        final List<String> rows = new ArrayList<>();
+        final Map<String, double[]> measured = new LinkedHashMap<>();
+        boolean ok = true;
+        if (!args.contains("--no-baseline"))
+        {
+            try (BaselineSocialNet baseline = new BaselineSocialNet(graph, settings, baselineThreads))
+            {
+                ok &= measure("baseline", baseline, graph, settings, () -> new long[1], mix, requests, warmup, wave,
+                    seed, rows, measured, out);
+            }
+        }
+        final List<Integer> spreads = args.contains("--with-one-node") && nodes > 1 ? List.of(1, nodes) :
+            List.of(nodes);
+        for (final int spread : spreads)
+        {
+            for (final PassMode mode : modes)
+            {
+                final SocialNetSettings modeSettings = settings.with(mode, settings.localCalls());
+                final long deployStartNs = System.nanoTime();
+                try (DistributedSocialNet net = DistributedSocialNet.deploy(
+                    node, graph, modeSettings, frontendThreads, spread))
+                {
+                    out.printf(Locale.ROOT, "socialnet: deployed %d services on %d node(s) in %.1f s, %s mode%n",
+                        DistributedSocialNet.Service.values().length, spread, (System.nanoTime() - deployStartNs) / 1e9,
+                        mode.name().toLowerCase(Locale.ROOT));
+                    ok &= measure(runName(spread, mode), net, graph, modeSettings, bytesMoved(node), mix, requests,
+                        warmup, wave, seed, rows, measured, out);
+                }
+            }
+        }
+
+        out.println();
+        out.printf("%-16s %9s %6s %9s %9s %9s %9s %9s %9s %9s %12s %12s%n", "run", "requests", "errors",
+            "req/s", "comp_p50", "comp_p99", "home_p50", "home_p99", "user_p50", "user_p99", "moved_B/req",
+            "byvalue_B/req");
+        for (final String row : rows)
+        {
+            out.println(row);
+        }
+        out.println("(latencies in ms; moved = bytes fetched + moved in over all nodes, from node counters; " +
+            "byvalue = text, posts and frames copied by calls; baseline: one JVM, " + baselineThreads + " threads)");
+        printRatios(measured, modes, spreads, out);
+        out.println(ok ? "socialnet: all results correct" : "socialnet: ERRORS");
+
+        return ok ? 0 : 1;
+    }
+
+    private static String runName(final int spread, final PassMode mode)
+    {
+        return "jdsm " + spread + "n " + (PassMode.REFERENCE == mode ? "ref" : "value");
+    }
+
+    private static void printRatios(
+        final Map<String, double[]> measured,
+        final List<PassMode> modes,
+        final List<Integer> spreads,
+        final PrintStream out)
+    {
+        final double[] baseline = measured.get("baseline");
+        for (final Map.Entry<String, double[]> run : measured.entrySet())
+        {
+            if (null != baseline && run.getValue() != baseline)
+            {
+                out.printf(Locale.ROOT, "socialnet: %s / baseline throughput = %.3f%n", run.getKey(),
+                    run.getValue()[0] / baseline[0]);
+            }
+        }
+        for (final PassMode mode : modes)
+        {
+            if (spreads.size() == 2)
+            {
+                final double[] one = measured.get(runName(spreads.get(0), mode));
+                final double[] all = measured.get(runName(spreads.get(1), mode));
+                out.printf(Locale.ROOT, "socialnet: %s / %s throughput = %.3f%n", runName(spreads.get(1), mode),
+                    runName(spreads.get(0), mode), all[0] / one[0]);
+            }
+        }
+        for (final int spread : spreads)
+        {
+            if (modes.size() == 2)
+            {
+                final double[] reference = measured.get(runName(spread, PassMode.REFERENCE));
+                final double[] value = measured.get(runName(spread, PassMode.VALUE));
+                out.printf(Locale.ROOT, "socialnet: %dn reference / value throughput = %.3f; bytes moved per " +
+                    "request %.0f vs %.0f; bytes passed by value per request %.0f vs %.0f%n", spread,
+                    reference[0] / value[0], reference[1], value[1], reference[2], value[2]);
+            }
+        }
+    }
+
+    private static boolean measure(
+        final String name,
+        final SocialNet net,
+        final SocialGraph graph,
+        final SocialNetSettings settings,
+        final Supplier<long[]> bytesMoved,
+        final SocialNetWorkload.Mix mix,
+        final long requests,
+        final long warmup,
+        final int wave,
+        final long seed,
+        final List<String> rows,
+        final Map<String, double[]> measured,
+        final PrintStream out)
+    {
+        final SocialNetBenchmark benchmark = new SocialNetBenchmark(net, graph, bytesMoved, settings.mediaRetained());
+        final long warmupStartNs = System.nanoTime();
+        final SocialNetBenchmark.Result warm = benchmark.run(
+            new SocialNetWorkload(SocialNetWorkload.Mix.COMPOSE, graph.userCount(), settings.clips(), seed + 1),
+            warmup, wave);
+        out.printf(Locale.ROOT, "socialnet: %s warm-up %d composes in %.1f s, %d errors%n", name, warmup,
+            (System.nanoTime() - warmupStartNs) / 1e9, warm.errors());
+        final SocialNetBenchmark.Result result = benchmark.run(
+            new SocialNetWorkload(mix, graph.userCount(), settings.clips(), seed), requests, wave);
+        out.printf(Locale.ROOT, "socialnet: %s ran %d requests in %.2f s: %.0f req/s, %d errors%n", name,
+            result.requests(), result.seconds(), result.throughput(), result.errors());
+        final Throwable firstError = null != warm.firstError() ? warm.firstError() : result.firstError();
+        if (null != firstError)
+        {
+            out.println("socialnet: " + name + " first error: " + firstError);
+        }
+        final String wrong = benchmark.check();
+        if (null != wrong)
+        {
+            out.println("socialnet: " + name + " WRONG STATE: " + wrong);
+        }
+
+        final double movedPerRequest = (double)result.bytesMoved() / result.requests();
+        final double byValuePerRequest = (double)result.bytesByValue() / result.requests();
+        final StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-16s %9d %6d %9.1f", name,
+            result.requests(), result.errors(), result.throughput()));
+        for (final SocialNetWorkload.Kind kind : SocialNetWorkload.Kind.values())
+        {
+            final Histogram histogram = result.latencies().get(kind);
+            if (0 == histogram.getTotalCount())
+            {
+                row.append(String.format(Locale.ROOT, " %9s %9s", "-", "-"));
+            }
+            else
+            {
+                row.append(String.format(Locale.ROOT, " %9.2f %9.2f", histogram.getValueAtPercentile(50) / 1e6,
+                    histogram.getValueAtPercentile(99) / 1e6));
+            }
+        }
+        row.append(String.format(Locale.ROOT, " %12.0f %12.0f", movedPerRequest, byValuePerRequest));
+        rows.add(row.toString());
+        measured.put(name, new double[] { result.throughput(), movedPerRequest, byValuePerRequest });
+
+        return 0 == warm.errors() && 0 == result.errors() && null == wrong;
+    }
+
+    private static Supplier<long[]> bytesMoved(final DsmNode node)
+    {
+        return () ->
+        {
+            long sum = 0;
+            for (int n = 0; n < node.nodeCount(); n++)
+            {
+                sum += DistributedSocialNet.await(node.spawnOn(n, (dsm) ->
+                {
+                    final NodeCounters counters = dsm.counters();
+                    return counters.get(NodeCounters.Counter.BYTES_FETCHED) +
+                        counters.get(NodeCounters.Counter.BYTES_MOVED_IN);
+                }), "reading the counters of node " + n);
+            }
+            return new long[] { sum };
+        };
+    }
+
+    private static String stringArgument(final List<String> args, final String name, final String defaultValue)
+    {
+        final int index = args.indexOf(name);
+        if (index < 0)
+        {
+            return defaultValue;
+        }
+        if (index + 1 >= args.size())
+        {
+            throw new SocialNetException(name + " needs a value");
+        }
+
+        return args.get(index + 1);
+    }
+
+    private static long longArgument(final List<String> args, final String name, final long defaultValue)
+    {
+        final String text = stringArgument(args, name, null);
+        if (null == text)
+        {
+            return defaultValue;
+        }
+        final long value;
+        try
+        {
+            value = Long.parseLong(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new SocialNetException(name + "=" + text + " is not a number");
+        }
+        if (value < 0)
+        {
+            throw new SocialNetException(name + "=" + value + " must be >= 0");
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,109 @@
+package org.jdsm.apps.socialnet;
+
+import org.jdsm.apps.Launcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The application on simulated nodes in this JVM (both workloads, both modes, with the baseline), its argument
+ * errors, and one run of {@code jdsm local} across three node JVMs over Aeron.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class SocialNetApplicationTest
+{
+    private static final List<String> SMALL = List.of("--users", "300", "--edges", "3000", "--clips", "2",
+        "--media-retained", "8", "--media-in-flight", "4", "--requests", "40", "--warmup", "10", "--wave", "16");
+
+    @Test
+    void shouldRunComposeWorkloadInBothModesOnTwoSimulatedNodes() throws Exception
+    {
+        final String output = run(2, "--mix", "compose", "--mode", "both", "--with-one-node");
+
+        assertTrue(output.contains("socialnet: generated graph of 300 users, 3000 edges"), output);
+        assertTrue(output.contains("socialnet: jdsm 2n ref ran 40 requests in"), output);
+        assertTrue(output.contains("socialnet: jdsm 1n value ran 40 requests in"), output);
+        assertTrue(output.contains("socialnet: jdsm 2n ref / jdsm 1n ref throughput = "), output);
+        assertTrue(output.contains("socialnet: 2n reference / value throughput = "), output);
+        assertTrue(output.contains("socialnet: jdsm 2n value / baseline throughput = "), output);
+        assertTrue(output.contains("socialnet: all results correct"), output);
+    }
+
+    @Test
+    void shouldRunMixedWorkloadOnThreeSimulatedNodes() throws Exception
+    {
+        final String output = run(3, "--mix", "mixed", "--mode", "value");
+
+        assertTrue(output.contains("socialnet: jdsm 3n value ran 40 requests in"), output);
+        assertTrue(output.contains("socialnet: all results correct"), output);
+    }
+
+    @Test
+    void shouldRejectBadArguments()
+    {
+        try (SocialNetCluster cluster = new SocialNetCluster(1))
+        {
+            final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            final SocialNetApplication app = new SocialNetApplication();
+            assertEquals("--mix=read must be compose or mixed", assertThrows(SocialNetException.class,
+                () -> app.run(cluster.nodes[0], List.of("--mix", "read"), out)).getMessage());
+            assertEquals("--mode=copy must be reference or value", assertThrows(SocialNetException.class,
+                () -> app.run(cluster.nodes[0], List.of("--mode", "copy"), out)).getMessage());
+            assertEquals("--requests=ten is not a number", assertThrows(SocialNetException.class,
+                () -> app.run(cluster.nodes[0], List.of("--requests", "ten"), out)).getMessage());
+            assertEquals("mediaRetained=0 must be in [1, 4096]", assertThrows(SocialNetException.class,
+                () -> app.run(cluster.nodes[0], List.of("--media-retained", "0"), out)).getMessage());
+        }
+    }
+
+    @Test
+    void shouldRunAcrossThreeNodeJvmsOverAeron()
+    {
+        final PrintStream original = System.out;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final int status;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try
+        {
+            status = Launcher.execute("local", "--nodes", "3", "--timeout", "120", "socialnet", "--users", "500",
+                "--edges", "5000", "--clips", "2", "--media-retained", "8", "--requests", "60", "--warmup", "20",
+                "--wave", "30", "--mix", "mixed", "--mode", "both");
+        }
+        finally
+        {
+            System.setOut(original);
+        }
+        final String output = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+
+        assertEquals(0, status, output);
+        assertTrue(output.contains("[node 0] socialnet: jdsm 3n ref ran 60 requests in"), output);
+        assertTrue(output.contains("[node 0] socialnet: jdsm 3n value ran 60 requests in"), output);
+        assertTrue(output.contains("[node 0] socialnet: all results correct"), output);
+        assertTrue(output.contains("jdsm local: all nodes succeeded"), output);
+    }
+
+    private static String run(final int nodes, final String... extra) throws Exception
+    {
+        try (SocialNetCluster cluster = new SocialNetCluster(nodes))
+        {
+            final List<String> args = new java.util.ArrayList<>(SMALL);
+            args.addAll(List.of(extra));
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            final int status = new SocialNetApplication().run(cluster.nodes[0], args,
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            final String output = bytes.toString(StandardCharsets.UTF_8);
+            assertEquals(0, status, output);
+            return output;
+        }
+    }
+}
