@@ -1,0 +1,321 @@
+package org.jdsm.apps.dataframe;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.Codecs;
+import org.jdsm.DBox;
+import org.jdsm.DsmNode;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.Ref;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The group-by engine on jdsm, the port of {@link BaselineEngine}: a query is cut into slices of consecutive row
+ * groups of one node, each aggregated by a task spawned near its chunks ({@code spawnNear}), which reads them in
+ * place through the shared borrows it is lent and returns its {@link GroupTable} as a partial aggregate: inline
+ * when small, else in {@link DBox}es of at most {@code partBytes} allocated on its node (a task's result travels
+ * in one message). The driver merges the partials.
+ * <p>
+ * <b>Note:</b> call from the driver's thread.
+ */
+public final class DistributedEngine
+{
+    /** Longest wait for one task; a dead node fails it sooner, with {@link NodeUnavailableException}. */
+    public static final long TASK_TIMEOUT_S = 1800;
+
+    /** A partial up to this size travels inline in the task's result. */
+    public static final int INLINE_BYTES = 128 * 1024;
+
+    private final DsmNode node;
+    private final DistributedFrame frame;
+    private final int slices;
+    private final int partBytes;
+    private long partialBytes;
+
+    /**
+     * @param node      the driver.
+     * @param frame     to query.
+     * @param slices    per node per query, e.g. the nodes' worker threads.
+     * @param partBytes largest box of a partial aggregate; at most the nodes' largest object.
+     */
+    public DistributedEngine(final DsmNode node, final DistributedFrame frame, final int slices, final int partBytes)
+    {
+        if (slices < 1 || partBytes < 1024)
+        {
+            throw new DataFrameException("slices=" + slices + " must be >= 1 and partBytes=" + partBytes +
+                " >= 1024");
+        }
+        this.node = node;
+        this.frame = frame;
+        this.slices = slices;
+        this.partBytes = partBytes;
+    }
+
+    /**
+     * Run queries concurrently: submit all, then merge each.
+     *
+     * @param queries to run.
+     * @return their results, in order.
+     */
+    public List<QueryResult> run(final List<Query> queries)
+    {
+        final List<Pending> pending = new ArrayList<>();
+        for (final Query query : queries)
+        {
+            pending.add(submit(query));
+        }
+        final List<QueryResult> results = new ArrayList<>();
+        for (final Pending p : pending)
+        {
+            results.add(await(p));
+        }
+        return results;
+    }
+
+    /**
+     * Start a query's slices near their chunks.
+     *
+     * @param query to run.
+     * @return what to {@link #await}.
+     */
+    @SuppressWarnings("unchecked")
+    public Pending submit(final Query query)
+    {
+        final FrameSchema schema = frame.schema();
+        query.validate(schema);
+        final List<String> columns = query.columns();
+        final ColumnType[] types = schema.types(columns);
+        final int[] columnIndex = new int[columns.size()];
+        for (int i = 0; i < columnIndex.length; i++)
+        {
+            columnIndex[i] = schema.indexOf(columns.get(i));
+        }
+        final List<CompletableFuture<Object>> parts = new ArrayList<>();
+        final List<Ref<byte[]>[][]> lent = new ArrayList<>();
+        for (int n = 0; n < node.nodeCount(); n++)
+        {
+            final int[] local = rowGroupsOn(n, columnIndex[0]);
+            for (final int[] positions : BaselineEngine.slices(local.length, slices))
+            {
+                final Ref<byte[]>[][] refs = new Ref[positions.length][columnIndex.length];
+                final int[] rows = new int[positions.length];
+                for (int i = 0; i < positions.length; i++)
+                {
+                    rows[i] = schema.rowsIn(local[positions[i]]);
+                    for (int c = 0; c < columnIndex.length; c++)
+                    {
+                        refs[i][c] = frame.chunk(columnIndex[c], local[positions[i]]).read();
+                    }
+                }
+                final int partBytes = this.partBytes;
+                lent.add(refs);
+                parts.add(node.spawnNear(frame.chunk(columnIndex[0], local[positions[0]]),
+                    (n1) -> aggregate(n1, query, types, refs, rows, partBytes)));
+            }
+        }
+        return new Pending(query, types, parts, lent);
+    }
+
+    /**
+     * Merge a query's partial aggregates.
+     *
+     * @param pending of {@link #submit}.
+     * @return the result.
+     */
+    public QueryResult await(final Pending pending)
+    {
+        final GroupTable total = GroupTable.create(pending.query, pending.types);
+        try
+        {
+            for (final CompletableFuture<Object> part : pending.parts)
+            {
+                final byte[] bytes = read(await(part, "query " + pending.query.name()));
+                partialBytes += bytes.length;
+                total.mergeFrom(GroupTable.decode(pending.query, pending.types, new UnsafeBuffer(bytes)));
+            }
+        }
+        finally
+        {
+            for (final Ref<byte[]>[][] refs : pending.lent)
+            {
+                for (final Ref<byte[]>[] row : refs)
+                {
+                    for (final Ref<byte[]> ref : row)
+                    {
+                        ref.close();
+                    }
+                }
+            }
+        }
+        return total.toResult(frame.schema());
+    }
+
+    /**
+     * Bytes of partial aggregates merged by the driver so far.
+     *
+     * @return the byte count.
+     */
+    public long partialBytes()
+    {
+        return partialBytes;
+    }
+
+    static Object aggregate(
+        final DsmNode node,
+        final Query query,
+        final ColumnType[] types,
+        final Ref<byte[]>[][] refs,
+        final int[] rows,
+        final int partBytes)
+    {
+        final GroupTable table = GroupTable.create(query, types);
+        for (int i = 0; i < refs.length; i++)
+        {
+            final ColumnChunk[] chunks = new ColumnChunk[types.length];
+            for (int c = 0; c < chunks.length; c++)
+            {
+                chunks[c] = new ColumnChunk.Buffer(types[c], refs[i][c].buffer(), rows[i]);
+            }
+            table.addRows(chunks);
+        }
+        final Cursor partial = table.encode();
+        final int length = partial.position();
+        if (length <= INLINE_BYTES)
+        {
+            final byte[] bytes = new byte[length];
+            partial.buffer().getBytes(0, bytes);
+            return bytes;
+        }
+        final DBox<?>[] boxes = new DBox<?>[(length + partBytes - 1) / partBytes];
+        for (int b = 0; b < boxes.length; b++)
+        {
+            final byte[] piece = new byte[Math.min(partBytes, length - b * partBytes)];
+            partial.buffer().getBytes(b * partBytes, piece);
+            boxes[b] = node.allocOn(node.nodeId(), Codecs.BYTES, piece);
+        }
+        return boxes;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static byte[] read(final Object part)
+    {
+        if (part instanceof byte[])
+        {
+            return (byte[])part;
+        }
+        final DBox<byte[]>[] boxes = (DBox<byte[]>[])part;
+        long length = 0;
+        for (final DBox<byte[]> box : boxes)
+        {
+            try (Ref<byte[]> ref = box.read())
+            {
+                length += ref.length();
+            }
+        }
+        if (length > Integer.MAX_VALUE - 8)
+        {
+            throw new DataFrameException("partial aggregate of " + length + " bytes is larger than one array");
+        }
+        final byte[] bytes = new byte[(int)length];
+        int offset = 0;
+        for (final DBox<byte[]> box : boxes)
+        {
+            try (Ref<byte[]> ref = box.read())
+            {
+                ref.buffer().getBytes(0, bytes, offset, ref.length());
+                offset += ref.length();
+            }
+            box.close();
+        }
+        return bytes;
+    }
+
+    private int[] rowGroupsOn(final int nodeId, final int column)
+    {
+        final int count = frame.schema().rowGroups();
+        int local = 0;
+        for (int g = 0; g < count; g++)
+        {
+            local += frame.chunk(column, g).homeNode() == nodeId ? 1 : 0;
+        }
+        final int[] groups = new int[local];
+        local = 0;
+        for (int g = 0; g < count; g++)
+        {
+            if (frame.chunk(column, g).homeNode() == nodeId)
+            {
+                groups[local++] = g;
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * Wait for a task; a dead node anywhere in its cause chain is rethrown as {@link NodeUnavailableException}.
+     *
+     * @param future of the task.
+     * @param what   the task, for messages.
+     * @param <R>    type of the result.
+     * @return the result.
+     */
+    static <R> R await(final CompletableFuture<R> future, final String what)
+    {
+        try
+        {
+            return future.get(TASK_TIMEOUT_S, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            for (Throwable cause = ex.getCause(); null != cause; cause = cause.getCause())
+            {
+                if (cause instanceof NodeUnavailableException)
+                {
+                    final NodeUnavailableException dead = new NodeUnavailableException(
+                        ((NodeUnavailableException)cause).nodeId(), "dataframe " + what + ": " + cause.getMessage());
+                    dead.initCause(ex.getCause());
+                    throw dead;
+                }
+            }
+            throw new DataFrameException("dataframe " + what + " failed: " + ex.getCause(), ex.getCause());
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new DataFrameException("dataframe " + what + " did not finish in " + TASK_TIMEOUT_S + " s", ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new DataFrameException("dataframe " + what + " interrupted", ex);
+        }
+    }
+
+    /**
+     * A submitted query: its tasks' futures and the borrows lent to them, closed once it is merged.
+     * <p>
+     * <b>Note:</b> owned by the driver's thread.
+     */
+    public static final class Pending
+    {
+        private final Query query;
+        private final ColumnType[] types;
+        private final List<CompletableFuture<Object>> parts;
+        private final List<Ref<byte[]>[][]> lent;
+
+        Pending(
+            final Query query,
+            final ColumnType[] types,
+            final List<CompletableFuture<Object>> parts,
+            final List<Ref<byte[]>[][]> lent)
+        {
+            this.query = query;
+            this.types = types;
+            this.parts = parts;
+            this.lent = lent;
+        }
+    }
+}
