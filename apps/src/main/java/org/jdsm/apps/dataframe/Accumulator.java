@@ -61,11 +61,17 @@ abstract class Accumulator
 
     abstract void grow(int capacity);
 
-    abstract void add(int group, int row);
+    /**
+     * Add the rows of the bound chunks whose group id is not negative (a negative id is a filtered row).
+     */
+    abstract void addBlock(int[] groups, int rows);
 
     abstract void mergeFrom(Accumulator other, int[] map, int groups);
 
-    abstract void encode(Cursor out, int groups);
+    /**
+     * Write the state of groups [from, to).
+     */
+    abstract void encode(Cursor out, int from, int to);
 
     /**
      * Read the state of groups [0, groups) into an accumulator grown to hold them.
@@ -91,9 +97,17 @@ abstract class Accumulator
             n = Arrays.copyOf(n, capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            n[group]++;
+            for (int row = 0; row < rows; row++)
+            {
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                n[group]++;
+            }
         }
 
         void mergeFrom(final Accumulator other, final int[] map, final int groups)
@@ -105,9 +119,9 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            out.putLongs(n, groups);
+            out.putLongs(n, from, to);
         }
 
         void decode(final Cursor in, final int groups)
@@ -138,12 +152,21 @@ abstract class Accumulator
             sum = Arrays.copyOf(sum, capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final long v = chunk.getLong(row);
-            if (ColumnType.NA_LONG != v)
+            final ColumnChunk chunk = this.chunk;
+            for (int row = 0; row < rows; row++)
             {
-                sum[group] += v;
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final long v = chunk.getLong(row);
+                if (ColumnType.NA_LONG != v)
+                {
+                    sum[group] += v;
+                }
             }
         }
 
@@ -156,9 +179,9 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            out.putLongs(sum, groups);
+            out.putLongs(sum, from, to);
         }
 
         void decode(final Cursor in, final int groups)
@@ -189,12 +212,21 @@ abstract class Accumulator
             sum = Arrays.copyOf(sum, capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final double v = chunk.getDouble(row);
-            if (v == v)
+            final ColumnChunk chunk = this.chunk;
+            for (int row = 0; row < rows; row++)
             {
-                sum[group] += v;
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final double v = chunk.getDouble(row);
+                if (v == v)
+                {
+                    sum[group] += v;
+                }
             }
         }
 
@@ -207,9 +239,9 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            out.putDoubles(sum, groups);
+            out.putDoubles(sum, from, to);
         }
 
         void decode(final Cursor in, final int groups)
@@ -242,13 +274,22 @@ abstract class Accumulator
             n = Arrays.copyOf(n, capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final double v = chunk.getDouble(row);
-            if (v == v)
+            final ColumnChunk chunk = this.chunk;
+            for (int row = 0; row < rows; row++)
             {
-                sum[group] += v;
-                n[group]++;
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final double v = chunk.getDouble(row);
+                if (v == v)
+                {
+                    sum[group] += v;
+                    n[group]++;
+                }
             }
         }
 
@@ -262,10 +303,10 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            out.putDoubles(sum, groups);
-            out.putLongs(n, groups);
+            out.putDoubles(sum, from, to);
+            out.putLongs(n, from, to);
         }
 
         void decode(final Cursor in, final int groups)
@@ -308,12 +349,21 @@ abstract class Accumulator
             n = Arrays.copyOf(n, capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final double v = chunk.getDouble(row);
-            if (v == v)
+            final ColumnChunk chunk = this.chunk;
+            for (int row = 0; row < rows; row++)
             {
-                offer(group, v, 1);
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final double v = chunk.getDouble(row);
+                if (v == v)
+                {
+                    offer(group, v, 1);
+                }
             }
         }
 
@@ -338,10 +388,10 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            out.putDoubles(value, groups);
-            out.putLongs(n, groups);
+            out.putDoubles(value, from, to);
+            out.putLongs(n, from, to);
         }
 
         void decode(final Cursor in, final int groups)
@@ -398,17 +448,27 @@ abstract class Accumulator
             low.grow(capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final double hi = chunk.getDouble(row);
-            if (hi == hi)
+            final ColumnChunk chunk = this.chunk;
+            final ColumnChunk chunk2 = this.chunk2;
+            for (int row = 0; row < rows; row++)
             {
-                high.offer(group, hi, 1);
-            }
-            final double lo = chunk2.getDouble(row);
-            if (lo == lo)
-            {
-                low.offer(group, lo, 1);
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final double hi = chunk.getDouble(row);
+                if (hi == hi)
+                {
+                    high.offer(group, hi, 1);
+                }
+                final double lo = chunk2.getDouble(row);
+                if (lo == lo)
+                {
+                    low.offer(group, lo, 1);
+                }
             }
         }
 
@@ -418,10 +478,10 @@ abstract class Accumulator
             low.mergeFrom(((Range)other).low, map, groups);
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            high.encode(out, groups);
-            low.encode(out, groups);
+            high.encode(out, from, to);
+            low.encode(out, from, to);
         }
 
         void decode(final Cursor in, final int groups)
@@ -472,15 +532,24 @@ abstract class Accumulator
             m2 = Arrays.copyOf(m2, capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final double v = chunk.getDouble(row);
-            if (v == v)
+            final ColumnChunk chunk = this.chunk;
+            for (int row = 0; row < rows; row++)
             {
-                final long count = ++n[group];
-                final double delta = v - mean[group];
-                mean[group] += delta / count;
-                m2[group] += delta * (v - mean[group]);
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final double v = chunk.getDouble(row);
+                if (v == v)
+                {
+                    final long count = ++n[group];
+                    final double delta = v - mean[group];
+                    mean[group] += delta / count;
+                    m2[group] += delta * (v - mean[group]);
+                }
             }
         }
 
@@ -504,11 +573,11 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            out.putLongs(n, groups);
-            out.putDoubles(mean, groups);
-            out.putDoubles(m2, groups);
+            out.putLongs(n, from, to);
+            out.putDoubles(mean, from, to);
+            out.putDoubles(m2, from, to);
         }
 
         void decode(final Cursor in, final int groups)
@@ -551,12 +620,21 @@ abstract class Accumulator
             n = Arrays.copyOf(n, capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final double v = chunk.getDouble(row);
-            if (v == v)
+            final ColumnChunk chunk = this.chunk;
+            for (int row = 0; row < rows; row++)
             {
-                append(group, v);
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final double v = chunk.getDouble(row);
+                if (v == v)
+                {
+                    append(group, v);
+                }
             }
         }
 
@@ -589,12 +667,12 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            out.putInts(n, groups);
-            for (int i = 0; i < groups; i++)
+            out.putInts(n, from, to);
+            for (int i = from; i < to; i++)
             {
-                out.putDoubles(values[i], n[i]);
+                out.putDoubles(values[i], 0, n[i]);
             }
         }
 
@@ -651,12 +729,21 @@ abstract class Accumulator
             n = Arrays.copyOf(n, capacity);
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final double v = chunk.getDouble(row);
-            if (v == v)
+            final ColumnChunk chunk = this.chunk;
+            for (int row = 0; row < rows; row++)
             {
-                offer(group, v);
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final double v = chunk.getDouble(row);
+                if (v == v)
+                {
+                    offer(group, v);
+                }
             }
         }
 
@@ -694,10 +781,10 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
-            out.putInts(n, groups);
-            out.putDoubles(top, groups * k);
+            out.putInts(n, from, to);
+            out.putDoubles(top, from * k, to * k);
         }
 
         void decode(final Cursor in, final int groups)
@@ -749,18 +836,28 @@ abstract class Accumulator
             }
         }
 
-        void add(final int group, final int row)
+        void addBlock(final int[] groups, final int rows)
         {
-            final double x = chunk.getDouble(row);
-            final double y = chunk2.getDouble(row);
-            if (x == x && y == y)
+            final ColumnChunk chunk = this.chunk;
+            final ColumnChunk chunk2 = this.chunk2;
+            for (int row = 0; row < rows; row++)
             {
-                sums[0][group] += 1;
-                sums[1][group] += x;
-                sums[2][group] += y;
-                sums[3][group] += x * x;
-                sums[4][group] += y * y;
-                sums[5][group] += x * y;
+                final int group = groups[row];
+                if (group < 0)
+                {
+                    continue;
+                }
+                final double x = chunk.getDouble(row);
+                final double y = chunk2.getDouble(row);
+                if (x == x && y == y)
+                {
+                    sums[0][group] += 1;
+                    sums[1][group] += x;
+                    sums[2][group] += y;
+                    sums[3][group] += x * x;
+                    sums[4][group] += y * y;
+                    sums[5][group] += x * y;
+                }
             }
         }
 
@@ -776,11 +873,11 @@ abstract class Accumulator
             }
         }
 
-        void encode(final Cursor out, final int groups)
+        void encode(final Cursor out, final int from, final int to)
         {
             for (final double[] sum : sums)
             {
-                out.putDoubles(sum, groups);
+                out.putDoubles(sum, from, to);
             }
         }
 

@@ -72,11 +72,13 @@ public final class BaselineEngine
         for (final int[] slice : slices(schema.rowGroups(), slices))
         {
             final ColumnChunk[][] chunks = new ColumnChunk[slice.length][];
+            final int[] rows = new int[slice.length];
             for (int i = 0; i < slice.length; i++)
             {
                 chunks[i] = frame.chunks(columns, slice[i]);
+                rows[i] = schema.rowsIn(slice[i]);
             }
-            parts.add(pool.submit(() -> aggregate(query, types, chunks)));
+            parts.add(pool.submit(() -> aggregate(query, types, chunks, rows)));
         }
         return new Pending(query, types, parts);
     }
@@ -110,12 +112,13 @@ public final class BaselineEngine
         return total.toResult(frame.schema());
     }
 
-    static GroupTable aggregate(final Query query, final ColumnType[] types, final ColumnChunk[][] chunks)
+    static GroupTable aggregate(
+        final Query query, final ColumnType[] types, final ColumnChunk[][] chunks, final int[] rows)
     {
         final GroupTable table = GroupTable.create(query, types);
-        for (final ColumnChunk[] rowGroup : chunks)
+        for (int i = 0; i < chunks.length; i++)
         {
-            table.addRows(rowGroup);
+            table.addRows(chunks[i], rows[i]);
         }
         return table;
     }

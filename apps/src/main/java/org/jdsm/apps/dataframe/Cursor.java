@@ -32,6 +32,11 @@ final class Cursor
         return new Cursor(null, buffer);
     }
 
+    void reset()
+    {
+        position = 0;
+    }
+
     int position()
     {
         return position;
@@ -60,25 +65,25 @@ final class Cursor
         position += Double.BYTES;
     }
 
-    void putInts(final int[] values, final int count)
+    void putInts(final int[] values, final int from, final int to)
     {
-        for (int i = 0; i < count; i++)
+        for (int i = from; i < to; i++)
         {
             putInt(values[i]);
         }
     }
 
-    void putLongs(final long[] values, final int count)
+    void putLongs(final long[] values, final int from, final int to)
     {
-        for (int i = 0; i < count; i++)
+        for (int i = from; i < to; i++)
         {
             putLong(values[i]);
         }
     }
 
-    void putDoubles(final double[] values, final int count)
+    void putDoubles(final double[] values, final int from, final int to)
     {
-        for (int i = 0; i < count; i++)
+        for (int i = from; i < to; i++)
         {
             putDouble(values[i]);
         }

@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
  * <p>
  * Arguments: {@code [--rows 1e7] [--k 100] [--na 0] [--sorted] [--seed 108] [--csv FILE] [--chunk-bytes 1048576]
  * [--slices 2] [--baseline-threads 2] [--questions 1,2,...] [--no-batch] [--no-questions] [--no-baseline]
- * [--no-warmup] [--jdsm-first] [--part-bytes 1048576]}.
+ * [--no-warmup] [--jdsm-first] [--part-bytes 1048576] [--rounds 1]}. With several rounds each time is the fastest
+ * round of that engine (the rounds alternate between the engines), to see through a noisy shared machine.
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
  */
@@ -54,6 +55,7 @@ public final class DataFrameApplication implements Application
         final String csv = stringArgument(args, "--csv", null);
         final boolean baseline = !args.contains("--no-baseline");
         final boolean jdsmFirst = args.contains("--jdsm-first");
+        final int rounds = (int)countArgument(args, "--rounds", 1);
         final List<Query> questions = args.contains("--no-questions") ? List.of() :
             Queries.questions(numbers(stringArgument(args, "--questions", "1,2,3,4,5,6,7,8,9,10")));
         final List<Query> batch = args.contains("--no-batch") ? List.of() : Queries.batch();
@@ -93,7 +95,7 @@ public final class DataFrameApplication implements Application
                 double jdsmTotal = 0;
                 for (final Query query : questions)
                 {
-                    final Timed[] timed = runBoth(base, jdsm, List.of(query), jdsmFirst);
+                    final Timed[] timed = runBoth(base, jdsm, List.of(query), jdsmFirst, rounds);
                     baseTotal += null == timed[0] ? 0 : timed[0].seconds;
                     jdsmTotal += timed[1].seconds;
                     final QueryResult result = timed[1].results.get(0);
@@ -109,7 +111,7 @@ public final class DataFrameApplication implements Application
                 }
                 if (!batch.isEmpty())
                 {
-                    final Timed[] timed = runBoth(base, jdsm, batch, jdsmFirst);
+                    final Timed[] timed = runBoth(base, jdsm, batch, jdsmFirst, rounds);
                     long rows = 0;
                     for (final QueryResult result : timed[1].results)
                     {
@@ -148,25 +150,28 @@ public final class DataFrameApplication implements Application
     }
 
     private static Timed[] runBoth(
-        final BaselineEngine base, final DistributedEngine jdsm, final List<Query> queries, final boolean jdsmFirst)
+        final BaselineEngine base,
+        final DistributedEngine jdsm,
+        final List<Query> queries,
+        final boolean jdsmFirst,
+        final int rounds)
     {
-        final Timed[] timed = new Timed[2];
-        if (jdsmFirst)
+        final Timed[] best = new Timed[2];
+        for (int round = 0; round < Math.max(1, rounds); round++)
         {
-            timed[1] = timeJdsm(jdsm, queries);
+            Timed jdsmRun = jdsmFirst ? timeJdsm(jdsm, queries) : null;
+            if (null != base)
+            {
+                System.gc();
+                final long startNs = System.nanoTime();
+                final List<QueryResult> results = base.run(queries);
+                final Timed baseRun = new Timed(results, (System.nanoTime() - startNs) / 1e9);
+                best[0] = null == best[0] || baseRun.seconds < best[0].seconds ? baseRun : best[0];
+            }
+            jdsmRun = jdsmFirst ? jdsmRun : timeJdsm(jdsm, queries);
+            best[1] = null == best[1] || jdsmRun.seconds < best[1].seconds ? jdsmRun : best[1];
         }
-        if (null != base)
-        {
-            System.gc();
-            final long startNs = System.nanoTime();
-            final List<QueryResult> results = base.run(queries);
-            timed[0] = new Timed(results, (System.nanoTime() - startNs) / 1e9);
-        }
-        if (!jdsmFirst)
-        {
-            timed[1] = timeJdsm(jdsm, queries);
-        }
-        return timed;
+        return best;
     }
 
     private static Timed timeJdsm(final DistributedEngine jdsm, final List<Query> queries)

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The group-by engine on jdsm, the port of {@link BaselineEngine}: a query is cut into slices of consecutive row
  * groups of one node, each aggregated by a task spawned near its chunks ({@code spawnNear}), which reads them in
- * place through the shared borrows it is lent and returns its {@link GroupTable} as a partial aggregate: inline
- * when small, else in {@link DBox}es of at most {@code partBytes} allocated on its node (a task's result travels
- * in one message). The driver merges the partials.
+ * place through the shared borrows it is lent and returns its {@link GroupTable} as partial aggregates: inline
+ * when small, else in {@link DBox}es of about {@code partBytes} allocated on its node (a task's result travels in
+ * one message), each a self-contained range of groups. The driver merges them, reading each box in place.
  * <p>
  * <b>Note:</b> call from the driver's thread.
  */
@@ -95,11 +95,12 @@ public final class DistributedEngine
         {
             columnIndex[i] = schema.indexOf(columns.get(i));
         }
+        final int anchor = 0 == columnIndex.length ? 0 : columnIndex[0];
         final List<CompletableFuture<Object>> parts = new ArrayList<>();
         final List<Ref<byte[]>[][]> lent = new ArrayList<>();
         for (int n = 0; n < node.nodeCount(); n++)
         {
-            final int[] local = rowGroupsOn(n, columnIndex[0]);
+            final int[] local = rowGroupsOn(n, anchor);
             for (final int[] positions : BaselineEngine.slices(local.length, slices))
             {
                 final Ref<byte[]>[][] refs = new Ref[positions.length][columnIndex.length];
@@ -114,7 +115,7 @@ public final class DistributedEngine
                 }
                 final int partBytes = this.partBytes;
                 lent.add(refs);
-                parts.add(node.spawnNear(frame.chunk(columnIndex[0], local[positions[0]]),
+                parts.add(node.spawnNear(frame.chunk(anchor, local[positions[0]]),
                     (n1) -> aggregate(n1, query, types, refs, rows, partBytes)));
             }
         }
@@ -134,9 +135,8 @@ public final class DistributedEngine
         {
             for (final CompletableFuture<Object> part : pending.parts)
             {
-                final byte[] bytes = read(await(part, "query " + pending.query.name()));
-                partialBytes += bytes.length;
-                total.mergeFrom(GroupTable.decode(pending.query, pending.types, new UnsafeBuffer(bytes)));
+                partialBytes += merge(total, pending.query, pending.types,
+                    await(part, "query " + pending.query.name()));
             }
         }
         finally
@@ -181,54 +181,74 @@ public final class DistributedEngine
             {
                 chunks[c] = new ColumnChunk.Buffer(types[c], refs[i][c].buffer(), rows[i]);
             }
-            table.addRows(chunks);
+            table.addRows(chunks, rows[i]);
         }
-        final Cursor partial = table.encode();
-        final int length = partial.position();
-        if (length <= INLINE_BYTES)
+        return ship(node, table, partBytes);
+    }
+
+    /**
+     * A table as self-contained partials of about {@code partBytes} each (a group range each, the range sized from
+     * the bytes per group of the previous one): the byte arrays themselves when they add up to at most
+     * {@link #INLINE_BYTES}, else boxes allocated on this node.
+     */
+    static Object ship(final DsmNode node, final GroupTable table, final int partBytes)
+    {
+        final int groups = table.groups();
+        final Cursor out = Cursor.writer(64 * 1024);
+        final List<byte[]> pieces = new ArrayList<>();
+        long total = 0;
+        int step = Math.min(groups, 1024);
+        for (int from = 0; from < groups || pieces.isEmpty(); )
         {
-            final byte[] bytes = new byte[length];
-            partial.buffer().getBytes(0, bytes);
-            return bytes;
+            final int to = Math.min(groups, from + step);
+            out.reset();
+            table.encode(out, from, to);
+            final byte[] piece = new byte[out.position()];
+            out.buffer().getBytes(0, piece);
+            pieces.add(piece);
+            total += piece.length;
+            step = Math.max(1, (int)Math.min(Integer.MAX_VALUE, (long)partBytes * Math.max(1, to - from) /
+                Math.max(1, piece.length)));
+            from = to;
         }
-        final DBox<?>[] boxes = new DBox<?>[(length + partBytes - 1) / partBytes];
+        if (total <= INLINE_BYTES)
+        {
+            return pieces.toArray(new byte[0][]);
+        }
+        final DBox<?>[] boxes = new DBox<?>[pieces.size()];
         for (int b = 0; b < boxes.length; b++)
         {
-            final byte[] piece = new byte[Math.min(partBytes, length - b * partBytes)];
-            partial.buffer().getBytes(b * partBytes, piece);
-            boxes[b] = node.allocOn(node.nodeId(), Codecs.BYTES, piece);
+            boxes[b] = node.allocOn(node.nodeId(), Codecs.BYTES, pieces.get(b));
+            pieces.set(b, null);
         }
         return boxes;
     }
 
+    /**
+     * Merge a task's partials into a table: inline arrays, or boxes read in place (a remote one fetched into this
+     * node's cache) and freed.
+     *
+     * @return bytes merged.
+     */
     @SuppressWarnings("unchecked")
-    private static byte[] read(final Object part)
+    private static long merge(final GroupTable total, final Query query, final ColumnType[] types, final Object part)
     {
-        if (part instanceof byte[])
+        long bytes = 0;
+        if (part instanceof byte[][])
         {
-            return (byte[])part;
-        }
-        final DBox<byte[]>[] boxes = (DBox<byte[]>[])part;
-        long length = 0;
-        for (final DBox<byte[]> box : boxes)
-        {
-            try (Ref<byte[]> ref = box.read())
+            for (final byte[] piece : (byte[][])part)
             {
-                length += ref.length();
+                total.mergeFrom(GroupTable.decode(query, types, new UnsafeBuffer(piece)));
+                bytes += piece.length;
             }
+            return bytes;
         }
-        if (length > Integer.MAX_VALUE - 8)
-        {
-            throw new DataFrameException("partial aggregate of " + length + " bytes is larger than one array");
-        }
-        final byte[] bytes = new byte[(int)length];
-        int offset = 0;
-        for (final DBox<byte[]> box : boxes)
+        for (final DBox<byte[]> box : (DBox<byte[]>[])part)
         {
             try (Ref<byte[]> ref = box.read())
             {
-                ref.buffer().getBytes(0, bytes, offset, ref.length());
-                offset += ref.length();
+                total.mergeFrom(GroupTable.decode(query, types, ref.buffer()));
+                bytes += ref.length();
             }
             box.close();
         }

@@ -26,6 +26,7 @@ public final class GroupTable
     private final int filterColumn;
     private final Accumulator[] accumulators;
     private final int[] scratch;
+    private int[] groupIds = new int[0];
     private int[] keys;
     private int[] hashes;
     private int capacity;
@@ -89,8 +90,9 @@ public final class GroupTable
      * Add the rows of one row group.
      *
      * @param chunks of the row group, one per column of {@link Query#columns()}, in that order.
+     * @param rows   in the row group.
      */
-    public void addRows(final ColumnChunk[] chunks)
+    public void addRows(final ColumnChunk[] chunks, final int rows)
     {
         for (final Accumulator accumulator : accumulators)
         {
@@ -103,24 +105,40 @@ public final class GroupTable
         {
             keyChunks[k] = chunks[keyColumns[k]];
         }
-        final int[] key = scratch;
-        final Accumulator[] accumulators = this.accumulators;
-        final int rows = chunks[0].rows();
-        for (int row = 0; row < rows; row++)
+        if (groupIds.length < rows)
         {
-            if (null != filterChunk && !filter.test(filterChunk.getDouble(row)))
+            groupIds = new int[rows];
+        }
+        final int[] ids = groupIds;
+        final int[] key = scratch;
+        if (1 == width && null == filterChunk)
+        {
+            final ColumnChunk keyChunk = keyChunks[0];
+            for (int row = 0; row < rows; row++)
             {
-                continue;
+                key[0] = keyChunk.getInt(row);
+                ids[row] = findOrInsert(key);
             }
-            for (int k = 0; k < key.length; k++)
+        }
+        else
+        {
+            for (int row = 0; row < rows; row++)
             {
-                key[k] = keyChunks[k].getInt(row);
+                if (null != filterChunk && !filter.test(filterChunk.getDouble(row)))
+                {
+                    ids[row] = -1;
+                    continue;
+                }
+                for (int k = 0; k < key.length; k++)
+                {
+                    key[k] = keyChunks[k].getInt(row);
+                }
+                ids[row] = findOrInsert(key);
             }
-            final int group = findOrInsert(key);
-            for (final Accumulator accumulator : accumulators)
-            {
-                accumulator.add(group, row);
-            }
+        }
+        for (final Accumulator accumulator : accumulators)
+        {
+            accumulator.addBlock(ids, rows);
         }
     }
 
@@ -144,22 +162,22 @@ public final class GroupTable
     }
 
     /**
-     * Write the table as a partial aggregate.
+     * Write the groups [from, to) of the table as a partial aggregate, self-contained: it decodes and merges alone.
      *
-     * @return a cursor whose buffer holds the partial in [0, position).
+     * @param out  where to write, from its position.
+     * @param from first group.
+     * @param to   end of the groups.
      */
-    Cursor encode()
+    void encode(final Cursor out, final int from, final int to)
     {
-        final Cursor out = Cursor.writer(64 + count * (width * Integer.BYTES + accumulators.length * 16));
         out.putInt(width);
-        out.putInt(count);
+        out.putInt(to - from);
         out.putInt(accumulators.length);
-        out.putInts(keys, count * width);
+        out.putInts(keys, from * width, to * width);
         for (final Accumulator accumulator : accumulators)
         {
-            accumulator.encode(out, count);
+            accumulator.encode(out, from, to);
         }
-        return out;
     }
 
     /**

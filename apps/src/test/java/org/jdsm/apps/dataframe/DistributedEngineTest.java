@@ -106,7 +106,8 @@ class DistributedEngineTest
                 .where(new Filter("v3", Filter.Op.LT, 50)),
             Query.of("min v3 by id4 id2 where id5 == 7", List.of("id4", "id2"),
                 Aggregate.of(Aggregate.Kind.MIN, "v3", "min_v3"), Aggregate.of(Aggregate.Kind.MEDIAN, "v1", "med"))
-                .where(new Filter("id5", Filter.Op.EQ, 7)));
+                .where(new Filter("id5", Filter.Op.EQ, 7)),
+            Query.of("count all", List.of(), Aggregate.count()));
         final List<QueryResult> baseline = new BaselineEngine(arrays, pool, 3).run(queries);
         try (DataFrameCluster cluster = new DataFrameCluster(3);
             DistributedFrame frame = DistributedFrame.upload(cluster.driver(), arrays))
