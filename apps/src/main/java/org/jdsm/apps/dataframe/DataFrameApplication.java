@@ -89,19 +89,21 @@ public final class DataFrameApplication implements Application
                     warmUp(base, jdsm, questions.isEmpty() ? Queries.questions() : questions, out);
                 }
                 final long[][] before = counters(node);
-                final long partialsBefore = jdsm.partialBytes();
+                final long[] partialsBefore = jdsm.partialBytesByNode();
                 int wrong = 0;
                 double baseTotal = 0;
                 double jdsmTotal = 0;
                 for (final Query query : questions)
                 {
+                    final long partials = jdsm.partialBytes();
                     final Timed[] timed = runBoth(base, jdsm, List.of(query), jdsmFirst, rounds);
                     baseTotal += null == timed[0] ? 0 : timed[0].seconds;
                     jdsmTotal += timed[1].seconds;
                     final QueryResult result = timed[1].results.get(0);
-                    out.printf("dataframe: %-32s %8d rows  jdsm %8.3f s%s%n", query.name(), result.rows(),
-                        timed[1].seconds, null == timed[0] ? "" : String.format("  baseline %8.3f s  ratio %.3f",
-                        timed[0].seconds, timed[1].seconds / timed[0].seconds));
+                    out.printf("dataframe: %-32s %8d rows  jdsm %8.3f s%s  partials %d KB%n", query.name(),
+                        result.rows(), timed[1].seconds, null == timed[0] ? "" : String.format(
+                        "  baseline %8.3f s  ratio %.3f", timed[0].seconds, timed[1].seconds / timed[0].seconds),
+                        (jdsm.partialBytes() - partials) / Math.max(1, rounds) >> 10);
                     wrong += check(timed, out);
                 }
                 if (!questions.isEmpty())
@@ -123,7 +125,7 @@ public final class DataFrameApplication implements Application
                         timed[1].seconds / timed[0].seconds));
                     wrong += check(timed, out);
                 }
-                printCounters(before, counters(node), jdsm.partialBytes() - partialsBefore, out);
+                printCounters(before, counters(node), partialsBefore, jdsm.partialBytesByNode(), out);
                 out.println(0 == wrong ? "dataframe: results correct" + (baseline ? " (every result equal to the " +
                     "baseline's)" : " (not checked: --no-baseline)") : "dataframe: WRONG RESULTS in " + wrong +
                     " queries");
@@ -228,15 +230,19 @@ public final class DataFrameApplication implements Application
     }
 
     private static void printCounters(
-        final long[][] before, final long[][] after, final long partialBytes, final PrintStream out)
+        final long[][] before,
+        final long[][] after,
+        final long[] partialsBefore,
+        final long[] partialsAfter,
+        final PrintStream out)
     {
         out.printf("%-6s", "node");
         for (final NodeCounters.Counter counter : SHOWN)
         {
             out.printf(" %15s", counter.name().toLowerCase());
         }
-        out.printf("   (timed jdsm runs; tasks_run includes counter tasks); partial aggregates merged by the " +
-            "driver: %d bytes%n", partialBytes);
+        out.printf(" %15s   (timed jdsm runs; tasks_run includes counter tasks; partials_sent: partial aggregates " +
+            "of the node's tasks merged by the driver, inline or in boxes)%n", "partials_sent");
         for (int i = 0; i < before.length; i++)
         {
             out.printf("%-6d", i);
@@ -244,7 +250,7 @@ public final class DataFrameApplication implements Application
             {
                 out.printf(" %15d", after[i][k] - before[i][k]);
             }
-            out.println();
+            out.printf(" %15d%n", partialsAfter[i] - partialsBefore[i]);
         }
     }
 

@@ -36,6 +36,7 @@ public final class DistributedEngine
     private final int slices;
     private final int partBytes;
     private long partialBytes;
+    private final long[] partialBytesByNode;
 
     /**
      * @param node      the driver.
@@ -54,6 +55,7 @@ public final class DistributedEngine
         this.frame = frame;
         this.slices = slices;
         this.partBytes = partBytes;
+        this.partialBytesByNode = new long[node.nodeCount()];
     }
 
     /**
@@ -97,6 +99,7 @@ public final class DistributedEngine
         }
         final int anchor = 0 == columnIndex.length ? 0 : columnIndex[0];
         final List<CompletableFuture<Object>> parts = new ArrayList<>();
+        final List<Integer> homes = new ArrayList<>();
         final List<Ref<byte[]>[][]> lent = new ArrayList<>();
         for (int n = 0; n < node.nodeCount(); n++)
         {
@@ -115,11 +118,12 @@ public final class DistributedEngine
                 }
                 final int partBytes = this.partBytes;
                 lent.add(refs);
+                homes.add(n);
                 parts.add(node.spawnNear(frame.chunk(anchor, local[positions[0]]),
                     (n1) -> aggregate(n1, query, types, refs, rows, partBytes)));
             }
         }
-        return new Pending(query, types, parts, lent);
+        return new Pending(query, types, parts, homes, lent);
     }
 
     /**
@@ -133,10 +137,12 @@ public final class DistributedEngine
         final GroupTable total = GroupTable.create(pending.query, pending.types);
         try
         {
-            for (final CompletableFuture<Object> part : pending.parts)
+            for (int p = 0; p < pending.parts.size(); p++)
             {
-                partialBytes += merge(total, pending.query, pending.types,
-                    await(part, "query " + pending.query.name()));
+                final long bytes = merge(total, pending.query, pending.types,
+                    await(pending.parts.get(p), "query " + pending.query.name()));
+                partialBytes += bytes;
+                partialBytesByNode[pending.homes.get(p)] += bytes;
             }
         }
         finally
@@ -163,6 +169,16 @@ public final class DistributedEngine
     public long partialBytes()
     {
         return partialBytes;
+    }
+
+    /**
+     * Bytes of partial aggregates merged by the driver so far, by the node whose tasks made them.
+     *
+     * @return a copy of the byte counts by node id.
+     */
+    public long[] partialBytesByNode()
+    {
+        return partialBytesByNode.clone();
     }
 
     static Object aggregate(
@@ -324,17 +340,20 @@ public final class DistributedEngine
         private final Query query;
         private final ColumnType[] types;
         private final List<CompletableFuture<Object>> parts;
+        private final List<Integer> homes;
         private final List<Ref<byte[]>[][]> lent;
 
         Pending(
             final Query query,
             final ColumnType[] types,
             final List<CompletableFuture<Object>> parts,
+            final List<Integer> homes,
             final List<Ref<byte[]>[][]> lent)
         {
             this.query = query;
             this.types = types;
             this.parts = parts;
+            this.homes = homes;
             this.lent = lent;
         }
     }
