@@ -96,14 +96,16 @@ public final class DataFrameApplication implements Application
                 for (final Query query : questions)
                 {
                     final long partials = jdsm.partialBytes();
+                    final long mergeNs = jdsm.mergeNs();
                     final Timed[] timed = runBoth(base, jdsm, List.of(query), jdsmFirst, rounds);
                     baseTotal += null == timed[0] ? 0 : timed[0].seconds;
                     jdsmTotal += timed[1].seconds;
                     final QueryResult result = timed[1].results.get(0);
-                    out.printf("dataframe: %-32s %8d rows  jdsm %8.3f s%s  partials %d KB%n", query.name(),
-                        result.rows(), timed[1].seconds, null == timed[0] ? "" : String.format(
+                    out.printf("dataframe: %-32s %8d rows  jdsm %8.3f s%s  partials %d KB merged in %.3f s%n",
+                        query.name(), result.rows(), timed[1].seconds, null == timed[0] ? "" : String.format(
                         "  baseline %8.3f s  ratio %.3f", timed[0].seconds, timed[1].seconds / timed[0].seconds),
-                        (jdsm.partialBytes() - partials) / Math.max(1, rounds) >> 10);
+                        (jdsm.partialBytes() - partials) / Math.max(1, rounds) >> 10,
+                        (jdsm.mergeNs() - mergeNs) / 1e9 / Math.max(1, rounds));
                     wrong += check(timed, out);
                 }
                 if (!questions.isEmpty())

@@ -36,6 +36,7 @@ public final class DistributedEngine
     private final int slices;
     private final int partBytes;
     private long partialBytes;
+    private long mergeNs;
     private final long[] partialBytesByNode;
 
     /**
@@ -139,8 +140,10 @@ public final class DistributedEngine
         {
             for (int p = 0; p < pending.parts.size(); p++)
             {
-                final long bytes = merge(total, pending.query, pending.types,
-                    await(pending.parts.get(p), "query " + pending.query.name()));
+                final Object part = await(pending.parts.get(p), "query " + pending.query.name());
+                final long startNs = System.nanoTime();
+                final long bytes = merge(total, pending.query, pending.types, part);
+                mergeNs += System.nanoTime() - startNs;
                 partialBytes += bytes;
                 partialBytesByNode[pending.homes.get(p)] += bytes;
             }
@@ -169,6 +172,16 @@ public final class DistributedEngine
     public long partialBytes()
     {
         return partialBytes;
+    }
+
+    /**
+     * Time the driver spent reading and merging partial aggregates so far (not waiting for them).
+     *
+     * @return nanoseconds.
+     */
+    public long mergeNs()
+    {
+        return mergeNs;
     }
 
     /**
