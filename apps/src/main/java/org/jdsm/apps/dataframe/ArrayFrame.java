@@ -121,43 +121,21 @@ public final class ArrayFrame
     public ArrayFrame permute(final int[] order)
     {
         final Object[][] permuted = new Object[chunks.length][schema.rowGroups()];
+        final int perChunk = schema.rowsPerChunk();
         for (int c = 0; c < chunks.length; c++)
         {
-            final ColumnType type = schema.columns().get(c).type();
             for (int g = 0; g < schema.rowGroups(); g++)
             {
                 final int rows = schema.rowsIn(g);
-                final int first = g * schema.rowsPerChunk();
-                switch (type)
+                final int first = g * perChunk;
+                final Object out = java.lang.reflect.Array.newInstance(chunks[c][g].getClass().getComponentType(),
+                    rows);
+                for (int r = 0; r < rows; r++)
                 {
-                    case DOUBLE -> {
-                        final double[] out = new double[rows];
-                        for (int r = 0; r < rows; r++)
-                        {
-                            final int from = order[first + r];
-                            out[r] = ((double[])chunks[c][from / schema.rowsPerChunk()])[from % schema.rowsPerChunk()];
-                        }
-                        permuted[c][g] = out;
-                    }
-                    case LONG -> {
-                        final long[] out = new long[rows];
-                        for (int r = 0; r < rows; r++)
-                        {
-                            final int from = order[first + r];
-                            out[r] = ((long[])chunks[c][from / schema.rowsPerChunk()])[from % schema.rowsPerChunk()];
-                        }
-                        permuted[c][g] = out;
-                    }
-                    default -> {
-                        final int[] out = new int[rows];
-                        for (int r = 0; r < rows; r++)
-                        {
-                            final int from = order[first + r];
-                            out[r] = ((int[])chunks[c][from / schema.rowsPerChunk()])[from % schema.rowsPerChunk()];
-                        }
-                        permuted[c][g] = out;
-                    }
+                    final int from = order[first + r];
+                    System.arraycopy(chunks[c][from / perChunk], from % perChunk, out, r, 1);
                 }
+                permuted[c][g] = out;
             }
         }
         return new ArrayFrame(schema, permuted);

@@ -173,12 +173,21 @@ public final class CsvLoader
         final boolean na = field.isEmpty() || "NA".equals(field);
         try
         {
-            switch (column.type())
+            if (ColumnType.STRING == column.type())
             {
-                case STRING -> ((int[])chunk)[row] = na ? ColumnType.NA_INT : dictionary.idOf(field);
-                case INT -> ((int[])chunk)[row] = na ? ColumnType.NA_INT : checkedInt(Integer.parseInt(field));
-                case LONG -> ((long[])chunk)[row] = na ? ColumnType.NA_LONG : checkedLong(Long.parseLong(field));
-                default -> ((double[])chunk)[row] = na ? Double.NaN : Double.parseDouble(field);
+                ((int[])chunk)[row] = na ? ColumnType.NA_INT : dictionary.idOf(field);
+            }
+            else if (ColumnType.INT == column.type())
+            {
+                ((int[])chunk)[row] = na ? ColumnType.NA_INT : checkedInt(Integer.parseInt(field));
+            }
+            else if (ColumnType.LONG == column.type())
+            {
+                ((long[])chunk)[row] = na ? ColumnType.NA_LONG : checkedLong(Long.parseLong(field));
+            }
+            else
+            {
+                ((double[])chunk)[row] = na ? Double.NaN : Double.parseDouble(field);
             }
         }
         catch (final NumberFormatException ex)
@@ -212,12 +221,9 @@ public final class CsvLoader
         final Object[] chunk = new Object[columns.size()];
         for (int c = 0; c < chunk.length; c++)
         {
-            switch (columns.get(c).type())
-            {
-                case DOUBLE -> chunk[c] = new double[rows];
-                case LONG -> chunk[c] = new long[rows];
-                default -> chunk[c] = new int[rows];
-            }
+            final ColumnType type = columns.get(c).type();
+            chunk[c] = ColumnType.DOUBLE == type ? new double[rows] : ColumnType.LONG == type ? new long[rows] :
+                new int[rows];
         }
         return chunk;
     }
@@ -244,7 +250,7 @@ public final class CsvLoader
     public static void write(final ArrayFrame frame, final Path file)
     {
         final FrameSchema schema = frame.schema();
-        try (var writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8))
+        try (java.io.BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8))
         {
             writer.write(String.join(",", schema.names()));
             writer.write('\n');
@@ -257,27 +263,7 @@ public final class CsvLoader
                     for (int c = 0; c < schema.columns().size(); c++)
                     {
                         final ColumnSpec column = schema.columns().get(c);
-                        final Object chunk = frame.chunk(c, g);
-                        line.append(c > 0 ? "," : "");
-                        switch (column.type())
-                        {
-                            case STRING -> {
-                                final int id = ((int[])chunk)[r];
-                                line.append(ColumnType.NA_INT == id ? "" : column.dictionary().get(id));
-                            }
-                            case INT -> {
-                                final int v = ((int[])chunk)[r];
-                                line.append(ColumnType.NA_INT == v ? "" : Integer.toString(v));
-                            }
-                            case LONG -> {
-                                final long v = ((long[])chunk)[r];
-                                line.append(ColumnType.NA_LONG == v ? "" : Long.toString(v));
-                            }
-                            default -> {
-                                final double v = ((double[])chunk)[r];
-                                line.append(v != v ? "" : Double.toString(v));
-                            }
-                        }
+                        line.append(c > 0 ? "," : "").append(text(column, frame.chunk(c, g), r));
                     }
                     writer.write(line.append('\n').toString());
                 }
@@ -287,5 +273,22 @@ public final class CsvLoader
         {
             throw new UncheckedIOException("writing " + file + ": " + ex.getMessage(), ex);
         }
+    }
+
+    private static String text(final ColumnSpec column, final Object chunk, final int row)
+    {
+        if (chunk instanceof double[])
+        {
+            final double v = ((double[])chunk)[row];
+            return v != v ? "" : Double.toString(v);
+        }
+        if (chunk instanceof long[])
+        {
+            final long v = ((long[])chunk)[row];
+            return ColumnType.NA_LONG == v ? "" : Long.toString(v);
+        }
+        final int v = ((int[])chunk)[row];
+        return ColumnType.NA_INT == v ? "" : null != column.dictionary() ? column.dictionary().get(v) :
+            Integer.toString(v);
     }
 }

@@ -78,18 +78,13 @@ public final class G1Generator
             }
             return v;
         }
-        final int range;
-        final int base;
-        switch (column)
+        if (column < 0 || column >= COLUMNS.size())
         {
-            case 0, 1 -> { range = spec.k(); base = 0; }
-            case 2 -> { range = spec.smallGroups(); base = 0; }
-            case 3, 4 -> { range = spec.k(); base = 1; }
-            case 5 -> { range = spec.smallGroups(); base = 1; }
-            case 6 -> { range = 5; base = 1; }
-            case 7 -> { range = 15; base = 1; }
-            default -> throw new DataFrameException("column=" + column + " not in [0, " + COLUMNS.size() + ")");
+            throw new DataFrameException("column=" + column + " not in [0, " + COLUMNS.size() + ")");
         }
+        final int range = new int[] { spec.k(), spec.k(), spec.smallGroups(), spec.k(), spec.k(),
+            spec.smallGroups(), 5, 15 }[column];
+        final int base = column < 3 ? 0 : 1;
         final int[] v = new int[rows];
         for (int i = 0; i < rows; i++)
         {
