@@ -181,8 +181,8 @@ public final class GroupTable
     }
 
     /**
-     * Read a partial aggregate written by {@link #encode()} for the same query, as a table that can be merged into
-     * another but not added to.
+     * Read a partial aggregate written by {@link #encode(Cursor, int, int)} for the same query, as a table that can
+     * be merged into another but not added to.
      *
      * @param query  of the partial.
      * @param types  of {@link Query#columns()}.
