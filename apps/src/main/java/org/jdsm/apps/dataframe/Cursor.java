@@ -1,0 +1,136 @@
+package org.jdsm.apps.dataframe;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A position over a buffer for writing or reading a partial aggregate, numbers in the platform's byte order; the
+ * writer grows its buffer as needed.
+ * <p>
+ * <b>Note:</b> not threadsafe: one thread writes or reads it.
+ */
+final class Cursor
+{
+    private final MutableDirectBuffer out;
+    private final DirectBuffer in;
+    private int position;
+
+    private Cursor(final MutableDirectBuffer out, final DirectBuffer in)
+    {
+        this.out = out;
+        this.in = in;
+    }
+
+    static Cursor writer(final int initialCapacity)
+    {
+        return new Cursor(new ExpandableArrayBuffer(initialCapacity), null);
+    }
+
+    static Cursor reader(final DirectBuffer buffer)
+    {
+        return new Cursor(null, buffer);
+    }
+
+    void reset()
+    {
+        position = 0;
+    }
+
+    int position()
+    {
+        return position;
+    }
+
+    DirectBuffer buffer()
+    {
+        return null == out ? in : out;
+    }
+
+    void putInt(final int value)
+    {
+        out.putInt(position, value);
+        position += Integer.BYTES;
+    }
+
+    void putLong(final long value)
+    {
+        out.putLong(position, value);
+        position += Long.BYTES;
+    }
+
+    void putDouble(final double value)
+    {
+        out.putDouble(position, value);
+        position += Double.BYTES;
+    }
+
+    void putInts(final int[] values, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            putInt(values[i]);
+        }
+    }
+
+    void putLongs(final long[] values, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            putLong(values[i]);
+        }
+    }
+
+    void putDoubles(final double[] values, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            putDouble(values[i]);
+        }
+    }
+
+    int getInt()
+    {
+        final int value = in.getInt(position);
+        position += Integer.BYTES;
+        return value;
+    }
+
+    long getLong()
+    {
+        final long value = in.getLong(position);
+        position += Long.BYTES;
+        return value;
+    }
+
+    double getDouble()
+    {
+        final double value = in.getDouble(position);
+        position += Double.BYTES;
+        return value;
+    }
+
+    void getInts(final int[] values, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = getInt();
+        }
+    }
+
+    void getLongs(final long[] values, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = getLong();
+        }
+    }
+
+    void getDoubles(final double[] values, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = getDouble();
+        }
+    }
+}

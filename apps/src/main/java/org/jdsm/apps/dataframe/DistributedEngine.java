@@ -1,0 +1,373 @@
+package org.jdsm.apps.dataframe;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.Codecs;
+import org.jdsm.DBox;
+import org.jdsm.DsmNode;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.Ref;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The group-by engine on jdsm, the port of {@link BaselineEngine}: a query is cut into slices of consecutive row
+ * groups of one node, each aggregated by a task spawned near its chunks ({@code spawnNear}), which reads them in
+ * place through the shared borrows it is lent and returns its {@link GroupTable} as partial aggregates: inline
+ * when small, else in {@link DBox}es of about {@code partBytes} allocated on its node (a task's result travels in
+ * one message), each a self-contained range of groups. The driver merges them, reading each box in place.
+ * <p>
+ * <b>Note:</b> call from the driver's thread.
+ */
+public final class DistributedEngine
+{
+    /** Longest wait for one task; a dead node fails it sooner, with {@link NodeUnavailableException}. */
+    public static final long TASK_TIMEOUT_S = 1800;
+
+    /** A partial up to this size travels inline in the task's result. */
+    public static final int INLINE_BYTES = 128 * 1024;
+
+    private final DsmNode node;
+    private final DistributedFrame frame;
+    private final int slices;
+    private final int partBytes;
+    private long partialBytes;
+    private long mergeNs;
+    private final long[] partialBytesByNode;
+
+    /**
+     * @param node      the driver.
+     * @param frame     to query.
+     * @param slices    per node per query, e.g. the nodes' worker threads.
+     * @param partBytes largest box of a partial aggregate; at most the nodes' largest object.
+     */
+    public DistributedEngine(final DsmNode node, final DistributedFrame frame, final int slices, final int partBytes)
+    {
+        if (slices < 1 || partBytes < 1024)
+        {
+            throw new DataFrameException("slices=" + slices + " must be >= 1 and partBytes=" + partBytes +
+                " >= 1024");
+        }
+        this.node = node;
+        this.frame = frame;
+        this.slices = slices;
+        this.partBytes = partBytes;
+        this.partialBytesByNode = new long[node.nodeCount()];
+    }
+
+    /**
+     * Run queries concurrently: submit all, then merge each.
+     *
+     * @param queries to run.
+     * @return their results, in order.
+     */
+    public List<QueryResult> run(final List<Query> queries)
+    {
+        final List<Pending> pending = new ArrayList<>();
+        for (final Query query : queries)
+        {
+            pending.add(submit(query));
+        }
+        final List<QueryResult> results = new ArrayList<>();
+        for (final Pending p : pending)
+        {
+            results.add(await(p));
+        }
+        return results;
+    }
+
+    /**
+     * Start a query's slices near their chunks.
+     *
+     * @param query to run.
+     * @return what to {@link #await}.
+     */
+    @SuppressWarnings("unchecked")
+    public Pending submit(final Query query)
+    {
+        final FrameSchema schema = frame.schema();
+        query.validate(schema);
+        final List<String> columns = query.columns();
+        final ColumnType[] types = schema.types(columns);
+        final int[] columnIndex = new int[columns.size()];
+        for (int i = 0; i < columnIndex.length; i++)
+        {
+            columnIndex[i] = schema.indexOf(columns.get(i));
+        }
+        final int anchor = 0 == columnIndex.length ? 0 : columnIndex[0];
+        final List<CompletableFuture<Object>> parts = new ArrayList<>();
+        final List<Integer> homes = new ArrayList<>();
+        final List<Ref<byte[]>[][]> lent = new ArrayList<>();
+        for (int n = 0; n < node.nodeCount(); n++)
+        {
+            final int[] local = rowGroupsOn(n, anchor);
+            for (final int[] positions : BaselineEngine.slices(local.length, slices))
+            {
+                final Ref<byte[]>[][] refs = new Ref[positions.length][columnIndex.length];
+                final int[] rows = new int[positions.length];
+                for (int i = 0; i < positions.length; i++)
+                {
+                    rows[i] = schema.rowsIn(local[positions[i]]);
+                    for (int c = 0; c < columnIndex.length; c++)
+                    {
+                        refs[i][c] = frame.chunk(columnIndex[c], local[positions[i]]).read();
+                    }
+                }
+                final int partBytes = this.partBytes;
+                lent.add(refs);
+                homes.add(n);
+                parts.add(node.spawnNear(frame.chunk(anchor, local[positions[0]]),
+                    (n1) -> aggregate(n1, query, types, refs, rows, partBytes)));
+            }
+        }
+        return new Pending(query, types, parts, homes, lent);
+    }
+
+    /**
+     * Merge a query's partial aggregates.
+     *
+     * @param pending of {@link #submit}.
+     * @return the result.
+     */
+    public QueryResult await(final Pending pending)
+    {
+        final GroupTable total = GroupTable.create(pending.query, pending.types);
+        try
+        {
+            for (int p = 0; p < pending.parts.size(); p++)
+            {
+                final Object part = await(pending.parts.get(p), "query " + pending.query.name());
+                final long startNs = System.nanoTime();
+                final long bytes = merge(total, pending.query, pending.types, part);
+                mergeNs += System.nanoTime() - startNs;
+                partialBytes += bytes;
+                partialBytesByNode[pending.homes.get(p)] += bytes;
+            }
+        }
+        finally
+        {
+            for (final Ref<byte[]>[][] refs : pending.lent)
+            {
+                for (final Ref<byte[]>[] row : refs)
+                {
+                    for (final Ref<byte[]> ref : row)
+                    {
+                        ref.close();
+                    }
+                }
+            }
+        }
+        return total.toResult(frame.schema());
+    }
+
+    /**
+     * Bytes of partial aggregates merged by the driver so far.
+     *
+     * @return the byte count.
+     */
+    public long partialBytes()
+    {
+        return partialBytes;
+    }
+
+    /**
+     * Time the driver spent reading and merging partial aggregates so far (not waiting for them).
+     *
+     * @return nanoseconds.
+     */
+    public long mergeNs()
+    {
+        return mergeNs;
+    }
+
+    /**
+     * Bytes of partial aggregates merged by the driver so far, by the node whose tasks made them.
+     *
+     * @return a copy of the byte counts by node id.
+     */
+    public long[] partialBytesByNode()
+    {
+        return partialBytesByNode.clone();
+    }
+
+    static Object aggregate(
+        final DsmNode node,
+        final Query query,
+        final ColumnType[] types,
+        final Ref<byte[]>[][] refs,
+        final int[] rows,
+        final int partBytes)
+    {
+        final GroupTable table = GroupTable.create(query, types);
+        for (int i = 0; i < refs.length; i++)
+        {
+            final ColumnChunk[] chunks = new ColumnChunk[types.length];
+            for (int c = 0; c < chunks.length; c++)
+            {
+                chunks[c] = new ColumnChunk.Buffer(types[c], refs[i][c].buffer(), rows[i]);
+            }
+            table.addRows(chunks, rows[i]);
+        }
+        return ship(node, table, partBytes);
+    }
+
+    /**
+     * A table as self-contained partials of about {@code partBytes} each (a group range each, the range sized from
+     * the bytes per group of the previous one): the byte arrays themselves when they add up to at most
+     * {@link #INLINE_BYTES}, else boxes allocated on this node.
+     */
+    static Object ship(final DsmNode node, final GroupTable table, final int partBytes)
+    {
+        final int groups = table.groups();
+        final Cursor out = Cursor.writer(64 * 1024);
+        final List<byte[]> pieces = new ArrayList<>();
+        long total = 0;
+        int step = Math.min(groups, 1024);
+        for (int from = 0; from < groups || pieces.isEmpty(); )
+        {
+            final int to = Math.min(groups, from + step);
+            out.reset();
+            table.encode(out, from, to);
+            final byte[] piece = new byte[out.position()];
+            out.buffer().getBytes(0, piece);
+            pieces.add(piece);
+            total += piece.length;
+            step = Math.max(1, (int)Math.min(Integer.MAX_VALUE, (long)partBytes * Math.max(1, to - from) /
+                Math.max(1, piece.length)));
+            from = to;
+        }
+        if (total <= INLINE_BYTES)
+        {
+            return pieces.toArray(new byte[0][]);
+        }
+        final DBox<?>[] boxes = new DBox<?>[pieces.size()];
+        for (int b = 0; b < boxes.length; b++)
+        {
+            boxes[b] = node.allocOn(node.nodeId(), Codecs.BYTES, pieces.get(b));
+            pieces.set(b, null);
+        }
+        return boxes;
+    }
+
+    /**
+     * Merge a task's partials into a table: inline arrays, or boxes read in place (a remote one fetched into this
+     * node's cache) and freed.
+     *
+     * @return bytes merged.
+     */
+    @SuppressWarnings("unchecked")
+    private static long merge(final GroupTable total, final Query query, final ColumnType[] types, final Object part)
+    {
+        long bytes = 0;
+        if (part instanceof byte[][])
+        {
+            for (final byte[] piece : (byte[][])part)
+            {
+                total.mergeFrom(GroupTable.decode(query, types, new UnsafeBuffer(piece)));
+                bytes += piece.length;
+            }
+            return bytes;
+        }
+        for (final DBox<byte[]> box : (DBox<byte[]>[])part)
+        {
+            try (Ref<byte[]> ref = box.read())
+            {
+                total.mergeFrom(GroupTable.decode(query, types, ref.buffer()));
+                bytes += ref.length();
+            }
+            box.close();
+        }
+        return bytes;
+    }
+
+    private int[] rowGroupsOn(final int nodeId, final int column)
+    {
+        final int count = frame.schema().rowGroups();
+        int local = 0;
+        for (int g = 0; g < count; g++)
+        {
+            local += frame.chunk(column, g).homeNode() == nodeId ? 1 : 0;
+        }
+        final int[] groups = new int[local];
+        local = 0;
+        for (int g = 0; g < count; g++)
+        {
+            if (frame.chunk(column, g).homeNode() == nodeId)
+            {
+                groups[local++] = g;
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * Wait for a task; a dead node anywhere in its cause chain is rethrown as {@link NodeUnavailableException}.
+     *
+     * @param future of the task.
+     * @param what   the task, for messages.
+     * @param <R>    type of the result.
+     * @return the result.
+     */
+    static <R> R await(final CompletableFuture<R> future, final String what)
+    {
+        try
+        {
+            return future.get(TASK_TIMEOUT_S, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            for (Throwable cause = ex.getCause(); null != cause; cause = cause.getCause())
+            {
+                if (cause instanceof NodeUnavailableException)
+                {
+                    final NodeUnavailableException dead = new NodeUnavailableException(
+                        ((NodeUnavailableException)cause).nodeId(), "dataframe " + what + ": " + cause.getMessage());
+                    dead.initCause(ex.getCause());
+                    throw dead;
+                }
+            }
+            throw new DataFrameException("dataframe " + what + " failed: " + ex.getCause(), ex.getCause());
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new DataFrameException("dataframe " + what + " did not finish in " + TASK_TIMEOUT_S + " s", ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new DataFrameException("dataframe " + what + " interrupted", ex);
+        }
+    }
+
+    /**
+     * A submitted query: its tasks' futures and the borrows lent to them, closed once it is merged.
+     * <p>
+     * <b>Note:</b> owned by the driver's thread.
+     */
+    public static final class Pending
+    {
+        private final Query query;
+        private final ColumnType[] types;
+        private final List<CompletableFuture<Object>> parts;
+        private final List<Integer> homes;
+        private final List<Ref<byte[]>[][]> lent;
+
+        Pending(
+            final Query query,
+            final ColumnType[] types,
+            final List<CompletableFuture<Object>> parts,
+            final List<Integer> homes,
+            final List<Ref<byte[]>[][]> lent)
+        {
+            this.query = query;
+            this.types = types;
+            this.parts = parts;
+            this.homes = homes;
+            this.lent = lent;
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package org.jdsm.apps.dataframe;
+
+import org.agrona.DirectBuffer;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The hash group-by of one {@link Query}: an open-addressing table (linear probing, load at most 1/2) from a tuple
+ * of {@code int} keys to a dense group id, with one {@link Accumulator} per aggregate holding its state in primitive
+ * arrays by group id. Rows are added a row group at a time ({@link #addRows}); tables of different slices merge
+ * ({@link #mergeFrom}); a table travels as a partial aggregate ({@link #encode}, {@link #decode}).
+ * <pre>
+ *   partial:  width (int) | groups (int) | accumulators (int) | keys, groups x width ints | each accumulator's state
+ * </pre>
+ * <p>
+ * <b>Note:</b> not threadsafe: one thread builds a table; tables are handed over whole.
+ */
+public final class GroupTable
+{
+    private static final int INITIAL_CAPACITY = 16;
+
+    private final Query query;
+    private final int width;
+    private final int[] keyColumns;
+    private final int filterColumn;
+    private final Accumulator[] accumulators;
+    private final int[] scratch;
+    private int[] groupIds = new int[0];
+    private int[] keys;
+    private int[] hashes;
+    private int capacity;
+    private int count;
+    private int[] slots;
+    private int mask;
+
+    private GroupTable(final Query query, final ColumnType[] types, final boolean indexed)
+    {
+        final List<String> columns = query.columns();
+        if (types.length != columns.size())
+        {
+            throw new DataFrameException("query " + query.name() + " reads " + columns + " but " + types.length +
+                " column types were given");
+        }
+        this.query = query;
+        width = query.keys().size();
+        keyColumns = new int[width];
+        for (int k = 0; k < width; k++)
+        {
+            keyColumns[k] = k;
+        }
+        filterColumn = null == query.filter() ? -1 : columns.indexOf(query.filter().column());
+        accumulators = new Accumulator[query.aggregates().size()];
+        for (int a = 0; a < accumulators.length; a++)
+        {
+            accumulators[a] = Accumulator.create(query.aggregates().get(a), columns, types);
+        }
+        scratch = new int[width];
+        resize(INITIAL_CAPACITY);
+        if (indexed)
+        {
+            slots = new int[INITIAL_CAPACITY * 2];
+            mask = slots.length - 1;
+        }
+    }
+
+    /**
+     * An empty table for a query.
+     *
+     * @param query to compute.
+     * @param types of {@link Query#columns()}, in that order.
+     * @return the table.
+     */
+    public static GroupTable create(final Query query, final ColumnType[] types)
+    {
+        return new GroupTable(query, types, true);
+    }
+
+    /**
+     * Number of groups.
+     *
+     * @return the group count.
+     */
+    public int groups()
+    {
+        return count;
+    }
+
+    /**
+     * Add the rows of one row group.
+     *
+     * @param chunks of the row group, one per column of {@link Query#columns()}, in that order.
+     * @param rows   in the row group.
+     */
+    public void addRows(final ColumnChunk[] chunks, final int rows)
+    {
+        for (final Accumulator accumulator : accumulators)
+        {
+            accumulator.bind(chunks);
+        }
+        final ColumnChunk filterChunk = filterColumn < 0 ? null : chunks[filterColumn];
+        final Filter filter = query.filter();
+        final ColumnChunk[] keyChunks = new ColumnChunk[width];
+        for (int k = 0; k < width; k++)
+        {
+            keyChunks[k] = chunks[keyColumns[k]];
+        }
+        if (groupIds.length < rows)
+        {
+            groupIds = new int[rows];
+        }
+        final int[] ids = groupIds;
+        final int[] key = scratch;
+        if (1 == width && null == filterChunk)
+        {
+            final ColumnChunk keyChunk = keyChunks[0];
+            for (int row = 0; row < rows; row++)
+            {
+                key[0] = keyChunk.getInt(row);
+                ids[row] = findOrInsert(key);
+            }
+        }
+        else
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                if (null != filterChunk && !filter.test(filterChunk.getDouble(row)))
+                {
+                    ids[row] = -1;
+                    continue;
+                }
+                for (int k = 0; k < key.length; k++)
+                {
+                    key[k] = keyChunks[k].getInt(row);
+                }
+                ids[row] = findOrInsert(key);
+            }
+        }
+        for (final Accumulator accumulator : accumulators)
+        {
+            accumulator.addBlock(ids, rows);
+        }
+    }
+
+    /**
+     * Merge another table of the same query into this one.
+     *
+     * @param other table, left unchanged.
+     */
+    public void mergeFrom(final GroupTable other)
+    {
+        final int[] map = new int[other.count];
+        for (int g = 0; g < other.count; g++)
+        {
+            System.arraycopy(other.keys, g * width, scratch, 0, width);
+            map[g] = findOrInsert(scratch);
+        }
+        for (int a = 0; a < accumulators.length; a++)
+        {
+            accumulators[a].mergeFrom(other.accumulators[a], map, other.count);
+        }
+    }
+
+    /**
+     * Write the groups [from, to) of the table as a partial aggregate, self-contained: it decodes and merges alone.
+     *
+     * @param out  where to write, from its position.
+     * @param from first group.
+     * @param to   end of the groups.
+     */
+    void encode(final Cursor out, final int from, final int to)
+    {
+        out.putInt(width);
+        out.putInt(to - from);
+        out.putInt(accumulators.length);
+        out.putInts(keys, from * width, to * width);
+        for (final Accumulator accumulator : accumulators)
+        {
+            accumulator.encode(out, from, to);
+        }
+    }
+
+    /**
+     * Read a partial aggregate written by {@link #encode(Cursor, int, int)} for the same query, as a table that can
+     * be merged into another but not added to.
+     *
+     * @param query  of the partial.
+     * @param types  of {@link Query#columns()}.
+     * @param buffer holding the partial from index 0.
+     * @return the table.
+     */
+    static GroupTable decode(final Query query, final ColumnType[] types, final DirectBuffer buffer)
+    {
+        final GroupTable table = new GroupTable(query, types, false);
+        final Cursor in = Cursor.reader(buffer);
+        final int width = in.getInt();
+        final int groups = in.getInt();
+        final int accumulators = in.getInt();
+        if (width != table.width || accumulators != table.accumulators.length || groups < 0)
+        {
+            throw new DataFrameException("partial of " + width + " keys, " + accumulators + " aggregates and " +
+                groups + " groups does not fit query " + query.name());
+        }
+        table.resize(Math.max(INITIAL_CAPACITY, groups));
+        in.getInts(table.keys, groups * width);
+        for (final Accumulator accumulator : table.accumulators)
+        {
+            accumulator.decode(in, groups);
+        }
+        table.count = groups;
+        return table;
+    }
+
+    /**
+     * The result: one row per group, or per kept value of a {@link Aggregate.Kind#TOP_K}.
+     *
+     * @param schema of the frame, for the key columns' dictionaries.
+     * @return the result.
+     */
+    public QueryResult toResult(final FrameSchema schema)
+    {
+        final Dictionary[] dictionaries = new Dictionary[width];
+        for (int k = 0; k < width; k++)
+        {
+            dictionaries[k] = schema.column(query.keys().get(k)).dictionary();
+        }
+        final Object[] values = new Object[accumulators.length];
+        for (int a = 0; a < values.length; a++)
+        {
+            values[a] = accumulators[a].result(count);
+        }
+        int[] rowGroups = null;
+        if (accumulators[0] instanceof Accumulator.TopK)
+        {
+            final Accumulator.TopK top = (Accumulator.TopK)accumulators[0];
+            rowGroups = new int[((double[])values[0]).length];
+            int row = 0;
+            for (int g = 0; g < count; g++)
+            {
+                for (int j = 0; j < top.count(g); j++)
+                {
+                    rowGroups[row++] = g;
+                }
+            }
+        }
+        final int rows = null == rowGroups ? count : rowGroups.length;
+        final int[][] keyColumns = new int[width][rows];
+        for (int row = 0; row < rows; row++)
+        {
+            final int g = null == rowGroups ? row : rowGroups[row];
+            for (int k = 0; k < width; k++)
+            {
+                keyColumns[k][row] = keys[g * width + k];
+            }
+        }
+        final String[] names = new String[accumulators.length];
+        for (int a = 0; a < names.length; a++)
+        {
+            names[a] = query.aggregates().get(a).name();
+        }
+        return new QueryResult(query.name(), query.keys(), dictionaries, keyColumns, List.of(names), values, rows);
+    }
+
+    /**
+     * The group id of a key, or -1.
+     *
+     * @param key tuple.
+     * @return the group id.
+     */
+    int find(final int[] key)
+    {
+        final int hash = hash(key);
+        for (int i = hash & mask; ; i = (i + 1) & mask)
+        {
+            final int slot = slots[i];
+            if (0 == slot)
+            {
+                return -1;
+            }
+            if (hashes[slot - 1] == hash && sameKey(slot - 1, key))
+            {
+                return slot - 1;
+            }
+        }
+    }
+
+    /**
+     * The group id of a key, adding a group when it is new.
+     *
+     * @param key tuple.
+     * @return the group id.
+     */
+    int findOrInsert(final int[] key)
+    {
+        final int hash = hash(key);
+        int i = hash & mask;
+        while (true)
+        {
+            final int slot = slots[i];
+            if (0 == slot)
+            {
+                break;
+            }
+            if (hashes[slot - 1] == hash && sameKey(slot - 1, key))
+            {
+                return slot - 1;
+            }
+            i = (i + 1) & mask;
+        }
+        final int group = count;
+        if (group == capacity)
+        {
+            resize(capacity * 2);
+        }
+        System.arraycopy(key, 0, keys, group * width, width);
+        hashes[group] = hash;
+        count = group + 1;
+        slots[i] = group + 1;
+        if (count * 2 > slots.length)
+        {
+            rehash(slots.length * 2);
+        }
+        return group;
+    }
+
+    private boolean sameKey(final int group, final int[] key)
+    {
+        final int base = group * width;
+        for (int k = 0; k < width; k++)
+        {
+            if (keys[base + k] != key[k])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void resize(final int newCapacity)
+    {
+        keys = null == keys ? new int[newCapacity * width] : Arrays.copyOf(keys, newCapacity * width);
+        hashes = null == hashes ? new int[newCapacity] : Arrays.copyOf(hashes, newCapacity);
+        for (final Accumulator accumulator : accumulators)
+        {
+            accumulator.grow(newCapacity);
+        }
+        capacity = newCapacity;
+    }
+
+    private void rehash(final int slotCount)
+    {
+        slots = new int[slotCount];
+        mask = slotCount - 1;
+        for (int g = 0; g < count; g++)
+        {
+            int i = hashes[g] & mask;
+            while (0 != slots[i])
+            {
+                i = (i + 1) & mask;
+            }
+            slots[i] = g + 1;
+        }
+    }
+
+    static int hash(final int[] key)
+    {
+        long h = 0x9E3779B97F4A7C15L;
+        for (final int k : key)
+        {
+            h = (h ^ k) * 0xC2B2AE3D27D4EB4FL;
+            h ^= h >>> 31;
+        }
+        h *= 0xFF51AFD7ED558CCDL;
+        return (int)(h ^ (h >>> 32));
+    }
+}

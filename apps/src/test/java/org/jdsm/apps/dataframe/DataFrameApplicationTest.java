@@ -1,0 +1,89 @@
+package org.jdsm.apps.dataframe;
+
+import org.jdsm.apps.Launcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The application on simulated nodes in this JVM, its argument errors, and one run of {@code jdsm local} across
+ * three node JVMs over Aeron: every question and the batch equal to the baseline's.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class DataFrameApplicationTest
+{
+    @Test
+    void shouldCheckEveryResultOnTwoSimulatedNodes() throws Exception
+    {
+        try (DataFrameCluster cluster = new DataFrameCluster(2))
+        {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            final int status = new DataFrameApplication().run(cluster.driver(), List.of("--rows", "2e4", "--k", "10",
+                "--na", "3", "--chunk-bytes", "16384", "--no-warmup"),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            final String output = bytes.toString(StandardCharsets.UTF_8);
+
+            assertEquals(0, status, output);
+            assertTrue(output.contains("dataframe: G1_2e4_1e1_3_0 seed 108 on 2 node(s): 20000 rows, 10 row groups " +
+                "of 2048 rows (16384 B chunks)"), output);
+            assertTrue(output.contains("dataframe: q10 sum v3 count by id1:id6"), output);
+            assertTrue(output.contains("dataframe: batch of 29 concurrent queries"), output);
+            assertTrue(output.contains("dataframe: results correct (every result equal to the baseline's)"), output);
+        }
+    }
+
+    @Test
+    void shouldRejectBadArgumentsBeforeAnyWork()
+    {
+        try (DataFrameCluster cluster = new DataFrameCluster(1))
+        {
+            final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            final DataFrameApplication app = new DataFrameApplication();
+
+            assertEquals("--rows=lots is not a count (e.g. 100 or 1e7)", assertThrows(DataFrameException.class,
+                () -> app.run(cluster.driver(), List.of("--rows", "lots"), out)).getMessage());
+            assertEquals("question q11 is not in q1..q10", assertThrows(DataFrameException.class,
+                () -> app.run(cluster.driver(), List.of("--rows", "100", "--questions", "1,11"), out)).getMessage());
+            assertEquals("rows=100 and k=0 must be >= 1, naPercent=0 in [0, 100]",
+                assertThrows(DataFrameException.class,
+                () -> app.run(cluster.driver(), List.of("--rows", "100", "--k", "0"), out)).getMessage());
+            assertEquals("--k needs a value", assertThrows(DataFrameException.class,
+                () -> app.run(cluster.driver(), List.of("--k"), out)).getMessage());
+        }
+    }
+
+    @Test
+    void shouldRunAcrossThreeNodeJvmsOverAeron()
+    {
+        final PrintStream original = System.out;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final int status;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try
+        {
+            status = Launcher.execute("local", "--nodes", "3", "--timeout", "120", "dataframe", "--rows", "1e5",
+                "--chunk-bytes", "65536", "--no-warmup");
+        }
+        finally
+        {
+            System.setOut(original);
+        }
+        final String output = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+
+        assertEquals(0, status, output);
+        assertTrue(output.contains("[node 0] dataframe: G1_1e5_1e2_0_0 seed 108 on 3 node(s)"), output);
+        assertTrue(output.contains("[node 0] dataframe: results correct (every result equal to the baseline's)"),
+            output);
+        assertTrue(output.contains("jdsm local: all nodes succeeded"), output);
+    }
+}
