@@ -34,6 +34,20 @@ public interface DVec<T> extends AutoCloseable
     T get(long index);
 
     /**
+     * A shared borrow of the element at an index, open until closed. Unlike {@link #get(long)}, whose nested
+     * handles are valid only inside the call, a handle decoded from this borrow (a {@link DBox} or {@code DVec}
+     * field of the element) stays usable for reading while the borrow is open, e.g. to borrow the box it names and
+     * lend that {@link Ref} to a task near the box. While it is open the vector can not be written. The borrow
+     * itself stays on this node: send a {@code Ref} of the box it names to a task, not the borrow.
+     *
+     * @param index of the element.
+     * @return the borrow, to close with try-with-resources.
+     * @throws IndexOutOfBoundsException if the index is outside the vector.
+     * @throws BorrowException if the vector is being written.
+     */
+    Ref<T> read(long index);
+
+    /**
      * The element of a vector of {@code long}, with no allocation on a cache hit.
      *
      * @param index of the element.

@@ -157,7 +157,7 @@ final class VecHandle<T> implements DVec<T>, Serializable
     {
         try (Ref<byte[]> ref = spine.read())
         {
-            final CacheEntry copy = elementForRead(ref.buffer(), index);
+            final CacheEntry copy = elementForRead(ref.buffer(), index, element);
             try
             {
                 return codec.decode(element, 0, element.capacity(), node.handleContext(ref));
@@ -172,11 +172,32 @@ final class VecHandle<T> implements DVec<T>, Serializable
         }
     }
 
+    public Ref<T> read(final long index)
+    {
+        final Ref<byte[]> spineRef = spine.read();
+        try
+        {
+            final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+            final CacheEntry copy = elementForRead(spineRef.buffer(), index, view);
+            return new ElementBorrow<>(this, index, spineRef, view, copy);
+        }
+        catch (final RuntimeException ex)
+        {
+            spineRef.close();
+            throw ex;
+        }
+    }
+
+    Node node()
+    {
+        return node;
+    }
+
     public long getLong(final long index)
     {
         try (Ref<byte[]> ref = spine.read())
         {
-            final CacheEntry copy = elementForRead(ref.buffer(), index);
+            final CacheEntry copy = elementForRead(ref.buffer(), index, element);
             final long value = element.getLong(0);
             if (null != copy)
             {
@@ -266,7 +287,7 @@ final class VecHandle<T> implements DVec<T>, Serializable
         node.wrapPayload(element, exclusive, (int)(index % chunkLength) * elementLength, elementLength);
     }
 
-    private CacheEntry elementForRead(final DirectBuffer spineBuffer, final long index)
+    private CacheEntry elementForRead(final DirectBuffer spineBuffer, final long index, final UnsafeBuffer element)
     {
         checkIndex(spineBuffer, index);
         final int chunkLength = spineBuffer.getInt(CHUNK_LENGTH_OFFSET);

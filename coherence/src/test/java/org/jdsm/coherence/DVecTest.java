@@ -29,6 +29,72 @@ class DVecTest
     {
     }
 
+    record Chunk(DBox<byte[]> data)
+    {
+    }
+
+    @Test
+    void shouldKeepNestedBoxOfElementUsableWhileElementRefIsOpen() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3))
+        {
+            final Node driver = cluster.node(0);
+            final DVec<Chunk> column = driver.newVec(Codecs.record(Chunk.class), 2);
+            for (int g = 0; g < 6; g++)
+            {
+                column.push(new Chunk(driver.allocOn(g % 3, Codecs.BYTES, new byte[]{ (byte)g, (byte)(10 * g) })));
+            }
+
+            for (int g = 0; g < 6; g++)
+            {
+                final DBox<byte[]> data;
+                try (Ref<Chunk> element = column.read(g))
+                {
+                    assertEquals(8, element.length());
+                    data = element.get().data();
+                    assertEquals(g % 3, data.homeNode());
+                    assertThrows(BorrowException.class, () -> column.set(0, new Chunk(null)),
+                        "the vector can not be written while an element is borrowed");
+                    try (Ref<byte[]> bytes = data.read())
+                    {
+                        // the chunk's Ref is lent to a task near it, which reads it in place
+                        final int expected = 10 * g;
+                        final int home = data.homeNode();
+                        final int seen = driver.spawnNear(data, (n) ->
+                        {
+                            if (n.nodeId() != home)
+                            {
+                                throw new AssertionError("ran on node " + n.nodeId());
+                            }
+                            return (int)bytes.buffer().getByte(1);
+                        }).get(10, TimeUnit.SECONDS);
+                        assertEquals(expected, seen);
+                        assertEquals(g, bytes.buffer().getByte(0));
+                    }
+                }
+                final BorrowException closed = assertThrows(BorrowException.class, data::read);
+                assertTrue(closed.getMessage().endsWith(" was reached through a Ref that is closed"),
+                    closed.getMessage());
+            }
+
+            final Ref<Chunk> element = column.read(5);
+            element.close();
+            assertEquals("Ref of element 5 of " + column + " closed twice",
+                assertThrows(BorrowException.class, element::close).getMessage());
+            assertEquals("Ref of element 5 of " + column + " used after close",
+                assertThrows(BorrowException.class, element::get).getMessage());
+            assertEquals("index=6 out of range [0, size=6)",
+                assertThrows(IndexOutOfBoundsException.class, () -> column.read(6)).getMessage());
+            try (Ref<Chunk> again = column.read(0))
+            {
+                final BorrowException sent = assertThrows(BorrowException.class,
+                    () -> driver.spawnOn(1, (n) -> again.length()).get(10, TimeUnit.SECONDS));
+                assertTrue(sent.getMessage().startsWith("Ref of element 0 of "), sent.getMessage());
+            }
+            column.set(0, new Chunk(null));
+        }
+    }
+
     @Test
     void shouldGrowAcrossChunksAndKeepEveryElement()
     {
