@@ -48,6 +48,19 @@ public interface DVec<T> extends AutoCloseable
     Ref<T> read(long index);
 
     /**
+     * An exclusive borrow of the element at an index, open until closed: its chunk moves to this node (or gets a
+     * new colour), and a handle decoded from it (a {@link DBox} or {@code DVec} field) can be written, moved or
+     * freed while it is open; freeing a nested box clears the element's field. While it is open the vector can not
+     * be read or written otherwise. Like {@link #read(long)}, the borrow stays on this node.
+     *
+     * @param index of the element.
+     * @return the borrow, to close with try-with-resources.
+     * @throws IndexOutOfBoundsException if the index is outside the vector.
+     * @throws BorrowException if the vector is borrowed.
+     */
+    Mut<T> write(long index);
+
+    /**
      * The element of a vector of {@code long}, with no allocation on a cache hit.
      *
      * @param index of the element.

@@ -188,6 +188,24 @@ final class VecHandle<T> implements DVec<T>, Serializable
         }
     }
 
+    public Mut<T> write(final long index)
+    {
+        final Mut<byte[]> spineMut = spine.write();
+        try
+        {
+            final MutableDirectBuffer buffer = spineMut.buffer();
+            checkIndex(buffer, index);
+            final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+            exclusiveElement(buffer, index, view);
+            return new ElementMut<>(this, index, spineMut, view);
+        }
+        catch (final RuntimeException ex)
+        {
+            spineMut.close();
+            throw ex;
+        }
+    }
+
     Node node()
     {
         return node;
@@ -223,7 +241,7 @@ final class VecHandle<T> implements DVec<T>, Serializable
         {
             final MutableDirectBuffer buffer = mut.buffer();
             checkIndex(buffer, index);
-            exclusiveElement(buffer, index);
+            exclusiveElement(buffer, index, element);
             element.putLong(0, value);
         }
     }
@@ -271,11 +289,11 @@ final class VecHandle<T> implements DVec<T>, Serializable
             throw new CodecException("element of " + encodedLength + " bytes in a DVec of " + elementLength +
                 "-byte elements");
         }
-        exclusiveElement(spineBuffer, index);
+        exclusiveElement(spineBuffer, index, element);
         codec.encode(value, element, 0, node.handleContext(null));
     }
 
-    private void exclusiveElement(final MutableDirectBuffer spineBuffer, final long index)
+    private void exclusiveElement(final MutableDirectBuffer spineBuffer, final long index, final UnsafeBuffer element)
     {
         final int chunkLength = spineBuffer.getInt(CHUNK_LENGTH_OFFSET);
         final int elementLength = spineBuffer.getInt(ELEMENT_LENGTH_OFFSET);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,6 +93,67 @@ class DVecTest
                 assertTrue(sent.getMessage().startsWith("Ref of element 0 of "), sent.getMessage());
             }
             column.set(0, new Chunk(null));
+        }
+    }
+
+    @Test
+    void shouldWriteAndFreeNestedBoxOfElementThroughElementMut() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2))
+        {
+            final Node driver = cluster.node(0);
+            final DVec<Chunk> column = driver.newVec(Codecs.record(Chunk.class), 2);
+            final long remoteFreesBefore = cluster.node(1).counters().get(Counter.FREES);
+            for (int g = 0; g < 4; g++)
+            {
+                column.push(new Chunk(driver.allocOn(1, Codecs.BYTES, new byte[]{ (byte)g })));
+            }
+
+            try (Mut<Chunk> element = column.write(2))
+            {
+                assertThrows(BorrowException.class, () -> column.read(1), "the vector is borrowed exclusively");
+                final DBox<byte[]> data = element.get().data();
+                try (Mut<byte[]> bytes = data.write())
+                {
+                    bytes.set(new byte[]{ 42, 43 });
+                }
+                assertEquals(0, data.homeNode(), "the written box moved to the writer");
+            }
+            try (Ref<Chunk> element = column.read(2))
+            {
+                final DBox<byte[]> data = element.get().data();
+                assertEquals(0, data.homeNode(), "the element holds the box's new address");
+                try (Ref<byte[]> bytes = data.read())
+                {
+                    assertArrayEquals(new byte[]{ 42, 43 }, bytes.get());
+                }
+                assertThrows(BorrowException.class, data::close, "a box reached through a Ref can not be freed");
+            }
+
+            final long localFreesBefore = driver.counters().get(Counter.FREES);
+            for (int g = 0; g < 4; g++)
+            {
+                try (Mut<Chunk> element = column.write(g))
+                {
+                    element.get().data().close();
+                    assertEquals(null, element.get().data(), "freeing the box clears the element's field");
+                }
+            }
+            assertEquals(localFreesBefore + 1, driver.counters().get(Counter.FREES), "the moved box, freed here");
+            // the other three are freed at their home by a message
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (cluster.node(1).counters().get(Counter.FREES) < remoteFreesBefore + 3)
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "three frees at node 1");
+                Thread.sleep(1);
+            }
+            final Mut<Chunk> element = column.write(0);
+            element.close();
+            assertEquals("Mut of element 0 of " + column + " closed twice",
+                assertThrows(BorrowException.class, element::close).getMessage());
+            assertEquals("index=4 out of range [0, size=4)",
+                assertThrows(IndexOutOfBoundsException.class, () -> column.write(4)).getMessage());
+            column.close();
         }
     }
 
