@@ -102,29 +102,39 @@ public final class DistributedEngine
         final List<CompletableFuture<Object>> parts = new ArrayList<>();
         final List<Integer> homes = new ArrayList<>();
         final List<Ref<byte[]>[][]> lent = new ArrayList<>();
+        final List<Ref<ChunkBox>[][]> elements = new ArrayList<>();
         for (int n = 0; n < node.nodeCount(); n++)
         {
-            final int[] local = rowGroupsOn(n, anchor);
+            final int[] local = rowGroupsOn(n);
             for (final int[] positions : BaselineEngine.slices(local.length, slices))
             {
+                // the anchor column's element first: the task goes near its chunk even when no column is read
+                final int width = Math.max(1, columnIndex.length);
+                final Ref<ChunkBox>[][] borrowed = new Ref[positions.length][width];
                 final Ref<byte[]>[][] refs = new Ref[positions.length][columnIndex.length];
                 final int[] rows = new int[positions.length];
+                elements.add(borrowed);
+                lent.add(refs);
                 for (int i = 0; i < positions.length; i++)
                 {
                     rows[i] = schema.rowsIn(local[positions[i]]);
+                    borrowed[i][0] = frame.readChunk(anchor, local[positions[i]]);
                     for (int c = 0; c < columnIndex.length; c++)
                     {
-                        refs[i][c] = frame.chunk(columnIndex[c], local[positions[i]]).read();
+                        if (c > 0)
+                        {
+                            borrowed[i][c] = frame.readChunk(columnIndex[c], local[positions[i]]);
+                        }
+                        refs[i][c] = borrowed[i][c].get().data().read();
                     }
                 }
                 final int partBytes = this.partBytes;
-                lent.add(refs);
                 homes.add(n);
-                parts.add(node.spawnNear(frame.chunk(anchor, local[positions[0]]),
+                parts.add(node.spawnNear(borrowed[0][0].get().data(),
                     (n1) -> aggregate(n1, query, types, refs, rows, partBytes)));
             }
         }
-        return new Pending(query, types, parts, homes, lent);
+        return new Pending(query, types, parts, homes, lent, elements);
     }
 
     /**
@@ -150,15 +160,14 @@ public final class DistributedEngine
         }
         finally
         {
+            // the chunks' borrows before the borrows of the elements they were reached through
             for (final Ref<byte[]>[][] refs : pending.lent)
             {
-                for (final Ref<byte[]>[] row : refs)
-                {
-                    for (final Ref<byte[]> ref : row)
-                    {
-                        ref.close();
-                    }
-                }
+                closeAll(refs);
+            }
+            for (final Ref<ChunkBox>[][] borrowed : pending.elements)
+            {
+                closeAll(borrowed);
             }
         }
         return total.toResult(frame.schema());
@@ -284,19 +293,33 @@ public final class DistributedEngine
         return bytes;
     }
 
-    private int[] rowGroupsOn(final int nodeId, final int column)
+    private static void closeAll(final Ref<?>[][] refs)
+    {
+        for (final Ref<?>[] row : refs)
+        {
+            for (final Ref<?> ref : row)
+            {
+                if (null != ref)
+                {
+                    ref.close();
+                }
+            }
+        }
+    }
+
+    private int[] rowGroupsOn(final int nodeId)
     {
         final int count = frame.schema().rowGroups();
         int local = 0;
         for (int g = 0; g < count; g++)
         {
-            local += frame.chunk(column, g).homeNode() == nodeId ? 1 : 0;
+            local += frame.home(g) == nodeId ? 1 : 0;
         }
         final int[] groups = new int[local];
         local = 0;
         for (int g = 0; g < count; g++)
         {
-            if (frame.chunk(column, g).homeNode() == nodeId)
+            if (frame.home(g) == nodeId)
             {
                 groups[local++] = g;
             }
@@ -355,19 +378,22 @@ public final class DistributedEngine
         private final List<CompletableFuture<Object>> parts;
         private final List<Integer> homes;
         private final List<Ref<byte[]>[][]> lent;
+        private final List<Ref<ChunkBox>[][]> elements;
 
         Pending(
             final Query query,
             final ColumnType[] types,
             final List<CompletableFuture<Object>> parts,
             final List<Integer> homes,
-            final List<Ref<byte[]>[][]> lent)
+            final List<Ref<byte[]>[][]> lent,
+            final List<Ref<ChunkBox>[][]> elements)
         {
             this.query = query;
             this.types = types;
             this.parts = parts;
             this.homes = homes;
             this.lent = lent;
+            this.elements = elements;
         }
     }
 }

@@ -1,8 +1,12 @@
 package org.jdsm.apps.dataframe;
 
+import org.jdsm.Codec;
 import org.jdsm.Codecs;
 import org.jdsm.DBox;
+import org.jdsm.DVec;
 import org.jdsm.DsmNode;
+import org.jdsm.Mut;
+import org.jdsm.Ref;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,25 +15,42 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A frame in jdsm: every column is a sequence of chunks, each chunk the raw values of one row group in the
- * platform's byte order ({@link ColumnType#width()} bytes a row) owned by a {@link DBox}. Row group g of every
+ * A frame in jdsm: every column is a {@link DVec} of chunks, element g the {@link ChunkBox} owning the raw values
+ * of row group g in the platform's byte order ({@link ColumnType#width()} bytes a row). Row group g of every
  * column is placed on node g mod N, so each column is spread over all nodes and the chunks a row needs are on one
- * node: a task near a row group reads all its columns in place through {@link org.jdsm.Ref#buffer()}.
+ * node: a task near a row group reads all its columns in place through {@link org.jdsm.Ref#buffer()}, lent by the
+ * driver, which reaches each chunk's box through a shared borrow of its element ({@link DVec#read(long)}).
  * <p>
- * The chunk handles are kept in a Java array on the driver, not in a {@link org.jdsm.DVec}: a handle read out of
- * a {@code DVec} element is only valid inside {@code get()}, so a vector of boxes can not lend its chunks to tasks.
- * <p>
- * <b>Note:</b> owned by the driver's thread; {@link #close()} frees every chunk.
+ * <b>Note:</b> owned by the driver's thread; {@link #close()} frees every chunk and every column.
  */
 public final class DistributedFrame implements AutoCloseable
 {
-    private final FrameSchema schema;
-    private final DBox<byte[]>[][] chunks;
+    /** Elements per chunk of a column's vector: the vector's own chunks stay small. */
+    static final int ELEMENTS_PER_VEC_CHUNK = 64;
+    private static final Codec<ChunkBox> CHUNK_BOX_CODEC = Codecs.record(ChunkBox.class);
 
-    private DistributedFrame(final FrameSchema schema, final DBox<byte[]>[][] chunks)
+    private final FrameSchema schema;
+    private final DVec<ChunkBox>[] columns;
+    private final int[] homes;
+
+    @SuppressWarnings("unchecked")
+    private DistributedFrame(final DsmNode node, final FrameSchema schema, final DBox<byte[]>[][] chunks)
     {
         this.schema = schema;
-        this.chunks = chunks;
+        this.columns = new DVec[chunks.length];
+        this.homes = new int[schema.rowGroups()];
+        for (int g = 0; g < homes.length; g++)
+        {
+            homes[g] = 0 == chunks.length ? g % node.nodeCount() : chunks[0][g].homeNode();
+        }
+        for (int c = 0; c < chunks.length; c++)
+        {
+            columns[c] = node.newVec(CHUNK_BOX_CODEC, ELEMENTS_PER_VEC_CHUNK);
+            for (int g = 0; g < homes.length; g++)
+            {
+                columns[c].push(new ChunkBox(chunks[c][g])); // the vector owns the box from here
+            }
+        }
     }
 
     /**
@@ -77,7 +98,7 @@ public final class DistributedFrame implements AutoCloseable
                 chunks[c][g] = rowGroup[c];
             }
         }
-        return new DistributedFrame(schema, chunks);
+        return new DistributedFrame(node, schema, chunks);
     }
 
     /**
@@ -99,7 +120,7 @@ public final class DistributedFrame implements AutoCloseable
                 chunks[c][g] = node.allocOn(g % node.nodeCount(), Codecs.BYTES, toBytes(frame.chunk(c, g)));
             }
         }
-        return new DistributedFrame(schema, chunks);
+        return new DistributedFrame(node, schema, chunks);
     }
 
     /**
@@ -111,15 +132,27 @@ public final class DistributedFrame implements AutoCloseable
     }
 
     /**
-     * The box of one column's chunk of a row group.
+     * A shared borrow of one column's element for a row group: its {@link ChunkBox#data()} can be borrowed while
+     * it is open.
      *
      * @param column   index.
      * @param rowGroup index.
-     * @return the chunk's box, still owned by the frame.
+     * @return the borrow, to close after every borrow of the chunk.
      */
-    public DBox<byte[]> chunk(final int column, final int rowGroup)
+    public Ref<ChunkBox> readChunk(final int column, final int rowGroup)
     {
-        return chunks[column][rowGroup];
+        return columns[column].read(rowGroup);
+    }
+
+    /**
+     * The node holding a row group's chunks.
+     *
+     * @param rowGroup index.
+     * @return the node id.
+     */
+    public int home(final int rowGroup)
+    {
+        return homes[rowGroup];
     }
 
     /**
@@ -138,16 +171,20 @@ public final class DistributedFrame implements AutoCloseable
     }
 
     /**
-     * Free every chunk.
+     * Free every chunk, through an exclusive borrow of its element, then every column's vector.
      */
     public void close()
     {
-        for (final DBox<byte[]>[] column : chunks)
+        for (final DVec<ChunkBox> column : columns)
         {
-            for (final DBox<byte[]> chunk : column)
+            for (long g = 0; g < column.size(); g++)
             {
-                chunk.close();
+                try (Mut<ChunkBox> element = column.write(g))
+                {
+                    element.get().data().close();
+                }
             }
+            column.close();
         }
     }
 

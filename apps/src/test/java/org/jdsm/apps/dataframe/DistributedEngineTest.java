@@ -94,6 +94,43 @@ class DistributedEngineTest
     }
 
     @Test
+    void shouldFreeEveryChunkAndColumnOnClose() throws Exception
+    {
+        try (DataFrameCluster cluster = new DataFrameCluster(3))
+        {
+            final long[] free = new long[3];
+            for (int i = 0; i < 3; i++)
+            {
+                free[i] = ((org.jdsm.coherence.Node)cluster.nodes[i]).freeHeapBytes();
+            }
+            final G1Spec spec = new G1Spec(20_000, 10, 0, false);
+            try (DistributedFrame frame = DistributedFrame.generate(cluster.driver(), spec, 5, 2048))
+            {
+                assertEquals(10, frame.schema().rowGroups());
+                for (int g = 0; g < 10; g++)
+                {
+                    assertEquals(g % 3, frame.home(g));
+                }
+                final QueryResult result = new DistributedEngine(cluster.driver(), frame, 2, 4096)
+                    .run(List.of(Queries.questions().get(0))).get(0);
+                assertNull(result.difference(
+                    BruteForce.run(G1Generator.generate(spec, 5, 2048), Queries.questions().get(0)), TOLERANCE));
+                assertTrue(((org.jdsm.coherence.Node)cluster.nodes[1]).freeHeapBytes() < free[1], "chunks on node 1");
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                final org.jdsm.coherence.Node engine = (org.jdsm.coherence.Node)cluster.nodes[i];
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (engine.freeHeapBytes() != free[i] && System.nanoTime() < deadlineNs)
+                {
+                    Thread.sleep(10);
+                }
+                assertEquals(free[i], engine.freeHeapBytes(), "free heap of node " + i);
+            }
+        }
+    }
+
+    @Test
     void shouldFilterProjectAndAggregateWithoutKeys()
     {
         final G1Spec spec = new G1Spec(30_000, 20, 10, false);
