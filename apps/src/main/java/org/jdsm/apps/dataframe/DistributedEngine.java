@@ -226,8 +226,9 @@ public final class DistributedEngine
 
     /**
      * A table as self-contained partials of about {@code partBytes} each (a group range each, the range sized from
-     * the bytes per group of the previous one): the byte arrays themselves when they add up to at most
-     * {@link #INLINE_BYTES}, else boxes allocated on this node.
+     * the bytes per group of the previous one, starting from one group and growing at most 16 times a step, so a
+     * table of large groups, e.g. median lists, is never encoded as one piece past the nodes' largest object): the
+     * byte arrays themselves when they add up to at most {@link #INLINE_BYTES}, else boxes allocated on this node.
      */
     static Object ship(final DsmNode node, final GroupTable table, final int partBytes)
     {
@@ -235,7 +236,7 @@ public final class DistributedEngine
         final Cursor out = Cursor.writer(64 * 1024);
         final List<byte[]> pieces = new ArrayList<>();
         long total = 0;
-        int step = Math.min(groups, 1024);
+        int step = 1;
         for (int from = 0; from < groups || pieces.isEmpty(); )
         {
             final int to = Math.min(groups, from + step);
@@ -245,8 +246,8 @@ public final class DistributedEngine
             out.buffer().getBytes(0, piece);
             pieces.add(piece);
             total += piece.length;
-            step = Math.max(1, (int)Math.min(Integer.MAX_VALUE, (long)partBytes * Math.max(1, to - from) /
-                Math.max(1, piece.length)));
+            final long sized = (long)partBytes * Math.max(1, to - from) / Math.max(1, piece.length);
+            step = (int)Math.max(1, Math.min(sized, 16L * (to - from)));
             from = to;
         }
         if (total <= INLINE_BYTES)

@@ -131,6 +131,44 @@ class DistributedEngineTest
     }
 
     @Test
+    void shouldShipLargeGroupsInPiecesNearPartBytes()
+    {
+        // q6 keeps every v3 value of a group for its median: 100 groups of ~1000 values, ~8 KB a group
+        final G1Spec spec = new G1Spec(100_000, 10, 0, false);
+        final ArrayFrame arrays = G1Generator.generate(spec, 6, ROWS_PER_CHUNK);
+        final Query q6 = Queries.questions().get(5);
+        final ColumnType[] types = arrays.schema().types(q6.columns());
+        final GroupTable table = GroupTable.create(q6, types);
+        for (int g = 0; g < arrays.schema().rowGroups(); g++)
+        {
+            final ColumnChunk[] chunks = new ColumnChunk[types.length];
+            for (int c = 0; c < chunks.length; c++)
+            {
+                chunks[c] = new ColumnChunk.Arrays(types[c],
+                    arrays.chunk(arrays.schema().indexOf(q6.columns().get(c)), g), arrays.schema().rowsIn(g));
+            }
+            table.addRows(chunks, arrays.schema().rowsIn(g));
+        }
+        final int partBytes = 16 * 1024;
+        try (DataFrameCluster cluster = new DataFrameCluster(1))
+        {
+            final Object shipped = DistributedEngine.ship(cluster.driver(), table, partBytes);
+            assertTrue(shipped instanceof org.jdsm.DBox<?>[], "over INLINE_BYTES: boxes");
+            long largest = 0;
+            for (final org.jdsm.DBox<?> box : (org.jdsm.DBox<?>[])shipped)
+            {
+                try (org.jdsm.Ref<?> ref = box.read())
+                {
+                    largest = Math.max(largest, ref.length());
+                }
+                box.close();
+            }
+            // about partBytes, give or take one step's error: never the whole table (~800 KB) in one piece
+            assertTrue(largest <= 4 * partBytes, "largest piece " + largest + " bytes");
+        }
+    }
+
+    @Test
     void shouldFilterProjectAndAggregateWithoutKeys()
     {
         final G1Spec spec = new G1Spec(30_000, 20, 10, false);
