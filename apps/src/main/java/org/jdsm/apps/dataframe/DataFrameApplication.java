@@ -3,6 +3,7 @@ package org.jdsm.apps.dataframe;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ApplicationArguments;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -276,16 +277,7 @@ public final class DataFrameApplication implements Application
 
     private static String stringArgument(final List<String> args, final String name, final String defaultValue)
     {
-        final int index = args.indexOf(name);
-        if (index < 0)
-        {
-            return defaultValue;
-        }
-        if (index + 1 >= args.size())
-        {
-            throw new DataFrameException(name + " needs a value");
-        }
-        return args.get(index + 1);
+        return ApplicationArguments.value(args, name, defaultValue, DataFrameException::new);
     }
 
     private static long countArgument(final List<String> args, final String name, final long defaultValue)

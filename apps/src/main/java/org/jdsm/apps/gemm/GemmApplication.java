@@ -7,6 +7,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ApplicationArguments;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -250,17 +251,7 @@ public final class GemmApplication implements Application
 
     private static String stringArgument(final List<String> args, final String name, final String defaultValue)
     {
-        final int index = args.indexOf(name);
-        if (index < 0)
-        {
-            return defaultValue;
-        }
-        if (index + 1 >= args.size())
-        {
-            throw new GemmException(name + " needs a value");
-        }
-
-        return args.get(index + 1);
+        return ApplicationArguments.value(args, name, defaultValue, GemmException::new);
     }
 
     private static int intArgument(final List<String> args, final String name, final int defaultValue)

@@ -3,6 +3,7 @@ package org.jdsm.apps.kv;
 import org.HdrHistogram.Histogram;
 import org.jdsm.DsmNode;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ApplicationArguments;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -269,17 +270,7 @@ public final class KvApplication implements Application
 
     private static String stringArgument(final List<String> args, final String name, final String defaultValue)
     {
-        final int index = args.indexOf(name);
-        if (index < 0)
-        {
-            return defaultValue;
-        }
-        if (index + 1 >= args.size())
-        {
-            throw new KvException(name + " needs a value");
-        }
-
-        return args.get(index + 1);
+        return ApplicationArguments.value(args, name, defaultValue, KvException::new);
     }
 
     private static long longArgument(final List<String> args, final String name, final long defaultValue)

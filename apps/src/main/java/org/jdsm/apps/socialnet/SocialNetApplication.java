@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ApplicationArguments;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -243,17 +244,7 @@ public final class SocialNetApplication implements Application
 
     private static String stringArgument(final List<String> args, final String name, final String defaultValue)
     {
-        final int index = args.indexOf(name);
-        if (index < 0)
-        {
-            return defaultValue;
-        }
-        if (index + 1 >= args.size())
-        {
-            throw new SocialNetException(name + " needs a value");
-        }
-
-        return args.get(index + 1);
+        return ApplicationArguments.value(args, name, defaultValue, SocialNetException::new);
     }
 
     private static long longArgument(final List<String> args, final String name, final long defaultValue)
