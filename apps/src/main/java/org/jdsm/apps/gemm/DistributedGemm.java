@@ -1,6 +1,5 @@
 package org.jdsm.apps.gemm;
 
-import org.jdsm.DArc;
 import org.jdsm.DBox;
 import org.jdsm.DsmNode;
 import org.jdsm.Mut;
@@ -15,14 +14,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Strassen across a jdsm cluster, the port of {@link BaselineGemm}: input tiles are {@link DArc}s generated on
- * the node that owns them (tile i on node i mod N) and cached freely; the {@code 7^levels} leaves run on node
- * p mod N, read their operand tiles in place through {@link Ref#buffer()} (a remote tile is fetched once into
- * the node's cache), and return their product tiles as {@link DBox}es allocated where they ran, moved back in
- * the result; each output tile is a {@code DBox} owned by node i mod N, written there through an exclusive borrow
- * by a task that reads its products shared. Handles live in Java arrays on the driver.
+ * Strassen across a jdsm cluster, the port of {@link BaselineGemm}. A matrix is a {@link TiledMatrix}: a
+ * {@code DVec} of tile boxes, tile i generated on (and owned by a box on) node i mod N. The {@code 7^levels} leaves
+ * run on node p mod N; each gets shared borrows ({@link Ref}s lent by the driver) of the input tiles it sums, reads
+ * them in place through {@link Ref#buffer()} (a remote tile is fetched once into the node's cache, whichever leaf
+ * asks first), and returns its product tiles as {@link DBox}es allocated where it ran, moved back in the result.
+ * Output tile i is allocated on node i mod N and written there through an exclusive borrow by a task that reads
+ * the products it needs shared.
  * <p>
- * <b>Note:</b> stateless; call from the driver's thread. Every handle it returns is the caller's to close.
+ * <b>Note:</b> stateless; call from the driver's thread. Every matrix it returns is the caller's to close.
  */
 public final class DistributedGemm
 {
@@ -35,31 +35,26 @@ public final class DistributedGemm
     }
 
     /**
-     * Random input tiles, each generated as a {@link DArc} on the node that owns it.
+     * A random input matrix, tile i generated in a box on node i mod N.
      *
      * @param node   the driver.
      * @param plan   of the multiplication.
      * @param seed   of the inputs.
      * @param matrix 0 for A, 1 for B.
-     * @return the tiles, row-major.
+     * @return the matrix.
      */
-    public static DArc<?>[] inputs(final DsmNode node, final GemmPlan plan, final long seed, final int matrix)
+    public static TiledMatrix inputs(final DsmNode node, final GemmPlan plan, final long seed, final int matrix)
     {
-        final List<CompletableFuture<DArc<Object>>> tasks = new ArrayList<>();
+        final List<CompletableFuture<DBox<Object>>> tasks = new ArrayList<>();
         for (int index = 0; index < plan.tileCount(); index++)
         {
             final int row = index / plan.tilesPerSide();
             final int col = index % plan.tilesPerSide();
-            tasks.add(node.spawnOn(index % node.nodeCount(), (n) -> n.arc(plan.type().codec(),
+            tasks.add(node.spawnOn(index % node.nodeCount(), (n) -> n.alloc(plan.type().codec(),
                 plan.type().randomTile(seed, matrix, row, col, plan.tile(), plan.n()))));
         }
-        final DArc<?>[] tiles = new DArc<?>[tasks.size()];
-        for (int index = 0; index < tiles.length; index++)
-        {
-            tiles[index] = await(tasks.get(index), "input tile " + index);
-        }
 
-        return tiles;
+        return new TiledMatrix(node, plan.type(), awaitAll(tasks, "input tile "));
     }
 
     /**
@@ -67,21 +62,26 @@ public final class DistributedGemm
      *
      * @param node     the driver.
      * @param plan     of the multiplication.
-     * @param a        tiles of A.
-     * @param b        tiles of B.
+     * @param a        the left matrix.
+     * @param b        the right matrix.
      * @param progress told as leaves and tiles complete.
-     * @return the tiles of C, tile i owned by node i mod N.
+     * @return C, tile i owned by a box on node i mod N.
      * @throws NodeUnavailableException if a node died during the run.
      */
-    public static DBox<?>[] multiply(
-        final DsmNode node, final GemmPlan plan, final DArc<?>[] a, final DArc<?>[] b, final GemmProgress progress)
+    public static TiledMatrix multiply(
+        final DsmNode node, final GemmPlan plan, final TiledMatrix a, final TiledMatrix b, final GemmProgress progress)
     {
         final StrassenCoefficients coefficients = StrassenCoefficients.of(plan.levels());
+        final Ref<Object>[] aElements = elements(a);
+        final Ref<Object>[] bElements = elements(b);
         final List<CompletableFuture<DBox<?>[]>> leaves = new ArrayList<>();
+        final List<Ref<?>[]> lentToLeaves = new ArrayList<>();
         for (int p = 0; p < coefficients.productCount(); p++)
         {
-            final DArc<?>[] aTiles = tilesOf(plan, coefficients.aBlocks(p), a);
-            final DArc<?>[] bTiles = tilesOf(plan, coefficients.bBlocks(p), b);
+            final Ref<?>[] aTiles = lend(plan, coefficients.aBlocks(p), aElements);
+            final Ref<?>[] bTiles = lend(plan, coefficients.bBlocks(p), bElements);
+            lentToLeaves.add(aTiles);
+            lentToLeaves.add(bTiles);
             final int product = p;
             leaves.add(node.spawnOn(p % node.nodeCount(), (n) -> leaf(n, plan, product, aTiles, bTiles)));
         }
@@ -91,17 +91,18 @@ public final class DistributedGemm
             products[p] = await(leaves.get(p), "leaf " + p);
             progress.onProgress("leaves", p + 1, products.length);
         }
+        close(lentToLeaves);
+        close(aElements);
+        close(bElements);
 
-        final DBox<?>[] outputs = outputTiles(node, plan);
-        final List<CompletableFuture<DBox<?>>> combines = new ArrayList<>();
-        final List<Ref<?>[]> lent = new ArrayList<>();
+        final List<CompletableFuture<DBox<Object>>> combines = new ArrayList<>();
+        final List<Ref<?>[]> lentToCombines = new ArrayList<>();
         for (int index = 0; index < plan.tileCount(); index++)
         {
             final int[] coefs = coefficients.cCoefs(blockOf(plan, index));
             final Ref<?>[] mTiles = productTiles(plan, coefficients, index, products);
-            final DBox<?> cTile = outputs[index];
-            lent.add(mTiles);
-            combines.add(node.spawnNear(cTile, (n) -> combine(plan, coefs, mTiles, cTile)));
+            lentToCombines.add(mTiles);
+            combines.add(node.spawnOn(index % node.nodeCount(), (n) -> combine(n, plan, coefs, mTiles)));
         }
         final DBox<?>[] c = new DBox<?>[plan.tileCount()];
         for (int index = 0; index < c.length; index++)
@@ -109,13 +110,7 @@ public final class DistributedGemm
             c[index] = await(combines.get(index), "output tile " + index);
             progress.onProgress("combine", index + 1, c.length);
         }
-        for (final Ref<?>[] refs : lent)
-        {
-            for (final Ref<?> ref : refs)
-            {
-                ref.close();
-            }
-        }
+        close(lentToCombines);
         for (final DBox<?>[] tiles : products)
         {
             for (final DBox<?> tile : tiles)
@@ -124,11 +119,11 @@ public final class DistributedGemm
             }
         }
 
-        return c;
+        return new TiledMatrix(node, plan.type(), c);
     }
 
     static DBox<?>[] leaf(
-        final DsmNode node, final GemmPlan plan, final int p, final DArc<?>[] aTiles, final DArc<?>[] bTiles)
+        final DsmNode node, final GemmPlan plan, final int p, final Ref<?>[] aTiles, final Ref<?>[] bTiles)
     {
         final StrassenCoefficients coefficients = StrassenCoefficients.of(plan.levels());
         final Object sa = gather(plan, coefficients.aCoefs(p), aTiles);
@@ -148,7 +143,7 @@ public final class DistributedGemm
         return out;
     }
 
-    static Object gather(final GemmPlan plan, final int[] coefs, final DArc<?>[] tiles)
+    static Object gather(final GemmPlan plan, final int[] coefs, final Ref<?>[] tiles)
     {
         final int m = plan.blockTiles();
         final int t = plan.tile();
@@ -159,10 +154,8 @@ public final class DistributedGemm
             {
                 for (int v = 0; v < m; v++)
                 {
-                    try (Ref<?> tile = tiles[(i * m + u) * m + v].read())
-                    {
-                        plan.type().accumulate(sum, plan.leafSide(), u * t, v * t, coefs[i], tile.buffer(), t);
-                    }
+                    plan.type().accumulate(sum, plan.leafSide(), u * t, v * t, coefs[i],
+                        tiles[(i * m + u) * m + v].buffer(), t);
                 }
             }
         }
@@ -170,9 +163,10 @@ public final class DistributedGemm
         return sum;
     }
 
-    static DBox<?> combine(final GemmPlan plan, final int[] coefs, final Ref<?>[] mTiles, final DBox<?> cTile)
+    static DBox<Object> combine(final DsmNode node, final GemmPlan plan, final int[] coefs, final Ref<?>[] mTiles)
     {
-        try (Mut<?> tile = cTile.write())
+        final DBox<Object> cTile = node.alloc(plan.type().codec(), plan.type().newArray(plan.tile() * plan.tile()));
+        try (Mut<Object> tile = cTile.write())
         {
             for (int i = 0; i < coefs.length; i++)
             {
@@ -183,22 +177,53 @@ public final class DistributedGemm
         return cTile;
     }
 
-    static DArc<?>[] tilesOf(final GemmPlan plan, final int[] blocks, final DArc<?>[] tiles)
+    /**
+     * Shared borrows of the tiles a leaf sums, in the order {@link #gather} reads them, to lend to the leaf.
+     */
+    static Ref<?>[] lend(final GemmPlan plan, final int[] blocks, final Ref<Object>[] elements)
     {
         final int m = plan.blockTiles();
-        final DArc<?>[] selected = new DArc<?>[blocks.length * m * m];
+        final Ref<?>[] selected = new Ref<?>[blocks.length * m * m];
         for (int i = 0; i < blocks.length; i++)
         {
             for (int u = 0; u < m; u++)
             {
                 for (int v = 0; v < m; v++)
                 {
-                    selected[(i * m + u) * m + v] = tiles[plan.tileOf(blocks[i], u, v)];
+                    selected[(i * m + u) * m + v] = TiledMatrix.box(elements[plan.tileOf(blocks[i], u, v)]).read();
                 }
             }
         }
 
         return selected;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Ref<Object>[] elements(final TiledMatrix matrix)
+    {
+        final Ref<Object>[] elements = new Ref[matrix.tileCount()];
+        for (int i = 0; i < elements.length; i++)
+        {
+            elements[i] = matrix.read(i);
+        }
+
+        return elements;
+    }
+
+    private static void close(final Ref<?>[] refs)
+    {
+        for (final Ref<?> ref : refs)
+        {
+            ref.close();
+        }
+    }
+
+    private static void close(final List<Ref<?>[]> lent)
+    {
+        for (final Ref<?>[] refs : lent)
+        {
+            close(refs);
+        }
     }
 
     static Ref<?>[] productTiles(
@@ -222,21 +247,15 @@ public final class DistributedGemm
         return (index / plan.tilesPerSide() / m) * (1 << plan.levels()) + index % plan.tilesPerSide() / m;
     }
 
-    private static DBox<?>[] outputTiles(final DsmNode node, final GemmPlan plan)
+    private static DBox<?>[] awaitAll(final List<CompletableFuture<DBox<Object>>> tasks, final String what)
     {
-        final List<CompletableFuture<DBox<Object>>> tasks = new ArrayList<>();
-        for (int index = 0; index < plan.tileCount(); index++)
+        final DBox<?>[] boxes = new DBox<?>[tasks.size()];
+        for (int index = 0; index < boxes.length; index++)
         {
-            tasks.add(node.spawnOn(index % node.nodeCount(),
-                (n) -> n.alloc(plan.type().codec(), plan.type().newArray(plan.tile() * plan.tile()))));
-        }
-        final DBox<?>[] tiles = new DBox<?>[tasks.size()];
-        for (int index = 0; index < tiles.length; index++)
-        {
-            tiles[index] = await(tasks.get(index), "allocating output tile " + index);
+            boxes[index] = await(tasks.get(index), what + index);
         }
 
-        return tiles;
+        return boxes;
     }
 
     /**

@@ -2,7 +2,6 @@ package org.jdsm.apps.gemm;
 
 import org.jdsm.Codecs;
 import org.jdsm.DArc;
-import org.jdsm.DBox;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
@@ -10,6 +9,7 @@ import org.jdsm.apps.Application;
 import org.jdsm.apps.ApplicationArguments;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
@@ -20,7 +20,9 @@ import java.util.concurrent.ForkJoinPool;
  * Exit status 1 on a wrong result.
  * <p>
  * Arguments: {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
- * [--baseline-threads K] [--no-baseline] [--no-warmup] [--jdsm-first] [--samples M]}. On more than one node it
+ * [--baseline-threads K] [--no-baseline] [--no-warmup] [--jdsm-first] [--rounds R] [--samples M]}. With
+ * {@code --rounds R} it multiplies R times, the order of the two versions alternating from round to round (the
+ * version that runs second tends to gain on a shared machine), and prints the median ratio. On more than one node it
  * also measures the transport's bandwidth for tile-sized reads from node 0 to node 1.
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
@@ -51,6 +53,11 @@ public final class GemmApplication implements Application
         final int threads = intArgument(args, "--baseline-threads", Runtime.getRuntime().availableProcessors());
         final boolean baseline = !args.contains("--no-baseline");
         final int samples = intArgument(args, "--samples", 64);
+        final int rounds = intArgument(args, "--rounds", 1);
+        if (rounds < 1)
+        {
+            throw new GemmException("--rounds=" + rounds + " must be >= 1");
+        }
         GemmFit.check(node, plan);
         out.printf("gemm: n=%d %s on %d node(s): padded %d, %d leaves of %d, cutoff %d, %dx%d tiles of %d (%d B)%n",
             plan.n(), type.name().toLowerCase(), node.nodeCount(), plan.padded(),
@@ -62,35 +69,47 @@ public final class GemmApplication implements Application
             warmUp(node, GemmPlan.of(type, Math.min(plan.n(), 1024), plan.levels(), plan.cutoff(), plan.tile()),
                 threads, out);
         }
-        final boolean jdsmFirst = args.contains("--jdsm-first");
-        Timed baselineRun = baseline && !jdsmFirst ? runBaseline(plan, seed, threads, out) : null;
-        final DArc<?>[] a = DistributedGemm.inputs(node, plan, seed, 0);
-        final DArc<?>[] b = DistributedGemm.inputs(node, plan, seed, 1);
-        final long[][] before = counters(node);
-        final long startNs = System.nanoTime();
-        final DBox<?>[] c = DistributedGemm.multiply(node, plan, a, b, progress(out, "jdsm"));
-        final double jdsmS = (System.nanoTime() - startNs) / 1e9;
-        final long[][] after = counters(node);
-        baselineRun = baseline && jdsmFirst ? runBaseline(plan, seed, threads, out) : baselineRun;
-        final Object[] reference = null == baselineRun ? null : baselineRun.tiles;
-        out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%s%n", node.nodeCount(), jdsmS,
-            plan.flops() / jdsmS / 1e9, baseline ? String.format(", jdsm/baseline = %.3f (%s first)",
-            jdsmS / baselineRun.seconds, jdsmFirst ? "jdsm" : "baseline") : "");
-        printCounters(before, after, out);
+        final boolean jdsmFirstInRoundOne = args.contains("--jdsm-first");
+        final double[] ratios = new double[rounds];
+        String wrong = null;
+        for (int round = 0; round < rounds && null == wrong; round++)
+        {
+            final boolean jdsmFirst = jdsmFirstInRoundOne ^ (1 == (round & 1));
+            if (rounds > 1)
+            {
+                out.printf("gemm: round %d of %d (%s first)%n", round + 1, rounds, jdsmFirst ? "jdsm" : "baseline");
+            }
+            Timed baselineRun = baseline && !jdsmFirst ? runBaseline(plan, seed, threads, out) : null;
+            final TiledMatrix a = DistributedGemm.inputs(node, plan, seed, 0);
+            final TiledMatrix b = DistributedGemm.inputs(node, plan, seed, 1);
+            final long[][] before = counters(node);
+            final long startNs = System.nanoTime();
+            final TiledMatrix c = DistributedGemm.multiply(node, plan, a, b, progress(out, "jdsm"));
+            final double jdsmS = (System.nanoTime() - startNs) / 1e9;
+            final long[][] after = counters(node);
+            baselineRun = baseline && jdsmFirst ? runBaseline(plan, seed, threads, out) : baselineRun;
+            ratios[round] = baseline ? jdsmS / baselineRun.seconds : Double.NaN;
+            out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%s%n", node.nodeCount(), jdsmS,
+                plan.flops() / jdsmS / 1e9, baseline ? String.format(", jdsm/baseline = %.3f (%s first)",
+                ratios[round], jdsmFirst ? "jdsm" : "baseline") : "");
+            printCounters(before, after, out);
 
-        String wrong = null == reference ? null : GemmCheck.againstBaseline(plan, c, reference);
-        if (null == wrong)
-        {
-            wrong = GemmCheck.sampled(plan, seed, c, samples);
+            wrong = null == baselineRun ? null : GemmCheck.againstBaseline(plan, c, baselineRun.tiles);
+            if (null == wrong)
+            {
+                wrong = GemmCheck.sampled(plan, seed, c, samples);
+            }
+            c.close();
+            a.close();
+            b.close();
         }
-        for (final DBox<?> tile : c)
+        if (rounds > 1 && baseline && null == wrong)
         {
-            tile.close();
-        }
-        for (int i = 0; i < a.length; i++)
-        {
-            a[i].close();
-            b[i].close();
+            final double[] sorted = ratios.clone();
+            Arrays.sort(sorted);
+            out.printf("gemm: jdsm/baseline over %d rounds, order alternating: median %.3f (min %.3f, max %.3f)%n",
+                rounds, 0 == (rounds & 1) ? (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2 : sorted[rounds / 2],
+                sorted[0], sorted[rounds - 1]);
         }
         measureBandwidth(node, plan, out);
         out.println(null == wrong ? "gemm: result correct (" + (baseline ? "equal to the baseline, " : "") +
@@ -137,17 +156,11 @@ public final class GemmApplication implements Application
         {
             pool.shutdown();
         }
-        final DArc<?>[] a = DistributedGemm.inputs(node, plan, 1, 0);
-        final DArc<?>[] b = DistributedGemm.inputs(node, plan, 1, 1);
-        for (final DBox<?> tile : DistributedGemm.multiply(node, plan, a, b, GemmProgress.NONE))
-        {
-            tile.close();
-        }
-        for (int i = 0; i < a.length; i++)
-        {
-            a[i].close();
-            b[i].close();
-        }
+        final TiledMatrix a = DistributedGemm.inputs(node, plan, 1, 0);
+        final TiledMatrix b = DistributedGemm.inputs(node, plan, 1, 1);
+        DistributedGemm.multiply(node, plan, a, b, GemmProgress.NONE).close();
+        a.close();
+        b.close();
         out.printf("gemm: warm-up at n=%d (baseline and jdsm) %.1f s%n", plan.n(),
             (System.nanoTime() - startNs) / 1e9);
     }

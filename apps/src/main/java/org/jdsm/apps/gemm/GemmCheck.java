@@ -1,7 +1,6 @@
 package org.jdsm.apps.gemm;
 
 import org.agrona.DirectBuffer;
-import org.jdsm.DBox;
 import org.jdsm.Ref;
 
 import java.util.SplittableRandom;
@@ -28,7 +27,7 @@ public final class GemmCheck
      * @param c    output tiles.
      * @return null if every element matches, else the first wrong element.
      */
-    public static String againstNaive(final GemmPlan plan, final long seed, final DBox<?>[] c)
+    public static String againstNaive(final GemmPlan plan, final long seed, final TiledMatrix c)
     {
         final Object naive = plan.type().naive(seed, plan.n());
         return compare(plan, c, (row, col) ->
@@ -43,7 +42,7 @@ public final class GemmCheck
      * @param reference the baseline's output tiles.
      * @return null if every element matches, else the first wrong element.
      */
-    public static String againstBaseline(final GemmPlan plan, final DBox<?>[] c, final Object[] reference)
+    public static String againstBaseline(final GemmPlan plan, final TiledMatrix c, final Object[] reference)
     {
         final int t = plan.tile();
         return compare(plan, c, (row, col) -> plan.type().get(
@@ -59,7 +58,7 @@ public final class GemmCheck
      * @param samples elements to check.
      * @return null if every sample matches, else the first wrong one.
      */
-    public static String sampled(final GemmPlan plan, final long seed, final DBox<?>[] c, final int samples)
+    public static String sampled(final GemmPlan plan, final long seed, final TiledMatrix c, final int samples)
     {
         final SplittableRandom random = new SplittableRandom(seed);
         final int t = plan.tile();
@@ -68,7 +67,8 @@ public final class GemmCheck
             final int row = random.nextInt(plan.n());
             final int col = random.nextInt(plan.n());
             final double expected = plan.type().naiveElement(seed, plan.n(), row, col);
-            try (Ref<?> tile = c[row / t * plan.tilesPerSide() + col / t].read())
+            try (Ref<Object> element = c.read(row / t * plan.tilesPerSide() + col / t);
+                Ref<?> tile = TiledMatrix.box(element).read())
             {
                 final double actual = plan.type().get(tile.buffer(), (row % t) * t + col % t);
                 if (!plan.type().matches(actual, expected, plan.n(), false))
@@ -81,13 +81,13 @@ public final class GemmCheck
         return null;
     }
 
-    private static String compare(final GemmPlan plan, final DBox<?>[] c, final Reference reference,
+    private static String compare(final GemmPlan plan, final TiledMatrix c, final Reference reference,
         final boolean exact)
     {
         final int t = plan.tile();
-        for (int index = 0; index < c.length; index++)
+        for (int index = 0; index < c.tileCount(); index++)
         {
-            try (Ref<?> tile = c[index].read())
+            try (Ref<Object> element = c.read(index); Ref<?> tile = TiledMatrix.box(element).read())
             {
                 final DirectBuffer buffer = tile.buffer();
                 for (int i = 0; i < t; i++)

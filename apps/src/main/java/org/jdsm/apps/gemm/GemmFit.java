@@ -5,8 +5,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.coherence.Node;
 
 /**
- * Checks, before any work starts, that a plan fits every node: a tile with a DArc's count within
- * {@code maxObjectSize}, and the tiles
+ * Checks, before any work starts, that a plan fits every node: a tile within {@code maxObjectSize}, and the tiles
  * a node owns at the peak (its share of A, B and C, and the product tiles of its leaves) within its heap, counting
  * the allocator's size classes (a block may be up to 25% larger than its payload).
  * <p>
@@ -16,8 +15,6 @@ public final class GemmFit
 {
     /** Block size over payload the allocator may round up to, plus its header, as a bound. */
     static final double SIZE_CLASS_SLACK = 1.25;
-    /** A {@code DArc} stores its reference count beside the value, in the same object. */
-    static final int ARC_COUNT_BYTES = Long.BYTES;
 
     private GemmFit()
     {
@@ -57,10 +54,10 @@ public final class GemmFit
                 final DsmConfig config = ((Node)n).config();
                 return new long[] { config.heapSize(), config.cacheSize(), config.maxObjectSize() };
             }), "reading the configuration of node " + i);
-            if (plan.tileBytes() + ARC_COUNT_BYTES > limits[2])
+            if (plan.tileBytes() > limits[2])
             {
                 throw new GemmException("tile of " + plan.tile() + "x" + plan.tile() + " " + plan.type() + " = " +
-                    plan.tileBytes() + " bytes + " + ARC_COUNT_BYTES + " of a DArc's count > maxObjectSize=" +
+                    plan.tileBytes() + " bytes > maxObjectSize=" +
                     limits[2] + " of node " + i +
                     ": lower --tile or raise jdsm.object.max.size (and heap/cache sizes)");
             }

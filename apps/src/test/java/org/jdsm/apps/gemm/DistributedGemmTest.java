@@ -1,8 +1,8 @@
 package org.jdsm.apps.gemm;
 
-import org.jdsm.DArc;
-import org.jdsm.DBox;
+import org.jdsm.DsmNode;
 import org.jdsm.Mut;
+import org.jdsm.NodeCounters;
 import org.jdsm.NodeUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,8 +70,8 @@ class DistributedGemmTest
         try (GemmCluster cluster = new GemmCluster(3))
         {
             final GemmPlan plan = GemmPlan.of(ElementType.INT, 512, 2, 32, 64);
-            final DArc<?>[] a = DistributedGemm.inputs(cluster.driver(), plan, 9, 0);
-            final DArc<?>[] b = DistributedGemm.inputs(cluster.driver(), plan, 9, 1);
+            final TiledMatrix a = DistributedGemm.inputs(cluster.driver(), plan, 9, 0);
+            final TiledMatrix b = DistributedGemm.inputs(cluster.driver(), plan, 9, 1);
             final AtomicBoolean crashed = new AtomicBoolean();
             final NodeUnavailableException ex = assertThrows(NodeUnavailableException.class,
                 () -> DistributedGemm.multiply(cluster.driver(), plan, a, b, (phase, done, total) ->
@@ -94,11 +94,11 @@ class DistributedGemmTest
         try (GemmCluster cluster = new GemmCluster(2))
         {
             final GemmPlan plan = GemmPlan.of(ElementType.INT, 64, 1, 16, 32);
-            final DArc<?>[] a = DistributedGemm.inputs(cluster.driver(), plan, 11, 0);
-            final DArc<?>[] b = DistributedGemm.inputs(cluster.driver(), plan, 11, 1);
-            final DBox<?>[] c = DistributedGemm.multiply(cluster.driver(), plan, a, b, GemmProgress.NONE);
+            final TiledMatrix a = DistributedGemm.inputs(cluster.driver(), plan, 11, 0);
+            final TiledMatrix b = DistributedGemm.inputs(cluster.driver(), plan, 11, 1);
+            final TiledMatrix c = DistributedGemm.multiply(cluster.driver(), plan, a, b, GemmProgress.NONE);
             final int expected = ((int[])ElementType.INT.naive(11, 64))[0];
-            try (Mut<?> tile = c[0].write())
+            try (Mut<Object> element = c.write(0); Mut<?> tile = TiledMatrix.box(element).write())
             {
                 tile.buffer().putInt(0, expected + 1);
             }
@@ -112,20 +112,50 @@ class DistributedGemmTest
 
     private static String multiplyAndCheck(final GemmCluster cluster, final GemmPlan plan, final long seed)
     {
-        final DArc<?>[] a = DistributedGemm.inputs(cluster.driver(), plan, seed, 0);
-        final DArc<?>[] b = DistributedGemm.inputs(cluster.driver(), plan, seed, 1);
-        final DBox<?>[] c = DistributedGemm.multiply(cluster.driver(), plan, a, b, GemmProgress.NONE);
+        final long liveBefore = liveObjects(cluster);
+        final TiledMatrix a = DistributedGemm.inputs(cluster.driver(), plan, seed, 0);
+        final TiledMatrix b = DistributedGemm.inputs(cluster.driver(), plan, seed, 1);
+        final TiledMatrix c = DistributedGemm.multiply(cluster.driver(), plan, a, b, GemmProgress.NONE);
+        assertEquals(plan.tileCount(), c.tileCount(), plan.toString());
+        for (int i = 0; i < plan.tileCount(); i++)
+        {
+            assertEquals(i % cluster.nodes.length, a.homeOf(i), "home of A's tile " + i);
+            assertEquals(i % cluster.nodes.length, c.homeOf(i), "home of C's tile " + i);
+        }
         final String wrong = GemmCheck.againstNaive(plan, seed, c);
-        for (final DBox<?> tile : c)
-        {
-            tile.close();
-        }
-        for (int i = 0; i < a.length; i++)
-        {
-            a[i].close();
-            b[i].close();
-        }
+        c.close();
+        a.close();
+        b.close();
+        awaitLiveObjects(cluster, liveBefore, plan);
 
         return null == wrong ? null : plan + ": " + wrong;
+    }
+
+    /**
+     * Allocations minus frees over every node: the objects alive in the cluster's heaps.
+     */
+    private static long liveObjects(final GemmCluster cluster)
+    {
+        long live = 0;
+        for (final DsmNode node : cluster.nodes)
+        {
+            live += node.counters().get(NodeCounters.Counter.ALLOCATIONS) -
+                node.counters().get(NodeCounters.Counter.FREES);
+        }
+
+        return live;
+    }
+
+    /**
+     * A remote free is asynchronous: wait for the cluster to get back to the objects it had, else fail.
+     */
+    private static void awaitLiveObjects(final GemmCluster cluster, final long expected, final GemmPlan plan)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (liveObjects(cluster) != expected && System.nanoTime() < deadlineNs)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(expected, liveObjects(cluster), "objects left alive after freeing A, B and C of " + plan);
     }
 }

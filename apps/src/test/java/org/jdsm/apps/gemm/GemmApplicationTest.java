@@ -28,7 +28,7 @@ class GemmApplicationTest
         {
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             final int status = new GemmApplication().run(cluster.driver(), List.of("--n", "300", "--type", "double",
-                "--no-warmup",
+                "--no-warmup", "--rounds", "2",
                 "--cutoff", "32", "--tile", "64"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
             final String output = bytes.toString(StandardCharsets.UTF_8);
 
@@ -36,6 +36,9 @@ class GemmApplicationTest
             assertTrue(output.contains("gemm: n=300 double on 2 node(s): padded 320, 49 leaves of 80, cutoff 32, " +
                 "8x8 tiles of 40 (12800 B)"), output);
             assertTrue(output.contains("gemm: jdsm leaves 49/49"), output);
+            assertTrue(output.contains("gemm: round 1 of 2 (baseline first)"), output);
+            assertTrue(output.contains("gemm: round 2 of 2 (jdsm first)"), output);
+            assertTrue(output.contains("gemm: jdsm/baseline over 2 rounds, order alternating: median "), output);
             assertTrue(output.contains("gemm: result correct (equal to the baseline, 64 sampled elements equal to " +
                 "naive dot products)"), output);
         }
@@ -52,19 +55,22 @@ class GemmApplicationTest
 
             assertEquals("n=0 must be >= 1", assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "0"), out)).getMessage());
+            assertEquals("--rounds=0 must be >= 1", assertThrows(GemmException.class,
+                () -> app.run(cluster.driver(), List.of("--n", "64", "--rounds", "0"), out)).getMessage());
             assertEquals("--n=x is not an integer", assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "x"), out)).getMessage());
             assertEquals("n=4096 INT needs 256913664 bytes of heap on node 0 > heapSize=67108864: raise " +
                 "jdsm.heap.size or add nodes", assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "4096", "--tile", "512"), out)).getMessage());
-            assertEquals("tile of 1024x1024 DOUBLE = 8388608 bytes + 8 of a DArc's count > maxObjectSize=4194304 of " +
+            assertEquals("tile of 1024x1024 DOUBLE = 8388608 bytes > maxObjectSize=4194304 of " +
                 "node 0: lower --tile or raise jdsm.object.max.size (and heap/cache sizes)",
                 assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "4096", "--type", "double"), out)).getMessage());
-            assertEquals("tile of 1024x1024 INT = 4194304 bytes + 8 of a DArc's count > maxObjectSize=4194304 of " +
+            assertEquals("tile of 2048x2048 INT = 16777216 bytes > maxObjectSize=4194304 of " +
                 "node 0: lower --tile or raise jdsm.object.max.size (and heap/cache sizes)",
                 assertThrows(GemmException.class,
-                () -> app.run(cluster.driver(), List.of("--n", "2048", "--levels", "1"), out)).getMessage());
+                () -> app.run(cluster.driver(), List.of("--n", "2048", "--levels", "0", "--tile", "2048"), out))
+                .getMessage());
             assertEquals(tasksBefore, cluster.nodes[1].counters().get(org.jdsm.NodeCounters.Counter.TASKS_RUN));
         }
     }
