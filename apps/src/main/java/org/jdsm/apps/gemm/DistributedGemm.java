@@ -45,12 +45,28 @@ public final class DistributedGemm
      */
     public static TiledMatrix inputs(final DsmNode node, final GemmPlan plan, final long seed, final int matrix)
     {
+        return inputs(node, node.nodeCount(), plan, seed, matrix);
+    }
+
+    /**
+     * A random input matrix on the first {@code nodes} nodes of the cluster, tile i in a box on node i mod nodes.
+     *
+     * @param node   the driver.
+     * @param nodes  nodes to use, from node 0.
+     * @param plan   of the multiplication.
+     * @param seed   of the inputs.
+     * @param matrix 0 for A, 1 for B.
+     * @return the matrix.
+     */
+    public static TiledMatrix inputs(
+        final DsmNode node, final int nodes, final GemmPlan plan, final long seed, final int matrix)
+    {
         final List<CompletableFuture<DBox<Object>>> tasks = new ArrayList<>();
         for (int index = 0; index < plan.tileCount(); index++)
         {
             final int row = index / plan.tilesPerSide();
             final int col = index % plan.tilesPerSide();
-            tasks.add(node.spawnOn(index % node.nodeCount(), (n) -> n.alloc(plan.type().codec(),
+            tasks.add(node.spawnOn(index % nodes, (n) -> n.alloc(plan.type().codec(),
                 plan.type().randomTile(seed, matrix, row, col, plan.tile(), plan.n()))));
         }
 
@@ -71,6 +87,25 @@ public final class DistributedGemm
     public static TiledMatrix multiply(
         final DsmNode node, final GemmPlan plan, final TiledMatrix a, final TiledMatrix b, final GemmProgress progress)
     {
+        return multiply(node, node.nodeCount(), plan, a, b, progress);
+    }
+
+    /**
+     * {@code C = A x B} on the first {@code nodes} nodes of the cluster: leaf p on node p mod nodes, output tile i
+     * on node i mod nodes.
+     *
+     * @param node     the driver.
+     * @param nodes    nodes to use, from node 0.
+     * @param plan     of the multiplication.
+     * @param a        the left matrix.
+     * @param b        the right matrix.
+     * @param progress told as leaves and tiles complete.
+     * @return C.
+     * @throws NodeUnavailableException if a node died during the run.
+     */
+    public static TiledMatrix multiply(final DsmNode node, final int nodes, final GemmPlan plan, final TiledMatrix a,
+        final TiledMatrix b, final GemmProgress progress)
+    {
         final StrassenCoefficients coefficients = StrassenCoefficients.of(plan.levels());
         final Ref<Object>[] aElements = elements(a);
         final Ref<Object>[] bElements = elements(b);
@@ -83,7 +118,7 @@ public final class DistributedGemm
             lentToLeaves.add(aTiles);
             lentToLeaves.add(bTiles);
             final int product = p;
-            leaves.add(node.spawnOn(p % node.nodeCount(), (n) -> leaf(n, plan, product, aTiles, bTiles)));
+            leaves.add(node.spawnOn(p % nodes, (n) -> leaf(n, plan, product, aTiles, bTiles)));
         }
         final DBox<?>[][] products = new DBox<?>[leaves.size()][];
         for (int p = 0; p < products.length; p++)
@@ -102,7 +137,7 @@ public final class DistributedGemm
             final int[] coefs = coefficients.cCoefs(blockOf(plan, index));
             final Ref<?>[] mTiles = productTiles(plan, coefficients, index, products);
             lentToCombines.add(mTiles);
-            combines.add(node.spawnOn(index % node.nodeCount(), (n) -> combine(n, plan, coefs, mTiles)));
+            combines.add(node.spawnOn(index % nodes, (n) -> combine(n, plan, coefs, mTiles)));
         }
         final DBox<?>[] c = new DBox<?>[plan.tileCount()];
         for (int index = 0; index < c.length; index++)

@@ -20,9 +20,10 @@ import java.util.concurrent.ForkJoinPool;
  * Exit status 1 on a wrong result.
  * <p>
  * Arguments: {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
- * [--baseline-threads K] [--no-baseline] [--no-warmup] [--jdsm-first] [--rounds R] [--samples M]}. With
- * {@code --rounds R} it multiplies R times, the order of the two versions alternating from round to round (the
- * version that runs second tends to gain on a shared machine), and prints the median ratio. On more than one node it
+ * [--baseline-threads K] [--no-baseline] [--no-warmup] [--jdsm-first] [--rounds R] [--with-one-node]
+ * [--samples M]}. {@code --with-one-node} also multiplies on node 0 alone, for "N nodes / 1 node" from one run.
+ * With {@code --rounds R} it multiplies R times, the order of the versions alternating from round to round (the
+ * version that runs later tends to gain on a shared machine), and prints the median ratios. On more than one node it
  * also measures the transport's bandwidth for tile-sized reads from node 0 to node 1.
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
@@ -70,7 +71,9 @@ public final class GemmApplication implements Application
                 threads, out);
         }
         final boolean jdsmFirstInRoundOne = args.contains("--jdsm-first");
+        final boolean withOneNode = args.contains("--with-one-node") && node.nodeCount() > 1;
         final double[] ratios = new double[rounds];
+        final double[] scaling = new double[rounds];
         String wrong = null;
         for (int round = 0; round < rounds && null == wrong; round++)
         {
@@ -79,37 +82,48 @@ public final class GemmApplication implements Application
             {
                 out.printf("gemm: round %d of %d (%s first)%n", round + 1, rounds, jdsmFirst ? "jdsm" : "baseline");
             }
-            Timed baselineRun = baseline && !jdsmFirst ? runBaseline(plan, seed, threads, out) : null;
-            final TiledMatrix a = DistributedGemm.inputs(node, plan, seed, 0);
-            final TiledMatrix b = DistributedGemm.inputs(node, plan, seed, 1);
-            final long[][] before = counters(node);
-            final long startNs = System.nanoTime();
-            final TiledMatrix c = DistributedGemm.multiply(node, plan, a, b, progress(out, "jdsm"));
-            final double jdsmS = (System.nanoTime() - startNs) / 1e9;
-            final long[][] after = counters(node);
-            baselineRun = baseline && jdsmFirst ? runBaseline(plan, seed, threads, out) : baselineRun;
-            ratios[round] = baseline ? jdsmS / baselineRun.seconds : Double.NaN;
-            out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%s%n", node.nodeCount(), jdsmS,
-                plan.flops() / jdsmS / 1e9, baseline ? String.format(", jdsm/baseline = %.3f (%s first)",
-                ratios[round], jdsmFirst ? "jdsm" : "baseline") : "");
-            printCounters(before, after, out);
+            final Timed baselineFirst = baseline && !jdsmFirst ? runBaseline(plan, seed, threads, out) : null;
+            final Timed oneFirst = withOneNode && jdsmFirst ? runJdsm(node, 1, plan, seed, samples, out) : null;
+            final Timed all = runJdsm(node, node.nodeCount(), plan, seed, samples, out);
+            final Timed one = withOneNode && !jdsmFirst ? runJdsm(node, 1, plan, seed, samples, out) : oneFirst;
+            final Timed baselineRun = baseline && jdsmFirst ? runBaseline(plan, seed, threads, out) : baselineFirst;
 
-            wrong = null == baselineRun ? null : GemmCheck.againstBaseline(plan, c, baselineRun.tiles);
-            if (null == wrong)
+            wrong = null != all.wrong ? all.wrong : null != one && null != one.wrong ? one.wrong : null;
+            if (null == wrong && null != baselineRun && all.digest != baselineRun.digest)
             {
-                wrong = GemmCheck.sampled(plan, seed, c, samples);
+                wrong = "the product on " + node.nodeCount() + " node(s) differs from the baseline's (digest " +
+                    Long.toHexString(all.digest) + " against " + Long.toHexString(baselineRun.digest) + ")";
             }
-            c.close();
-            a.close();
-            b.close();
+            if (null == wrong && null != baselineRun && null != one && one.digest != baselineRun.digest)
+            {
+                wrong = "the product on node 0 alone differs from the baseline's (digest " +
+                    Long.toHexString(one.digest) + " against " + Long.toHexString(baselineRun.digest) + ")";
+            }
+            ratios[round] = null == baselineRun ? Double.NaN : all.seconds / baselineRun.seconds;
+            scaling[round] = null == one ? Double.NaN : all.seconds / one.seconds;
+            if (null != baselineRun)
+            {
+                out.printf("gemm: jdsm on %d node(s) / baseline = %.3f (%s first)%n", node.nodeCount(),
+                    ratios[round], jdsmFirst ? "jdsm" : "baseline");
+            }
+            if (null != one)
+            {
+                out.printf("gemm: jdsm on %d node(s) / jdsm on 1 node = %.3f (%s first)%n", node.nodeCount(),
+                    scaling[round], jdsmFirst ? "1 node" : node.nodeCount() + " nodes");
+            }
         }
-        if (rounds > 1 && baseline && null == wrong)
+        if (rounds > 1 && null == wrong)
         {
-            final double[] sorted = ratios.clone();
-            Arrays.sort(sorted);
-            out.printf("gemm: jdsm/baseline over %d rounds, order alternating: median %.3f (min %.3f, max %.3f)%n",
-                rounds, 0 == (rounds & 1) ? (sorted[rounds / 2 - 1] + sorted[rounds / 2]) / 2 : sorted[rounds / 2],
-                sorted[0], sorted[rounds - 1]);
+            if (baseline)
+            {
+                out.printf("gemm: jdsm on %d node(s) / baseline over %d rounds, order alternating: %s%n",
+                    node.nodeCount(), rounds, median(ratios));
+            }
+            if (withOneNode)
+            {
+                out.printf("gemm: jdsm on %d node(s) / jdsm on 1 node over %d rounds, order alternating: %s%n",
+                    node.nodeCount(), rounds, median(scaling));
+            }
         }
         measureBandwidth(node, plan, out);
         out.println(null == wrong ? "gemm: result correct (" + (baseline ? "equal to the baseline, " : "") +
@@ -131,7 +145,7 @@ public final class GemmApplication implements Application
             out.printf("gemm: baseline (ForkJoinPool of %d) %.3f s, %.2f GFLOP/s%n", threads, seconds,
                 plan.flops() / seconds / 1e9);
 
-            return new Timed(c, seconds);
+            return new Timed(seconds, GemmCheck.digest(plan, c), null);
         }
         finally
         {
@@ -206,10 +220,49 @@ public final class GemmApplication implements Application
     }
 
     /**
-     * The baseline's output tiles and its time.
+     * One multiplication: its time, the {@link GemmCheck#digest} of its product, and its first sampled element
+     * that differs from the naive dot product (null if none, or not checked).
      */
-    private record Timed(Object[] tiles, double seconds)
+    private record Timed(double seconds, long digest, String wrong)
     {
+    }
+
+    /**
+     * Multiply on the first {@code nodes} nodes from inputs generated there, print time and per-node counters,
+     * then digest and sample-check the product and free everything.
+     */
+    private static Timed runJdsm(final DsmNode node, final int nodes, final GemmPlan plan, final long seed,
+        final int samples, final PrintStream out)
+    {
+        final TiledMatrix a = DistributedGemm.inputs(node, nodes, plan, seed, 0);
+        final TiledMatrix b = DistributedGemm.inputs(node, nodes, plan, seed, 1);
+        final long[][] before = counters(node);
+        final long startNs = System.nanoTime();
+        final TiledMatrix c = DistributedGemm.multiply(node, nodes, plan, a, b, progress(out, "jdsm"));
+        final double seconds = (System.nanoTime() - startNs) / 1e9;
+        final long[][] after = counters(node);
+        out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%n", nodes, seconds, plan.flops() / seconds / 1e9);
+        printCounters(before, after, out);
+        try
+        {
+            return new Timed(seconds, GemmCheck.digest(plan, c), GemmCheck.sampled(plan, seed, c, samples));
+        }
+        finally
+        {
+            c.close();
+            a.close();
+            b.close();
+        }
+    }
+
+    private static String median(final double[] values)
+    {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        final int n = sorted.length;
+
+        return String.format("median %.3f (min %.3f, max %.3f)",
+            0 == (n & 1) ? (sorted[n / 2 - 1] + sorted[n / 2]) / 2 : sorted[n / 2], sorted[0], sorted[n - 1]);
     }
 
     private static GemmProgress progress(final PrintStream out, final String who)

@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 
 /**
  * Checks a distributed product on the driver, reading each output tile once through a shared borrow: against
- * the naive product, element by element; against the baseline's tiles, exactly (the same arithmetic in the same
- * order, for {@code double} too); or at sampled elements against naive dot products. Padding must be zero (for
- * {@code double}, within the tolerance: Strassen's cancellations there round).
+ * the naive product, element by element; at sampled elements against naive dot products; or, through a digest of
+ * every element, against the baseline's tiles bit for bit (the same arithmetic in the same order, for {@code double}
+ * too). Padding must be zero (for {@code double}, within the tolerance: Strassen's cancellations there round).
  * <p>
  * <b>Note:</b> stateless; call from the driver's thread.
  */
@@ -32,21 +32,6 @@ public final class GemmCheck
         final Object naive = plan.type().naive(seed, plan.n());
         return compare(plan, c, (row, col) ->
             row < plan.n() && col < plan.n() ? plan.type().get(naive, row * plan.n() + col) : 0, false);
-    }
-
-    /**
-     * Compare with the baseline's tiles, exactly.
-     *
-     * @param plan      of the multiplication.
-     * @param c         output tiles.
-     * @param reference the baseline's output tiles.
-     * @return null if every element matches, else the first wrong element.
-     */
-    public static String againstBaseline(final GemmPlan plan, final TiledMatrix c, final Object[] reference)
-    {
-        final int t = plan.tile();
-        return compare(plan, c, (row, col) -> plan.type().get(
-            reference[row / t * plan.tilesPerSide() + col / t], (row % t) * t + col % t), true);
     }
 
     /**
@@ -79,6 +64,63 @@ public final class GemmCheck
         }
 
         return null;
+    }
+
+    /**
+     * A 64-bit digest of every element of a product, padding included, in tile order: equal products (bit for
+     * bit, {@code double}s too) have equal digests, and a changed element changes it but with chance 2^-64.
+     *
+     * @param plan of the multiplication.
+     * @param c    output tiles.
+     * @return the digest.
+     */
+    public static long digest(final GemmPlan plan, final TiledMatrix c)
+    {
+        final int elements = plan.tile() * plan.tile();
+        long digest = 0;
+        for (int index = 0; index < c.tileCount(); index++)
+        {
+            try (Ref<Object> element = c.read(index); Ref<?> tile = TiledMatrix.box(element).read())
+            {
+                final DirectBuffer buffer = tile.buffer();
+                for (int i = 0; i < elements; i++)
+                {
+                    digest = mix(digest, plan.type().get(buffer, i));
+                }
+            }
+        }
+
+        return digest;
+    }
+
+    /**
+     * {@link #digest(GemmPlan, TiledMatrix)} of the baseline's tiles.
+     *
+     * @param plan  of the multiplication.
+     * @param tiles the baseline's output tiles.
+     * @return the digest.
+     */
+    public static long digest(final GemmPlan plan, final Object[] tiles)
+    {
+        final int elements = plan.tile() * plan.tile();
+        long digest = 0;
+        for (final Object tile : tiles)
+        {
+            for (int i = 0; i < elements; i++)
+            {
+                digest = mix(digest, plan.type().get(tile, i));
+            }
+        }
+
+        return digest;
+    }
+
+    private static long mix(final long digest, final double value)
+    {
+        long h = (digest ^ Double.doubleToRawLongBits(value)) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 32;
+
+        return h * 0xBF58476D1CE4E5B9L + 1;
     }
 
     private static String compare(final GemmPlan plan, final TiledMatrix c, final Reference reference,

@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,6 +100,7 @@ class DistributedGemmTest
             final TiledMatrix b = DistributedGemm.inputs(cluster.driver(), plan, 11, 1);
             final TiledMatrix c = DistributedGemm.multiply(cluster.driver(), plan, a, b, GemmProgress.NONE);
             final int expected = ((int[])ElementType.INT.naive(11, 64))[0];
+            final long digest = GemmCheck.digest(plan, c);
             try (Mut<Object> element = c.write(0); Mut<?> tile = TiledMatrix.box(element).write())
             {
                 tile.buffer().putInt(0, expected + 1);
@@ -107,6 +110,7 @@ class DistributedGemmTest
                 GemmCheck.againstNaive(plan, 11, c));
             assertEquals("C[0][0]=" + (double)(expected + 1) + " expected " + (double)expected,
                 GemmCheck.sampled(plan, 11, c, 20_000));
+            assertNotEquals(digest, GemmCheck.digest(plan, c));
         }
     }
 
@@ -123,6 +127,17 @@ class DistributedGemmTest
             assertEquals(i % cluster.nodes.length, c.homeOf(i), "home of C's tile " + i);
         }
         final String wrong = GemmCheck.againstNaive(plan, seed, c);
+        final ForkJoinPool pool = new ForkJoinPool(2);
+        try
+        {
+            assertEquals(GemmCheck.digest(plan, BaselineGemm.multiply(pool, plan, BaselineGemm.inputs(pool, plan,
+                seed, 0), BaselineGemm.inputs(pool, plan, seed, 1), GemmProgress.NONE)), GemmCheck.digest(plan, c),
+                "digest of the product against the baseline's, " + plan);
+        }
+        finally
+        {
+            pool.shutdown();
+        }
         c.close();
         a.close();
         b.close();

@@ -28,7 +28,7 @@ class GemmApplicationTest
         {
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             final int status = new GemmApplication().run(cluster.driver(), List.of("--n", "300", "--type", "double",
-                "--no-warmup", "--rounds", "2",
+                "--no-warmup", "--rounds", "2", "--with-one-node",
                 "--cutoff", "32", "--tile", "64"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
             final String output = bytes.toString(StandardCharsets.UTF_8);
 
@@ -38,7 +38,11 @@ class GemmApplicationTest
             assertTrue(output.contains("gemm: jdsm leaves 49/49"), output);
             assertTrue(output.contains("gemm: round 1 of 2 (baseline first)"), output);
             assertTrue(output.contains("gemm: round 2 of 2 (jdsm first)"), output);
-            assertTrue(output.contains("gemm: jdsm/baseline over 2 rounds, order alternating: median "), output);
+            assertTrue(output.contains("gemm: jdsm on 2 node(s) / baseline over 2 rounds, order alternating: median "),
+                output);
+            assertTrue(output.contains("gemm: jdsm on 2 node(s) / jdsm on 1 node over 2 rounds, order alternating: " +
+                "median "), output);
+            assertTrue(output.contains("gemm: jdsm on 1 node(s) "), output);
             assertTrue(output.contains("gemm: result correct (equal to the baseline, 64 sampled elements equal to " +
                 "naive dot products)"), output);
         }
