@@ -4,6 +4,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
 import org.jdsm.apps.ApplicationArguments;
+import org.jdsm.apps.TaskResult;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -215,21 +216,7 @@ public final class DataFrameApplication implements Application
 
     private static long[][] counters(final DsmNode node)
     {
-        final long[][] values = new long[node.nodeCount()][];
-        for (int i = 0; i < values.length; i++)
-        {
-            values[i] = DistributedEngine.await(node.spawnOn(i, (n) ->
-            {
-                final NodeCounters counters = n.counters();
-                final long[] snapshot = new long[SHOWN.length];
-                for (int k = 0; k < SHOWN.length; k++)
-                {
-                    snapshot[k] = counters.get(SHOWN[k]);
-                }
-                return snapshot;
-            }), "reading the counters of node " + i);
-        }
-        return values;
+        return TaskResult.counters(node, SHOWN, DistributedEngine.TASK_TIMEOUT_S, DataFrameException::new);
     }
 
     private static void printCounters(

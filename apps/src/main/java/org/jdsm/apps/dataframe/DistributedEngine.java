@@ -6,13 +6,11 @@ import org.jdsm.DBox;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.Ref;
+import org.jdsm.apps.TaskResult;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The group-by engine on jdsm, the port of {@link BaselineEngine}: a query is cut into slices of consecutive row
@@ -338,33 +336,7 @@ public final class DistributedEngine
      */
     static <R> R await(final CompletableFuture<R> future, final String what)
     {
-        try
-        {
-            return future.get(TASK_TIMEOUT_S, TimeUnit.SECONDS);
-        }
-        catch (final ExecutionException ex)
-        {
-            for (Throwable cause = ex.getCause(); null != cause; cause = cause.getCause())
-            {
-                if (cause instanceof NodeUnavailableException)
-                {
-                    final NodeUnavailableException dead = new NodeUnavailableException(
-                        ((NodeUnavailableException)cause).nodeId(), "dataframe " + what + ": " + cause.getMessage());
-                    dead.initCause(ex.getCause());
-                    throw dead;
-                }
-            }
-            throw new DataFrameException("dataframe " + what + " failed: " + ex.getCause(), ex.getCause());
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new DataFrameException("dataframe " + what + " did not finish in " + TASK_TIMEOUT_S + " s", ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new DataFrameException("dataframe " + what + " interrupted", ex);
-        }
+        return TaskResult.await(future, "dataframe " + what, TASK_TIMEOUT_S, DataFrameException::new);
     }
 
     /**

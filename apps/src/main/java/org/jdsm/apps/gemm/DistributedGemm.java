@@ -5,13 +5,11 @@ import org.jdsm.DsmNode;
 import org.jdsm.Mut;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.Ref;
+import org.jdsm.apps.TaskResult;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Strassen across a jdsm cluster, the port of {@link BaselineGemm}. A matrix is a {@link TiledMatrix}: a
@@ -303,36 +301,6 @@ public final class DistributedGemm
      */
     static <R> R await(final CompletableFuture<R> future, final String what)
     {
-        try
-        {
-            return future.get(TASK_TIMEOUT_S, TimeUnit.SECONDS);
-        }
-        catch (final ExecutionException ex)
-        {
-            for (Throwable cause = ex.getCause(); null != cause; cause = cause.getCause())
-            {
-                if (cause instanceof NodeUnavailableException)
-                {
-                    final NodeUnavailableException dead = new NodeUnavailableException(
-                        ((NodeUnavailableException)cause).nodeId(), "gemm " + what + ": " + cause.getMessage());
-                    dead.initCause(ex.getCause());
-                    throw dead;
-                }
-            }
-            if (ex.getCause() instanceof RuntimeException)
-            {
-                throw (RuntimeException)ex.getCause();
-            }
-            throw new GemmException("gemm " + what + " failed: " + ex.getCause(), ex.getCause());
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new GemmException("gemm " + what + " did not finish in " + TASK_TIMEOUT_S + " s", ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new GemmException("gemm " + what + " interrupted", ex);
-        }
+        return TaskResult.await(future, "gemm " + what, TASK_TIMEOUT_S, GemmException::new);
     }
 }

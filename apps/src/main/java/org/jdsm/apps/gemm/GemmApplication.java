@@ -7,6 +7,7 @@ import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
 import org.jdsm.apps.Application;
 import org.jdsm.apps.ApplicationArguments;
+import org.jdsm.apps.TaskResult;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -278,22 +279,7 @@ public final class GemmApplication implements Application
 
     private static long[][] counters(final DsmNode node)
     {
-        final long[][] values = new long[node.nodeCount()][];
-        for (int i = 0; i < values.length; i++)
-        {
-            values[i] = DistributedGemm.await(node.spawnOn(i, (n) ->
-            {
-                final NodeCounters counters = n.counters();
-                final long[] snapshot = new long[SHOWN.length];
-                for (int k = 0; k < SHOWN.length; k++)
-                {
-                    snapshot[k] = counters.get(SHOWN[k]);
-                }
-                return snapshot;
-            }), "reading the counters of node " + i);
-        }
-
-        return values;
+        return TaskResult.counters(node, SHOWN, DistributedGemm.TASK_TIMEOUT_S, GemmException::new);
     }
 
     private static void printCounters(final long[][] before, final long[][] after, final PrintStream out)

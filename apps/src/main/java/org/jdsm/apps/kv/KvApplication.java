@@ -275,26 +275,7 @@ public final class KvApplication implements Application
 
     private static long longArgument(final List<String> args, final String name, final long defaultValue)
     {
-        final String text = stringArgument(args, name, null);
-        if (null == text)
-        {
-            return defaultValue;
-        }
-        final long value;
-        try
-        {
-            value = Long.parseLong(text);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new KvException(name + "=" + text + " is not a number");
-        }
-        if (value < 1)
-        {
-            throw new KvException(name + "=" + value + " must be >= 1");
-        }
-
-        return value;
+        return ApplicationArguments.longValue(args, name, defaultValue, 1, KvException::new);
     }
 
     /**

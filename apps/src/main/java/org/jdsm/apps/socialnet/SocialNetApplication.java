@@ -249,25 +249,6 @@ public final class SocialNetApplication implements Application
 
     private static long longArgument(final List<String> args, final String name, final long defaultValue)
     {
-        final String text = stringArgument(args, name, null);
-        if (null == text)
-        {
-            return defaultValue;
-        }
-        final long value;
-        try
-        {
-            value = Long.parseLong(text);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new SocialNetException(name + "=" + text + " is not a number");
-        }
-        if (value < 0)
-        {
-            throw new SocialNetException(name + "=" + value + " must be >= 0");
-        }
-
-        return value;
+        return ApplicationArguments.longValue(args, name, defaultValue, 0, SocialNetException::new);
     }
 }

@@ -1,5 +1,6 @@
 package org.jdsm.apps.dataframe;
 
+import org.jdsm.apps.AppCluster;
 import org.jdsm.apps.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +25,7 @@ class DataFrameApplicationTest
     @Test
     void shouldCheckEveryResultOnTwoSimulatedNodes() throws Exception
     {
-        try (DataFrameCluster cluster = new DataFrameCluster(2))
+        try (AppCluster cluster = new AppCluster(2, 9))
         {
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             final int status = new DataFrameApplication().run(cluster.driver(), List.of("--rows", "2e4", "--k", "10",
@@ -44,7 +45,7 @@ class DataFrameApplicationTest
     @Test
     void shouldRejectBadArgumentsBeforeAnyWork()
     {
-        try (DataFrameCluster cluster = new DataFrameCluster(1))
+        try (AppCluster cluster = new AppCluster(1, 9))
         {
             final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             final DataFrameApplication app = new DataFrameApplication();

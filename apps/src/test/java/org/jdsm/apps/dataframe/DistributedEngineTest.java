@@ -1,6 +1,7 @@
 package org.jdsm.apps.dataframe;
 
 import org.jdsm.DsmNode;
+import org.jdsm.apps.AppCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class DistributedEngineTest
     @ValueSource(ints = { 1, 2, 3 })
     void shouldEqualBaselineAndBruteForceOnEveryQuestion(final int nodes)
     {
-        try (DataFrameCluster cluster = new DataFrameCluster(nodes))
+        try (AppCluster cluster = new AppCluster(nodes, 9))
         {
             checkEveryQuestion(cluster.driver(), PLAIN, 1, PLAIN_REFERENCE);
         }
@@ -66,7 +67,7 @@ class DistributedEngineTest
     @ValueSource(ints = { 1, 3 })
     void shouldEqualBaselineAndBruteForceWithNaOnSortedTable(final int nodes)
     {
-        try (DataFrameCluster cluster = new DataFrameCluster(nodes))
+        try (AppCluster cluster = new AppCluster(nodes, 9))
         {
             checkEveryQuestion(cluster.driver(), WITH_NA_SORTED, 2, NA_REFERENCE);
         }
@@ -78,7 +79,7 @@ class DistributedEngineTest
         final G1Spec spec = new G1Spec(20_000, 10, 0, false);
         final ArrayFrame arrays = G1Generator.generate(spec, 3, 2048);
         final List<QueryResult> baseline = new BaselineEngine(arrays, pool, 2).run(Queries.batch());
-        try (DataFrameCluster cluster = new DataFrameCluster(2);
+        try (AppCluster cluster = new AppCluster(2, 9);
             DistributedFrame frame = DistributedFrame.generate(cluster.driver(), spec, 3, 2048))
         {
             final List<QueryResult> results = new DistributedEngine(cluster.driver(), frame, 2, 4096)
@@ -96,7 +97,7 @@ class DistributedEngineTest
     @Test
     void shouldFreeEveryChunkAndColumnOnClose() throws Exception
     {
-        try (DataFrameCluster cluster = new DataFrameCluster(3))
+        try (AppCluster cluster = new AppCluster(3, 9))
         {
             final long[] free = new long[3];
             for (int i = 0; i < 3; i++)
@@ -150,7 +151,7 @@ class DistributedEngineTest
             table.addRows(chunks, arrays.schema().rowsIn(g));
         }
         final int partBytes = 16 * 1024;
-        try (DataFrameCluster cluster = new DataFrameCluster(1))
+        try (AppCluster cluster = new AppCluster(1, 9))
         {
             final Object shipped = DistributedEngine.ship(cluster.driver(), table, partBytes);
             assertTrue(shipped instanceof org.jdsm.DBox<?>[], "over INLINE_BYTES: boxes");
@@ -184,7 +185,7 @@ class DistributedEngineTest
                 .where(new Filter("id5", Filter.Op.EQ, 7)),
             Query.of("count all", List.of(), Aggregate.count()));
         final List<QueryResult> baseline = new BaselineEngine(arrays, pool, 3).run(queries);
-        try (DataFrameCluster cluster = new DataFrameCluster(3);
+        try (AppCluster cluster = new AppCluster(3, 9);
             DistributedFrame frame = DistributedFrame.upload(cluster.driver(), arrays))
         {
             final List<QueryResult> results = new DistributedEngine(cluster.driver(), frame, 1, 1024).run(queries);

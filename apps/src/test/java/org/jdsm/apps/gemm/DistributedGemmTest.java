@@ -4,6 +4,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.Mut;
 import org.jdsm.NodeCounters;
 import org.jdsm.NodeUnavailableException;
+import org.jdsm.apps.AppCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,7 @@ class DistributedGemmTest
     @ValueSource(ints = { 1, 2, 3 })
     void shouldEqualNaiveProductOfIntsExactly(final int nodes)
     {
-        try (GemmCluster cluster = new GemmCluster(nodes))
+        try (AppCluster cluster = new AppCluster(nodes, 7))
         {
             for (final int n : SIZES)
             {
@@ -46,7 +47,7 @@ class DistributedGemmTest
     @ValueSource(ints = { 1, 2, 3 })
     void shouldEqualNaiveProductOfDoublesWithinTolerance(final int nodes)
     {
-        try (GemmCluster cluster = new GemmCluster(nodes))
+        try (AppCluster cluster = new AppCluster(nodes, 7))
         {
             for (final int n : SIZES)
             {
@@ -58,7 +59,7 @@ class DistributedGemmTest
     @Test
     void shouldEqualNaiveProductWithOneAndNoDistributedLevel()
     {
-        try (GemmCluster cluster = new GemmCluster(2))
+        try (AppCluster cluster = new AppCluster(2, 7))
         {
             assertNull(multiplyAndCheck(cluster, GemmPlan.of(ElementType.INT, 257, 1, 16, 512), 3));
             assertNull(multiplyAndCheck(cluster, GemmPlan.of(ElementType.INT, 100, 0, 16, 32), 4));
@@ -69,7 +70,7 @@ class DistributedGemmTest
     @Test
     void shouldFailWithNodeUnavailableWhenANodeDiesMidMultiply()
     {
-        try (GemmCluster cluster = new GemmCluster(3))
+        try (AppCluster cluster = new AppCluster(3, 7))
         {
             final GemmPlan plan = GemmPlan.of(ElementType.INT, 512, 2, 32, 64);
             final TiledMatrix a = DistributedGemm.inputs(cluster.driver(), plan, 9, 0);
@@ -93,7 +94,7 @@ class DistributedGemmTest
     @Test
     void shouldReportTheFirstWrongElement()
     {
-        try (GemmCluster cluster = new GemmCluster(2))
+        try (AppCluster cluster = new AppCluster(2, 7))
         {
             final GemmPlan plan = GemmPlan.of(ElementType.INT, 64, 1, 16, 32);
             final TiledMatrix a = DistributedGemm.inputs(cluster.driver(), plan, 11, 0);
@@ -114,7 +115,7 @@ class DistributedGemmTest
         }
     }
 
-    private static String multiplyAndCheck(final GemmCluster cluster, final GemmPlan plan, final long seed)
+    private static String multiplyAndCheck(final AppCluster cluster, final GemmPlan plan, final long seed)
     {
         final long liveBefore = liveObjects(cluster);
         final TiledMatrix a = DistributedGemm.inputs(cluster.driver(), plan, seed, 0);
@@ -149,7 +150,7 @@ class DistributedGemmTest
     /**
      * Allocations minus frees over every node: the objects alive in the cluster's heaps.
      */
-    private static long liveObjects(final GemmCluster cluster)
+    private static long liveObjects(final AppCluster cluster)
     {
         long live = 0;
         for (final DsmNode node : cluster.nodes)
@@ -164,7 +165,7 @@ class DistributedGemmTest
     /**
      * A remote free is asynchronous: wait for the cluster to get back to the objects it had, else fail.
      */
-    private static void awaitLiveObjects(final GemmCluster cluster, final long expected, final GemmPlan plan)
+    private static void awaitLiveObjects(final AppCluster cluster, final long expected, final GemmPlan plan)
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (liveObjects(cluster) != expected && System.nanoTime() < deadlineNs)

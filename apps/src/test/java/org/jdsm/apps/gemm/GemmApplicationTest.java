@@ -1,8 +1,11 @@
 package org.jdsm.apps.gemm;
 
+import org.jdsm.apps.AppCluster;
 import org.jdsm.apps.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The application on simulated nodes in this JVM, its argument and fit errors before any work, and one run of
- * {@code jdsm local} across two node JVMs over Aeron.
+ * The application on simulated nodes in this JVM, its argument and fit errors before any work, and runs of
+ * {@code jdsm local} across 1, 2 and 3 node JVMs over Aeron.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class GemmApplicationTest
@@ -24,7 +27,7 @@ class GemmApplicationTest
     @Test
     void shouldCheckResultCorrectOnTwoSimulatedNodes() throws Exception
     {
-        try (GemmCluster cluster = new GemmCluster(2))
+        try (AppCluster cluster = new AppCluster(2, 7))
         {
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             final int status = new GemmApplication().run(cluster.driver(), List.of("--n", "300", "--type", "double",
@@ -51,7 +54,7 @@ class GemmApplicationTest
     @Test
     void shouldRejectBadArgumentsBeforeAnyWork()
     {
-        try (GemmCluster cluster = new GemmCluster(2))
+        try (AppCluster cluster = new AppCluster(2, 7))
         {
             final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             final GemmApplication app = new GemmApplication();
@@ -79,8 +82,9 @@ class GemmApplicationTest
         }
     }
 
-    @Test
-    void shouldRunAcrossTwoNodeJvmsOverAeron()
+    @ParameterizedTest
+    @CsvSource({ "1, 100, int", "2, 257, int", "3, 512, double" })
+    void shouldRunAcrossNodeJvmsOverAeron(final int nodes, final int n, final String type)
     {
         final PrintStream original = System.out;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -88,8 +92,8 @@ class GemmApplicationTest
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try
         {
-            status = Launcher.execute("local", "--nodes", "2", "--timeout", "120", "gemm", "--n", "257",
-                "--cutoff", "32", "--tile", "256");
+            status = Launcher.execute("local", "--nodes", String.valueOf(nodes), "--timeout", "120", "gemm",
+                "--n", String.valueOf(n), "--type", type, "--no-warmup", "--cutoff", "32", "--tile", "256");
         }
         finally
         {
@@ -99,7 +103,9 @@ class GemmApplicationTest
         System.out.println(output);
 
         assertEquals(0, status, output);
-        assertTrue(output.contains("[node 0] gemm: result correct"), output);
+        assertTrue(output.contains("[node 0] gemm: n=" + n + " " + type + " on " + nodes + " node(s)"), output);
+        assertTrue(output.contains("[node 0] gemm: result correct (equal to the baseline, 64 sampled elements"),
+            output);
         assertTrue(output.contains("jdsm local: all nodes succeeded"), output);
     }
 }

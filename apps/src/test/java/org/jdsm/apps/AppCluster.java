@@ -1,4 +1,4 @@
-package org.jdsm.apps.gemm;
+package org.jdsm.apps;
 
 import org.jdsm.DsmNode;
 import org.jdsm.simulator.SimulatedCluster;
@@ -7,17 +7,24 @@ import org.jdsm.simulator.SimulatedNetwork;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The shared {@link SimulatedCluster} sized for the GEMM tests; closes the nodes, then the network.
+ * The {@link SimulatedCluster} the application tests share, sized for GEMM's tiles and DataFrame's chunks (64 MiB
+ * heaps, 4 MiB objects, no simulated delay); closes the nodes, then the network.
  */
-final class GemmCluster implements AutoCloseable
+public final class AppCluster implements AutoCloseable
 {
-    final SimulatedNetwork network;
-    final DsmNode[] nodes;
+    public final SimulatedNetwork network;
+    public final DsmNode[] nodes;
     private final SimulatedCluster cluster;
 
-    GemmCluster(final int nodeCount)
+    /**
+     * Start the nodes.
+     *
+     * @param nodeCount nodes.
+     * @param seed      of the simulated network.
+     */
+    public AppCluster(final int nodeCount, final long seed)
     {
-        cluster = SimulatedCluster.start(new SimulatedNetwork.Context().seed(7).maxDelaySteps(0), nodeCount,
+        cluster = SimulatedCluster.start(new SimulatedNetwork.Context().seed(seed).maxDelaySteps(0), nodeCount,
             (config) -> config
                 .heapSize(64L << 20)
                 .cacheSize(32L << 20)
@@ -33,7 +40,10 @@ final class GemmCluster implements AutoCloseable
         }
     }
 
-    DsmNode driver()
+    /**
+     * @return node 0, where an application's driver runs.
+     */
+    public DsmNode driver()
     {
         return nodes[0];
     }
