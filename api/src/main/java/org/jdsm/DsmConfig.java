@@ -411,7 +411,9 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
-     * @param workerThreads number of threads that run spawned tasks on this node.
+     * @param workerThreads number of threads that run spawned tasks on this node at once. A task blocked waiting
+     *                      for a future (e.g. of a task it spawned on this node) gets a spare thread in its place,
+     *                      so nested tasks do not starve the pool.
      * @return this for a fluent API.
      */
     public DsmConfig workerThreads(final int workerThreads)

@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -136,7 +138,8 @@ public final class Node implements DsmNode, MessageHandler
         {
             peerFreeBytes.set(i, -1);
         }
-        this.workers = Executors.newFixedThreadPool(config.workerThreads(), threadFactory("worker"));
+        this.workers = new ForkJoinPool(config.workerThreads(), workerThreadFactory(), null, true, 0,
+            config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);
         this.completer = Executors.newSingleThreadExecutor(threadFactory("completer"));
 
         final TransportProvider provider = TransportProvider.find(config.transport());
@@ -159,6 +162,27 @@ public final class Node implements DsmNode, MessageHandler
             null,
             new NodeAgent(this, config.heartbeatIntervalNs()));
         AgentRunner.startOnThread(nodeAgentRunner);
+    }
+
+    /**
+     * Task workers run in a {@link ForkJoinPool}: a task that blocks in {@code CompletableFuture.get()} (e.g. on a
+     * task it spawned on this node) gets a spare thread to stand in for it, up to this many, instead of starving the
+     * pool; past them such a wait fails with {@link java.util.concurrent.RejectedExecutionException}.
+     */
+    static final int SPARE_WORKERS_MAX = 256;
+
+    private ForkJoinPool.ForkJoinWorkerThreadFactory workerThreadFactory()
+    {
+        final AtomicInteger count = new AtomicInteger();
+        return (pool) ->
+        {
+            final ForkJoinWorkerThread thread = new ForkJoinWorkerThread(pool)
+            {
+            };
+            thread.setName("jdsm-node-" + nodeId + "-worker-" + count.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private ThreadFactory threadFactory(final String role)
