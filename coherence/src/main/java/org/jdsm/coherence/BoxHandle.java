@@ -317,8 +317,18 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
      */
     void makeExclusive()
     {
-        final long newAddress = node.acquireExclusive(address, length);
-        setAddress(newAddress, -1);
+        final long oldAddress = address;
+        final long newAddress = node.acquireExclusive(oldAddress, length);
+        if (GlobalAddress.withColour(newAddress, 0) == GlobalAddress.withColour(oldAddress, 0) &&
+            node.isLocal(oldAddress))
+        {
+            // a colour bump in place: same block, same length, the view already wraps the payload
+            address = newAddress;
+        }
+        else
+        {
+            setAddress(newAddress, -1);
+        }
         storeInSlot();
     }
 
