@@ -74,6 +74,7 @@ public final class TaskResult
      *
      * @param node     the driver.
      * @param counters to read.
+     * @param app      the application, for messages, e.g. {@code "gemm"}.
      * @param timeoutS longest wait for each node, in seconds.
      * @param error    makes the application's exception from a message and a cause.
      * @return {@code [node][counter]}.
@@ -81,6 +82,7 @@ public final class TaskResult
     public static long[][] counters(
         final DsmNode node,
         final NodeCounters.Counter[] counters,
+        final String app,
         final long timeoutS,
         final BiFunction<String, Throwable, ? extends RuntimeException> error)
     {
@@ -95,7 +97,7 @@ public final class TaskResult
                     snapshot[k] = n.counters().get(counters[k]);
                 }
                 return snapshot;
-            }), "reading the counters of node " + i, timeoutS, error);
+            }), app + " reading the counters of node " + i, timeoutS, error);
         }
 
         return values;

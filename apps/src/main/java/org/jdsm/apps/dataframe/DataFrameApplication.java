@@ -216,7 +216,7 @@ public final class DataFrameApplication implements Application
 
     private static long[][] counters(final DsmNode node)
     {
-        return TaskResult.counters(node, SHOWN, DistributedEngine.TASK_TIMEOUT_S, DataFrameException::new);
+        return TaskResult.counters(node, SHOWN, "dataframe", DistributedEngine.TASK_TIMEOUT_S, DataFrameException::new);
     }
 
     private static void printCounters(

@@ -279,7 +279,7 @@ public final class GemmApplication implements Application
 
     private static long[][] counters(final DsmNode node)
     {
-        return TaskResult.counters(node, SHOWN, DistributedGemm.TASK_TIMEOUT_S, GemmException::new);
+        return TaskResult.counters(node, SHOWN, "gemm", DistributedGemm.TASK_TIMEOUT_S, GemmException::new);
     }
 
     private static void printCounters(final long[][] before, final long[][] after, final PrintStream out)
