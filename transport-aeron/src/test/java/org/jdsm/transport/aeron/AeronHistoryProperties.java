@@ -1,5 +1,11 @@
 package org.jdsm.transport.aeron;
 
+import net.jqwik.api.AfterFailureMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
 import org.agrona.CloseHelper;
 import org.jdsm.Codecs;
 import org.jdsm.DArc;
@@ -15,9 +21,6 @@ import org.jdsm.simulator.linearizability.HistoryRecorder;
 import org.jdsm.simulator.linearizability.LinearizabilityChecker;
 import org.jdsm.simulator.linearizability.Models;
 import org.jdsm.simulator.linearizability.OpKind;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,32 +33,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Concurrent histories over real Aeron across processes: the engine in three JVMs on loopback, a client task on
- * every node doing get-and-adds and reads on two {@code DMutex} counters and reads of a {@code DArc}, while the
- * owner of a {@code DBox} register writes it and lends a {@code Ref} to readers on the other nodes. Each process
- * records its own operations with {@link System#nanoTime()} (one monotonic clock per host) and ships them back as
- * {@link History#toText()}; the merged history must be linearizable key by key.
+ * Concurrent histories over real Aeron across processes, as a jqwik property: the engine in three JVMs on loopback
+ * (started once for the container); in each try, client tasks on every node do get-and-adds and reads on two
+ * {@code DMutex} counters and reads of a {@code DArc}, while the owner of a {@code DBox} register writes it and lends
+ * a {@code Ref} to readers on the other nodes. jqwik draws the clients per node, their operation counts and mix, and
+ * the register rounds; the network's schedule is the real one. Each process records its own operations with
+ * {@link System#nanoTime()} (one monotonic clock per host) and ships them back as {@link History#toText()}; the
+ * merged history must be linearizable key by key.
  */
-class AeronHistoryLinearizabilityTest
+class AeronHistoryProperties
 {
     private static final String SECRET = "history-cluster-secret";
     private static final int NODES = 3;
-    private static final int OPS_PER_CLIENT = 60;
-    private static final int ROUNDS = 6;
     private static final long ARC_VALUE = 7;
 
-    private ForkedNodes children;
-    private DsmNode node;
+    private static ForkedNodes children;
+    private static DsmNode node;
 
-    @AfterEach
-    void after()
-    {
-        CloseHelper.closeAll(node, children);
-    }
-
-    @Test
-    @Timeout(180)
-    void shouldRecordLinearizableHistoryAcrossThreeProcesses() throws Exception
+    @BeforeContainer
+    static void startCluster() throws Exception
     {
         final List<String> members = ForkedNodes.loopbackMembers(NODES);
         children = new ForkedNodes();
@@ -71,7 +67,22 @@ class AeronHistoryLinearizabilityTest
         {
             children.awaitReady(nodeId - 1, TimeUnit.SECONDS.toMillis(30));
         }
+    }
 
+    @AfterContainer
+    static void stopCluster()
+    {
+        CloseHelper.closeAll(node, children);
+    }
+
+    @Property(tries = 8, afterFailure = AfterFailureMode.SAMPLE_FIRST)
+    void historiesOfClientsOnThreeProcessesAreLinearizablePerKey(
+        @ForAll @IntRange(min = 1, max = 2) final int clientsPerNode,
+        @ForAll @IntRange(min = 10, max = 60) final int opsPerClient,
+        @ForAll @IntRange(min = 0, max = 3) final int readsInFour,
+        @ForAll @IntRange(min = 1, max = 5) final int rounds,
+        @ForAll final long mixSeed) throws Exception
+    {
         final DMutex<Long> counter0 = node.mutex(Codecs.LONG, 0L);
         final DMutex<Long> counter1 = node.spawnOn(NODES - 1, (n) -> n.mutex(Codecs.LONG, 0L)).get(30, TimeUnit.SECONDS);
         final DArc<Long> arc = node.arc(Codecs.LONG, ARC_VALUE);
@@ -80,14 +91,19 @@ class AeronHistoryLinearizabilityTest
         final List<CompletableFuture<String>> clients = new ArrayList<>();
         for (int nodeId = 0; nodeId < NODES; nodeId++)
         {
-            final int clientId = nodeId;
-            clients.add(node.spawnOn(nodeId, (n) -> clientLoop(clientId, counter0, counter1, arc)));
+            for (int c = 0; c < clientsPerNode; c++)
+            {
+                final int clientId = nodeId * clientsPerNode + c;
+                final long seed = mixSeed + clientId;
+                clients.add(node.spawnOn(nodeId, (n) ->
+                    clientLoop(clientId, seed, opsPerClient, readsInFour, counter0, counter1, arc)));
+            }
         }
 
         final HistoryRecorder ownerRecorder = HistoryRecorder.withNanoClock();
-        final HistoryRecorder.Client owner = ownerRecorder.client(NODES);
+        final HistoryRecorder.Client owner = ownerRecorder.client(999);
         final List<History> histories = new ArrayList<>();
-        for (int round = 1; round <= ROUNDS; round++)
+        for (int round = 1; round <= rounds; round++)
         {
             final long value = round;
             final int write = owner.invoke("reg", OpKind.WRITE, value);
@@ -102,7 +118,7 @@ class AeronHistoryLinearizabilityTest
                 final List<CompletableFuture<String>> readers = new ArrayList<>();
                 for (int nodeId = 1; nodeId < NODES; nodeId++)
                 {
-                    final int clientId = 100 + round * NODES + nodeId;
+                    final int clientId = 1000 + round * NODES + nodeId;
                     readers.add(node.spawnOn(nodeId, (n) ->
                     {
                         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
@@ -134,8 +150,9 @@ class AeronHistoryLinearizabilityTest
         reg.close();
 
         final History history = History.merge(histories);
-        final long registerOps = ROUNDS * (2 + 2L * (NODES - 1));
-        assertEquals(NODES * OPS_PER_CLIENT + registerOps, history.ops().size(), "every operation recorded once");
+        final long registerOps = rounds * (2 + 2L * (NODES - 1));
+        assertEquals((long)NODES * clientsPerNode * opsPerClient + registerOps, history.ops().size(),
+            "every operation recorded once");
 
         final CheckResult counters = new LinearizabilityChecker(Models.counter(0)).check(select(history, "counter"));
         final CheckResult arcReads = new LinearizabilityChecker(Models.register(ARC_VALUE)).check(select(history, "arc"));
@@ -158,17 +175,23 @@ class AeronHistoryLinearizabilityTest
      * One client on the node it was spawned on: its operations recorded in that process, returned as text.
      */
     private static String clientLoop(
-        final int clientId, final DMutex<Long> counter0, final DMutex<Long> counter1, final DArc<Long> arc)
+        final int clientId,
+        final long seed,
+        final int ops,
+        final int readsInFour,
+        final DMutex<Long> counter0,
+        final DMutex<Long> counter1,
+        final DArc<Long> arc)
     {
         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
         final HistoryRecorder.Client log = recorder.client(clientId);
-        final Random random = new Random(31L * clientId + 7);
-        for (int i = 0; i < OPS_PER_CLIENT; i++)
+        final Random random = new Random(seed);
+        for (int i = 0; i < ops; i++)
         {
             final int which = random.nextInt(2);
             final DMutex<Long> counter = 0 == which ? counter0 : counter1;
             final String key = "counter" + which;
-            final int kind = random.nextInt(4);
+            final int kind = random.nextInt(4) < readsInFour ? 2 + random.nextInt(2) : random.nextInt(2);
             if (kind < 2)
             {
                 final int slot = log.invoke(key, OpKind.GET_AND_ADD, 1);
