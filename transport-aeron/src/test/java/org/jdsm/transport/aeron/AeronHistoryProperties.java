@@ -12,9 +12,11 @@ import org.jdsm.DArc;
 import org.jdsm.DBox;
 import org.jdsm.DMutex;
 import org.jdsm.Dsm;
+import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
 import org.jdsm.Mut;
 import org.jdsm.Ref;
+import org.jdsm.coherence.Node;
 import org.jdsm.simulator.linearizability.CheckResult;
 import org.jdsm.simulator.linearizability.History;
 import org.jdsm.simulator.linearizability.HistoryRecorder;
@@ -53,20 +55,47 @@ class AeronHistoryProperties
     @BeforeContainer
     static void startCluster() throws Exception
     {
-        final List<String> members = ForkedNodes.loopbackMembers(NODES);
         children = new ForkedNodes();
+        node = startCluster(children, null);
+    }
+
+    /**
+     * Three node JVMs on loopback: nodes 1 and 2 as children, node 0 in this JVM.
+     *
+     * @param children to start the node processes with.
+     * @param fault    a test-only fault ({@code Node.FAULT_OPTION}) every node runs with, or null.
+     * @return node 0.
+     */
+    static DsmNode startCluster(final ForkedNodes children, final String fault) throws Exception
+    {
+        final List<String> members = ForkedNodes.loopbackMembers(NODES);
         for (int nodeId = 1; nodeId < NODES; nodeId++)
         {
-            children.start(EngineNodeMain.class, String.valueOf(nodeId), String.valueOf(NODES),
-                String.join(",", members), SECRET);
+            if (null == fault)
+            {
+                children.start(EngineNodeMain.class, String.valueOf(nodeId), String.valueOf(NODES),
+                    String.join(",", members), SECRET);
+            }
+            else
+            {
+                children.start(EngineNodeMain.class, String.valueOf(nodeId), String.valueOf(NODES),
+                    String.join(",", members), SECRET, fault);
+            }
         }
         children.awaitStarting(TimeUnit.SECONDS.toMillis(60));
-        node = Dsm.start(EngineNodeMain.config(0, NODES, String.join(",", members), SECRET)
-            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
+        final DsmConfig config = EngineNodeMain.config(0, NODES, String.join(",", members), SECRET)
+            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10));
+        if (null != fault)
+        {
+            config.transportOption(Node.FAULT_OPTION, fault);
+        }
+        final DsmNode driver = Dsm.start(config);
         for (int nodeId = 1; nodeId < NODES; nodeId++)
         {
             children.awaitReady(nodeId - 1, TimeUnit.SECONDS.toMillis(30));
         }
+
+        return driver;
     }
 
     @AfterContainer
@@ -82,6 +111,31 @@ class AeronHistoryProperties
         @ForAll @IntRange(min = 0, max = 3) final int readsInFour,
         @ForAll @IntRange(min = 1, max = 5) final int rounds,
         @ForAll final long mixSeed) throws Exception
+    {
+        final Checked checked = runAndCheck(node, clientsPerNode, opsPerClient, readsInFour, rounds, mixSeed);
+
+        assertTrue(checked.counters().isLinearizable(), checked.counters().toString());
+        assertTrue(checked.arcReads().isLinearizable(), checked.arcReads().toString());
+        assertTrue(checked.register().isLinearizable(), checked.register().toString());
+    }
+
+    /**
+     * The checker's verdicts on one merged history.
+     */
+    record Checked(History history, CheckResult counters, CheckResult arcReads, CheckResult register)
+    {
+    }
+
+    /**
+     * Run one workload on the cluster of {@code node} and check its merged history per key.
+     */
+    static Checked runAndCheck(
+        final DsmNode node,
+        final int clientsPerNode,
+        final int opsPerClient,
+        final int readsInFour,
+        final int rounds,
+        final long mixSeed) throws Exception
     {
         final DMutex<Long> counter0 = node.mutex(Codecs.LONG, 0L);
         final DMutex<Long> counter1 = node.spawnOn(NODES - 1, (n) -> n.mutex(Codecs.LONG, 0L)).get(30, TimeUnit.SECONDS);
@@ -159,9 +213,8 @@ class AeronHistoryProperties
         final CheckResult register = new LinearizabilityChecker(Models.register(0)).check(select(history, "reg"));
         System.out.println("aeron history: " + history.ops().size() + " ops over " + NODES + " processes; counters " +
             counters + "; arc " + arcReads + "; reg " + register);
-        assertTrue(counters.isLinearizable(), counters.toString());
-        assertTrue(arcReads.isLinearizable(), arcReads.toString());
-        assertTrue(register.isLinearizable(), register.toString());
+
+        return new Checked(history, counters, arcReads, register);
     }
 
     private static History select(final History history, final String keyPrefix)

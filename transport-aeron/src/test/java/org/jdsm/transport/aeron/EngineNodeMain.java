@@ -3,6 +3,7 @@ package org.jdsm.transport.aeron;
 import org.jdsm.Dsm;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
+import org.jdsm.coherence.Node;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -12,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * A node of the real engine in its own JVM over the Aeron transport: prints {@code STARTING}, then {@code READY}
  * once started, serves until its standard input closes, then leaves and exits.
  * <p>
- * Arguments: nodeId nodeCount members clusterSecret.
+ * Arguments: nodeId nodeCount members clusterSecret [fault], the last a test-only {@code Node.FAULT_OPTION}.
  */
 public final class EngineNodeMain
 {
@@ -45,6 +46,10 @@ public final class EngineNodeMain
         final int nodeId = Integer.parseInt(args[0]);
         final DsmConfig config = config(nodeId, Integer.parseInt(args[1]), args[2], args[3])
             .errorHandler((throwable) -> System.out.println("ERROR " + throwable));
+        if (args.length > 4)
+        {
+            config.transportOption(Node.FAULT_OPTION, args[4]);
+        }
         System.out.println("STARTING " + nodeId);
         System.out.flush();
         DsmNode node = null;
