@@ -37,7 +37,9 @@ public final class NodeCounters
         /** Malformed, forged or out-of-range requests rejected. */
         REQUESTS_REJECTED,
         /** Errors passed to the node's error handler. */
-        ERRORS
+        ERRORS,
+        /** Tasks and results too large for one transport message, staged in this node's heap for a one-sided read. */
+        MESSAGES_STAGED
     }
 
     private final long[] values;

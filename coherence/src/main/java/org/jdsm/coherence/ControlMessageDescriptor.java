@@ -44,6 +44,25 @@ public final class ControlMessageDescriptor
     /** Heartbeat: value = tasks queued or running; body = free heap bytes as a long. */
     public static final int HEARTBEAT_TYPE = 6;
 
+    /**
+     * Spawn of a task too large for one message: its serialized task is staged in a block of the sender's heap;
+     * body = {@link #STAGED_ADDRESS_OFFSET global address} and {@link #STAGED_LENGTH_OFFSET length} of that block,
+     * which the target reads one-sided and the sender frees when the task has ended. Answered by
+     * {@link #RESULT_TYPE} or {@link #RESULT_STAGED_TYPE}.
+     */
+    public static final int SPAWN_STAGED_TYPE = 7;
+    /**
+     * Task result too large for one message, staged in a block of the worker's heap: value as {@link #RESULT_TYPE};
+     * body as {@link #SPAWN_STAGED_TYPE}. The caller reads it one-sided, then frees it with {@link #FREE_TYPE}.
+     */
+    public static final int RESULT_STAGED_TYPE = 8;
+    /** Offset in the body of a staged message of the block's global address. */
+    public static final int STAGED_ADDRESS_OFFSET = 0;
+    /** Offset in the body of a staged message of the staged bytes' length. */
+    public static final int STAGED_LENGTH_OFFSET = 8;
+    /** Length of the body of a staged message. */
+    public static final int STAGED_BODY_LENGTH = 12;
+
     /** Result value of a task that returned. */
     public static final long RESULT_OK = 0;
     /** Result value of a task that threw. */

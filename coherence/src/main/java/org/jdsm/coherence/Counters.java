@@ -25,6 +25,7 @@ public final class Counters
     static final int TASKS_RUN = NodeCounters.Counter.TASKS_RUN.ordinal();
     static final int REQUESTS_REJECTED = NodeCounters.Counter.REQUESTS_REJECTED.ordinal();
     static final int ERRORS = NodeCounters.Counter.ERRORS.ordinal();
+    static final int MESSAGES_STAGED = NodeCounters.Counter.MESSAGES_STAGED.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
 

@@ -54,8 +54,13 @@ import static org.jdsm.coherence.ControlMessageDescriptor.FREE_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.HEARTBEAT_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_FAILED;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_OK;
+import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_STAGED_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_STAGED_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_ADDRESS_OFFSET;
+import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_BODY_LENGTH;
+import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_LENGTH_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.TYPE_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.VALUE_OFFSET;
 
@@ -297,9 +302,10 @@ public final class Node implements DsmNode, MessageHandler
         final CompletableFuture<R> future = new CompletableFuture<>();
         pendingTasks.put(correlationId, new PendingTask(scope, future, targetNodeId));
         tasksInFlight.incrementAndGet(targetNodeId);
+        final long staged;
         try
         {
-            send(targetNodeId, SPAWN_TYPE, correlationId, 0, bytes);
+            staged = sendOrStage(targetNodeId, SPAWN_TYPE, SPAWN_STAGED_TYPE, correlationId, 0, bytes, "task");
         }
         catch (final RuntimeException ex)
         {
@@ -307,6 +313,11 @@ public final class Node implements DsmNode, MessageHandler
             tasksInFlight.decrementAndGet(targetNodeId);
             scope.abort();
             throw ex;
+        }
+        if (GlobalAddress.NULL != staged)
+        {
+            // the target read the task before it ran; if it died, nobody else will
+            future.whenComplete((result, failure) -> freeStaged(staged));
         }
 
         return future;
@@ -915,6 +926,81 @@ public final class Node implements DsmNode, MessageHandler
     // Control plane
     // ---------------------------------------------------------------------------------------------------------------
 
+    /**
+     * Send a task or result in one message when it fits the transport's {@code maxMessageLength}, else stage it in a
+     * block of this node's heap and send the block's address, for the receiver to read one-sided.
+     *
+     * @return the staged block's address, or {@link GlobalAddress#NULL} when the body went in the message.
+     */
+    private long sendOrStage(
+        final int target,
+        final int type,
+        final int stagedType,
+        final long correlationId,
+        final long value,
+        final byte[] body,
+        final String what)
+    {
+        if (BODY_OFFSET + body.length <= transport.maxMessageLength())
+        {
+            send(target, type, correlationId, value, body);
+            return GlobalAddress.NULL;
+        }
+        if (body.length > config.maxObjectSize())
+        {
+            throw new ObjectSizeException(what + " of " + body.length + " serialized bytes exceeds both the " +
+                config.transport() + " transport's maxMessageLength=" + transport.maxMessageLength() +
+                " and maxObjectSize=" + config.maxObjectSize() + ", the largest block it can be staged in");
+        }
+
+        final long offset = allocateLocalOrThrow(body.length, "stage a " + what + " of", GlobalAddress.NULL);
+        final long address = GlobalAddress.compose(BlockDescriptor.colour(heap.getLongAcquire(offset)), nodeId, offset);
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        wrapPayload(view, address, body.length);
+        view.putBytes(0, body);
+        final byte[] reference = new byte[STAGED_BODY_LENGTH];
+        final UnsafeBuffer referenceBuffer = new UnsafeBuffer(reference);
+        referenceBuffer.putLong(STAGED_ADDRESS_OFFSET, address);
+        referenceBuffer.putInt(STAGED_LENGTH_OFFSET, body.length);
+        try
+        {
+            send(target, stagedType, correlationId, value, reference);
+        }
+        catch (final RuntimeException ex)
+        {
+            freeStaged(address);
+            throw ex;
+        }
+        counters.increment(Counters.MESSAGES_STAGED);
+
+        return address;
+    }
+
+    /**
+     * Read a staged task or result from the sender's heap.
+     */
+    private byte[] readStaged(final long address, final int length)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[HEADER_LENGTH + length]);
+        fetch(address, length, buffer, 0);
+        final byte[] body = new byte[length];
+        buffer.getBytes(HEADER_LENGTH, body);
+
+        return body;
+    }
+
+    private void freeStaged(final long address)
+    {
+        try
+        {
+            free(address);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
     private void send(final int target, final int type, final long correlationId, final long value, final byte[] body)
     {
         final int bodyLength = null == body ? 0 : body.length;
@@ -990,6 +1076,30 @@ public final class Node implements DsmNode, MessageHandler
                 break;
             }
 
+            case SPAWN_STAGED_TYPE:
+            {
+                final long address = stagedAddress(sourceNodeId, buffer, offset, length, "task");
+                if (GlobalAddress.NULL != address)
+                {
+                    final int stagedLength = buffer.getInt(offset + BODY_OFFSET + STAGED_LENGTH_OFFSET);
+                    activeTasks.incrementAndGet();
+                    workers.execute(() -> runStagedTask(sourceNodeId, correlationId, address, stagedLength));
+                }
+                break;
+            }
+
+            case RESULT_STAGED_TYPE:
+            {
+                final long address = stagedAddress(sourceNodeId, buffer, offset, length, "task result");
+                if (GlobalAddress.NULL != address)
+                {
+                    final int stagedLength = buffer.getInt(offset + BODY_OFFSET + STAGED_LENGTH_OFFSET);
+                    completer.execute(
+                        () -> completeStagedTask(sourceNodeId, correlationId, value, address, stagedLength));
+                }
+                break;
+            }
+
             case HEARTBEAT_TYPE:
                 peerLoad.set(sourceNodeId, value);
                 if (length >= BODY_OFFSET + 8)
@@ -1047,6 +1157,63 @@ public final class Node implements DsmNode, MessageHandler
         errorHandler.onError(new RemoteAccessException(reason));
     }
 
+    /**
+     * The address of a staged message's block, or {@link GlobalAddress#NULL} after rejecting a malformed message:
+     * the block must be in the sender's own heap and its length within {@code maxObjectSize}.
+     */
+    private long stagedAddress(
+        final int sourceNodeId, final DirectBuffer buffer, final int offset, final int length, final String what)
+    {
+        if (length != BODY_OFFSET + STAGED_BODY_LENGTH)
+        {
+            reject("staged " + what + " message of " + length + " bytes from node " + sourceNodeId + " is malformed");
+            return GlobalAddress.NULL;
+        }
+        final long address = buffer.getLong(offset + BODY_OFFSET + STAGED_ADDRESS_OFFSET);
+        final int stagedLength = buffer.getInt(offset + BODY_OFFSET + STAGED_LENGTH_OFFSET);
+        if (GlobalAddress.nodeId(address) != sourceNodeId || stagedLength < 0 || stagedLength > config.maxObjectSize())
+        {
+            reject("staged " + what + " from node " + sourceNodeId + " names " + describe(address) + " of " +
+                stagedLength + " bytes: not in the sender's heap or over maxObjectSize=" + config.maxObjectSize());
+            return GlobalAddress.NULL;
+        }
+
+        return address;
+    }
+
+    private void runStagedTask(final int sourceNodeId, final long correlationId, final long address, final int length)
+    {
+        final byte[] body;
+        try
+        {
+            body = readStaged(address, length);
+        }
+        catch (final Throwable ex)
+        {
+            activeTasks.decrementAndGet();
+            sendResultFailure(sourceNodeId, correlationId, ex);
+            return;
+        }
+        runTask(sourceNodeId, correlationId, body);
+    }
+
+    private void completeStagedTask(
+        final int sourceNodeId, final long correlationId, final long status, final long address, final int length)
+    {
+        final byte[] body;
+        try
+        {
+            body = readStaged(address, length);
+        }
+        catch (final Throwable ex)
+        {
+            completeTask(sourceNodeId, correlationId, RESULT_FAILED, failureText(ex));
+            return;
+        }
+        freeStaged(address);
+        completeTask(sourceNodeId, correlationId, status, body);
+    }
+
     private void runTask(final int sourceNodeId, final long correlationId, final byte[] body)
     {
         final TaskScope scope = new TaskScope(this, sourceNodeId, false);
@@ -1094,13 +1261,17 @@ public final class Node implements DsmNode, MessageHandler
         activeTasks.decrementAndGet();
         try
         {
-            send(sourceNodeId, RESULT_TYPE, correlationId, status, result);
+            sendOrStage(sourceNodeId, RESULT_TYPE, RESULT_STAGED_TYPE, correlationId, status, result, "task result");
         }
         catch (final ObjectSizeException ex)
         {
-            // the caller must hear of it rather than wait for ever: a result too large for a message fails the task
+            // the caller must hear of it rather than wait for ever: a result too large to send fails the task
             sendResultFailure(sourceNodeId, correlationId, new ObjectSizeException("result of the task is too large " +
                 "to send (" + ex.getMessage() + "): return large data in the heap, e.g. in a DBox, not in the result"));
+        }
+        catch (final HeapExhaustedException ex)
+        {
+            sendResultFailure(sourceNodeId, correlationId, ex);
         }
         catch (final RuntimeException ex)
         {

@@ -40,8 +40,21 @@ final class SimulatedCluster implements AutoCloseable
         final boolean reorder,
         final Consumer<DsmConfig> customise)
     {
+        return start(nodeCount, seed, maxDelaySteps, reorder, org.jdsm.simulator.SimulatedTransport.MAX_MESSAGE_LENGTH,
+            customise);
+    }
+
+    static SimulatedCluster start(
+        final int nodeCount,
+        final long seed,
+        final int maxDelaySteps,
+        final boolean reorder,
+        final int maxMessageLength,
+        final Consumer<DsmConfig> customise)
+    {
         final org.jdsm.simulator.SimulatedCluster cluster = org.jdsm.simulator.SimulatedCluster.start(
-            new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(reorder),
+            new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(reorder)
+                .maxMessageLength(maxMessageLength),
             nodeCount,
             (config) ->
             {

@@ -137,6 +137,19 @@ class AeronEngineClusterTest
 
         assertEquals(20, node.spawnOn(2, (n) -> n.nodeId() * 10).get(30, TimeUnit.SECONDS));
 
+        // a task and a result over the largest Aeron message (term length / 8) travel staged in the heap
+        final int[] large = new int[200_000];
+        java.util.Arrays.setAll(large, (i) -> i);
+        final int[] echoed = node.spawnOn(1, (n) ->
+        {
+            final int[] copy = large.clone();
+            copy[0] = -n.nodeId();
+            return copy;
+        }).get(30, TimeUnit.SECONDS);
+        assertEquals(-1, echoed[0]);
+        assertEquals(199_999, echoed[199_999]);
+        assertEquals(1, node.counters().get(NodeCounters.Counter.MESSAGES_STAGED), "the task was staged");
+
         final DBox<Long> onDoomed = node.allocOn(2, Codecs.LONG, 7L);
         final DBox<Long> onSurvivor = node.allocOn(1, Codecs.LONG, 8L);
         children.kill(1);

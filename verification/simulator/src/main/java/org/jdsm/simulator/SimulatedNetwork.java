@@ -908,10 +908,14 @@ public final class SimulatedNetwork implements AutoCloseable
      */
     public static final class Context
     {
+        /** Smallest {@link #maxMessageLength(int)}: the engine's control messages must fit. */
+        public static final int MIN_MESSAGE_LENGTH = 256;
+
         private boolean isConcluded;
         private long seed = Configuration.seed();
         private int maxDelaySteps = Configuration.maxDelaySteps();
         private boolean reorder = Configuration.reorder();
+        private int maxMessageLength = SimulatedTransport.MAX_MESSAGE_LENGTH;
         private boolean startPaused;
         private IdleStrategy idleStrategy;
         private ErrorHandler errorHandler;
@@ -933,6 +937,11 @@ public final class SimulatedNetwork implements AutoCloseable
             {
                 throw new ConfigurationException("maxDelaySteps=" + maxDelaySteps + " must be in [0, " +
                     Configuration.MAX_DELAY_STEPS_LIMIT + "]");
+            }
+            if (maxMessageLength < MIN_MESSAGE_LENGTH || maxMessageLength > SimulatedTransport.MAX_MESSAGE_LENGTH)
+            {
+                throw new ConfigurationException("maxMessageLength=" + maxMessageLength + " must be in [" +
+                    MIN_MESSAGE_LENGTH + ", " + SimulatedTransport.MAX_MESSAGE_LENGTH + "]");
             }
             if (null == idleStrategy)
             {
@@ -969,6 +978,26 @@ public final class SimulatedNetwork implements AutoCloseable
         {
             checkNotConcluded();
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * @return largest message {@code send} takes, in bytes.
+         */
+        public int maxMessageLength()
+        {
+            return maxMessageLength;
+        }
+
+        /**
+         * @param maxMessageLength largest message {@code send} takes, in [256, 16 MiB]; a smaller one makes the
+         *                         engine stage large tasks and results in the heap, as over Aeron.
+         * @return this for a fluent API.
+         */
+        public Context maxMessageLength(final int maxMessageLength)
+        {
+            checkNotConcluded();
+            this.maxMessageLength = maxMessageLength;
             return this;
         }
 

@@ -37,7 +37,8 @@ public final class SimulatedTransport implements Transport
     public static final String NETWORK_OPTION = "simulated.network";
 
     /**
-     * Largest control message: 16 MiB.
+     * Largest control message the simulator allows, and the default of
+     * {@link SimulatedNetwork.Context#maxMessageLength(int)}: 16 MiB.
      */
     public static final int MAX_MESSAGE_LENGTH = 16 * 1024 * 1024;
 
@@ -193,9 +194,10 @@ public final class SimulatedTransport implements Transport
     {
         checkNodeId("send", nodeId);
         buffer.boundsCheck(offset, length);
-        if (length > MAX_MESSAGE_LENGTH)
+        final int maxMessageLength = network.context().maxMessageLength();
+        if (length > maxMessageLength)
         {
-            throw new DsmException("send length=" + length + " > maxMessageLength=" + MAX_MESSAGE_LENGTH);
+            throw new DsmException("send length=" + length + " > maxMessageLength=" + maxMessageLength);
         }
 
         final byte[] copy = new byte[length];
@@ -208,7 +210,7 @@ public final class SimulatedTransport implements Transport
      */
     public int maxMessageLength()
     {
-        return MAX_MESSAGE_LENGTH;
+        return network.context().maxMessageLength();
     }
 
     /**

@@ -1,0 +1,156 @@
+package org.jdsm.coherence;
+
+import org.jdsm.DsmNode;
+import org.jdsm.NodeCounters;
+import org.jdsm.ObjectSizeException;
+import org.jdsm.RemoteTaskException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tasks and results larger than the transport's largest message travel staged in the sender's heap and are read
+ * one-sided by the receiver; the staged blocks are freed; beyond {@code maxObjectSize} the error names both limits.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TaskStagingTest
+{
+    private static final int MAX_MESSAGE_LENGTH = 4096;
+
+    @Test
+    void shouldRunTaskWhoseArgumentsAndResultExceedTheLargestMessage() throws Exception
+    {
+        try (SimulatedCluster cluster = smallMessages(2))
+        {
+            final long[] input = new long[25_000];
+            Arrays.setAll(input, (i) -> 3L * i);
+            final long liveBefore = liveObjects(cluster);
+
+            final long[] output = cluster.node(0).spawnOn(1, (n) ->
+            {
+                final long[] doubled = new long[input.length + 10_000];
+                for (int i = 0; i < input.length; i++)
+                {
+                    doubled[i] = 2 * input[i];
+                }
+                return doubled;
+            }).get(30, TimeUnit.SECONDS);
+
+            assertEquals(35_000, output.length);
+            assertEquals(6L * 24_999, output[24_999]);
+            assertEquals(0L, output[34_999]);
+            assertEquals(1, counter(cluster.node(0), NodeCounters.Counter.MESSAGES_STAGED), "the task was staged");
+            assertEquals(1, counter(cluster.node(1), NodeCounters.Counter.MESSAGES_STAGED), "the result was staged");
+            awaitLiveObjects(cluster, liveBefore);
+        }
+    }
+
+    @Test
+    void shouldStageATaskSpawnedOnItsOwnNode() throws Exception
+    {
+        try (SimulatedCluster cluster = smallMessages(1))
+        {
+            final byte[] input = new byte[100_000];
+            Arrays.fill(input, (byte)7);
+            final long liveBefore = liveObjects(cluster);
+
+            assertArrayEquals(input, cluster.node(0).spawnOn(0, (n) -> input.clone()).get(30, TimeUnit.SECONDS));
+            assertEquals(2, counter(cluster.node(0), NodeCounters.Counter.MESSAGES_STAGED));
+            awaitLiveObjects(cluster, liveBefore);
+        }
+    }
+
+    @Test
+    void shouldNameBothLimitsWhenATaskIsLargerThanTheLargestObject()
+    {
+        try (SimulatedCluster cluster = smallMessages(2))
+        {
+            final byte[] input = new byte[2 * 1024 * 1024];
+
+            final ObjectSizeException ex = assertThrows(ObjectSizeException.class,
+                () -> cluster.node(0).spawnOn(1, (n) -> input.length));
+            assertTrue(ex.getMessage().matches("task of \\d+ serialized bytes exceeds both the simulated transport's " +
+                "maxMessageLength=4096 and maxObjectSize=1048576, the largest block it can be staged in"),
+                ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldFailTaskWhoseResultIsLargerThanTheLargestObject()
+    {
+        try (SimulatedCluster cluster = smallMessages(2))
+        {
+            final ExecutionException ex = assertThrows(ExecutionException.class,
+                () -> cluster.node(0).spawnOn(1, (n) -> new byte[2 * 1024 * 1024]).get(30, TimeUnit.SECONDS));
+
+            final RemoteTaskException cause = assertInstanceOf(RemoteTaskException.class, ex.getCause());
+            assertInstanceOf(ObjectSizeException.class, cause.getCause());
+            assertTrue(cause.getMessage().contains("result of the task is too large to send (task result of "),
+                cause.getMessage());
+        }
+    }
+
+    @Test
+    void shouldFreeAStagedTaskWhenItsTargetDies() throws Exception
+    {
+        try (SimulatedCluster cluster = smallMessages(2))
+        {
+            final long[] input = new long[10_000];
+            final long allocatedBefore = counter(cluster.node(0), NodeCounters.Counter.ALLOCATIONS);
+            final long freedBefore = counter(cluster.node(0), NodeCounters.Counter.FREES);
+
+            final var future = cluster.node(0).spawnOn(1, (n) ->
+            {
+                Thread.sleep(60_000);
+                return input.length;
+            });
+            cluster.network.crash(1);
+
+            final ExecutionException ex = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(org.jdsm.NodeUnavailableException.class, ex.getCause());
+            assertEquals(allocatedBefore + 1, counter(cluster.node(0), NodeCounters.Counter.ALLOCATIONS));
+            assertEquals(freedBefore + 1, counter(cluster.node(0), NodeCounters.Counter.FREES), "staged task freed");
+        }
+    }
+
+    private static SimulatedCluster smallMessages(final int nodes)
+    {
+        return SimulatedCluster.start(nodes, 42, 0, false, MAX_MESSAGE_LENGTH, (config) -> config
+            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(2)));
+    }
+
+    private static long counter(final DsmNode node, final NodeCounters.Counter counter)
+    {
+        return node.counters().get(counter);
+    }
+
+    private static long liveObjects(final SimulatedCluster cluster)
+    {
+        long live = 0;
+        for (final Node node : cluster.nodes)
+        {
+            live += counter(node, NodeCounters.Counter.ALLOCATIONS) - counter(node, NodeCounters.Counter.FREES);
+        }
+
+        return live;
+    }
+
+    private static void awaitLiveObjects(final SimulatedCluster cluster, final long expected)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (liveObjects(cluster) != expected && System.nanoTime() < deadlineNs)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(expected, liveObjects(cluster), "staged blocks left alive");
+    }
+}
