@@ -125,6 +125,27 @@ final class LocalCommand implements Callable<Integer>
 
     private List<String> nodeCommand(final Path clusterFile, final int nodeId)
     {
+        return nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments);
+    }
+
+    /**
+     * The command that runs one node of a cluster file in a new JVM on this JVM's class path, passing on every
+     * {@code jdsm.*} system property of this JVM.
+     *
+     * @param clusterFile the cluster.
+     * @param nodeId      of the node.
+     * @param jvmOptions  extra JVM options.
+     * @param application to run on node 0; the others serve it.
+     * @param arguments   of the application.
+     * @return the command line.
+     */
+    static List<String> nodeCommand(
+        final Path clusterFile,
+        final int nodeId,
+        final List<String> jvmOptions,
+        final String application,
+        final List<String> arguments)
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(NODE_JVM_OPTIONS);

@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -127,21 +126,7 @@ class NodeDeathTest
 
     private static List<String> nodeCommand(final Path clusterFile, final int nodeId)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LocalCommand.NODE_JVM_OPTIONS);
-        command.add("-Xmx1g");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Launcher.class.getName());
-        command.add("node");
-        command.add("--config");
-        command.add(clusterFile.toString());
-        command.add("--node-id");
-        command.add(Integer.toString(nodeId));
-        command.addAll(List.of("gemm", "--n", "2048", "--tile", "512", "--no-warmup", "--no-baseline",
-            "--rounds", "20", "--samples", "1"));
-
-        return command;
+        return LocalCommand.nodeCommand(clusterFile, nodeId, List.of(), "gemm", List.of("--n", "2048", "--tile", "512",
+            "--no-warmup", "--no-baseline", "--rounds", "20", "--samples", "1"));
     }
 }
