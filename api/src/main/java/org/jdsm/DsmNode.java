@@ -76,6 +76,21 @@ public interface DsmNode extends AutoCloseable
     <T> DMutex<T> mutex(Codec<T> codec, T value);
 
     /**
+     * A new mutex over a value, unlocked, with a count of one, with room for values of up to {@code capacity}
+     * encoded bytes: a holder may {@link Mut#set} a longer value than the initial one, up to the capacity (a mutex made
+     * by {@link #mutex(Codec, Object)} holds at most its initial value's length).
+     *
+     * @param codec    of the value.
+     * @param value    initial value.
+     * @param capacity largest encoded value in bytes, at least the initial value's.
+     * @param <T>      type of the value.
+     * @return the first handle.
+     * @throws ObjectSizeException if {@code capacity} is below the initial value's length or over what one object
+     *                             may hold.
+     */
+    <T> DMutex<T> mutex(Codec<T> codec, T value, int capacity);
+
+    /**
      * Run a task on the least-loaded node.
      *
      * @param task to run.

@@ -256,9 +256,25 @@ public final class Node implements DsmNode, MessageHandler
 
     public <T> DMutex<T> mutex(final Codec<T> codec, final T value)
     {
+        return mutex(codec, value, -1);
+    }
+
+    public <T> DMutex<T> mutex(final Codec<T> codec, final T value, final int capacity)
+    {
         checkOpen();
         final int valueLength = codec.encodedLength(value);
-        final int length = MutexHandle.VALUE_OFFSET + valueLength;
+        if (capacity >= 0 && capacity < valueLength)
+        {
+            throw new ObjectSizeException("mutex capacity=" + capacity + " is below the " + valueLength +
+                " bytes of its initial value");
+        }
+        if ((long)MutexHandle.VALUE_OFFSET + Math.max(capacity, valueLength) > config.maxObjectSize())
+        {
+            throw new ObjectSizeException("mutex of capacity=" + Math.max(capacity, valueLength) + " needs " +
+                (MutexHandle.VALUE_OFFSET + (long)Math.max(capacity, valueLength)) + " bytes, over maxObjectSize=" +
+                config.maxObjectSize());
+        }
+        final int length = MutexHandle.VALUE_OFFSET + Math.max(capacity, valueLength);
         final long address = allocate(length);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
         buffer.putLong(SharedObjectHandle.COUNT_OFFSET, 1);
