@@ -1107,7 +1107,14 @@ public final class Node implements DsmNode, MessageHandler
             case RESULT_STAGED_TYPE:
             {
                 final long address = stagedAddress(sourceNodeId, buffer, offset, length, "task result");
-                if (GlobalAddress.NULL != address)
+                final PendingTask pending = pendingTasks.get(correlationId);
+                if (GlobalAddress.NULL != address && (null == pending || pending.targetNodeId != sourceNodeId))
+                {
+                    // read nothing for a result nobody waits for
+                    reject("staged task result from node " + sourceNodeId + " for unknown correlationId=" +
+                        correlationId);
+                }
+                else if (GlobalAddress.NULL != address)
                 {
                     final int stagedLength = buffer.getInt(offset + BODY_OFFSET + STAGED_LENGTH_OFFSET);
                     completer.execute(

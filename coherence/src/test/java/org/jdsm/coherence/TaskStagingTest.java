@@ -122,6 +122,46 @@ class TaskStagingTest
         }
     }
 
+    @Test
+    void shouldRejectAndCountForgedStagedMessagesWithoutActingOnThem()
+    {
+        try (SimulatedCluster cluster = smallMessages(3))
+        {
+            final Node node = cluster.node(0);
+            final long rejectedBefore = counter(node, NodeCounters.Counter.REQUESTS_REJECTED);
+            final long tasksBefore = counter(node, NodeCounters.Counter.TASKS_RUN);
+
+            node.onMessage(1, staged(ControlMessageDescriptor.SPAWN_STAGED_TYPE, 9, GlobalAddress.compose(0, 1, 64), 16,
+                true), 0, ControlMessageDescriptor.BODY_OFFSET + 4);
+            node.onMessage(1, staged(ControlMessageDescriptor.SPAWN_STAGED_TYPE, 9, GlobalAddress.compose(0, 2, 64), 16,
+                false), 0, ControlMessageDescriptor.BODY_OFFSET + ControlMessageDescriptor.STAGED_BODY_LENGTH);
+            node.onMessage(1, staged(ControlMessageDescriptor.SPAWN_STAGED_TYPE, 9, GlobalAddress.compose(0, 1, 64),
+                1 << 30, false), 0, ControlMessageDescriptor.BODY_OFFSET + ControlMessageDescriptor.STAGED_BODY_LENGTH);
+            node.onMessage(1, staged(ControlMessageDescriptor.RESULT_STAGED_TYPE, 12345, GlobalAddress.compose(0, 1, 64),
+                16, false), 0, ControlMessageDescriptor.BODY_OFFSET + ControlMessageDescriptor.STAGED_BODY_LENGTH);
+
+            assertEquals(rejectedBefore + 4, counter(node, NodeCounters.Counter.REQUESTS_REJECTED),
+                "truncated, another node's block, over maxObjectSize, a result nobody waits for");
+            assertEquals(tasksBefore, counter(node, NodeCounters.Counter.TASKS_RUN));
+        }
+    }
+
+    private static org.agrona.concurrent.UnsafeBuffer staged(
+        final int type, final long correlationId, final long address, final int length, final boolean truncated)
+    {
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(
+            new byte[ControlMessageDescriptor.BODY_OFFSET + ControlMessageDescriptor.STAGED_BODY_LENGTH]);
+        buffer.putInt(ControlMessageDescriptor.TYPE_OFFSET, type);
+        buffer.putLong(ControlMessageDescriptor.CORRELATION_ID_OFFSET, correlationId);
+        if (!truncated)
+        {
+            buffer.putLong(ControlMessageDescriptor.BODY_OFFSET + ControlMessageDescriptor.STAGED_ADDRESS_OFFSET, address);
+            buffer.putInt(ControlMessageDescriptor.BODY_OFFSET + ControlMessageDescriptor.STAGED_LENGTH_OFFSET, length);
+        }
+
+        return buffer;
+    }
+
     private static SimulatedCluster smallMessages(final int nodes)
     {
         return SimulatedCluster.start(nodes, 42, 0, false, MAX_MESSAGE_LENGTH, (config) -> config
