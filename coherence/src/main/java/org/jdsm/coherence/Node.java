@@ -268,13 +268,14 @@ public final class Node implements DsmNode, MessageHandler
             throw new ObjectSizeException("mutex capacity=" + capacity + " is below the " + valueLength +
                 " bytes of its initial value");
         }
-        if ((long)MutexHandle.VALUE_OFFSET + Math.max(capacity, valueLength) > config.maxObjectSize())
+        final int valueCapacity = Math.max(capacity, valueLength);
+        if ((long)MutexHandle.VALUE_OFFSET + valueCapacity > config.maxObjectSize())
         {
-            throw new ObjectSizeException("mutex of capacity=" + Math.max(capacity, valueLength) + " needs " +
-                (MutexHandle.VALUE_OFFSET + (long)Math.max(capacity, valueLength)) + " bytes, over maxObjectSize=" +
+            throw new ObjectSizeException("mutex of capacity=" + valueCapacity + " needs " +
+                (MutexHandle.VALUE_OFFSET + (long)valueCapacity) + " bytes, over maxObjectSize=" +
                 config.maxObjectSize());
         }
-        final int length = MutexHandle.VALUE_OFFSET + Math.max(capacity, valueLength);
+        final int length = MutexHandle.VALUE_OFFSET + valueCapacity;
         final long address = allocate(length);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
         buffer.putLong(SharedObjectHandle.COUNT_OFFSET, 1);
@@ -969,7 +970,7 @@ public final class Node implements DsmNode, MessageHandler
                 " and maxObjectSize=" + config.maxObjectSize() + ", the largest block it can be staged in");
         }
 
-        final long offset = allocateLocalOrThrow(body.length, "stage a " + what + " of", GlobalAddress.NULL);
+        final long offset = allocateLocalOrThrow(body.length, "stage a " + what, GlobalAddress.NULL);
         final long address = GlobalAddress.compose(BlockDescriptor.colour(heap.getLongAcquire(offset)), nodeId, offset);
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         wrapPayload(view, address, body.length);
@@ -1107,19 +1108,20 @@ public final class Node implements DsmNode, MessageHandler
             case RESULT_STAGED_TYPE:
             {
                 final long address = stagedAddress(sourceNodeId, buffer, offset, length, "task result");
+                if (GlobalAddress.NULL == address)
+                {
+                    break;
+                }
                 final PendingTask pending = pendingTasks.get(correlationId);
-                if (GlobalAddress.NULL != address && (null == pending || pending.targetNodeId != sourceNodeId))
+                if (null == pending || pending.targetNodeId != sourceNodeId)
                 {
                     // read nothing for a result nobody waits for
                     reject("staged task result from node " + sourceNodeId + " for unknown correlationId=" +
                         correlationId);
+                    break;
                 }
-                else if (GlobalAddress.NULL != address)
-                {
-                    final int stagedLength = buffer.getInt(offset + BODY_OFFSET + STAGED_LENGTH_OFFSET);
-                    completer.execute(
-                        () -> completeStagedTask(sourceNodeId, correlationId, value, address, stagedLength));
-                }
+                final int stagedLength = buffer.getInt(offset + BODY_OFFSET + STAGED_LENGTH_OFFSET);
+                completer.execute(() -> completeStagedTask(sourceNodeId, correlationId, value, address, stagedLength));
                 break;
             }
 
