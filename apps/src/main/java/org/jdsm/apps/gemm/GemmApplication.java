@@ -89,17 +89,9 @@ public final class GemmApplication implements Application
             final Timed one = withOneNode && !jdsmFirst ? runJdsm(node, 1, plan, seed, samples, out) : oneFirst;
             final Timed baselineRun = baseline && jdsmFirst ? runBaseline(plan, seed, threads, out) : baselineFirst;
 
-            wrong = null != all.wrong ? all.wrong : null != one && null != one.wrong ? one.wrong : null;
-            if (null == wrong && null != baselineRun && all.digest != baselineRun.digest)
-            {
-                wrong = "the product on " + node.nodeCount() + " node(s) differs from the baseline's (digest " +
-                    Long.toHexString(all.digest) + " against " + Long.toHexString(baselineRun.digest) + ")";
-            }
-            if (null == wrong && null != baselineRun && null != one && one.digest != baselineRun.digest)
-            {
-                wrong = "the product on node 0 alone differs from the baseline's (digest " +
-                    Long.toHexString(one.digest) + " against " + Long.toHexString(baselineRun.digest) + ")";
-            }
+            wrong = firstNonNull(all.wrong, null == one ? null : one.wrong,
+                differs("on " + node.nodeCount() + " node(s)", all, baselineRun),
+                differs("on node 0 alone", one, baselineRun));
             ratios[round] = null == baselineRun ? Double.NaN : all.seconds / baselineRun.seconds;
             scaling[round] = null == one ? Double.NaN : all.seconds / one.seconds;
             if (null != baselineRun)
@@ -254,6 +246,29 @@ public final class GemmApplication implements Application
             a.close();
             b.close();
         }
+    }
+
+    /**
+     * Why a product differs from the baseline's, or null if it does not or either was not run.
+     */
+    private static String differs(final String what, final Timed run, final Timed baseline)
+    {
+        return null == run || null == baseline || run.digest == baseline.digest ? null : "the product " + what +
+            " differs from the baseline's (digest " + Long.toHexString(run.digest) + " against " +
+            Long.toHexString(baseline.digest) + ")";
+    }
+
+    private static String firstNonNull(final String... reasons)
+    {
+        for (final String reason : reasons)
+        {
+            if (null != reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
     }
 
     private static String median(final double[] values)
