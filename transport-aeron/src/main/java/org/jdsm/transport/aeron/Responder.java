@@ -325,6 +325,13 @@ final class Responder implements Agent, FragmentHandler
         }
 
         final Peer peer = peers[source];
+        if (source == nodeId && frameSessionId != ownSessionTo(peer))
+        {
+            // only this node's own publication speaks for its id: another node claiming the id must not answer (or
+            // spoil) this node's handshake with itself
+            reject(source, frameSessionId, "a frame from another node claiming this node's id " + nodeId);
+            return;
+        }
         if (peer.isDead())
         {
             lateCount.incrementAndGet();
