@@ -7,8 +7,8 @@ import org.jdsm.simulator.SimulatedNetwork;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@link SimulatedCluster} the application tests share, sized for GEMM's tiles and DataFrame's chunks (64 MiB
- * heaps, 4 MiB objects, no simulated delay); closes the nodes, then the network.
+ * The {@link SimulatedCluster} the application tests share (4 MiB objects, 32 MiB caches, 2 workers per node);
+ * closes the nodes, then the network.
  */
 public final class AppCluster implements AutoCloseable
 {
@@ -17,20 +17,35 @@ public final class AppCluster implements AutoCloseable
     private final SimulatedCluster cluster;
 
     /**
-     * Start the nodes.
+     * Start the nodes with 64 MiB heaps, a 5 s operation timeout and no simulated delay.
      *
      * @param nodeCount nodes.
      * @param seed      of the simulated network.
      */
     public AppCluster(final int nodeCount, final long seed)
     {
-        cluster = SimulatedCluster.start(new SimulatedNetwork.Context().seed(seed).maxDelaySteps(0), nodeCount,
+        this(nodeCount, new SimulatedNetwork.Context().seed(seed).maxDelaySteps(0), 64L << 20,
+            TimeUnit.SECONDS.toNanos(5));
+    }
+
+    /**
+     * Start the nodes.
+     *
+     * @param nodeCount          nodes.
+     * @param context            of the simulated network: seed, delays, reordering.
+     * @param heapSize           of each node in bytes.
+     * @param operationTimeoutNs of each node.
+     */
+    public AppCluster(
+        final int nodeCount, final SimulatedNetwork.Context context, final long heapSize, final long operationTimeoutNs)
+    {
+        cluster = SimulatedCluster.start(context, nodeCount,
             (config) -> config
-                .heapSize(64L << 20)
+                .heapSize(heapSize)
                 .cacheSize(32L << 20)
                 .maxObjectSize(4 << 20)
                 .workerThreads(2)
-                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(5))
+                .operationTimeoutNs(operationTimeoutNs)
                 .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20)));
         network = cluster.network();
         nodes = new DsmNode[nodeCount];

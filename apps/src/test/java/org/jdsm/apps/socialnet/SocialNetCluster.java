@@ -1,14 +1,14 @@
 package org.jdsm.apps.socialnet;
 
 import org.jdsm.DsmNode;
-import org.jdsm.simulator.SimulatedCluster;
+import org.jdsm.apps.AppCluster;
 import org.jdsm.simulator.SimulatedNetwork;
 
 import java.io.StringReader;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The shared {@link SimulatedCluster} sized for the SocialNet tests, and their small social graph; closes the nodes,
+ * The shared {@link AppCluster} sized for the SocialNet tests, and their small social graph; closes the nodes,
  * then the network.
  */
 final class SocialNetCluster implements AutoCloseable
@@ -19,23 +19,13 @@ final class SocialNetCluster implements AutoCloseable
     static final String EDGES = "% a small test graph\n# 0-based ids\n0 1\n0 2\n0 3\n1 2\n4 5\n6 7\n8 9\n";
 
     final DsmNode[] nodes;
-    private final SimulatedCluster cluster;
+    private final AppCluster cluster;
 
     SocialNetCluster(final int nodeCount)
     {
-        cluster = SimulatedCluster.start(new SimulatedNetwork.Context().seed(3).maxDelaySteps(1), nodeCount,
-            (config) -> config
-                .heapSize(96L << 20)
-                .cacheSize(32L << 20)
-                .maxObjectSize(4 << 20)
-                .workerThreads(2)
-                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10))
-                .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20)));
-        nodes = new DsmNode[nodeCount];
-        for (int i = 0; i < nodeCount; i++)
-        {
-            nodes[i] = cluster.node(i);
-        }
+        cluster = new AppCluster(nodeCount, new SimulatedNetwork.Context().seed(3).maxDelaySteps(1), 96L << 20,
+            TimeUnit.SECONDS.toNanos(10));
+        nodes = cluster.nodes;
     }
 
     static SocialGraph graph()
