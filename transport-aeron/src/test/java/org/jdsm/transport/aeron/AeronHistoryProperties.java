@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -208,20 +207,16 @@ class AeronHistoryProperties
         assertEquals((long)NODES * clientsPerNode * opsPerClient + registerOps, history.ops().size(),
             "every operation recorded once");
 
-        final CheckResult counters = new LinearizabilityChecker(Models.counter(0)).check(select(history, "counter"));
-        final CheckResult arcReads = new LinearizabilityChecker(Models.register(ARC_VALUE)).check(select(history, "arc"));
-        final CheckResult register = new LinearizabilityChecker(Models.register(0)).check(select(history, "reg"));
+        final CheckResult counters =
+            new LinearizabilityChecker(Models.counter(0)).check(history.withKeysStartingWith("counter"));
+        final CheckResult arcReads =
+            new LinearizabilityChecker(Models.register(ARC_VALUE)).check(history.withKeysStartingWith("arc"));
+        final CheckResult register =
+            new LinearizabilityChecker(Models.register(0)).check(history.withKeysStartingWith("reg"));
         System.out.println("aeron history: " + history.ops().size() + " ops over " + NODES + " processes; counters " +
             counters + "; arc " + arcReads + "; reg " + register);
 
         return new Checked(history, counters, arcReads, register);
-    }
-
-    private static History select(final History history, final String keyPrefix)
-    {
-        return new History(history.ops().stream()
-            .filter((op) -> op.key().startsWith(keyPrefix))
-            .collect(Collectors.toList()));
     }
 
     /**

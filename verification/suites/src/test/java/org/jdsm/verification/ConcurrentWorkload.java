@@ -133,20 +133,16 @@ final class ConcurrentWorkload
 
         final History history = recorder.history();
         final long start = System.nanoTime();
-        final CheckResult counters = new LinearizabilityChecker(Models.counter(0)).check(select(history, "counter"));
-        final CheckResult arcResult = new LinearizabilityChecker(Models.register(ARC_VALUE)).check(select(history, "arc"));
-        final CheckResult register = new LinearizabilityChecker(Models.register(0)).check(select(history, "reg"));
+        final CheckResult counters =
+            new LinearizabilityChecker(Models.counter(0)).check(history.withKeysStartingWith("counter"));
+        final CheckResult arcResult =
+            new LinearizabilityChecker(Models.register(ARC_VALUE)).check(history.withKeysStartingWith("arc"));
+        final CheckResult register =
+            new LinearizabilityChecker(Models.register(0)).check(history.withKeysStartingWith("reg"));
         final long checkNs = System.nanoTime() - start;
         final int expectedOps = nodeCount * opsPerClient - dropped + rounds * (1 + 1 + 2 * (nodeCount - 1));
 
         return new Outcome(history, counters, arcResult, register, expectedOps, checkNs);
-    }
-
-    private static History select(final History history, final String keyPrefix)
-    {
-        return new History(history.ops().stream()
-            .filter((op) -> op.key().startsWith(keyPrefix))
-            .collect(Collectors.toList()));
     }
 
     /**

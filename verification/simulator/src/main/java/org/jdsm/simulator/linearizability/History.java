@@ -83,6 +83,26 @@ public final class History
     }
 
     /**
+     * The operations on keys that start with a prefix, e.g. one object's keys to check with its own model.
+     *
+     * @param keyPrefix of the keys kept.
+     * @return a history of those operations, in the same order.
+     */
+    public History withKeysStartingWith(final String keyPrefix)
+    {
+        final List<Op> selected = new ArrayList<>();
+        for (final Op op : ops)
+        {
+            if (op.key().startsWith(keyPrefix))
+            {
+                selected.add(op);
+            }
+        }
+
+        return new History(selected);
+    }
+
+    /**
      * Number of operations.
      *
      * @return the count.

@@ -45,6 +45,23 @@ class HistoryTest
     }
 
     @Test
+    void shouldKeepOnlyOperationsOnKeysWithAPrefixInOrder()
+    {
+        final History history = History.builder()
+            .write(0, "counter0", 1, 0, 10)
+            .write(1, "reg", 2, 1, 11)
+            .write(2, "counter1", 3, 2, 12)
+            .build();
+
+        final History counters = history.withKeysStartingWith("counter");
+
+        assertEquals(2, counters.size());
+        assertEquals("counter0", counters.ops().get(0).key());
+        assertEquals("counter1", counters.ops().get(1).key());
+        assertEquals(0, history.withKeysStartingWith("arc").size());
+    }
+
+    @Test
     void shouldNameMalformedLine()
     {
         final IllegalArgumentException ex = assertThrows(
