@@ -84,6 +84,14 @@ public final class DsmConfig implements Cloneable
     /** Default heartbeat interval in nanoseconds. */
     public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /**
+     * Property for how long a joined peer may stay silent (no heartbeat or other frame) before a transport that
+     * watches heartbeats declares it dead. The operation timeout caps it.
+     */
+    public static final String PEER_TIMEOUT_PROP_NAME = "jdsm.peer.timeout";
+    /** Default peer timeout in nanoseconds: 50 missed heartbeats at the default interval. */
+    public static final long PEER_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
     private boolean isConcluded;
     private int nodeId = Integer.getInteger(NODE_ID_PROP_NAME, NODE_ID_DEFAULT);
     private int nodeCount = Integer.getInteger(NODE_COUNT_PROP_NAME, NODE_COUNT_DEFAULT);
@@ -98,6 +106,7 @@ public final class DsmConfig implements Cloneable
     private int workerThreads = Integer.getInteger(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
     private long heartbeatIntervalNs = SystemUtil.getDurationInNanos(
         HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+    private long peerTimeoutNs = SystemUtil.getDurationInNanos(PEER_TIMEOUT_PROP_NAME, PEER_TIMEOUT_DEFAULT_NS);
     private List<String> members = parseMembers(System.getProperty(MEMBERS_PROP_NAME));
     private ErrorHandler errorHandler;
     private Map<String, Object> transportOptions = new HashMap<>();
@@ -165,6 +174,11 @@ public final class DsmConfig implements Cloneable
         {
             throw new ConfigurationException("heartbeatIntervalNs=" + heartbeatIntervalNs +
                 " must be > 0 and < operationTimeoutNs=" + operationTimeoutNs);
+        }
+        if (peerTimeoutNs <= heartbeatIntervalNs)
+        {
+            throw new ConfigurationException("peerTimeoutNs=" + peerTimeoutNs +
+                " must be > heartbeatIntervalNs=" + heartbeatIntervalNs);
         }
         if (workerThreads < 1 || workerThreads > 1024)
         {
@@ -439,6 +453,28 @@ public final class DsmConfig implements Cloneable
     {
         checkNotConcluded();
         this.heartbeatIntervalNs = heartbeatIntervalNs;
+        return this;
+    }
+
+    /**
+     * @return how long a joined peer may stay silent before it is declared dead: the peer timeout as set, capped by
+     * the operation timeout.
+     */
+    public long peerTimeoutNs()
+    {
+        return Math.min(peerTimeoutNs, operationTimeoutNs);
+    }
+
+    /**
+     * @param peerTimeoutNs how long a joined peer may stay silent (no heartbeat or other frame) before it is
+     *                      declared dead and operations that need it fail with {@link NodeUnavailableException};
+     *                      capped by the operation timeout.
+     * @return this for a fluent API.
+     */
+    public DsmConfig peerTimeoutNs(final long peerTimeoutNs)
+    {
+        checkNotConcluded();
+        this.peerTimeoutNs = peerTimeoutNs;
         return this;
     }
 

@@ -1,7 +1,8 @@
 package org.jdsm;
 
 /**
- * Thrown when an operation needs a node that has crashed, left, or did not answer within the operation timeout.
+ * Thrown when an operation needs a node that has crashed, left, fell silent for the peer timeout, or did not answer
+ * within the operation timeout.
  */
 public class NodeUnavailableException extends DsmException
 {

@@ -52,6 +52,8 @@ class DsmConfigTest
         assertRejected("startTimeoutNs=-1 must be > 0", (c) -> c.startTimeoutNs(-1));
         assertRejected("heartbeatIntervalNs=2000000000 must be > 0 and < operationTimeoutNs=1000000000",
             (c) -> c.operationTimeoutNs(TimeUnit.SECONDS.toNanos(1)).heartbeatIntervalNs(TimeUnit.SECONDS.toNanos(2)));
+        assertRejected("peerTimeoutNs=100000000 must be > heartbeatIntervalNs=100000000",
+            (c) -> c.peerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100)));
         assertRejected("workerThreads=0 must be in [1, 1024]", (c) -> c.workerThreads(0));
         assertRejected("clusterSecret must have at least 8 characters, has 3", (c) -> c.clusterSecret("abc"));
         assertRejected("members has 1 endpoints, nodeCount=2", (c) -> c.nodeCount(2).members(List.of("a:1")));
@@ -59,6 +61,16 @@ class DsmConfigTest
             (c) -> c.nodeCount(2).members(List.of("a:1", "hostonly")));
         assertRejected("members[0]=a:x has a port that is not a number", (c) -> c.members(List.of("a:x")));
         assertRejected("members[0]=a:70000 has port 70000 outside [1, 65535]", (c) -> c.members(List.of("a:70000")));
+    }
+
+    @Test
+    void shouldCapPeerTimeoutByOperationTimeout()
+    {
+        assertEquals(DsmConfig.PEER_TIMEOUT_DEFAULT_NS, new DsmConfig().conclude().peerTimeoutNs());
+        assertEquals(TimeUnit.SECONDS.toNanos(2),
+            new DsmConfig().operationTimeoutNs(TimeUnit.SECONDS.toNanos(2)).conclude().peerTimeoutNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(700), new DsmConfig().operationTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .peerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(700)).conclude().peerTimeoutNs());
     }
 
     @Test
@@ -89,6 +101,7 @@ class DsmConfigTest
         System.setProperty(DsmConfig.HEAP_SIZE_PROP_NAME, "32m");
         System.setProperty(DsmConfig.OPERATION_TIMEOUT_PROP_NAME, "250ms");
         System.setProperty(DsmConfig.START_TIMEOUT_PROP_NAME, "45s");
+        System.setProperty(DsmConfig.PEER_TIMEOUT_PROP_NAME, "200ms");
         System.setProperty(DsmConfig.MEMBERS_PROP_NAME, "h0:1, h1:2");
         try
         {
@@ -96,6 +109,7 @@ class DsmConfigTest
             assertEquals(32L * 1024 * 1024, config.heapSize());
             assertEquals(TimeUnit.MILLISECONDS.toNanos(250), config.operationTimeoutNs());
             assertEquals(TimeUnit.SECONDS.toNanos(45), config.startTimeoutNs());
+            assertEquals(TimeUnit.MILLISECONDS.toNanos(200), config.peerTimeoutNs());
             assertEquals(List.of("h0:1", "h1:2"), config.members());
         }
         finally
@@ -103,6 +117,7 @@ class DsmConfigTest
             System.clearProperty(DsmConfig.HEAP_SIZE_PROP_NAME);
             System.clearProperty(DsmConfig.OPERATION_TIMEOUT_PROP_NAME);
             System.clearProperty(DsmConfig.START_TIMEOUT_PROP_NAME);
+            System.clearProperty(DsmConfig.PEER_TIMEOUT_PROP_NAME);
             System.clearProperty(DsmConfig.MEMBERS_PROP_NAME);
         }
     }

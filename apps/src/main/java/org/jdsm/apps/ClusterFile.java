@@ -24,7 +24,7 @@ import java.util.Map;
  *   "transport": "aeron",
  *   "clusterSecret": "at-least-8-characters",
  *   "heapSize": "64m", "cacheSize": "16m", "maxObjectSize": "16m",
- *   "workerThreads": 2, "operationTimeout": "10s", "heartbeatInterval": "100ms",
+ *   "workerThreads": 2, "operationTimeout": "10s", "heartbeatInterval": "100ms", "peerTimeout": "5s",
  *   "nodes": [ { "id": 0, "host": "127.0.0.1", "port": 40100 }, { "id": 1, "host": "127.0.0.1", "port": 40101 } ],
  *   "properties": { "jdsm.aeron.mtu": "65504" }
  * }
@@ -38,7 +38,7 @@ public final class ClusterFile
 {
     private static final List<String> KNOWN_FIELDS = List.of(
         "transport", "clusterSecret", "heapSize", "cacheSize", "maxObjectSize", "workerThreads", "operationTimeout",
-        "heartbeatInterval", "nodes", "properties");
+        "heartbeatInterval", "peerTimeout", "nodes", "properties");
 
     private final ObjectNode root;
     private final List<String> endpoints;
@@ -216,6 +216,10 @@ public final class ClusterFile
         {
             config.heartbeatIntervalNs(
                 SystemUtil.parseDuration("heartbeatInterval", root.get("heartbeatInterval").asText()));
+        }
+        if (root.has("peerTimeout"))
+        {
+            config.peerTimeoutNs(SystemUtil.parseDuration("peerTimeout", root.get("peerTimeout").asText()));
         }
 
         return config;

@@ -30,7 +30,7 @@ class ClusterFileTest
     {
         final ClusterFile cluster = ClusterFile.read(file("{\"transport\": \"aeron\", \"clusterSecret\": \"s3cret-s3cret\"," +
             " \"heapSize\": \"32m\", \"cacheSize\": \"8m\", \"maxObjectSize\": \"1m\", \"workerThreads\": 3," +
-            " \"operationTimeout\": \"5s\", \"heartbeatInterval\": \"50ms\"," +
+            " \"operationTimeout\": \"5s\", \"heartbeatInterval\": \"50ms\", \"peerTimeout\": \"2s\"," +
             " \"nodes\": [{\"id\": 1, \"host\": \"10.0.0.2\", \"port\": 4001}, {\"id\": 0, \"host\": \"10.0.0.1\", \"port\": 4000}]," +
             " \"properties\": {\"jdsm.aeron.mtu\": \"65504\"}}"));
 
@@ -47,6 +47,7 @@ class ClusterFileTest
         assertEquals(3, config.workerThreads());
         assertEquals(5_000_000_000L, config.operationTimeoutNs());
         assertEquals(50_000_000L, config.heartbeatIntervalNs());
+        assertEquals(2_000_000_000L, config.peerTimeoutNs());
         assertEquals(List.of("10.0.0.1:4000", "10.0.0.2:4001"), config.members());
     }
 
@@ -59,7 +60,7 @@ class ClusterFileTest
 
         final Path typo = file("{\"transprot\": \"aeron\", \"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 1}]}");
         assertEquals(typo + ": unknown field \"transprot\"; known: [transport, clusterSecret, heapSize, cacheSize, " +
-            "maxObjectSize, workerThreads, operationTimeout, heartbeatInterval, nodes, properties]",
+            "maxObjectSize, workerThreads, operationTimeout, heartbeatInterval, peerTimeout, nodes, properties]",
             assertThrows(ConfigurationException.class, () -> ClusterFile.read(typo)).getMessage());
 
         final Path duplicate = file("{\"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 1}, {\"id\": 0, \"host\": \"h\", \"port\": 2}]}");

@@ -51,9 +51,10 @@ import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
  * its heap capacity; the receiver answers with a PROOF, an HMAC of the nonce under the cluster secret bound to its
  * session and heap capacity ({@link Authenticator}); a node serves a peer only once its proof checks, and the peer
  * joins when it has also accepted this node's proof. Heartbeats then flow every heartbeat interval; a peer silent
- * for the operation timeout, whose image goes unavailable, or that sends LEAVE (on {@link #close()}) is dead for
- * good: operations in flight to it fail at once, new ones fail at once. Without a cluster secret (allowed over IPC
- * and loopback UDP only, see {@link AeronTransportContext#conclude}) the handshake runs with a public key.
+ * for the peer timeout ({@link DsmConfig#peerTimeoutNs()}), whose image goes unavailable, or that sends LEAVE (on
+ * {@link #close()}) is dead for good: operations in flight to it fail at once, new ones fail at once. Without a
+ * cluster secret (allowed over IPC and loopback UDP only, see {@link AeronTransportContext#conclude}) the handshake
+ * runs with a public key.
  * <p>
  * The node that created the transport owns it and closes it.
  * <p>
@@ -169,7 +170,7 @@ public final class AeronTransport implements Transport
                     }
                 });
             responder = new Responder(nodeId, peers, heap, messageHandler, errorHandler, operations,
-                new Authenticator(config.clusterSecret()), CHUNK_LENGTH, operationTimeoutNs,
+                new Authenticator(config.clusterSecret()), CHUNK_LENGTH, config.peerTimeoutNs(),
                 config.heartbeatIntervalNs(), subscription);
             created[0] = responder;
             runtime.add(responder);

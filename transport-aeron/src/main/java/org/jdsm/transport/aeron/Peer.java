@@ -24,7 +24,7 @@ final class Peer
     static final int JOINING = 0;
     /** Joined: it proved the secret to this node and accepted this node's proof. */
     static final int JOINED = 1;
-    /** Crashed, left, or silent for longer than the operation timeout; never revived. */
+    /** Crashed, left, or silent for longer than the peer timeout; never revived. */
     static final int DEAD = 2;
 
     /** No Aeron session bound yet. */

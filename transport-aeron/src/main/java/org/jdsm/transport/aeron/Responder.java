@@ -57,7 +57,7 @@ final class Responder implements Agent, FragmentHandler
     private final OperationTable operations;
     private final Authenticator authenticator;
     private final int chunkLength;
-    private final long operationTimeoutNs;
+    private final long peerTimeoutNs;
     private final long heartbeatIntervalNs;
     private final long helloIntervalNs;
     private final Subscription subscription;
@@ -85,7 +85,7 @@ final class Responder implements Agent, FragmentHandler
         final OperationTable operations,
         final Authenticator authenticator,
         final int chunkLength,
-        final long operationTimeoutNs,
+        final long peerTimeoutNs,
         final long heartbeatIntervalNs,
         final Subscription subscription)
     {
@@ -98,7 +98,7 @@ final class Responder implements Agent, FragmentHandler
         this.operations = operations;
         this.authenticator = authenticator;
         this.chunkLength = chunkLength;
-        this.operationTimeoutNs = operationTimeoutNs;
+        this.peerTimeoutNs = peerTimeoutNs;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.helloIntervalNs = Math.min(heartbeatIntervalNs, HELLO_INTERVAL_LIMIT_NS);
         this.subscription = subscription;
@@ -828,7 +828,7 @@ final class Responder implements Agent, FragmentHandler
         {
             return 0;
         }
-        if (nowNs - lastTimerNs > operationTimeoutNs / 2)
+        if (nowNs - lastTimerNs > peerTimeoutNs / 2)
         {
             // this node stalled (GC, starved of CPU): give peers the benefit of the doubt rather than declare them dead
             for (final Peer peer : peers)
@@ -855,10 +855,11 @@ final class Responder implements Agent, FragmentHandler
             }
             if (peer.isJoined())
             {
-                if (nowNs - peer.lastHeardNs > operationTimeoutNs)
+                if (nowNs - peer.lastHeardNs > peerTimeoutNs)
                 {
                     declareDead(peer, "silent for " + TimeUnit.NANOSECONDS.toMillis(nowNs - peer.lastHeardNs) +
-                        " ms (no heartbeat within the operation timeout)");
+                        " ms (no heartbeat within the peer timeout of " +
+                        TimeUnit.NANOSECONDS.toMillis(peerTimeoutNs) + " ms)");
                     workCount++;
                 }
                 else if (nowNs - peer.lastSentNs >= heartbeatIntervalNs)

@@ -50,10 +50,18 @@ class AeronTransportTest
     private AeronTransport newTransport(
         final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs)
     {
+        return newTransport(nodeId, nodeCount, secret, operationTimeoutMs, operationTimeoutMs);
+    }
+
+    private AeronTransport newTransport(
+        final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs,
+        final long peerTimeoutMs)
+    {
         final List<Throwable> nodeErrors = new CopyOnWriteArrayList<>();
         final DsmConfig config = new DsmConfig().nodeId(nodeId).nodeCount(nodeCount).transport("aeron")
             .heapSize(HEAP).cacheSize(HEAP).maxObjectSize(HEAP / 2).clusterSecret(secret)
             .operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
+            .peerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(peerTimeoutMs))
             .startTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
             .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
             .errorHandler(nodeErrors::add)
@@ -238,11 +246,33 @@ class AeronTransportTest
         assertEquals(1, ex.nodeId());
         assertTrue(ex.getMessage().startsWith("node 1 unavailable: fetchAdd offset=0 length=8 failed: silent for "),
             ex.getMessage());
-        assertTrue(ex.getMessage().endsWith(" ms (no heartbeat within the operation timeout)"), ex.getMessage());
+        assertTrue(ex.getMessage().endsWith(" ms (no heartbeat within the peer timeout of 1000 ms)"), ex.getMessage());
         assertTrue(elapsedMs < 1000, "failed after " + elapsedMs + " ms, before its own timeout");
         assertFalse(node0.isAvailable(1));
         assertTrue(node0.isAvailable(0));
         assertEquals(0, node0.fetchAdd(0, 0, 1));
+    }
+
+    @Test
+    void shouldDeclareSilentPeerDeadAfterPeerTimeoutLongBeforeOperationTimeout() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 30_000, 600);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 30_000, 600);
+        assertEquals(List.of(), nonNull(startAll(node0, node1)));
+        assertEquals(0, node0.fetchAdd(1, 0, 1));
+
+        final long startNs = System.nanoTime();
+        node1.halt();
+        final NodeUnavailableException ex = assertThrows(NodeUnavailableException.class, () -> node0.fetchAdd(1, 0, 1));
+        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        assertEquals(1, ex.nodeId());
+        assertTrue(ex.getMessage().startsWith("node 1 unavailable: fetchAdd offset=0 length=8 failed: silent for "),
+            ex.getMessage());
+        assertTrue(ex.getMessage().endsWith(" ms (no heartbeat within the peer timeout of 600 ms)"), ex.getMessage());
+        assertTrue(elapsedMs >= 500, "declared dead after " + elapsedMs + " ms, before the peer timeout");
+        assertTrue(elapsedMs < 10_000, "declared dead after " + elapsedMs + " ms, not by the 600 ms peer timeout");
+        assertFalse(node0.isAvailable(1));
     }
 
     @Test
