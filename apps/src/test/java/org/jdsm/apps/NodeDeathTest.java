@@ -57,8 +57,19 @@ class NodeDeathTest
             while (!line.contains("gemm: jdsm leaves"));
 
             processes[2].destroyForcibly().waitFor();
+            final long killedNs = System.nanoTime();
+            long reportedMs = -1;
+            while (null != (line = driverLines.poll(60, TimeUnit.SECONDS)) && !END.equals(line))
+            {
+                if (line.contains("gemm failed: "))
+                {
+                    reportedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
+                    break;
+                }
+            }
             assertTrue(processes[0].waitFor(60, TimeUnit.SECONDS), "node 0 still running 60 s after node 2 died:\n" +
                 log);
+            final long driverExitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
             assertTrue(processes[1].waitFor(30, TimeUnit.SECONDS), "node 1 not stopped by the driver:\n" + log);
             while (!END.equals(driverLines.poll(10, TimeUnit.SECONDS)))
             {
@@ -66,6 +77,8 @@ class NodeDeathTest
             }
 
             System.out.println(log);
+            System.out.println("node 0 reported the failure " + reportedMs + " ms and exited " + driverExitMs +
+                " ms after node 2 was killed");
             assertEquals(1, processes[0].exitValue(), log.toString());
             assertTrue(log.indexOf("[node 0] gemm failed: org.jdsm.NodeUnavailableException: node 2 unavailable: " +
                 "gemm ") >= 0, log.toString());
