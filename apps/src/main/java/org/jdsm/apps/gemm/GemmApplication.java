@@ -17,12 +17,14 @@ import java.util.concurrent.ForkJoinPool;
 /**
  * {@code gemm}: {@code C = A x B} of random n x n matrices with distributed Strassen over the cluster, after the
  * single-machine ForkJoin baseline on the driver; prints progress, wall time, GFLOP/s of both, tasks and bytes per
- * node, and checks the product exactly against the baseline's and at sampled elements against naive dot products.
- * Exit status 1 on a wrong result.
+ * node, and checks the product exactly against the baseline's and at sampled elements against naive dot products
+ * ({@code --check-naive}: every element against the naive product, for n up to {@link #NAIVE_CHECK_MAX_N}). Exit
+ * status 1 on a wrong result.
  * <p>
  * Arguments: {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
  * [--baseline-threads K] [--no-baseline] [--no-warmup] [--jdsm-first] [--rounds R] [--with-one-node]
- * [--samples M]}. {@code --with-one-node} also multiplies on node 0 alone, for "N nodes / 1 node" from one run.
+ * [--samples M] [--check-naive]}. {@code --with-one-node} also multiplies on node 0 alone, for "N nodes / 1 node"
+ * from one run.
  * With {@code --rounds R} it multiplies R times, the order of the versions alternating from round to round (the
  * version that runs later tends to gain on a shared machine), and prints the median ratios. On more than one node it
  * also measures the transport's bandwidth for tile-sized reads from node 0 to node 1.
@@ -31,6 +33,9 @@ import java.util.concurrent.ForkJoinPool;
  */
 public final class GemmApplication implements Application
 {
+    /** Largest n {@code --check-naive} takes: the naive product costs n^3 steps on the driver. */
+    public static final int NAIVE_CHECK_MAX_N = 2048;
+
     private static final NodeCounters.Counter[] SHOWN = {
         NodeCounters.Counter.TASKS_RUN, NodeCounters.Counter.CACHE_HITS, NodeCounters.Counter.CACHE_MISSES,
         NodeCounters.Counter.BYTES_FETCHED, NodeCounters.Counter.BYTES_MOVED_IN, NodeCounters.Counter.ALLOCATIONS };
@@ -55,6 +60,13 @@ public final class GemmApplication implements Application
         final int threads = intArgument(args, "--baseline-threads", Runtime.getRuntime().availableProcessors());
         final boolean baseline = !args.contains("--no-baseline");
         final int samples = intArgument(args, "--samples", 64);
+        final boolean checkNaive = args.contains("--check-naive");
+        if (checkNaive && plan.n() > NAIVE_CHECK_MAX_N)
+        {
+            throw new GemmException("--check-naive needs n <= " + NAIVE_CHECK_MAX_N +
+                " (the naive product takes n^3 steps on the driver), n=" + plan.n());
+        }
+        final Check check = new Check(seed, samples, checkNaive);
         final int rounds = intArgument(args, "--rounds", 1);
         if (rounds < 1)
         {
@@ -84,9 +96,9 @@ public final class GemmApplication implements Application
                 out.printf("gemm: round %d of %d (%s first)%n", round + 1, rounds, jdsmFirst ? "jdsm" : "baseline");
             }
             final Timed baselineFirst = baseline && !jdsmFirst ? runBaseline(plan, seed, threads, out) : null;
-            final Timed oneFirst = withOneNode && jdsmFirst ? runJdsm(node, 1, plan, seed, samples, out) : null;
-            final Timed all = runJdsm(node, node.nodeCount(), plan, seed, samples, out);
-            final Timed one = withOneNode && !jdsmFirst ? runJdsm(node, 1, plan, seed, samples, out) : oneFirst;
+            final Timed oneFirst = withOneNode && jdsmFirst ? runJdsm(node, 1, plan, check, out) : null;
+            final Timed all = runJdsm(node, node.nodeCount(), plan, check, out);
+            final Timed one = withOneNode && !jdsmFirst ? runJdsm(node, 1, plan, check, out) : oneFirst;
             final Timed baselineRun = baseline && jdsmFirst ? runBaseline(plan, seed, threads, out) : baselineFirst;
 
             wrong = firstNonNull(all.wrong, null == one ? null : one.wrong,
@@ -120,7 +132,8 @@ public final class GemmApplication implements Application
         }
         measureBandwidth(node, plan, out);
         out.println(null == wrong ? "gemm: result correct (" + (baseline ? "equal to the baseline, " : "") +
-            samples + " sampled elements equal to naive dot products)" : "gemm: WRONG RESULT " + wrong);
+            samples + " sampled elements equal to naive dot products" +
+            (checkNaive ? ", every element equal to the naive product" : "") + ")" : "gemm: WRONG RESULT " + wrong);
 
         return null == wrong ? 0 : 1;
     }
@@ -221,12 +234,29 @@ public final class GemmApplication implements Application
     }
 
     /**
-     * Multiply on the first {@code nodes} nodes from inputs generated there, print time and per-node counters,
-     * then digest and sample-check the product and free everything.
+     * How a product is checked: the seed of its inputs, how many elements to compare with naive dot products, and
+     * whether to compare every element with the naive product.
      */
-    private static Timed runJdsm(final DsmNode node, final int nodes, final GemmPlan plan, final long seed,
-        final int samples, final PrintStream out)
+    private record Check(long seed, int samples, boolean naive)
     {
+        /**
+         * @return null if the product passes, else its first wrong element.
+         */
+        String firstWrong(final GemmPlan plan, final TiledMatrix c)
+        {
+            final String wrong = GemmCheck.sampled(plan, seed, c, samples);
+            return null == wrong && naive ? GemmCheck.againstNaive(plan, seed, c) : wrong;
+        }
+    }
+
+    /**
+     * Multiply on the first {@code nodes} nodes from inputs generated there, print time and per-node counters,
+     * then digest and check the product and free everything.
+     */
+    private static Timed runJdsm(
+        final DsmNode node, final int nodes, final GemmPlan plan, final Check check, final PrintStream out)
+    {
+        final long seed = check.seed();
         final TiledMatrix a = DistributedGemm.inputs(node, nodes, plan, seed, 0);
         final TiledMatrix b = DistributedGemm.inputs(node, nodes, plan, seed, 1);
         final long[][] before = counters(node);
@@ -238,7 +268,7 @@ public final class GemmApplication implements Application
         printCounters(before, after, out);
         try
         {
-            return new Timed(seconds, GemmCheck.digest(plan, c), GemmCheck.sampled(plan, seed, c, samples));
+            return new Timed(seconds, GemmCheck.digest(plan, c), check.firstWrong(plan, c));
         }
         finally
         {

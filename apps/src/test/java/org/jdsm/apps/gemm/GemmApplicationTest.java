@@ -64,6 +64,9 @@ class GemmApplicationTest
                 () -> app.run(cluster.driver(), List.of("--n", "0"), out)).getMessage());
             assertEquals("--rounds=0 must be >= 1", assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "64", "--rounds", "0"), out)).getMessage());
+            assertEquals("--check-naive needs n <= 2048 (the naive product takes n^3 steps on the driver), n=4096",
+                assertThrows(GemmException.class,
+                () -> app.run(cluster.driver(), List.of("--n", "4096", "--check-naive"), out)).getMessage());
             assertEquals("--n=x is not an integer", assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "x"), out)).getMessage());
             assertEquals("n=4096 INT needs 256913664 bytes of heap on node 0 > heapSize=67108864: raise " +
@@ -83,8 +86,11 @@ class GemmApplicationTest
     }
 
     @ParameterizedTest
-    @CsvSource({ "1, 100, int", "2, 257, int", "3, 512, double" })
-    void shouldRunAcrossNodeJvmsOverAeron(final int nodes, final int n, final String type)
+    @CsvSource({
+        "1, 1, int", "1, 7, double", "1, 64, int", "1, 100, double", "1, 257, int", "1, 512, double",
+        "2, 1, double", "2, 7, int", "2, 64, double", "2, 100, int", "2, 257, double", "2, 512, int",
+        "3, 1, int", "3, 7, double", "3, 64, int", "3, 100, double", "3, 257, int", "3, 512, double" })
+    void shouldEqualNaiveProductAcrossNodeJvmsOverAeron(final int nodes, final int n, final String type)
     {
         final PrintStream original = System.out;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -93,7 +99,8 @@ class GemmApplicationTest
         try
         {
             status = Launcher.execute("local", "--nodes", String.valueOf(nodes), "--timeout", "120", "gemm",
-                "--n", String.valueOf(n), "--type", type, "--no-warmup", "--cutoff", "32", "--tile", "256");
+                "--n", String.valueOf(n), "--type", type, "--no-warmup", "--cutoff", "32", "--tile", "256",
+                "--check-naive");
         }
         finally
         {
@@ -104,8 +111,8 @@ class GemmApplicationTest
 
         assertEquals(0, status, output);
         assertTrue(output.contains("[node 0] gemm: n=" + n + " " + type + " on " + nodes + " node(s)"), output);
-        assertTrue(output.contains("[node 0] gemm: result correct (equal to the baseline, 64 sampled elements"),
-            output);
+        assertTrue(output.contains("[node 0] gemm: result correct (equal to the baseline, 64 sampled elements " +
+            "equal to naive dot products, every element equal to the naive product)"), output);
         assertTrue(output.contains("jdsm local: all nodes succeeded"), output);
     }
 }
