@@ -1,6 +1,7 @@
 package org.jdsm.transport.aeron;
 
 import io.aeron.Aeron;
+import io.aeron.AeronCounters;
 import io.aeron.ChannelUriStringBuilder;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -9,6 +10,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
 import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmException;
@@ -65,6 +67,11 @@ public final class AeronTransport implements Transport
 {
     /** Payload bytes of one chunk of a large read or write: frames stay at 64 KiB. */
     static final int CHUNK_LENGTH = 64 * 1024 - HEADER_LENGTH;
+
+    /** Longest {@link #close()} waits for what it sent, LEAVE last, to leave the process. */
+    static final long LEAVE_LINGER_NS = TimeUnit.SECONDS.toNanos(2);
+
+    private static final long LEAVE_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final DsmConfig config;
     private final AeronTransportContext ctx;
@@ -358,7 +365,8 @@ public final class AeronTransport implements Transport
     }
 
     /**
-     * Leave the cluster: tell every joined peer (so they mark this node unavailable at once), fail operations still
+     * Leave the cluster: tell every joined peer (so they mark this node unavailable at once) and wait, at most
+     * {@link #LEAVE_LINGER_NS}, until the driver has sent everything offered before, LEAVE last; fail operations still
      * in flight, close the channels and release the process's runtime (the last one closes the embedded driver and
      * removes its directory). Idempotent.
      */
@@ -375,17 +383,7 @@ public final class AeronTransport implements Transport
 
         if (null != responder)
         {
-            final FrameFlyweight frame = new FrameFlyweight();
-            final UnsafeBuffer leave = new UnsafeBuffer(new byte[HEADER_LENGTH]);
-            for (final Peer peer : peers)
-            {
-                if (peer.isJoined() && peer.nodeId != nodeId)
-                {
-                    frame.wrap(leave, 0).header(FrameDescriptor.LEAVE, nodeId, peer.nodeId);
-                    peer.offer(leave, 0, HEADER_LENGTH, null, 0, 0);
-                }
-            }
-            runtime.awaitDutyCycles(3, TimeUnit.MILLISECONDS.toNanos(100));
+            leaveAll();
             runtime.remove(responder);
         }
         operations.failAll(-1, "failed: the transport of node " + nodeId + " closed");
@@ -399,6 +397,57 @@ public final class AeronTransport implements Transport
             CloseHelper.close(errorHandler, subscription);
             runtime.release();
         }
+    }
+
+    /**
+     * Offer LEAVE to every joined peer, retrying while back-pressured, then keep the duty cycle running until the
+     * media driver has sent each UDP publication past its LEAVE, the peer is gone, or {@link #LEAVE_LINGER_NS} has
+     * passed: what this node sent before closing, LEAVE last, reaches its peers even when the process exits (and its
+     * embedded driver closes) right after. Without it a peer would see a node that left as silent.
+     */
+    private void leaveAll()
+    {
+        final long deadlineNs = System.nanoTime() + LEAVE_LINGER_NS;
+        final boolean canWait = !runtime.isDutyCycleThread();
+        final FrameFlyweight frame = new FrameFlyweight();
+        final UnsafeBuffer leave = new UnsafeBuffer(new byte[HEADER_LENGTH]);
+        final long[] leavePositions = new long[peers.length];
+        for (int i = 0; i < peers.length; i++)
+        {
+            final Peer peer = peers[i];
+            if (peer.isJoined() && peer.nodeId != nodeId)
+            {
+                frame.wrap(leave, 0).header(FrameDescriptor.LEAVE, nodeId, peer.nodeId);
+                long position;
+                while ((position = peer.offer(leave, 0, HEADER_LENGTH, null, 0, 0)) < 0 && canWait &&
+                    (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position) &&
+                    peer.isJoined() && System.nanoTime() < deadlineNs)
+                {
+                    runtime.awaitDutyCycles(1, LEAVE_POLL_NS);
+                }
+                leavePositions[i] = position;
+            }
+        }
+
+        final CountersReader counters = runtime.aeron().countersReader();
+        for (int i = 0; i < peers.length && canWait; i++)
+        {
+            final Peer peer = peers[i];
+            if (leavePositions[i] > 0)
+            {
+                final long registrationId = peer.publication.originalRegistrationId();
+                final int counterId = counters.findByTypeIdAndRegistrationId(
+                    AeronCounters.DRIVER_SENDER_POSITION_TYPE_ID, registrationId);
+                while (CountersReader.NULL_COUNTER_ID != counterId &&
+                    counters.getCounterRegistrationId(counterId) == registrationId &&
+                    counters.getCounterValue(counterId) < leavePositions[i] &&
+                    peer.isJoined() && System.nanoTime() < deadlineNs)
+                {
+                    runtime.awaitDutyCycles(1, LEAVE_POLL_NS);
+                }
+            }
+        }
+        runtime.awaitDutyCycles(3, TimeUnit.MILLISECONDS.toNanos(100));
     }
 
     /**
