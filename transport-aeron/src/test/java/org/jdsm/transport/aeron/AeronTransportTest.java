@@ -243,10 +243,7 @@ class AeronTransportTest
         final NodeUnavailableException ex = assertThrows(NodeUnavailableException.class, () -> node0.fetchAdd(1, 0, 1));
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
 
-        assertEquals(1, ex.nodeId());
-        assertTrue(ex.getMessage().startsWith("node 1 unavailable: fetchAdd offset=0 length=8 failed: silent for "),
-            ex.getMessage());
-        assertTrue(ex.getMessage().endsWith(" ms (no heartbeat within the peer timeout of 1000 ms)"), ex.getMessage());
+        assertFetchAddFailedOnSilentNode1(ex, 1000);
         assertTrue(elapsedMs < 1000, "failed after " + elapsedMs + " ms, before its own timeout");
         assertFalse(node0.isAvailable(1));
         assertTrue(node0.isAvailable(0));
@@ -266,13 +263,19 @@ class AeronTransportTest
         final NodeUnavailableException ex = assertThrows(NodeUnavailableException.class, () -> node0.fetchAdd(1, 0, 1));
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
 
-        assertEquals(1, ex.nodeId());
-        assertTrue(ex.getMessage().startsWith("node 1 unavailable: fetchAdd offset=0 length=8 failed: silent for "),
-            ex.getMessage());
-        assertTrue(ex.getMessage().endsWith(" ms (no heartbeat within the peer timeout of 600 ms)"), ex.getMessage());
+        assertFetchAddFailedOnSilentNode1(ex, 600);
         assertTrue(elapsedMs >= 500, "declared dead after " + elapsedMs + " ms, before the peer timeout");
         assertTrue(elapsedMs < 10_000, "declared dead after " + elapsedMs + " ms, not by the 600 ms peer timeout");
         assertFalse(node0.isAvailable(1));
+    }
+
+    private static void assertFetchAddFailedOnSilentNode1(final NodeUnavailableException ex, final long peerTimeoutMs)
+    {
+        assertEquals(1, ex.nodeId());
+        assertTrue(ex.getMessage().startsWith("node 1 unavailable: fetchAdd offset=0 length=8 failed: silent for "),
+            ex.getMessage());
+        assertTrue(ex.getMessage().endsWith(" ms (no heartbeat within the peer timeout of " + peerTimeoutMs + " ms)"),
+            ex.getMessage());
     }
 
     @Test
