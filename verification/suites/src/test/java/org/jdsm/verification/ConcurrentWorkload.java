@@ -240,12 +240,7 @@ final class ConcurrentWorkload
         for (int round = 1; round <= rounds; round++)
         {
             final long value = round;
-            final int write = owner.invoke("reg", OpKind.WRITE, value);
-            try (Mut<Long> mut = reg.write())
-            {
-                mut.setLong(value);
-            }
-            owner.ok(write);
+            owner.write("reg", reg, value);
 
             try (Ref<Long> ref = reg.read())
             {

@@ -1,5 +1,8 @@
 package org.jdsm.simulator.linearizability;
 
+import org.jdsm.DBox;
+import org.jdsm.Mut;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -187,6 +190,24 @@ public final class HistoryRecorder
         public void ok(final int slot)
         {
             ok(slot, 0);
+        }
+
+        /**
+         * Write a register through an exclusive borrow of its box, recorded as a {@code WRITE} of {@code value}
+         * that takes as long as the borrow.
+         *
+         * @param key   of the register.
+         * @param box   holding it.
+         * @param value to write.
+         */
+        public void write(final String key, final DBox<Long> box, final long value)
+        {
+            final int slot = invoke(key, OpKind.WRITE, value);
+            try (Mut<Long> mut = box.write())
+            {
+                mut.setLong(value);
+            }
+            ok(slot);
         }
 
         /**
