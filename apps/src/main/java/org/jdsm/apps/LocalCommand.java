@@ -1,5 +1,6 @@
 package org.jdsm.apps;
 
+import org.jdsm.spi.FreeUdpPorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -8,8 +9,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,27 +222,6 @@ final class LocalCommand implements Callable<Integer>
 
     static int[] freeUdpPorts(final String host, final int count) throws IOException
     {
-        final DatagramSocket[] sockets = new DatagramSocket[count];
-        final int[] ports = new int[count];
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                sockets[i] = new DatagramSocket(0, InetAddress.getByName(host));
-                ports[i] = sockets[i].getLocalPort();
-            }
-        }
-        finally
-        {
-            for (final DatagramSocket socket : sockets)
-            {
-                if (null != socket)
-                {
-                    socket.close();
-                }
-            }
-        }
-
-        return ports;
+        return FreeUdpPorts.pick(host, count);
     }
 }

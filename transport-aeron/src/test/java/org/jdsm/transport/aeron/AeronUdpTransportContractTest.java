@@ -54,6 +54,11 @@ class AeronUdpTransportContractTest extends TransportContract
         {
             CloseHelper.quietClose(driver);
             children.close();
+            for (int nodeId = 1; nodeId < spec.nodeCount(); nodeId++)
+            {
+                ex.addSuppressed(new IllegalStateException("node " + nodeId + " printed " +
+                    children.output(nodeId - 1)));
+            }
             throw ex;
         }
 

@@ -1,14 +1,12 @@
 package org.jdsm.transport.aeron;
 
 import org.agrona.IoUtil;
+import org.jdsm.spi.FreeUdpPorts;
 
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -44,31 +42,18 @@ final class ForkedNodes implements AutoCloseable
     }
 
     /**
-     * Free UDP ports on 127.0.0.1, as {@code 127.0.0.1:port} members.
+     * Free UDP ports on 127.0.0.1, as {@code 127.0.0.1:port} members, picked by {@link FreeUdpPorts}.
      *
      * @param count of ports.
      * @return the members.
-     * @throws IOException if no port can be bound.
+     * @throws IOException if not enough free ports were found.
      */
     static List<String> loopbackMembers(final int count) throws IOException
     {
         final List<String> members = new ArrayList<>();
-        final List<DatagramSocket> sockets = new ArrayList<>();
-        try
+        for (final int port : FreeUdpPorts.pick("127.0.0.1", count))
         {
-            for (int i = 0; i < count; i++)
-            {
-                final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                sockets.add(socket);
-                members.add("127.0.0.1:" + socket.getLocalPort());
-            }
-        }
-        finally
-        {
-            for (final DatagramSocket socket : sockets)
-            {
-                socket.close();
-            }
+            members.add("127.0.0.1:" + port);
         }
 
         return members;
