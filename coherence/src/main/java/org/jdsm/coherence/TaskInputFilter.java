@@ -33,8 +33,10 @@ import java.util.Set;
  *     <li>{@link SerializedLambda}, and the capturing class of a serializable lambda (a class that declares
  *     {@code $deserializeLambda$}: it only rebuilds lambdas it compiled);</li>
  *     <li>a {@link DsmTask} or a {@link Codec}: classes written to travel;</li>
- *     <li>jdsm's own classes, {@code org.jdsm.*} (the tokens handles travel as, the API's codecs and exceptions,
- *     the bundled applications), except the handles themselves (a forged handle would skip the task scope);</li>
+ *     <li>jdsm's own classes, {@code org.jdsm.*}: the tokens handles travel as, the handles they resolve to (the
+ *     JDK filters a {@code readResolve} replacement too; a handle read as itself is inert: every field of a handle
+ *     is transient, so it has no node and no address), the API's codecs and exceptions, the bundled
+ *     applications;</li>
  *     <li>a class whose name starts with one of {@link DsmConfig#taskAllowedPackages()}
  *     ({@code jdsm.task.allowed.packages}), e.g. the records and other types an application's tasks capture
  *     or return.</li>
@@ -243,10 +245,6 @@ final class TaskInputFilter implements ObjectInputFilter
     private static boolean isAlwaysAllowed(final Class<?> type)
     {
         final String name = type.getName();
-        if (isHandle(type))
-        {
-            return false;
-        }
         if (type.isPrimitive() || JDK_VALUE_TYPES.contains(name) || SerializedLambda.class == type ||
             Enum.class.isAssignableFrom(type) || Throwable.class.isAssignableFrom(type) ||
             DsmTask.class.isAssignableFrom(type) || Codec.class.isAssignableFrom(type))
@@ -259,16 +257,6 @@ final class TaskInputFilter implements ObjectInputFilter
         }
 
         return declaresLambdaDeserializer(type);
-    }
-
-    /**
-     * jdsm's handles travel as tokens that resolve through the {@link TaskScope}; one read as itself would skip the
-     * scope's bookkeeping (and name any address).
-     */
-    private static boolean isHandle(final Class<?> type)
-    {
-        return Borrow.class.isAssignableFrom(type) || BorrowOwner.class.isAssignableFrom(type) ||
-            SharedObjectHandle.class.isAssignableFrom(type) || VecHandle.class == type;
     }
 
     private static boolean declaresLambdaDeserializer(final Class<?> type)
