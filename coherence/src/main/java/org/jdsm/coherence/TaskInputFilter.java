@@ -26,9 +26,12 @@ import java.util.Set;
  *     {@code BigDecimal}, {@code UUID}, the {@code java.time} types, {@code StackTraceElement}, and the common
  *     collections ({@code ArrayList}, {@code LinkedList}, {@code ArrayDeque}, {@code HashMap},
  *     {@code LinkedHashMap}, {@code TreeMap}, {@code HashSet}, {@code LinkedHashSet}, {@code TreeSet},
- *     {@code EnumMap}, {@code EnumSet}, {@code BitSet}, {@code ConcurrentHashMap}, {@code List.of} and friends,
- *     {@code Arrays.asList}, the {@code Collections} empty, singleton and unmodifiable views, map entries), the
- *     atomic numbers; not {@code PriorityQueue}, {@code Hashtable} or any other JDK class;</li>
+ *     {@code EnumMap}, {@code EnumSet}, {@code BitSet}, {@code Hashtable}, {@code Properties},
+ *     {@code ConcurrentHashMap}, {@code CopyOnWriteArrayList}, {@code List.of} and friends, {@code Arrays.asList},
+ *     the {@code Collections} empty, singleton and unmodifiable views and reverse orders, map entries), the atomic
+ *     numbers; not {@code PriorityQueue} or any other JDK class;</li>
+ *     <li>a hidden class: never named in a stream, it can only be what an allowed class's {@code readResolve}
+ *     returned (a lambda rebuilt from its {@link SerializedLambda}), which the JDK filters too;</li>
  *     <li>an enum (deserialized by name, no code of its own runs) or a {@link Throwable} (a task's failure);</li>
  *     <li>{@link SerializedLambda}, and the capturing class of a serializable lambda (a class that declares
  *     {@code $deserializeLambda$}: it only rebuilds lambdas it compiled);</li>
@@ -44,7 +47,8 @@ import java.util.Set;
  * and a stream is also rejected past {@link #MAX_DEPTH} nested objects, {@link #MAX_REFERENCES} references,
  * {@code maxObjectSize} bytes, or an array declaring more elements than its payload can hold (so no array is
  * allocated larger than the payload's size times eight). The depth limit also bounds the work of nested hash sets
- * (at most 2^(MAX_DEPTH/2) element hashes).
+ * (at most 2^(MAX_DEPTH/2) element hashes). A process-wide filter ({@code jdk.serialFilter}), when set, is
+ * consulted too: what it rejects stays rejected.
  * <p>
  * A rejected stream fails with an {@link InvalidClassException} naming the class (or an
  * {@link InvalidObjectException} naming the limit) and counts {@link Counters#TASKS_REJECTED}; for a task, the
@@ -69,10 +73,14 @@ final class TaskInputFilter implements ObjectInputFilter
         "java.math.BigInteger", "java.math.BigDecimal", "java.util.UUID", "java.time.Ser",
         "java.util.ArrayList", "java.util.LinkedList", "java.util.ArrayDeque", "java.util.HashMap",
         "java.util.LinkedHashMap", "java.util.TreeMap", "java.util.HashSet", "java.util.LinkedHashSet",
-        "java.util.TreeSet", "java.util.EnumMap", "java.util.EnumSet$SerializationProxy", "java.util.BitSet",
+        "java.util.TreeSet", "java.util.EnumMap", "java.util.EnumSet$SerializationProxy", "java.util.RegularEnumSet",
+        "java.util.JumboEnumSet", "java.util.BitSet", "java.util.Hashtable", "java.util.Properties",
         "java.util.concurrent.ConcurrentHashMap", "java.util.concurrent.ConcurrentHashMap$Segment",
         "java.util.concurrent.CopyOnWriteArrayList",
-        "java.util.CollSer", "java.util.Arrays$ArrayList", "java.util.AbstractMap$SimpleEntry",
+        "java.util.CollSer", "java.util.ImmutableCollections$List12", "java.util.ImmutableCollections$ListN",
+        "java.util.ImmutableCollections$Set12", "java.util.ImmutableCollections$SetN",
+        "java.util.ImmutableCollections$Map1", "java.util.ImmutableCollections$MapN", "java.util.Arrays$ArrayList",
+        "java.util.AbstractMap$SimpleEntry",
         "java.util.AbstractMap$SimpleImmutableEntry",
         "java.util.Collections$EmptyList", "java.util.Collections$EmptySet", "java.util.Collections$EmptyMap",
         "java.util.Collections$SingletonList", "java.util.Collections$SingletonSet",
@@ -81,6 +89,8 @@ final class TaskInputFilter implements ObjectInputFilter
         "java.util.Collections$UnmodifiableSet", "java.util.Collections$UnmodifiableSortedSet",
         "java.util.Collections$UnmodifiableNavigableSet", "java.util.Collections$UnmodifiableMap",
         "java.util.Collections$UnmodifiableSortedMap", "java.util.Collections$UnmodifiableNavigableMap",
+        "java.util.Collections$ReverseComparator", "java.util.Collections$ReverseComparator2",
+        "java.lang.String$CaseInsensitiveComparator",
         "java.util.concurrent.atomic.AtomicBoolean", "java.util.concurrent.atomic.AtomicInteger",
         "java.util.concurrent.atomic.AtomicLong");
 
@@ -245,7 +255,8 @@ final class TaskInputFilter implements ObjectInputFilter
     private static boolean isAlwaysAllowed(final Class<?> type)
     {
         final String name = type.getName();
-        if (type.isPrimitive() || JDK_VALUE_TYPES.contains(name) || SerializedLambda.class == type ||
+        if (type.isPrimitive() || type.isHidden() || JDK_VALUE_TYPES.contains(name) || name.startsWith("java.time.") ||
+            SerializedLambda.class == type ||
             Enum.class.isAssignableFrom(type) || Throwable.class.isAssignableFrom(type) ||
             DsmTask.class.isAssignableFrom(type) || Codec.class.isAssignableFrom(type))
         {

@@ -143,11 +143,12 @@ class TaskInputFilterTest
         for (final Class<?> allowed : List.of(Integer.class, Number.class, String.class, ArrayList.class,
             HashMap.class, SerializedLambda.class, TaskScope.BoxToken.class, ArcHandle.ArcToken.class,
             TimeUnit.class, IllegalStateException.class, Tasks.Named.class, Tasks.class, TaskInputFilterTest.class,
-            org.jdsm.Codecs.class, int.class, java.util.Collections.emptyList().getClass(), BoxHandle.class))
+            org.jdsm.Codecs.class, int.class, java.util.Collections.emptyList().getClass(), BoxHandle.class,
+            List.of(1).getClass(), java.util.Properties.class, java.time.LocalDate.class))
         {
             assertEquals(ObjectInputFilter.Status.ALLOWED, filter.checkInput(info(allowed)), allowed.getName());
         }
-        for (final Class<?> rejected : List.of(Gadget.class, PriorityQueue.class, java.util.Hashtable.class,
+        for (final Class<?> rejected : List.of(Gadget.class, PriorityQueue.class, java.util.Random.class,
             java.net.URL.class, javax.management.openmbean.CompositeDataSupport.class, java.io.File.class))
         {
             assertEquals(ObjectInputFilter.Status.REJECTED,
@@ -163,6 +164,8 @@ class TaskInputFilterTest
         {
             assertEquals(5, cluster.node(1).spawnOn(0, Tasks.length("hello")).get(30, TimeUnit.SECONDS));
             assertEquals(7, cluster.node(1).spawnOn(0, new Tasks.Named(7)).get(30, TimeUnit.SECONDS));
+            assertEquals(List.of(6, 8),
+                cluster.node(1).spawnOn(0, Tasks.doubled(List.of(3, 4))).get(30, TimeUnit.SECONDS));
             assertEquals(0, counter(cluster.node(0), NodeCounters.Counter.TASKS_REJECTED));
         }
     }
