@@ -30,11 +30,13 @@ import java.util.Map;
  *   "properties": { "jdsm.aeron.mtu": "65504" }
  * }
  * </pre>
- * Only {@code nodes} is required; {@code properties} are set as system properties of each node's JVM, for the
- * transport's own settings. Sizes are JSON integers of bytes or strings with a unit {@code k}, {@code m} or
- * {@code g}; durations are strings with a unit {@code ns}, {@code us}, {@code ms} or {@code s} (or integers of
- * nanoseconds). Every value is checked when the file is read: a wrong one fails {@link #read(Path)} with a
- * {@link ConfigurationException} naming the file, the node entry if any, the field and the value found.
+ * Only {@code nodes} and {@code clusterSecret} are required: a file without a secret must say
+ * {@code "insecure": true}, so that no cluster runs open to any process that can reach its ports by omission.
+ * {@code properties} are set as system properties of each node's JVM, for the transport's own settings. Sizes
+ * are JSON integers of bytes or strings with a unit {@code k}, {@code m} or {@code g}; durations are strings with
+ * a unit {@code ns}, {@code us}, {@code ms} or {@code s} (or integers of nanoseconds). Every value is checked
+ * when the file is read: a wrong one fails {@link #read(Path)} with a {@link ConfigurationException} naming the
+ * file, the node entry if any, the field and the value found.
  * <p>
  * <b>Note:</b> immutable once read.
  */
@@ -42,7 +44,7 @@ public final class ClusterFile
 {
     private static final List<String> KNOWN_FIELDS = List.of(
         "transport", "clusterSecret", "heapSize", "cacheSize", "maxObjectSize", "workerThreads", "operationTimeout",
-        "heartbeatInterval", "peerTimeout", "nodes", "properties");
+        "heartbeatInterval", "peerTimeout", "nodes", "properties", "insecure");
     private static final List<String> KNOWN_NODE_FIELDS = List.of("id", "host", "port");
 
     private final String source;
@@ -154,6 +156,24 @@ public final class ClusterFile
         this.operationTimeoutNs = duration(root, "operationTimeout");
         this.heartbeatIntervalNs = duration(root, "heartbeatInterval");
         this.peerTimeoutNs = duration(root, "peerTimeout");
+
+        final JsonNode insecure = root.get("insecure");
+        if (null != insecure && !insecure.isBoolean())
+        {
+            throw new ConfigurationException(source + ": insecure must be true or false, got " + insecure);
+        }
+        final boolean isInsecure = null != insecure && insecure.booleanValue();
+        if (null == clusterSecret && !isInsecure)
+        {
+            throw new ConfigurationException(source + ": has no clusterSecret, so any process that can reach the " +
+                "nodes' ports could join the cluster: set \"clusterSecret\" (at least 8 characters), or " +
+                "\"insecure\": true to run without one");
+        }
+        if (null != clusterSecret && isInsecure)
+        {
+            throw new ConfigurationException(source + ": \"insecure\": true contradicts its clusterSecret: " +
+                "remove one of them");
+        }
     }
 
     private String text(final ObjectNode root, final String field)

@@ -60,7 +60,8 @@ class ClusterFileTest
 
         final Path typo = file("{\"transprot\": \"aeron\", \"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 1}]}");
         assertEquals(typo + ": unknown field \"transprot\"; known: [transport, clusterSecret, heapSize, cacheSize, " +
-            "maxObjectSize, workerThreads, operationTimeout, heartbeatInterval, peerTimeout, nodes, properties]",
+            "maxObjectSize, workerThreads, operationTimeout, heartbeatInterval, peerTimeout, nodes, properties, " +
+            "insecure]",
             assertThrows(ConfigurationException.class, () -> ClusterFile.read(typo)).getMessage());
 
         final Path duplicate = file("{\"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 1}, {\"id\": 0, \"host\": \"h\", \"port\": 2}]}");
@@ -74,7 +75,7 @@ class ClusterFileTest
         final Path badPort = file("{\"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 0}]}");
         assertEquals(badPort + ": node 0: port must be an integer in [1, 65535], got 0",
             assertThrows(ConfigurationException.class, () -> ClusterFile.read(badPort)).getMessage());
-        final ClusterFile oneNode = ClusterFile.read(file("{\"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 1}]}"));
+        final ClusterFile oneNode = ClusterFile.read(file("{" + NODE + "}"));
         assertEquals("node id 4 is not in the cluster file, which has nodes 0..0",
             assertThrows(ConfigurationException.class, () -> oneNode.configFor(4)).getMessage());
     }
@@ -87,7 +88,7 @@ class ClusterFileTest
         return message.substring(path.toString().length() + 2);
     }
 
-    private static final String NODE = "\"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 1}]";
+    private static final String NODE = "\"insecure\": true, \"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 1}]";
 
     @Test
     void shouldNameEachBadValueWithItsFieldAndNode() throws Exception
@@ -136,6 +137,27 @@ class ClusterFileTest
         assertEquals(512L << 10, config.cacheSize());
         assertEquals(1024, config.maxObjectSize());
         assertEquals(2_000_000_000L, config.operationTimeoutNs());
+    }
+
+    @Test
+    void shouldRequireSecretOrExplicitInsecure() throws Exception
+    {
+        final String nodes = "\"nodes\": [{\"id\": 0, \"host\": \"127.0.0.1\", \"port\": 40100}]";
+        assertEquals("has no clusterSecret, so any process that can reach the nodes' ports could join the " +
+            "cluster: set \"clusterSecret\" (at least 8 characters), or \"insecure\": true to run without one",
+            rejection("{" + nodes + "}"));
+        assertEquals("has no clusterSecret, so any process that can reach the nodes' ports could join the " +
+            "cluster: set \"clusterSecret\" (at least 8 characters), or \"insecure\": true to run without one",
+            rejection("{\"insecure\": false, " + nodes + "}"));
+        assertEquals("insecure must be true or false, got \"yes\"",
+            rejection("{\"insecure\": \"yes\", " + nodes + "}"));
+        assertEquals("\"insecure\": true contradicts its clusterSecret: remove one of them",
+            rejection("{\"insecure\": true, \"clusterSecret\": \"0123456789\", " + nodes + "}"));
+
+        assertEquals(null, ClusterFile.read(file("{\"insecure\": true, " + nodes + "}")).configFor(0).conclude()
+            .clusterSecret());
+        assertEquals("0123456789", ClusterFile.read(file("{\"clusterSecret\": \"0123456789\", " + nodes + "}"))
+            .configFor(0).conclude().clusterSecret());
     }
 
     @Test
