@@ -6,6 +6,7 @@ import org.agrona.SystemUtil;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Configuration of one node: one context object with defaults, {@code jdsm.*} system-property overrides, fluent
  * setters, and {@link #conclude()} that validates every setting and fails fast naming the one that is wrong.
+ * <p>
+ * A {@code jdsm.*} property that can not be parsed (e.g. {@code -Djdsm.node.count=abc}) does not fail the
+ * constructor: the setting keeps its default and the property's name and whole value are kept, so that
+ * {@link #conclude()} fails with a {@link ConfigurationException} naming them, unless a setter has set that setting
+ * since, overriding the property.
  * <p>
  * The node started from a configuration owns it.
  * <p>
@@ -92,22 +98,29 @@ public final class DsmConfig implements Cloneable
     /** Default peer timeout in nanoseconds: 50 missed heartbeats at the default interval. */
     public static final long PEER_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
 
+    /**
+     * Property for the package prefixes, comma separated, whose classes tasks, results and failures read from peers
+     * may hold, beyond those always allowed (see {@code TaskInputFilter} in the engine), e.g. {@code com.acme.}.
+     */
+    public static final String TASK_ALLOWED_PACKAGES_PROP_NAME = "jdsm.task.allowed.packages";
+
     private boolean isConcluded;
-    private int nodeId = Integer.getInteger(NODE_ID_PROP_NAME, NODE_ID_DEFAULT);
-    private int nodeCount = Integer.getInteger(NODE_COUNT_PROP_NAME, NODE_COUNT_DEFAULT);
+    private Map<String, String> propertyErrors = new LinkedHashMap<>();
+    private int nodeId = intProperty(NODE_ID_PROP_NAME, NODE_ID_DEFAULT);
+    private int nodeCount = intProperty(NODE_COUNT_PROP_NAME, NODE_COUNT_DEFAULT);
     private String transport = System.getProperty(TRANSPORT_PROP_NAME, TRANSPORT_DEFAULT);
-    private long heapSize = SystemUtil.getSizeAsLong(HEAP_SIZE_PROP_NAME, HEAP_SIZE_DEFAULT);
-    private long cacheSize = SystemUtil.getSizeAsLong(CACHE_SIZE_PROP_NAME, CACHE_SIZE_DEFAULT);
-    private int maxObjectSize = SystemUtil.getSizeAsInt(MAX_OBJECT_SIZE_PROP_NAME, MAX_OBJECT_SIZE_DEFAULT);
+    private long heapSize = sizeProperty(HEAP_SIZE_PROP_NAME, HEAP_SIZE_DEFAULT, Long.MAX_VALUE);
+    private long cacheSize = sizeProperty(CACHE_SIZE_PROP_NAME, CACHE_SIZE_DEFAULT, Long.MAX_VALUE);
+    private int maxObjectSize = (int)sizeProperty(
+        MAX_OBJECT_SIZE_PROP_NAME, MAX_OBJECT_SIZE_DEFAULT, Integer.MAX_VALUE);
     private String clusterSecret = System.getProperty(CLUSTER_SECRET_PROP_NAME);
-    private long operationTimeoutNs = SystemUtil.getDurationInNanos(
-        OPERATION_TIMEOUT_PROP_NAME, OPERATION_TIMEOUT_DEFAULT_NS);
-    private long startTimeoutNs = SystemUtil.getDurationInNanos(START_TIMEOUT_PROP_NAME, START_TIMEOUT_DEFAULT_NS);
-    private int workerThreads = Integer.getInteger(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
-    private long heartbeatIntervalNs = SystemUtil.getDurationInNanos(
-        HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
-    private long peerTimeoutNs = SystemUtil.getDurationInNanos(PEER_TIMEOUT_PROP_NAME, PEER_TIMEOUT_DEFAULT_NS);
+    private long operationTimeoutNs = durationProperty(OPERATION_TIMEOUT_PROP_NAME, OPERATION_TIMEOUT_DEFAULT_NS);
+    private long startTimeoutNs = durationProperty(START_TIMEOUT_PROP_NAME, START_TIMEOUT_DEFAULT_NS);
+    private int workerThreads = intProperty(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
+    private long heartbeatIntervalNs = durationProperty(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+    private long peerTimeoutNs = durationProperty(PEER_TIMEOUT_PROP_NAME, PEER_TIMEOUT_DEFAULT_NS);
     private List<String> members = parseMembers(System.getProperty(MEMBERS_PROP_NAME));
+    private List<String> taskAllowedPackages = parsePackages(System.getProperty(TASK_ALLOWED_PACKAGES_PROP_NAME));
     private ErrorHandler errorHandler;
     private Map<String, Object> transportOptions = new HashMap<>();
 
@@ -125,6 +138,10 @@ public final class DsmConfig implements Cloneable
             return this;
         }
 
+        if (!propertyErrors.isEmpty())
+        {
+            throw new ConfigurationException(propertyErrors.values().iterator().next());
+        }
         if (nodeCount < 1 || nodeCount > MAX_NODE_COUNT)
         {
             throw new ConfigurationException("nodeCount=" + nodeCount + " must be in [1, " + MAX_NODE_COUNT + "]");
@@ -211,6 +228,7 @@ public final class DsmConfig implements Cloneable
 
         members = Collections.unmodifiableList(new ArrayList<>(members));
         transportOptions = Collections.unmodifiableMap(new HashMap<>(transportOptions));
+        taskAllowedPackages = List.copyOf(taskAllowedPackages);
         isConcluded = true;
 
         return this;
@@ -229,6 +247,7 @@ public final class DsmConfig implements Cloneable
             copy.isConcluded = false;
             copy.transportOptions = new HashMap<>(transportOptions);
             copy.members = new ArrayList<>(members);
+            copy.propertyErrors = new LinkedHashMap<>(propertyErrors);
             return copy;
         }
         catch (final CloneNotSupportedException ex)
@@ -260,6 +279,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig nodeId(final int nodeId)
     {
         checkNotConcluded();
+        propertyErrors.remove(NODE_ID_PROP_NAME);
         this.nodeId = nodeId;
         return this;
     }
@@ -279,6 +299,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig nodeCount(final int nodeCount)
     {
         checkNotConcluded();
+        propertyErrors.remove(NODE_COUNT_PROP_NAME);
         this.nodeCount = nodeCount;
         return this;
     }
@@ -317,6 +338,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig heapSize(final long heapSize)
     {
         checkNotConcluded();
+        propertyErrors.remove(HEAP_SIZE_PROP_NAME);
         this.heapSize = heapSize;
         return this;
     }
@@ -336,6 +358,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig cacheSize(final long cacheSize)
     {
         checkNotConcluded();
+        propertyErrors.remove(CACHE_SIZE_PROP_NAME);
         this.cacheSize = cacheSize;
         return this;
     }
@@ -355,6 +378,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig maxObjectSize(final int maxObjectSize)
     {
         checkNotConcluded();
+        propertyErrors.remove(MAX_OBJECT_SIZE_PROP_NAME);
         this.maxObjectSize = maxObjectSize;
         return this;
     }
@@ -393,6 +417,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig operationTimeoutNs(final long operationTimeoutNs)
     {
         checkNotConcluded();
+        propertyErrors.remove(OPERATION_TIMEOUT_PROP_NAME);
         this.operationTimeoutNs = operationTimeoutNs;
         return this;
     }
@@ -412,6 +437,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig startTimeoutNs(final long startTimeoutNs)
     {
         checkNotConcluded();
+        propertyErrors.remove(START_TIMEOUT_PROP_NAME);
         this.startTimeoutNs = startTimeoutNs;
         return this;
     }
@@ -433,6 +459,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig workerThreads(final int workerThreads)
     {
         checkNotConcluded();
+        propertyErrors.remove(WORKER_THREADS_PROP_NAME);
         this.workerThreads = workerThreads;
         return this;
     }
@@ -452,6 +479,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig heartbeatIntervalNs(final long heartbeatIntervalNs)
     {
         checkNotConcluded();
+        propertyErrors.remove(HEARTBEAT_INTERVAL_PROP_NAME);
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         return this;
     }
@@ -474,6 +502,7 @@ public final class DsmConfig implements Cloneable
     public DsmConfig peerTimeoutNs(final long peerTimeoutNs)
     {
         checkNotConcluded();
+        propertyErrors.remove(PEER_TIMEOUT_PROP_NAME);
         this.peerTimeoutNs = peerTimeoutNs;
         return this;
     }
@@ -533,6 +562,122 @@ public final class DsmConfig implements Cloneable
         }
 
         return members;
+    }
+
+    /**
+     * @return the package prefixes whose classes tasks, results and failures read from peers may hold, beyond those
+     * always allowed; empty by default.
+     */
+    public List<String> taskAllowedPackages()
+    {
+        return taskAllowedPackages;
+    }
+
+    /**
+     * @param taskAllowedPackages package prefixes, e.g. {@code com.acme.}, whose classes tasks, results and failures
+     *                            read from peers may hold, beyond those the engine always allows: a prefix allows
+     *                            every class whose name starts with it.
+     * @return this for a fluent API.
+     */
+    public DsmConfig taskAllowedPackages(final List<String> taskAllowedPackages)
+    {
+        checkNotConcluded();
+        this.taskAllowedPackages = new ArrayList<>(taskAllowedPackages);
+        return this;
+    }
+
+    private static List<String> parsePackages(final String value)
+    {
+        final List<String> packages = new ArrayList<>();
+        if (null != value && !value.isBlank())
+        {
+            for (final String prefix : value.split(","))
+            {
+                if (!prefix.isBlank())
+                {
+                    packages.add(prefix.trim());
+                }
+            }
+        }
+
+        return packages;
+    }
+
+    /**
+     * A system property holding an int, in decimal; a value that is not one is recorded for {@link #conclude()}.
+     */
+    private int intProperty(final String name, final int defaultValue)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            return Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            propertyErrors.put(name, name + "=" + value + " is not an integer");
+            return defaultValue;
+        }
+    }
+
+    /**
+     * A system property holding a size in bytes, with an optional unit {@code k}, {@code m} or {@code g}; a value
+     * that is not one, or is negative or over max, is recorded for {@link #conclude()}.
+     */
+    private long sizeProperty(final String name, final long defaultValue, final long max)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            final long size = value.startsWith("-") ? -1 : SystemUtil.parseSize(name, value);
+            if (size >= 0 && size <= max)
+            {
+                return size;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // not a number (Agrona throws NumberFormatException, or an index error for an empty value): recorded below
+        }
+        propertyErrors.put(name, name + "=" + value + " is not a size: a number of bytes with an optional unit k, m " +
+            "or g, e.g. 64m" + (Long.MAX_VALUE == max ? "" : ", at most " + max));
+        return defaultValue;
+    }
+
+    /**
+     * A system property holding a duration, nanoseconds by default or with a unit {@code ns}, {@code us},
+     * {@code ms} or {@code s}; a value that is not one, or is negative, is recorded for {@link #conclude()}.
+     */
+    private long durationProperty(final String name, final long defaultValue)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            final long duration = value.startsWith("-") ? -1 : SystemUtil.parseDuration(name, value);
+            if (duration >= 0)
+            {
+                return duration;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // not a number (Agrona throws NumberFormatException, or an index error for an empty value): recorded below
+        }
+        propertyErrors.put(name, name + "=" + value + " is not a duration: a number with a unit ns, us, ms or s, " +
+            "e.g. 10s");
+        return defaultValue;
     }
 
     private static void checkEndpoint(final int nodeId, final String endpoint)

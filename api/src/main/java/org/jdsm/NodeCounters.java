@@ -39,7 +39,12 @@ public final class NodeCounters
         /** Errors passed to the node's error handler. */
         ERRORS,
         /** Tasks and results too large for one transport message, staged in this node's heap for a one-sided read. */
-        MESSAGES_STAGED
+        MESSAGES_STAGED,
+        /**
+         * Tasks, task results and failures from peers rejected by the engine's task input filter: a class a task may
+         * not carry, or over a depth, reference, array or size limit.
+         */
+        TASKS_REJECTED
     }
 
     private final long[] values;

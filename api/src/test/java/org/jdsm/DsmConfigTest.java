@@ -122,6 +122,107 @@ class DsmConfigTest
         }
     }
 
+    private static String propertyRejection(final String property, final String value)
+    {
+        final String previous = System.getProperty(property);
+        System.setProperty(property, value);
+        try
+        {
+            final DsmConfig config = new DsmConfig();
+            return assertThrows(ConfigurationException.class, config::conclude).getMessage();
+        }
+        finally
+        {
+            if (null == previous)
+            {
+                System.clearProperty(property);
+            }
+            else
+            {
+                System.setProperty(property, previous);
+            }
+        }
+    }
+
+    @Test
+    void shouldNameEachPropertyThatIsNotANumber()
+    {
+        assertEquals("jdsm.node.count=abc is not an integer", propertyRejection(DsmConfig.NODE_COUNT_PROP_NAME, "abc"));
+        assertEquals("jdsm.node.id=abc is not an integer", propertyRejection(DsmConfig.NODE_ID_PROP_NAME, "abc"));
+        assertEquals("jdsm.worker.threads=lots is not an integer",
+            propertyRejection(DsmConfig.WORKER_THREADS_PROP_NAME, "lots"));
+        assertEquals("jdsm.worker.threads= is not an integer",
+            propertyRejection(DsmConfig.WORKER_THREADS_PROP_NAME, ""));
+
+        final String sizeRule = " is not a size: a number of bytes with an optional unit k, m or g, e.g. 64m";
+        assertEquals("jdsm.heap.size=abc" + sizeRule, propertyRejection(DsmConfig.HEAP_SIZE_PROP_NAME, "abc"));
+        assertEquals("jdsm.heap.size=-128m" + sizeRule, propertyRejection(DsmConfig.HEAP_SIZE_PROP_NAME, "-128m"));
+        assertEquals("jdsm.heap.size=" + sizeRule, propertyRejection(DsmConfig.HEAP_SIZE_PROP_NAME, ""));
+        assertEquals("jdsm.cache.size=16q" + sizeRule, propertyRejection(DsmConfig.CACHE_SIZE_PROP_NAME, "16q"));
+        assertEquals("jdsm.object.max.size=4g" + sizeRule + ", at most 2147483647",
+            propertyRejection(DsmConfig.MAX_OBJECT_SIZE_PROP_NAME, "4g"));
+
+        final String durationRule = " is not a duration: a number with a unit ns, us, ms or s, e.g. 10s";
+        assertEquals("jdsm.operation.timeout=-1" + durationRule,
+            propertyRejection(DsmConfig.OPERATION_TIMEOUT_PROP_NAME, "-1"));
+        assertEquals("jdsm.start.timeout=30 seconds" + durationRule,
+            propertyRejection(DsmConfig.START_TIMEOUT_PROP_NAME, "30 seconds"));
+        assertEquals("jdsm.heartbeat.interval=-100ms" + durationRule,
+            propertyRejection(DsmConfig.HEARTBEAT_INTERVAL_PROP_NAME, "-100ms"));
+        assertEquals("jdsm.peer.timeout=5m" + durationRule, propertyRejection(DsmConfig.PEER_TIMEOUT_PROP_NAME, "5m"));
+    }
+
+    @Test
+    void shouldLetSetterOverrideBadProperty()
+    {
+        System.setProperty(DsmConfig.HEAP_SIZE_PROP_NAME, "abc");
+        System.setProperty(DsmConfig.NODE_COUNT_PROP_NAME, "two");
+        try
+        {
+            final DsmConfig config = new DsmConfig().heapSize(32L << 20);
+            assertEquals("jdsm.node.count=two is not an integer",
+                assertThrows(ConfigurationException.class, config.copy()::conclude).getMessage());
+            config.nodeCount(2).conclude();
+            assertEquals(32L << 20, config.heapSize());
+            assertEquals(2, config.nodeCount());
+        }
+        finally
+        {
+            System.clearProperty(DsmConfig.HEAP_SIZE_PROP_NAME);
+            System.clearProperty(DsmConfig.NODE_COUNT_PROP_NAME);
+        }
+    }
+
+    @Test
+    void shouldRejectNegativeSettings()
+    {
+        assertRejected("heapSize=-134217728 must be in [65536, 1099511627776]", (c) -> c.heapSize(-128L << 20));
+        assertRejected("cacheSize=-1 must be in [65536, 1099511627776]", (c) -> c.cacheSize(-1));
+        assertRejected("maxObjectSize=-64 must be in [64, 1073741824]", (c) -> c.maxObjectSize(-64));
+        assertRejected("operationTimeoutNs=-1 must be > 0", (c) -> c.operationTimeoutNs(-1));
+        assertRejected("heartbeatIntervalNs=-1 must be > 0 and < operationTimeoutNs=10000000000",
+            (c) -> c.heartbeatIntervalNs(-1));
+        assertRejected("peerTimeoutNs=-1 must be > heartbeatIntervalNs=100000000", (c) -> c.peerTimeoutNs(-1));
+        assertRejected("workerThreads=-2 must be in [1, 1024]", (c) -> c.workerThreads(-2));
+    }
+
+    @Test
+    void shouldReadTaskAllowedPackages()
+    {
+        assertEquals(List.of(), new DsmConfig().conclude().taskAllowedPackages());
+        System.setProperty(DsmConfig.TASK_ALLOWED_PACKAGES_PROP_NAME, "com.acme., org.example.model ,");
+        try
+        {
+            assertEquals(List.of("com.acme.", "org.example.model"), new DsmConfig().conclude().taskAllowedPackages());
+        }
+        finally
+        {
+            System.clearProperty(DsmConfig.TASK_ALLOWED_PACKAGES_PROP_NAME);
+        }
+        assertEquals(List.of("io.x."), new DsmConfig().taskAllowedPackages(List.of("io.x.")).conclude()
+            .taskAllowedPackages());
+    }
+
     @Test
     void shouldFailStartNamingMissingTransport()
     {

@@ -10,6 +10,7 @@ import org.jdsm.DsmConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,8 +30,13 @@ import java.util.Map;
  *   "properties": { "jdsm.aeron.mtu": "65504" }
  * }
  * </pre>
- * Only {@code nodes} is required; {@code properties} are set as system properties of each node's JVM, for the
- * transport's own settings.
+ * Only {@code nodes} and {@code clusterSecret} are required: a file without a secret must say
+ * {@code "insecure": true}, so that no cluster runs open to any process that can reach its ports by omission.
+ * {@code properties} are set as system properties of each node's JVM, for the transport's own settings. Sizes
+ * are JSON integers of bytes or strings with a unit {@code k}, {@code m} or {@code g}; durations are strings with
+ * a unit {@code ns}, {@code us}, {@code ms} or {@code s} (or integers of nanoseconds). Every value is checked
+ * when the file is read: a wrong one fails {@link #read(Path)} with a {@link ConfigurationException} naming the
+ * file, the node entry if any, the field and the value found.
  * <p>
  * <b>Note:</b> immutable once read.
  */
@@ -38,15 +44,25 @@ public final class ClusterFile
 {
     private static final List<String> KNOWN_FIELDS = List.of(
         "transport", "clusterSecret", "heapSize", "cacheSize", "maxObjectSize", "workerThreads", "operationTimeout",
-        "heartbeatInterval", "peerTimeout", "nodes", "properties");
+        "heartbeatInterval", "peerTimeout", "nodes", "properties", "insecure");
+    private static final List<String> KNOWN_NODE_FIELDS = List.of("id", "host", "port");
 
-    private final ObjectNode root;
+    private final String source;
     private final List<String> endpoints;
     private final Map<String, String> properties;
+    private final String transport;
+    private final String clusterSecret;
+    private final Long heapSize;
+    private final Long cacheSize;
+    private final Long maxObjectSize;
+    private final Integer workerThreads;
+    private final Long operationTimeoutNs;
+    private final Long heartbeatIntervalNs;
+    private final Long peerTimeoutNs;
 
     private ClusterFile(final ObjectNode root, final String source)
     {
-        this.root = root;
+        this.source = source;
         final Iterator<String> names = root.fieldNames();
         while (names.hasNext())
         {
@@ -63,21 +79,52 @@ public final class ClusterFile
             throw new ConfigurationException(source + ": \"nodes\" must be a non-empty array of {id, host, port}");
         }
         final String[] byId = new String[nodes.size()];
-        for (final JsonNode member : nodes)
+        for (int index = 0; index < nodes.size(); index++)
         {
-            final int id = member.path("id").asInt(-1);
+            final JsonNode member = nodes.get(index);
+            final JsonNode idNode = member.path("id");
+            final String entry = idNode.isInt() ? "node " + idNode.intValue() : "nodes[" + index + "]";
+            if (!member.isObject())
+            {
+                throw new ConfigurationException(source + ": " + entry + " must be an object {id, host, port}, got " +
+                    member);
+            }
+            final Iterator<String> memberFields = member.fieldNames();
+            while (memberFields.hasNext())
+            {
+                final String name = memberFields.next();
+                if (!KNOWN_NODE_FIELDS.contains(name))
+                {
+                    throw new ConfigurationException(source + ": " + entry + ": unknown field \"" + name +
+                        "\"; known: " + KNOWN_NODE_FIELDS);
+                }
+            }
+            final int id = idNode.isInt() ? idNode.intValue() : -1;
             if (id < 0 || id >= byId.length || null != byId[id])
             {
                 throw new ConfigurationException(source + ": node ids must be 0.." + (byId.length - 1) +
                     ", each once; got " + member.get("id"));
             }
-            final String host = member.path("host").asText("");
-            final int port = member.path("port").asInt(-1);
-            if (host.isEmpty())
+            final JsonNode hostNode = member.get("host");
+            if (null == hostNode || hostNode.isNull() || (hostNode.isTextual() && hostNode.textValue().isEmpty()))
             {
-                throw new ConfigurationException(source + ": node " + id + " has no \"host\"");
+                throw new ConfigurationException(source + ": " + entry + " has no \"host\"");
             }
-            byId[id] = host + ":" + port;
+            if (!hostNode.isTextual())
+            {
+                throw new ConfigurationException(source + ": " + entry + ": host must be a string, got " + hostNode);
+            }
+            final JsonNode portNode = member.get("port");
+            if (null == portNode || portNode.isNull())
+            {
+                throw new ConfigurationException(source + ": " + entry + " has no \"port\"");
+            }
+            if (!portNode.isInt() || portNode.intValue() < 1 || portNode.intValue() > 65535)
+            {
+                throw new ConfigurationException(
+                    source + ": " + entry + ": port must be an integer in [1, 65535], got " + portNode);
+            }
+            byId[id] = hostNode.textValue() + ":" + portNode.intValue();
         }
         this.endpoints = List.of(byId);
 
@@ -89,8 +136,148 @@ public final class ClusterFile
             {
                 throw new ConfigurationException(source + ": \"properties\" must be an object of strings");
             }
-            props.fields().forEachRemaining((field) -> properties.put(field.getKey(), field.getValue().asText()));
+            props.fields().forEachRemaining((field) ->
+            {
+                if (!field.getValue().isValueNode() || field.getValue().isNull())
+                {
+                    throw new ConfigurationException(source + ": properties: " + field.getKey() +
+                        " must be a string, got " + field.getValue());
+                }
+                properties.put(field.getKey(), field.getValue().asText());
+            });
         }
+
+        this.transport = text(root, "transport");
+        this.clusterSecret = text(root, "clusterSecret");
+        this.heapSize = size(root, "heapSize", Long.MAX_VALUE);
+        this.cacheSize = size(root, "cacheSize", Long.MAX_VALUE);
+        this.maxObjectSize = size(root, "maxObjectSize", DsmConfig.MAX_OBJECT_SIZE_LIMIT);
+        this.workerThreads = integer(root, "workerThreads");
+        this.operationTimeoutNs = duration(root, "operationTimeout");
+        this.heartbeatIntervalNs = duration(root, "heartbeatInterval");
+        this.peerTimeoutNs = duration(root, "peerTimeout");
+
+        final JsonNode insecure = root.get("insecure");
+        if (null != insecure && !insecure.isBoolean())
+        {
+            throw new ConfigurationException(source + ": insecure must be true or false, got " + insecure);
+        }
+        final boolean isInsecure = null != insecure && insecure.booleanValue();
+        if (null == clusterSecret && !isInsecure)
+        {
+            throw new ConfigurationException(source + ": has no clusterSecret, so any process that can reach the " +
+                "nodes' ports could join the cluster: set \"clusterSecret\" (at least 8 characters), or " +
+                "\"insecure\": true to run without one");
+        }
+        if (null != clusterSecret && isInsecure)
+        {
+            throw new ConfigurationException(source + ": \"insecure\": true contradicts its clusterSecret: " +
+                "remove one of them");
+        }
+    }
+
+    private String text(final ObjectNode root, final String field)
+    {
+        final JsonNode value = root.get(field);
+        if (null == value)
+        {
+            return null;
+        }
+        if (!value.isTextual())
+        {
+            throw new ConfigurationException(source + ": " + field + " must be a string, got " + value);
+        }
+
+        return value.textValue();
+    }
+
+    private Integer integer(final ObjectNode root, final String field)
+    {
+        final JsonNode value = root.get(field);
+        if (null == value)
+        {
+            return null;
+        }
+        if (!value.isInt())
+        {
+            throw new ConfigurationException(source + ": " + field + " must be an integer, got " + value);
+        }
+
+        return value.intValue();
+    }
+
+    /**
+     * A size: a JSON integer of bytes, or a string of bytes with an optional unit k, m or g; at most max.
+     */
+    private Long size(final ObjectNode root, final String field, final long max)
+    {
+        final JsonNode value = root.get(field);
+        if (null == value)
+        {
+            return null;
+        }
+        long size = -1;
+        if (value.isIntegralNumber() && value.canConvertToLong())
+        {
+            size = value.longValue();
+        }
+        else if (value.isTextual() && !value.textValue().startsWith("-"))
+        {
+            try
+            {
+                size = SystemUtil.parseSize(field, value.textValue());
+            }
+            catch (final RuntimeException ex)
+            {
+                size = -1; // not a size: reported below
+            }
+        }
+        if (size < 0)
+        {
+            throw new ConfigurationException(source + ": " + field + " must be a size: bytes, or a string with a " +
+                "unit k, m or g such as \"64m\", got " + value);
+        }
+        if (size > max)
+        {
+            throw new ConfigurationException(source + ": " + field + " must be at most " + max + ", got " + value);
+        }
+
+        return size;
+    }
+
+    /**
+     * A duration: a string with a unit ns, us, ms or s, or a JSON integer of nanoseconds.
+     */
+    private Long duration(final ObjectNode root, final String field)
+    {
+        final JsonNode value = root.get(field);
+        if (null == value)
+        {
+            return null;
+        }
+        long duration = -1;
+        if (value.isIntegralNumber() && value.canConvertToLong())
+        {
+            duration = value.longValue();
+        }
+        else if (value.isTextual() && !value.textValue().startsWith("-"))
+        {
+            try
+            {
+                duration = SystemUtil.parseDuration(field, value.textValue());
+            }
+            catch (final RuntimeException ex)
+            {
+                duration = -1; // not a duration: reported below
+            }
+        }
+        if (duration < 0)
+        {
+            throw new ConfigurationException(source + ": " + field + " must be a duration: a string with a unit " +
+                "ns, us, ms or s such as \"10s\", got " + value);
+        }
+
+        return duration;
     }
 
     /**
@@ -98,7 +285,8 @@ public final class ClusterFile
      *
      * @param path of the file.
      * @return the cluster it describes.
-     * @throws ConfigurationException naming the file and what is wrong in it.
+     * @throws ConfigurationException naming the file and what is wrong in it: the field, and for a node's field the
+     *                                node, with the value found.
      */
     public static ClusterFile read(final Path path)
     {
@@ -106,6 +294,10 @@ public final class ClusterFile
         try
         {
             root = new ObjectMapper().readTree(Files.readString(path));
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new ConfigurationException(path + ": no such file");
         }
         catch (final IOException ex)
         {
@@ -183,43 +375,41 @@ public final class ClusterFile
             .nodeId(nodeId)
             .nodeCount(endpoints.size())
             .members(new ArrayList<>(endpoints));
-        if (root.has("transport"))
+        if (null != transport)
         {
-            config.transport(root.get("transport").asText());
+            config.transport(transport);
         }
-        if (root.has("clusterSecret"))
+        if (null != clusterSecret)
         {
-            config.clusterSecret(root.get("clusterSecret").asText());
+            config.clusterSecret(clusterSecret);
         }
-        if (root.has("heapSize"))
+        if (null != heapSize)
         {
-            config.heapSize(SystemUtil.parseSize("heapSize", root.get("heapSize").asText()));
+            config.heapSize(heapSize);
         }
-        if (root.has("cacheSize"))
+        if (null != cacheSize)
         {
-            config.cacheSize(SystemUtil.parseSize("cacheSize", root.get("cacheSize").asText()));
+            config.cacheSize(cacheSize);
         }
-        if (root.has("maxObjectSize"))
+        if (null != maxObjectSize)
         {
-            config.maxObjectSize((int)SystemUtil.parseSize("maxObjectSize", root.get("maxObjectSize").asText()));
+            config.maxObjectSize(maxObjectSize.intValue());
         }
-        if (root.has("workerThreads"))
+        if (null != workerThreads)
         {
-            config.workerThreads(root.get("workerThreads").asInt());
+            config.workerThreads(workerThreads);
         }
-        if (root.has("operationTimeout"))
+        if (null != operationTimeoutNs)
         {
-            config.operationTimeoutNs(
-                SystemUtil.parseDuration("operationTimeout", root.get("operationTimeout").asText()));
+            config.operationTimeoutNs(operationTimeoutNs);
         }
-        if (root.has("heartbeatInterval"))
+        if (null != heartbeatIntervalNs)
         {
-            config.heartbeatIntervalNs(
-                SystemUtil.parseDuration("heartbeatInterval", root.get("heartbeatInterval").asText()));
+            config.heartbeatIntervalNs(heartbeatIntervalNs);
         }
-        if (root.has("peerTimeout"))
+        if (null != peerTimeoutNs)
         {
-            config.peerTimeoutNs(SystemUtil.parseDuration("peerTimeout", root.get("peerTimeout").asText()));
+            config.peerTimeoutNs(peerTimeoutNs);
         }
 
         return config;

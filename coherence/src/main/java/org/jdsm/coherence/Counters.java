@@ -26,6 +26,7 @@ public final class Counters
     static final int REQUESTS_REJECTED = NodeCounters.Counter.REQUESTS_REJECTED.ordinal();
     static final int ERRORS = NodeCounters.Counter.ERRORS.ordinal();
     static final int MESSAGES_STAGED = NodeCounters.Counter.MESSAGES_STAGED.ordinal();
+    static final int TASKS_REJECTED = NodeCounters.Counter.TASKS_REJECTED.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
 

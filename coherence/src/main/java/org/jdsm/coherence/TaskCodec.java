@@ -41,7 +41,7 @@ final class TaskCodec
     {
         try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(data)))
         {
-            return in.readObject();
+            return TaskInputFilter.readObject(in, data.length);
         }
         catch (final IOException | ClassNotFoundException ex)
         {

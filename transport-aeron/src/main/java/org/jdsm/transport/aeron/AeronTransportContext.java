@@ -101,7 +101,7 @@ public final class AeronTransportContext
          */
         public static int mtuLength()
         {
-            return SystemUtil.getSizeAsInt(MTU_LENGTH_PROP_NAME, MTU_LENGTH_DEFAULT);
+            return parseIntSize(MTU_LENGTH_PROP_NAME, System.getProperty(MTU_LENGTH_PROP_NAME), MTU_LENGTH_DEFAULT);
         }
 
         /**
@@ -109,7 +109,38 @@ public final class AeronTransportContext
          */
         public static int termLength()
         {
-            return SystemUtil.getSizeAsInt(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+            return parseIntSize(TERM_LENGTH_PROP_NAME, System.getProperty(TERM_LENGTH_PROP_NAME), TERM_LENGTH_DEFAULT);
+        }
+
+        /**
+         * Parse a size setting: bytes with an optional unit k, m or g, at most {@link Integer#MAX_VALUE}.
+         *
+         * @param name         of the setting, for the error.
+         * @param value        to parse, or null for the default.
+         * @param defaultValue when value is null.
+         * @return the size in bytes.
+         * @throws ConfigurationException naming the setting and the whole value when it is not such a size.
+         */
+        static int parseIntSize(final String name, final String value, final int defaultValue)
+        {
+            if (null == value)
+            {
+                return defaultValue;
+            }
+            try
+            {
+                final long size = value.startsWith("-") ? -1 : SystemUtil.parseSize(name, value);
+                if (size >= 0 && size <= Integer.MAX_VALUE)
+                {
+                    return (int)size;
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // not a number (Agrona throws NumberFormatException, or an index error for an empty value): below
+            }
+            throw new ConfigurationException(name + "=" + value + " is not a size: a number of bytes with an " +
+                "optional unit k, m or g, e.g. 8k, at most " + Integer.MAX_VALUE);
         }
 
         /**
@@ -187,10 +218,10 @@ public final class AeronTransportContext
                         ctx.channel(value);
                         break;
                     case Configuration.MTU_LENGTH_PROP_NAME:
-                        ctx.mtuLength((int)SystemUtil.parseSize(name, value));
+                        ctx.mtuLength(Configuration.parseIntSize(name, value, Configuration.MTU_LENGTH_DEFAULT));
                         break;
                     case Configuration.TERM_LENGTH_PROP_NAME:
-                        ctx.termLength((int)SystemUtil.parseSize(name, value));
+                        ctx.termLength(Configuration.parseIntSize(name, value, Configuration.TERM_LENGTH_DEFAULT));
                         break;
                     case Configuration.IDLE_STRATEGY_PROP_NAME:
                         ctx.idleStrategy(value);

@@ -73,6 +73,42 @@ class AeronTransportContextTest
     }
 
     @Test
+    void shouldNameBadSizePropertyWithWholeValue()
+    {
+        final String rule = " is not a size: a number of bytes with an optional unit k, m or g, e.g. 8k, at most " +
+            Integer.MAX_VALUE;
+        System.setProperty(AeronTransportContext.Configuration.MTU_LENGTH_PROP_NAME, "banana");
+        try
+        {
+            assertEquals("jdsm.aeron.mtu=banana" + rule,
+                assertThrows(ConfigurationException.class, AeronTransportContext::new).getMessage());
+        }
+        finally
+        {
+            System.clearProperty(AeronTransportContext.Configuration.MTU_LENGTH_PROP_NAME);
+        }
+        System.setProperty(AeronTransportContext.Configuration.TERM_LENGTH_PROP_NAME, "-4m");
+        try
+        {
+            assertEquals("jdsm.aeron.term.length=-4m" + rule,
+                assertThrows(ConfigurationException.class, AeronTransportContext::new).getMessage());
+        }
+        finally
+        {
+            System.clearProperty(AeronTransportContext.Configuration.TERM_LENGTH_PROP_NAME);
+        }
+
+        final DsmConfig options = new DsmConfig().transport("aeron")
+            .transportOption(AeronTransportContext.Configuration.MTU_LENGTH_PROP_NAME, "banana").conclude();
+        assertEquals("jdsm.aeron.mtu=banana" + rule, assertThrows(ConfigurationException.class,
+            () -> AeronTransportContext.fromOptions(options)).getMessage());
+        final DsmConfig tooLarge = new DsmConfig().transport("aeron")
+            .transportOption(AeronTransportContext.Configuration.TERM_LENGTH_PROP_NAME, "4g").conclude();
+        assertEquals("jdsm.aeron.term.length=4g" + rule, assertThrows(ConfigurationException.class,
+            () -> AeronTransportContext.fromOptions(tooLarge)).getMessage());
+    }
+
+    @Test
     void shouldNameEveryInvalidSetting()
     {
         final DsmConfig config = loopbackConfig();
