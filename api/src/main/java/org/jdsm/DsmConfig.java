@@ -34,8 +34,8 @@ public final class DsmConfig implements Cloneable
 
     /** Property naming the transport, found with {@link java.util.ServiceLoader}. */
     public static final String TRANSPORT_PROP_NAME = "jdsm.transport";
-    /** Default transport: the deterministic in-JVM simulator, until a network transport is named. */
-    public static final String TRANSPORT_DEFAULT = "simulated";
+    /** Default transport: {@code local}, one node in this JVM (artifact jdsm-transport-local); clusters name {@code aeron}. */
+    public static final String TRANSPORT_DEFAULT = "local";
 
     /** Property for the size of this node's heap slice, e.g. {@code 64m}. */
     public static final String HEAP_SIZE_PROP_NAME = "jdsm.heap.size";
@@ -199,6 +199,12 @@ public final class DsmConfig implements Cloneable
             {
                 checkEndpoint(i, members.get(i));
             }
+        }
+        if (TRANSPORT_DEFAULT.equals(transport) && nodeCount > 1)
+        {
+            throw new ConfigurationException(TRANSPORT_PROP_NAME + "=" + transport + " runs one node, not " +
+                NODE_COUNT_PROP_NAME + "=" + nodeCount + ": set " + TRANSPORT_PROP_NAME + "=aeron (artifact " +
+                "jdsm-transport-aeron, in jdsm-all) for a cluster");
         }
         checkMemoryFits(heapSize, cacheSize);
         if (null == errorHandler)
