@@ -102,7 +102,7 @@ class ClusterLifecycleTest
     void shouldRejectServingOnTheDriverNamingTheSetting()
     {
         final ConfigurationException ex = assertThrows(ConfigurationException.class,
-            () -> Dsm.serve(new DsmConfig().nodeId(0).nodeCount(2)));
+            () -> Dsm.serve(new DsmConfig().nodeId(0).nodeCount(2).transport("simulated")));
         assertTrue(ex.getMessage().startsWith("jdsm.node.id=0 is the driver"), ex.getMessage());
     }
 }
