@@ -40,8 +40,8 @@ public final class DsmConfig implements Cloneable
 
     /** Property naming the transport, found with {@link java.util.ServiceLoader}. */
     public static final String TRANSPORT_PROP_NAME = "jdsm.transport";
-    /** Default transport: the deterministic in-JVM simulator, until a network transport is named. */
-    public static final String TRANSPORT_DEFAULT = "simulated";
+    /** Default transport: {@code local}, one node in this JVM (artifact jdsm-transport-local); clusters name {@code aeron}. */
+    public static final String TRANSPORT_DEFAULT = "local";
 
     /** Property for the size of this node's heap slice, e.g. {@code 64m}. */
     public static final String HEAP_SIZE_PROP_NAME = "jdsm.heap.size";
@@ -217,6 +217,13 @@ public final class DsmConfig implements Cloneable
                 checkEndpoint(i, members.get(i));
             }
         }
+        if (TRANSPORT_DEFAULT.equals(transport) && nodeCount > 1)
+        {
+            throw new ConfigurationException(TRANSPORT_PROP_NAME + "=" + transport + " runs one node, not " +
+                NODE_COUNT_PROP_NAME + "=" + nodeCount + ": set " + TRANSPORT_PROP_NAME + "=aeron (artifact " +
+                "jdsm-transport-aeron, in jdsm-all) for a cluster");
+        }
+        checkMemoryFits(heapSize, cacheSize);
         if (null == errorHandler)
         {
             errorHandler = (throwable) ->
@@ -232,6 +239,65 @@ public final class DsmConfig implements Cloneable
         isConcluded = true;
 
         return this;
+    }
+
+    /**
+     * A node's heap slice and cache are direct memory, reserved when it starts: reject before any is touched a heap
+     * slice larger than the machine's physical memory, or a slice and cache larger than the direct memory this
+     * JVM may reserve ({@code -XX:MaxDirectMemorySize}, by default the Java heap's {@code -Xmx}).
+     */
+    private static void checkMemoryFits(final long heapSize, final long cacheSize)
+    {
+        final java.lang.management.OperatingSystemMXBean os =
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean)
+        {
+            final long physicalBytes = ((com.sun.management.OperatingSystemMXBean)os).getTotalMemorySize();
+            if (physicalBytes > 0 && heapSize > physicalBytes)
+            {
+                throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " is larger than this " +
+                    "machine's physical memory of " + physicalBytes + " bytes: give each node a smaller heap slice " +
+                    "and add nodes");
+            }
+        }
+
+        final long maxDirectBytes = maxDirectMemory();
+        if (heapSize + cacheSize > maxDirectBytes)
+        {
+            throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " plus " + CACHE_SIZE_PROP_NAME +
+                "=" + cacheSize + " is more direct memory than this JVM may reserve (" + maxDirectBytes + " bytes): " +
+                "raise -XX:MaxDirectMemorySize (default: -Xmx) to at least " + (heapSize + cacheSize) +
+                " or lower " + HEAP_SIZE_PROP_NAME);
+        }
+    }
+
+    /**
+     * The direct memory this JVM may reserve: its {@code -XX:MaxDirectMemorySize}, else the JVM's default, the
+     * maximum Java heap.
+     *
+     * @return bytes.
+     */
+    static long maxDirectMemory()
+    {
+        long maxDirectBytes = Runtime.getRuntime().maxMemory();
+        final String flag = "-XX:MaxDirectMemorySize=";
+        for (final String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (argument.startsWith(flag))
+            {
+                try
+                {
+                    final long bytes = SystemUtil.parseSize(flag, argument.substring(flag.length()));
+                    maxDirectBytes = 0 == bytes ? Runtime.getRuntime().maxMemory() : bytes;
+                }
+                catch (final NumberFormatException ignore)
+                {
+                    // the JVM would not have started with it: keep the default
+                }
+            }
+        }
+
+        return maxDirectBytes;
     }
 
     /**

@@ -6,6 +6,10 @@ import java.util.concurrent.CompletableFuture;
  * One node of a jdsm cluster: its slice of the global heap, its copy cache, its task workers and its transport.
  * Started by {@link Dsm#start(DsmConfig)}; owns its {@link DsmConfig} and closes it with itself.
  * <p>
+ * <b>Roles:</b> in a cluster, node 0 is the <em>driver</em>: it runs the program's {@code main}, and its
+ * {@link #close()} ends the program for every node. The other nodes {@link #serve()} it (see
+ * {@link Dsm#serve(DsmConfig)}) and return when the driver has closed the cluster.
+ * <p>
  * <b>Note:</b> threadsafe: any number of application threads and tasks may use one node.
  */
 public interface DsmNode extends AutoCloseable
@@ -135,7 +139,22 @@ public interface DsmNode extends AutoCloseable
     NodeCounters counters();
 
     /**
+     * Serve the driver: run the tasks it and its tasks send here and hold their objects, until the driver closes
+     * the cluster, then return; the caller still closes this node. Called on every node but node 0 (see
+     * {@link Dsm#serve(DsmConfig)}, which also starts and closes the node).
+     *
+     * @throws DriverLostException    if the driver left or died before it closed the cluster.
+     * @throws ConfigurationException if this node is node 0, the driver.
+     */
+    void serve();
+
+    /**
      * Leave the cluster and release the heap; handles of this node become unusable.
+     * <p>
+     * On the driver (node 0 of a cluster of more than one node), first wait until no task it sent is in flight,
+     * then ask every serving node to stop and wait for each one's acknowledgement (each wait bounded by
+     * {@link DsmConfig#operationTimeoutNs()}): the servers leave after the driver, so none of its tasks can find a
+     * server gone.
      */
     void close();
 }

@@ -28,7 +28,7 @@ class DsmConfigTest
         assertEquals(1, config.nodeCount());
         assertEquals(DsmConfig.HEAP_SIZE_DEFAULT, config.heapSize());
         assertEquals(DsmConfig.CACHE_SIZE_DEFAULT, config.cacheSize());
-        assertEquals("simulated", config.transport());
+        assertEquals("local", config.transport());
         assertNotNull(config.errorHandler());
         assertSame(config, config.conclude());
     }
@@ -76,7 +76,8 @@ class DsmConfigTest
     @Test
     void shouldParseMemberEndpoints()
     {
-        final DsmConfig config = new DsmConfig().nodeCount(2).members(List.of("127.0.0.1:40001", "[::1]:40002"))
+        final DsmConfig config = new DsmConfig().nodeCount(2).transport("aeron")
+            .members(List.of("127.0.0.1:40001", "[::1]:40002"))
             .conclude();
         assertEquals("127.0.0.1", config.memberHost(0));
         assertEquals(40001, config.memberPort(0));
@@ -87,7 +88,7 @@ class DsmConfigTest
     @Test
     void shouldRefuseChangeAfterConcludeButAllowCopy()
     {
-        final DsmConfig config = new DsmConfig().nodeCount(2).conclude();
+        final DsmConfig config = new DsmConfig().nodeCount(2).transport("aeron").conclude();
         assertEquals("configuration already concluded: copy() it to change a setting",
             assertThrows(ConfigurationException.class, () -> config.nodeId(1)).getMessage());
         final DsmConfig copy = config.copy().nodeId(1).conclude();

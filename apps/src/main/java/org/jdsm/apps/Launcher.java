@@ -1,18 +1,23 @@
 package org.jdsm.apps;
 
+import org.jdsm.ConfigurationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code jdsm} command: {@code node} runs one node of a cluster described in a file, {@code local} runs a
- * whole cluster of JVMs on loopback, {@code apps} lists the applications.
+ * whole cluster of JVMs on loopback with a bundled application, {@code run} one with a program's own {@code main},
+ * {@code apps} lists the applications.
+ * <p>
+ * Exit status 2 for a usage or configuration error ({@link ConfigurationException}), printed as one line naming
+ * the fix (with its stack trace under {@code --verbose}).
  */
 @Command(
     name = "jdsm",
     mixinStandardHelpOptions = true,
     version = "jdsm 0.1.0-SNAPSHOT",
     description = "Run jdsm nodes and applications.",
-    subcommands = { NodeCommand.class, LocalCommand.class, AppsCommand.class })
+    subcommands = { NodeCommand.class, LocalCommand.class, RunCommand.class, AppsCommand.class })
 public final class Launcher implements Runnable
 {
     @CommandLine.Spec
@@ -37,7 +42,32 @@ public final class Launcher implements Runnable
     public static int execute(final String... args)
     {
         // options after the application name belong to the application
-        return new CommandLine(new Launcher()).setStopAtPositional(true).execute(args);
+        return new CommandLine(new Launcher())
+            .setStopAtPositional(true)
+            .setExecutionExceptionHandler(Launcher::onExecutionException)
+            .execute(args);
+    }
+
+    private static int onExecutionException(
+        final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
+    {
+        final CommandLine.ParseResult subcommand = parseResult.subcommand();
+        final boolean verbose = null != subcommand && subcommand.hasMatchedOption("--verbose");
+        final java.io.PrintWriter err = commandLine.getErr();
+        if (ex instanceof ConfigurationException)
+        {
+            err.println("jdsm: " + ex.getMessage());
+            if (verbose)
+            {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 2;
+        }
+        err.println("jdsm: " + ex);
+        ex.printStackTrace(err);
+        err.flush();
+        return 1;
     }
 
     /**

@@ -5,19 +5,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code jdsm local --nodes N APP [ARGS...]}: fork N node JVMs on loopback, each running {@code node} from a
@@ -30,12 +22,6 @@ import java.util.concurrent.TimeUnit;
     description = "Run a cluster of N JVMs on loopback and an application across it.")
 final class LocalCommand implements Callable<Integer>
 {
-    /** JVM options every node needs: Agrona and Aeron reach JDK internals. */
-    static final List<String> NODE_JVM_OPTIONS = List.of(
-        "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED");
-
     @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes (default: ${DEFAULT-VALUE}).")
     private int nodes;
 
@@ -66,65 +52,17 @@ final class LocalCommand implements Callable<Integer>
         }
         Applications.find(application);
 
-        final Path directory = Files.createTempDirectory("jdsm-local-");
-        final Path clusterFile = directory.resolve("cluster.json");
-        final int[] ports = freeUdpPorts(host, nodes);
-        final byte[] secret = new byte[16];
-        new SecureRandom().nextBytes(secret);
-        ClusterFile.write(clusterFile, transport, host, ports, HexFormat.of().formatHex(secret));
-        System.out.println("jdsm local: " + nodes + " nodes over " + transport + " on " + host + " ports " +
-            java.util.Arrays.toString(ports) + ", cluster file " + clusterFile);
-
-        final long startNs = System.nanoTime();
-        final Process[] processes = new Process[nodes];
-        final Thread[] pumps = new Thread[nodes];
-        try
+        final int[] status = new LoopbackCluster("local", nodes, transport, host, timeoutSeconds, System.out)
+            .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));
+        for (final int nodeStatus : status)
         {
-            for (int i = nodes - 1; i >= 0; i--)
+            if (0 != nodeStatus)
             {
-                processes[i] = new ProcessBuilder(nodeCommand(clusterFile, i)).redirectErrorStream(true).start();
-                pumps[i] = pump(processes[i], "[node " + i + "] ", System.out);
+                return 1;
             }
-
-            final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            final int[] status = new int[nodes];
-            final long[] endNs = new long[nodes];
-            for (int i = 0; i < nodes; i++)
-            {
-                final long remainingNs = Math.max(deadlineNs - System.nanoTime(), TimeUnit.SECONDS.toNanos(5));
-                if (processes[i].waitFor(remainingNs, TimeUnit.NANOSECONDS))
-                {
-                    status[i] = processes[i].exitValue();
-                }
-                else
-                {
-                    System.out.println("[local] node " + i + " did not finish within " + timeoutSeconds + " s: killed");
-                    processes[i].destroyForcibly().waitFor();
-                    status[i] = -1;
-                }
-                endNs[i] = System.nanoTime();
-                pumps[i].join(TimeUnit.SECONDS.toMillis(5));
-            }
-
-            return summary(status, startNs, endNs, System.out);
         }
-        finally
-        {
-            for (final Process process : processes)
-            {
-                if (null != process && process.isAlive())
-                {
-                    process.destroyForcibly();
-                }
-            }
-            Files.deleteIfExists(clusterFile);
-            Files.deleteIfExists(directory);
-        }
-    }
 
-    private List<String> nodeCommand(final Path clusterFile, final int nodeId)
-    {
-        return nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments);
+        return 0;
     }
 
     /**
@@ -145,18 +83,7 @@ final class LocalCommand implements Callable<Integer>
         final String application,
         final List<String> arguments)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(NODE_JVM_OPTIONS);
-        command.add("-Xmx1g");
-        for (final String name : System.getProperties().stringPropertyNames())
-        {
-            if (name.startsWith("jdsm."))
-            {
-                command.add("-D" + name + "=" + System.getProperty(name));
-            }
-        }
-        command.addAll(jvmOptions);
+        final List<String> command = LoopbackCluster.javaCommand(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Launcher.class.getName());
@@ -169,55 +96,6 @@ final class LocalCommand implements Callable<Integer>
         command.addAll(arguments);
 
         return command;
-    }
-
-    private static Thread pump(final Process process, final String prefix, final PrintStream out)
-    {
-        final Thread thread = new Thread(() ->
-        {
-            try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-            {
-                String line;
-                while (null != (line = reader.readLine()))
-                {
-                    synchronized (out)
-                    {
-                        out.println(prefix + line);
-                    }
-                }
-            }
-            catch (final IOException ex)
-            {
-                synchronized (out)
-                {
-                    out.println(prefix + "output lost: " + ex);
-                }
-            }
-        }, "jdsm-local-output-" + prefix.trim());
-        thread.setDaemon(true);
-        thread.start();
-
-        return thread;
-    }
-
-    private static int summary(final int[] status, final long startNs, final long[] endNs, final PrintStream out)
-    {
-        out.println();
-        out.println("+------+--------+-----------+");
-        out.println("| node | status | wall (s)  |");
-        out.println("+------+--------+-----------+");
-        int failures = 0;
-        for (int i = 0; i < status.length; i++)
-        {
-            out.printf("| %4d | %6s | %9.2f |%n", i, 0 == status[i] ? "ok" : "exit " + status[i],
-                (endNs[i] - startNs) / 1e9);
-            failures += 0 == status[i] ? 0 : 1;
-        }
-        out.println("+------+--------+-----------+");
-        out.println(0 == failures ? "jdsm local: all nodes succeeded" : "jdsm local: " + failures + " node(s) failed");
-
-        return 0 == failures ? 0 : 1;
     }
 
     static int[] freeUdpPorts(final String host, final int count) throws IOException

@@ -1,5 +1,7 @@
 package org.jdsm.apps;
 
+import org.jdsm.ConfigurationException;
+import org.jdsm.DriverLostException;
 import org.jdsm.Dsm;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
@@ -8,33 +10,49 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@code jdsm node --config cluster.json --node-id N [APP [ARGS...]]}: run one node of a cluster. Node 0 is the
- * driver: it runs the application, then stops the others. The other nodes serve until stopped, or until the
- * driver is found dead.
+ * {@code jdsm node --config cluster.json --node-id N [--class-path CP] [--main] [APP|CLASS [ARGS...]]}: run one node
+ * of a cluster. Node 0 is the driver: it runs the bundled application {@code APP}, or with {@code --main} the
+ * {@code main} of the program's class {@code CLASS}, and its node's {@code close()} stops the others. The other
+ * nodes serve (see {@link Dsm#serve(DsmConfig)}) with the same class path: they exit 0 once the driver closed the
+ * cluster, 3 if they lose the driver before (it died, or its program ended without closing its node, or never
+ * started one). The driver exits 0, 1 if the application or {@code main} threw, 2 for a configuration error.
  */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Run one node of a cluster.")
 final class NodeCommand implements Callable<Integer>
 {
+    /** Exit status of a serving node that lost the driver before it closed the cluster. */
+    static final int DRIVER_LOST_STATUS = 3;
+
     @Option(names = "--config", required = true, description = "The cluster file (JSON).")
     private Path config;
 
     @Option(names = "--node-id", required = true, description = "This node's id in the cluster file.")
     private int nodeId;
 
-    @Parameters(index = "0", arity = "0..1", description = "Application to run on node 0 (see 'jdsm apps').")
+    @Option(names = "--class-path", description = "The program's jar files and class directories, on every node.")
+    private String classPath;
+
+    @Option(names = "--main", description = "The first parameter is the program's main class, not an application.")
+    private boolean isMain;
+
+    @Option(names = "--verbose", description = "Show stack traces of errors.")
+    private boolean verbose;
+
+    @Parameters(index = "0", arity = "0..1",
+        description = "Application (see 'jdsm apps'), or with --main the main class, to run on node 0.")
     private String application;
 
-    @Parameters(index = "1..*", description = "Arguments of the application.")
+    @Parameters(index = "1..*", description = "Arguments of the application or main class.")
     private List<String> arguments = new ArrayList<>();
 
     public Integer call() throws Exception
@@ -47,59 +65,121 @@ final class NodeCommand implements Callable<Integer>
                 System.setProperty(property.getKey(), property.getValue());
             }
         }
-        final Application app = null == application ? null : Applications.find(application);
         final DsmConfig dsmConfig = cluster.configFor(nodeId);
 
+        ClassLoader loader = NodeCommand.class.getClassLoader();
+        String shownClassPath = System.getProperty("java.class.path");
+        if (null != classPath)
+        {
+            final List<Path> entries = ProgramClasses.entries(classPath);
+            loader = ProgramClasses.loader(entries, loader);
+            shownClassPath = ProgramClasses.join(entries);
+        }
+        // the node's task threads resolve task classes with the loader of the thread that starts it
+        Thread.currentThread().setContextClassLoader(loader);
+
+        Method main = null;
+        Application app = null;
+        if (isMain)
+        {
+            if (null == application)
+            {
+                throw new ConfigurationException("--main needs the program's main class, e.g. --main com.example.Counter");
+            }
+            // every node checks: a node without the program's classes fails now, not at its first task
+            main = ProgramClasses.mainMethod(application, loader, shownClassPath);
+        }
+        else if (null != application)
+        {
+            app = Applications.find(application);
+        }
+
+        if (0 != nodeId)
+        {
+            return serve(dsmConfig);
+        }
+        if (null != main)
+        {
+            return runMain(main, dsmConfig);
+        }
+        if (null == app)
+        {
+            throw new ConfigurationException("node 0 is the driver: give it an application (see 'jdsm apps') or " +
+                "--main and the program's main class");
+        }
+
+        return runApplication(app, dsmConfig);
+    }
+
+    private int serve(final DsmConfig dsmConfig)
+    {
         try (DsmNode node = Dsm.start(dsmConfig))
         {
             System.out.println("node " + nodeId + "/" + node.nodeCount() + " joined over " + dsmConfig.transport());
-            if (0 != nodeId || null == app)
+            node.serve();
+            System.out.println("node " + nodeId + " stopped by the driver");
+            return 0;
+        }
+        catch (final NodeUnavailableException ex)
+        {
+            if (0 != ex.nodeId() && !(ex instanceof DriverLostException))
             {
-                final boolean stopped = ServeUntilStopped.await(node);
-                System.out.println("node " + nodeId + (stopped ? " stopped by the driver" : " lost the driver"));
-                return stopped ? 0 : 3;
+                throw ex;
             }
+            // the driver died, left before closing its node, or never joined (its main failed before Dsm.start)
+            System.out.println("node " + nodeId + " lost the driver: " + ex.getMessage());
+            return DRIVER_LOST_STATUS;
+        }
+    }
 
-            int status;
+    private int runApplication(final Application app, final DsmConfig dsmConfig)
+    {
+        try (DsmNode node = Dsm.start(dsmConfig))
+        {
+            System.out.println("node " + nodeId + "/" + node.nodeCount() + " joined over " + dsmConfig.transport());
             try
             {
-                status = app.run(node, arguments, System.out);
+                return app.run(node, arguments, System.out);
             }
             catch (final Exception ex)
             {
                 System.out.println(app.name() + " failed: " + ex);
                 ex.printStackTrace(System.out);
-                status = 1;
+                return 1;
             }
-            stopPeers(node);
-            return status;
         }
     }
 
-    private static void stopPeers(final DsmNode node) throws Exception
+    private int runMain(final Method main, final DsmConfig dsmConfig)
     {
-        final List<CompletableFuture<Boolean>> stops = new ArrayList<>();
-        for (int peer = 1; peer < node.nodeCount(); peer++)
+        DriverProperties.set(dsmConfig);
+        try
         {
-            if (node.isNodeAvailable(peer))
-            {
-                stops.add(node.spawnOn(peer, ServeUntilStopped.stopTask()));
-            }
+            main.invoke(null, (Object)arguments.toArray(new String[0]));
+            return 0;
         }
-        for (final CompletableFuture<Boolean> stop : stops)
+        catch (final InvocationTargetException ex)
         {
-            try
+            final Throwable failure = ex.getCause();
+            final PrintStream err = System.err;
+            if (failure instanceof ConfigurationException)
             {
-                stop.get(30, TimeUnit.SECONDS);
-            }
-            catch (final ExecutionException ex)
-            {
-                // a peer that left right after stopping may be found gone before its answer arrives: it stopped
-                if (!(ex.getCause() instanceof NodeUnavailableException))
+                // a setting the program or the cluster file got wrong: one line naming it, as for the launcher's own
+                err.println("jdsm: " + failure.getMessage());
+                if (verbose)
                 {
-                    throw ex;
+                    failure.printStackTrace(err);
                 }
+                return 2;
             }
+            err.println("jdsm: main of " + main.getDeclaringClass().getName() + " failed: " + failure);
+            failure.printStackTrace(err);
+            return 1;
+        }
+        catch (final IllegalAccessException ex)
+        {
+            throw new ConfigurationException("main of " + main.getDeclaringClass().getName() + " is not accessible: " +
+                "make its class public");
         }
     }
 }

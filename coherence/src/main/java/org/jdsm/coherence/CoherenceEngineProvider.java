@@ -14,6 +14,7 @@ public final class CoherenceEngineProvider implements EngineProvider
      */
     public DsmNode start(final DsmConfig config)
     {
+        JdkInternalsAccess.check();
         return new Node(config);
     }
 }

@@ -56,6 +56,14 @@ public final class ControlMessageDescriptor
      * body as {@link #SPAWN_STAGED_TYPE}. The caller reads it one-sided, then frees it with {@link #FREE_TYPE}.
      */
     public static final int RESULT_STAGED_TYPE = 8;
+    /**
+     * Stop request from the driver (node 0) when its program ends: the serving node acknowledges with
+     * {@link #STOP_ACK_TYPE} once it runs no task and waits for none, then serves until the driver has left.
+     */
+    public static final int STOP_REQUEST_TYPE = 9;
+    /** Acknowledgement of a {@link #STOP_REQUEST_TYPE}: the node is idle and will leave after the driver. */
+    public static final int STOP_ACK_TYPE = 10;
+
     /** Offset in the body of a staged message of the block's global address. */
     public static final int STAGED_ADDRESS_OFFSET = 0;
     /** Offset in the body of a staged message of the staged bytes' length. */

@@ -58,6 +58,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_STAGED_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_STAGED_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.STOP_ACK_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.STOP_REQUEST_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_ADDRESS_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_BODY_LENGTH;
 import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_LENGTH_OFFSET;
@@ -109,6 +111,9 @@ public final class Node implements DsmNode, MessageHandler
     private final Transport transport;
     private final AgentRunner nodeAgentRunner;
     private final long cacheKeyMask;
+    private final ClusterLifecycle lifecycle;
+    /** Resolves the classes of tasks and results: the context class loader of the thread that started the node. */
+    private final ClassLoader taskClassLoader = Thread.currentThread().getContextClassLoader();
     private volatile boolean isClosed;
 
     /**
@@ -146,6 +151,7 @@ public final class Node implements DsmNode, MessageHandler
         this.workers = new ForkJoinPool(config.workerThreads(), workerThreadFactory(), null, true, 0,
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);
         this.completer = Executors.newSingleThreadExecutor(threadFactory("completer"));
+        this.lifecycle = new ClusterLifecycle(this, nodeCount);
 
         final TransportProvider provider = TransportProvider.find(config.transport());
         this.transport = provider.newTransport(new TransportContext(config, heap, this));
@@ -186,6 +192,7 @@ public final class Node implements DsmNode, MessageHandler
             };
             thread.setName("jdsm-node-" + nodeId + "-worker-" + count.getAndIncrement());
             thread.setDaemon(true);
+            thread.setContextClassLoader(taskClassLoader);
             return thread;
         };
     }
@@ -197,6 +204,7 @@ public final class Node implements DsmNode, MessageHandler
         {
             final Thread thread = new Thread(runnable, "jdsm-node-" + nodeId + "-" + role + "-" + count.getAndIncrement());
             thread.setDaemon(true);
+            thread.setContextClassLoader(taskClassLoader);
             return thread;
         };
     }
@@ -351,12 +359,19 @@ public final class Node implements DsmNode, MessageHandler
         return counters.snapshot();
     }
 
+    public void serve()
+    {
+        checkOpen();
+        lifecycle.serve();
+    }
+
     public void close()
     {
         if (isClosed)
         {
             return;
         }
+        lifecycle.stopServers();
         isClosed = true;
         nodeAgentRunner.close();
         transport.close();
@@ -1125,6 +1140,20 @@ public final class Node implements DsmNode, MessageHandler
                 break;
             }
 
+            case STOP_REQUEST_TYPE:
+                if (!lifecycle.onStopRequest(sourceNodeId))
+                {
+                    reject("stop request from node " + sourceNodeId + ", which is not the driver of node " + nodeId);
+                }
+                break;
+
+            case STOP_ACK_TYPE:
+                if (!lifecycle.onStopAck(sourceNodeId))
+                {
+                    reject("stop acknowledgement from node " + sourceNodeId + " to node " + nodeId);
+                }
+                break;
+
             case HEARTBEAT_TYPE:
                 peerLoad.set(sourceNodeId, value);
                 if (length >= BODY_OFFSET + 8)
@@ -1447,6 +1476,29 @@ public final class Node implements DsmNode, MessageHandler
         }
 
         return best;
+    }
+
+    boolean sendLifecycleMessage(final int target, final int type)
+    {
+        try
+        {
+            send(target, type, 0, 0, null);
+            return true;
+        }
+        catch (final NodeUnavailableException ex)
+        {
+            return false; // it left: nothing to stop or acknowledge
+        }
+    }
+
+    boolean isIdle()
+    {
+        return 0 == activeTasks.get() && pendingTasks.isEmpty();
+    }
+
+    int pendingTaskCount()
+    {
+        return pendingTasks.size();
     }
 
     void sendHeartbeats()

@@ -43,7 +43,12 @@ final class TaskCodec
         {
             return TaskInputFilter.readObject(in, data.length);
         }
-        catch (final IOException | ClassNotFoundException ex)
+        catch (final ClassNotFoundException ex)
+        {
+            throw new DsmException(what + " needs class " + ex.getMessage() + ", not on this node's class path: " +
+                "give every node the program's classes (jdsm run --class-path, jdsm node --class-path)", ex);
+        }
+        catch (final IOException ex)
         {
             throw new DsmException(what + " can not be deserialized: " + ex, ex);
         }
@@ -51,7 +56,8 @@ final class TaskCodec
 
     /**
      * Resolves classes with the thread's context class loader first, so tasks of application classes load in
-     * containers and test runners.
+     * containers, test runners and the launcher's class loader for a program's class path: a node's task threads
+     * carry the context class loader of the thread that started the node.
      */
     private static final class ContextObjectInputStream extends ObjectInputStream
     {

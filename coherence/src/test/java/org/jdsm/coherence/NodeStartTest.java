@@ -27,7 +27,8 @@ class NodeStartTest
     void shouldStartWithDefaultSettingsAndHoldLargestObject()
     {
         try (SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context());
-            DsmNode node = Dsm.start(new DsmConfig().transportOption(SimulatedTransport.NETWORK_OPTION, network)))
+            DsmNode node = Dsm.start(new DsmConfig().transport("simulated")
+                .transportOption(SimulatedTransport.NETWORK_OPTION, network)))
         {
             final DBox<byte[]> largest = node.alloc(Codecs.BYTES, new byte[DsmConfig.MAX_OBJECT_SIZE_DEFAULT]);
             try (Ref<byte[]> ref = largest.read())
@@ -43,7 +44,7 @@ class NodeStartTest
     @Test
     void shouldRunReadmeExampleOnDefaultSingleNode() throws Exception
     {
-        // the program in README.md, with its defaults: one node, its own simulated network
+        // the program in README.md, with its defaults: one node over the local transport
         try (DsmNode node = Dsm.start(new DsmConfig()))
         {
             final DBox<Long> total = node.alloc(Codecs.LONG, 0L);

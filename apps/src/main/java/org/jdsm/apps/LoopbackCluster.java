@@ -1,0 +1,265 @@
+package org.jdsm.apps;
+
+import org.agrona.SystemUtil;
+import org.jdsm.ConfigurationException;
+import org.jdsm.DsmConfig;
+import org.jdsm.spi.FreeUdpPorts;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster of node JVMs forked on loopback, for {@code jdsm local} and {@code jdsm run}: writes a cluster file in a
+ * temporary directory, forks one JVM per node (node 0 last), prints each node's output with a {@code [node i]}
+ * prefix, waits for all of them (killing them at the deadline), prints the summary table, and removes the
+ * directory. No JVM outlives {@link #run}.
+ * <p>
+ * <b>Note:</b> one run per instance; not threadsafe.
+ */
+final class LoopbackCluster
+{
+    /** JVM options every node needs: Agrona and Aeron reach JDK internals. */
+    static final List<String> NODE_JVM_OPTIONS = List.of(
+        "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.base/java.nio=ALL-UNNAMED");
+
+    /** Java heap of every node JVM unless a {@code -Xmx} option says otherwise. */
+    static final String NODE_JAVA_HEAP = "-Xmx1g";
+
+    /** Direct memory a node needs beyond its heap slice and cache: transport buffers, staging. */
+    static final long DIRECT_MEMORY_HEADROOM = 256L * 1024 * 1024;
+
+    /**
+     * Builds the command line of one node.
+     */
+    @FunctionalInterface
+    interface NodeCommandLine
+    {
+        /**
+         * @param clusterFile the cluster.
+         * @param nodeId      of the node.
+         * @return its command line.
+         */
+        List<String> of(Path clusterFile, int nodeId);
+    }
+
+    private final String name;
+    private final int nodes;
+    private final String transport;
+    private final String host;
+    private final int timeoutSeconds;
+    private final PrintStream out;
+
+    LoopbackCluster(
+        final String name,
+        final int nodes,
+        final String transport,
+        final String host,
+        final int timeoutSeconds,
+        final PrintStream out)
+    {
+        this.name = name;
+        this.nodes = nodes;
+        this.transport = transport;
+        this.host = host;
+        this.timeoutSeconds = timeoutSeconds;
+        this.out = out;
+    }
+
+    /**
+     * Run the cluster to its end.
+     *
+     * @param commandLine of each node.
+     * @return each node's exit status, -1 for a node killed at the deadline.
+     * @throws IOException          if the cluster file can not be written or a JVM can not be forked.
+     * @throws InterruptedException if interrupted while waiting; the nodes are killed.
+     */
+    int[] run(final NodeCommandLine commandLine) throws IOException, InterruptedException
+    {
+        final Path directory = Files.createTempDirectory("jdsm-" + name + "-");
+        final Path clusterFile = directory.resolve("cluster.json");
+        final Process[] processes = new Process[nodes];
+        try
+        {
+            final int[] ports = FreeUdpPorts.pick(host, nodes);
+            final byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            ClusterFile.write(clusterFile, transport, host, ports, HexFormat.of().formatHex(secret));
+            out.println("jdsm " + name + ": " + nodes + " nodes over " + transport + " on " + host + " ports " +
+                Arrays.toString(ports) + ", cluster file " + clusterFile);
+
+            final long startNs = System.nanoTime();
+            final Thread[] pumps = new Thread[nodes];
+            for (int i = nodes - 1; i >= 0; i--)
+            {
+                processes[i] = new ProcessBuilder(commandLine.of(clusterFile, i)).redirectErrorStream(true).start();
+                pumps[i] = pump(processes[i], "[node " + i + "] ", out);
+            }
+
+            final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            final int[] status = new int[nodes];
+            final long[] endNs = new long[nodes];
+            for (int i = 0; i < nodes; i++)
+            {
+                final long remainingNs = Math.max(deadlineNs - System.nanoTime(), TimeUnit.SECONDS.toNanos(5));
+                if (processes[i].waitFor(remainingNs, TimeUnit.NANOSECONDS))
+                {
+                    status[i] = processes[i].exitValue();
+                }
+                else
+                {
+                    out.println("[" + name + "] node " + i + " did not finish within " + timeoutSeconds + " s: killed");
+                    processes[i].destroyForcibly().waitFor();
+                    status[i] = -1;
+                }
+                endNs[i] = System.nanoTime();
+                pumps[i].join(TimeUnit.SECONDS.toMillis(5));
+            }
+            summary(status, startNs, endNs);
+
+            return status;
+        }
+        finally
+        {
+            for (final Process process : processes)
+            {
+                if (null != process && process.isAlive())
+                {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            Files.deleteIfExists(clusterFile);
+            Files.deleteIfExists(directory);
+        }
+    }
+
+    /**
+     * The start of a node's command line: the java binary, the flags every node needs, a Java heap, a direct
+     * memory limit that holds the node's heap slice and cache (each from a {@code -Djdsm.heap.size} or
+     * {@code -Djdsm.cache.size} option, this JVM's system property, or the default), every {@code jdsm.*} system
+     * property of this JVM, then {@code jvmOptions}, which win over all of these.
+     *
+     * @param jvmOptions extra JVM options.
+     * @return the command line so far, before the class path.
+     */
+    static List<String> javaCommand(final List<String> jvmOptions)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(NODE_JVM_OPTIONS);
+        command.add(NODE_JAVA_HEAP);
+        final long heapSize = sizeOption(jvmOptions, DsmConfig.HEAP_SIZE_PROP_NAME, DsmConfig.HEAP_SIZE_DEFAULT);
+        final long cacheSize = sizeOption(jvmOptions, DsmConfig.CACHE_SIZE_PROP_NAME, DsmConfig.CACHE_SIZE_DEFAULT);
+        final long physicalBytes = physicalMemory();
+        if (physicalBytes > 0 && heapSize > physicalBytes)
+        {
+            throw new ConfigurationException(DsmConfig.HEAP_SIZE_PROP_NAME + "=" + heapSize + " is larger than this " +
+                "machine's physical memory of " + physicalBytes + " bytes: give each node a smaller heap slice");
+        }
+        // the heap slice and cache are direct memory: without this the JVM caps them at -Xmx
+        command.add("-XX:MaxDirectMemorySize=" + (heapSize + cacheSize + DIRECT_MEMORY_HEADROOM));
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith("jdsm."))
+            {
+                command.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        command.addAll(jvmOptions);
+
+        return command;
+    }
+
+    private static long physicalMemory()
+    {
+        final java.lang.management.OperatingSystemMXBean os =
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean ?
+            ((com.sun.management.OperatingSystemMXBean)os).getTotalMemorySize() : 0;
+    }
+
+    private static long sizeOption(final List<String> jvmOptions, final String propertyName, final long defaultValue)
+    {
+        String value = System.getProperty(propertyName);
+        final String prefix = "-D" + propertyName + "=";
+        for (final String option : jvmOptions)
+        {
+            if (option.startsWith(prefix))
+            {
+                value = option.substring(prefix.length());
+            }
+        }
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        try
+        {
+            return SystemUtil.parseSize(propertyName, value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigurationException(propertyName + "=" + value + " is not a size such as 512m or 2g");
+        }
+    }
+
+    private static Thread pump(final Process process, final String prefix, final PrintStream out)
+    {
+        final Thread thread = new Thread(() ->
+        {
+            try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while (null != (line = reader.readLine()))
+                {
+                    synchronized (out)
+                    {
+                        out.println(prefix + line);
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                synchronized (out)
+                {
+                    out.println(prefix + "output lost: " + ex);
+                }
+            }
+        }, "jdsm-output-" + prefix.trim());
+        thread.setDaemon(true);
+        thread.start();
+
+        return thread;
+    }
+
+    private void summary(final int[] status, final long startNs, final long[] endNs)
+    {
+        out.println();
+        out.println("+------+--------+-----------+");
+        out.println("| node | status | wall (s)  |");
+        out.println("+------+--------+-----------+");
+        int failures = 0;
+        for (int i = 0; i < status.length; i++)
+        {
+            out.printf("| %4d | %6s | %9.2f |%n", i, 0 == status[i] ? "ok" : "exit " + status[i],
+                (endNs[i] - startNs) / 1e9);
+            failures += 0 == status[i] ? 0 : 1;
+        }
+        out.println("+------+--------+-----------+");
+        out.println(0 == failures ? "jdsm " + name + ": all nodes succeeded" :
+            "jdsm " + name + ": " + failures + " node(s) failed");
+    }
+}

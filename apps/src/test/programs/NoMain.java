@@ -1,0 +1,7 @@
+/** A class without a main method. */
+public final class NoMain
+{
+    public static void run(final String[] args)
+    {
+    }
+}

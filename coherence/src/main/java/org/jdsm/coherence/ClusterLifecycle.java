@@ -1,0 +1,226 @@
+package org.jdsm.coherence;
+
+import org.jdsm.ConfigurationException;
+import org.jdsm.DriverLostException;
+import org.jdsm.DsmException;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.jdsm.coherence.ControlMessageDescriptor.STOP_ACK_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.STOP_REQUEST_TYPE;
+
+/**
+ * The roles of a cluster and how its program ends: node {@link #DRIVER_NODE_ID} runs the program's {@code main}
+ * (the driver); the other nodes {@link #serve() serve} its tasks and objects until it closes the cluster.
+ * <ol>
+ *     <li>The driver's {@code close()} calls {@link #stopServers()}: it waits (at most the operation timeout) until
+ *     no task it sent is in flight, sends {@link ControlMessageDescriptor#STOP_REQUEST_TYPE} to every available
+ *     peer and waits (at most the operation timeout) for each one's {@link ControlMessageDescriptor#STOP_ACK_TYPE}
+ *     or its departure; then the node leaves.</li>
+ *     <li>A serving node acknowledges once it runs no task and waits for none, and keeps serving until the driver
+ *     has left: no server leaves while the driver could still pick it for a {@code spawn}. Then {@link #serve()}
+ *     returns normally. A driver that leaves or dies without a stop request makes {@link #serve()} throw
+ *     {@link DriverLostException}.</li>
+ *     <li>A peer that is not serving (started with {@code Dsm.start}, e.g. in a test) acknowledges at once.</li>
+ * </ol>
+ * <p>
+ * <b>Note:</b> threadsafe; one per node, owned by it. Not on a hot path: it waits with a monitor.
+ */
+final class ClusterLifecycle
+{
+    /** The node that runs the program. */
+    static final int DRIVER_NODE_ID = 0;
+
+    private static final long POLL_MS = 5;
+
+    private final Node node;
+    private final boolean[] stopAcknowledged;
+    private boolean isServing;
+    private boolean isStopRequested;
+    private boolean isAcknowledged;
+
+    ClusterLifecycle(final Node node, final int nodeCount)
+    {
+        this.node = node;
+        this.stopAcknowledged = new boolean[nodeCount];
+    }
+
+    /**
+     * A stop request arrived.
+     *
+     * @param sourceNodeId sender.
+     * @return false if the sender is not the driver, a message the node rejects.
+     */
+    boolean onStopRequest(final int sourceNodeId)
+    {
+        if (DRIVER_NODE_ID != sourceNodeId || DRIVER_NODE_ID == node.nodeId())
+        {
+            return false;
+        }
+        final boolean acknowledgeNow;
+        synchronized (this)
+        {
+            isStopRequested = true;
+            acknowledgeNow = !isServing && !isAcknowledged;
+            isAcknowledged |= acknowledgeNow;
+            notifyAll();
+        }
+        if (acknowledgeNow)
+        {
+            node.sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
+        }
+
+        return true;
+    }
+
+    /**
+     * A stop acknowledgement arrived.
+     *
+     * @param sourceNodeId sender.
+     * @return false if this node is not the driver, a message the node rejects.
+     */
+    synchronized boolean onStopAck(final int sourceNodeId)
+    {
+        if (DRIVER_NODE_ID != node.nodeId() || DRIVER_NODE_ID == sourceNodeId)
+        {
+            return false;
+        }
+        stopAcknowledged[sourceNodeId] = true;
+        notifyAll();
+
+        return true;
+    }
+
+    /**
+     * Serve the driver until it closes the cluster: see the class comment.
+     *
+     * @throws ConfigurationException if this node is the driver.
+     * @throws DriverLostException    if the driver left or died before it asked this node to stop.
+     * @throws DsmException           if the calling thread is interrupted.
+     */
+    void serve()
+    {
+        final int nodeId = node.nodeId();
+        if (DRIVER_NODE_ID == nodeId)
+        {
+            throw new ConfigurationException("jdsm.node.id=0 is the driver, it runs the program's main with " +
+                "Dsm.start: Dsm.serve is for nodes 1.." + (node.nodeCount() - 1));
+        }
+        synchronized (this)
+        {
+            isServing = true;
+        }
+
+        try
+        {
+            while (true)
+            {
+                boolean acknowledgeNow = false;
+                final boolean stopRequested;
+                synchronized (this)
+                {
+                    stopRequested = isStopRequested;
+                    if (stopRequested && !isAcknowledged && node.isIdle())
+                    {
+                        isAcknowledged = true;
+                        acknowledgeNow = true;
+                    }
+                }
+                if (acknowledgeNow)
+                {
+                    node.sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
+                }
+                if (!node.isNodeAvailable(DRIVER_NODE_ID))
+                {
+                    if (stopRequested)
+                    {
+                        return;
+                    }
+                    throw new DriverLostException(DRIVER_NODE_ID, nodeId);
+                }
+                synchronized (this)
+                {
+                    wait(POLL_MS);
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new DsmException("node " + nodeId + " interrupted while serving the driver", ex);
+        }
+        finally
+        {
+            synchronized (this)
+            {
+                isServing = false;
+            }
+        }
+    }
+
+    /**
+     * On the driver's close, before it leaves: wait for its tasks in flight, then stop every available server and
+     * wait for its acknowledgement, each wait bounded by the operation timeout. Does nothing on a server or a
+     * one-node cluster.
+     */
+    void stopServers()
+    {
+        final int nodeCount = node.nodeCount();
+        if (DRIVER_NODE_ID != node.nodeId() || 1 == nodeCount)
+        {
+            return;
+        }
+
+        final long timeoutNs = node.config().operationTimeoutNs();
+        try
+        {
+            final long tasksDeadlineNs = System.nanoTime() + timeoutNs;
+            while (node.pendingTaskCount() > 0 && System.nanoTime() - tasksDeadlineNs < 0)
+            {
+                Thread.sleep(POLL_MS);
+            }
+
+            final boolean[] asked = new boolean[nodeCount];
+            for (int peer = 0; peer < nodeCount; peer++)
+            {
+                if (peer != DRIVER_NODE_ID && node.isNodeAvailable(peer))
+                {
+                    asked[peer] = node.sendLifecycleMessage(peer, STOP_REQUEST_TYPE);
+                }
+            }
+
+            final long acksDeadlineNs = System.nanoTime() + timeoutNs;
+            while (System.nanoTime() - acksDeadlineNs < 0 && isWaitingForAck(asked))
+            {
+                synchronized (this)
+                {
+                    wait(POLL_MS);
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            // close() goes on without waiting; the caller's interrupt stays set
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean isWaitingForAck(final boolean[] asked)
+    {
+        final boolean[] acknowledged;
+        synchronized (this)
+        {
+            acknowledged = stopAcknowledged.clone();
+        }
+        // the transport is asked outside the monitor: its receiver thread takes the monitor in onStopAck
+        for (int peer = 0; peer < asked.length; peer++)
+        {
+            if (asked[peer] && !acknowledged[peer] && node.isNodeAvailable(peer))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
