@@ -39,7 +39,17 @@ public final class NodeCounters
         /** Errors passed to the node's error handler. */
         ERRORS,
         /** Tasks and results too large for one transport message, staged in this node's heap for a one-sided read. */
-        MESSAGES_STAGED
+        MESSAGES_STAGED,
+        /** One-sided reads of a peer's heap: one network round trip each. */
+        REMOTE_READS,
+        /** One-sided writes to a peer's heap: one network round trip each (the write and its completion). */
+        REMOTE_WRITES,
+        /** One-sided compare-and-swaps on a peer's heap: one network round trip each. */
+        REMOTE_COMPARE_AND_SWAPS,
+        /** One-sided fetch-and-adds on a peer's heap: one network round trip each. */
+        REMOTE_FETCH_ADDS,
+        /** Two-sided control messages sent to peers (allocation, free, spawn, result, heartbeat, mutex lease). */
+        MESSAGES_SENT
     }
 
     private final long[] values;
@@ -65,6 +75,20 @@ public final class NodeCounters
     public long get(final Counter counter)
     {
         return values[counter.ordinal()];
+    }
+
+    /**
+     * Network operations this node started: one-sided reads, writes, compare-and-swaps and fetch-and-adds (each a
+     * round trip) plus control messages sent (each one way; a request and its answer count one on each node).
+     * Divide the difference of two snapshots by the operations between them for round trips per operation.
+     *
+     * @return the sum of {@link Counter#REMOTE_READS}, {@link Counter#REMOTE_WRITES},
+     * {@link Counter#REMOTE_COMPARE_AND_SWAPS}, {@link Counter#REMOTE_FETCH_ADDS} and {@link Counter#MESSAGES_SENT}.
+     */
+    public long roundTrips()
+    {
+        return get(Counter.REMOTE_READS) + get(Counter.REMOTE_WRITES) + get(Counter.REMOTE_COMPARE_AND_SWAPS) +
+            get(Counter.REMOTE_FETCH_ADDS) + get(Counter.MESSAGES_SENT);
     }
 
     /**

@@ -765,6 +765,7 @@ public final class Node implements DsmNode, MessageHandler
             return heap.getAndAddLong(offset, delta);
         }
 
+        counters.increment(Counters.REMOTE_FETCH_ADDS);
         return transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
     }
 
@@ -776,6 +777,7 @@ public final class Node implements DsmNode, MessageHandler
             return heap.compareAndSwapLong(offset, expected, update);
         }
 
+        counters.increment(Counters.REMOTE_COMPARE_AND_SWAPS);
         return transport.compareAndSwap(GlobalAddress.nodeId(address), offset, expected, update);
     }
 
@@ -789,7 +791,7 @@ public final class Node implements DsmNode, MessageHandler
         }
         else
         {
-            transport.read(GlobalAddress.nodeId(address), offset, dst, dstOffset, length);
+            remoteRead(GlobalAddress.nodeId(address), offset, dst, dstOffset, length);
         }
     }
 
@@ -803,6 +805,7 @@ public final class Node implements DsmNode, MessageHandler
         }
         else
         {
+            counters.increment(Counters.REMOTE_WRITES);
             transport.write(GlobalAddress.nodeId(address), offset, src, srcOffset, length);
         }
     }
@@ -863,7 +866,7 @@ public final class Node implements DsmNode, MessageHandler
     private int remoteLength(final long address)
     {
         final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
-        transport.read(GlobalAddress.nodeId(address), GlobalAddress.offset(address), header, 0, HEADER_LENGTH);
+        remoteRead(GlobalAddress.nodeId(address), GlobalAddress.offset(address), header, 0, HEADER_LENGTH);
         checkHeader(address, header.getLong(0), -1);
 
         return BlockDescriptor.length(header.getLong(0));
@@ -871,7 +874,7 @@ public final class Node implements DsmNode, MessageHandler
 
     private void fetch(final long address, final int length, final MutableDirectBuffer dst, final int dstOffset)
     {
-        transport.read(
+        remoteRead(
             GlobalAddress.nodeId(address), GlobalAddress.offset(address), dst, dstOffset, HEADER_LENGTH + length);
         checkHeader(address, dst.getLong(dstOffset), length);
     }
@@ -1034,7 +1037,26 @@ public final class Node implements DsmNode, MessageHandler
         {
             buffer.putBytes(BODY_OFFSET, body);
         }
-        transport.send(target, buffer, 0, buffer.capacity());
+        sendMessage(target, buffer, 0, buffer.capacity());
+    }
+
+    /**
+     * Send a control message: the one place the engine calls {@link Transport#send}, counted.
+     */
+    void sendMessage(final int target, final DirectBuffer buffer, final int offset, final int length)
+    {
+        counters.increment(Counters.MESSAGES_SENT);
+        transport.send(target, buffer, offset, length);
+    }
+
+    /**
+     * One-sided read of a peer's heap: the one place the engine calls {@link Transport#read}, counted.
+     */
+    private void remoteRead(
+        final int peer, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        counters.increment(Counters.REMOTE_READS);
+        transport.read(peer, offset, dst, dstOffset, length);
     }
 
     /**
