@@ -63,6 +63,30 @@ public final class ControlMessageDescriptor
     /** Length of the body of a staged message. */
     public static final int STAGED_BODY_LENGTH = 12;
 
+    /**
+     * Ask for a {@link MutexLease}: sent by a node that swapped itself into a mutex's queue tail to the node it
+     * found there (its predecessor); correlation id = the mutex's global address; value = 0; no body. The
+     * predecessor answers, once its own local lock is free, with {@link #MUTEX_LEASE_GRANT_TYPE} or
+     * {@link #MUTEX_LEASE_LOST_TYPE}.
+     */
+    public static final int MUTEX_LEASE_REQUEST_TYPE = 9;
+    /**
+     * Hand a mutex's lease and value to the successor that asked: correlation id = the mutex's global address;
+     * value = {@link #LEASE_VALUE_INLINE} with body = value length (64 bits) then the value, or
+     * {@link #LEASE_VALUE_AT_HOME} with no body when the value is too large for one message and was written back
+     * to the mutex's home block for the successor to read one-sided.
+     */
+    public static final int MUTEX_LEASE_GRANT_TYPE = 10;
+    /**
+     * The lease can not be handed on: the node that held it became unavailable; correlation id = the mutex's global
+     * address; value = id of that node. Passed down the queue to every waiting successor.
+     */
+    public static final int MUTEX_LEASE_LOST_TYPE = 11;
+    /** Value of {@link #MUTEX_LEASE_GRANT_TYPE}: the value travels in the body. */
+    public static final long LEASE_VALUE_INLINE = 0;
+    /** Value of {@link #MUTEX_LEASE_GRANT_TYPE}: the value was written back to the mutex's home block. */
+    public static final long LEASE_VALUE_AT_HOME = 1;
+
     /** Result value of a task that returned. */
     public static final long RESULT_OK = 0;
     /** Result value of a task that threw. */

@@ -52,6 +52,9 @@ import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.CORRELATION_ID_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.FREE_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.HEARTBEAT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_GRANT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_LOST_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_FAILED;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_OK;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_STAGED_TYPE;
@@ -99,6 +102,7 @@ public final class Node implements DsmNode, MessageHandler
     private final ExecutorService completer;
     private final AtomicLong correlationIds = new AtomicLong();
     private final AtomicLong holderIds = new AtomicLong();
+    private final MutexLeases mutexLeases = new MutexLeases(this);
     private final Map<Long, CompletableFuture<Long>> pendingAllocations = new ConcurrentHashMap<>();
     private final Map<Long, PendingTask> pendingTasks = new ConcurrentHashMap<>();
     private final AtomicLongArray peerLoad;
@@ -846,6 +850,26 @@ public final class Node implements DsmNode, MessageHandler
         return ((long)(nodeId + 1) << 40) | (holderIds.incrementAndGet() & 0xFF_FFFF_FFFFL);
     }
 
+    MutexLease mutexLease(final long address, final int capacity)
+    {
+        return mutexLeases.lease(address, capacity);
+    }
+
+    int maxMessageLength()
+    {
+        return transport.maxMessageLength();
+    }
+
+    void runAsync(final Runnable action)
+    {
+        completer.execute(action);
+    }
+
+    void onLeaseError(final Throwable failure)
+    {
+        errorHandler.onError(failure);
+    }
+
     boolean isAvailable(final int peer)
     {
         return transport.isAvailable(peer);
@@ -1144,6 +1168,18 @@ public final class Node implements DsmNode, MessageHandler
                 }
                 final int stagedLength = buffer.getInt(offset + BODY_OFFSET + STAGED_LENGTH_OFFSET);
                 completer.execute(() -> completeStagedTask(sourceNodeId, correlationId, value, address, stagedLength));
+                break;
+            }
+
+            case MUTEX_LEASE_REQUEST_TYPE:
+            case MUTEX_LEASE_GRANT_TYPE:
+            case MUTEX_LEASE_LOST_TYPE:
+            {
+                final String rejected = mutexLeases.onMessage(sourceNodeId, buffer, offset, length);
+                if (null != rejected)
+                {
+                    reject(rejected);
+                }
                 break;
             }
 
