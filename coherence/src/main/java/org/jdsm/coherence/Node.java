@@ -9,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.Codec;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
+import org.jdsm.DCell;
 import org.jdsm.DMutex;
 import org.jdsm.DVec;
 import org.jdsm.DsmConfig;
@@ -288,6 +289,12 @@ public final class Node implements DsmNode, MessageHandler
         codec.encode(value, buffer, MutexHandle.VALUE_OFFSET, handleContext(null));
         writePayload(address, 0, buffer, 0, length);
         return new MutexHandle<>(this, codec, address, length);
+    }
+
+    public <T> DCell<T> cell(final Codec<T> codec, final T value)
+    {
+        checkOpen();
+        return CellHandle.create(this, codec, value);
     }
 
     public <R> CompletableFuture<R> spawn(final DsmTask<R> task)
@@ -848,6 +855,16 @@ public final class Node implements DsmNode, MessageHandler
     long nextHolderId()
     {
         return ((long)(nodeId + 1) << 40) | (holderIds.incrementAndGet() & 0xFF_FFFF_FFFFL);
+    }
+
+    CopyCache copyCache()
+    {
+        return cache;
+    }
+
+    long cacheKey(final long address)
+    {
+        return address & cacheKeyMask;
     }
 
     MutexLease mutexLease(final long address, final int capacity)
