@@ -83,7 +83,8 @@ public interface DCell<T> extends AutoCloseable
      * Replace the value by a function of it, atomically: read, apply, compare-and-swap, retried while another
      * writer got in between.
      *
-     * @param function of the current value; may run more than once; returning the same instance still writes.
+     * @param function of the current value; may run more than once; returning the very instance it was given
+     *                 writes nothing (the update is then a read).
      * @return the new value.
      */
     T update(UnaryOperator<T> function);

@@ -78,17 +78,17 @@ public final class NodeCounters
     }
 
     /**
-     * Network operations this node started: one-sided reads, writes, compare-and-swaps and fetch-and-adds (each a
-     * round trip) plus control messages sent (each one way; a request and its answer count one on each node).
+     * Network round trips this node started: one-sided reads, writes, compare-and-swaps and fetch-and-adds, each one
+     * request and its answer. Control messages are one way and counted apart ({@link Counter#MESSAGES_SENT}).
      * Divide the difference of two snapshots by the operations between them for round trips per operation.
      *
      * @return the sum of {@link Counter#REMOTE_READS}, {@link Counter#REMOTE_WRITES},
-     * {@link Counter#REMOTE_COMPARE_AND_SWAPS}, {@link Counter#REMOTE_FETCH_ADDS} and {@link Counter#MESSAGES_SENT}.
+     * {@link Counter#REMOTE_COMPARE_AND_SWAPS} and {@link Counter#REMOTE_FETCH_ADDS}.
      */
     public long roundTrips()
     {
         return get(Counter.REMOTE_READS) + get(Counter.REMOTE_WRITES) + get(Counter.REMOTE_COMPARE_AND_SWAPS) +
-            get(Counter.REMOTE_FETCH_ADDS) + get(Counter.MESSAGES_SENT);
+            get(Counter.REMOTE_FETCH_ADDS);
     }
 
     /**

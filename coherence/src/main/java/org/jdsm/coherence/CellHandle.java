@@ -164,6 +164,10 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             final T current = read(
                 (buffer, offset, length) -> codec.decode(buffer, offset, length, node.handleContext(null)), seen);
             final T next = function.apply(current);
+            if (next == current)
+            {
+                return current;
+            }
             final long block = newValueBlock(node, codec, next);
             if (swap(seen[0], block) == seen[0])
             {
