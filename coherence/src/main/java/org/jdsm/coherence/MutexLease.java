@@ -5,7 +5,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
@@ -28,7 +27,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TY
  *       {@link #WAITING} (asked, hand-over not arrived), {@link #FREE} (lease here, unlocked), {@link #LOCKED}
  *       (lease here, a thread of this node holds the lock), {@link #HANDING} (lease being sent on),
  *       {@link #LOST} (the node before this one in the queue died with the lease). Beside it a
- *       {@code successor}: the node that asked this one for the lease, at most one per queue position.</li>
+ *       {@code successor}: the node that asked this one for the lease, at most one per queue position. Both in
+ *       {@link LeaseState}, whose races jcstress checks ({@code LeaseStateTests}).</li>
  *   <li><b>Lock with the lease here</b>: CAS {@code FREE → LOCKED} on the local word. No network operation.</li>
  *   <li><b>Lock with the lease elsewhere</b>: CAS {@code ABSENT → WAITING} (the calling thread becomes this node's
  *       requester; other local threads wait on the word), swap this node into the tail word by compare-and-swap
@@ -59,20 +59,13 @@ import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TY
  */
 final class MutexLease
 {
-    /** Lease elsewhere; nobody on this node asked. */
-    static final int ABSENT = 0;
-    /** This node asked for the lease and waits for the hand-over. */
-    static final int WAITING = 1;
-    /** Lease here, unlocked. */
-    static final int FREE = 2;
-    /** Lease here, locked by a thread of this node. */
-    static final int LOCKED = 3;
-    /** Lease being handed to the successor. */
-    static final int HANDING = 4;
-    /** The lease was lost with an unavailable node. */
-    static final int LOST = 5;
-
-    static final int NONE = -1;
+    static final int ABSENT = LeaseState.ABSENT;
+    static final int WAITING = LeaseState.WAITING;
+    static final int FREE = LeaseState.FREE;
+    static final int LOCKED = LeaseState.LOCKED;
+    static final int HANDING = LeaseState.HANDING;
+    static final int LOST = LeaseState.LOST;
+    static final int NONE = LeaseState.NONE;
     private static final long MAX_PARK_NS = 200_000;
     private static final int VALUE_IN_RECORD = MutexHandle.VALUE_OFFSET - MutexHandle.VALUE_LENGTH_OFFSET;
 
@@ -81,8 +74,7 @@ final class MutexLease
     private final int capacity;
     private final boolean isHome;
     private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
-    private final AtomicInteger state;
-    private volatile int successor = NONE;
+    private final LeaseState state;
     private volatile int predecessor = NONE;
     private volatile int lostWith = NONE;
     private volatile boolean isValueAtHome;
@@ -104,12 +96,12 @@ final class MutexLease
         {
             // the lease can only leave the home through this object, so a home that has none yet holds it
             node.wrapPayload(record, address, MutexHandle.VALUE_LENGTH_OFFSET, VALUE_IN_RECORD + capacity);
-            state = new AtomicInteger(FREE);
+            state = new LeaseState(FREE);
         }
         else
         {
             record.wrap(new byte[VALUE_IN_RECORD + capacity]);
-            state = new AtomicInteger(ABSENT);
+            state = new LeaseState(ABSENT);
         }
     }
 
@@ -207,14 +199,7 @@ final class MutexLease
      */
     void unlock()
     {
-        if (NONE != successor)
-        {
-            state.set(HANDING);
-            handOver();
-            return;
-        }
-        state.set(FREE);
-        if (NONE != successor && state.compareAndSet(FREE, HANDING))
+        if (state.unlock())
         {
             handOver();
         }
@@ -319,8 +304,7 @@ final class MutexLease
      */
     private void handOver()
     {
-        final int to = successor;
-        successor = NONE;
+        final int to = state.takeSuccessor();
         tailGuess = to + 1;
         final int length = (int)record.getLongVolatile(0);
         try
@@ -374,23 +358,17 @@ final class MutexLease
      */
     String onRequest(final int source)
     {
-        if (NONE != successor)
+        if (NONE != state.successor())
         {
             return "node " + source + " asked for the lease of mutex at " + GlobalAddress.toString(address) +
-                " already promised to node " + successor;
+                " already promised to node " + state.successor();
         }
-        final int current = state.get();
-        if (ABSENT == current)
+        if (ABSENT == state.get())
         {
             return "node " + source + " asked node " + node.nodeId() + " for the lease of mutex at " +
                 GlobalAddress.toString(address) + ", which it neither holds nor waits for";
         }
-        successor = source;
-        if (LOST == state.get())
-        {
-            passLoss();
-        }
-        else if (state.compareAndSet(FREE, HANDING))
+        if (state.request(source))
         {
             if (fitsOneMessage())
             {
@@ -401,6 +379,10 @@ final class MutexLease
                 // the value goes back to its home first: a one-sided write, not on the receiving thread
                 node.runAsync(this::handOver);
             }
+        }
+        else if (LOST == state.get())
+        {
+            passLoss();
         }
 
         return null;
@@ -480,10 +462,9 @@ final class MutexLease
 
     private void passLoss()
     {
-        final int to = successor;
+        final int to = state.takeSuccessor();
         if (NONE != to)
         {
-            successor = NONE;
             try
             {
                 final UnsafeBuffer message = new UnsafeBuffer(new byte[BODY_OFFSET]);
