@@ -1,9 +1,13 @@
 package org.jdsm;
 
 /**
- * A mutual-exclusion lock over a value, with its lock word at the home node taken by remote compare-and-swap.
- * Holding the lock gives a {@link Mut} over a copy of the value on the holder's node, written back on release.
- * Handles are reference counted like {@link DArc}: a task that captures one shares it.
+ * A mutual-exclusion lock over a value that migrates, as in DRust: the lock and its value move to the node that
+ * takes it and stay there (a lease) until another node asks. Locking again on that node costs no network
+ * operation; locking from another node costs one compare-and-swap at the mutex's home, one request to the node
+ * holding the lease and its answer, which carries the value. Holding the lock gives a {@link Mut} over the value on
+ * the holder's node. Lock and unlock are linearizable. If the node holding the lease becomes unavailable, locking
+ * throws {@link NodeUnavailableException} naming it. Handles are reference counted like {@link DArc}: a task that
+ * captures one shares it.
  * <p>
  * <b>Note:</b> {@link #lock()} and {@link #tryLock()} are threadsafe; the {@link Mut} they return is not.
  *
@@ -19,9 +23,10 @@ public interface DMutex<T> extends AutoCloseable
     Mut<T> lock();
 
     /**
-     * Take the lock if it is free.
+     * Take the lock unless a thread of this node holds it or waits for it. When the lease is on another node this
+     * asks for it and waits for the hand-over, which comes when that node's holder releases it.
      *
-     * @return an exclusive borrow of the value, or {@code null} if another holder has the lock.
+     * @return an exclusive borrow of the value, or {@code null} if a thread of this node has or awaits the lock.
      */
     Mut<T> tryLock();
 

@@ -95,6 +95,17 @@ public interface DsmNode extends AutoCloseable
     <T> DMutex<T> mutex(Codec<T> codec, T value, int capacity);
 
     /**
+     * A new cell holding a value, with a count of one: an atomic reference to an immutable value that every node
+     * reads without a lock, one round trip of 8 bytes when its cached copy is current (see {@link DCell}).
+     *
+     * @param codec of the value.
+     * @param value initial value.
+     * @param <T>   type of the value.
+     * @return the first handle.
+     */
+    <T> DCell<T> cell(Codec<T> codec, T value);
+
+    /**
      * Run a task on the least-loaded node.
      *
      * @param task to run.

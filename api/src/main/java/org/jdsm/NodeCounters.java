@@ -44,7 +44,17 @@ public final class NodeCounters
          * Tasks, task results and failures from peers rejected by the engine's task input filter: a class a task may
          * not carry, or over a depth, reference, array or size limit.
          */
-        TASKS_REJECTED
+        TASKS_REJECTED,
+        /** One-sided reads of a peer's heap: one network round trip each. */
+        REMOTE_READS,
+        /** One-sided writes to a peer's heap: one network round trip each (the write and its completion). */
+        REMOTE_WRITES,
+        /** One-sided compare-and-swaps on a peer's heap: one network round trip each. */
+        REMOTE_COMPARE_AND_SWAPS,
+        /** One-sided fetch-and-adds on a peer's heap: one network round trip each. */
+        REMOTE_FETCH_ADDS,
+        /** Two-sided control messages sent to peers (allocation, free, spawn, result, heartbeat, mutex lease). */
+        MESSAGES_SENT
     }
 
     private final long[] values;
@@ -70,6 +80,20 @@ public final class NodeCounters
     public long get(final Counter counter)
     {
         return values[counter.ordinal()];
+    }
+
+    /**
+     * Network round trips this node started: one-sided reads, writes, compare-and-swaps and fetch-and-adds, each one
+     * request and its answer. Control messages are one way and counted apart ({@link Counter#MESSAGES_SENT}).
+     * Divide the difference of two snapshots by the operations between them for round trips per operation.
+     *
+     * @return the sum of {@link Counter#REMOTE_READS}, {@link Counter#REMOTE_WRITES},
+     * {@link Counter#REMOTE_COMPARE_AND_SWAPS} and {@link Counter#REMOTE_FETCH_ADDS}.
+     */
+    public long roundTrips()
+    {
+        return get(Counter.REMOTE_READS) + get(Counter.REMOTE_WRITES) + get(Counter.REMOTE_COMPARE_AND_SWAPS) +
+            get(Counter.REMOTE_FETCH_ADDS);
     }
 
     /**

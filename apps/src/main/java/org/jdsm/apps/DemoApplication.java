@@ -213,7 +213,10 @@ public final class DemoApplication implements Application
         final NodeCounters.Counter[] shown = {
             NodeCounters.Counter.TASKS_RUN, NodeCounters.Counter.CACHE_HITS, NodeCounters.Counter.CACHE_MISSES,
             NodeCounters.Counter.BYTES_FETCHED, NodeCounters.Counter.OBJECTS_MOVED_IN,
-            NodeCounters.Counter.BYTES_MOVED_IN, NodeCounters.Counter.REQUESTS_REJECTED };
+            NodeCounters.Counter.BYTES_MOVED_IN, NodeCounters.Counter.REQUESTS_REJECTED,
+            NodeCounters.Counter.REMOTE_READS, NodeCounters.Counter.REMOTE_WRITES,
+            NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS, NodeCounters.Counter.REMOTE_FETCH_ADDS,
+            NodeCounters.Counter.MESSAGES_SENT };
         out.println();
         out.printf("%-6s", "node");
         for (final NodeCounters.Counter counter : shown)

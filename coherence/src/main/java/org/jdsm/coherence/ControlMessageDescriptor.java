@@ -60,9 +60,9 @@ public final class ControlMessageDescriptor
      * Stop request from the driver (node 0) when its program ends: the serving node acknowledges with
      * {@link #STOP_ACK_TYPE} once it runs no task and waits for none, then serves until the driver has left.
      */
-    public static final int STOP_REQUEST_TYPE = 9;
+    public static final int STOP_REQUEST_TYPE = 12;
     /** Acknowledgement of a {@link #STOP_REQUEST_TYPE}: the node is idle and will leave after the driver. */
-    public static final int STOP_ACK_TYPE = 10;
+    public static final int STOP_ACK_TYPE = 13;
 
     /** Offset in the body of a staged message of the block's global address. */
     public static final int STAGED_ADDRESS_OFFSET = 0;
@@ -70,6 +70,30 @@ public final class ControlMessageDescriptor
     public static final int STAGED_LENGTH_OFFSET = 8;
     /** Length of the body of a staged message. */
     public static final int STAGED_BODY_LENGTH = 12;
+
+    /**
+     * Ask for a {@link MutexLease}: sent by a node that swapped itself into a mutex's queue tail to the node it
+     * found there (its predecessor); correlation id = the mutex's global address; value = 0; no body. The
+     * predecessor answers, once its own local lock is free, with {@link #MUTEX_LEASE_GRANT_TYPE} or
+     * {@link #MUTEX_LEASE_LOST_TYPE}.
+     */
+    public static final int MUTEX_LEASE_REQUEST_TYPE = 9;
+    /**
+     * Hand a mutex's lease and value to the successor that asked: correlation id = the mutex's global address;
+     * value = {@link #LEASE_VALUE_INLINE} with body = value length (64 bits) then the value, or
+     * {@link #LEASE_VALUE_AT_HOME} with no body when the value is too large for one message and was written back
+     * to the mutex's home block for the successor to read one-sided.
+     */
+    public static final int MUTEX_LEASE_GRANT_TYPE = 10;
+    /**
+     * The lease can not be handed on: the node that held it became unavailable; correlation id = the mutex's global
+     * address; value = id of that node. Passed down the queue to every waiting successor.
+     */
+    public static final int MUTEX_LEASE_LOST_TYPE = 11;
+    /** Value of {@link #MUTEX_LEASE_GRANT_TYPE}: the value travels in the body. */
+    public static final long LEASE_VALUE_INLINE = 0;
+    /** Value of {@link #MUTEX_LEASE_GRANT_TYPE}: the value was written back to the mutex's home block. */
+    public static final long LEASE_VALUE_AT_HOME = 1;
 
     /** Result value of a task that returned. */
     public static final long RESULT_OK = 0;

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A node's live counters, one {@link LongAdder} per {@link NodeCounters.Counter} so hot paths on many threads do
- * not contend on one cache line.
+ * not contend on one cache line. Round trips are counted where the engine calls its transport, in {@link Node}: one
+ * place per kind (read, write, compare-and-swap, fetch-and-add, message; staged messages at staging).
  * <p>
  * <b>Note:</b> threadsafe.
  */
@@ -27,6 +28,11 @@ public final class Counters
     static final int ERRORS = NodeCounters.Counter.ERRORS.ordinal();
     static final int MESSAGES_STAGED = NodeCounters.Counter.MESSAGES_STAGED.ordinal();
     static final int TASKS_REJECTED = NodeCounters.Counter.TASKS_REJECTED.ordinal();
+    static final int REMOTE_READS = NodeCounters.Counter.REMOTE_READS.ordinal();
+    static final int REMOTE_WRITES = NodeCounters.Counter.REMOTE_WRITES.ordinal();
+    static final int REMOTE_COMPARE_AND_SWAPS = NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS.ordinal();
+    static final int REMOTE_FETCH_ADDS = NodeCounters.Counter.REMOTE_FETCH_ADDS.ordinal();
+    static final int MESSAGES_SENT = NodeCounters.Counter.MESSAGES_SENT.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
 

@@ -6,21 +6,21 @@ import org.jdsm.BorrowException;
 import org.jdsm.Codec;
 import org.jdsm.DMutex;
 import org.jdsm.Mut;
-import org.jdsm.NodeUnavailableException;
 import org.jdsm.ObjectSizeException;
 import org.jdsm.RemoteAccessException;
 
 import java.io.Serializable;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The engine's {@link DMutex}. Payload layout:
+ * The engine's {@link DMutex}: a lock whose value migrates with it, as in DRust. Payload layout at the home node:
  * <pre>
- *   0: reference count   8: lock word (0 = free, else holder id)   16: value length   24: value ...
+ *   0: reference count   8: lease queue tail   16: value length   24: value ...
  * </pre>
- * The lock word is taken by compare-and-swap at the home node (one-sided when remote). The holder works on a copy
- * of the value on its own node (or in place when the mutex is local) and writes it back before releasing the lock,
- * so the next holder's successful CAS comes after the write-back completed.
+ * The lock and its value live where the lock was last taken, in that node's {@link MutexLease} (see its Javadoc
+ * for the protocol): locking again on that node is a local compare-and-swap with no network operation; locking from
+ * another node swaps it into the queue tail at the home (one compare-and-swap) and asks the previous holder, which
+ * hands the lease over with the value in one message once its own lock is free. The {@link Mut} a lock returns
+ * works on the value in place, in the lease's record; nothing is written back on release.
  * <p>
  * <b>Note:</b> threadsafe; the {@link Mut} a lock returns is not.
  *
@@ -34,8 +34,8 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
     static final int VALUE_LENGTH_OFFSET = 16;
     static final int VALUE_OFFSET = 24;
     static final long UNLOCKED = 0;
-    private static final int HOLDER_CHECK_INTERVAL = 1024;
-    private static final long MAX_PARK_NS = 1_000_000;
+
+    private transient MutexLease lease;
 
     MutexHandle(final Node node, final Codec<T> codec, final long address, final int length)
     {
@@ -55,51 +55,16 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
     public Mut<T> lock()
     {
         checkOpen();
-        final long holder = node.nextHolderId();
-        long parkNs = 1000;
-        for (int attempt = 1; ; attempt++)
-        {
-            final long witness = node.compareAndSwap(address, LOCK_OFFSET, UNLOCKED, holder);
-            if (UNLOCKED == witness)
-            {
-                return guard(holder);
-            }
-
-            if (attempt < 64)
-            {
-                Thread.onSpinWait();
-            }
-            else if (attempt < 128)
-            {
-                Thread.yield();
-            }
-            else
-            {
-                LockSupport.parkNanos(parkNs);
-                parkNs = Math.min(parkNs * 2, MAX_PARK_NS);
-            }
-
-            if (attempt % HOLDER_CHECK_INTERVAL == 0)
-            {
-                final int holderNode = (int)(witness >>> 40) - 1;
-                if (holderNode >= 0 && holderNode < node.nodeCount() && !node.isAvailable(holderNode))
-                {
-                    throw new NodeUnavailableException(holderNode, describe() + " is held by it");
-                }
-            }
-        }
+        final MutexLease lease = lease();
+        lease.lock(describe());
+        return guard(lease);
     }
 
     public Mut<T> tryLock()
     {
         checkOpen();
-        final long holder = node.nextHolderId();
-        if (UNLOCKED == node.compareAndSwap(address, LOCK_OFFSET, UNLOCKED, holder))
-        {
-            return guard(holder);
-        }
-
-        return null;
+        final MutexLease lease = lease();
+        return lease.tryLock(describe()) ? guard(lease) : null;
     }
 
     public DMutex<T> share()
@@ -108,66 +73,57 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         return new MutexHandle<>(node, codec, address, length);
     }
 
-    private Mut<T> guard(final long holder)
+    private MutexLease lease()
+    {
+        MutexLease lease = this.lease;
+        if (null == lease)
+        {
+            // racy but benign: every thread gets the node's one lease of this mutex
+            lease = node.mutexLease(address, length - VALUE_OFFSET);
+            this.lease = lease;
+        }
+
+        return lease;
+    }
+
+    private Mut<T> guard(final MutexLease lease)
     {
         openBorrows.incrementAndGet();
         try
         {
-            return new Guard<>(this, holder);
+            return new Guard<>(this, lease);
         }
         catch (final RuntimeException ex)
         {
-            node.compareAndSwap(address, LOCK_OFFSET, holder, UNLOCKED);
+            lease.unlock();
             openBorrows.decrementAndGet();
             throw ex;
         }
     }
 
     /**
-     * The held lock: the value on the holder's node until close writes it back and releases the lock.
-     * <p>
-     * {@code record} spans the value length word and the value's capacity: in place when the mutex is local, else a
-     * copy read with one remote read, beside a snapshot of it. At close a local value only has its length word
-     * updated if it changed; a remote copy is written back (length and value in one write) only if it differs
-     * from the snapshot, so a lock that only reads costs a compare-and-swap, a read and a compare-and-swap.
+     * The held lock: the value in place in the lease's record, on this node, until close releases the lock.
      */
     static final class Guard<T> implements Mut<T>, Borrow
     {
         private static final int VALUE_IN_RECORD = VALUE_OFFSET - VALUE_LENGTH_OFFSET;
 
         private final MutexHandle<T> mutex;
-        private final long holder;
-        private final boolean isLocal;
-        private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
+        private final MutexLease lease;
+        private final UnsafeBuffer record;
         private UnsafeBuffer value;
-        private final byte[] snapshot;
         private final int capacity;
         private final int initialLength;
         private int valueLength;
         private boolean closed;
 
-        Guard(final MutexHandle<T> mutex, final long holder)
+        Guard(final MutexHandle<T> mutex, final MutexLease lease)
         {
             this.mutex = mutex;
-            this.holder = holder;
-            this.capacity = mutex.length - VALUE_OFFSET;
-            this.isLocal = mutex.node.isLocal(mutex.address);
-            final int recordLength = VALUE_IN_RECORD + capacity;
-            final long length;
-            if (isLocal)
-            {
-                snapshot = null;
-                mutex.node.wrapPayload(record, mutex.address, VALUE_LENGTH_OFFSET, recordLength);
-                length = record.getLongAcquire(0);
-            }
-            else
-            {
-                final byte[] copy = new byte[recordLength];
-                record.wrap(copy);
-                mutex.node.readPayload(mutex.address, VALUE_LENGTH_OFFSET, record, 0, recordLength);
-                snapshot = copy.clone();
-                length = record.getLong(0);
-            }
+            this.lease = lease;
+            this.record = lease.record();
+            this.capacity = lease.capacity();
+            final long length = record.getLongAcquire(0);
             if (length < 0 || length > capacity)
             {
                 throw new RemoteAccessException(mutex.describe() + " has value length " + length +
@@ -262,29 +218,11 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
             closed = true;
             try
             {
-                if (isLocal)
+                if (valueLength != initialLength)
                 {
-                    if (valueLength != initialLength)
-                    {
-                        record.putLongRelease(0, valueLength);
-                    }
+                    record.putLongRelease(0, valueLength);
                 }
-                else
-                {
-                    record.putLong(0, valueLength);
-                    final int dirtyLength = VALUE_IN_RECORD + valueLength;
-                    if (!isUnchanged(dirtyLength))
-                    {
-                        mutex.node.writePayload(mutex.address, VALUE_LENGTH_OFFSET, record, 0, dirtyLength);
-                    }
-                }
-                // release the lock only after the value is written back: the next holder's CAS follows it
-                final long witness = mutex.node.compareAndSwap(mutex.address, LOCK_OFFSET, holder, UNLOCKED);
-                if (witness != holder)
-                {
-                    throw new RemoteAccessException(mutex.describe() + " lock word was " + witness +
-                        " at release, expected holder " + holder);
-                }
+                lease.unlock();
             }
             finally
             {
@@ -295,19 +233,6 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public boolean isOpen()
         {
             return !closed;
-        }
-
-        private boolean isUnchanged(final int length)
-        {
-            for (int i = 0; i < length; i++)
-            {
-                if (record.getByte(i) != snapshot[i])
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         private void checkOpen()

@@ -9,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.Codec;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
+import org.jdsm.DCell;
 import org.jdsm.DMutex;
 import org.jdsm.DVec;
 import org.jdsm.DsmConfig;
@@ -52,6 +53,9 @@ import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.CORRELATION_ID_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.FREE_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.HEARTBEAT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_GRANT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_LOST_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_FAILED;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_OK;
 import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_STAGED_TYPE;
@@ -101,6 +105,7 @@ public final class Node implements DsmNode, MessageHandler
     private final ExecutorService completer;
     private final AtomicLong correlationIds = new AtomicLong();
     private final AtomicLong holderIds = new AtomicLong();
+    private final MutexLeases mutexLeases = new MutexLeases(this);
     private final Map<Long, CompletableFuture<Long>> pendingAllocations = new ConcurrentHashMap<>();
     private final Map<Long, PendingTask> pendingTasks = new ConcurrentHashMap<>();
     private final AtomicLongArray peerLoad;
@@ -292,6 +297,12 @@ public final class Node implements DsmNode, MessageHandler
         codec.encode(value, buffer, MutexHandle.VALUE_OFFSET, handleContext(null));
         writePayload(address, 0, buffer, 0, length);
         return new MutexHandle<>(this, codec, address, length);
+    }
+
+    public <T> DCell<T> cell(final Codec<T> codec, final T value)
+    {
+        checkOpen();
+        return CellHandle.create(this, codec, value);
     }
 
     public <R> CompletableFuture<R> spawn(final DsmTask<R> task)
@@ -780,6 +791,7 @@ public final class Node implements DsmNode, MessageHandler
             return heap.getAndAddLong(offset, delta);
         }
 
+        counters.increment(Counters.REMOTE_FETCH_ADDS);
         return transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
     }
 
@@ -791,6 +803,7 @@ public final class Node implements DsmNode, MessageHandler
             return heap.compareAndSwapLong(offset, expected, update);
         }
 
+        counters.increment(Counters.REMOTE_COMPARE_AND_SWAPS);
         return transport.compareAndSwap(GlobalAddress.nodeId(address), offset, expected, update);
     }
 
@@ -804,7 +817,7 @@ public final class Node implements DsmNode, MessageHandler
         }
         else
         {
-            transport.read(GlobalAddress.nodeId(address), offset, dst, dstOffset, length);
+            remoteRead(GlobalAddress.nodeId(address), offset, dst, dstOffset, length);
         }
     }
 
@@ -818,6 +831,7 @@ public final class Node implements DsmNode, MessageHandler
         }
         else
         {
+            counters.increment(Counters.REMOTE_WRITES);
             transport.write(GlobalAddress.nodeId(address), offset, src, srcOffset, length);
         }
     }
@@ -858,6 +872,36 @@ public final class Node implements DsmNode, MessageHandler
         return ((long)(nodeId + 1) << 40) | (holderIds.incrementAndGet() & 0xFF_FFFF_FFFFL);
     }
 
+    CopyCache copyCache()
+    {
+        return cache;
+    }
+
+    long cacheKey(final long address)
+    {
+        return address & cacheKeyMask;
+    }
+
+    MutexLease mutexLease(final long address, final int capacity)
+    {
+        return mutexLeases.lease(address, capacity);
+    }
+
+    int maxMessageLength()
+    {
+        return transport.maxMessageLength();
+    }
+
+    void runAsync(final Runnable action)
+    {
+        completer.execute(action);
+    }
+
+    void onLeaseError(final Throwable failure)
+    {
+        errorHandler.onError(failure);
+    }
+
     boolean isAvailable(final int peer)
     {
         return transport.isAvailable(peer);
@@ -878,7 +922,7 @@ public final class Node implements DsmNode, MessageHandler
     private int remoteLength(final long address)
     {
         final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
-        transport.read(GlobalAddress.nodeId(address), GlobalAddress.offset(address), header, 0, HEADER_LENGTH);
+        remoteRead(GlobalAddress.nodeId(address), GlobalAddress.offset(address), header, 0, HEADER_LENGTH);
         checkHeader(address, header.getLong(0), -1);
 
         return BlockDescriptor.length(header.getLong(0));
@@ -886,7 +930,7 @@ public final class Node implements DsmNode, MessageHandler
 
     private void fetch(final long address, final int length, final MutableDirectBuffer dst, final int dstOffset)
     {
-        transport.read(
+        remoteRead(
             GlobalAddress.nodeId(address), GlobalAddress.offset(address), dst, dstOffset, HEADER_LENGTH + length);
         checkHeader(address, dst.getLong(dstOffset), length);
     }
@@ -1049,7 +1093,26 @@ public final class Node implements DsmNode, MessageHandler
         {
             buffer.putBytes(BODY_OFFSET, body);
         }
-        transport.send(target, buffer, 0, buffer.capacity());
+        sendMessage(target, buffer, 0, buffer.capacity());
+    }
+
+    /**
+     * Send a control message: the one place the engine calls {@link Transport#send}, counted.
+     */
+    void sendMessage(final int target, final DirectBuffer buffer, final int offset, final int length)
+    {
+        counters.increment(Counters.MESSAGES_SENT);
+        transport.send(target, buffer, offset, length);
+    }
+
+    /**
+     * One-sided read of a peer's heap: the one place the engine calls {@link Transport#read}, counted.
+     */
+    private void remoteRead(
+        final int peer, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        counters.increment(Counters.REMOTE_READS);
+        transport.read(peer, offset, dst, dstOffset, length);
     }
 
     /**
@@ -1153,6 +1216,18 @@ public final class Node implements DsmNode, MessageHandler
                     reject("stop acknowledgement from node " + sourceNodeId + " to node " + nodeId);
                 }
                 break;
+
+            case MUTEX_LEASE_REQUEST_TYPE:
+            case MUTEX_LEASE_GRANT_TYPE:
+            case MUTEX_LEASE_LOST_TYPE:
+            {
+                final String rejected = mutexLeases.onMessage(sourceNodeId, buffer, offset, length);
+                if (null != rejected)
+                {
+                    reject(rejected);
+                }
+                break;
+            }
 
             case HEARTBEAT_TYPE:
                 peerLoad.set(sourceNodeId, value);

@@ -32,7 +32,9 @@ public final class DataFrameApplication implements Application
     private static final double TOLERANCE = 1e-9;
     private static final NodeCounters.Counter[] SHOWN = {
         NodeCounters.Counter.TASKS_RUN, NodeCounters.Counter.CACHE_MISSES, NodeCounters.Counter.BYTES_FETCHED,
-        NodeCounters.Counter.BYTES_MOVED_IN, NodeCounters.Counter.ALLOCATIONS };
+        NodeCounters.Counter.BYTES_MOVED_IN, NodeCounters.Counter.ALLOCATIONS, NodeCounters.Counter.REMOTE_READS,
+        NodeCounters.Counter.REMOTE_WRITES, NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS,
+        NodeCounters.Counter.REMOTE_FETCH_ADDS, NodeCounters.Counter.MESSAGES_SENT };
 
     public String name()
     {

@@ -2,13 +2,9 @@ package org.jdsm.apps.kv;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.jdsm.Codec;
 import org.jdsm.Codecs;
-import org.jdsm.DBox;
-import org.jdsm.DMutex;
+import org.jdsm.DCell;
 import org.jdsm.DsmNode;
-import org.jdsm.Mut;
-import org.jdsm.Ref;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,17 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * A hash map on jdsm. Layout, chosen by measurement (see the README's KV section):
+ * A hash map on jdsm. Layout, chosen for the round-trip budget (see the README's KV section):
  * <ul>
- *   <li>a fixed array of buckets, each a {@code DMutex<KvBucket>}, bucket {@code b} homed on node
- *       {@code b % nodeCount} so lock words spread over the cluster;</li>
- *   <li>a bucket's value is one 8-byte field, the address of a {@code DBox<byte[]>} of packed entries
- *       ({@link KvBucketDescriptor}); the box grows, shrinks and moves to the writer's node, the mutex never
- *       changes size (a {@code DMutex} can not grow past its first length);</li>
- *   <li>every operation takes its bucket's lock, so each key is linearizable; a read then borrows the entries
- *       shared (a remote box is copied once into the node's cache and served from it until a writer moves it), a
- *       write borrows them exclusively (the box moves to the writer, or its colour is bumped when local) and
- *       rewrites them in place when the value keeps its length.</li>
+ *   <li>a fixed array of buckets, each a {@code DCell<byte[]>} (an atomic reference to an immutable value) holding
+ *       the bucket's packed entries ({@link KvBucketDescriptor}); bucket {@code b} is homed on node
+ *       {@code b % homeNodes}, so cell words spread over the cluster;</li>
+ *   <li>a get reads its bucket's cell: one atomic 8-byte read of the cell word at the bucket's home (none when
+ *       local) and, while the bucket did not change, the node's cached copy of the entries: one round trip on a
+ *       warm cache, a fetch only after a write;</li>
+ *   <li>a put, update or delete replaces the bucket's entries with {@link DCell#update}: the read above plus one
+ *       compare-and-swap of the cell word (two round trips, retried only when another writer got in between), the
+ *       new entries in a block on the writer's node, the old freed at theirs;</li>
+ *   <li>each key is linearizable: reads at the cell-word read, writes at the swap.</li>
  * </ul>
  * Every node holds its own handle on every bucket: {@link #create(DsmNode, int)} builds the buckets and attaches
  * the map on every node through setup tasks, into a node-local registry keyed by (node, map id);
@@ -46,17 +43,17 @@ public final class DistributedKvStore implements KvStore
     /** Buckets sent per setup task, to stay well under the transport's largest message. */
     static final int BUCKETS_PER_TASK = 512;
     private static final long TIMEOUT_S = 120;
-    private static final Codec<KvBucket> BUCKET_CODEC = Codecs.record(KvBucket.class);
+    private static final byte[] EMPTY = new byte[0];
     private static final ConcurrentHashMap<Long, DistributedKvStore> ATTACHED = new ConcurrentHashMap<>();
 
     private final DsmNode node;
     private final long mapId;
-    private final DMutex<KvBucket>[] buckets;
+    private final DCell<byte[]>[] buckets;
     private final boolean isOwner;
     private volatile boolean closed;
 
     private DistributedKvStore(
-        final DsmNode node, final long mapId, final DMutex<KvBucket>[] buckets, final boolean isOwner)
+        final DsmNode node, final long mapId, final DCell<byte[]>[] buckets, final boolean isOwner)
     {
         this.node = node;
         this.mapId = mapId;
@@ -101,7 +98,7 @@ public final class DistributedKvStore implements KvStore
         }
         final long mapId = ThreadLocalRandom.current().nextLong(1, 1L << 48);
         final int nodes = node.nodeCount();
-        final DMutex<KvBucket>[] buckets = new DMutex[bucketCount];
+        final DCell<byte[]>[] buckets = new DCell[bucketCount];
         try
         {
             for (int home = 0; home < homeNodes; home++)
@@ -111,7 +108,7 @@ public final class DistributedKvStore implements KvStore
                 while (made < homed)
                 {
                     final int batch = Math.min(BUCKETS_PER_TASK, homed - made);
-                    final DMutex<KvBucket>[] created = home == node.nodeId() ? newBuckets(node, batch) :
+                    final DCell<byte[]>[] created = home == node.nodeId() ? newBuckets(node, batch) :
                         node.spawnOn(home, (n) -> newBuckets(n, batch)).get(TIMEOUT_S, TimeUnit.SECONDS);
                     for (int k = 0; k < batch; k++)
                     {
@@ -132,7 +129,7 @@ public final class DistributedKvStore implements KvStore
                 for (int from = 0; from < bucketCount; from += BUCKETS_PER_TASK)
                 {
                     final int start = from;
-                    final DMutex<KvBucket>[] chunk = Arrays.copyOfRange(
+                    final DCell<byte[]>[] chunk = Arrays.copyOfRange(
                         buckets, from, Math.min(bucketCount, from + BUCKETS_PER_TASK));
                     node.spawnOn(peer, (n) ->
                     {
@@ -199,20 +196,13 @@ public final class DistributedKvStore implements KvStore
     public byte[] get(final String key)
     {
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        try (Mut<KvBucket> guard = bucket(key).lock())
+        final int keyHash = key.hashCode();
+        return bucket(key).read((buffer, offset, length) ->
         {
-            final DBox<byte[]> entries = guard.get().entries();
-            if (null == entries)
-            {
-                return null;
-            }
-            try (Ref<byte[]> ref = entries.read())
-            {
-                final DirectBuffer buffer = ref.buffer();
-                final int at = KvBucketDescriptor.find(buffer, ref.length(), keyBytes, key.hashCode());
-                return at < 0 ? null : KvBucketDescriptor.value(buffer, at);
-            }
-        }
+            final DirectBuffer entries = at(buffer, offset, length);
+            final int at = KvBucketDescriptor.find(entries, length, keyBytes, keyHash);
+            return at < 0 ? null : KvBucketDescriptor.value(entries, at);
+        });
     }
 
     /**
@@ -221,10 +211,14 @@ public final class DistributedKvStore implements KvStore
     public boolean put(final String key, final byte[] value)
     {
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        try (Mut<KvBucket> guard = bucket(key).lock())
+        final int keyHash = key.hashCode();
+        final int[] outcome = new int[1];
+        bucket(key).update((entries) ->
         {
-            return write(guard, keyBytes, key.hashCode(), value, null) == 1;
-        }
+            final byte[] rebuilt = write(entries, keyBytes, keyHash, value, null, outcome);
+            return null == rebuilt ? entries : rebuilt;
+        });
+        return outcome[0] == 1;
     }
 
     /**
@@ -233,10 +227,14 @@ public final class DistributedKvStore implements KvStore
     public boolean update(final String key, final UnaryOperator<byte[]> function)
     {
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        try (Mut<KvBucket> guard = bucket(key).lock())
+        final int keyHash = key.hashCode();
+        final int[] outcome = new int[1];
+        bucket(key).update((entries) ->
         {
-            return write(guard, keyBytes, key.hashCode(), null, function) == 0;
-        }
+            final byte[] rebuilt = write(entries, keyBytes, keyHash, null, function, outcome);
+            return null == rebuilt ? entries : rebuilt;
+        });
+        return outcome[0] == 0;
     }
 
     /**
@@ -245,43 +243,24 @@ public final class DistributedKvStore implements KvStore
     public boolean delete(final String key)
     {
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        try (Mut<KvBucket> guard = bucket(key).lock())
+        final int keyHash = key.hashCode();
+        final boolean[] deleted = new boolean[1];
+        bucket(key).update((entries) ->
         {
-            final DBox<byte[]> entries = guard.get().entries();
-            if (null == entries)
+            final UnsafeBuffer buffer = new UnsafeBuffer(entries);
+            final int at = KvBucketDescriptor.find(buffer, entries.length, keyBytes, keyHash);
+            deleted[0] = at >= 0;
+            if (at < 0)
             {
-                return false;
+                return entries;
             }
-            boolean isEmptied = false;
-            try (Mut<byte[]> mut = entries.write())
-            {
-                final DirectBuffer buffer = mut.buffer();
-                final int length = mut.length();
-                final int at = KvBucketDescriptor.find(buffer, length, keyBytes, key.hashCode());
-                if (at < 0)
-                {
-                    return false;
-                }
-                final int entryLength = KvBucketDescriptor.entryLength(buffer, at);
-                if (entryLength == length)
-                {
-                    isEmptied = true;
-                }
-                else
-                {
-                    final byte[] rest = new byte[length - entryLength];
-                    buffer.getBytes(0, rest, 0, at);
-                    buffer.getBytes(at + entryLength, rest, at, length - at - entryLength);
-                    mut.set(rest);
-                }
-            }
-            if (isEmptied)
-            {
-                entries.close();
-            }
-
-            return true;
-        }
+            final int entryLength = KvBucketDescriptor.entryLength(buffer, at);
+            final byte[] rest = new byte[entries.length - entryLength];
+            System.arraycopy(entries, 0, rest, 0, at);
+            System.arraycopy(entries, at + entryLength, rest, at, entries.length - at - entryLength);
+            return rest;
+        });
+        return deleted[0];
     }
 
     /**
@@ -294,30 +273,22 @@ public final class DistributedKvStore implements KvStore
             throw new KvException("count=" + count + " must be >= 1");
         }
         final TreeMap<String, byte[]> smallest = new TreeMap<>();
-        for (final DMutex<KvBucket> bucket : checkedBuckets())
+        for (final DCell<byte[]> bucket : checkedBuckets())
         {
-            try (Mut<KvBucket> guard = bucket.lock())
+            bucket.read((buffer, offset, length) ->
             {
-                final DBox<byte[]> entries = guard.get().entries();
-                if (null == entries)
+                final DirectBuffer entries = at(buffer, offset, length);
+                for (int at = 0; at < length; at += KvBucketDescriptor.entryLength(entries, at))
                 {
-                    continue;
-                }
-                try (Ref<byte[]> ref = entries.read())
-                {
-                    final DirectBuffer buffer = ref.buffer();
-                    final int length = ref.length();
-                    for (int offset = 0; offset < length; offset += KvBucketDescriptor.entryLength(buffer, offset))
+                    final String key = KvBucketDescriptor.key(entries, at);
+                    if (key.compareTo(startKey) >= 0 &&
+                        (smallest.size() < count || key.compareTo(smallest.lastKey()) < 0))
                     {
-                        final String key = KvBucketDescriptor.key(buffer, offset);
-                        if (key.compareTo(startKey) >= 0 &&
-                            (smallest.size() < count || key.compareTo(smallest.lastKey()) < 0))
-                        {
-                            ScanCollector.offer(smallest, count, startKey, key, KvBucketDescriptor.value(buffer, offset));
-                        }
+                        ScanCollector.offer(smallest, count, startKey, key, KvBucketDescriptor.value(entries, at));
                     }
                 }
-            }
+                return null;
+            });
         }
 
         return new ArrayList<>(smallest.entrySet());
@@ -329,25 +300,18 @@ public final class DistributedKvStore implements KvStore
     public long size()
     {
         long size = 0;
-        for (final DMutex<KvBucket> bucket : checkedBuckets())
+        for (final DCell<byte[]> bucket : checkedBuckets())
         {
-            try (Mut<KvBucket> guard = bucket.lock())
+            size += bucket.read((buffer, offset, length) ->
             {
-                final DBox<byte[]> entries = guard.get().entries();
-                if (null == entries)
+                final DirectBuffer entries = at(buffer, offset, length);
+                int count = 0;
+                for (int at = 0; at < length; at += KvBucketDescriptor.entryLength(entries, at))
                 {
-                    continue;
+                    count++;
                 }
-                try (Ref<byte[]> ref = entries.read())
-                {
-                    final DirectBuffer buffer = ref.buffer();
-                    final int length = ref.length();
-                    for (int offset = 0; offset < length; offset += KvBucketDescriptor.entryLength(buffer, offset))
-                    {
-                        size++;
-                    }
-                }
-            }
+                return count;
+            });
         }
 
         return size;
@@ -395,17 +359,6 @@ public final class DistributedKvStore implements KvStore
                 }
             }
         }
-        for (final DMutex<KvBucket> bucket : buckets)
-        {
-            try (Mut<KvBucket> guard = bucket.lock())
-            {
-                final DBox<byte[]> entries = guard.get().entries();
-                if (null != entries)
-                {
-                    entries.close();
-                }
-            }
-        }
         closeHandles(buckets);
         if (null != failure)
         {
@@ -422,72 +375,66 @@ public final class DistributedKvStore implements KvStore
     }
 
     /**
-     * Write a key's value under its bucket's lock: {@code value} if given, else {@code function} of the old value.
+     * A bucket's entries with a key's value written: {@code value} if given, else {@code function} of the old value.
+     * {@code outcome[0]} is set to 1 if the key was inserted, 0 if replaced, -1 if absent and {@code value} was not
+     * given.
      *
-     * @return 1 if the key was inserted, 0 if replaced, -1 if absent and {@code value} was not given.
+     * @return the new entries, or null when nothing changes.
      */
-    private int write(
-        final Mut<KvBucket> guard,
+    private static byte[] write(
+        final byte[] entries,
         final byte[] keyBytes,
         final int keyHash,
         final byte[] value,
-        final UnaryOperator<byte[]> function)
+        final UnaryOperator<byte[]> function,
+        final int[] outcome)
     {
-        final DBox<byte[]> entries = guard.get().entries();
-        if (null == entries)
+        final UnsafeBuffer buffer = new UnsafeBuffer(entries);
+        final int length = entries.length;
+        final int at = KvBucketDescriptor.find(buffer, length, keyBytes, keyHash);
+        if (at < 0 && null == value)
         {
-            if (null == value)
-            {
-                return -1;
-            }
-            final byte[] first = new byte[KvBucketDescriptor.entryLength(keyBytes, value.length)];
-            KvBucketDescriptor.putEntry(new UnsafeBuffer(first), 0, keyBytes, keyHash, value);
-            guard.set(new KvBucket(node.alloc(Codecs.BYTES, first)));
-            return 1;
+            outcome[0] = -1;
+            return null;
+        }
+        outcome[0] = at < 0 ? 1 : 0;
+        final byte[] newValue = null != value ? value : function.apply(KvBucketDescriptor.value(buffer, at));
+        if (at >= 0 && KvBucketDescriptor.valueLength(buffer, at) == newValue.length)
+        {
+            final byte[] rewritten = entries.clone();
+            new UnsafeBuffer(rewritten).putBytes(KvBucketDescriptor.valueOffset(buffer, at), newValue);
+            return rewritten;
         }
 
-        try (Mut<byte[]> mut = entries.write())
+        final int oldEntryLength = at < 0 ? 0 : KvBucketDescriptor.entryLength(buffer, at);
+        final int keep = length - oldEntryLength;
+        final byte[] rebuilt = new byte[keep + KvBucketDescriptor.entryLength(keyBytes, newValue.length)];
+        if (at < 0)
         {
-            final UnsafeBuffer buffer = (UnsafeBuffer)mut.buffer();
-            final int length = mut.length();
-            final int at = KvBucketDescriptor.find(buffer, length, keyBytes, keyHash);
-            if (at < 0 && null == value)
-            {
-                return -1;
-            }
-            final byte[] newValue = null != value ? value : function.apply(KvBucketDescriptor.value(buffer, at));
-            if (at >= 0 && KvBucketDescriptor.valueLength(buffer, at) == newValue.length)
-            {
-                buffer.putBytes(KvBucketDescriptor.valueOffset(buffer, at), newValue);
-                return 0;
-            }
-
-            final int oldEntryLength = at < 0 ? 0 : KvBucketDescriptor.entryLength(buffer, at);
-            final int keep = length - oldEntryLength;
-            final byte[] rebuilt = new byte[keep + KvBucketDescriptor.entryLength(keyBytes, newValue.length)];
-            if (at < 0)
-            {
-                buffer.getBytes(0, rebuilt, 0, length);
-            }
-            else
-            {
-                buffer.getBytes(0, rebuilt, 0, at);
-                buffer.getBytes(at + oldEntryLength, rebuilt, at, length - at - oldEntryLength);
-            }
-            KvBucketDescriptor.putEntry(new UnsafeBuffer(rebuilt), keep, keyBytes, keyHash, newValue);
-            mut.set(rebuilt);
-            return at < 0 ? 1 : 0;
+            System.arraycopy(entries, 0, rebuilt, 0, length);
         }
+        else
+        {
+            System.arraycopy(entries, 0, rebuilt, 0, at);
+            System.arraycopy(entries, at + oldEntryLength, rebuilt, at, length - at - oldEntryLength);
+        }
+        KvBucketDescriptor.putEntry(new UnsafeBuffer(rebuilt), keep, keyBytes, keyHash, newValue);
+        return rebuilt;
     }
 
-    private DMutex<KvBucket> bucket(final String key)
+    private static DirectBuffer at(final DirectBuffer buffer, final int offset, final int length)
     {
-        final DMutex<KvBucket>[] checked = checkedBuckets();
+        return 0 == offset ? buffer : new UnsafeBuffer(buffer, offset, length);
+    }
+
+    private DCell<byte[]> bucket(final String key)
+    {
+        final DCell<byte[]>[] checked = checkedBuckets();
         final int hash = key.hashCode() * 0x9E3779B9;
         return checked[(int)(((hash ^ (hash >>> 16)) & 0xFFFF_FFFFL) % checked.length)];
     }
 
-    private DMutex<KvBucket>[] checkedBuckets()
+    private DCell<byte[]>[] checkedBuckets()
     {
         if (closed)
         {
@@ -498,12 +445,12 @@ public final class DistributedKvStore implements KvStore
     }
 
     @SuppressWarnings("unchecked")
-    private static DMutex<KvBucket>[] newBuckets(final DsmNode node, final int count)
+    private static DCell<byte[]>[] newBuckets(final DsmNode node, final int count)
     {
-        final DMutex<KvBucket>[] created = new DMutex[count];
+        final DCell<byte[]>[] created = new DCell[count];
         for (int i = 0; i < count; i++)
         {
-            created[i] = node.mutex(BUCKET_CODEC, new KvBucket(null));
+            created[i] = node.cell(Codecs.BYTES, EMPTY);
         }
 
         return created;
@@ -511,19 +458,19 @@ public final class DistributedKvStore implements KvStore
 
     @SuppressWarnings("unchecked")
     private static void attachChunk(
-        final DsmNode node, final long mapId, final int bucketCount, final int from, final DMutex<KvBucket>[] chunk)
+        final DsmNode node, final long mapId, final int bucketCount, final int from, final DCell<byte[]>[] chunk)
     {
         final DistributedKvStore store = ATTACHED.computeIfAbsent(
-            registryKey(node.nodeId(), mapId), (k) -> new DistributedKvStore(node, mapId, new DMutex[bucketCount], false));
+            registryKey(node.nodeId(), mapId), (k) -> new DistributedKvStore(node, mapId, new DCell[bucketCount], false));
         for (int i = 0; i < chunk.length; i++)
         {
             store.buckets[from + i] = chunk[i].share();
         }
     }
 
-    private static void closeHandles(final DMutex<KvBucket>[] handles)
+    private static void closeHandles(final DCell<byte[]>[] handles)
     {
-        for (final DMutex<KvBucket> handle : handles)
+        for (final DCell<byte[]> handle : handles)
         {
             if (null != handle)
             {

@@ -76,9 +76,11 @@ public final class KvApplication implements Application
         row("ALL", phase.all, phase.errors, out, csvText, settings, phase);
         out.println();
         out.printf(Locale.ROOT, "kv: throughput %.0f ops/s, cache hit rate %s (%d hits, %d misses), " +
-            "bytes moved per op %.1f (%d fetched, %d moved in)%n",
+            "bytes moved per op %.1f (%d fetched, %d moved in), round trips per op %.3f (%d reads, %d writes, " +
+            "%d CAS, %d fetch-adds), messages per op %.3f%n",
             phase.throughput, phase.hitRate(), phase.counters[0], phase.counters[1], phase.bytesPerOp(),
-            phase.counters[2], phase.counters[3]);
+            phase.counters[2], phase.counters[3], phase.roundTripsPerOp(), phase.counters[4], phase.counters[5],
+            phase.counters[6], phase.counters[7], phase.messagesPerOp());
         Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
         out.println("kv: CSV written to " + csv.toAbsolutePath());
 
@@ -96,8 +98,10 @@ public final class KvApplication implements Application
         final StringBuilder csvText = new StringBuilder(
             "workload,round,store,nodes,threads_per_node,operations,errors,p50_us,p99_us,throughput_ops_s," +
             "cache_hit_rate,bytes_moved_per_op\n");
-        final StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-14s %5s %14s %9s %9s %9s %13s %7s%n",
-            "phase", "round", "ops_per_s", "p50_us", "p99_us", "hit_rate", "bytes_per_op", "errors"));
+        final StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+            "%-14s %5s %14s %9s %9s %9s %13s %10s %11s %7s%n",
+            "phase", "round", "ops_per_s", "p50_us", "p99_us", "hit_rate", "bytes_per_op", "rt_per_op", "msgs_per_op",
+            "errors"));
         int status = 0;
         for (int round = 0; round < rounds; round++)
         {
@@ -111,9 +115,10 @@ public final class KvApplication implements Application
                 status |= verdict(phase, settings, out);
                 throughput[kind][round] = phase.throughput;
                 final String name = isBaseline ? "baseline" : "jdsm " + nodes + " node" + (1 == nodes ? "" : "s");
-                table.append(String.format(Locale.ROOT, "%-14s %5d %14.0f %9.1f %9.1f %9s %13.1f %7d%n",
+                table.append(String.format(Locale.ROOT, "%-14s %5d %14.0f %9.1f %9.1f %9s %13.1f %10.3f %11.3f %7d%n",
                     name, round + 1, phase.throughput, phase.all.getValueAtPercentile(50) / 1000.0,
-                    phase.all.getValueAtPercentile(99) / 1000.0, phase.hitRate(), phase.bytesPerOp(), phase.errors));
+                    phase.all.getValueAtPercentile(99) / 1000.0, phase.hitRate(), phase.bytesPerOp(),
+                    phase.roundTripsPerOp(), phase.messagesPerOp(), phase.errors));
                 csvText.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%.2f,%.2f,%.1f,%s,%.1f%n",
                     settings.workloadName, round + 1, isBaseline ? "baseline" : "jdsm", nodes, settings.threads,
                     phase.operations, phase.errors, phase.all.getValueAtPercentile(50) / 1000.0,
@@ -374,6 +379,16 @@ public final class KvApplication implements Application
         double bytesPerOp()
         {
             return (double)(counters[2] + counters[3]) / Math.max(1, operations);
+        }
+
+        double roundTripsPerOp()
+        {
+            return (double)(counters[4] + counters[5] + counters[6] + counters[7]) / Math.max(1, operations);
+        }
+
+        double messagesPerOp()
+        {
+            return (double)counters[8] / Math.max(1, operations);
         }
     }
 }

@@ -25,7 +25,10 @@ public final class KvBenchmark
 {
     static final NodeCounters.Counter[] COUNTERS = {
         NodeCounters.Counter.CACHE_HITS, NodeCounters.Counter.CACHE_MISSES,
-        NodeCounters.Counter.BYTES_FETCHED, NodeCounters.Counter.BYTES_MOVED_IN };
+        NodeCounters.Counter.BYTES_FETCHED, NodeCounters.Counter.BYTES_MOVED_IN,
+        NodeCounters.Counter.REMOTE_READS, NodeCounters.Counter.REMOTE_WRITES,
+        NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS, NodeCounters.Counter.REMOTE_FETCH_ADDS,
+        NodeCounters.Counter.MESSAGES_SENT };
 
     private KvBenchmark()
     {

@@ -23,7 +23,9 @@ import java.util.zip.DataFormatException;
  * @param errors       operations per kind that did not return OK.
  * @param operations   transactions measured.
  * @param elapsedNs    length of the measured window.
- * @param counterDelta node counters over the window: cache hits, cache misses, bytes fetched, bytes moved in.
+ * @param counterDelta node counters over the window, as {@link KvBenchmark#COUNTERS} lists them: cache hits,
+ *                     cache misses, bytes fetched, bytes moved in, remote reads, writes, compare-and-swaps,
+ *                     fetch-and-adds, messages sent.
  */
 public record KvNodeResult(
     EnumMap<KvYcsbDb.Kind, Histogram> histograms,

@@ -185,10 +185,15 @@ public final class SocialNetApplication implements Application
             warmup, wave);
         out.printf(Locale.ROOT, "socialnet: %s warm-up %d composes in %.1f s, %d errors%n", name, warmup,
             (System.nanoTime() - warmupStartNs) / 1e9, warm.errors());
+        final long[] countersBefore = bytesMoved.get();
         final SocialNetBenchmark.Result result = benchmark.run(
             new SocialNetWorkload(mix, graph.userCount(), settings.clips(), seed), requests, wave);
-        out.printf(Locale.ROOT, "socialnet: %s ran %d requests in %.2f s: %.0f req/s, %d errors%n", name,
-            result.requests(), result.seconds(), result.throughput(), result.errors());
+        final long[] countersAfter = bytesMoved.get();
+        out.printf(Locale.ROOT, "socialnet: %s ran %d requests in %.2f s: %.0f req/s, %d errors; round trips per " +
+            "request %.2f, messages per request %.2f (node counters, with the counters' own reads)%n", name,
+            result.requests(), result.seconds(), result.throughput(), result.errors(),
+            perRequest(countersBefore, countersAfter, 1, result.requests()),
+            perRequest(countersBefore, countersAfter, 2, result.requests()));
         final Throwable firstError = null != warm.firstError() ? warm.firstError() : result.firstError();
         if (null != firstError)
         {
@@ -229,17 +234,29 @@ public final class SocialNetApplication implements Application
         return () ->
         {
             long sum = 0;
+            long roundTrips = 0;
+            long messages = 0;
             for (int n = 0; n < node.nodeCount(); n++)
             {
-                sum += DistributedSocialNet.await(node.spawnOn(n, (dsm) ->
+                final long[] values = DistributedSocialNet.await(node.spawnOn(n, (dsm) ->
                 {
                     final NodeCounters counters = dsm.counters();
-                    return counters.get(NodeCounters.Counter.BYTES_FETCHED) +
-                        counters.get(NodeCounters.Counter.BYTES_MOVED_IN);
+                    return new long[] { counters.get(NodeCounters.Counter.BYTES_FETCHED) +
+                        counters.get(NodeCounters.Counter.BYTES_MOVED_IN), counters.roundTrips(),
+                        counters.get(NodeCounters.Counter.MESSAGES_SENT) };
                 }), "reading the counters of node " + n);
+                sum += values[0];
+                roundTrips += values[1];
+                messages += values[2];
             }
-            return new long[] { sum };
+            return new long[] { sum, roundTrips, messages };
         };
+    }
+
+    private static double perRequest(final long[] before, final long[] after, final int index, final long requests)
+    {
+        return index < before.length && index < after.length ?
+            (double)(after[index] - before[index]) / Math.max(1, requests) : 0;
     }
 
     private static String stringArgument(final List<String> args, final String name, final String defaultValue)

@@ -1,0 +1,441 @@
+package org.jdsm.coherence;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.Codec;
+import org.jdsm.DCell;
+import org.jdsm.RemoteAccessException;
+
+import java.io.Serializable;
+import java.util.function.UnaryOperator;
+
+import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
+
+/**
+ * The engine's {@link DCell}. Payload layout of the cell at its home node:
+ * <pre>
+ *   0: reference count   8: global address (with colour) of the current value's block
+ * </pre>
+ * A value lives in a block of its own, written once before it is published and never changed, on the writer's
+ * node. Its global address, colour included, names that one value, so a copy cached under it is current for as
+ * long as the cell's word holds that address.
+ * <ul>
+ *   <li><b>Read</b>: atomic read of the word (fetch-and-add of 0: one round trip of 8 bytes, local when the cell
+ *       is here), then the node's copy cache by address + colour. On a hit, done: the read is linearized at the
+ *       word read. On a miss, the value's block is fetched into the cache (one round trip), the word read again,
+ *       and the copy published only if the word still names it: a writer frees a block only after swapping the
+ *       word away from it, and an address never returns to the word (the block's colour changes when freed), so
+ *       an unchanged word proves the block was live and unchanged during the fetch. Otherwise the copy is
+ *       dropped and the read starts over. A value block on the reader's own node is read in place, then the
+ *       word checked the same way.</li>
+ *   <li><b>Write</b>: allocate and fill a block on the writer's node, compare-and-swap the word from the
+ *       address last seen (one round trip; again with the witness when another writer got in between), then
+ *       free the old block at its home (local, or a message not waited for). Linearized at the swap.</li>
+ * </ul>
+ * <p>
+ * <b>Note:</b> threadsafe.
+ *
+ * @param <T> type of the value.
+ */
+final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
+{
+    private static final long serialVersionUID = 1L;
+
+    /** Offset in the payload of the word naming the current value's block. */
+    static final int VALUE_WORD_OFFSET = 8;
+    /** Payload length of a cell. */
+    static final int LENGTH = 16;
+
+    private static final int FILL_PUBLISHED = 0;
+    private static final int FILL_MOVED = 1;
+    private static final int FILL_WRONG_LENGTH = 2;
+
+    private transient volatile long lastSeen;
+    private transient volatile int lengthGuess = -1;
+
+    CellHandle(final Node node, final Codec<T> codec, final long address)
+    {
+        super(node, codec, address, LENGTH);
+    }
+
+    /**
+     * Make a cell on a node, holding a first value.
+     */
+    static <T> CellHandle<T> create(final Node node, final Codec<T> codec, final T value)
+    {
+        final long valueBlock = newValueBlock(node, codec, value);
+        final long address;
+        try
+        {
+            address = node.allocate(LENGTH);
+        }
+        catch (final RuntimeException ex)
+        {
+            node.free(valueBlock);
+            throw ex;
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[LENGTH]);
+        buffer.putLong(COUNT_OFFSET, 1);
+        buffer.putLong(VALUE_WORD_OFFSET, valueBlock);
+        node.writePayload(address, 0, buffer, 0, LENGTH);
+        final CellHandle<T> cell = new CellHandle<>(node, codec, address);
+        cell.lastSeen = valueBlock;
+
+        return cell;
+    }
+
+    String kind()
+    {
+        return "DCell";
+    }
+
+    Object token()
+    {
+        return new CellToken(address, codec);
+    }
+
+    public T get()
+    {
+        return read((buffer, offset, length) -> codec.decode(buffer, offset, length, node.handleContext(null)));
+    }
+
+    public <R> R read(final View<R> view)
+    {
+        checkOpen();
+        return read(view, null);
+    }
+
+    public void set(final T value)
+    {
+        checkOpen();
+        final long block = newValueBlock(node, codec, value);
+        long expected = lastSeen;
+        while (true)
+        {
+            final long witness = swap(expected, block);
+            if (witness == expected)
+            {
+                break;
+            }
+            expected = witness;
+        }
+        lastSeen = block;
+        node.free(expected);
+    }
+
+    public boolean compareAndSet(final T expected, final T update)
+    {
+        checkOpen();
+        final UnsafeBuffer expectedBytes = new UnsafeBuffer(new byte[codec.encodedLength(expected)]);
+        codec.encode(expected, expectedBytes, 0, node.handleContext(null));
+        final long[] seen = new long[1];
+        long block = GlobalAddress.NULL;
+        while (true)
+        {
+            final boolean isEqual = read((buffer, offset, length) ->
+                length == expectedBytes.capacity() && equal(buffer, offset, expectedBytes, length), seen);
+            if (!isEqual)
+            {
+                if (GlobalAddress.NULL != block)
+                {
+                    node.free(block);
+                }
+                return false;
+            }
+            if (GlobalAddress.NULL == block)
+            {
+                block = newValueBlock(node, codec, update);
+            }
+            if (swap(seen[0], block) == seen[0])
+            {
+                lastSeen = block;
+                node.free(seen[0]);
+                return true;
+            }
+        }
+    }
+
+    public T update(final UnaryOperator<T> function)
+    {
+        checkOpen();
+        final long[] seen = new long[1];
+        while (true)
+        {
+            final T current = read(
+                (buffer, offset, length) -> codec.decode(buffer, offset, length, node.handleContext(null)), seen);
+            final T next = function.apply(current);
+            if (next == current)
+            {
+                return current;
+            }
+            final long block = newValueBlock(node, codec, next);
+            if (swap(seen[0], block) == seen[0])
+            {
+                lastSeen = block;
+                node.free(seen[0]);
+                return next;
+            }
+            node.free(block);
+        }
+    }
+
+    /**
+     * Read the current value, linearized at a read of the word; {@code seen[0]}, when given, is set to the word.
+     */
+    private <R> R read(final View<R> view, final long[] seen)
+    {
+        long word = readWord();
+        while (true)
+        {
+            if (node.isLocal(word))
+            {
+                // a block's colour changes when it is freed and never comes back: live with the word's colour
+                // before and after the view ran means the block held this value throughout
+                final int length = liveLocalLength(word);
+                if (length >= 0)
+                {
+                    final UnsafeBuffer block = new UnsafeBuffer(0, 0);
+                    node.wrapPayload(block, word, length);
+                    R result = null;
+                    RuntimeException failure = null;
+                    try
+                    {
+                        result = view.apply(block, 0, length);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        failure = ex;
+                    }
+                    if (liveLocalLength(word) == length)
+                    {
+                        if (null != failure)
+                        {
+                            throw failure;
+                        }
+                        if (null != seen)
+                        {
+                            seen[0] = word;
+                        }
+                        return result;
+                    }
+                }
+                word = readWord();
+                continue;
+            }
+
+            final CopyCache cache = node.copyCache();
+            final long key = node.cacheKey(word);
+            CacheEntry entry = cache.lookup(key);
+            if (null == entry)
+            {
+                final int guess = lengthGuess;
+                final int length = guess >= 0 ? guess : remoteLength(word);
+                if (length < 0)
+                {
+                    word = readWord();
+                    continue;
+                }
+                entry = cache.insert(key, length);
+                if (!entry.isFilled())
+                {
+                    final int filled = fill(entry, word, length);
+                    if (FILL_MOVED == filled)
+                    {
+                        word = readWord();
+                        continue;
+                    }
+                    if (FILL_WRONG_LENGTH == filled)
+                    {
+                        continue;
+                    }
+                }
+            }
+            else
+            {
+                node.liveCounters().increment(Counters.CACHE_HITS);
+            }
+
+            if (null != seen)
+            {
+                seen[0] = word;
+            }
+            try
+            {
+                final UnsafeBuffer payload = entry.payload();
+                lengthGuess = payload.capacity();
+                return view.apply(payload, 0, payload.capacity());
+            }
+            finally
+            {
+                entry.unpin();
+            }
+        }
+    }
+
+    /**
+     * Fetch a value block into a new cache entry and publish it if the word still names the block afterwards.
+     *
+     * @return {@link #FILL_PUBLISHED} (the entry stays pinned), or the entry was dropped: {@link #FILL_MOVED} when
+     * the word moved on, {@link #FILL_WRONG_LENGTH} when the guessed length was wrong (the guess is corrected).
+     */
+    private int fill(final CacheEntry entry, final long word, final int length)
+    {
+        final CopyCache cache = node.copyCache();
+        final int fetchedLength;
+        try
+        {
+            node.readPayload(word, -HEADER_LENGTH, entry.fetchBuffer, 0, HEADER_LENGTH + length);
+            fetchedLength = checkHeader(word, entry.fetchBuffer.getLong(0));
+        }
+        catch (final RuntimeException ex)
+        {
+            cache.abandon(entry);
+            throw ex;
+        }
+        if (fetchedLength < 0)
+        {
+            cache.abandon(entry);
+            return FILL_MOVED;
+        }
+        if (fetchedLength != length)
+        {
+            cache.abandon(entry);
+            lengthGuess = fetchedLength;
+            return FILL_WRONG_LENGTH;
+        }
+        // a block is freed only after the word moved away from it, and its address never returns to the word
+        if (readWord() != word)
+        {
+            cache.abandon(entry);
+            return FILL_MOVED;
+        }
+        cache.publish(entry);
+        node.liveCounters().increment(Counters.CACHE_MISSES);
+        node.liveCounters().add(Counters.BYTES_FETCHED, length);
+
+        return FILL_PUBLISHED;
+    }
+
+    public DCell<T> share()
+    {
+        addReference();
+        return new CellHandle<>(node, codec, address);
+    }
+
+    void dropReference()
+    {
+        if (node.fetchAdd(address, COUNT_OFFSET, -1) == 1)
+        {
+            node.free(node.fetchAdd(address, VALUE_WORD_OFFSET, 0));
+            node.free(address);
+        }
+    }
+
+    /**
+     * The word naming the current value's block, read atomically: fetch-and-add of 0, local or one round trip.
+     * Remembered as the last address seen, the expected value of the next swap.
+     */
+    private long readWord()
+    {
+        final long word = node.fetchAdd(address, VALUE_WORD_OFFSET, 0);
+        if (GlobalAddress.NULL == word)
+        {
+            throw new RemoteAccessException(describe() + " holds no value: freed, or not a cell");
+        }
+        lastSeen = word;
+
+        return word;
+    }
+
+    private int liveLocalLength(final long word)
+    {
+        try
+        {
+            return node.localLength(word);
+        }
+        catch (final RemoteAccessException ex)
+        {
+            return -1;
+        }
+    }
+
+    private long swap(final long expected, final long block)
+    {
+        return node.compareAndSwap(address, VALUE_WORD_OFFSET, expected, block);
+    }
+
+    private int remoteLength(final long word)
+    {
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
+        node.readPayload(word, -HEADER_LENGTH, header, 0, HEADER_LENGTH);
+
+        return checkHeader(word, header.getLong(0));
+    }
+
+    private int checkHeader(final long word, final long header)
+    {
+        if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE ||
+            BlockDescriptor.colour(header) != GlobalAddress.colour(word))
+        {
+            // freed since the word was read: the caller's next word read finds the new value
+            return -1;
+        }
+
+        return BlockDescriptor.length(header);
+    }
+
+    private static <T> long newValueBlock(final Node node, final Codec<T> codec, final T value)
+    {
+        final int length = codec.encodedLength(value);
+        final long block = node.allocate(length);
+        try
+        {
+            node.writeInitial(block, length, codec, value);
+        }
+        catch (final RuntimeException ex)
+        {
+            node.free(block);
+            throw ex;
+        }
+
+        return block;
+    }
+
+    private static boolean equal(
+        final DirectBuffer buffer, final int offset, final DirectBuffer expected, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(offset + i) != expected.getByte(i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /**
+     * A count of a cell given to a task or its result.
+     */
+    static final class CellToken implements Serializable
+    {
+        private static final long serialVersionUID = 1L;
+        final long address;
+        final Codec<?> codec;
+
+        CellToken(final long address, final Codec<?> codec)
+        {
+            this.address = address;
+            this.codec = codec;
+        }
+
+        private Object readResolve()
+        {
+            final TaskScope scope = TaskScope.current("a DCell");
+            final CellHandle<?> handle = new CellHandle<>(scope.node, codec, address);
+            scope.onTaskEnd(handle::dropIfOpen);
+            return handle;
+        }
+    }
+}

@@ -1,0 +1,486 @@
+package org.jdsm.coherence;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.RemoteAccessException;
+
+import java.util.concurrent.locks.LockSupport;
+
+import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
+import static org.jdsm.coherence.ControlMessageDescriptor.LEASE_VALUE_AT_HOME;
+import static org.jdsm.coherence.ControlMessageDescriptor.LEASE_VALUE_INLINE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_GRANT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_LOST_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TYPE;
+
+/**
+ * One node's share of a migrating {@link MutexHandle DMutex}, as DRust designed it: the lock and its value move to
+ * the node that acquires it and stay there (a <em>lease</em>) until another node asks for it.
+ * <h2>Protocol</h2>
+ * <ul>
+ *   <li><b>Queue tail at the home.</b> The mutex's lock word at its home node ({@link MutexHandle#LOCK_OFFSET}) is
+ *       the tail of a distributed queue of lease holders: {@code 0} = the home node (initial), else
+ *       {@code nodeId + 1} of the node that asked last. It is the one authoritative word; nodes only ever
+ *       swap themselves into it.</li>
+ *   <li><b>Local state word</b> ({@link #state()}), one per node per mutex: {@link #ABSENT} (lease elsewhere),
+ *       {@link #WAITING} (asked, hand-over not arrived), {@link #FREE} (lease here, unlocked), {@link #LOCKED}
+ *       (lease here, a thread of this node holds the lock), {@link #HANDING} (lease being sent on),
+ *       {@link #LOST} (the node before this one in the queue died with the lease). Beside it a
+ *       {@code successor}: the node that asked this one for the lease, at most one per queue position. Both in
+ *       {@link LeaseState}, whose races jcstress checks ({@code LeaseStateTests}).</li>
+ *   <li><b>Lock with the lease here</b>: CAS {@code FREE → LOCKED} on the local word. No network operation.</li>
+ *   <li><b>Lock with the lease elsewhere</b>: CAS {@code ABSENT → WAITING} (the calling thread becomes this node's
+ *       requester; other local threads wait on the word), swap this node into the tail word by compare-and-swap
+ *       at the home (one round trip when the guessed tail is right, a second when it is not; local when this node
+ *       is the home), then send {@link ControlMessageDescriptor#MUTEX_LEASE_REQUEST_TYPE} to the node found there
+ *       (the predecessor). The predecessor answers with
+ *       {@link ControlMessageDescriptor#MUTEX_LEASE_GRANT_TYPE} carrying the value (length, bytes) as soon as
+ *       its own lock is free; receiving it sets {@code WAITING → LOCKED} for the requester: the value comes
+ *       with the lock, nothing is read from the home.</li>
+ *   <li><b>Unlock</b>: if a successor asked, {@code LOCKED → HANDING}, send the grant, {@code → ABSENT}; else
+ *       {@code LOCKED → FREE} and re-check the successor (a request that arrived meanwhile): whichever of the
+ *       unlocking thread and the message thread wins CAS {@code FREE → HANDING} sends the grant. Both sides write
+ *       their own variable then read the other's, all volatile, so a request is never left unanswered.</li>
+ *   <li><b>Value too large for one message</b>: the holder writes it back to the home block and sends the grant
+ *       with {@link ControlMessageDescriptor#LEASE_VALUE_AT_HOME}; the new holder reads it from there.</li>
+ *   <li><b>Failures</b>: a requester whose predecessor becomes unavailable moves {@code WAITING → LOST} and every
+ *       lock on that node throws {@link NodeUnavailableException} naming it; a node that becomes {@code LOST}
+ *       tells its own successor with {@link ControlMessageDescriptor#MUTEX_LEASE_LOST_TYPE}, so nobody down the
+ *       queue hangs. A failed swap at the home (home unavailable) puts the word back to {@code ABSENT}.</li>
+ * </ul>
+ * Mutual exclusion: the lease is one token handed along the queue, each hand-over to exactly one successor, and a
+ * node locks only while its word says the token is here. Linearizability: lock takes effect at the
+ * {@code FREE → LOCKED} or {@code WAITING → LOCKED} transition, and the value written under the previous lock
+ * travels in the message that causes the latter.
+ * <p>
+ * <b>Note:</b> threadsafe. Owned by its node's {@link MutexLeases}; application threads lock and unlock, the
+ * transport's receiving thread calls {@code on*} methods.
+ */
+final class MutexLease
+{
+    static final int ABSENT = LeaseState.ABSENT;
+    static final int WAITING = LeaseState.WAITING;
+    static final int FREE = LeaseState.FREE;
+    static final int LOCKED = LeaseState.LOCKED;
+    static final int HANDING = LeaseState.HANDING;
+    static final int LOST = LeaseState.LOST;
+    static final int NONE = LeaseState.NONE;
+    private static final long MAX_PARK_NS = 200_000;
+    private static final int VALUE_IN_RECORD = MutexHandle.VALUE_OFFSET - MutexHandle.VALUE_LENGTH_OFFSET;
+
+    private final Node node;
+    private final long address;
+    private final int capacity;
+    private final boolean isHome;
+    private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
+    private final LeaseState state;
+    private volatile int predecessor = NONE;
+    private volatile int lostWith = NONE;
+    private volatile boolean isValueAtHome;
+    private volatile Thread requester;
+    private volatile long tailGuess;
+
+    /**
+     * @param node     this node.
+     * @param address  the mutex's global address.
+     * @param capacity bytes its value can hold.
+     */
+    MutexLease(final Node node, final long address, final int capacity)
+    {
+        this.node = node;
+        this.address = address;
+        this.capacity = capacity;
+        this.isHome = node.isLocal(address);
+        if (isHome)
+        {
+            // the lease can only leave the home through this object, so a home that has none yet holds it
+            node.wrapPayload(record, address, MutexHandle.VALUE_LENGTH_OFFSET, VALUE_IN_RECORD + capacity);
+            state = new LeaseState(FREE);
+        }
+        else
+        {
+            record.wrap(new byte[VALUE_IN_RECORD + capacity]);
+            state = new LeaseState(ABSENT);
+        }
+    }
+
+    int state()
+    {
+        return state.get();
+    }
+
+    int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * The lease's record: value length (64 bits) then the value. Read and written only by the lock holder.
+     *
+     * @return the record, in the home block when the lease is at the home, else in this node's memory.
+     */
+    UnsafeBuffer record()
+    {
+        return record;
+    }
+
+    /**
+     * Take the lock, asking for the lease when it is elsewhere and waiting with back-off while a thread of this
+     * node holds it or waits for it.
+     *
+     * @param describe what to name in exceptions.
+     */
+    void lock(final String describe)
+    {
+        long parkNs = 1000;
+        for (int attempt = 1; ; attempt++)
+        {
+            final int current = state.get();
+            if (FREE == current && state.compareAndSet(FREE, LOCKED))
+            {
+                return;
+            }
+            if (ABSENT == current && state.compareAndSet(ABSENT, WAITING))
+            {
+                acquireRemote(describe);
+                return;
+            }
+            if (LOST == current)
+            {
+                throw lost(describe);
+            }
+
+            if (attempt < 64)
+            {
+                Thread.onSpinWait();
+            }
+            else if (attempt < 128)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(this, parkNs);
+                parkNs = Math.min(parkNs * 2, MAX_PARK_NS);
+            }
+        }
+    }
+
+    /**
+     * Take the lock unless a thread of this node holds it or waits for it; when the lease is elsewhere, ask for it
+     * and wait for the hand-over.
+     *
+     * @param describe what to name in exceptions.
+     * @return whether the lock was taken.
+     */
+    boolean tryLock(final String describe)
+    {
+        final int current = state.get();
+        if (FREE == current && state.compareAndSet(FREE, LOCKED))
+        {
+            return true;
+        }
+        if (ABSENT == current && state.compareAndSet(ABSENT, WAITING))
+        {
+            acquireRemote(describe);
+            return true;
+        }
+        if (LOST == current)
+        {
+            throw lost(describe);
+        }
+
+        return false;
+    }
+
+    /**
+     * Release the lock held by the calling thread, handing the lease to a successor that asked.
+     */
+    void unlock()
+    {
+        if (state.unlock())
+        {
+            handOver();
+        }
+    }
+
+    private void acquireRemote(final String describe)
+    {
+        requester = Thread.currentThread();
+        final long self = node.nodeId() + 1;
+        long expected = tailGuess;
+        try
+        {
+            while (true)
+            {
+                final long witness = node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, expected, self);
+                if (witness == expected)
+                {
+                    break;
+                }
+                expected = witness;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            requester = null;
+            state.set(ABSENT);
+            throw ex;
+        }
+
+        final int previous = 0 == expected ? GlobalAddress.nodeId(address) : (int)expected - 1;
+        if (previous < 0 || previous >= node.nodeCount() || previous == node.nodeId())
+        {
+            lostWith = previous;
+            state.set(LOST);
+            throw new RemoteAccessException(describe + " lock word held " + expected + ": no lease holder to ask");
+        }
+        predecessor = previous;
+        try
+        {
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[BODY_OFFSET]);
+            new ControlMessageFlyweight().wrap(message, 0)
+                .type(MUTEX_LEASE_REQUEST_TYPE).correlationId(address).value(0);
+            node.sendMessage(previous, message, 0, BODY_OFFSET);
+        }
+        catch (final RuntimeException ex)
+        {
+            lose(previous);
+            requester = null;
+            throw lost(describe);
+        }
+        awaitGrant(describe);
+    }
+
+    private void awaitGrant(final String describe)
+    {
+        long parkNs = 1000;
+        for (int attempt = 1; ; attempt++)
+        {
+            final int current = state.get();
+            if (LOCKED == current)
+            {
+                requester = null;
+                if (isValueAtHome)
+                {
+                    isValueAtHome = false;
+                    if (!isHome)
+                    {
+                        node.readPayload(address, MutexHandle.VALUE_LENGTH_OFFSET, record, 0, record.capacity());
+                    }
+                }
+                return;
+            }
+            if (LOST == current)
+            {
+                requester = null;
+                throw lost(describe);
+            }
+
+            if (attempt < 64)
+            {
+                Thread.onSpinWait();
+            }
+            else if (attempt < 128)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                if (!node.isAvailable(predecessor))
+                {
+                    lose(predecessor);
+                    continue;
+                }
+                LockSupport.parkNanos(this, parkNs);
+                parkNs = Math.min(parkNs * 2, MAX_PARK_NS);
+            }
+        }
+    }
+
+    /**
+     * Send the lease and value to the successor. The caller moved the state to {@link #HANDING}.
+     */
+    private void handOver()
+    {
+        final int to = state.takeSuccessor();
+        tailGuess = to + 1;
+        final int length = (int)record.getLongVolatile(0);
+        try
+        {
+            final int messageLength = BODY_OFFSET + VALUE_IN_RECORD + length;
+            final UnsafeBuffer message;
+            if (messageLength <= node.maxMessageLength())
+            {
+                message = new UnsafeBuffer(new byte[messageLength]);
+                new ControlMessageFlyweight().wrap(message, 0)
+                    .type(MUTEX_LEASE_GRANT_TYPE).correlationId(address).value(LEASE_VALUE_INLINE);
+                message.putLong(BODY_OFFSET, length, ControlMessageFlyweight.ORDER);
+                message.putBytes(BODY_OFFSET + VALUE_IN_RECORD, record, VALUE_IN_RECORD, length);
+            }
+            else
+            {
+                if (!isHome)
+                {
+                    node.writePayload(address, MutexHandle.VALUE_LENGTH_OFFSET, record, 0, VALUE_IN_RECORD + length);
+                }
+                message = new UnsafeBuffer(new byte[BODY_OFFSET]);
+                new ControlMessageFlyweight().wrap(message, 0)
+                    .type(MUTEX_LEASE_GRANT_TYPE).correlationId(address).value(LEASE_VALUE_AT_HOME);
+            }
+            node.sendMessage(to, message, 0, message.capacity());
+        }
+        catch (final RuntimeException ex)
+        {
+            // the successor can not take it: keep the lease here; nodes queued behind it see it unavailable
+            state.set(FREE);
+            node.onLeaseError(new NodeUnavailableException(to, "lease of mutex at " +
+                GlobalAddress.toString(address) + " could not be handed to it: " + ex.getMessage()));
+            return;
+        }
+        state.set(ABSENT);
+    }
+
+    /**
+     * Whether a hand-over now would go out in one message, so the receiving thread may send it itself.
+     */
+    private boolean fitsOneMessage()
+    {
+        return BODY_OFFSET + VALUE_IN_RECORD + record.getLongVolatile(0) <= node.maxMessageLength() || isHome;
+    }
+
+    /**
+     * A successor asks for the lease. Called by the transport's receiving thread.
+     *
+     * @param source the asking node.
+     * @return null, or why the request was rejected.
+     */
+    String onRequest(final int source)
+    {
+        if (NONE != state.successor())
+        {
+            return "node " + source + " asked for the lease of mutex at " + GlobalAddress.toString(address) +
+                " already promised to node " + state.successor();
+        }
+        if (ABSENT == state.get())
+        {
+            return "node " + source + " asked node " + node.nodeId() + " for the lease of mutex at " +
+                GlobalAddress.toString(address) + ", which it neither holds nor waits for";
+        }
+        if (state.request(source))
+        {
+            if (fitsOneMessage())
+            {
+                handOver();
+            }
+            else
+            {
+                // the value goes back to its home first: a one-sided write, not on the receiving thread
+                node.runAsync(this::handOver);
+            }
+        }
+        else if (LOST == state.get())
+        {
+            passLoss();
+        }
+
+        return null;
+    }
+
+    /**
+     * The predecessor hands the lease over. Called by the transport's receiving thread.
+     *
+     * @return null, or why the message was rejected.
+     */
+    String onGrant(final int source, final long kind, final DirectBuffer buffer, final int bodyOffset, final int bodyLength)
+    {
+        if (WAITING != state.get() || source != predecessor)
+        {
+            return "lease of mutex at " + GlobalAddress.toString(address) + " granted by node " + source +
+                " to node " + node.nodeId() + ", which did not ask it (state " + state.get() + ", asked node " +
+                predecessor + ")";
+        }
+        if (LEASE_VALUE_INLINE == kind)
+        {
+            final long length = bodyLength >= VALUE_IN_RECORD ?
+                buffer.getLong(bodyOffset, ControlMessageFlyweight.ORDER) : -1;
+            if (length < 0 || length > capacity || bodyLength != VALUE_IN_RECORD + length)
+            {
+                return "lease grant of mutex at " + GlobalAddress.toString(address) + " from node " + source +
+                    " is malformed: value length " + length + ", body " + bodyLength + " bytes, capacity " + capacity;
+            }
+            record.putBytes(VALUE_IN_RECORD, buffer, bodyOffset + VALUE_IN_RECORD, (int)length);
+            record.putLongRelease(0, length);
+        }
+        else if (LEASE_VALUE_AT_HOME == kind)
+        {
+            isValueAtHome = true;
+        }
+        else
+        {
+            return "lease grant of mutex at " + GlobalAddress.toString(address) + " from node " + source +
+                " has unknown kind " + kind;
+        }
+        state.set(LOCKED);
+        LockSupport.unpark(requester);
+
+        return null;
+    }
+
+    /**
+     * The predecessor lost the lease with an unavailable node. Called by the transport's receiving thread.
+     *
+     * @return null, or why the message was rejected.
+     */
+    String onLost(final int source, final long deadNodeId)
+    {
+        if (LOST == state.get())
+        {
+            return null;
+        }
+        if (WAITING != state.get() || source != predecessor || deadNodeId < 0 || deadNodeId >= node.nodeCount())
+        {
+            return "lease of mutex at " + GlobalAddress.toString(address) + " reported lost with node " + deadNodeId +
+                " by node " + source + ", which node " + node.nodeId() + " did not ask";
+        }
+        lose((int)deadNodeId);
+        LockSupport.unpark(requester);
+
+        return null;
+    }
+
+    private void lose(final int deadNodeId)
+    {
+        if (NONE == lostWith)
+        {
+            lostWith = deadNodeId;
+        }
+        state.set(LOST);
+        passLoss();
+    }
+
+    private void passLoss()
+    {
+        final int to = state.takeSuccessor();
+        if (NONE != to)
+        {
+            try
+            {
+                final UnsafeBuffer message = new UnsafeBuffer(new byte[BODY_OFFSET]);
+                new ControlMessageFlyweight().wrap(message, 0)
+                    .type(MUTEX_LEASE_LOST_TYPE).correlationId(address).value(lostWith);
+                node.sendMessage(to, message, 0, BODY_OFFSET);
+            }
+            catch (final RuntimeException ex)
+            {
+                node.onLeaseError(ex);
+            }
+        }
+    }
+
+    private NodeUnavailableException lost(final String describe)
+    {
+        return new NodeUnavailableException(lostWith, describe + " lease was lost with it");
+    }
+}

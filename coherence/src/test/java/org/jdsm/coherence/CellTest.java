@@ -1,0 +1,194 @@
+package org.jdsm.coherence;
+
+import org.jdsm.Codecs;
+import org.jdsm.DCell;
+import org.jdsm.NodeCounters;
+import org.jdsm.NodeCounters.Counter;
+import org.jdsm.simulator.linearizability.CheckResult;
+import org.jdsm.simulator.linearizability.HistoryRecorder;
+import org.jdsm.simulator.linearizability.LinearizabilityChecker;
+import org.jdsm.simulator.linearizability.Models;
+import org.jdsm.simulator.linearizability.OpKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link DCell}: a read costs one round trip of the cell's word when the node's copy is current (read from
+ * {@link NodeCounters}), a fetch only when the value changed; reads, writes and compare-and-sets from three nodes
+ * under delays and reordering are linearizable (checked against a register model).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CellTest
+{
+    /** Long enough that no heartbeat is sent while counting (the first goes at start), short enough to close fast. */
+    private static final long HEARTBEAT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final ConcurrentHashMap<Long, HistoryRecorder> RECORDERS = new ConcurrentHashMap<>();
+
+    @Test
+    void shouldReadWithOneRoundTripWhenCurrentAndFetchOnlyWhenChanged()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .operationTimeoutNs(4 * HEARTBEAT_NS).peerTimeoutNs(8 * HEARTBEAT_NS).heartbeatIntervalNs(HEARTBEAT_NS)))
+        {
+            final DCell<String> cell = cluster.node(1).cell(Codecs.STRING, "first");
+            final DCell<String> reader = handleOn(cluster.node(0), cell);
+            final DCell<String> writer = handleOn(cluster.node(2), cell);
+            final Node readerNode = cluster.node(0);
+
+            assertEquals("first", reader.get());            // a miss: the value is fetched once
+            NodeCounters before = readerNode.counters();
+            for (int i = 0; i < 10; i++)
+            {
+                assertEquals("first", reader.get());
+            }
+            NodeCounters after = readerNode.counters();
+            assertEquals(10, after.roundTrips() - before.roundTrips(), "one round trip per read when current");
+            assertEquals(10, delta(before, after, Counter.REMOTE_FETCH_ADDS), "the 8-byte word, atomically");
+            assertEquals(0, delta(before, after, Counter.REMOTE_READS), "no fetch when current");
+            assertEquals(10, delta(before, after, Counter.CACHE_HITS));
+
+            writer.set("second, longer");
+            before = readerNode.counters();
+            assertEquals("second, longer", reader.get());
+            after = readerNode.counters();
+            assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
+            assertEquals("second, longer".length(), delta(before, after, Counter.BYTES_FETCHED));
+            assertEquals(2, delta(before, after, Counter.REMOTE_FETCH_ADDS), "the word, and the check after the fetch");
+            assertEquals(2, delta(before, after, Counter.REMOTE_READS), "the fetch with the old length, then the new");
+
+            before = cluster.node(2).counters();
+            writer.set("third");
+            after = cluster.node(2).counters();
+            assertEquals(1, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS), "a write is one swap");
+            assertEquals(0, delta(before, after, Counter.MESSAGES_SENT), "the old value was this node's: freed here");
+            assertEquals(1, after.roundTrips() - before.roundTrips());
+
+            assertTrue(reader.compareAndSet("third", "fourth"));
+            assertFalse(reader.compareAndSet("third", "fifth"));
+            assertEquals("fourth!", writer.update((value) -> value + "!"));
+            assertEquals("fourth!", cell.get());
+
+            reader.close();
+            writer.close();
+            final long freeBefore = cluster.node(1).freeHeapBytes();
+            cell.close();
+            assertTrue(cluster.node(1).freeHeapBytes() > freeBefore, "the cell is freed with its last handle");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 5, 17, 41 })
+    void shouldBeLinearizableUnderReadsWritesAndCompareAndSetsFromThreeNodes(final long seed) throws Exception
+    {
+        final int opsPerClient = 120;
+        final int clients = 6;
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> {}))
+        {
+            final Node driver = cluster.node(0);
+            final DCell<byte[]> cell = cluster.node(1).cell(Codecs.BYTES, encode(0));
+            final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
+            RECORDERS.put(seed, recorder);
+
+            final List<CompletableFuture<Integer>> tasks = new ArrayList<>();
+            for (int c = 0; c < clients; c++)
+            {
+                final int clientId = c;
+                final DCell<byte[]> shared = cell.share();
+                tasks.add(driver.spawnOn(c % 3, (n) ->
+                {
+                    final HistoryRecorder.Client log = RECORDERS.get(seed).client(clientId);
+                    final SplittableRandom random = new SplittableRandom(seed * 31 + clientId);
+                    for (int i = 0; i < opsPerClient; i++)
+                    {
+                        final int choice = random.nextInt(6);
+                        if (choice == 0)
+                        {
+                            final long value = clientId * 1_000L + i + 1;
+                            final int slot = log.invoke("cell", OpKind.WRITE, value);
+                            shared.set(encode(value));
+                            log.ok(slot);
+                        }
+                        else if (choice == 1)
+                        {
+                            final long expected = random.nextInt(3) == 0 ? 0 : clientId * 1_000L + i;
+                            final long value = clientId * 1_000L + i + 1;
+                            final int slot = log.invoke("cell", OpKind.COMPARE_AND_SET, expected, value);
+                            log.ok(slot, shared.compareAndSet(encode(expected), encode(value)) ? 1 : 0);
+                        }
+                        else
+                        {
+                            final int slot = log.invoke("cell", OpKind.READ, 0);
+                            log.ok(slot, shared.read((buffer, offset, length) -> buffer.getLong(offset, ByteOrder.BIG_ENDIAN)));
+                        }
+                    }
+                    shared.close();
+                    return clientId;
+                }));
+            }
+            for (final CompletableFuture<Integer> task : tasks)
+            {
+                task.get(50, TimeUnit.SECONDS);
+            }
+
+            final CheckResult result = new LinearizabilityChecker(Models.register(0)).check(recorder.history());
+            assertTrue(result.isLinearizable(), result.toString());
+            assertEquals(clients * opsPerClient, result.operations());
+            RECORDERS.remove(seed);
+            cell.close();
+        }
+    }
+
+    @Test
+    void shouldReadAValueHeldOnTheReadersOwnNode()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2))
+        {
+            final DCell<byte[]> cell = cluster.node(1).cell(Codecs.BYTES, encode(7));
+            final DCell<byte[]> local = handleOn(cluster.node(0), cell);
+            local.set(encode(8));                                   // the value block is now on node 0
+            final NodeCounters before = cluster.node(0).counters();
+            assertArrayEquals(encode(8), local.get());
+            assertEquals(1, cluster.node(0).counters().roundTrips() - before.roundTrips(), "the word only");
+            assertArrayEquals(encode(8), cell.get());
+            local.close();
+            cell.close();
+        }
+    }
+
+    /**
+     * A value of 8 to 27 bytes, so writes change the length the readers guess.
+     */
+    private static byte[] encode(final long value)
+    {
+        return ByteBuffer.allocate(8 + (int)(value % 20)).putLong(0, value).array();
+    }
+
+    private static long delta(final NodeCounters before, final NodeCounters after, final Counter counter)
+    {
+        return after.get(counter) - before.get(counter);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> DCell<T> handleOn(final Node node, final DCell<T> cell)
+    {
+        final CellHandle<T> handle = (CellHandle<T>)cell;
+        handle.addReference();
+        return new CellHandle<>(node, handle.codec, handle.address);
+    }
+}

@@ -1,0 +1,187 @@
+package org.jdsm.coherence;
+
+import org.jdsm.Codecs;
+import org.jdsm.DMutex;
+import org.jdsm.Mut;
+import org.jdsm.NodeCounters;
+import org.jdsm.NodeCounters.Counter;
+import org.jdsm.NodeUnavailableException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The migrating {@link DMutex}: the lease stays on the node that locked last (re-locking there costs no network
+ * operation, read from {@link NodeCounters}), another node takes it with one compare-and-swap at the home, one
+ * request and one grant that carries the value, increments from several nodes and threads are linearizable under
+ * delays and reordering, and a dead lease holder is named instead of hanging the nodes that wait for it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MutexLeaseTest
+{
+    /** Long enough that no heartbeat is sent while counting (the first goes at start), short enough to close fast. */
+    private static final long HEARTBEAT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    @Test
+    void shouldReLockWithNoNetworkOperationAndHandOverWithOneRequestAndOneGrant() throws Exception
+    {
+        // no heartbeats during the test: every message counted is the mutex's
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .operationTimeoutNs(4 * HEARTBEAT_NS).peerTimeoutNs(8 * HEARTBEAT_NS).heartbeatIntervalNs(HEARTBEAT_NS)))
+        {
+            final Node home = cluster.node(1);
+            final Node first = cluster.node(0);
+            final Node second = cluster.node(2);
+            final DMutex<Long> mutex = home.mutex(Codecs.LONG, 10L);
+            final DMutex<Long> onFirst = handleOn(first, mutex);
+            final DMutex<Long> onSecond = handleOn(second, mutex);
+
+            increment(onFirst);                     // lease home -> node 0
+            NodeCounters before = first.counters();
+            for (int i = 0; i < 100; i++)
+            {
+                increment(onFirst);
+            }
+            assertEquals(0, first.counters().roundTrips() - before.roundTrips(), "re-locks on the lease holder");
+            assertEquals(0, delta(before, first.counters(), Counter.MESSAGES_SENT), "re-locks on the lease holder");
+
+            increment(onSecond);                    // lease node 0 -> node 2: node 2 learns the tail the first time
+            increment(onFirst);                     // and back: node 0's guess of the tail (node 2) is right
+            before = first.counters();
+            final NodeCounters secondBefore = second.counters();
+            increment(onSecond);
+            final NodeCounters secondAfter = second.counters();
+            final NodeCounters firstAfter = first.counters();
+            assertEquals(1, delta(secondBefore, secondAfter, Counter.REMOTE_COMPARE_AND_SWAPS), "swap into the tail");
+            assertEquals(1, delta(secondBefore, secondAfter, Counter.MESSAGES_SENT), "request to the holder");
+            assertEquals(0, delta(secondBefore, secondAfter, Counter.REMOTE_READS), "the value came with the lease");
+            assertEquals(0, delta(secondBefore, secondAfter, Counter.REMOTE_WRITES));
+            assertEquals(1, secondAfter.roundTrips() - secondBefore.roundTrips());
+            assertEquals(1, delta(before, firstAfter, Counter.MESSAGES_SENT), "the grant with the value");
+            assertEquals(0, firstAfter.roundTrips() - before.roundTrips());
+
+            try (Mut<Long> mut = mutex.lock())
+            {
+                assertEquals(10L + 1 + 100 + 1 + 1 + 1, mut.getLong());
+            }
+            onFirst.close();
+            onSecond.close();
+            mutex.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 3, 11, 29 })
+    void shouldLinearizeIncrementsFromThreeNodesUnderDelaysAndReordering(final long seed) throws Exception
+    {
+        final int increments = 150;
+        final int threads = 2;
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> {}))
+        {
+            final Node driver = cluster.node(0);
+            final DMutex<Long> counter = cluster.node(1).mutex(Codecs.LONG, 0L);
+
+            final List<CompletableFuture<long[]>> tasks = new ArrayList<>();
+            for (int node = 0; node < 3; node++)
+            {
+                for (int t = 0; t < threads; t++)
+                {
+                    final DMutex<Long> shared = counter.share();
+                    tasks.add(driver.spawnOn(node, (n) ->
+                    {
+                        final long[] seen = new long[increments];
+                        for (int i = 0; i < increments; i++)
+                        {
+                            try (Mut<Long> mut = shared.lock())
+                            {
+                                seen[i] = mut.getLong();
+                                mut.setLong(seen[i] + 1);
+                            }
+                        }
+                        shared.close();
+                        return seen;
+                    }));
+                }
+            }
+
+            final int total = 3 * threads * increments;
+            final BitSet values = new BitSet(total);
+            for (final CompletableFuture<long[]> task : tasks)
+            {
+                long last = -1;
+                for (final long value : task.get(50, TimeUnit.SECONDS))
+                {
+                    assertTrue(value > last, "one thread's locks are ordered: " + value + " after " + last);
+                    assertFalse(values.get((int)value), "two holders saw value " + value + ": mutual exclusion broken");
+                    values.set((int)value);
+                    last = value;
+                }
+            }
+            assertEquals(total, values.cardinality());
+            try (Mut<Long> mut = counter.lock())
+            {
+                assertEquals(total, mut.getLong());
+            }
+            counter.close();
+        }
+    }
+
+    @Test
+    void shouldNameTheDeadLeaseHolderInsteadOfHanging() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(2))))
+        {
+            final Node home = cluster.node(1);
+            final DMutex<Long> mutex = home.mutex(Codecs.LONG, 5L);
+            final DMutex<Long> onDoomed = handleOn(cluster.node(2), mutex);
+            final DMutex<Long> onSurvivor = handleOn(cluster.node(0), mutex);
+            increment(onDoomed);                    // the lease is on node 2
+
+            cluster.network.crash(2);
+
+            final NodeUnavailableException asked = assertThrows(NodeUnavailableException.class, onSurvivor::lock);
+            assertEquals(2, asked.nodeId(), asked.getMessage());
+            assertTrue(asked.getMessage().contains("lease was lost with it"), asked.getMessage());
+
+            // the home queued behind node 0, which passes the loss on
+            final NodeUnavailableException queued = assertThrows(NodeUnavailableException.class, mutex::lock);
+            assertEquals(2, queued.nodeId(), queued.getMessage());
+        }
+    }
+
+    private static void increment(final DMutex<Long> mutex)
+    {
+        try (Mut<Long> mut = mutex.lock())
+        {
+            mut.setLong(mut.getLong() + 1);
+        }
+    }
+
+    private static long delta(final NodeCounters before, final NodeCounters after, final Counter counter)
+    {
+        return after.get(counter) - before.get(counter);
+    }
+
+    /**
+     * A handle of the mutex on another node, as a task that shares it would have.
+     */
+    private static DMutex<Long> handleOn(final Node node, final DMutex<Long> mutex)
+    {
+        final MutexHandle<Long> handle = (MutexHandle<Long>)mutex;
+        handle.addReference();
+        return new MutexHandle<>(node, Codecs.LONG, handle.address, handle.length);
+    }
+}
