@@ -143,8 +143,8 @@ public final class CounterExample
     }
 
     /**
-     * Why shrinking stopped short, e.g. {@code could not shrink: 9 of 9 attempts undecided within 200000 states
-     * each; these are the smallest failing prefix found (all 412 ops of the key)}; empty when fully shrunk.
+     * Why shrinking stopped short, e.g. {@code could not shrink: 9 searches, 9 undecided within 200000 states
+     * each; this is the smallest failing prefix found (412 of the key's 412 ops)}; empty when fully shrunk.
      *
      * @return the note, or an empty string.
      */

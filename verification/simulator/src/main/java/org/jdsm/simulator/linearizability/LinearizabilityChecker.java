@@ -309,12 +309,12 @@ public final class LinearizabilityChecker
         {
             final boolean shrunk = smallest.size() < failed.ops.size();
             note = (shrunk ? "shrinking stopped short: " : "could not shrink: ") +
-                shrinker.undecided + " of " + shrinker.attempts + " attempts undecided within " +
+                shrinker.attempts + " searches, " + shrinker.undecided + " undecided within " +
                 shrinker.statesPerAttempt + " states each" +
                 (shrinker.outOfTime() ? ", time budget of " +
                 TimeUnit.NANOSECONDS.toMillis(ctx.shrinkTimeBudgetNs()) + " ms spent" : "") +
-                "; these are the smallest failing " + (smallest == failed.ops ? "history" : "prefix") +
-                " found (" + smallest.size() + " of the key's " + failed.ops.size() + " ops)";
+                "; this is the smallest failing prefix found (" + smallest.size() + " of the key's " +
+                failed.ops.size() + " ops)";
         }
 
         return new CounterExample(failed.key, model.name(), failed.ops.size(), smallest, search.deepestLinearization(),
