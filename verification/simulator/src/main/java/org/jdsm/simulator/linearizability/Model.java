@@ -55,4 +55,15 @@ public interface Model
     {
         return state.hashCode();
     }
+
+    /**
+     * Whether the values of this model's operations are text ({@link Op#textArgument()}, {@link Op#textResult()})
+     * rather than numbers: how a history reader should read them.
+     *
+     * @return true for text values.
+     */
+    default boolean textValues()
+    {
+        return false;
+    }
 }
