@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "jdsm 0.1.0-SNAPSHOT",
     description = "Run jdsm nodes and applications.",
-    subcommands = { NodeCommand.class, LocalCommand.class, AppsCommand.class })
+    subcommands = { NodeCommand.class, LocalCommand.class, AppsCommand.class, CheckHistoryCommand.class })
 public final class Launcher implements Runnable
 {
     @CommandLine.Spec
