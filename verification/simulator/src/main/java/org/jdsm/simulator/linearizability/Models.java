@@ -17,6 +17,8 @@ public final class Models
     public static final long EMPTY = Long.MIN_VALUE + 1;
     /** The value of a register that holds nothing (Jepsen's nil): the same number as {@link #ABSENT}. */
     public static final long NIL = ABSENT;
+    /** The names {@link #byName(String)} knows. */
+    public static final String NAMES = "register, cas-register, kv, counter, queue, map";
 
     private Models()
     {
@@ -94,8 +96,6 @@ public final class Models
         }
     }
 
-    /** The names {@link #byName(String)} knows. */
-    public static final String NAMES = "register, cas-register, kv, counter, queue, map";
 
     /**
      * A map checked per key: a register per key whose initial value is {@link #ABSENT}.
