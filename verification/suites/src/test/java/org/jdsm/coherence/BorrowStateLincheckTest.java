@@ -8,6 +8,8 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The borrow state word of a {@link BoxHandle} ({@link BorrowState}) under Lincheck: the handle's own
  * acquire/release of shared and exclusive borrows and of a move, checked against {@link BorrowSpec}, a sequential
@@ -278,7 +280,7 @@ public class BorrowStateLincheckTest
         {
             return new Word()
             {
-                private final java.util.concurrent.atomic.AtomicLong state = new java.util.concurrent.atomic.AtomicLong();
+                private final AtomicLong state = new AtomicLong();
 
                 public void acquireRead()
                 {

@@ -29,7 +29,8 @@ import java.util.Map;
  *     <li>{@code value}: the argument on {@code invoke}; on {@code ok} the result of a read or dequeue (a dequeue of
  *     an empty queue reads {@code null}). Numbers or {@code null} (nil) for numeric models; strings, numbers (read
  *     as their text) or {@code null} for text models such as {@link Models#kv()}.</li>
- *     <li>{@code time}: optional; when every line has it, events are ordered by it, otherwise by their order in the file.</li>
+ *     <li>{@code time}: optional; when every line has it, events are ordered by it, otherwise by their order in the
+ *     file.</li>
  * </ul>
  * Blank lines are skipped. Any other field is ignored.
  * <p>

@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * key that fails quickly. A key's search resumes where the last round stopped it, unless its visited set grew past
  * {@link Context#retainedVisitedBytesPerKey()}: then it is dropped and searched anew, so the memory held between
  * rounds stays bounded by that times the keys, and the memory of one search by
- * {@link Context#maxVisitedBytesPerKey()}. The keys of a round are searched in parallel on {@link Context#threads()} threads; the
- * check stops at the first key proven not linearizable, and every search stops when the check's time budget
- * ({@link Context#timeBudgetNs()}) runs out. A failed operation ({@link Op#isFailed()}) did not take effect and is
- * dropped before the search.
+ * {@link Context#maxVisitedBytesPerKey()}. The keys of a round are searched in parallel on {@link Context#threads()}
+ * threads; the check stops at the first key proven not linearizable, and every search stops when the check's time
+ * budget ({@link Context#timeBudgetNs()}) runs out. A failed operation ({@link Op#isFailed()}) did not take effect
+ * and is dropped before the search.
  * <p>
  * When a key is not linearizable the checker returns a {@link CounterExample}: the key's history cut at the earliest
  * response where it fails, then stripped of every read-only operation it does not need, within a time budget of its
@@ -174,7 +174,8 @@ public final class LinearizabilityChecker
         final long deadlineNs = startNs + ctx.timeBudgetNs();
         final AtomicBoolean stop = new AtomicBoolean();
         final int threads = Math.max(1, Math.min(ctx.threads(), keys.size()));
-        final ExecutorService executor = threads > 1 ? Executors.newFixedThreadPool(threads, new SearchThreads()) : null;
+        final ExecutorService executor =
+            threads > 1 ? Executors.newFixedThreadPool(threads, new SearchThreads()) : null;
         try
         {
             long budget = Math.min(ctx.initialStatesPerKey(), ctx.maxStatesPerKey());

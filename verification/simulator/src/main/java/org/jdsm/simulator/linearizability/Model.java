@@ -6,7 +6,7 @@ package org.jdsm.simulator.linearizability;
  * queue) and a map is a register per key (P-compositionality).
  * <p>
  * States are immutable values with {@code equals} and {@code hashCode}; the checker remembers (linearized set,
- * state) pairs it has seen by a 64-bit fingerprint of each, taking the state's from {@link #fingerprint(Object)}.
+ * state) pairs it has seen by a 64-bit fingerprint of each, taking the state's from {@link #stateFingerprint(Object)}.
  * <p>
  * <b>Note:</b> implementations must be stateless, hence threadsafe.
  */
@@ -51,7 +51,7 @@ public interface Model
      * @param state of this model.
      * @return the fingerprint.
      */
-    default long fingerprint(final Object state)
+    default long stateFingerprint(final Object state)
     {
         return state.hashCode();
     }

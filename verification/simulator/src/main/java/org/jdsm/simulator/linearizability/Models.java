@@ -162,7 +162,7 @@ public final class Models
                 EnumSet.of(OpKind.READ, OpKind.WRITE);
         }
 
-        public long fingerprint(final Object state)
+        public long stateFingerprint(final Object state)
         {
             return (Long)state;
         }
@@ -229,7 +229,7 @@ public final class Models
             return "counter(" + initialValue + ")";
         }
 
-        public long fingerprint(final Object state)
+        public long stateFingerprint(final Object state)
         {
             return (Long)state;
         }
@@ -279,7 +279,7 @@ public final class Models
             return "queue";
         }
 
-        public long fingerprint(final Object state)
+        public long stateFingerprint(final Object state)
         {
             long hash = 0xCBF29CE484222325L;
             for (final long value : ((LongList)state).values)
@@ -369,7 +369,7 @@ public final class Models
             return true;
         }
 
-        public long fingerprint(final Object state)
+        public long stateFingerprint(final Object state)
         {
             if (NIL_STATE == state)
             {

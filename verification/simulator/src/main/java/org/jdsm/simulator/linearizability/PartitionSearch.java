@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Configurations are remembered as 64-bit fingerprints in a {@link FingerprintSet}, 8 bytes each: the linearized set
  * is hashed incrementally (Zobrist: a random 64-bit word per operation, XORed in when it is linearized and out when
- * it is undone) and combined with {@link Model#fingerprint(Object)} of the state. Two distinct configurations share a
- * fingerprint with probability about {@code n²/2⁶⁵} for {@code n} configurations (below 3·10⁻⁶ at the default
- * limit of 10M); such a collision could only prune a branch, never accept a wrong history.
+ * it is undone) and combined with {@link Model#stateFingerprint(Object)} of the state. Two distinct configurations
+ * share a fingerprint with probability about {@code n²/2⁶⁵} for {@code n} configurations (below 3·10⁻⁶ at the default
+ * limit of 10M). A collision can only prune a branch: it never makes a history that is not linearizable pass, and
+ * makes a linearizable one fail only with that probability.
  * <p>
  * The search stops with {@link Verdict#UNKNOWN} and says why ({@link #limit()}) when it has entered its budget of
  * configurations, when the check's deadline passes, when its set of fingerprints is full, or when another search
@@ -182,7 +183,7 @@ final class PartitionSearch
                 if (null != next)
                 {
                     final long hash = linearizedHash ^ zobrist[entry.index];
-                    final int added = seen.add(hash ^ mix(model.fingerprint(next)));
+                    final int added = seen.add(hash ^ mix(model.stateFingerprint(next)));
                     if (FingerprintSet.FULL == added)
                     {
                         limit = SearchLimit.MEMORY;
