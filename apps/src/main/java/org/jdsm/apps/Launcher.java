@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "jdsm 0.1.0-SNAPSHOT",
     description = "Run jdsm nodes and applications.",
-    subcommands = { NodeCommand.class, LocalCommand.class, RunCommand.class, AppsCommand.class })
+    subcommands = {
+        NodeCommand.class, LocalCommand.class, RunCommand.class, AppsCommand.class, CheckHistoryCommand.class })
 public final class Launcher implements Runnable
 {
     @CommandLine.Spec

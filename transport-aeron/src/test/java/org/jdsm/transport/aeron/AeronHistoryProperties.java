@@ -1,8 +1,12 @@
 package org.jdsm.transport.aeron;
 
 import net.jqwik.api.AfterFailureMode;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -17,6 +21,8 @@ import org.jdsm.DsmNode;
 import org.jdsm.Mut;
 import org.jdsm.Ref;
 import org.jdsm.coherence.Node;
+import org.jdsm.simulator.fault.FaultControl;
+import org.jdsm.simulator.fault.FaultSchedule;
 import org.jdsm.simulator.linearizability.CheckResult;
 import org.jdsm.simulator.linearizability.History;
 import org.jdsm.simulator.linearizability.HistoryRecorder;
@@ -24,6 +30,8 @@ import org.jdsm.simulator.linearizability.LinearizabilityChecker;
 import org.jdsm.simulator.linearizability.Models;
 import org.jdsm.simulator.linearizability.OpKind;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -38,7 +46,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (started once for the container); in each try, client tasks on every node do get-and-adds and reads on two
  * {@code DMutex} counters and reads of a {@code DArc}, while the owner of a {@code DBox} register writes it and lends
  * a {@code Ref} to readers on the other nodes. jqwik draws the clients per node, their operation counts and mix, and
- * the register rounds; the network's schedule is the real one. Each process records its own operations with
+ * the register rounds, and a {@link FaultSchedule}: every node's Aeron transport is wrapped in a
+ * {@code FaultInjectingTransport} that holds back a drawn share of control messages for a drawn time (so later ones
+ * overtake them) and delays a drawn share of one-sided operations, within what the transport contract allows. The
+ * schedule goes to the node processes on their command line at start (none) and on their standard input for each
+ * try; jqwik shrinks it toward no faults. Each process records its own operations with
  * {@link System#nanoTime()} (one monotonic clock per host) and ships them back as {@link History#toText()}; the
  * merged history must be linearizable key by key.
  */
@@ -50,12 +62,19 @@ class AeronHistoryProperties
 
     private static ForkedNodes children;
     private static DsmNode node;
+    private static FaultControl faults;
 
     @BeforeContainer
     static void startCluster() throws Exception
     {
         children = new ForkedNodes();
-        node = startCluster(children, null);
+        faults = new FaultControl(FaultSchedule.NONE);
+        node = startCluster(children, null, faults);
+    }
+
+    static DsmNode startCluster(final ForkedNodes children, final String fault) throws Exception
+    {
+        return startCluster(children, fault, null);
     }
 
     /**
@@ -63,23 +82,27 @@ class AeronHistoryProperties
      *
      * @param children to start the node processes with.
      * @param fault    a test-only fault ({@code Node.FAULT_OPTION}) every node runs with, or null.
+     * @param faults   the fault schedule node 0 follows, the children starting with its schedule and taking
+     *                 later ones on their standard input ({@link #scheduleFaults}); null for the plain transport.
      * @return node 0.
      */
-    static DsmNode startCluster(final ForkedNodes children, final String fault) throws Exception
+    static DsmNode startCluster(final ForkedNodes children, final String fault, final FaultControl faults)
+        throws Exception
     {
         final List<String> members = ForkedNodes.loopbackMembers(NODES);
         for (int nodeId = 1; nodeId < NODES; nodeId++)
         {
-            if (null == fault)
+            final List<String> args = new ArrayList<>(List.of(String.valueOf(nodeId), String.valueOf(NODES),
+                String.join(",", members), SECRET));
+            if (null != fault)
             {
-                children.start(EngineNodeMain.class, String.valueOf(nodeId), String.valueOf(NODES),
-                    String.join(",", members), SECRET);
+                args.add(fault);
             }
-            else
+            if (null != faults)
             {
-                children.start(EngineNodeMain.class, String.valueOf(nodeId), String.valueOf(NODES),
-                    String.join(",", members), SECRET, fault);
+                args.add("faults=" + faults.schedule());
             }
+            children.start(EngineNodeMain.class, args.toArray(new String[0]));
         }
         children.awaitStarting(TimeUnit.SECONDS.toMillis(60));
         final DsmConfig config = EngineNodeMain.config(0, NODES, String.join(",", members), SECRET)
@@ -87,6 +110,13 @@ class AeronHistoryProperties
         if (null != fault)
         {
             config.transportOption(Node.FAULT_OPTION, fault);
+        }
+        if (null != faults)
+        {
+            config.transport(org.jdsm.simulator.fault.FaultInjectingTransportProvider.NAME)
+                .transportOption(org.jdsm.simulator.fault.FaultInjectingTransportProvider.INNER_OPTION,
+                    AeronTransportProvider.NAME)
+                .transportOption(org.jdsm.simulator.fault.FaultInjectingTransportProvider.CONTROL_OPTION, faults);
         }
         final DsmNode driver = Dsm.start(config);
         for (int nodeId = 1; nodeId < NODES; nodeId++)
@@ -96,6 +126,54 @@ class AeronHistoryProperties
 
         return driver;
     }
+
+    /**
+     * Fault schedules: up to half the control messages held back up to 2 ms, up to a third of the one-sided
+     * operations delayed up to 0.5 ms; shrinking goes toward none.
+     *
+     * @return the arbitrary.
+     */
+    @Provide
+    Arbitrary<FaultSchedule> faultSchedules()
+    {
+        return Combinators.combine(
+            Arbitraries.longs(),
+            Arbitraries.integers().between(0, 50),
+            Arbitraries.integers().between(0, 2_000),
+            Arbitraries.integers().between(0, 33),
+            Arbitraries.integers().between(0, 500))
+            .as(FaultSchedule::new);
+    }
+
+    /**
+     * Make every node follow a schedule: node 0 at once, the children when they read it on standard input.
+     */
+    private static void scheduleFaults(final FaultSchedule schedule) throws Exception
+    {
+        faults.schedule(schedule);
+        for (int child = 0; child < NODES - 1; child++)
+        {
+            final OutputStream input = children.process(child).getOutputStream();
+            input.write(("faults " + schedule + "\n").getBytes(StandardCharsets.UTF_8));
+            input.flush();
+        }
+        for (int child = 0; child < NODES - 1; child++)
+        {
+            final String ack = "FAULTS " + (child + 1) + " " + schedule;
+            final long deadlineMs = System.currentTimeMillis() + 10_000;
+            while (!children.output(child).contains(ack))
+            {
+                if (System.currentTimeMillis() > deadlineMs)
+                {
+                    throw new IllegalStateException("node " + (child + 1) + " did not take the fault schedule " +
+                        schedule + ": " + children.output(child));
+                }
+                Thread.sleep(5);
+            }
+        }
+        System.out.println("aeron history: fault schedule " + schedule);
+    }
+
 
     @AfterContainer
     static void stopCluster()
@@ -109,8 +187,10 @@ class AeronHistoryProperties
         @ForAll @IntRange(min = 10, max = 60) final int opsPerClient,
         @ForAll @IntRange(min = 0, max = 3) final int readsInFour,
         @ForAll @IntRange(min = 1, max = 5) final int rounds,
-        @ForAll final long mixSeed) throws Exception
+        @ForAll final long mixSeed,
+        @ForAll("faultSchedules") final FaultSchedule schedule) throws Exception
     {
+        scheduleFaults(schedule);
         final Checked checked = runAndCheck(node, clientsPerNode, opsPerClient, readsInFour, rounds, mixSeed);
 
         assertTrue(checked.counters().isLinearizable(), checked.counters().toString());

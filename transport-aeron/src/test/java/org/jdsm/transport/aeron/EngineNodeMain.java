@@ -5,7 +5,14 @@ import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
 import org.jdsm.coherence.Node;
 
+import org.jdsm.simulator.fault.FaultControl;
+import org.jdsm.simulator.fault.FaultInjectingTransportProvider;
+import org.jdsm.simulator.fault.FaultSchedule;
+
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +20,10 @@ import java.util.concurrent.TimeUnit;
  * A node of the real engine in its own JVM over the Aeron transport: prints {@code STARTING}, then {@code READY}
  * once started, serves until its standard input closes, then leaves and exits.
  * <p>
- * Arguments: nodeId nodeCount members clusterSecret [fault], the last a test-only {@code Node.FAULT_OPTION}.
+ * Arguments: nodeId nodeCount members clusterSecret [fault] [faults=SCHEDULE]: {@code fault} a test-only
+ * {@code Node.FAULT_OPTION}; {@code faults=} a {@link FaultSchedule} in its text form, which wraps the Aeron transport
+ * in a {@code FaultInjectingTransport} following it. A line {@code faults SCHEDULE} on standard input then changes
+ * the schedule; the node answers {@code FAULTS nodeId SCHEDULE}.
  */
 public final class EngineNodeMain
 {
@@ -38,6 +48,22 @@ public final class EngineNodeMain
     }
 
     /**
+     * Wrap a node's Aeron transport in a fault-injecting one that follows a control.
+     *
+     * @param config   of the node, using Aeron.
+     * @param schedule to start with.
+     * @return the control, to change the schedule later.
+     */
+    static FaultControl withFaults(final DsmConfig config, final FaultSchedule schedule)
+    {
+        final FaultControl control = new FaultControl(schedule);
+        config.transport(FaultInjectingTransportProvider.NAME)
+            .transportOption(FaultInjectingTransportProvider.INNER_OPTION, AeronTransportProvider.NAME)
+            .transportOption(FaultInjectingTransportProvider.CONTROL_OPTION, control);
+        return control;
+    }
+
+    /**
      * @param args as the class documents.
      * @throws IOException if standard input fails.
      */
@@ -46,9 +72,17 @@ public final class EngineNodeMain
         final int nodeId = Integer.parseInt(args[0]);
         final DsmConfig config = config(nodeId, Integer.parseInt(args[1]), args[2], args[3])
             .errorHandler((throwable) -> System.out.println("ERROR " + throwable));
-        if (args.length > 4)
+        FaultControl faults = null;
+        for (int i = 4; i < args.length; i++)
         {
-            config.transportOption(Node.FAULT_OPTION, args[4]);
+            if (args[i].startsWith("faults="))
+            {
+                faults = withFaults(config, FaultSchedule.parse(args[i].substring("faults=".length())));
+            }
+            else
+            {
+                config.transportOption(Node.FAULT_OPTION, args[i]);
+            }
         }
         System.out.println("STARTING " + nodeId);
         System.out.flush();
@@ -58,9 +92,15 @@ public final class EngineNodeMain
             node = Dsm.start(config);
             System.out.println("READY " + nodeId);
             System.out.flush();
-            while (System.in.read() >= 0)
+            final BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = input.readLine(); null != line; line = input.readLine())
             {
-                continue;
+                if (null != faults && line.startsWith("faults "))
+                {
+                    faults.schedule(FaultSchedule.parse(line.substring("faults ".length())));
+                    System.out.println("FAULTS " + nodeId + " " + faults.schedule());
+                    System.out.flush();
+                }
             }
         }
         catch (final RuntimeException ex)

@@ -1,9 +1,13 @@
 package org.jdsm.simulator.linearizability;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The checker's verdict on a whole history, with its size and, when it is not linearizable, a counter-example.
+ * The checker's verdict on a whole history: its size, a {@link KeyResult} per key, the keys left undecided, and,
+ * when it is not linearizable, a counter-example.
  * <p>
  * <b>Note:</b> immutable, so threadsafe.
  */
@@ -14,29 +18,42 @@ public final class CheckResult
     private final int partitions;
     private final int largestPartition;
     private final long exploredStates;
-    private final String unknownKey;
+    private final long elapsedNs;
+    private final List<KeyResult> keyResults;
+    private final List<KeyResult> unknownKeys;
     private final CounterExample counterExample;
 
     CheckResult(
         final Verdict verdict,
         final int operations,
-        final int partitions,
         final int largestPartition,
-        final long exploredStates,
-        final String unknownKey,
+        final long elapsedNs,
+        final List<KeyResult> keyResults,
         final CounterExample counterExample)
     {
         this.verdict = verdict;
         this.operations = operations;
-        this.partitions = partitions;
+        this.partitions = keyResults.size();
         this.largestPartition = largestPartition;
-        this.exploredStates = exploredStates;
-        this.unknownKey = unknownKey;
+        this.elapsedNs = elapsedNs;
+        this.keyResults = List.copyOf(keyResults);
         this.counterExample = counterExample;
+        long explored = 0;
+        final List<KeyResult> unknown = new ArrayList<>();
+        for (final KeyResult keyResult : keyResults)
+        {
+            explored += keyResult.exploredStates();
+            if (Verdict.UNKNOWN == keyResult.verdict())
+            {
+                unknown.add(keyResult);
+            }
+        }
+        this.exploredStates = explored;
+        this.unknownKeys = List.copyOf(unknown);
     }
 
     /**
-     * @return the verdict: not linearizable if any key is not, unknown if any key hit the search limit.
+     * @return the verdict: not linearizable if any key is not, else unknown if any key is undecided.
      */
     public Verdict verdict()
     {
@@ -52,7 +69,7 @@ public final class CheckResult
     }
 
     /**
-     * @return number of operations checked.
+     * @return number of operations checked (failed operations included, though the search drops them).
      */
     public int operations()
     {
@@ -76,11 +93,39 @@ public final class CheckResult
     }
 
     /**
-     * @return configurations the search entered, over all keys.
+     * @return configurations the search entered, over all keys and rounds (shrinking not included, see
+     * {@link CounterExample#shrinkStates()}).
      */
     public long exploredStates()
     {
         return exploredStates;
+    }
+
+    /**
+     * @return wall-clock time of the whole check, shrinking included, in nanoseconds.
+     */
+    public long elapsedNs()
+    {
+        return elapsedNs;
+    }
+
+    /**
+     * @return a verdict per key, in order of each key's first invocation.
+     */
+    public List<KeyResult> keyResults()
+    {
+        return keyResults;
+    }
+
+    /**
+     * Every key left {@link Verdict#UNKNOWN}, whatever the overall verdict: a key that hit a limit, and when a key
+     * was proven not linearizable, every key the check stopped searching.
+     *
+     * @return the undecided keys' results.
+     */
+    public List<KeyResult> unknownKeys()
+    {
+        return unknownKeys;
     }
 
     /**
@@ -92,19 +137,46 @@ public final class CheckResult
     }
 
     /**
-     * A one-paragraph account for assertion messages.
+     * The summary line, then one line per key.
+     *
+     * @return the text.
+     */
+    public String report()
+    {
+        final StringBuilder sb = new StringBuilder(256).append(summary()).append(" in ")
+            .append(TimeUnit.NANOSECONDS.toMillis(elapsedNs)).append(" ms\n");
+        for (final KeyResult keyResult : keyResults)
+        {
+            sb.append("  ").append(keyResult).append('\n');
+        }
+        if (null != counterExample)
+        {
+            sb.append(counterExample).append('\n').append("shrunk in ").append(counterExample.shrinkAttempts())
+                .append(" searches, ").append(counterExample.shrinkStates()).append(" states, ")
+                .append(TimeUnit.NANOSECONDS.toMillis(counterExample.shrinkNs())).append(" ms\n");
+        }
+
+        return sb.toString();
+    }
+
+    /**
+     * A one-paragraph account for assertion messages: the summary, the undecided keys, the counter-example.
      *
      * @return the text.
      */
     public String toString()
     {
-        final StringBuilder sb = new StringBuilder(128)
-            .append(verdict).append(": ").append(operations).append(" ops, ").append(partitions)
-            .append(" keys, largest ").append(largestPartition).append(" ops, ").append(exploredStates)
-            .append(" states explored");
-        if (null != unknownKey)
+        final StringBuilder sb = new StringBuilder(128).append(summary());
+        if (!unknownKeys.isEmpty())
         {
-            sb.append("; search limit reached on key ").append(unknownKey);
+            sb.append("; search limit reached on key").append(unknownKeys.size() > 1 ? "s " : " ");
+            for (int i = 0; i < unknownKeys.size(); i++)
+            {
+                final KeyResult unknown = unknownKeys.get(i);
+                sb.append(i > 0 ? ", " : "").append(unknown.key()).append(" (")
+                    .append(unknown.limit().name().toLowerCase()).append(", ").append(unknown.exploredStates())
+                    .append(" states)");
+            }
         }
         if (null != counterExample)
         {
@@ -112,5 +184,11 @@ public final class CheckResult
         }
 
         return sb.toString();
+    }
+
+    private String summary()
+    {
+        return verdict + ": " + operations + " ops, " + partitions + " keys, largest " + largestPartition +
+            " ops, " + exploredStates + " states explored";
     }
 }

@@ -4,8 +4,12 @@ import java.util.Objects;
 
 /**
  * One operation of a {@link History}: who invoked it on which object, what it asked, when it was invoked, and when
- * and with what result it returned. An operation with no response ({@link #isPending()}) may or may not have taken
- * effect; its result is unknown.
+ * and with what result it returned. An operation with no response ({@link #isPending()}, "info" in Jepsen's terms)
+ * may or may not have taken effect; its result is unknown. A failed operation ({@link #isFailed()}) returned an error
+ * that says it did not take effect: the checker drops it.
+ * <p>
+ * Values are {@code long}s ({@link #argument()}, {@link #result()}), or text for models of strings such as
+ * {@link Models#kv()} ({@link #textArgument()}, {@link #textResult()}, null meaning nil).
  * <p>
  * Timestamps come from one clock shared by every client of the history (see {@link HistoryRecorder}); only their
  * order matters. Operation {@code a} precedes {@code b} in real time when {@code a.responseTime() <
@@ -27,6 +31,9 @@ public final class Op
     private final long invocationTime;
     private final long responseTime;
     private final long result;
+    private final String textArgument;
+    private final String textResult;
+    private final boolean failed;
 
     /**
      * @param id             unique in its history; ties in time are broken by it.
@@ -50,6 +57,39 @@ public final class Op
         final long responseTime,
         final long result)
     {
+        this(id, clientId, key, kind, argument, argument2, null, invocationTime, responseTime, result, null, false);
+    }
+
+    /**
+     * An operation with text values, or a failed one.
+     *
+     * @param id             unique in its history; ties in time are broken by it.
+     * @param clientId       the client (thread, task, process) that invoked it.
+     * @param key            of the object it applies to: histories are checked per key.
+     * @param kind           of operation.
+     * @param argument       first argument, see {@link OpKind}.
+     * @param argument2      second argument, see {@link OpKind}.
+     * @param textArgument   text argument for models of strings, or null.
+     * @param invocationTime when it was invoked.
+     * @param responseTime   when it returned, or {@link #PENDING}.
+     * @param result         its result, see {@link OpKind}; ignored when pending.
+     * @param textResult     text result for models of strings, or null (nil); ignored when pending.
+     * @param failed         true if it returned an error that says it did not take effect.
+     */
+    public Op(
+        final int id,
+        final int clientId,
+        final String key,
+        final OpKind kind,
+        final long argument,
+        final long argument2,
+        final String textArgument,
+        final long invocationTime,
+        final long responseTime,
+        final long result,
+        final String textResult,
+        final boolean failed)
+    {
         this.id = id;
         this.clientId = clientId;
         this.key = Objects.requireNonNull(key, "key");
@@ -59,6 +99,13 @@ public final class Op
         this.invocationTime = invocationTime;
         this.responseTime = responseTime;
         this.result = responseTime == PENDING ? 0 : result;
+        this.textArgument = textArgument;
+        this.textResult = responseTime == PENDING ? null : textResult;
+        this.failed = failed;
+        if (failed && responseTime == PENDING)
+        {
+            throw new IllegalArgumentException("op " + id + ": a failed operation must have a response");
+        }
         if (responseTime < invocationTime)
         {
             throw new IllegalArgumentException("op " + id + ": responseTime=" + responseTime +
@@ -139,6 +186,30 @@ public final class Op
     }
 
     /**
+     * @return the text argument, or null.
+     */
+    public String textArgument()
+    {
+        return textArgument;
+    }
+
+    /**
+     * @return the text result, or null (nil, or pending).
+     */
+    public String textResult()
+    {
+        return textResult;
+    }
+
+    /**
+     * @return true if it returned an error that says it did not take effect; the checker drops it.
+     */
+    public boolean isFailed()
+    {
+        return failed;
+    }
+
+    /**
      * @return true if it has no response: it may or may not have taken effect.
      */
     public boolean isPending()
@@ -154,7 +225,8 @@ public final class Op
      */
     Op withId(final int newId)
     {
-        return new Op(newId, clientId, key, kind, argument, argument2, invocationTime, responseTime, result);
+        return new Op(newId, clientId, key, kind, argument, argument2, textArgument, invocationTime, responseTime,
+            result, textResult, failed);
     }
 
     /**
@@ -166,7 +238,7 @@ public final class Op
     Op cutAt(final long cutTime)
     {
         return responseTime <= cutTime ? this :
-            new Op(id, clientId, key, kind, argument, argument2, invocationTime, PENDING, 0);
+            new Op(id, clientId, key, kind, argument, argument2, textArgument, invocationTime, PENDING, 0, null, false);
     }
 
     /**
@@ -185,7 +257,9 @@ public final class Op
             case ADD:
             case GET_AND_ADD:
             case ENQUEUE:
-                sb.append('(').append(Models.format(argument)).append(')');
+            case APPEND:
+                sb.append('(').append(null != textArgument ? quote(textArgument) : Models.format(argument))
+                    .append(')');
                 break;
             case COMPARE_AND_SET:
                 sb.append('(').append(Models.format(argument)).append(", ").append(Models.format(argument2))
@@ -204,12 +278,21 @@ public final class Op
                 kind == OpKind.COMPARE_AND_SET)
             {
                 sb.append(" -> ").append(kind == OpKind.COMPARE_AND_SET ? (result == 1 ? "true" : "false") :
-                    Models.format(result));
+                    null != textResult ? quote(textResult) : Models.format(result));
+            }
+            if (failed)
+            {
+                sb.append(" failed");
             }
             sb.append(" [").append(invocationTime).append(", ").append(responseTime).append(']');
         }
 
         return sb.toString();
+    }
+
+    private static String quote(final String text)
+    {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     /**
@@ -229,7 +312,8 @@ public final class Op
 
         return id == that.id && clientId == that.clientId && key.equals(that.key) && kind == that.kind &&
             argument == that.argument && argument2 == that.argument2 && invocationTime == that.invocationTime &&
-            responseTime == that.responseTime && result == that.result;
+            responseTime == that.responseTime && result == that.result && failed == that.failed &&
+            Objects.equals(textArgument, that.textArgument) && Objects.equals(textResult, that.textResult);
     }
 
     /**

@@ -19,5 +19,10 @@ public enum OpKind
     /** Append {@link Op#argument()} at the tail of a queue; no result. */
     ENQUEUE,
     /** Take the head of a queue; the result is the value, or {@link Models#EMPTY} when the queue was empty. */
-    DEQUEUE
+    DEQUEUE,
+    /**
+     * Append {@link Op#textArgument()} to the text value (nil counts as empty); no result. Supported by
+     * {@link Models#kv()}.
+     */
+    APPEND
 }
