@@ -50,6 +50,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *     <li><b>engine</b>: a remote read <em>miss</em> through the jdsm engine ({@code DBox.read()} of an object on the
  *     other node that this node has never cached, then its bytes) from an {@link EngineNodeMain}.</li>
  * </ul>
+ * Rows {@code read-handoff} and {@code engine-handoff} (with {@code -Djdsm.pingpong.rows=...}) measure the same with
+ * {@code jdsm.aeron.caller.drives=false} in this JVM: the duty-cycle thread polls the response and wakes the caller.
  * Each idle strategy (default {@code backoff} and {@code busy-spin}, passed to the child as
  * {@code -Djdsm.aeron.idle.strategy}) is measured in rounds; a round measures one row with only that row's two
  * processes alive, so that in busy-spin mode no more than one thread per process spins (on 2 cores more would
@@ -159,16 +161,18 @@ class PingPongMeasurementTest
         childOptions.add("-D" + AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME + "=" + idle);
         try (ForkedNodes children = new ForkedNodes())
         {
-            switch (row)
+            final boolean handOff = row.endsWith("-handoff");
+            switch (handOff ? row.substring(0, row.length() - "-handoff".length()) : row)
             {
                 case "raw":
                     return measureRaw(children, childOptions, idle);
                 case "read":
-                    return measureRead(children, childOptions, idle);
+                    return measureRead(children, childOptions, idle, !handOff);
                 case "engine":
-                    return measureEngine(children, childOptions, idle);
+                    return measureEngine(children, childOptions, idle, !handOff);
                 default:
-                    throw new IllegalArgumentException("row=" + row + " must be one of [raw, read, engine]");
+                    throw new IllegalArgumentException(
+                        "row=" + row + " must be one of [raw, read, engine, read-handoff, engine-handoff]");
             }
         }
     }
@@ -187,7 +191,8 @@ class PingPongMeasurementTest
         return options;
     }
 
-    private static long[][] measureRead(final ForkedNodes children, final List<String> childOptions, final String idle)
+    private static long[][] measureRead(
+        final ForkedNodes children, final List<String> childOptions, final String idle, final boolean callerDrives)
         throws Exception
     {
         final List<String> members = ForkedNodes.loopbackMembers(2);
@@ -200,7 +205,8 @@ class PingPongMeasurementTest
         final DsmConfig config = new DsmConfig().nodeId(0).nodeCount(2).members(members).transport("aeron")
             .clusterSecret("ping-pong-secret").heapSize(heap).cacheSize(heap).maxObjectSize(heap / 2)
             .operationTimeoutNs(TIMEOUT_NS).heartbeatIntervalNs(heartbeatNs)
-            .transportOption(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME, idle).conclude();
+            .transportOption(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME, idle)
+            .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, callerDrives).conclude();
         try (AeronTransport transport = new AeronTransport(
             new TransportContext(config, new BufferHeapRegion(heap), (s, b, o, l) -> { })))
         {
@@ -230,14 +236,16 @@ class PingPongMeasurementTest
     }
 
     private static long[][] measureEngine(
-        final ForkedNodes children, final List<String> childOptions, final String idle) throws Exception
+        final ForkedNodes children, final List<String> childOptions, final String idle, final boolean callerDrives)
+        throws Exception
     {
         final String members = String.join(",", ForkedNodes.loopbackMembers(2));
         final int child = children.startMeasured(childOptions, EngineNodeMain.class, "1", "2", members, "engine-secret");
         children.awaitStarting(60_000);
         try (DsmNode engine = Dsm.start(EngineNodeMain.config(0, 2, members, "engine-secret")
             .operationTimeoutNs(TIMEOUT_NS)
-            .transportOption(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME, idle)))
+            .transportOption(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME, idle)
+            .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, callerDrives)))
         {
             children.awaitReady(child, 30_000);
             final long[][] samples = new long[SIZES.length][];
