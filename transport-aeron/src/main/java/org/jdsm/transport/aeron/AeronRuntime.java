@@ -254,8 +254,8 @@ final class AeronRuntime
     }
 
     /**
-     * Tell the duty-cycle thread that a caller is spinning to take the duty cycle: it skips its next cycle instead of
-     * taking the duty cycle again.
+     * Tell the duty-cycle thread that a caller is spinning to take the duty cycle: after its cycle it parks (as while
+     * a caller drives) instead of taking the duty cycle again.
      */
     void callerWantsToDrive()
     {
@@ -383,7 +383,9 @@ final class AeronRuntime
             }
             if (callerWaiting.get())
             {
-                callerWaiting.lazySet(false); // a caller spins to take the duty cycle: leave this cycle to it
+                // a caller spins to take the duty cycle: leave it to that caller, as while one drives
+                callerWaiting.lazySet(false);
+                LockSupport.parkNanos(this, callerDrivingParkNs);
                 return 0;
             }
             final Thread self = runnerThread;
