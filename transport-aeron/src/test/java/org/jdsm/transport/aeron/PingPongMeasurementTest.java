@@ -100,7 +100,7 @@ class PingPongMeasurementTest
                 for (final String row : ROWS)
                 {
                     final long[][] samples = measure(row, idle);
-                    report.append(String.format("round %d %-9s %-6s", round, idle, row));
+                    report.append(String.format("round %d %-9s %-14s", round, idle, row));
                     for (int s = 0; s < SIZES.length; s++)
                     {
                         final double p50 = percentile(samples[s], 0.5);
@@ -123,12 +123,12 @@ class PingPongMeasurementTest
     private String summary()
     {
         final StringBuilder out = new StringBuilder(String.format(
-            "%nmedian over %d rounds of p50 (min-max of p50) / median p99, us; ratio = median p50 / raw median p50%n",
-            ROUNDS));
-        out.append(String.format("%-9s %-6s", "idle", "row"));
+            "%nmedian over %d rounds of p50 (min-max of p50) / median p99, us; ratio = median p50 / raw median p50, " +
+            "[best = min p50 / raw min p50: the least disturbed round of each on a shared machine]%n", ROUNDS));
+        out.append(String.format("%-9s %-14s", "idle", "row"));
         for (final int size : SIZES)
         {
-            out.append(String.format(" %36s", size + " B p50 (spread) / p99, ratio"));
+            out.append(String.format(" %46s", size + " B p50 (spread) / p99, ratio [best]"));
         }
         out.append(String.format("%n"));
         for (final Map.Entry<String, Map<String, Map<Integer, List<double[]>>>> idle : results.entrySet())
@@ -136,17 +136,19 @@ class PingPongMeasurementTest
             final Map<Integer, List<double[]>> raw = idle.getValue().get("raw");
             for (final Map.Entry<String, Map<Integer, List<double[]>>> row : idle.getValue().entrySet())
             {
-                out.append(String.format("%-9s %-6s", idle.getKey(), row.getKey()));
+                out.append(String.format("%-9s %-14s", idle.getKey(), row.getKey()));
                 for (final int size : SIZES)
                 {
                     final List<double[]> rounds = row.getValue().get(size);
                     final double[] p50 = rounds.stream().mapToDouble((r) -> r[0]).sorted().toArray();
                     final double[] p99 = rounds.stream().mapToDouble((r) -> r[1]).sorted().toArray();
                     final double median = p50[p50.length / 2];
-                    final double ratio = null == raw ? Double.NaN :
-                        median / raw.get(size).stream().mapToDouble((r) -> r[0]).sorted().toArray()[p50.length / 2];
-                    out.append(String.format(" %7.1f (%5.1f-%-5.1f) / %7.1f %5.2fx",
-                        median, p50[0], p50[p50.length - 1], p99[p99.length / 2], ratio));
+                    final double[] rawP50 = null == raw ? null :
+                        raw.get(size).stream().mapToDouble((r) -> r[0]).sorted().toArray();
+                    final double ratio = null == rawP50 ? Double.NaN : median / rawP50[rawP50.length / 2];
+                    final double best = null == rawP50 ? Double.NaN : p50[0] / rawP50[0];
+                    out.append(String.format(" %7.1f (%5.1f-%-6.1f) / %7.1f %5.2fx [%5.2fx]",
+                        median, p50[0], p50[p50.length - 1], p99[p99.length / 2], ratio, best));
                 }
                 out.append(String.format("%n"));
             }
