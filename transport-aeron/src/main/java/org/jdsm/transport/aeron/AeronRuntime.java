@@ -16,7 +16,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,13 +29,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Agent} on one {@link AgentRunner} thread that invokes the driver's agents, the client conductor and every
  * registered agent (each transport's {@link Responder}) in turn: one thread per process, whatever the number of nodes in it.
  * <p>
+ * <b>Caller-driven duty cycle.</b> The duty cycle runs on whichever thread holds it ({@link #tryDrive()}, as an
+ * {@link AgentInvoker} runs an agent on its caller's thread): an application thread waiting for the response to its
+ * one-sided operation drives it itself, so the response it waits for is polled, and the operation completed, on the
+ * thread that waits, without a hand-off to the duty-cycle thread and back. While a caller drives, the duty-cycle
+ * thread parks (at most the idle strategy's longest park at a time, {@link #callerDrivingParkNs}), so there is still
+ * one busy thread per process; it takes the duty cycle back when no caller has driven it for that long. So, between
+ * one caller's operations, frames from peers wait at most that long (100 us by default) to be polled.
+ * <p>
  * Runtimes are reference counted per driver: {@link #acquire} starts one on first use, {@link #release} closes it
  * (deleting the embedded driver's directory) when the last transport releases it. The first transport to acquire a
  * runtime chooses its idle strategy.
  * <p>
  * <b>Note:</b> threadsafe. The driver agents run under the client lock, which the Aeron client also holds when it
  * drives the driver itself while awaiting a response on an application thread, so they never run on two threads at
- * once. The registered agents are a copy-on-write array: the duty-cycle thread is the only one that calls them.
+ * once. The registered agents are a copy-on-write array, called only by the thread that holds the duty cycle: one
+ * thread at a time, each hand-over of the duty cycle a release (compare-and-set of {@code holder}) the next holder
+ * acquires, so the agents see one writer.
  */
 final class AeronRuntime
 {
@@ -50,6 +63,13 @@ final class AeronRuntime
     private final AtomicLong dutyCycles = new AtomicLong();
     private final Object agentsLock = new Object();
     private volatile Agent[] agents = NO_AGENTS;
+    /** The thread that holds the duty cycle, or null: the duty-cycle thread, or a caller driving it. */
+    private final AtomicReference<Thread> holder = new AtomicReference<>();
+    private final AtomicBoolean callerWaiting = new AtomicBoolean();
+    private final AtomicInteger parkedCallers = new AtomicInteger();
+    private volatile long lastCallerDriveNs = Long.MIN_VALUE / 2;
+    private final long callerDrivingParkNs;
+    private final DutyCycle dutyCycle;
     private volatile Thread runnerThread;
     private int referenceCount;
 
@@ -91,8 +111,9 @@ final class AeronRuntime
                 .subscriberErrorHandler(errorHandler));
 
             final IdleStrategy idleStrategy = ctx.newIdleStrategy();
-            runner = new AgentRunner(idleStrategy, errorHandler, null,
-                new DutyCycle(clientLock, driverInvoker, connected.conductorAgentInvoker(), errorHandler));
+            callerDrivingParkNs = ctx.idleMaxParkNs();
+            dutyCycle = new DutyCycle(clientLock, driverInvoker, connected.conductorAgentInvoker(), errorHandler);
+            runner = new AgentRunner(idleStrategy, errorHandler, null, new RunnerAgent());
             driver = launched;
             aeron = connected;
             AgentRunner.startOnThread(runner, (runnable) ->
@@ -147,7 +168,13 @@ final class AeronRuntime
             RUNTIMES.remove(key);
         }
 
-        CloseHelper.closeAll(runner, aeron, driver);
+        CloseHelper.close(runner);
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!tryDrive() && System.nanoTime() < deadlineNs)
+        {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50)); // let a caller finish its cycle; none starts after
+        }
+        CloseHelper.closeAll(aeron, driver);
     }
 
     /**
@@ -167,19 +194,93 @@ final class AeronRuntime
     }
 
     /**
-     * @return true if the calling thread is the duty-cycle thread.
+     * @return true if the calling thread holds the duty cycle now: it is the duty-cycle thread running a cycle, or an
+     * application thread driving it (then inside a {@link org.jdsm.spi.MessageHandler} called from the cycle).
      */
     boolean isDutyCycleThread()
     {
-        return Thread.currentThread() == runnerThread;
+        return Thread.currentThread() == holder.get();
     }
 
     /**
-     * Wake the duty-cycle thread if it is parked, e.g. after offering a request its driver agents must send.
+     * Take the duty cycle on the calling thread if no other thread holds it; then run it with {@link #drive()} and
+     * give it back with {@link #stopDriving()} (in a {@code finally}).
+     *
+     * @return true if the calling thread now holds the duty cycle.
+     */
+    boolean tryDrive()
+    {
+        return holder.compareAndSet(null, Thread.currentThread());
+    }
+
+    /**
+     * Run one duty cycle on the thread that holds it ({@link #tryDrive()}).
+     *
+     * @return the work done, for an idle strategy.
+     */
+    int drive()
+    {
+        return dutyCycle.doWork();
+    }
+
+    /**
+     * Give back the duty cycle taken with {@link #tryDrive()}. The duty-cycle thread takes it again once no caller
+     * has driven for {@link #callerDrivingParkNs} (the idle strategy's longest park), so that a caller issuing one
+     * operation after another keeps it, with one busy thread per process; at once if callers are parked waiting for
+     * a response, as nobody else would poll for it.
+     */
+    void stopDriving()
+    {
+        lastCallerDriveNs = System.nanoTime();
+        holder.lazySet(null); // release: the next holder's compare-and-set acquires what this cycle wrote
+        if (parkedCallers.get() > 0)
+        {
+            final Thread thread = runnerThread;
+            if (null != thread)
+            {
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+
+    /**
+     * @return true if the duty-cycle thread holds the duty cycle now: it is in a cycle, a short one, and leaves the
+     * next one to a caller that {@link #callerWantsToDrive() wants it}.
+     */
+    boolean isRunnerDriving()
+    {
+        final Thread thread = holder.get();
+        return null != thread && thread == runnerThread;
+    }
+
+    /**
+     * Tell the duty-cycle thread that a caller is spinning to take the duty cycle: after its cycle it parks (as while
+     * a caller drives) instead of taking the duty cycle again.
+     */
+    void callerWantsToDrive()
+    {
+        callerWaiting.lazySet(true);
+    }
+
+    /**
+     * Count a caller parked on its operation while another caller drives, so that the driver hands the duty cycle
+     * straight back to the duty-cycle thread when it stops.
+     *
+     * @param delta +1 before parking, -1 after.
+     */
+    void parkedCaller(final int delta)
+    {
+        parkedCallers.addAndGet(delta);
+    }
+
+    /**
+     * Wake the thread that drives the duty cycle if it is parked, e.g. after offering a frame its driver agents must
+     * send: the caller driving it, or else the duty-cycle thread.
      */
     void wake()
     {
-        final Thread thread = runnerThread;
+        final Thread driving = holder.get();
+        final Thread thread = null != driving ? driving : runnerThread;
         if (null != thread)
         {
             LockSupport.unpark(thread);
@@ -263,9 +364,62 @@ final class AeronRuntime
     }
 
     /**
-     * The one agent of the process: driver agents, client conductor, then every responder.
+     * The agent of the duty-cycle thread: runs the duty cycle whenever no caller holds it, and parks while one does.
      */
-    private final class DutyCycle implements Agent
+    private final class RunnerAgent implements Agent
+    {
+        public void onStart()
+        {
+            runnerThread = Thread.currentThread();
+        }
+
+        public int doWork()
+        {
+            if (0 == parkedCallers.get() && System.nanoTime() - lastCallerDriveNs < callerDrivingParkNs)
+            {
+                // a caller drove a moment ago and will likely drive again: stay off its core; one busy thread
+                LockSupport.parkNanos(this, callerDrivingParkNs);
+                return 0;
+            }
+            if (callerWaiting.get())
+            {
+                // a caller spins to take the duty cycle: leave it to that caller, as while one drives
+                callerWaiting.lazySet(false);
+                LockSupport.parkNanos(this, callerDrivingParkNs);
+                return 0;
+            }
+            final Thread self = runnerThread;
+            if (!holder.compareAndSet(null, self))
+            {
+                LockSupport.parkNanos(this, callerDrivingParkNs); // a caller drives: stay off its core
+                return 0;
+            }
+            try
+            {
+                return dutyCycle.doWork();
+            }
+            finally
+            {
+                holder.lazySet(null);
+            }
+        }
+
+        public void onClose()
+        {
+            runnerThread = null;
+        }
+
+        public String roleName()
+        {
+            return ROLE_NAME;
+        }
+    }
+
+    /**
+     * One cycle of the process: driver agents, client conductor, then every responder; run only by the thread that
+     * holds the duty cycle.
+     */
+    private final class DutyCycle
     {
         private final ReentrantLock clientLock;
         private final AgentInvoker driverInvoker;
@@ -284,12 +438,7 @@ final class AeronRuntime
             this.conductorInvoker = conductorInvoker;
         }
 
-        public void onStart()
-        {
-            runnerThread = Thread.currentThread();
-        }
-
-        public int doWork()
+        int doWork()
         {
             int workCount = 0;
             if (clientLock.tryLock())
@@ -301,6 +450,10 @@ final class AeronRuntime
                         workCount += driverInvoker.invoke();
                     }
                     workCount += conductorInvoker.invoke();
+                }
+                catch (final Exception ex)
+                {
+                    errorHandler.onError(ex);
                 }
                 finally
                 {
@@ -322,16 +475,6 @@ final class AeronRuntime
             dutyCycles.incrementAndGet();
 
             return workCount;
-        }
-
-        public void onClose()
-        {
-            runnerThread = null;
-        }
-
-        public String roleName()
-        {
-            return ROLE_NAME;
         }
     }
 }

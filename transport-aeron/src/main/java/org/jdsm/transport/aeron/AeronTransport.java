@@ -9,6 +9,8 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 import org.jdsm.ConfigurationException;
@@ -43,8 +45,12 @@ import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
  * {@link AeronRuntime}: one thread runs the embedded media driver's agents, the client conductor and every responder
  * in one duty cycle with a backing-off idle strategy. Requests are served there straight from the
  * {@link HeapRegion}, without waking application threads. Callers of one-sided operations offer their request on
- * the peer's publication with {@code offer} under the peer's lock (never {@code tryClaim}), then spin briefly and park until the responder completes their {@link PendingOperation} or the
- * operation timeout passes ({@link NodeUnavailableException}). Writes larger than a chunk (64 KiB less a header)
+ * the peer's publication with {@code offer} under the peer's lock (never {@code tryClaim}), then wait until the
+ * responder completes their {@link PendingOperation} or the operation timeout passes ({@link NodeUnavailableException}).
+ * By default ({@link AeronTransportContext#callerDrives()}) a waiting caller drives the process's duty cycle itself
+ * while no other thread holds it ({@link AeronRuntime#tryDrive()}): its response is polled and its operation
+ * completed on its own thread, with no hand-off to the duty-cycle thread and back, and the duty-cycle thread parks
+ * meanwhile; otherwise the caller spins briefly and parks until the duty-cycle thread completes it. Writes larger than a chunk (64 KiB less a header)
  * are sent as several frames and applied as they arrive; reads larger than a chunk come back the same way, copied by
  * the responder into the caller's buffer. {@link #send} from the duty-cycle thread (from inside a
  * {@link MessageHandler}) never blocks: a back-pressured frame is queued and sent by a later duty cycle.
@@ -73,6 +79,12 @@ public final class AeronTransport implements Transport
 
     private static final long LEAVE_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    /** Longest a caller waits on its own completion while another thread holds the duty cycle, before trying again. */
+    private static final long DRIVE_RETRY_NS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    /** Spins of a caller waiting for the duty-cycle thread to end its cycle before it yields between tries. */
+    private static final int SPINS_FOR_DUTY_CYCLE = 100;
+
     private final DsmConfig config;
     private final AeronTransportContext ctx;
     private final int nodeId;
@@ -87,6 +99,7 @@ public final class AeronTransport implements Transport
     private final OperationTable operations = new OperationTable();
     private final Peer[] peers;
     private final int maxMessageLength;
+    private final boolean callerDrives;
     private final ThreadLocal<Sender> senders = ThreadLocal.withInitial(Sender::new);
 
     private volatile AeronRuntime runtime;
@@ -136,6 +149,7 @@ public final class AeronTransport implements Transport
                 configured.onError(throwable);
             }
         };
+        this.callerDrives = this.ctx.callerDrives();
         this.maxMessageLength = Math.min(ctx.termLength() >> 3, 16 * 1024 * 1024) - HEADER_LENGTH;
         this.peers = new Peer[nodeCount];
         for (int i = 0; i < nodeCount; i++)
@@ -178,7 +192,7 @@ public final class AeronTransport implements Transport
                 });
             responder = new Responder(nodeId, peers, heap, messageHandler, errorHandler, operations,
                 new Authenticator(config.clusterSecret()), CHUNK_LENGTH, config.peerTimeoutNs(),
-                config.heartbeatIntervalNs(), subscription);
+                config.heartbeatIntervalNs(), subscription, SystemNanoClock.INSTANCE);
             created[0] = responder;
             runtime.add(responder);
         }
@@ -585,7 +599,7 @@ public final class AeronTransport implements Transport
                 }
             }
 
-            if (!operation.await(deadlineNs))
+            if (!await(operation, deadlineNs))
             {
                 throw new NodeUnavailableException(nodeId,
                     PendingOperation.timedOut(kind, offset, length, operationTimeoutNs));
@@ -597,6 +611,82 @@ public final class AeronTransport implements Transport
         {
             operations.release(operation);
         }
+    }
+
+    /**
+     * Wait for an operation's completion on the calling thread. With {@link AeronTransportContext#callerDrives()}
+     * the caller drives the process's duty cycle itself whenever no other thread holds it, idling with the configured
+     * idle strategy, so its response is polled and its operation completed on this thread. While the duty-cycle
+     * thread is in a cycle, the caller spins and asks it to leave the next one to it; while another caller drives,
+     * it wakes that caller (which completes this operation as well) and waits on its own completion for a while,
+     * then tries again.
+     *
+     * @return true if completed, false if timed out.
+     */
+    private boolean await(final PendingOperation operation, final long deadlineNs)
+    {
+        if (!callerDrives)
+        {
+            return operation.await(deadlineNs);
+        }
+        IdleStrategy idleStrategy = operation.idleStrategy;
+        if (null == idleStrategy)
+        {
+            idleStrategy = ctx.newIdleStrategy();
+            operation.idleStrategy = idleStrategy;
+        }
+
+        int spins = 0;
+        while (!operation.isCompleted())
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs >= deadlineNs)
+            {
+                return operation.await(deadlineNs);
+            }
+            if (runtime.tryDrive())
+            {
+                try
+                {
+                    idleStrategy.reset();
+                    while (!operation.isCompleted() && System.nanoTime() < deadlineNs)
+                    {
+                        idleStrategy.idle(runtime.drive());
+                    }
+                }
+                finally
+                {
+                    runtime.stopDriving();
+                }
+            }
+            else if (runtime.isRunnerDriving())
+            {
+                runtime.callerWantsToDrive(); // the duty-cycle thread is in one short cycle and leaves the next to us
+                if (++spins < SPINS_FOR_DUTY_CYCLE)
+                {
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    Thread.yield(); // it is taking long: descheduled, let it run
+                }
+            }
+            else
+            {
+                runtime.wake(); // another caller drives: it completes this operation too; wake it if it idles
+                runtime.parkedCaller(1);
+                try
+                {
+                    operation.awaitUntil(Math.min(deadlineNs, nowNs + DRIVE_RETRY_NS));
+                }
+                finally
+                {
+                    runtime.parkedCaller(-1);
+                }
+            }
+        }
+
+        return true;
     }
 
     private String offerChunks(
@@ -644,7 +734,10 @@ public final class AeronTransport implements Transport
             final long result = peer.offer(header, 0, HEADER_LENGTH, payload, payloadOffset, payloadLength);
             if (result > 0)
             {
-                runtime.wake();
+                if (null == operation || !callerDrives)
+                {
+                    runtime.wake(); // else the caller drives the duty cycle that sends it, or wakes who does
+                }
                 return null;
             }
             if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)

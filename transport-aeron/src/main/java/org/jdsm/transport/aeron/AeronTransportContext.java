@@ -67,6 +67,13 @@ public final class AeronTransportContext
         /** Default longest park in nanoseconds. */
         public static final long IDLE_MAX_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
+        /** Property for who polls for a one-sided operation's response: {@code true} (default), the waiting caller
+         * drives the process's duty cycle itself while no other thread does (no hand-off to the duty-cycle thread and
+         * back), or {@code false}, the duty-cycle thread polls and wakes the caller. */
+        public static final String CALLER_DRIVES_PROP_NAME = "jdsm.aeron.caller.drives";
+        /** Default: the waiting caller drives the duty cycle. */
+        public static final String CALLER_DRIVES_DEFAULT = "true";
+
         /** Property for the media driver: {@code embedded} (one per process, started and removed by jdsm) or
          * {@code external}. */
         public static final String DRIVER_PROP_NAME = "jdsm.aeron.driver";
@@ -160,6 +167,14 @@ public final class AeronTransportContext
         }
 
         /**
+         * @return {@code true} or {@code false} (else rejected by conclude) from {@link #CALLER_DRIVES_PROP_NAME}.
+         */
+        public static String callerDrives()
+        {
+            return System.getProperty(CALLER_DRIVES_PROP_NAME, CALLER_DRIVES_DEFAULT);
+        }
+
+        /**
          * @return the media driver kind from {@link #DRIVER_PROP_NAME}.
          */
         public static String driver()
@@ -190,6 +205,7 @@ public final class AeronTransportContext
     private int termLength = Configuration.termLength();
     private String idleStrategyName = Configuration.idleStrategy();
     private long idleMaxParkNs = Configuration.idleMaxParkNs();
+    private String callerDrives = Configuration.callerDrives();
     private String driver = Configuration.driver();
     private String aeronDirectoryName = Configuration.aeronDirectoryName();
     private int streamId = Configuration.streamId();
@@ -228,6 +244,9 @@ public final class AeronTransportContext
                         break;
                     case Configuration.IDLE_MAX_PARK_PROP_NAME:
                         ctx.idleMaxParkNs(SystemUtil.parseDuration(name, value));
+                        break;
+                    case Configuration.CALLER_DRIVES_PROP_NAME:
+                        ctx.callerDrives = value;
                         break;
                     case Configuration.DRIVER_PROP_NAME:
                         ctx.driver(value);
@@ -305,6 +324,10 @@ public final class AeronTransportContext
         if (idleMaxParkNs < 1000 || idleMaxParkNs > TimeUnit.SECONDS.toNanos(1))
         {
             throw new ConfigurationException("idleMaxParkNs=" + idleMaxParkNs + " must be in [1000, 1000000000]");
+        }
+        if (!"true".equals(callerDrives) && !"false".equals(callerDrives))
+        {
+            throw new ConfigurationException("callerDrives=" + callerDrives + " must be one of [true, false]");
         }
         if (!"embedded".equals(driver) && !"external".equals(driver))
         {
@@ -456,6 +479,28 @@ public final class AeronTransportContext
     }
 
     /**
+     * @return true if a caller waiting for a one-sided operation drives the process's duty cycle itself
+     * ({@link Configuration#CALLER_DRIVES_PROP_NAME}).
+     */
+    public boolean callerDrives()
+    {
+        return Boolean.parseBoolean(callerDrives);
+    }
+
+    /**
+     * @param callerDrives true (default) if a caller waiting for a one-sided operation drives the process's duty
+     *                     cycle itself, polling its own response; false if it waits for the duty-cycle thread to
+     *                     poll it and wake it.
+     * @return this for a fluent API.
+     */
+    public AeronTransportContext callerDrives(final boolean callerDrives)
+    {
+        checkNotConcluded();
+        this.callerDrives = String.valueOf(callerDrives);
+        return this;
+    }
+
+    /**
      * @return the longest park of the idle strategy in nanoseconds.
      */
     public long idleMaxParkNs()
@@ -539,7 +584,7 @@ public final class AeronTransportContext
     {
         return "AeronTransportContext{channel=" + channel + (isConcluded ? (isIpc ? "(ipc)" : "(udp)") : "") +
             ", mtuLength=" + mtuLength + ", termLength=" + termLength + ", idleStrategy=" + idleStrategyName +
-            ", idleMaxParkNs=" + idleMaxParkNs + ", driver=" + driver + ", aeronDirectoryName=" +
+            ", idleMaxParkNs=" + idleMaxParkNs + ", callerDrives=" + callerDrives + ", driver=" + driver + ", aeronDirectoryName=" +
             aeronDirectoryName + ", streamId=" + streamId + '}';
     }
 

@@ -1,6 +1,7 @@
 package org.jdsm.transport.aeron;
 
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
@@ -46,6 +47,8 @@ final class PendingOperation
     MutableDirectBuffer dst;
     int dstOffset;
     Thread waiter;
+    /** Idle strategy of the caller while it drives the duty cycle; made on first use, kept with the slot. */
+    IdleStrategy idleStrategy;
 
     // Written by the completer between its CAS from PENDING and its volatile write of COMPLETED (release); read by
     // the caller after its volatile read of COMPLETED (acquire).
@@ -146,6 +149,45 @@ final class PendingOperation
     {
         this.unavailableReason = reason;
         publish();
+    }
+
+    /**
+     * @return true once completed (acquire: what the completer wrote is visible).
+     */
+    boolean isCompleted()
+    {
+        return COMPLETED == state;
+    }
+
+    /**
+     * Wait on the calling thread, spinning briefly then parking, until completed or {@code untilNs} passes, without
+     * timing the operation out: a caller that could not drive the duty cycle waits here, then tries again.
+     *
+     * @param untilNs by {@link System#nanoTime()}.
+     * @return true if completed.
+     */
+    boolean awaitUntil(final long untilNs)
+    {
+        int spins = 0;
+        while (COMPLETED != state)
+        {
+            final long remainingNs = untilNs - System.nanoTime();
+            if (remainingNs <= 0)
+            {
+                return false;
+            }
+            if (spins < SPINS_BEFORE_PARK)
+            {
+                spins++;
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(this, remainingNs);
+            }
+        }
+
+        return true;
     }
 
     /**
@@ -263,6 +305,9 @@ final class PendingOperation
     {
         final Thread thread = waiter;
         state = COMPLETED; // release: pairs with the acquire in await()
-        LockSupport.unpark(thread);
+        if (thread != Thread.currentThread())
+        {
+            LockSupport.unpark(thread); // the caller driving the duty cycle completes its own operation: no wake-up
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
@@ -57,8 +58,6 @@ final class Responder implements Agent, FragmentHandler
     private final OperationTable operations;
     private final Authenticator authenticator;
     private final int chunkLength;
-    private final long peerTimeoutNs;
-    private final long heartbeatIntervalNs;
     private final long helloIntervalNs;
     private final Subscription subscription;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
@@ -73,7 +72,7 @@ final class Responder implements Agent, FragmentHandler
     private final AtomicLong lateCount = new AtomicLong();
     private final AtomicLong servedCount = new AtomicLong();
     private volatile Thread joinWaiter;
-    private long lastTimerNs;
+    private final PeerLiveness liveness;
     private boolean isHalted;
 
     Responder(
@@ -87,7 +86,8 @@ final class Responder implements Agent, FragmentHandler
         final int chunkLength,
         final long peerTimeoutNs,
         final long heartbeatIntervalNs,
-        final Subscription subscription)
+        final Subscription subscription,
+        final NanoClock clock)
     {
         this.nodeId = nodeId;
         this.peers = peers;
@@ -98,18 +98,10 @@ final class Responder implements Agent, FragmentHandler
         this.operations = operations;
         this.authenticator = authenticator;
         this.chunkLength = chunkLength;
-        this.peerTimeoutNs = peerTimeoutNs;
-        this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.helloIntervalNs = Math.min(heartbeatIntervalNs, HELLO_INTERVAL_LIMIT_NS);
         this.subscription = subscription;
         this.sendBuffer = new UnsafeBuffer(new byte[HEADER_LENGTH + chunkLength]);
-        this.lastTimerNs = System.nanoTime();
-        final long nowNs = System.nanoTime();
-        for (final Peer peer : peers)
-        {
-            peer.lastHeardNs = nowNs;
-            peer.lastSentNs = nowNs - heartbeatIntervalNs;
-        }
+        this.liveness = new PeerLiveness(clock, peerTimeoutNs, heartbeatIntervalNs, helloIntervalNs, peers);
     }
 
     /**
@@ -196,7 +188,7 @@ final class Responder implements Agent, FragmentHandler
                     workCount += progressBacklog(peer);
                 }
             }
-            workCount += onTimer(System.nanoTime());
+            workCount += onTimer(liveness.nowNs());
         }
         catch (final Throwable ex)
         {
@@ -225,7 +217,7 @@ final class Responder implements Agent, FragmentHandler
             final long result = peer.tryOffer(buffer, offset, length);
             if (result > 0)
             {
-                peer.lastSentNs = System.nanoTime();
+                liveness.sent(peer);
                 return;
             }
             if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
@@ -364,7 +356,7 @@ final class Responder implements Agent, FragmentHandler
             return;
         }
 
-        peer.lastHeardNs = System.nanoTime();
+        liveness.heard(peer);
         switch (type)
         {
             case FrameDescriptor.ACCEPT:
@@ -451,7 +443,7 @@ final class Responder implements Agent, FragmentHandler
             peer.proved = true;
             peer.sessionId = frameSessionId;
             peer.heapCapacity = capacity;
-            peer.lastHeardNs = System.nanoTime();
+            liveness.heard(peer);
             maybeJoined(peer);
         }
     }
@@ -484,7 +476,7 @@ final class Responder implements Agent, FragmentHandler
     {
         if (peer.proved && peer.accepted && Peer.JOINING == peer.state)
         {
-            peer.lastHeardNs = System.nanoTime();
+            liveness.heard(peer);
             peer.state = Peer.JOINED;
             wakeJoinWaiter();
         }
@@ -772,7 +764,7 @@ final class Responder implements Agent, FragmentHandler
     {
         if (peer.tryOffer(sendBuffer, 0, length) > 0)
         {
-            peer.lastSentNs = System.nanoTime();
+            liveness.sent(peer);
         }
     }
 
@@ -815,7 +807,7 @@ final class Responder implements Agent, FragmentHandler
                     recycle(peer.backlog.pollFirst());
                 }
             }
-            peer.lastSentNs = System.nanoTime();
+            liveness.sent(peer);
             workCount++;
         }
 
@@ -824,19 +816,10 @@ final class Responder implements Agent, FragmentHandler
 
     private int onTimer(final long nowNs)
     {
-        if (nowNs - lastTimerNs < helloIntervalNs)
+        if (!liveness.tryTick(nowNs, peers))
         {
             return 0;
         }
-        if (nowNs - lastTimerNs > peerTimeoutNs / 2)
-        {
-            // this node stalled (GC, starved of CPU): give peers the benefit of the doubt rather than declare them dead
-            for (final Peer peer : peers)
-            {
-                peer.lastHeardNs = nowNs;
-            }
-        }
-        lastTimerNs = nowNs;
 
         int workCount = 0;
         for (final Peer peer : peers)
@@ -845,7 +828,8 @@ final class Responder implements Agent, FragmentHandler
             {
                 continue;
             }
-            if (!peer.accepted)
+            final int due = liveness.due(peer, nowNs);
+            if (0 != (due & PeerLiveness.SEND_HELLO))
             {
                 out.wrap(sendBuffer, 0).header(FrameDescriptor.HELLO, nodeId, peer.nodeId).arg0(heapCapacity)
                     .length(FrameDescriptor.NONCE_LENGTH);
@@ -853,21 +837,16 @@ final class Responder implements Agent, FragmentHandler
                 offerOnce(peer, HEADER_LENGTH + FrameDescriptor.NONCE_LENGTH);
                 workCount++;
             }
-            if (peer.isJoined())
+            if (0 != (due & PeerLiveness.DECLARE_DEAD))
             {
-                if (nowNs - peer.lastHeardNs > peerTimeoutNs)
-                {
-                    declareDead(peer, "silent for " + TimeUnit.NANOSECONDS.toMillis(nowNs - peer.lastHeardNs) +
-                        " ms (no heartbeat within the peer timeout of " +
-                        TimeUnit.NANOSECONDS.toMillis(peerTimeoutNs) + " ms)");
-                    workCount++;
-                }
-                else if (nowNs - peer.lastSentNs >= heartbeatIntervalNs)
-                {
-                    out.wrap(sendBuffer, 0).header(FrameDescriptor.HEARTBEAT, nodeId, peer.nodeId);
-                    offerOnce(peer, HEADER_LENGTH);
-                    workCount++;
-                }
+                declareDead(peer, liveness.silence(peer, nowNs));
+                workCount++;
+            }
+            else if (0 != (due & PeerLiveness.SEND_HEARTBEAT))
+            {
+                out.wrap(sendBuffer, 0).header(FrameDescriptor.HEARTBEAT, nodeId, peer.nodeId);
+                offerOnce(peer, HEADER_LENGTH);
+                workCount++;
             }
         }
 

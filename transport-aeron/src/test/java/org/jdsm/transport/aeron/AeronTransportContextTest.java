@@ -43,6 +43,7 @@ class AeronTransportContextTest
         assertEquals(4 * 1024 * 1024, udp.termLength());
         assertEquals("backoff", udp.idleStrategy());
         assertEquals(100_000L, udp.idleMaxParkNs());
+        assertTrue(udp.callerDrives());
         assertEquals("embedded", udp.driver());
 
         final AeronTransportContext ipc = new AeronTransportContext()
@@ -61,6 +62,7 @@ class AeronTransportContextTest
             .transportOption(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME, "yield")
             .transportOption(AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME, "1ms")
             .transportOption(AeronTransportContext.Configuration.STREAM_ID_PROP_NAME, 77)
+            .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, "false")
             .conclude();
         final AeronTransportContext ctx = AeronTransportContext.fromOptions(config).conclude(config);
 
@@ -70,6 +72,17 @@ class AeronTransportContextTest
         assertEquals("yield", ctx.idleStrategy());
         assertEquals(1_000_000L, ctx.idleMaxParkNs());
         assertEquals(77, ctx.streamId());
+        assertFalse(ctx.callerDrives());
+    }
+
+    @Test
+    void shouldRejectCallerDrivesOtherThanTrueOrFalse()
+    {
+        final DsmConfig config = new DsmConfig().nodeCount(1)
+            .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, "yes").conclude();
+        final ConfigurationException ex = assertThrows(ConfigurationException.class,
+            () -> AeronTransportContext.fromOptions(config).conclude(config));
+        assertEquals("callerDrives=yes must be one of [true, false]", ex.getMessage());
     }
 
     @Test

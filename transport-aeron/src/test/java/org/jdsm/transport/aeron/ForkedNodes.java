@@ -69,12 +69,41 @@ final class ForkedNodes implements AutoCloseable
      */
     int start(final Class<?> mainClass, final String... args) throws IOException
     {
+        return start(Collections.singletonList("-XX:TieredStopAtLevel=1"), mainClass, args);
+    }
+
+    /**
+     * Start a child JVM whose speed is measured: full tiered compilation (C2), never
+     * {@code -XX:TieredStopAtLevel=1}.
+     *
+     * @param jvmOptions added to the command line, e.g. {@code -Djdsm.aeron.idle.strategy=busy-spin}.
+     * @param mainClass  to run.
+     * @param args       of the main class.
+     * @return the child's index.
+     * @throws IOException if it can not be started.
+     */
+    int startMeasured(final List<String> jvmOptions, final Class<?> mainClass, final String... args)
+        throws IOException
+    {
+        for (final String option : jvmOptions)
+        {
+            if (option.startsWith("-XX:TieredStopAtLevel"))
+            {
+                throw new IllegalArgumentException(option + " in a measured JVM: it must run C2");
+            }
+        }
+        return start(jvmOptions, mainClass, args);
+    }
+
+    private int start(final List<String> jvmOptions, final Class<?> mainClass, final String... args)
+        throws IOException
+    {
         final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-Djava.io.tmpdir=" + temporaryDirectory.getAbsolutePath());
         command.add("--add-exports");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");

@@ -1,10 +1,15 @@
 package org.jdsm.transport.aeron;
 
+import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.Agent;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.Codecs;
 import org.jdsm.DBox;
@@ -15,148 +20,254 @@ import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
 import org.jdsm.simulator.contract.BufferHeapRegion;
 import org.jdsm.spi.TransportContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Not a timed assertion: measures, in one run and in the default threading mode and idle strategy, three round trips
- * between two JVMs on loopback UDP: a remote read <em>miss</em> through the jdsm engine ({@code DBox.read()} of an
- * object on the other node that this node has never cached, then its bytes), a one-sided read through the Aeron
- * transport, and a raw Aeron ping-pong on the same kind of channel (a 56-byte ping, as a read request's header,
- * answered by a pong of the payload's size); prints p50/p99 and the ratios to raw. The three are measured in
- * alternating blocks so that noise from other processes hits them alike.
+ * Not a timed assertion: measures the round trip between two JVMs on loopback UDP, C2 in both, three ways:
+ * <ul>
+ *     <li><b>raw</b>: a raw Aeron ping-pong in jdsm's threading mode, one thread per process: the pinging thread
+ *     runs its own embedded driver (INVOKER), client conductor and subscription itself with the idle strategy under
+ *     test; the pong side is {@link RawPongMain} (an {@link AeronRuntime}, the same one duty cycle jdsm runs). A
+ *     56-byte ping, as a read request's header, is answered by a pong of a header plus the payload, as a read
+ *     response is. This is the floor.</li>
+ *     <li><b>read</b>: a one-sided {@link AeronTransport#read} of the payload from a {@link ContractNodeMain}.</li>
+ *     <li><b>engine</b>: a remote read <em>miss</em> through the jdsm engine ({@code DBox.read()} of an object on the
+ *     other node that this node has never cached, then its bytes) from an {@link EngineNodeMain}.</li>
+ * </ul>
+ * Rows {@code read-handoff} and {@code engine-handoff} (with {@code -Djdsm.pingpong.rows=...}) measure the same with
+ * {@code jdsm.aeron.caller.drives=false} in this JVM: the duty-cycle thread polls the response and wakes the caller.
+ * Each idle strategy (default {@code backoff} and {@code busy-spin}, passed to the child as
+ * {@code -Djdsm.aeron.idle.strategy}) is measured in rounds; a round measures one row with only that row's two
+ * processes alive, so that in busy-spin mode no more than one thread per process spins (on 2 cores more would
+ * measure the scheduler). Rounds alternate rows and idle strategies, and repeat, so noise from other processes hits
+ * them alike; the report gives every round's p50/p99, then per idle strategy and row the median p50 over rounds, its
+ * spread, and the ratio to raw. Other {@code jdsm.aeron.*} system properties of this JVM are passed to the children.
  * Runs only with {@code -Djdsm.pingpong=true}:
  * <pre>
- * mvn -B -f transport-aeron/pom.xml verify -Dtest=PingPongMeasurementTest -Djdsm.pingpong=true
+ * mvn -B -pl transport-aeron -am verify -Dtest=PingPongMeasurementTest -Djdsm.pingpong=true \
+ *     -Dsurefire.failIfNoSpecifiedTests=false [-Djdsm.pingpong.rounds=3] [-Djdsm.pingpong.idle=backoff,busy-spin]
  * </pre>
  */
 class PingPongMeasurementTest
 {
-    private static final int[] SIZES = { 64, 1024, 16 * 1024 };
+    private static final int[] SIZES = Arrays.stream(System.getProperty("jdsm.pingpong.sizes", "64,1024,16384")
+        .split(",")).mapToInt(Integer::parseInt).toArray();
     private static final int WARMUP = Integer.getInteger("jdsm.pingpong.warmup", 5_000);
-    private static final int MEASURED = Integer.getInteger("jdsm.pingpong.measured", 20_000);
-    private static final int BLOCK = 500;
+    private static final int MEASURED = Integer.getInteger("jdsm.pingpong.measured", 10_000);
+    private static final int ROUNDS = Integer.getInteger("jdsm.pingpong.rounds", 3);
+    private static final List<String> IDLE_STRATEGIES =
+        Arrays.asList(System.getProperty("jdsm.pingpong.idle", "backoff,busy-spin").split(","));
+    private static final List<String> ROWS =
+        Arrays.asList(System.getProperty("jdsm.pingpong.rows", "raw,read,engine").split(","));
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
-    private ForkedNodes children;
-    private AeronTransport transport;
-    private AeronRuntime runtime;
-    private ExclusivePublication publication;
-    private Subscription subscription;
-    private Agent pingAgent;
-    private DsmNode engine;
-    private final Waiter waiter = new Waiter();
-
-    @AfterEach
-    void after()
-    {
-        if (null != runtime)
-        {
-            runtime.remove(pingAgent);
-            CloseHelper.closeAll(publication, subscription);
-            runtime.release();
-        }
-        CloseHelper.closeAll(engine, transport, children);
-    }
+    /** idle strategy -> row -> size -> p50 and p99 of each round, in microseconds. */
+    private final Map<String, Map<String, Map<Integer, List<double[]>>>> results = new LinkedHashMap<>();
 
     @Test
-    @Timeout(600)
+    @Timeout(3600)
     void shouldMeasureReadRoundTripNextToRawPingPong() throws Exception
     {
         assumeTrue(Boolean.getBoolean("jdsm.pingpong"), "run with -Djdsm.pingpong=true");
-        final AeronTransportContext defaults = new AeronTransportContext();
-        children = new ForkedNodes();
-        startJdsm();
-        startRaw();
-        startEngine();
+        final List<String> parentOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        assertFalse(parentOptions.stream().anyMatch((option) -> option.startsWith("-XX:TieredStopAtLevel")),
+            "the measuring JVM must run C2: " + parentOptions);
 
         final StringBuilder report = new StringBuilder(String.format(
-            "%nround trip over loopback UDP, two JVMs per pair, idle=%s (max park %d us), mtu=%d, %d samples%n",
-            defaults.idleStrategy(), defaults.idleMaxParkNs() / 1000, defaults.mtuLength(), MEASURED));
-        report.append(String.format("%8s %24s %24s %22s %12s %12s%n", "payload", "engine miss p50/p99 us",
-            "transport read p50/p99 us", "raw Aeron p50/p99 us", "engine/raw", "read/raw"));
-        for (final int size : SIZES)
+            "%nround trip over loopback UDP, two JVMs per row, C2 in both, mtu=%d, %d samples per size and round " +
+            "(after %d warm-up), load average at start: %s%nchild options: %s%n", new AeronTransportContext().mtuLength(),
+            MEASURED, WARMUP, loadAverage(), forwardedOptions()));
+        for (int round = 0; round < ROUNDS; round++)
         {
-            final UnsafeBuffer out = new UnsafeBuffer(new byte[size]);
-            final UnsafeBuffer in = new UnsafeBuffer(new byte[size]);
-            final UnsafeBuffer ping = new UnsafeBuffer(new byte[FrameDescriptor.HEADER_LENGTH]);
-            ping.putInt(0, size);
-            Arrays.fill(out.byteArray(), (byte)size);
-            transport.write(1, 0, out, 0, size);
-
-            final long[] jdsm = new long[WARMUP + MEASURED];
-            final long[] raw = new long[WARMUP + MEASURED];
-            final long[] miss = new long[WARMUP + MEASURED];
-            final byte[] value = new byte[size];
-            Arrays.fill(value, (byte)size);
-            final long missesBefore = engine.counters().get(NodeCounters.Counter.CACHE_MISSES);
-            for (int block = 0; block < jdsm.length; block += BLOCK)
+            for (final String idle : IDLE_STRATEGIES)
             {
-                for (int i = block; i < Math.min(miss.length, block + BLOCK); i++)
+                for (final String row : ROWS)
                 {
-                    miss[i] = engineReadMiss(value);
-                }
-                for (int i = block; i < Math.min(jdsm.length, block + BLOCK); i++)
-                {
-                    final long startNs = System.nanoTime();
-                    transport.read(1, 0, in, 0, size);
-                    jdsm[i] = System.nanoTime() - startNs;
-                }
-                for (int i = block; i < Math.min(raw.length, block + BLOCK); i++)
-                {
-                    raw[i] = pingPong(ping);
+                    final long[][] samples = measure(row, idle);
+                    report.append(String.format("round %d %-9s %-14s", round, idle, row));
+                    for (int s = 0; s < SIZES.length; s++)
+                    {
+                        final double p50 = percentile(samples[s], 0.5);
+                        final double p99 = percentile(samples[s], 0.99);
+                        results.computeIfAbsent(idle, (k) -> new LinkedHashMap<>())
+                            .computeIfAbsent(row, (k) -> new LinkedHashMap<>())
+                            .computeIfAbsent(SIZES[s], (k) -> new ArrayList<>()).add(new double[]{ p50, p99 });
+                        report.append(String.format(" %6d B %7.1f / %-7.1f", SIZES[s], p50, p99));
+                    }
+                    report.append(String.format("  load %s%n", loadAverage()));
+                    System.out.print(report.substring(report.lastIndexOf("round ")));
                 }
             }
-            assertEquals((byte)size, in.getByte(size - 1));
-            assertEquals(miss.length, engine.counters().get(NodeCounters.Counter.CACHE_MISSES) - missesBefore,
-                "every engine sample was a cache miss");
-
-            final long[] jdsmMeasured = Arrays.copyOfRange(jdsm, WARMUP, jdsm.length);
-            final long[] rawMeasured = Arrays.copyOfRange(raw, WARMUP, raw.length);
-            final long[] missMeasured = Arrays.copyOfRange(miss, WARMUP, miss.length);
-            report.append(String.format("%8d %11.1f / %-11.1f %12.1f / %-11.1f %10.1f / %-10.1f %11.2fx %11.2fx%n",
-                size, percentile(missMeasured, 0.5), percentile(missMeasured, 0.99),
-                percentile(jdsmMeasured, 0.5), percentile(jdsmMeasured, 0.99),
-                percentile(rawMeasured, 0.5), percentile(rawMeasured, 0.99),
-                percentile(missMeasured, 0.5) / percentile(rawMeasured, 0.5),
-                percentile(jdsmMeasured, 0.5) / percentile(rawMeasured, 0.5)));
         }
+        report.append(summary());
+        report.append(String.format("load average at end: %s%n", loadAverage()));
         System.out.println(report);
     }
 
-    private void startJdsm() throws Exception
+    private String summary()
+    {
+        final StringBuilder out = new StringBuilder(String.format(
+            "%nmedian over %d rounds of p50 (min-max of p50) / median p99, us; ratio = median p50 / raw median p50, " +
+            "[best = min p50 / raw min p50: the least disturbed round of each on a shared machine]%n", ROUNDS));
+        out.append(String.format("%-9s %-14s", "idle", "row"));
+        for (final int size : SIZES)
+        {
+            out.append(String.format(" %46s", size + " B p50 (spread) / p99, ratio [best]"));
+        }
+        out.append(String.format("%n"));
+        for (final Map.Entry<String, Map<String, Map<Integer, List<double[]>>>> idle : results.entrySet())
+        {
+            final Map<Integer, List<double[]>> raw = idle.getValue().get("raw");
+            for (final Map.Entry<String, Map<Integer, List<double[]>>> row : idle.getValue().entrySet())
+            {
+                out.append(String.format("%-9s %-14s", idle.getKey(), row.getKey()));
+                for (final int size : SIZES)
+                {
+                    final List<double[]> rounds = row.getValue().get(size);
+                    final double[] p50 = rounds.stream().mapToDouble((r) -> r[0]).sorted().toArray();
+                    final double[] p99 = rounds.stream().mapToDouble((r) -> r[1]).sorted().toArray();
+                    final double median = p50[p50.length / 2];
+                    final double[] rawP50 = null == raw ? null :
+                        raw.get(size).stream().mapToDouble((r) -> r[0]).sorted().toArray();
+                    final double ratio = null == rawP50 ? Double.NaN : median / rawP50[rawP50.length / 2];
+                    final double best = null == rawP50 ? Double.NaN : p50[0] / rawP50[0];
+                    out.append(String.format(" %7.1f (%5.1f-%-6.1f) / %7.1f %5.2fx [%5.2fx]",
+                        median, p50[0], p50[p50.length - 1], p99[p99.length / 2], ratio, best));
+                }
+                out.append(String.format("%n"));
+            }
+        }
+
+        return out.toString();
+    }
+
+    private long[][] measure(final String row, final String idle) throws Exception
+    {
+        final List<String> childOptions = new ArrayList<>(forwardedOptions());
+        childOptions.add("-D" + AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME + "=" + idle);
+        try (ForkedNodes children = new ForkedNodes())
+        {
+            final boolean handOff = row.endsWith("-handoff");
+            switch (handOff ? row.substring(0, row.length() - "-handoff".length()) : row)
+            {
+                case "raw":
+                    return measureRaw(children, childOptions, idle);
+                case "read":
+                    return measureRead(children, childOptions, idle, !handOff);
+                case "engine":
+                    return measureEngine(children, childOptions, idle, !handOff);
+                default:
+                    throw new IllegalArgumentException(
+                        "row=" + row + " must be one of [raw, read, engine, read-handoff, engine-handoff]");
+            }
+        }
+    }
+
+    private static List<String> forwardedOptions()
+    {
+        final List<String> options = new ArrayList<>();
+        for (final String name : System.getProperties().stringPropertyNames())
+        {
+            if (name.startsWith("jdsm.aeron."))
+            {
+                options.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+
+        return options;
+    }
+
+    private static long[][] measureRead(
+        final ForkedNodes children, final List<String> childOptions, final String idle, final boolean callerDrives)
+        throws Exception
     {
         final List<String> members = ForkedNodes.loopbackMembers(2);
         final int heap = 1024 * 1024;
-        final long timeoutNs = TimeUnit.SECONDS.toNanos(10);
         final long heartbeatNs = TimeUnit.MILLISECONDS.toNanos(100);
-        final int child = children.start(ContractNodeMain.class, "1", "2", String.join(",", members),
-            String.valueOf(heap), String.valueOf(timeoutNs), String.valueOf(heartbeatNs), "ping-pong-secret");
+        final int child = children.startMeasured(childOptions, ContractNodeMain.class, "1", "2",
+            String.join(",", members), String.valueOf(heap), String.valueOf(TIMEOUT_NS), String.valueOf(heartbeatNs),
+            "ping-pong-secret");
         children.awaitStarting(60_000);
         final DsmConfig config = new DsmConfig().nodeId(0).nodeCount(2).members(members).transport("aeron")
             .clusterSecret("ping-pong-secret").heapSize(heap).cacheSize(heap).maxObjectSize(heap / 2)
-            .operationTimeoutNs(timeoutNs).heartbeatIntervalNs(heartbeatNs).conclude();
-        transport = new AeronTransport(new TransportContext(config, new BufferHeapRegion(heap), (s, b, o, l) -> { }));
-        transport.start();
-        children.awaitReady(child, 30_000);
+            .operationTimeoutNs(TIMEOUT_NS).heartbeatIntervalNs(heartbeatNs)
+            .transportOption(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME, idle)
+            .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, callerDrives).conclude();
+        try (AeronTransport transport = new AeronTransport(
+            new TransportContext(config, new BufferHeapRegion(heap), (s, b, o, l) -> { })))
+        {
+            transport.start();
+            children.awaitReady(child, 30_000);
+            final long[][] samples = new long[SIZES.length][];
+            for (int s = 0; s < SIZES.length; s++)
+            {
+                final int size = SIZES[s];
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[size]);
+                final UnsafeBuffer in = new UnsafeBuffer(new byte[size]);
+                Arrays.fill(out.byteArray(), (byte)size);
+                transport.write(1, 0, out, 0, size);
+                final long[] all = new long[WARMUP + MEASURED];
+                for (int i = 0; i < all.length; i++)
+                {
+                    final long startNs = System.nanoTime();
+                    transport.read(1, 0, in, 0, size);
+                    all[i] = System.nanoTime() - startNs;
+                }
+                assertEquals((byte)size, in.getByte(size - 1));
+                samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
+            }
+
+            return samples;
+        }
     }
 
-    private void startEngine() throws Exception
+    private static long[][] measureEngine(
+        final ForkedNodes children, final List<String> childOptions, final String idle, final boolean callerDrives)
+        throws Exception
     {
-        final List<String> members = ForkedNodes.loopbackMembers(2);
-        final int child = children.start(EngineNodeMain.class, "1", "2", String.join(",", members), "engine-secret");
+        final String members = String.join(",", ForkedNodes.loopbackMembers(2));
+        final int child = children.startMeasured(childOptions, EngineNodeMain.class, "1", "2", members, "engine-secret");
         children.awaitStarting(60_000);
-        engine = Dsm.start(EngineNodeMain.config(0, 2, String.join(",", members), "engine-secret")
-            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
-        children.awaitReady(child, 30_000);
+        try (DsmNode engine = Dsm.start(EngineNodeMain.config(0, 2, members, "engine-secret")
+            .operationTimeoutNs(TIMEOUT_NS)
+            .transportOption(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME, idle)
+            .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, callerDrives)))
+        {
+            children.awaitReady(child, 30_000);
+            final long[][] samples = new long[SIZES.length][];
+            for (int s = 0; s < SIZES.length; s++)
+            {
+                final byte[] value = new byte[SIZES[s]];
+                Arrays.fill(value, (byte)SIZES[s]);
+                final long missesBefore = engine.counters().get(NodeCounters.Counter.CACHE_MISSES);
+                final long[] all = new long[WARMUP + MEASURED];
+                for (int i = 0; i < all.length; i++)
+                {
+                    all[i] = engineReadMiss(engine, value);
+                }
+                assertEquals(all.length, engine.counters().get(NodeCounters.Counter.CACHE_MISSES) - missesBefore,
+                    "every engine sample was a cache miss");
+                samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
+            }
+
+            return samples;
+        }
     }
 
     /**
@@ -164,7 +275,7 @@ class PingPongMeasurementTest
      * access that fetches it, then its free (not timed). The freed block comes back under a new colour, so every
      * sample misses.
      */
-    private long engineReadMiss(final byte[] value)
+    private static long engineReadMiss(final DsmNode engine, final byte[] value)
     {
         final DBox<byte[]> box = engine.allocOn(1, Codecs.BYTES, value);
         final long startNs = System.nanoTime();
@@ -183,49 +294,101 @@ class PingPongMeasurementTest
         return elapsedNs;
     }
 
-    private void startRaw() throws Exception
+    /**
+     * The floor: one thread of this process offers the ping, then runs the embedded driver's agents, the client
+     * conductor and the subscription itself until the pong is in, idling with the idle strategy under test when a
+     * pass found no work: what one duty cycle per process can do at best.
+     */
+    private static long[][] measureRaw(final ForkedNodes children, final List<String> childOptions, final String idle)
+        throws Exception
     {
         final List<String> endpoints = ForkedNodes.loopbackMembers(2);
-        final int child = children.start(RawPongMain.class, endpoints.get(0), endpoints.get(1));
-        final AeronTransportContext ctx = RawPongMain.context(endpoints.get(0), endpoints.get(1));
-        runtime = AeronRuntime.acquire(ctx, Throwable::printStackTrace);
-        subscription = runtime.aeron().addSubscription("aeron:udp?endpoint=" + endpoints.get(0), RawPongMain.STREAM_ID);
-        publication = runtime.aeron().addExclusivePublication(
-            RawPongMain.channel(endpoints.get(1), ctx), RawPongMain.STREAM_ID);
-        final FragmentAssembler onPong = new FragmentAssembler((buffer, offset, length, header) ->
+        final int child = children.startMeasured(childOptions, RawPongMain.class, endpoints.get(0), endpoints.get(1));
+        final AeronTransportContext ctx = RawPongMain.context(
+            new AeronTransportContext().idleStrategy(idle), endpoints.get(0), endpoints.get(1));
+        final File directory = Files.createTempDirectory("jdsm-raw-ping-").toFile();
+        final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(new File(directory, "aeron").getAbsolutePath())
+            .threadingMode(ThreadingMode.INVOKER)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .termBufferSparseFile(true)
+            .warnIfDirectoryExists(false));
+        final AgentInvoker driverInvoker = driver.sharedAgentInvoker();
+        Aeron aeron = null;
+        Subscription subscription = null;
+        ExclusivePublication publication = null;
+        try
         {
-            waiter.pongs++;
-            LockSupport.unpark(waiter.thread);
-        });
-        pingAgent = new Agent()
-        {
-            public int doWork()
+            aeron = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .useConductorAgentInvoker(true)
+                .driverAgentInvoker(driverInvoker));
+            final AgentInvoker conductorInvoker = aeron.conductorAgentInvoker();
+            subscription = aeron.addSubscription("aeron:udp?endpoint=" + endpoints.get(0), RawPongMain.STREAM_ID);
+            publication = aeron.addExclusivePublication(RawPongMain.channel(endpoints.get(1), ctx), RawPongMain.STREAM_ID);
+            final long[] pongs = new long[1];
+            final FragmentAssembler onPong = new FragmentAssembler((buffer, offset, length, header) -> pongs[0]++);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!publication.isConnected() || !subscription.isConnected())
             {
-                return subscription.poll(onPong, 64);
+                driverInvoker.invoke();
+                conductorInvoker.invoke();
+                if (System.nanoTime() > deadlineNs)
+                {
+                    throw new IllegalStateException("raw ping-pong did not connect: " + children.output(child));
+                }
+            }
+            children.awaitReady(child, 30_000);
+
+            final IdleStrategy idleStrategy = ctx.newIdleStrategy();
+            final UnsafeBuffer ping = new UnsafeBuffer(new byte[FrameDescriptor.HEADER_LENGTH]);
+            final long[][] samples = new long[SIZES.length][];
+            for (int s = 0; s < SIZES.length; s++)
+            {
+                ping.putInt(0, FrameDescriptor.HEADER_LENGTH + SIZES[s]);
+                final long[] all = new long[WARMUP + MEASURED];
+                for (int i = 0; i < all.length; i++)
+                {
+                    final long expected = pongs[0] + 1;
+                    final long startNs = System.nanoTime();
+                    while (publication.offer(ping, 0, ping.capacity()) < 0)
+                    {
+                        driverInvoker.invoke();
+                        conductorInvoker.invoke();
+                    }
+                    idleStrategy.reset();
+                    while (pongs[0] < expected)
+                    {
+                        final int workCount = driverInvoker.invoke() + conductorInvoker.invoke() +
+                            subscription.poll(onPong, 64);
+                        idleStrategy.idle(workCount);
+                    }
+                    all[i] = System.nanoTime() - startNs;
+                }
+                samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
             }
 
-            public String roleName()
-            {
-                return "raw-ping";
-            }
-        };
-        runtime.add(pingAgent);
-        children.awaitReady(child, 30_000);
-        waiter.thread = Thread.currentThread();
+            return samples;
+        }
+        finally
+        {
+            CloseHelper.closeAll(publication, subscription, aeron, driver);
+            IoUtil.delete(directory, true);
+        }
     }
 
-    private long pingPong(final UnsafeBuffer ping)
+    private static String loadAverage()
     {
-        final long expected = waiter.pongs + 1;
-        final long startNs = System.nanoTime();
-        while (publication.offer(ping, 0, ping.capacity()) < 0)
+        try
         {
-            runtime.wake();
-            Thread.yield();
+            final String[] fields = new String(Files.readAllBytes(Paths.get("/proc/loadavg"))).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
         }
-        runtime.wake();
-        waiter.await(expected);
-        return System.nanoTime() - startNs;
+        catch (final Exception ex)
+        {
+            return "unknown";
+        }
     }
 
     private static double percentile(final long[] samples, final double fraction)
@@ -233,30 +396,5 @@ class PingPongMeasurementTest
         final long[] sorted = samples.clone();
         Arrays.sort(sorted);
         return sorted[(int)Math.min(sorted.length - 1, Math.round(fraction * sorted.length))] / 1000.0;
-    }
-
-    /**
-     * The application thread waits for the pong as jdsm callers wait for a response: spin briefly, then park.
-     */
-    private static final class Waiter
-    {
-        volatile long pongs;
-        volatile Thread thread;
-
-        void await(final long expected)
-        {
-            int spins = 0;
-            while (pongs < expected)
-            {
-                if (spins++ < 200)
-                {
-                    Thread.onSpinWait();
-                }
-                else
-                {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
-                }
-            }
-        }
     }
 }

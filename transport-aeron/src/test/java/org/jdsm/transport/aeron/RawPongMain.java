@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * The pong side of a raw Aeron ping-pong over UDP in exactly jdsm's threading mode: the process's
  * {@link AeronRuntime} (embedded driver in INVOKER mode, one duty cycle, default idle strategy) runs an agent that
  * answers every ping with a pong of the length the ping's first int asks for: a request of a header's size and a
- * response of the payload's size, as a one-sided read is. Prints {@code READY} once connected; exits when standard input closes.
+ * response of the length the ping asks for, as a one-sided read is. Prints {@code READY} once connected; exits when standard input closes.
  * <p>
  * Arguments: pingEndpoint pongEndpoint (host:port).
  */
@@ -33,7 +33,13 @@ public final class RawPongMain
 
     static AeronTransportContext context(final String pingEndpoint, final String pongEndpoint)
     {
-        return new AeronTransportContext().conclude(new org.jdsm.DsmConfig().nodeCount(2).transport("aeron")
+        return context(new AeronTransportContext(), pingEndpoint, pongEndpoint);
+    }
+
+    static AeronTransportContext context(
+        final AeronTransportContext ctx, final String pingEndpoint, final String pongEndpoint)
+    {
+        return ctx.conclude(new org.jdsm.DsmConfig().nodeCount(2).transport("aeron")
             .members(Arrays.asList(pingEndpoint, pongEndpoint)).conclude());
     }
 
