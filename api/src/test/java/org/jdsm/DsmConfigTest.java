@@ -183,7 +183,7 @@ class DsmConfigTest
             final DsmConfig config = new DsmConfig().heapSize(32L << 20);
             assertEquals("jdsm.node.count=two is not an integer",
                 assertThrows(ConfigurationException.class, config.copy()::conclude).getMessage());
-            config.nodeCount(2).conclude();
+            config.nodeCount(2).transport("aeron").conclude();
             assertEquals(32L << 20, config.heapSize());
             assertEquals(2, config.nodeCount());
         }
