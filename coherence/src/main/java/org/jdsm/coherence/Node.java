@@ -432,6 +432,11 @@ public final class Node implements DsmNode, MessageHandler
         return counters;
     }
 
+    ReaderLeases readerLeases()
+    {
+        return cache.leases();
+    }
+
     boolean isLocal(final long address)
     {
         return GlobalAddress.nodeId(address) == nodeId && GlobalAddress.NULL != address;
