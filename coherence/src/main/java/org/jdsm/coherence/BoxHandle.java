@@ -255,6 +255,16 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         }
     }
 
+    /**
+     * Whether the box holds a lease on a cached copy for its lessee thread.
+     *
+     * @return true if leased.
+     */
+    boolean isLeased()
+    {
+        return null != lease;
+    }
+
     private void dropLease()
     {
         final CacheEntry lease = this.lease;
