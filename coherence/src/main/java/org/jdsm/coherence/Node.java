@@ -105,6 +105,7 @@ public final class Node implements DsmNode, MessageHandler
     private final AtomicLongArray peerFreeBytes;
     private final AtomicLongArray tasksInFlight;
     private final AtomicInteger activeTasks = new AtomicInteger();
+    private final LocalTaskRunner localTasks;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Transport transport;
     private final AgentRunner nodeAgentRunner;
@@ -146,6 +147,7 @@ public final class Node implements DsmNode, MessageHandler
         this.workers = new ForkJoinPool(config.workerThreads(), workerThreadFactory(), null, true, 0,
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);
         this.completer = Executors.newSingleThreadExecutor(threadFactory("completer"));
+        this.localTasks = new LocalTaskRunner(this, workers, activeTasks, counters);
 
         final TransportProvider provider = TransportProvider.find(config.transport());
         this.transport = provider.newTransport(new TransportContext(config, heap, this));
@@ -300,6 +302,14 @@ public final class Node implements DsmNode, MessageHandler
     {
         checkOpen();
         checkNodeId(targetNodeId);
+        if (targetNodeId == nodeId)
+        {
+            final CompletableFuture<R> local = localTasks.trySpawn(task);
+            if (null != local)
+            {
+                return local;
+            }
+        }
         final TaskScope scope = new TaskScope(this, targetNodeId, false);
         final byte[] bytes;
         scope.enter();
@@ -361,6 +371,7 @@ public final class Node implements DsmNode, MessageHandler
         nodeAgentRunner.close();
         transport.close();
         failPendingTasks(nodeId, "node " + nodeId + " closed");
+        localTasks.failAll(new NodeUnavailableException(nodeId, "node " + nodeId + " closed"));
         workers.shutdown();
         completer.shutdown();
         try
