@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a {@code DArc} or {@code DMutex} shared with one more count) and its token's {@code readResolve} on the running
  * side, so the task runs on handles of its own, which end when it returns exactly as on a peer. The lambda is then
  * rebuilt with those handles by its capturing class's {@code $deserializeLambda$}. Captured values that can not hold a
- * handle (strings, boxed primitives, enums) are passed as they are, primitive arrays as copies; a task capturing
+ * handle (strings, boxed primitives, enums) are passed as they are, primitive and string arrays as copies; a task capturing
  * anything else, or not a lambda, returns null from {@link #trySpawn} and is sent as a message to the node itself,
  * as before. A result that is a value or a handle is handed over the same way; another object is serialized and
  * deserialized in memory, with the handles in it moved. A failure completes the future with a
@@ -342,11 +342,16 @@ final class LocalTaskRunner
         final Class<?> type = value.getClass();
         return type == String.class || type == Long.class || type == Integer.class || type == Double.class ||
             type == Boolean.class || type == Short.class || type == Byte.class || type == Character.class ||
-            type == Float.class || value instanceof Enum || (type.isArray() && type.getComponentType().isPrimitive());
+            type == Float.class || value instanceof Enum ||
+            (type.isArray() && (type.getComponentType().isPrimitive() || type == String[].class));
     }
 
     private static Object copyOfArray(final Object array)
     {
+        if (array instanceof String[])
+        {
+            return ((String[])array).clone();
+        }
         if (array instanceof long[])
         {
             return ((long[])array).clone();
