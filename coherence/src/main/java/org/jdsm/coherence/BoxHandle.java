@@ -210,8 +210,9 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
      */
     private void takeLease(final CacheEntry entry)
     {
-        if (SizeClassAllocator.NO_SPACE == entry.arenaOffset || lease == entry)
+        if (SizeClassAllocator.NO_SPACE == entry.arenaOffset || lease == entry || null != parent)
         {
+            // a slot box lives for one decode: a lease would only churn the ring
             return;
         }
         ReaderLeases.Lessee lessee = this.lessee;
