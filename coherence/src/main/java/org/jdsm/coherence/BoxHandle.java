@@ -116,38 +116,48 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
     {
         checkParent(false);
         final CacheEntry leased = leasedHit();
-        UnsafeBuffer buffer = null;
-        CacheEntry entry = null;
+        final CacheEntry entry;
+        final UnsafeBuffer buffer;
         if (null != leased)
         {
+            entry = null;
             buffer = leased.payload;
         }
         else
         {
-            acquireRead();
-            final long address = this.address;
-            buffer = view;
-            if (!node.isLocal(address))
-            {
-                entry = memo;
-                if (null != entry && entry.key == address && entry.tryPin())
-                {
-                    node.liveCounters().increment(Counters.CACHE_HITS);
-                    buffer = entry.payload;
-                    takeLease(entry);
-                }
-                else
-                {
-                    // a miss is fetched on first access, so a Ref only lent to a task near the data copies nothing here
-                    entry = null;
-                    buffer = null;
-                }
-            }
+            entry = acquireCountedRead();
+            buffer = null != entry ? entry.payload : node.isLocal(address) ? view : null;
         }
 
-        // one allocation site and a small method, so the JIT inlines it and scalar-replaces the borrow of a
-        // try-with-resources block: a cache-hit borrow allocates nothing
+        // one allocation site and a small method (the counted path is a call of its own), so the JIT inlines it and
+        // scalar-replaces the borrow of a try-with-resources block: a cache-hit borrow allocates nothing
         return new SharedBorrow<>(this, codec, buffer, entry, null != leased);
+    }
+
+    /**
+     * The counted path of {@link #read()}: one more reader in the state word and, for a remote object whose copy
+     * the box remembers, a pin on that copy (and a lease for the calling thread, see {@link #takeLease}).
+     *
+     * @return the pinned copy, or null for a local object or a miss, which is fetched on first access (so a Ref only
+     * lent to a task near the data copies nothing here).
+     */
+    private CacheEntry acquireCountedRead()
+    {
+        acquireRead();
+        final long address = this.address;
+        if (node.isLocal(address))
+        {
+            return null;
+        }
+        final CacheEntry entry = memo;
+        if (null != entry && entry.key == address && entry.tryPin())
+        {
+            node.liveCounters().increment(Counters.CACHE_HITS);
+            takeLease(entry);
+            return entry;
+        }
+
+        return null;
     }
 
     /**
