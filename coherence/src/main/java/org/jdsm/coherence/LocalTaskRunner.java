@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code writeReplace} on the spawning side (a {@code DBox} or {@code DVec} moved, a {@code Ref} or {@code Mut} lent,
  * a {@code DArc} or {@code DMutex} shared with one more count) and its token's {@code readResolve} on the running
  * side, so the task runs on handles of its own, which end when it returns exactly as on a peer. The lambda is then
- * rebuilt with those handles by its capturing class's {@code $deserializeLambda$}. Captured values that can not hold a
+ * rebuilt with those handles by its capturing class's {@code $deserializeLambda$} (a lambda capturing only immutable
+ * values runs as it is). Captured values that can not hold a
  * handle (strings, boxed primitives, enums) are passed as they are, primitive and string arrays as copies; a task capturing
  * anything else, or not a lambda, returns null from {@link #trySpawn} and is sent as a message to the node itself,
  * as before. A result that is a value or a handle is handed over the same way; another object is serialized and
@@ -105,12 +106,20 @@ final class LocalTaskRunner
             return null;
         }
         final int count = lambda.getCapturedArgCount();
+        boolean rebuild = false;
         for (int i = 0; i < count; i++)
         {
-            if (!isPassable(lambda.getCapturedArg(i)))
+            final Object arg = lambda.getCapturedArg(i);
+            if (!isPassable(arg))
             {
                 return null;
             }
+            rebuild |= null != arg && (isHandle(arg) || arg.getClass().isArray());
+        }
+        if (!rebuild)
+        {
+            // only immutable values captured: the task itself runs, as its deserialized copy would
+            return submit(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
         }
         final Class<?> capturing = capturingClass(lambda, task);
         final Method deserialize = DESERIALIZE_LAMBDA.get(capturing);
@@ -137,12 +146,23 @@ final class LocalTaskRunner
         }
         spawnScope.exit();
 
+        return submit(null, lambda, capturing, deserialize, tokens, spawnScope);
+    }
+
+    private <R> CompletableFuture<R> submit(
+        final DsmTask<R> direct,
+        final SerializedLambda lambda,
+        final Class<?> capturing,
+        final Method deserialize,
+        final Object[] tokens,
+        final TaskScope spawnScope)
+    {
         final CompletableFuture<R> future = new CompletableFuture<>();
         pending.add(future);
         activeTasks.incrementAndGet();
         try
         {
-            workers.execute(() -> run(lambda, capturing, deserialize, tokens, spawnScope, future));
+            workers.execute(() -> run(direct, lambda, capturing, deserialize, tokens, spawnScope, future));
         }
         catch (final RejectedExecutionException ex)
         {
@@ -171,6 +191,7 @@ final class LocalTaskRunner
 
     @SuppressWarnings("unchecked")
     private <R> void run(
+        final DsmTask<?> direct,
         final SerializedLambda lambda,
         final Class<?> capturing,
         final Method deserialize,
@@ -184,20 +205,24 @@ final class LocalTaskRunner
         Throwable failure = null;
         try
         {
-            final Object[] args = new Object[tokens.length];
-            runScope.enter();
-            try
+            DsmTask<?> task = direct;
+            if (null == task)
             {
-                for (int i = 0; i < tokens.length; i++)
+                final Object[] args = new Object[tokens.length];
+                runScope.enter();
+                try
                 {
-                    args[i] = resolve(tokens[i]);
+                    for (int i = 0; i < tokens.length; i++)
+                    {
+                        args[i] = resolve(tokens[i]);
+                    }
                 }
+                finally
+                {
+                    runScope.exit();
+                }
+                task = (DsmTask<?>)invoke(deserialize, null, rebuilt(lambda, capturing, args));
             }
-            finally
-            {
-                runScope.exit();
-            }
-            final DsmTask<?> task = (DsmTask<?>)invoke(deserialize, null, rebuilt(lambda, capturing, args));
             final Object value = task.run(node);
             runScope.beginResult();
             runScope.enter();
