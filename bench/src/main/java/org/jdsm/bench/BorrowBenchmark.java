@@ -22,12 +22,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The cost of a borrow: a shared borrow of a local object, a cache-hit shared borrow of a remote object, and an
  * exclusive borrow of a local object (colour bump), each against the plain read or write of a long in an
- * off-heap buffer, which is what a program without jdsm would do. Two nodes in one JVM over the simulated
- * transport; no network round trip is on these paths.
+ * off-heap buffer, which is what a program without jdsm would do, and the cache-hit borrow against a
+ * {@link ConcurrentHashMap} lookup of the same value (what a program with an on-heap near cache would do). Two nodes
+ * in one JVM over the simulated transport; no network round trip is on these paths.
  * <p>
  * Run: {@code java -jar bench/target/benchmarks.jar BorrowBenchmark -prof gc}
  */
@@ -44,6 +46,8 @@ public class BorrowBenchmark
     private DBox<Long> local;
     private DBox<Long> remote;
     private final UnsafeBuffer plain = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+    private final ConcurrentHashMap<Long, byte[]> map = new ConcurrentHashMap<>();
+    private Long key;
 
     /**
      * Start two nodes and allocate one local and one remote object.
@@ -60,6 +64,10 @@ public class BorrowBenchmark
             ref.getLong();
         }
         plain.putLong(0, 7L);
+        key = remote.address();
+        final byte[] value = new byte[8];
+        value[0] = 11;
+        map.put(key, value);
     }
 
     /**
@@ -136,6 +144,33 @@ public class BorrowBenchmark
             final long value = mut.getLong() + 1;
             mut.setLong(value);
             return value;
+        }
+    }
+
+    /**
+     * Baseline: {@link ConcurrentHashMap#get} of the same value by its address (a boxed key held in a field, as a
+     * near cache keyed by object would), then read one byte.
+     *
+     * @return the byte.
+     */
+    @Benchmark
+    public byte concurrentHashMapGetByte()
+    {
+        return map.get(key)[0];
+    }
+
+    /**
+     * Shared borrow of a remote object whose copy is cached: read(), one byte, close(); compare with
+     * {@link #concurrentHashMapGetByte()}.
+     *
+     * @return the byte.
+     */
+    @Benchmark
+    public byte remoteCacheHitSharedBorrowByte()
+    {
+        try (Ref<Long> ref = remote.read())
+        {
+            return ref.buffer().getByte(0);
         }
     }
 }

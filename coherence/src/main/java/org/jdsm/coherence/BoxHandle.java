@@ -36,12 +36,21 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
 {
     private static final long serialVersionUID = 1L;
     private static final VarHandle STATE;
+    private static final VarHandle LEASE;
+    private static final VarHandle LESSEE;
+    private static final VarHandle LEASE_READERS;
+    private static final VarHandle FOREIGN_RELEASES;
 
     static
     {
         try
         {
-            STATE = MethodHandles.lookup().findVarHandle(BoxHandle.class, "state", long.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(BoxHandle.class, "state", long.class);
+            LEASE = lookup.findVarHandle(BoxHandle.class, "lease", CacheEntry.class);
+            LESSEE = lookup.findVarHandle(BoxHandle.class, "lessee", ReaderLeases.Lessee.class);
+            LEASE_READERS = lookup.findVarHandle(BoxHandle.class, "leaseReaders", int.class);
+            FOREIGN_RELEASES = lookup.findVarHandle(BoxHandle.class, "foreignReleases", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -61,6 +70,14 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
     private transient String movedTo;
     @SuppressWarnings("unused")
     private transient volatile long state;
+    /** The thread whose cache hits go through {@link #lease}: set once, by CAS from null. */
+    private transient volatile ReaderLeases.Lessee lessee;
+    /** A pin on the cached copy of the object held for {@link #lessee}: set and cleared by the lessee's thread. */
+    private transient volatile CacheEntry lease;
+    /** Open Refs of the lessee through the lease: written only by the lessee's thread, with release. */
+    private transient int leaseReaders;
+    /** Leased Refs closed by threads other than the lessee's, subtracted from {@link #leaseReaders}. */
+    private transient volatile int foreignReleases;
 
     BoxHandle(final Node node, final Codec<T> codec, final long address, final int length)
     {
@@ -98,29 +115,199 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
     public Ref<T> read()
     {
         checkParent(false);
-        acquireRead();
-        final long address = this.address;
-        UnsafeBuffer buffer = view;
-        CacheEntry entry = null;
-        if (!node.isLocal(address))
+        final CacheEntry leased = leasedHit();
+        final CacheEntry entry;
+        final UnsafeBuffer buffer;
+        if (null != leased)
         {
-            entry = memo;
-            if (null != entry && entry.key == address && entry.tryPin())
-            {
-                node.liveCounters().increment(Counters.CACHE_HITS);
-                buffer = entry.payload;
-            }
-            else
-            {
-                // a miss is fetched on first access, so a Ref only lent to a task near the data copies nothing here
-                entry = null;
-                buffer = null;
-            }
+            entry = null;
+            buffer = leased.payload;
+        }
+        else
+        {
+            entry = acquireCountedRead();
+            buffer = null != entry ? entry.payload : node.isLocal(address) ? view : null;
         }
 
-        // one allocation site and a small method, so the JIT inlines it and scalar-replaces the borrow of a
-        // try-with-resources block: a cache-hit borrow allocates nothing
-        return new SharedBorrow<>(this, codec, buffer, entry);
+        // one allocation site and a small method (the counted path is a call of its own), so the JIT inlines it and
+        // scalar-replaces the borrow of a try-with-resources block: a cache-hit borrow allocates nothing
+        return new SharedBorrow<>(this, codec, buffer, entry, null != leased);
+    }
+
+    /**
+     * The counted path of {@link #read()}: one more reader in the state word and, for a remote object whose copy
+     * the box remembers, a pin on that copy (and a lease for the calling thread, see {@link #takeLease}).
+     *
+     * @return the pinned copy, or null for a local object or a miss, which is fetched on first access (so a Ref only
+     * lent to a task near the data copies nothing here).
+     */
+    private CacheEntry acquireCountedRead()
+    {
+        acquireRead();
+        final long address = this.address;
+        if (node.isLocal(address))
+        {
+            return null;
+        }
+        final CacheEntry entry = memo;
+        if (null != entry && entry.key == address && entry.tryPin())
+        {
+            node.liveCounters().increment(Counters.CACHE_HITS);
+            takeLease(entry);
+            return entry;
+        }
+
+        return null;
+    }
+
+    /**
+     * The cache hit of the lessee thread: no atomic, no fence, no pin. The lease is written only by the lessee's own
+     * thread (see {@link ReaderLeases}), so the copy it pins can not be unpinned or evicted under this thread; its key
+     * is the address with colour, so a copy of an older colour is never read once the colour bump happened-before
+     * this call. The reader is counted by a release store of {@link #leaseReaders}, which a later
+     * {@code write()}, {@code close()} or move reads: on this thread, or on any thread ordered after this call by
+     * happens-before, it is refused while the Ref is open. A {@code write()} on another thread racing this call with
+     * no happens-before between them is detected only best-effort (as {@link java.util.ConcurrentModificationException}
+     * is): the Ref then reads the consistent copy of the value before that write.
+     *
+     * @return the leased entry, or null when the counted path must be taken.
+     */
+    private CacheEntry leasedHit()
+    {
+        final ReaderLeases.Lessee lessee = this.lessee;
+        if (null == lessee || lessee.thread != Thread.currentThread())
+        {
+            return null;
+        }
+        final CacheEntry lease = this.lease;
+        if (null == lease || lease.key != address || 0 != (state & (WRITER | UNUSABLE)))
+        {
+            return null;
+        }
+        LEASE_READERS.setRelease(this, leaseReaders + 1);
+        lessee.hit();
+
+        return lease;
+    }
+
+    /**
+     * A Ref opened by {@link #leasedHit()} closed: its reads happen-before the release store.
+     */
+    void releaseLeasedRead()
+    {
+        final ReaderLeases.Lessee lessee = this.lessee;
+        if (lessee.thread == Thread.currentThread())
+        {
+            LEASE_READERS.setRelease(this, leaseReaders - 1);
+        }
+        else
+        {
+            FOREIGN_RELEASES.getAndAdd(this, 1);
+        }
+    }
+
+    /**
+     * Leased Refs open: exact on the lessee's thread and for Refs opened before this call by happens-before.
+     */
+    private int leasedReaders()
+    {
+        return (int)LEASE_READERS.getVolatile(this) - foreignReleases;
+    }
+
+    /**
+     * On a counted cache hit of a remote object: take a lease on its copy for the calling thread, when it is the
+     * box's lessee (or the box has none yet, and it becomes the lessee for good) and no leased Ref is open.
+     */
+    private void takeLease(final CacheEntry entry)
+    {
+        if (SizeClassAllocator.NO_SPACE == entry.arenaOffset || lease == entry || null != parent)
+        {
+            // a slot box lives for one decode: a lease would only churn the ring
+            return;
+        }
+        ReaderLeases.Lessee lessee = this.lessee;
+        if (null == lessee)
+        {
+            lessee = node.readerLeases().lessee();
+            if (!LESSEE.compareAndSet(this, null, lessee))
+            {
+                return;
+            }
+        }
+        else if (lessee.thread != Thread.currentThread())
+        {
+            return;
+        }
+        if (0 != leasedReaders() || !entry.tryPin())
+        {
+            return;
+        }
+        dropLease();
+        if (!LEASE.compareAndSet(this, null, entry))
+        {
+            entry.unpin();
+            return;
+        }
+        lessee.leased(this);
+    }
+
+    /**
+     * Release the lease on {@code thread}'s behalf: called by the lessee's own thread (its ring dropped this box),
+     * or by any thread once the lessee thread has terminated. No leased Ref of it may be open.
+     *
+     * @param thread the lessee's.
+     */
+    void releaseLeaseOf(final Thread thread)
+    {
+        final ReaderLeases.Lessee lessee = this.lessee;
+        if (null != lessee && lessee.thread == thread && 0 == leasedReaders())
+        {
+            dropLease();
+        }
+    }
+
+    /**
+     * Whether the box holds a lease on a cached copy for its lessee thread.
+     *
+     * @return true if leased.
+     */
+    boolean isLeased()
+    {
+        return null != lease;
+    }
+
+    private void dropLease()
+    {
+        final CacheEntry lease = this.lease;
+        if (null != lease && LEASE.compareAndSet(this, lease, null))
+        {
+            lease.unpin();
+        }
+    }
+
+    /**
+     * After a CAS that took the state word for a writer, a free or a move: back out if a leased Ref is open; else, on
+     * the lessee's thread, drop the lease, whose copy is of a value about to change or end. Another thread leaves
+     * the lease to its lessee (who drops it on its next read of this box, or when its ring of leases turns), so a
+     * lease is never released under a racing leased hit.
+     */
+    private void checkNoLeasedReaders(final String operation)
+    {
+        final ReaderLeases.Lessee lessee = this.lessee;
+        if (null == lessee)
+        {
+            return;
+        }
+        final int leased = leasedReaders();
+        if (0 != leased)
+        {
+            STATE.setRelease(this, 0L);
+            throw new BorrowException(operation + " on " + describe() + " while " + leased + " Ref(s) of it are open");
+        }
+        if (lessee.thread == Thread.currentThread())
+        {
+            dropLease();
+        }
     }
 
     /**
@@ -192,6 +379,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         {
             throw conflict("close()", this.state);
         }
+        checkNoLeasedReaders("close()");
         node.free(address);
         if (null != slotBuffer)
         {
@@ -262,6 +450,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         {
             throw conflict("write()", state);
         }
+        checkNoLeasedReaders("write()");
     }
 
     public void releaseWrite()
@@ -285,6 +474,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         {
             throw conflict("move", state);
         }
+        checkNoLeasedReaders("move");
         movedTo = destination;
     }
 
@@ -409,8 +599,8 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
             return new BorrowException(operation + " on " + name + " while a Mut of it is open");
         }
 
-        return new BorrowException(operation + " on " + name + " while " + BorrowState.readers(state) +
-            " Ref(s) of it are open");
+        return new BorrowException(operation + " on " + name + " while " +
+            (BorrowState.readers(state) + leasedReaders()) + " Ref(s) of it are open");
     }
 
     private Object writeReplace()

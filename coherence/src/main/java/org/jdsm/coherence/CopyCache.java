@@ -11,6 +11,9 @@ import java.util.ArrayList;
  * space is needed, as is any copy no {@link org.jdsm.Ref} pins.
  * <p>
  * A borrow that finds every copy pinned and no space gets a private copy outside the budget, released with it.
+ * Besides the pins of open Refs, each reading thread holds at most {@link ReaderLeases#RING_LENGTH} leases (one pin
+ * each, see {@link ReaderLeases}) so its cache hits take no atomic; the leases of terminated threads are released
+ * when space runs out.
  * <p>
  * <b>Note:</b> threadsafe: the map and the clock are guarded by the cache's lock, taken on a miss and on
  * eviction; a hit through an entry already held (see {@link CacheEntry#tryPin()}) takes no lock.
@@ -21,6 +24,7 @@ public final class CopyCache
     private final Long2ObjectHashMap<CacheEntry> entries = new Long2ObjectHashMap<>();
     private final ArrayList<CacheEntry> clock = new ArrayList<>();
     private final Counters counters;
+    private final ReaderLeases leases = new ReaderLeases();
     private int hand;
 
     /**
@@ -35,6 +39,17 @@ public final class CopyCache
             new HeapSlice(capacity, (int)Math.min(HeapSlice.MAX_SEGMENT_LENGTH, Long.highestOneBit(capacity - 1) << 1)),
             maxPayloadLength);
         this.counters = counters;
+        counters.leasedCacheHits(leases::leasedHits);
+    }
+
+    /**
+     * The per-thread leases of copies for cache hits without atomics.
+     *
+     * @return the node's leases.
+     */
+    ReaderLeases leases()
+    {
+        return leases;
     }
 
     /**
@@ -86,6 +101,13 @@ public final class CopyCache
                     while (SizeClassAllocator.NO_SPACE == offset && evictOne())
                     {
                         offset = arena.allocate(copyLength);
+                    }
+                    if (SizeClassAllocator.NO_SPACE == offset && leases.releaseEndedThreads())
+                    {
+                        while (SizeClassAllocator.NO_SPACE == offset && evictOne())
+                        {
+                            offset = arena.allocate(copyLength);
+                        }
                     }
 
                     final CacheEntry entry;

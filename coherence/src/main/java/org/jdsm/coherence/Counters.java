@@ -3,6 +3,7 @@ package org.jdsm.coherence;
 import org.jdsm.NodeCounters;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * A node's live counters, one {@link LongAdder} per {@link NodeCounters.Counter} so hot paths on many threads do
@@ -35,6 +36,8 @@ public final class Counters
     static final int MESSAGES_SENT = NodeCounters.Counter.MESSAGES_SENT.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
+    /** Cache hits counted apart, per thread, by the leased hit path (see {@code ReaderLeases}). */
+    private volatile LongSupplier leasedCacheHits = () -> 0;
 
     /**
      * All counters at zero.
@@ -45,6 +48,16 @@ public final class Counters
         {
             adders[i] = new LongAdder();
         }
+    }
+
+    /**
+     * Add the cache hits counted by the leased hit path to every snapshot.
+     *
+     * @param hits their sum.
+     */
+    void leasedCacheHits(final LongSupplier hits)
+    {
+        leasedCacheHits = hits;
     }
 
     void increment(final int counter)
@@ -69,6 +82,7 @@ public final class Counters
         {
             values[i] = adders[i].sum();
         }
+        values[CACHE_HITS] += leasedCacheHits.getAsLong();
 
         return new NodeCounters(values);
     }

@@ -112,6 +112,7 @@ public final class Node implements DsmNode, MessageHandler
     private final AtomicLongArray peerFreeBytes;
     private final AtomicLongArray tasksInFlight;
     private final AtomicInteger activeTasks = new AtomicInteger();
+    private final LocalTaskRunner localTasks;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Transport transport;
     private final AgentRunner nodeAgentRunner;
@@ -157,6 +158,7 @@ public final class Node implements DsmNode, MessageHandler
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);
         this.completer = Executors.newSingleThreadExecutor(threadFactory("completer"));
         this.lifecycle = new ClusterLifecycle(this, nodeCount);
+        this.localTasks = new LocalTaskRunner(this, workers, activeTasks, counters);
 
         final TransportProvider provider = TransportProvider.find(config.transport());
         this.transport = provider.newTransport(new TransportContext(config, heap, this));
@@ -319,6 +321,14 @@ public final class Node implements DsmNode, MessageHandler
     {
         checkOpen();
         checkNodeId(targetNodeId);
+        if (targetNodeId == nodeId)
+        {
+            final CompletableFuture<R> local = localTasks.trySpawn(task);
+            if (null != local)
+            {
+                return local;
+            }
+        }
         final TaskScope scope = new TaskScope(this, targetNodeId, false);
         final byte[] bytes;
         scope.enter();
@@ -387,6 +397,7 @@ public final class Node implements DsmNode, MessageHandler
         nodeAgentRunner.close();
         transport.close();
         failPendingTasks(nodeId, "node " + nodeId + " closed");
+        localTasks.failAll(new NodeUnavailableException(nodeId, "node " + nodeId + " closed"));
         workers.shutdown();
         completer.shutdown();
         try
@@ -456,6 +467,11 @@ public final class Node implements DsmNode, MessageHandler
     Counters liveCounters()
     {
         return counters;
+    }
+
+    ReaderLeases readerLeases()
+    {
+        return cache.leases();
     }
 
     boolean isLocal(final long address)

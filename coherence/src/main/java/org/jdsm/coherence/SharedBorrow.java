@@ -25,6 +25,7 @@ final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
     private transient CacheEntry entry;
     private final transient Codec<T> codec;
     private transient int state;
+    private final transient boolean leased;
 
     static final int OPEN = 0;
     static final int CLOSED = 1;
@@ -32,10 +33,25 @@ final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
 
     SharedBorrow(final BorrowOwner owner, final Codec<T> codec, final DirectBuffer buffer, final CacheEntry entry)
     {
+        this(owner, codec, buffer, entry, false);
+    }
+
+    /**
+     * @param leased true when opened through the lease of a {@link BoxHandle} (see {@link ReaderLeases}): counted
+     *               in the box's lease readers, with no pin and no count in its state word.
+     */
+    SharedBorrow(
+        final BorrowOwner owner,
+        final Codec<T> codec,
+        final DirectBuffer buffer,
+        final CacheEntry entry,
+        final boolean leased)
+    {
         this.owner = owner;
         this.codec = codec;
         this.buffer = buffer;
         this.entry = entry;
+        this.leased = leased;
     }
 
     public T get()
@@ -132,6 +148,11 @@ final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
 
     private void release()
     {
+        if (leased)
+        {
+            ((BoxHandle<?>)owner).releaseLeasedRead();
+            return;
+        }
         if (null != entry)
         {
             entry.unpin();

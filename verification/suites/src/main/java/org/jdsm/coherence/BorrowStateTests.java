@@ -9,9 +9,11 @@ import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.ZZ_Result;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
@@ -315,6 +317,84 @@ public final class BorrowStateTests
             {
                 box.close();
             }
+        }
+    }
+
+    /**
+     * A leased cache hit of a remote box (no atomic, see {@link ReaderLeases}) races {@code write()} on another
+     * thread. The reader actor becomes the box's lessee (a counted hit takes the lease), then opens a leased Ref and
+     * keeps it; the writer keeps its Mut, which moves the object to the reader's node and sets it to 1. Results: reader
+     * opened (1) or refused (0), writer opened (1) or refused (0), value the reader read (-1 if none).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0, 0", expect = ACCEPTABLE, desc = "Reader first: the write was refused while the Ref is open")
+    @Outcome(id = "0, 1, -1", expect = ACCEPTABLE, desc = "Writer first: the read was refused while a Mut is open")
+    @Outcome(id = "1, 1, 0", expect = ACCEPTABLE_INTERESTING,
+        desc = "A racing read and write with no happens-before: detected best-effort only; the Ref read the " +
+        "consistent leased copy of the value before the write")
+    @Outcome(id = "1, 1, 1", expect = FORBIDDEN, desc = "The Ref read the writer's value: not the copy it leased")
+    @Outcome(id = "0, 0, -1", expect = FORBIDDEN, desc = "Both refused with no conflicting borrow open")
+    @Outcome(expect = FORBIDDEN, desc = "Any other value: the leased copy was evicted and its block reused")
+    @State
+    public static class LeasedReadVersusWrite
+    {
+        final BoxHandle<Long> box = (BoxHandle<Long>)JcstressTwoNodes.READER.allocOn(1, Codecs.LONG, 0L);
+        Ref<Long> ref;
+        Mut<Long> mut;
+
+        public LeasedReadVersusWrite()
+        {
+            // the miss: the copy is fetched and remembered by the box, no lease yet
+            try (Ref<Long> miss = box.read())
+            {
+                miss.getLong();
+            }
+        }
+
+        @Actor
+        public void reader(final III_Result r)
+        {
+            r.r3 = -1;
+            try
+            {
+                box.read().close();
+                ref = box.read();
+                r.r3 = (int)ref.getLong();
+                r.r1 = 1;
+            }
+            catch (final BorrowException ex)
+            {
+                r.r1 = 0;
+            }
+        }
+
+        @Actor
+        public void writer(final III_Result r)
+        {
+            try
+            {
+                mut = box.write();
+                mut.setLong(1);
+                r.r2 = 1;
+            }
+            catch (final BorrowException ex)
+            {
+                r.r2 = 0;
+            }
+        }
+
+        @Arbiter
+        public void arbiter(final III_Result r)
+        {
+            if (null != ref)
+            {
+                ref.close();
+            }
+            if (null != mut)
+            {
+                mut.close();
+            }
+            box.close();
         }
     }
 }

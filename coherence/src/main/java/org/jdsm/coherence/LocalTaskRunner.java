@@ -1,0 +1,524 @@
+package org.jdsm.coherence;
+
+import org.jdsm.DsmException;
+import org.jdsm.DsmTask;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.RemoteTaskException;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a task spawned on its own node on the node's workers without Java serialization and without a message.
+ * <p>
+ * A task lambda's captured values are found through its {@code writeReplace} ({@link SerializedLambda}, no byte
+ * stream), and each handle among them goes through the same {@link TaskScope} steps as on the wire: its
+ * {@code writeReplace} on the spawning side (a {@code DBox} or {@code DVec} moved, a {@code Ref} or {@code Mut} lent,
+ * a {@code DArc} or {@code DMutex} shared with one more count) and its token's {@code readResolve} on the running
+ * side, so the task runs on handles of its own, which end when it returns exactly as on a peer. The lambda is then
+ * rebuilt with those handles by its capturing class's {@code $deserializeLambda$} (a lambda capturing only immutable
+ * values runs as it is). Captured values that can not hold a
+ * handle (strings, boxed primitives, enums) are passed as they are, primitive and string arrays as copies; a task capturing
+ * anything else, or not a lambda, returns null from {@link #trySpawn} and is sent as a message to the node itself,
+ * as before. A result that is a value or a handle is handed over the same way; another object is serialized and
+ * deserialized in memory, with the handles in it moved. A failure completes the future with a
+ * {@link RemoteTaskException} whose cause is the task's exception, as from a peer.
+ * <p>
+ * <b>Note:</b> threadsafe.
+ */
+final class LocalTaskRunner
+{
+    private static final ClassValue<Method> WRITE_REPLACE = new ClassValue<>()
+    {
+        protected Method computeValue(final Class<?> type)
+        {
+            return accessible(type, "writeReplace");
+        }
+    };
+
+    private static final ClassValue<Method> READ_RESOLVE = new ClassValue<>()
+    {
+        protected Method computeValue(final Class<?> type)
+        {
+            return accessible(type, "readResolve");
+        }
+    };
+
+    private static final ClassValue<Method> DESERIALIZE_LAMBDA = new ClassValue<>()
+    {
+        protected Method computeValue(final Class<?> type)
+        {
+            try
+            {
+                final Method method = type.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
+                method.setAccessible(true);
+                return method;
+            }
+            catch (final ReflectiveOperationException | RuntimeException ex)
+            {
+                return null;
+            }
+        }
+    };
+
+    private final Node node;
+    private final Executor workers;
+    private final AtomicInteger activeTasks;
+    private final Counters counters;
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param node        the tasks run on.
+     * @param workers     of the node.
+     * @param activeTasks the node's count of tasks queued or running, its load.
+     * @param counters    of the node.
+     */
+    LocalTaskRunner(
+        final Node node, final Executor workers, final AtomicInteger activeTasks, final Counters counters)
+    {
+        this.node = node;
+        this.workers = workers;
+        this.activeTasks = activeTasks;
+        this.counters = counters;
+    }
+
+    /**
+     * Run a task on this node's workers, if it can be handed over without serialization.
+     *
+     * @param task to run.
+     * @param <R>  type of its result.
+     * @return its future, or null if the task must be sent as a message.
+     */
+    <R> CompletableFuture<R> trySpawn(final DsmTask<R> task)
+    {
+        final SerializedLambda lambda = lambdaOf(task);
+        if (null == lambda)
+        {
+            return null;
+        }
+        final int count = lambda.getCapturedArgCount();
+        boolean rebuild = false;
+        for (int i = 0; i < count; i++)
+        {
+            final Object arg = lambda.getCapturedArg(i);
+            if (!isPassable(arg))
+            {
+                return null;
+            }
+            rebuild |= null != arg && (isHandle(arg) || arg.getClass().isArray());
+        }
+        if (!rebuild)
+        {
+            // only immutable values captured: the task itself runs, as its deserialized copy would
+            return submit(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
+        }
+        final Class<?> capturing = capturingClass(lambda, task);
+        final Method deserialize = DESERIALIZE_LAMBDA.get(capturing);
+        if (null == deserialize)
+        {
+            return null;
+        }
+
+        final TaskScope spawnScope = new TaskScope(node, node.nodeId(), false);
+        final Object[] tokens = new Object[count];
+        spawnScope.enter();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                tokens[i] = handOver(lambda.getCapturedArg(i));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            spawnScope.exit();
+            spawnScope.abort();
+            throw ex;
+        }
+        spawnScope.exit();
+
+        return submit(null, lambda, capturing, deserialize, tokens, spawnScope);
+    }
+
+    private <R> CompletableFuture<R> submit(
+        final DsmTask<R> direct,
+        final SerializedLambda lambda,
+        final Class<?> capturing,
+        final Method deserialize,
+        final Object[] tokens,
+        final TaskScope spawnScope)
+    {
+        final CompletableFuture<R> future = new CompletableFuture<>();
+        pending.add(future);
+        activeTasks.incrementAndGet();
+        try
+        {
+            workers.execute(() -> run(direct, lambda, capturing, deserialize, tokens, spawnScope, future));
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            activeTasks.decrementAndGet();
+            pending.remove(future);
+            spawnScope.abort();
+            throw new NodeUnavailableException(node.nodeId(), "node " + node.nodeId() + " closed");
+        }
+
+        return future;
+    }
+
+    /**
+     * Fail every task not yet completed: the node closed.
+     *
+     * @param failure to complete them with.
+     */
+    void failAll(final RuntimeException failure)
+    {
+        for (final CompletableFuture<?> future : pending)
+        {
+            future.completeExceptionally(failure);
+        }
+        pending.clear();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> void run(
+        final DsmTask<?> direct,
+        final SerializedLambda lambda,
+        final Class<?> capturing,
+        final Method deserialize,
+        final Object[] tokens,
+        final TaskScope spawnScope,
+        final CompletableFuture<R> future)
+    {
+        final int nodeId = node.nodeId();
+        final TaskScope runScope = new TaskScope(node, nodeId, false);
+        Object result = null;
+        Throwable failure = null;
+        try
+        {
+            DsmTask<?> task = direct;
+            if (null == task)
+            {
+                final Object[] args = new Object[tokens.length];
+                runScope.enter();
+                try
+                {
+                    for (int i = 0; i < tokens.length; i++)
+                    {
+                        args[i] = resolve(tokens[i]);
+                    }
+                }
+                finally
+                {
+                    runScope.exit();
+                }
+                task = (DsmTask<?>)invoke(deserialize, null, rebuilt(lambda, capturing, args));
+            }
+            final Object value = task.run(node);
+            runScope.beginResult();
+            runScope.enter();
+            try
+            {
+                result = handOverResult(value, task);
+            }
+            finally
+            {
+                runScope.exit();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failure = ex;
+        }
+
+        final RuntimeException endFailure = runScope.taskEnded();
+        if (null != endFailure && null == failure)
+        {
+            failure = endFailure;
+        }
+        counters.increment(Counters.TASKS_RUN);
+        activeTasks.decrementAndGet();
+
+        try
+        {
+            spawnScope.returned();
+            if (null == failure)
+            {
+                final TaskScope resultScope = new TaskScope(node, nodeId, true).enter();
+                try
+                {
+                    result = resolveResult(result);
+                }
+                finally
+                {
+                    resultScope.exit();
+                }
+            }
+        }
+        catch (final Throwable ex)
+        {
+            if (null == failure)
+            {
+                failure = ex;
+            }
+        }
+
+        pending.remove(future);
+        if (null == failure)
+        {
+            future.complete((R)result);
+        }
+        else
+        {
+            future.completeExceptionally(remoteFailure(nodeId, failure));
+        }
+    }
+
+    private static RemoteTaskException remoteFailure(final int nodeId, final Throwable failure)
+    {
+        final StringWriter text = new StringWriter();
+        failure.printStackTrace(new PrintWriter(text));
+        final RemoteTaskException remote = new RemoteTaskException(nodeId, text.toString());
+        remote.initCause(failure);
+        return remote;
+    }
+
+    /**
+     * What a captured value becomes on the spawning side: a handle's token (moved, lent or shared through the
+     * current scope), a copy of a primitive array, or the value itself.
+     */
+    private static Object handOver(final Object value)
+    {
+        if (isHandle(value))
+        {
+            return invoke(WRITE_REPLACE.get(value.getClass()), value);
+        }
+        if (null != value && value.getClass().isArray())
+        {
+            return copyOfArray(value);
+        }
+
+        return value;
+    }
+
+    private static Object resolve(final Object token)
+    {
+        if (null == token)
+        {
+            return null;
+        }
+        final Method readResolve = READ_RESOLVE.get(token.getClass());
+        return null == readResolve ? token : invoke(readResolve, token);
+    }
+
+    /**
+     * A result on the running side, under its scope: a handle to its token (moved, with its count), a value as it is,
+     * anything else serialized with the handles in it moved.
+     */
+    private static Object handOverResult(final Object value, final DsmTask<?> task)
+    {
+        if (isHandle(value))
+        {
+            return invoke(WRITE_REPLACE.get(value.getClass()), value);
+        }
+        if (isPassable(value))
+        {
+            return value;
+        }
+
+        return new Serialized(TaskCodec.serialize(value, "result of task " + task.getClass().getName()));
+    }
+
+    private Object resolveResult(final Object result)
+    {
+        if (result instanceof Serialized)
+        {
+            return TaskCodec.deserialize(((Serialized)result).bytes, "result from node " + node.nodeId());
+        }
+
+        return resolve(result);
+    }
+
+    private static boolean isHandle(final Object value)
+    {
+        return value instanceof BoxHandle || value instanceof SharedBorrow || value instanceof ExclusiveBorrow ||
+            value instanceof SharedObjectHandle || value instanceof VecHandle;
+    }
+
+    /**
+     * Whether a value can be handed to a task on this node without serialization: a handle, or a value that can
+     * not hold one.
+     */
+    private static boolean isPassable(final Object value)
+    {
+        if (null == value || isHandle(value))
+        {
+            return true;
+        }
+        final Class<?> type = value.getClass();
+        return type == String.class || type == Long.class || type == Integer.class || type == Double.class ||
+            type == Boolean.class || type == Short.class || type == Byte.class || type == Character.class ||
+            type == Float.class || value instanceof Enum ||
+            (type.isArray() && (type.getComponentType().isPrimitive() || type == String[].class));
+    }
+
+    private static Object copyOfArray(final Object array)
+    {
+        if (array instanceof String[])
+        {
+            return ((String[])array).clone();
+        }
+        if (array instanceof long[])
+        {
+            return ((long[])array).clone();
+        }
+        if (array instanceof int[])
+        {
+            return ((int[])array).clone();
+        }
+        if (array instanceof byte[])
+        {
+            return ((byte[])array).clone();
+        }
+        if (array instanceof double[])
+        {
+            return ((double[])array).clone();
+        }
+        if (array instanceof char[])
+        {
+            return ((char[])array).clone();
+        }
+        if (array instanceof float[])
+        {
+            return ((float[])array).clone();
+        }
+        if (array instanceof short[])
+        {
+            return ((short[])array).clone();
+        }
+
+        return ((boolean[])array).clone();
+    }
+
+    private static SerializedLambda lambdaOf(final Object task)
+    {
+        final Class<?> type = task.getClass();
+        if (!type.isSynthetic() && !type.isHidden())
+        {
+            return null;
+        }
+        final Method writeReplace = WRITE_REPLACE.get(type);
+        if (null == writeReplace)
+        {
+            return null;
+        }
+        try
+        {
+            final Object replaced = writeReplace.invoke(task);
+            return replaced instanceof SerializedLambda ? (SerializedLambda)replaced : null;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    private static Class<?> capturingClass(final SerializedLambda lambda, final Object task)
+    {
+        final String name = lambda.getCapturingClass().replace('/', '.');
+        try
+        {
+            return Class.forName(name, false, task.getClass().getClassLoader());
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            throw new DsmException("task " + task.getClass().getName() + ": capturing class " + name +
+                " not found: " + ex, ex);
+        }
+    }
+
+    private static SerializedLambda rebuilt(final SerializedLambda lambda, final Class<?> capturing, final Object[] args)
+    {
+        return new SerializedLambda(
+            capturing,
+            lambda.getFunctionalInterfaceClass(),
+            lambda.getFunctionalInterfaceMethodName(),
+            lambda.getFunctionalInterfaceMethodSignature(),
+            lambda.getImplMethodKind(),
+            lambda.getImplClass(),
+            lambda.getImplMethodName(),
+            lambda.getImplMethodSignature(),
+            lambda.getInstantiatedMethodType(),
+            args);
+    }
+
+    private static Object invoke(final Method method, final Object target, final Object... args)
+    {
+        try
+        {
+            return method.invoke(target, args);
+        }
+        catch (final InvocationTargetException ex)
+        {
+            final Throwable cause = ex.getCause();
+            if (cause instanceof RuntimeException)
+            {
+                throw (RuntimeException)cause;
+            }
+            if (cause instanceof Error)
+            {
+                throw (Error)cause;
+            }
+            throw new DsmException(method + " failed: " + cause, cause);
+        }
+        catch (final IllegalAccessException ex)
+        {
+            throw new DsmException(method + " is not accessible: " + ex, ex);
+        }
+    }
+
+    private static Method accessible(final Class<?> type, final String name)
+    {
+        for (Class<?> c = type; null != c; c = c.getSuperclass())
+        {
+            try
+            {
+                final Method method = c.getDeclaredMethod(name);
+                method.setAccessible(true);
+                return method;
+            }
+            catch (final NoSuchMethodException ignore)
+            {
+                // look in the superclass, as serialization does
+            }
+            catch (final RuntimeException ex)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /**
+     * A result that is neither a value nor a handle, serialized on the running side.
+     */
+    private static final class Serialized
+    {
+        final byte[] bytes;
+
+        Serialized(final byte[] bytes)
+        {
+            this.bytes = bytes;
+        }
+    }
+}
