@@ -310,7 +310,13 @@ final class LocalTaskRunner
         return value;
     }
 
-    private static Object resolve(final Object token)
+    /**
+     * A token back to the handle it stands for, as deserialization would resolve it.
+     *
+     * @param token from a handle's {@code writeReplace}, or any other value (returned as it is).
+     * @return the handle, or the value.
+     */
+    static Object resolve(final Object token)
     {
         if (null == token)
         {

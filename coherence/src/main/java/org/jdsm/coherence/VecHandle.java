@@ -415,7 +415,10 @@ final class VecHandle<T> implements DVec<T>, Serializable
         private Object readResolve()
         {
             final TaskScope scope = TaskScope.current("a DVec");
-            final VecHandle vec = new VecHandle(scope.node, codec, (BoxHandle<byte[]>)spine);
+            // deserialization resolves the spine's token before this one; a task run on its own node
+            // (LocalTaskRunner) hands the tokens over as they are, so the spine is resolved here
+            final Object spineBox = spine instanceof BoxHandle ? spine : LocalTaskRunner.resolve(spine);
+            final VecHandle vec = new VecHandle(scope.node, codec, (BoxHandle<byte[]>)spineBox);
             scope.onTaskEnd(vec::dropIfOwned);
             return vec;
         }

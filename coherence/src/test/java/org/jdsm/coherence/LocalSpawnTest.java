@@ -4,6 +4,7 @@ import org.jdsm.BorrowException;
 import org.jdsm.Codecs;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
+import org.jdsm.DVec;
 import org.jdsm.Mut;
 import org.jdsm.NodeCounters.Counter;
 import org.jdsm.Ref;
@@ -102,6 +103,28 @@ class LocalSpawnTest
         assertEquals("read() on " + name + " after it was moved to a task on node 0: this handle is consumed",
             assertThrows(BorrowException.class, box::read).getMessage());
         assertEquals(freesBefore + 1, node.counters().get(Counter.FREES), "the task did not move it on: freed");
+    }
+
+    @Test
+    void shouldMoveACapturedVecIntoALocalTaskWithItsSpine() throws Exception
+    {
+        final DVec<Long> vec = node.newVec(Codecs.LONG, 4);
+        for (long i = 1; i <= 10; i++)
+        {
+            vec.push(i);
+        }
+        final long deliveredBefore = cluster.network.deliveredCount();
+        assertEquals(55L, node.spawnOn(0, (n) ->
+        {
+            long sum = 0;
+            for (long i = 0; i < vec.size(); i++)
+            {
+                sum += vec.get(i);
+            }
+            return sum;
+        }).get(10, TimeUnit.SECONDS));
+        assertEquals(deliveredBefore, cluster.network.deliveredCount(), "no envelope for a task on the own node");
+        assertThrows(BorrowException.class, vec::size, "the vector was moved into the task");
     }
 
     @Test
