@@ -21,7 +21,11 @@ import static org.jdsm.coherence.ControlMessageDescriptor.STOP_REQUEST_TYPE;
  *     has left: no server leaves while the driver could still pick it for a {@code spawn}. Then {@link #serve()}
  *     returns normally. A driver that leaves or dies without a stop request makes {@link #serve()} throw
  *     {@link DriverLostException}.</li>
- *     <li>A peer that is not serving (started with {@code Dsm.start}, e.g. in a test) acknowledges at once.</li>
+ *     <li>A peer that is not serving (started with {@code Dsm.start}, e.g. in a test) acknowledges at once, but
+ *     not before it has joined: the driver's join can complete before a server's (the server waits for the
+ *     driver's answer to its HELLO), and a driver that ran its whole program and left in that window would leave
+ *     the server to time out its join. So a stop request that arrives while the node is still joining is
+ *     acknowledged when the join completes (or by {@link #serve()}), while the driver still waits.</li>
  * </ol>
  * <p>
  * <b>Note:</b> threadsafe; one per node, owned by it. Not on a hot path: it waits with a monitor.
@@ -35,6 +39,7 @@ final class ClusterLifecycle
 
     private final Node node;
     private final boolean[] stopAcknowledged;
+    private boolean isJoined;
     private boolean isServing;
     private boolean isStopRequested;
     private boolean isAcknowledged;
@@ -61,7 +66,7 @@ final class ClusterLifecycle
         synchronized (this)
         {
             isStopRequested = true;
-            acknowledgeNow = !isServing && !isAcknowledged;
+            acknowledgeNow = isJoined && !isServing && !isAcknowledged;
             isAcknowledged |= acknowledgeNow;
             notifyAll();
         }
@@ -71,6 +76,25 @@ final class ClusterLifecycle
         }
 
         return true;
+    }
+
+    /**
+     * The node's transport has joined every peer: acknowledge a stop request that arrived while it was joining,
+     * unless the node serves (then {@link #serve()} acknowledges once it is idle).
+     */
+    void onJoined()
+    {
+        final boolean acknowledgeNow;
+        synchronized (this)
+        {
+            isJoined = true;
+            acknowledgeNow = isStopRequested && !isServing && !isAcknowledged;
+            isAcknowledged |= acknowledgeNow;
+        }
+        if (acknowledgeNow && DRIVER_NODE_ID != node.nodeId())
+        {
+            node.sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
+        }
     }
 
     /**

@@ -173,6 +173,7 @@ public final class Node implements DsmNode, MessageHandler
             completer.shutdownNow();
             throw ex;
         }
+        lifecycle.onJoined();
 
         this.nodeAgentRunner = new AgentRunner(
             new SleepingMillisIdleStrategy(Math.max(1, TimeUnit.NANOSECONDS.toMillis(config.heartbeatIntervalNs()) / 10)),

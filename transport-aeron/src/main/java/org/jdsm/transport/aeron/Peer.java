@@ -32,6 +32,10 @@ final class Peer
 
     final int nodeId;
     final byte[] nonce;
+    /** Nonce of the last HELLO it sent this node, answered again with an ACCEPT once its own proof checks. */
+    final byte[] helloNonce = new byte[FrameDescriptor.NONCE_LENGTH];
+    /** Whether {@link #helloNonce} holds a nonce it sent. */
+    boolean hasHelloNonce;
     final ArrayDeque<Outbound> backlog = new ArrayDeque<>();
     final Long2LongHashMap writesInProgress = new Long2LongHashMap(Long.MIN_VALUE);
     final ReentrantLock lock = new ReentrantLock();

@@ -64,7 +64,6 @@ final class Responder implements Agent, FragmentHandler
     private final FrameFlyweight in = new FrameFlyweight();
     private final FrameFlyweight out = new FrameFlyweight();
     private final UnsafeBuffer sendBuffer;
-    private final byte[] nonceBytes = new byte[FrameDescriptor.NONCE_LENGTH];
     private final byte[] proofBytes = new byte[FrameDescriptor.PROOF_LENGTH];
     private final ArrayDeque<Outbound> outboundPool = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Integer> lostSessions = new ConcurrentLinkedQueue<>();
@@ -401,9 +400,22 @@ final class Responder implements Agent, FragmentHandler
             return;
         }
 
-        buffer.getBytes(offset, nonceBytes);
+        buffer.getBytes(offset, peer.helloNonce);
+        peer.hasHelloNonce = true;
+        answerHello(peer);
+    }
+
+    /**
+     * Answer the peer's last HELLO: a PROOF of its nonce and, once the peer has proved the secret to this node, an
+     * ACCEPT after it (the peer checks the PROOF first, so the ACCEPT is never refused as coming from an unproved
+     * node). Called on a HELLO and again when the peer's own PROOF checks, so the peer joins at once instead of at
+     * its next HELLO: a driver may otherwise run its whole program and leave inside one HELLO interval, with a
+     * server it counted as joined still waiting for this node's ACCEPT.
+     */
+    private void answerHello(final Peer peer)
+    {
         authenticator.prove(
-            nodeId, peer.nodeId, nonceBytes, peer.publication.sessionId(), heapCapacity, proofBytes);
+            nodeId, peer.nodeId, peer.helloNonce, peer.publication.sessionId(), heapCapacity, proofBytes);
         out.wrap(sendBuffer, 0).header(FrameDescriptor.PROOF, nodeId, peer.nodeId).arg0(heapCapacity);
         sendBuffer.putBytes(HEADER_LENGTH, proofBytes);
         offerOnce(peer, HEADER_LENGTH + FrameDescriptor.PROOF_LENGTH);
@@ -445,6 +457,10 @@ final class Responder implements Agent, FragmentHandler
             peer.heapCapacity = capacity;
             liveness.heard(peer);
             maybeJoined(peer);
+            if (peer.hasHelloNonce)
+            {
+                answerHello(peer);
+            }
         }
     }
 
