@@ -1,6 +1,7 @@
 package org.jdsm.verification;
 
 import org.jdsm.coherence.BorrowStateLincheckTest;
+import org.jdsm.coherence.LeaseStateLincheckTest;
 import org.jdsm.coherence.MutexLockWordLincheckTest;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.jetbrains.lincheck.datastructures.Options;
@@ -33,6 +34,13 @@ class LincheckNegativeControlTest
     {
         assertCaught(LincheckRuns.negativeControl(MutexLockWordLincheckTest.LockSpec.class),
             MutexLockWordLincheckTest.Broken.class);
+    }
+
+    @Test
+    void shouldCatchLeaseUnlockThatMissesARequest()
+    {
+        assertCaught(LincheckRuns.negativeControl(LeaseStateLincheckTest.LeaseSpec.class),
+            LeaseStateLincheckTest.Broken.class);
     }
 
     @Test
