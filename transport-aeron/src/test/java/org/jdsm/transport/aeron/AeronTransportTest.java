@@ -157,6 +157,28 @@ class AeronTransportTest
     }
 
     @Test
+    void shouldFailEveryStartAtOnceWhenOneOfThreeHasWrongSecret() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 3, SECRET, 20_000);
+        final AeronTransport node1 = newTransport(1, 3, SECRET, 20_000);
+        final AeronTransport node2 = newTransport(2, 3, "another-secret", 20_000);
+
+        final long startNs = System.nanoTime();
+        final List<Throwable> failures = startAll(node0, node1, node2);
+        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        assertTrue(elapsedMs < 5_000, "refused after " + elapsedMs + " ms");
+        assertTrue(assertInstanceOf(ConfigurationException.class, failures.get(2)).getMessage().matches(
+            "node 2: cluster secret rejected by node [01] \\(jdsm.cluster.secret differs\\)"),
+            failures.get(2).getMessage());
+        for (int nodeId = 0; nodeId < 2; nodeId++)
+        {
+            assertEquals("node " + nodeId + ": cluster secret rejected by node 2 (jdsm.cluster.secret differs)",
+                assertInstanceOf(ConfigurationException.class, failures.get(nodeId)).getMessage());
+        }
+    }
+
+    @Test
     void shouldNotLetForgedRefuseKillJoinedPeer() throws Exception
     {
         final AeronTransport node0 = newTransport(0, 2, SECRET, 2000);
