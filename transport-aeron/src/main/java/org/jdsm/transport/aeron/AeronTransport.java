@@ -64,6 +64,18 @@ import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
  * cluster secret (allowed over IPC and loopback UDP only, see {@link AeronTransportContext#conclude}) the handshake
  * runs with a public key.
  * <p>
+ * <b>Refusal.</b> A node that can not verify a peer's PROOF answers it with a REFUSE (at most one per peer per second,
+ * sent to the node the PROOF claims, so it can not amplify). A REFUSE is unauthenticated — the two nodes share no
+ * secret — so the rule is: a REFUSE from node X is believed only while X is still joining this node, X has not
+ * accepted this node's proof, this node has sent X a PROOF, and, if X has proved itself, on X's proved session;
+ * {@link #start()} then fails at once with {@link ConfigurationException}
+ * {@code "node N: cluster secret rejected by node X (jdsm.cluster.secret differs)"}. Any other REFUSE is dropped and
+ * counted: a forged REFUSE can at worst fail the start of a node that has not yet joined, never a joined cluster.
+ * <p>
+ * <b>Rejected frames.</b> Every dropped frame is counted ({@link #rejectedCount()}); the first of each kind (reason
+ * with its numbers taken out) from each source is reported to the error handler, repeats only in a summary at most
+ * every 10 s ({@link RejectionLog}), so traffic from the network can not flood the log.
+ * <p>
  * The node that created the transport owns it and closes it.
  * <p>
  * <b>Note:</b> threadsafe: many threads may have operations in flight to the same peer. One-sided operations must
@@ -162,6 +174,8 @@ public final class AeronTransport implements Transport
      * Connect to every member and wait, at most the operation timeout, until all have joined: proved the cluster
      * secret to this node and accepted this node's proof.
      *
+     * @throws ConfigurationException if a node that has not joined this one refused its proof of the cluster
+     *                                secret (see the class description).
      * @throws NodeUnavailableException naming the first missing node, with every missing node in the message.
      * @throws DsmException if already started or closed, or Aeron can not set up a channel (e.g. port in use).
      */
@@ -220,6 +234,14 @@ public final class AeronTransport implements Transport
                 if (missing.isEmpty())
                 {
                     return;
+                }
+                for (final Peer peer : peers)
+                {
+                    if (peer.refusedProof && peer.isJoining())
+                    {
+                        throw new ConfigurationException("node " + nodeId + ": cluster secret rejected by node " +
+                            peer.nodeId + " (jdsm.cluster.secret differs)");
+                    }
                 }
                 final long nowNs = System.nanoTime();
                 if (isClosed || nowNs >= deadlineNs)

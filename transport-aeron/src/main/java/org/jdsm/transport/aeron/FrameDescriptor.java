@@ -38,7 +38,9 @@ package org.jdsm.transport.aeron;
  * <ul>
  *     <li>{@link #HELLO}: arg 0 the sender's heap capacity, payload a {@link #NONCE_LENGTH}-byte nonce the
  *     receiver must prove it knows the secret over;</li>
- *     <li>{@link #PROOF}: arg 0 the sender's heap capacity, payload the HMAC-SHA256 over the receiver's nonce;</li>
+ *     <li>{@link #PROOF}: arg 0 the sender's heap capacity, payload the HMAC-SHA256 over the receiver's nonce followed by
+ *     that nonce ({@link #PROOF_PAYLOAD_LENGTH}), so the receiver tells a wrong secret from a proof meant for another
+ *     node with its id;</li>
  *     <li>{@link #ACCEPT}: arg 0 the Aeron session of the receiver's publication whose proof was accepted, so a
  *     second node with the same id on the same stream can not take it for its own;</li>
  *     <li>{@link #HEARTBEAT}, {@link #LEAVE}: no payload;</li>
@@ -50,7 +52,8 @@ package org.jdsm.transport.aeron;
  *     <li>{@link #RESPONSE}: correlation id, status, arg 0 the result of an atomic, length and chunk offset for
  *     the bytes of a read (several frames for a large read), or with {@link #STATUS_REMOTE_ACCESS_ERROR} the UTF-8
  *     message of the rejection as payload;</li>
- *     <li>{@link #MESSAGE}: a two-sided control message as payload, length its length.</li>
+ *     <li>{@link #MESSAGE}: a two-sided control message as payload, length its length;</li>
+ *     <li>{@link #REFUSE}: arg 0 the reason ({@link #REFUSE_PROOF_MISMATCH}), no payload.</li>
  * </ul>
  */
 public final class FrameDescriptor
@@ -105,18 +108,25 @@ public final class FrameDescriptor
     public static final byte RESPONSE = 10;
     /** Two-sided control message. */
     public static final byte MESSAGE = 11;
+    /** Join: the sender could not verify the receiver's PROOF (unauthenticated; see {@link AeronTransport}). */
+    public static final byte REFUSE = 12;
     /** Largest type. */
-    public static final byte MAX_TYPE = MESSAGE;
+    public static final byte MAX_TYPE = REFUSE;
 
     /** Status of a successful response. */
     public static final short STATUS_OK = 0;
     /** Status of a response to a request the heap rejected; the payload is the message. */
     public static final short STATUS_REMOTE_ACCESS_ERROR = 1;
 
+    /** Reason of a {@link #REFUSE}: the receiver's PROOF did not match the sender's cluster secret. */
+    public static final long REFUSE_PROOF_MISMATCH = 1;
+
     /** Length of a join nonce in bytes. */
     public static final int NONCE_LENGTH = 16;
     /** Length of an HMAC-SHA256 proof in bytes. */
     public static final int PROOF_LENGTH = 32;
+    /** Length of the payload of a {@link #PROOF}: the proof, then the nonce it was computed over. */
+    public static final int PROOF_PAYLOAD_LENGTH = PROOF_LENGTH + NONCE_LENGTH;
 
     private FrameDescriptor()
     {
@@ -154,6 +164,8 @@ public final class FrameDescriptor
                 return "RESPONSE";
             case MESSAGE:
                 return "MESSAGE";
+            case REFUSE:
+                return "REFUSE";
             default:
                 return "unknown(" + type + ")";
         }

@@ -49,6 +49,8 @@ final class Peer
     volatile boolean accepted;
     volatile int state = JOINING;
     volatile String deathReason;
+    volatile boolean refusedProof;
+    long lastRefuseSentNs;
     long heapCapacity = -1;
     long lastHeardNs;
     long lastSentNs;
@@ -121,6 +123,11 @@ final class Peer
     boolean isJoined()
     {
         return JOINED == state;
+    }
+
+    boolean isJoining()
+    {
+        return JOINING == state;
     }
 
     boolean isDead()

@@ -33,7 +33,9 @@ import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
  * Every frame is checked before it is served: length at least a header, known version and type, source a member and
  * target this node, lengths consistent with the frame, and — for everything but the handshake — a source that has
  * proved the cluster secret on the Aeron session the frame arrived on. Anything else is dropped, counted in
- * {@link #rejectedCount()} and reported as {@link RejectedFrameException}; the responder never throws. A request
+ * {@link #rejectedCount()} and reported as {@link RejectedFrameException} through a {@link RejectionLog} (first of a
+ * kind per source, then summaries); the responder never throws. A PROOF that does not match is answered with a
+ * REFUSE (see {@link AeronTransport}). A request
  * the heap rejects is answered with the heap's message. Serving a request allocates nothing, except when the
  * publication back to the requester is back-pressured (the response is then copied into a pooled
  * {@link Outbound}).
@@ -47,6 +49,8 @@ final class Responder implements Agent, FragmentHandler
     private static final int FRAGMENT_LIMIT = 64;
     private static final int CHUNKS_PER_DUTY_CYCLE = 8;
     private static final long HELLO_INTERVAL_LIMIT_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Shortest time between two REFUSE frames to one peer. */
+    static final long REFUSE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
 
     private final int nodeId;
@@ -67,7 +71,7 @@ final class Responder implements Agent, FragmentHandler
     private final byte[] proofBytes = new byte[FrameDescriptor.PROOF_LENGTH];
     private final ArrayDeque<Outbound> outboundPool = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Integer> lostSessions = new ConcurrentLinkedQueue<>();
-    private final AtomicLong rejectedCount = new AtomicLong();
+    private final RejectionLog rejections;
     private final AtomicLong lateCount = new AtomicLong();
     private final AtomicLong servedCount = new AtomicLong();
     private volatile Thread joinWaiter;
@@ -101,6 +105,7 @@ final class Responder implements Agent, FragmentHandler
         this.subscription = subscription;
         this.sendBuffer = new UnsafeBuffer(new byte[HEADER_LENGTH + chunkLength]);
         this.liveness = new PeerLiveness(clock, peerTimeoutNs, heartbeatIntervalNs, helloIntervalNs, peers);
+        this.rejections = new RejectionLog(nodeId, peers.length, errorHandler);
     }
 
     /**
@@ -128,7 +133,7 @@ final class Responder implements Agent, FragmentHandler
      */
     long rejectedCount()
     {
-        return rejectedCount.get();
+        return rejections.count();
     }
 
     /**
@@ -187,7 +192,9 @@ final class Responder implements Agent, FragmentHandler
                     workCount += progressBacklog(peer);
                 }
             }
-            workCount += onTimer(liveness.nowNs());
+            final long nowNs = liveness.nowNs();
+            workCount += onTimer(nowNs);
+            workCount += rejections.summarise(nowNs);
         }
         catch (final Throwable ex)
         {
@@ -339,6 +346,9 @@ final class Responder implements Agent, FragmentHandler
             case FrameDescriptor.PROOF:
                 onProof(peer, frameSessionId, buffer, payloadOffset, payloadLength);
                 return;
+            case FrameDescriptor.REFUSE:
+                onRefuse(peer, frameSessionId, payloadLength);
+                return;
             default:
                 break;
         }
@@ -418,7 +428,8 @@ final class Responder implements Agent, FragmentHandler
             nodeId, peer.nodeId, peer.helloNonce, peer.publication.sessionId(), heapCapacity, proofBytes);
         out.wrap(sendBuffer, 0).header(FrameDescriptor.PROOF, nodeId, peer.nodeId).arg0(heapCapacity);
         sendBuffer.putBytes(HEADER_LENGTH, proofBytes);
-        offerOnce(peer, HEADER_LENGTH + FrameDescriptor.PROOF_LENGTH);
+        sendBuffer.putBytes(HEADER_LENGTH + FrameDescriptor.PROOF_LENGTH, peer.helloNonce);
+        offerOnce(peer, HEADER_LENGTH + FrameDescriptor.PROOF_PAYLOAD_LENGTH);
 
         if (peer.proved)
         {
@@ -430,10 +441,10 @@ final class Responder implements Agent, FragmentHandler
     private void onProof(
         final Peer peer, final int frameSessionId, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (FrameDescriptor.PROOF_LENGTH != length)
+        if (FrameDescriptor.PROOF_PAYLOAD_LENGTH != length)
         {
             reject(peer.nodeId, frameSessionId, "PROOF payload length=" + length + " != " +
-                FrameDescriptor.PROOF_LENGTH);
+                FrameDescriptor.PROOF_PAYLOAD_LENGTH);
             return;
         }
         if (Peer.NO_SESSION != peer.sessionId && peer.sessionId != frameSessionId)
@@ -442,11 +453,20 @@ final class Responder implements Agent, FragmentHandler
             return;
         }
 
+        if (!sameNonce(buffer, offset + FrameDescriptor.PROOF_LENGTH, peer.nonce))
+        {
+            // not an answer to this node's HELLO (another node with the same id, or a HELLO of an earlier run):
+            // nothing to say about the secret, so no REFUSE
+            reject(peer.nodeId, frameSessionId, "PROOF over a nonce other than this node's");
+            return;
+        }
+
         final long capacity = in.arg0();
         buffer.getBytes(offset, proofBytes);
         if (!authenticator.verify(peer.nodeId, nodeId, peer.nonce, frameSessionId, capacity, proofBytes))
         {
             reject(peer.nodeId, frameSessionId, "PROOF does not match the cluster secret");
+            refuse(peer);
             return;
         }
 
@@ -461,6 +481,74 @@ final class Responder implements Agent, FragmentHandler
             {
                 answerHello(peer);
             }
+        }
+    }
+
+    private static boolean sameNonce(final DirectBuffer buffer, final int offset, final byte[] nonce)
+    {
+        for (int i = 0; i < nonce.length; i++)
+        {
+            if (buffer.getByte(offset + i) != nonce[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /**
+     * Answer a PROOF over this node's nonce that does not match with a REFUSE, at most once per {@link #REFUSE_INTERVAL_NS} per peer: the
+     * PROOF may be forged, and the REFUSE goes to the node it claims to come from, so it can not be used to amplify.
+     */
+    private void refuse(final Peer peer)
+    {
+        final long nowNs = liveness.nowNs();
+        if (nowNs - peer.lastRefuseSentNs < REFUSE_INTERVAL_NS && 0 != peer.lastRefuseSentNs)
+        {
+            return;
+        }
+        peer.lastRefuseSentNs = nowNs;
+        out.wrap(sendBuffer, 0).header(FrameDescriptor.REFUSE, nodeId, peer.nodeId)
+            .arg0(FrameDescriptor.REFUSE_PROOF_MISMATCH);
+        offerOnce(peer, HEADER_LENGTH);
+    }
+
+    /**
+     * A REFUSE is unauthenticated (the refusing node could not check this node's proof, so the two share no secret):
+     * it is believed only while it can do no harm beyond failing this node's own start — the sender has not accepted
+     * this node, this node has sent it a PROOF, and if the sender has proved itself, on its proved session.
+     */
+    private void onRefuse(final Peer peer, final int frameSessionId, final int payloadLength)
+    {
+        if (!expectNoPayload(peer, frameSessionId, FrameDescriptor.REFUSE, payloadLength))
+        {
+            return;
+        }
+        if (peer.accepted || !peer.isJoining())
+        {
+            reject(peer.nodeId, frameSessionId, "REFUSE from a node that already accepted this node's proof");
+            return;
+        }
+        if (peer.proved && peer.sessionId != frameSessionId)
+        {
+            reject(peer.nodeId, frameSessionId, "REFUSE on a session other than the one it proved the secret on");
+            return;
+        }
+        if (!peer.hasHelloNonce)
+        {
+            reject(peer.nodeId, frameSessionId, "REFUSE from a node this node has sent no PROOF");
+            return;
+        }
+        if (FrameDescriptor.REFUSE_PROOF_MISMATCH != in.arg0())
+        {
+            reject(peer.nodeId, frameSessionId, "REFUSE reason=" + in.arg0() + " unknown");
+            return;
+        }
+        if (!peer.refusedProof)
+        {
+            peer.refusedProof = true;
+            wakeJoinWaiter();
         }
     }
 
@@ -890,9 +978,7 @@ final class Responder implements Agent, FragmentHandler
 
     private void reject(final int source, final int frameSessionId, final String reason)
     {
-        rejectedCount.incrementAndGet();
-        errorHandler.onError(new RejectedFrameException("node " + nodeId + " dropped a frame from node " + source +
-            " on session " + frameSessionId + ": " + reason));
+        rejections.reject(source, frameSessionId, reason, liveness.nowNs());
     }
 
     private void wakeJoinWaiter()

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.simulator.contract.BufferHeapRegion;
@@ -125,25 +126,125 @@ class AeronTransportTest
     }
 
     @Test
-    void shouldRefuseJoinWithWrongSecret() throws Exception
+    void shouldRefuseJoinWithWrongSecretAtOnce() throws Exception
     {
-        final AeronTransport node0 = newTransport(0, 2, SECRET, 1000);
-        final AeronTransport node1 = newTransport(1, 2, "another-secret", 1000);
+        // a long start timeout: the failure must come from the refusal, not the timeout
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 20_000);
+        final AeronTransport node1 = newTransport(1, 2, "another-secret", 20_000);
 
+        final long startNs = System.nanoTime();
         final List<Throwable> failures = startAll(node0, node1);
+        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
 
-        final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, failures.get(0));
-        assertEquals(1, ex.nodeId());
-        assertTrue(ex.getMessage().startsWith("node 1 unavailable: join timed out after 1000 ms (jdsm.start.timeout): nodes [1] did not " +
-            "join node 0 ("), ex.getMessage());
-        assertTrue(ex.getMessage().endsWith(" frames rejected: wrong cluster secret?)"), ex.getMessage());
-        assertInstanceOf(NodeUnavailableException.class, failures.get(1));
+        assertTrue(elapsedMs < 5_000, "refused after " + elapsedMs + " ms");
+        assertEquals("node 0: cluster secret rejected by node 1 (jdsm.cluster.secret differs)",
+            assertInstanceOf(ConfigurationException.class, failures.get(0)).getMessage());
+        assertEquals("node 1: cluster secret rejected by node 0 (jdsm.cluster.secret differs)",
+            assertInstanceOf(ConfigurationException.class, failures.get(1)).getMessage());
         assertTrue(node0.rejectedCount() > 0);
         assertEquals(0, node0.servedCount());
-        final Throwable first = errors.get(0).get(0);
-        assertInstanceOf(RejectedFrameException.class, first);
-        assertTrue(first.getMessage().startsWith("node 0 dropped a frame from node 1 on session "), first.getMessage());
-        assertTrue(first.getMessage().endsWith(": PROOF does not match the cluster secret"), first.getMessage());
+        final List<String> proofErrors = new ArrayList<>();
+        for (final Throwable error : errors.get(0))
+        {
+            assertInstanceOf(RejectedFrameException.class, error);
+            if (error.getMessage().endsWith(": PROOF does not match the cluster secret"))
+            {
+                proofErrors.add(error.getMessage());
+            }
+        }
+        assertEquals(1, proofErrors.size(), "the rejected PROOF is logged once: " + errors.get(0));
+        assertTrue(proofErrors.get(0).startsWith("node 0 dropped a frame from node 1 on session "), proofErrors.get(0));
+    }
+
+    @Test
+    void shouldFailEveryStartAtOnceWhenOneOfThreeHasWrongSecret() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 3, SECRET, 20_000);
+        final AeronTransport node1 = newTransport(1, 3, SECRET, 20_000);
+        final AeronTransport node2 = newTransport(2, 3, "another-secret", 20_000);
+
+        final long startNs = System.nanoTime();
+        final List<Throwable> failures = startAll(node0, node1, node2);
+        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+
+        assertTrue(elapsedMs < 5_000, "refused after " + elapsedMs + " ms");
+        assertTrue(assertInstanceOf(ConfigurationException.class, failures.get(2)).getMessage().matches(
+            "node 2: cluster secret rejected by node [01] \\(jdsm.cluster.secret differs\\)"),
+            failures.get(2).getMessage());
+        for (int nodeId = 0; nodeId < 2; nodeId++)
+        {
+            assertEquals("node " + nodeId + ": cluster secret rejected by node 2 (jdsm.cluster.secret differs)",
+                assertInstanceOf(ConfigurationException.class, failures.get(nodeId)).getMessage());
+        }
+    }
+
+    @Test
+    void shouldNotLetForgedRefuseKillJoinedPeer() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 2000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 2000);
+        assertEquals(List.of(), nonNull(startAll(node0, node1)));
+
+        intruderClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(node0.aeronDirectoryName()));
+        final ExclusivePublication intruder = intruderClient.addExclusivePublication(
+            "aeron:ipc", node0.context().streamId());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameDescriptor.HEADER_LENGTH]);
+        new FrameFlyweight().wrap(frame, 0).header(FrameDescriptor.REFUSE, 1, 0)
+            .arg0(FrameDescriptor.REFUSE_PROOF_MISMATCH);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
+
+        awaitTrue(() -> node0.rejectedCount() >= 1, "forged REFUSE rejected");
+        assertEquals(1, node0.rejectedCount());
+        assertTrue(errors.get(0).get(0).getMessage().endsWith(
+            ": REFUSE from a node that already accepted this node's proof"), errors.get(0).toString());
+        assertTrue(node0.isAvailable(1));
+        assertEquals(0, node0.fetchAdd(1, 0, 1));
+        assertEquals(1, node1.fetchAdd(0, 0, 1) + 1);
+    }
+
+    @Test
+    void shouldCountFloodOfBadFramesAndReportEachKindOnce() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 5000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 5000);
+        assertEquals(List.of(), nonNull(startAll(node0, node1)));
+
+        intruderClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(node0.aeronDirectoryName()));
+        final ExclusivePublication intruder = intruderClient.addExclusivePublication(
+            "aeron:ipc", node0.context().streamId());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameDescriptor.HEADER_LENGTH]);
+        final FrameFlyweight flyweight = new FrameFlyweight().wrap(frame, 0);
+        final int frames = 10_000;
+        for (int i = 0; i < frames; i++)
+        {
+            switch (i % 4)
+            {
+                case 0:
+                    flyweight.header(FrameDescriptor.HEARTBEAT, 1, 0);
+                    break;
+                case 1:
+                    flyweight.header(FrameDescriptor.READ, 1, 0).correlationId(i).length(8);
+                    break;
+                case 2:
+                    flyweight.header(FrameDescriptor.HEARTBEAT, 100 + i, 0);
+                    break;
+                default:
+                    flyweight.header((byte)(20 + (i % 50)), 1, 0);
+                    break;
+            }
+            offer(intruder, frame, 0 == i % 100 ? 7 : FrameDescriptor.HEADER_LENGTH);
+            if (0 == i % 1000)
+            {
+                assertEquals(i / 1000, node1.fetchAdd(0, 0, 1), "node 0 keeps serving during the flood");
+            }
+        }
+
+        awaitTrue(() -> node0.rejectedCount() >= frames, frames + " frames rejected, got " + node0.rejectedCount());
+        assertEquals(frames, node0.rejectedCount());
+        assertTrue(errors.get(0).size() <= 20, errors.get(0).size() + " errors reported: " + errors.get(0));
+        assertTrue(errors.get(0).size() >= 4, "each kind reported once: " + errors.get(0));
+        assertTrue(node0.isAvailable(1));
+        assertEquals(frames / 1000, node1.fetchAdd(0, 0, 1));
     }
 
     @Test
@@ -169,7 +270,7 @@ class AeronTransportTest
         flyweight.header(FrameDescriptor.WRITE, 1, 0).heapOffset(0).length(100).correlationId(2);
         offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + 10);
         flyweight.header(FrameDescriptor.PROOF, 1, 0).arg0(HEAP);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + FrameDescriptor.PROOF_LENGTH);
+        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + FrameDescriptor.PROOF_PAYLOAD_LENGTH);
         flyweight.header(FrameDescriptor.HELLO, 1, 0);
         offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + 3);
         flyweight.header(FrameDescriptor.HEARTBEAT, 7, 0);

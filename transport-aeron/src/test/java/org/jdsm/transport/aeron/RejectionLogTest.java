@@ -1,0 +1,68 @@
+package org.jdsm.transport.aeron;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link RejectionLog}: every rejection counted, the first of a kind per source reported, repeats summarised at most
+ * once per interval, the table bounded.
+ */
+class RejectionLogTest
+{
+    private final List<String> reported = new ArrayList<>();
+    private final RejectionLog log = new RejectionLog(0, 3, (ex) -> reported.add(ex.getMessage()));
+
+    @Test
+    void shouldReportFirstOfKindPerSourceAndSummariseRepeats()
+    {
+        long nowNs = 1_000;
+        for (int i = 0; i < 1000; i++)
+        {
+            log.reject(1, 77 + i, "READ length=" + i + " from a node that has not proved", nowNs);
+            log.reject(2, 77, "READ length=" + i + " from a node that has not proved", nowNs);
+            log.reject(100 + i, 5, "source=" + (100 + i) + " is not a member", nowNs);
+        }
+
+        assertEquals(3000, log.count());
+        assertEquals(List.of(
+            "node 0 dropped a frame from node 1 on session 77: READ length=0 from a node that has not proved",
+            "node 0 dropped a frame from node 2 on session 77: READ length=0 from a node that has not proved",
+            "node 0 dropped a frame from node 100 on session 5: source=100 is not a member"), reported);
+
+        assertEquals(0, log.summarise(nowNs + RejectionLog.SUMMARY_INTERVAL_NS - 1_001));
+        nowNs += RejectionLog.SUMMARY_INTERVAL_NS;
+        assertEquals(1, log.summarise(nowNs));
+        assertEquals(4, reported.size());
+        final String summary = reported.get(3);
+        assertTrue(summary.startsWith("node 0 dropped 2997 more frames of kinds already reported: "), summary);
+        assertTrue(summary.contains("999 x [node 1: READ length=# from a node that has not proved]"), summary);
+        assertTrue(summary.contains("999 x [node (not a member): source=# is not a member]"), summary);
+
+        log.reject(1, 77, "READ length=5 from a node that has not proved", nowNs + 1);
+        assertEquals(0, log.summarise(nowNs + RejectionLog.SUMMARY_INTERVAL_NS - 1));
+        assertEquals(1, log.summarise(nowNs + RejectionLog.SUMMARY_INTERVAL_NS));
+        assertEquals("node 0 dropped 1 more frames of kinds already reported: 1 x [node 1: READ length=# from a node " +
+            "that has not proved]", reported.get(4));
+        assertEquals(0, log.summarise(nowNs + 10 * RejectionLog.SUMMARY_INTERVAL_NS));
+    }
+
+    @Test
+    void shouldStopReportingNewKindsPastTheCap()
+    {
+        for (int i = 0; i < RejectionLog.MAX_KINDS + 100; i++)
+        {
+            log.reject(1, 1, "reason " + Character.toString('A' + (i % 26)) + Character.toString('a' + (i / 26)), 0);
+        }
+
+        assertEquals(RejectionLog.MAX_KINDS + 100, log.count());
+        assertEquals(RejectionLog.MAX_KINDS, reported.size());
+        assertEquals(1, log.summarise(RejectionLog.SUMMARY_INTERVAL_NS));
+        assertEquals("node 0 dropped 100 more frames of kinds already reported: 100 x [other kinds]",
+            reported.get(RejectionLog.MAX_KINDS));
+    }
+}
