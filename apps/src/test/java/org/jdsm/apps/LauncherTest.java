@@ -3,8 +3,15 @@ package org.jdsm.apps;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,6 +34,97 @@ class LauncherTest
         }
 
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private record Run(int status, String out, String err)
+    {
+    }
+
+    private static synchronized Run launch(final String... args)
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        final int status;
+        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        try
+        {
+            status = Launcher.execute(args);
+        }
+        finally
+        {
+            System.setOut(out);
+            System.setErr(err);
+        }
+
+        return new Run(status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Set<String> launcherDirectories() throws IOException
+    {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir"))))
+        {
+            return files.map(Path::toString).filter((name) -> name.contains("jdsm-local-") || name.contains("jdsm-run-"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void shouldRejectTimeoutBelowOneSecondInOneLine()
+    {
+        final Run zero = launch("local", "--nodes", "2", "--timeout", "0", "demo");
+        assertEquals(2, zero.status());
+        assertEquals("jdsm: --timeout=0 must be at least 1 second" + System.lineSeparator(), zero.err());
+
+        final Run negative = launch("local", "--timeout", "-5", "demo");
+        assertEquals(2, negative.status());
+        assertEquals("jdsm: --timeout=-5 must be at least 1 second" + System.lineSeparator(), negative.err());
+
+        final Run run = launch("run", "--timeout", "0", "--class-path", "target/classes", Launcher.class.getName());
+        assertEquals(2, run.status());
+        assertEquals("jdsm: --timeout=0 must be at least 1 second" + System.lineSeparator(), run.err());
+    }
+
+    @Test
+    void shouldRejectHostThatCanNotBeBoundWithoutLeavingDirectory() throws IOException
+    {
+        // TEST-NET-1 (RFC 5737): not an address of this machine; only bound, never sent to
+        final Set<String> before = launcherDirectories();
+        final Run local = launch("local", "--nodes", "2", "--host", "192.0.2.1", "demo");
+        assertEquals(2, local.status());
+        assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it" +
+            System.lineSeparator(), local.err());
+        assertEquals("", local.out());
+
+        final Run run = launch("run", "--nodes", "2", "--host", "192.0.2.1", "--class-path", "target/classes",
+            Launcher.class.getName());
+        assertEquals(2, run.status());
+        assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it" +
+            System.lineSeparator(), run.err());
+        assertEquals(before, launcherDirectories());
+    }
+
+    @Test
+    void shouldShowStackTraceOnlyWithVerbose()
+    {
+        final Run quiet = launch("local", "--host", "192.0.2.1", "demo");
+        assertEquals(1, quiet.err().lines().count(), quiet.err());
+
+        final Run verbose = launch("--verbose", "local", "--host", "192.0.2.1", "demo");
+        assertEquals(2, verbose.status());
+        final String[] lines = verbose.err().split(System.lineSeparator());
+        assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it",
+            lines[0]);
+        assertEquals("org.jdsm.ConfigurationException: --host=192.0.2.1 is not an address of this machine: no UDP " +
+            "socket can be bound to it", lines[1]);
+        assertTrue(verbose.err().contains("\tat org.jdsm.apps.LoopbackCluster.ports("), verbose.err());
+        assertTrue(verbose.err().contains("Caused by: java.net.BindException"), verbose.err());
+
+        final Run afterSubcommand = launch("local", "--verbose", "--timeout", "0", "demo");
+        assertEquals(2, afterSubcommand.status());
+        assertTrue(afterSubcommand.err().contains("\tat org.jdsm.apps.LocalCommand.call("), afterSubcommand.err());
     }
 
     @Test
