@@ -58,7 +58,13 @@ final class LocalCommand implements Callable<Integer>
         {
             throw new ConfigurationException("--timeout=" + timeoutSeconds + " must be at least 1 second");
         }
-        Applications.find(application);
+        final Application app = Applications.find(application);
+        if (ApplicationArguments.isHelp(arguments))
+        {
+            System.out.print(ApplicationArguments.help(app));
+            return 0;
+        }
+        ApplicationArguments.check(app, arguments);
 
         final int[] status = new LoopbackCluster("local", nodes, transport, host, timeoutSeconds, System.out)
             .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));

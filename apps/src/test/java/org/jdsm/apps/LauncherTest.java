@@ -8,12 +8,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,6 +127,86 @@ class LauncherTest
         final Run afterSubcommand = launch("local", "--verbose", "--timeout", "0", "demo");
         assertEquals(2, afterSubcommand.status());
         assertTrue(afterSubcommand.err().contains("\tat org.jdsm.apps.LocalCommand.call("), afterSubcommand.err());
+    }
+
+    @Test
+    void shouldPrintApplicationHelpInsteadOfRunning()
+    {
+        final Run kv = launch("local", "--nodes", "2", "kv", "--records", "10", "--help");
+        assertEquals(0, kv.status(), kv.err());
+        assertEquals("", kv.err());
+        final List<String> kvLines = kv.out().lines().collect(Collectors.toList());
+        assertEquals("Usage: jdsm local [OPTIONS] kv [ARGS...]", kvLines.get(0));
+        assertTrue(kvLines.contains("  --workload a|b|c|d|e|f|drust  YCSB workload (default a)"), kv.out());
+        assertTrue(kvLines.contains("  --compare                     " +
+            "run the baseline, jdsm on 1 node and on all nodes in each round"), kv.out());
+        // no cluster was started: the launcher prints its cluster line and summary only when it forks nodes
+        assertFalse(kv.out().contains("jdsm local:"), kv.out());
+
+        final Run gemm = launch("local", "gemm", "-h");
+        assertEquals(0, gemm.status(), gemm.err());
+        assertTrue(gemm.out().startsWith("Usage: jdsm local [OPTIONS] gemm [ARGS...]\n"), gemm.out());
+        assertTrue(gemm.out().contains("  --type int|double     element type (default int)\n"), gemm.out());
+        assertFalse(gemm.out().contains("jdsm local:"), gemm.out());
+    }
+
+    @Test
+    void shouldRejectUnknownApplicationOptionInOneLine()
+    {
+        for (final Application app : Applications.all())
+        {
+            final Run run = launch("local", "--nodes", "2", app.name(), "--frob");
+            assertEquals(2, run.status(), app.name());
+            assertEquals("jdsm: " + app.name() + ": unknown option --frob (" + app.name() + " --help lists its " +
+                "options)" + System.lineSeparator(), run.err());
+            assertEquals("", run.out());
+        }
+
+        final Run stray = launch("local", "gemm", "--n", "64", "2048");
+        assertEquals(2, stray.status());
+        assertEquals("jdsm: gemm: unexpected argument 2048 (gemm --help lists its options)" + System.lineSeparator(),
+            stray.err());
+    }
+
+    @Test
+    void shouldRejectApplicationOptionWithEqualsOrWithoutValue()
+    {
+        final Run gemm = launch("local", "gemm", "--n=2048");
+        assertEquals(2, gemm.status());
+        assertEquals("jdsm: gemm: --n=2048 is not an option: write --n 2048" + System.lineSeparator(), gemm.err());
+
+        final Run kv = launch("local", "kv", "--records=5000", "--compare");
+        assertEquals(2, kv.status());
+        assertEquals("jdsm: kv: --records=5000 is not an option: write --records 5000" + System.lineSeparator(),
+            kv.err());
+
+        final Run last = launch("local", "socialnet", "--no-baseline", "--requests");
+        assertEquals(2, last.status());
+        assertEquals("jdsm: socialnet: --requests needs a value" + System.lineSeparator(), last.err());
+    }
+
+    @Test
+    void shouldAcceptEveryDeclaredOption()
+    {
+        for (final Application app : Applications.all())
+        {
+            final List<String> args = new java.util.ArrayList<>();
+            for (final ApplicationArguments.Option option : app.options())
+            {
+                args.add(option.name());
+                if (null != option.valueLabel())
+                {
+                    args.add("-1");
+                }
+            }
+            assertFalse(args.isEmpty(), app.name() + " declares its options");
+            ApplicationArguments.check(app, args);
+        }
+        // the README's examples
+        ApplicationArguments.check(Applications.find("gemm"), List.of("--n", "4096", "--type", "int"));
+        ApplicationArguments.check(Applications.find("kv"),
+            List.of("--workload", "b", "--records", "5000", "--operations", "200000", "--compare"));
+        ApplicationArguments.check(Applications.find("socialnet"), List.of("--requests", "18432", "--mode", "reference"));
     }
 
     @Test
