@@ -68,7 +68,8 @@ class LauncherTest
     {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir"))))
         {
-            return files.map(Path::toString).filter((name) -> name.contains("jdsm-local-") || name.contains("jdsm-run-"))
+            return files.map(Path::toString)
+                .filter((name) -> name.contains("jdsm-local-") || name.contains("jdsm-run-"))
                 .collect(Collectors.toCollection(TreeSet::new));
         }
     }
@@ -186,6 +187,26 @@ class LauncherTest
     }
 
     @Test
+    void shouldCheckApplicationOptionsOnNodeBeforeJoining(@org.junit.jupiter.api.io.TempDir final Path directory)
+        throws IOException
+    {
+        // ports are never bound: the node stops before it starts
+        final Path clusterFile = directory.resolve("cluster.json");
+        ClusterFile.write(
+            clusterFile, "aeron", "127.0.0.1", new int[]{ 20_001, 20_002 }, "00112233445566778899aabbccddeeff");
+
+        final Run help = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "dataframe", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().startsWith("Usage: jdsm local [OPTIONS] dataframe [ARGS...]\n"), help.out());
+
+        final Run unknown = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "demo", "--frob");
+        assertEquals(2, unknown.status());
+        assertEquals("jdsm: demo: unknown option --frob (demo --help lists its options)" + System.lineSeparator(),
+            unknown.err());
+        assertEquals("", unknown.out());
+    }
+
+    @Test
     void shouldAcceptEveryDeclaredOption()
     {
         for (final Application app : Applications.all())
@@ -206,7 +227,8 @@ class LauncherTest
         ApplicationArguments.check(Applications.find("gemm"), List.of("--n", "4096", "--type", "int"));
         ApplicationArguments.check(Applications.find("kv"),
             List.of("--workload", "b", "--records", "5000", "--operations", "200000", "--compare"));
-        ApplicationArguments.check(Applications.find("socialnet"), List.of("--requests", "18432", "--mode", "reference"));
+        ApplicationArguments.check(
+            Applications.find("socialnet"), List.of("--requests", "18432", "--mode", "reference"));
     }
 
     @Test
