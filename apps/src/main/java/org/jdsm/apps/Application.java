@@ -26,6 +26,17 @@ public interface Application
     String description();
 
     /**
+     * The options the application reads, for its {@code --help} and so the launcher rejects any other argument
+     * before a cluster starts (see {@link ApplicationArguments#check}).
+     *
+     * @return its options; empty (the default) when it does not declare them: its arguments are then not checked.
+     */
+    default List<ApplicationArguments.Option> options()
+    {
+        return List.of();
+    }
+
+    /**
      * Run on the driver node.
      *
      * @param node the driver, node 0 of a started cluster.

@@ -28,6 +28,16 @@ public final class DemoApplication implements Application
 {
     private static final long TIMEOUT_S = 120;
 
+    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
+        ApplicationArguments.Option.valued("--elements", "E",
+            "array elements summed across the nodes (default 1000000)"),
+        ApplicationArguments.Option.valued("--increments", "I", "DMutex increments per node (default 200)"));
+
+    public List<ApplicationArguments.Option> options()
+    {
+        return OPTIONS;
+    }
+
     public String name()
     {
         return "demo";

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  * {@code apps} lists the applications.
  * <p>
  * Exit status 2 for a usage or configuration error ({@link ConfigurationException}), printed as one line naming
- * the fix (with its stack trace under {@code --verbose}).
+ * the fix; 1 for any other error, also one line. {@code --verbose}, before or after the subcommand, adds the stack
+ * trace.
  */
 @Command(
     name = "jdsm",
@@ -23,6 +24,9 @@ public final class Launcher implements Runnable
 {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--verbose", description = "Show stack traces of errors (also after a subcommand).")
+    private boolean verbose;
 
     /**
      * Run the launcher.
@@ -53,7 +57,8 @@ public final class Launcher implements Runnable
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
         final CommandLine.ParseResult subcommand = parseResult.subcommand();
-        final boolean verbose = null != subcommand && subcommand.hasMatchedOption("--verbose");
+        final boolean verbose = parseResult.hasMatchedOption("--verbose") ||
+            (null != subcommand && subcommand.hasMatchedOption("--verbose"));
         final java.io.PrintWriter err = commandLine.getErr();
         if (ex instanceof ConfigurationException)
         {
@@ -65,8 +70,15 @@ public final class Launcher implements Runnable
             err.flush();
             return 2;
         }
-        err.println("jdsm: " + ex);
-        ex.printStackTrace(err);
+        if (verbose)
+        {
+            err.println("jdsm: " + ex);
+            ex.printStackTrace(err);
+        }
+        else
+        {
+            err.println("jdsm: " + ex + " (--verbose shows the stack trace)");
+        }
         err.flush();
         return 1;
     }

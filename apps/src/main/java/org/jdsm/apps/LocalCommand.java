@@ -1,5 +1,6 @@
 package org.jdsm.apps;
 
+import org.jdsm.ConfigurationException;
 import org.jdsm.spi.FreeUdpPorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,9 @@ final class LocalCommand implements Callable<Integer>
     @Option(names = "--jvm-opt", description = "Extra JVM option for every node, e.g. --jvm-opt=-Xmx2g.")
     private List<String> jvmOptions = new ArrayList<>();
 
+    @Option(names = "--verbose", description = "Show stack traces of errors.")
+    private boolean verbose;
+
     @Parameters(index = "0", description = "Application to run (see 'jdsm apps').")
     private String application;
 
@@ -50,7 +54,17 @@ final class LocalCommand implements Callable<Integer>
             System.err.println("--nodes=" + nodes + " must be in [1, 64] for a local cluster");
             return 2;
         }
-        Applications.find(application);
+        if (timeoutSeconds < 1)
+        {
+            throw new ConfigurationException("--timeout=" + timeoutSeconds + " must be at least 1 second");
+        }
+        final Application app = Applications.find(application);
+        if (ApplicationArguments.isHelp(arguments))
+        {
+            System.out.print(ApplicationArguments.help(app));
+            return 0;
+        }
+        ApplicationArguments.check(app, arguments);
 
         final int[] status = new LoopbackCluster("local", nodes, transport, host, timeoutSeconds, System.out)
             .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));

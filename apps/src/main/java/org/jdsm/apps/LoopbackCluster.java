@@ -9,6 +9,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,12 +92,13 @@ final class LoopbackCluster
      */
     int[] run(final NodeCommandLine commandLine) throws IOException, InterruptedException
     {
+        // before the temporary directory exists: a host that can not be used leaves nothing behind
+        final int[] ports = ports(host, nodes);
         final Path directory = Files.createTempDirectory("jdsm-" + name + "-");
         final Path clusterFile = directory.resolve("cluster.json");
         final Process[] processes = new Process[nodes];
         try
         {
-            final int[] ports = FreeUdpPorts.pick(host, nodes);
             final byte[] secret = new byte[16];
             new SecureRandom().nextBytes(secret);
             ClusterFile.write(clusterFile, transport, host, ports, HexFormat.of().formatHex(secret));
@@ -143,6 +148,53 @@ final class LoopbackCluster
             Files.deleteIfExists(clusterFile);
             Files.deleteIfExists(directory);
         }
+    }
+
+    /**
+     * Free UDP ports for the nodes on a host of this machine.
+     *
+     * @param host  the {@code --host} address.
+     * @param count of ports.
+     * @return the ports.
+     * @throws ConfigurationException naming {@code --host} if it is not an address of this machine or has not
+     *                                enough free ports.
+     */
+    static int[] ports(final String host, final int count)
+    {
+        final InetAddress address;
+        try
+        {
+            address = InetAddress.getByName(host);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw configurationError("--host=" + host + " is not a known address", ex);
+        }
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address, 0)))
+        {
+            probe.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw configurationError("--host=" + host + " is not an address of this machine: no UDP socket " +
+                "can be bound to it", ex);
+        }
+        try
+        {
+            return FreeUdpPorts.pick(host, count);
+        }
+        catch (final IOException ex)
+        {
+            throw configurationError("--host=" + host + " has no " + count + " free UDP ports: " +
+                ex.getMessage(), ex);
+        }
+    }
+
+    private static ConfigurationException configurationError(final String message, final Exception cause)
+    {
+        final ConfigurationException ex = new ConfigurationException(message);
+        ex.initCause(cause);
+        return ex;
     }
 
     /**

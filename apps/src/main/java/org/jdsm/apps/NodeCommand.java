@@ -92,6 +92,12 @@ final class NodeCommand implements Callable<Integer>
         else if (null != application)
         {
             app = Applications.find(application);
+            if (ApplicationArguments.isHelp(arguments))
+            {
+                System.out.print(ApplicationArguments.help(app));
+                return 0;
+            }
+            ApplicationArguments.check(app, arguments);
         }
 
         if (0 != nodeId)

@@ -1,5 +1,6 @@
 package org.jdsm.apps;
 
+import org.jdsm.ConfigurationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,6 +60,10 @@ final class RunCommand implements Callable<Integer>
         {
             System.err.println("jdsm: --nodes=" + nodes + " must be in [1, 64] for a local cluster");
             return 2;
+        }
+        if (timeoutSeconds < 1)
+        {
+            throw new ConfigurationException("--timeout=" + timeoutSeconds + " must be at least 1 second");
         }
         final List<Path> entries = ProgramClasses.entries(classPath);
         final String programClassPath = ProgramClasses.join(entries);

@@ -3,10 +3,19 @@ package org.jdsm.apps;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +36,199 @@ class LauncherTest
         }
 
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private record Run(int status, String out, String err)
+    {
+    }
+
+    private static synchronized Run launch(final String... args)
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        final int status;
+        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        try
+        {
+            status = Launcher.execute(args);
+        }
+        finally
+        {
+            System.setOut(out);
+            System.setErr(err);
+        }
+
+        return new Run(status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Set<String> launcherDirectories() throws IOException
+    {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir"))))
+        {
+            return files.map(Path::toString)
+                .filter((name) -> name.contains("jdsm-local-") || name.contains("jdsm-run-"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void shouldRejectTimeoutBelowOneSecondInOneLine()
+    {
+        final Run zero = launch("local", "--nodes", "2", "--timeout", "0", "demo");
+        assertEquals(2, zero.status());
+        assertEquals("jdsm: --timeout=0 must be at least 1 second" + System.lineSeparator(), zero.err());
+
+        final Run negative = launch("local", "--timeout", "-5", "demo");
+        assertEquals(2, negative.status());
+        assertEquals("jdsm: --timeout=-5 must be at least 1 second" + System.lineSeparator(), negative.err());
+
+        final Run run = launch("run", "--timeout", "0", "--class-path", "target/classes", Launcher.class.getName());
+        assertEquals(2, run.status());
+        assertEquals("jdsm: --timeout=0 must be at least 1 second" + System.lineSeparator(), run.err());
+    }
+
+    @Test
+    void shouldRejectHostThatCanNotBeBoundWithoutLeavingDirectory() throws IOException
+    {
+        // TEST-NET-1 (RFC 5737): not an address of this machine; only bound, never sent to
+        final Set<String> before = launcherDirectories();
+        final Run local = launch("local", "--nodes", "2", "--host", "192.0.2.1", "demo");
+        assertEquals(2, local.status());
+        assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it" +
+            System.lineSeparator(), local.err());
+        assertEquals("", local.out());
+
+        final Run run = launch("run", "--nodes", "2", "--host", "192.0.2.1", "--class-path", "target/classes",
+            Launcher.class.getName());
+        assertEquals(2, run.status());
+        assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it" +
+            System.lineSeparator(), run.err());
+        assertEquals(before, launcherDirectories());
+    }
+
+    @Test
+    void shouldShowStackTraceOnlyWithVerbose()
+    {
+        final Run quiet = launch("local", "--host", "192.0.2.1", "demo");
+        assertEquals(1, quiet.err().lines().count(), quiet.err());
+
+        final Run verbose = launch("--verbose", "local", "--host", "192.0.2.1", "demo");
+        assertEquals(2, verbose.status());
+        final String[] lines = verbose.err().split(System.lineSeparator());
+        assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it",
+            lines[0]);
+        assertEquals("org.jdsm.ConfigurationException: --host=192.0.2.1 is not an address of this machine: no UDP " +
+            "socket can be bound to it", lines[1]);
+        assertTrue(verbose.err().contains("\tat org.jdsm.apps.LoopbackCluster.ports("), verbose.err());
+        assertTrue(verbose.err().contains("Caused by: java.net.BindException"), verbose.err());
+
+        final Run afterSubcommand = launch("local", "--verbose", "--timeout", "0", "demo");
+        assertEquals(2, afterSubcommand.status());
+        assertTrue(afterSubcommand.err().contains("\tat org.jdsm.apps.LocalCommand.call("), afterSubcommand.err());
+    }
+
+    @Test
+    void shouldPrintApplicationHelpInsteadOfRunning()
+    {
+        final Run kv = launch("local", "--nodes", "2", "kv", "--records", "10", "--help");
+        assertEquals(0, kv.status(), kv.err());
+        assertEquals("", kv.err());
+        final List<String> kvLines = kv.out().lines().collect(Collectors.toList());
+        assertEquals("Usage: jdsm local [OPTIONS] kv [ARGS...]", kvLines.get(0));
+        assertTrue(kvLines.contains("  --workload a|b|c|d|e|f|drust  YCSB workload (default a)"), kv.out());
+        assertTrue(kvLines.contains("  --compare                     " +
+            "run the baseline, jdsm on 1 node and on all nodes in each round"), kv.out());
+        // no cluster was started: the launcher prints its cluster line and summary only when it forks nodes
+        assertFalse(kv.out().contains("jdsm local:"), kv.out());
+
+        final Run gemm = launch("local", "gemm", "-h");
+        assertEquals(0, gemm.status(), gemm.err());
+        assertTrue(gemm.out().startsWith("Usage: jdsm local [OPTIONS] gemm [ARGS...]\n"), gemm.out());
+        assertTrue(gemm.out().contains("  --type int|double     element type (default int)\n"), gemm.out());
+        assertFalse(gemm.out().contains("jdsm local:"), gemm.out());
+    }
+
+    @Test
+    void shouldRejectUnknownApplicationOptionInOneLine()
+    {
+        for (final Application app : Applications.all())
+        {
+            final Run run = launch("local", "--nodes", "2", app.name(), "--frob");
+            assertEquals(2, run.status(), app.name());
+            assertEquals("jdsm: " + app.name() + ": unknown option --frob (" + app.name() + " --help lists its " +
+                "options)" + System.lineSeparator(), run.err());
+            assertEquals("", run.out());
+        }
+
+        final Run stray = launch("local", "gemm", "--n", "64", "2048");
+        assertEquals(2, stray.status());
+        assertEquals("jdsm: gemm: unexpected argument 2048 (gemm --help lists its options)" + System.lineSeparator(),
+            stray.err());
+    }
+
+    @Test
+    void shouldRejectApplicationOptionWithEqualsOrWithoutValue()
+    {
+        final Run gemm = launch("local", "gemm", "--n=2048");
+        assertEquals(2, gemm.status());
+        assertEquals("jdsm: gemm: --n=2048 is not an option: write --n 2048" + System.lineSeparator(), gemm.err());
+
+        final Run kv = launch("local", "kv", "--records=5000", "--compare");
+        assertEquals(2, kv.status());
+        assertEquals("jdsm: kv: --records=5000 is not an option: write --records 5000" + System.lineSeparator(),
+            kv.err());
+
+        final Run last = launch("local", "socialnet", "--no-baseline", "--requests");
+        assertEquals(2, last.status());
+        assertEquals("jdsm: socialnet: --requests needs a value" + System.lineSeparator(), last.err());
+    }
+
+    @Test
+    void shouldCheckApplicationOptionsOnNodeBeforeJoining(@org.junit.jupiter.api.io.TempDir final Path directory)
+        throws IOException
+    {
+        // ports are never bound: the node stops before it starts
+        final Path clusterFile = directory.resolve("cluster.json");
+        ClusterFile.write(
+            clusterFile, "aeron", "127.0.0.1", new int[]{ 20_001, 20_002 }, "00112233445566778899aabbccddeeff");
+
+        final Run help = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "dataframe", "--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().startsWith("Usage: jdsm local [OPTIONS] dataframe [ARGS...]\n"), help.out());
+
+        final Run unknown = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "demo", "--frob");
+        assertEquals(2, unknown.status());
+        assertEquals("jdsm: demo: unknown option --frob (demo --help lists its options)" + System.lineSeparator(),
+            unknown.err());
+        assertEquals("", unknown.out());
+    }
+
+    @Test
+    void shouldAcceptEveryDeclaredOption()
+    {
+        for (final Application app : Applications.all())
+        {
+            final List<String> args = new java.util.ArrayList<>();
+            for (final ApplicationArguments.Option option : app.options())
+            {
+                args.add(option.name());
+                if (null != option.valueLabel())
+                {
+                    args.add("-1");
+                }
+            }
+            assertFalse(args.isEmpty(), app.name() + " declares its options");
+            ApplicationArguments.check(app, args);
+        }
+        // the README's examples
+        ApplicationArguments.check(Applications.find("gemm"), List.of("--n", "4096", "--type", "int"));
+        ApplicationArguments.check(Applications.find("kv"),
+            List.of("--workload", "b", "--records", "5000", "--operations", "200000", "--compare"));
+        ApplicationArguments.check(
+            Applications.find("socialnet"), List.of("--requests", "18432", "--mode", "reference"));
     }
 
     @Test

@@ -36,6 +36,30 @@ public final class DataFrameApplication implements Application
         NodeCounters.Counter.REMOTE_WRITES, NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS,
         NodeCounters.Counter.REMOTE_FETCH_ADDS, NodeCounters.Counter.MESSAGES_SENT };
 
+    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
+        ApplicationArguments.Option.valued("--rows", "R", "rows of the G1 table (default 1e7)"),
+        ApplicationArguments.Option.valued("--k", "K", "groups (default 100)"),
+        ApplicationArguments.Option.valued("--na", "P", "percentage of NA values (default 0)"),
+        ApplicationArguments.Option.flag("--sorted", "generate the table sorted"),
+        ApplicationArguments.Option.valued("--seed", "S", "seed of the table (default 108)"),
+        ApplicationArguments.Option.valued("--csv", "FILE", "load the table from a CSV file instead"),
+        ApplicationArguments.Option.valued("--questions", "1,..,10", "questions to run (default all ten)"),
+        ApplicationArguments.Option.flag("--no-questions", "skip the questions"),
+        ApplicationArguments.Option.flag("--no-batch", "skip the batch of 29 queries"),
+        ApplicationArguments.Option.flag("--no-baseline", "skip the single-JVM baseline"),
+        ApplicationArguments.Option.valued("--rounds", "R", "rounds (default 1)"),
+        ApplicationArguments.Option.flag("--no-warmup", "skip the warm-up"),
+        ApplicationArguments.Option.flag("--jdsm-first", "run jdsm before the baseline"),
+        ApplicationArguments.Option.valued("--slices", "S", "slices per node (default 2)"),
+        ApplicationArguments.Option.valued("--baseline-threads", "T", "threads of the baseline (default 2)"),
+        ApplicationArguments.Option.valued("--chunk-bytes", "B", "bytes per column chunk (default 1048576)"),
+        ApplicationArguments.Option.valued("--part-bytes", "B", "bytes per result part (default 1048576)"));
+
+    public List<ApplicationArguments.Option> options()
+    {
+        return OPTIONS;
+    }
+
     public String name()
     {
         return "dataframe";

@@ -42,6 +42,29 @@ public final class GemmApplication implements Application
         NodeCounters.Counter.REMOTE_WRITES, NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS,
         NodeCounters.Counter.REMOTE_FETCH_ADDS, NodeCounters.Counter.MESSAGES_SENT };
 
+    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
+        ApplicationArguments.Option.valued("--n", "N", "matrix side (default 1024)"),
+        ApplicationArguments.Option.valued("--type", "int|double", "element type (default int)"),
+        ApplicationArguments.Option.valued("--levels", "L", "Strassen levels across the cluster (default 2)"),
+        ApplicationArguments.Option.valued("--cutoff", "C",
+            "side below which a leaf uses the blocked kernel (default 128)"),
+        ApplicationArguments.Option.valued("--tile", "T", "largest tile side (default 1024)"),
+        ApplicationArguments.Option.valued("--seed", "S", "seed of the inputs (default 42)"),
+        ApplicationArguments.Option.valued("--baseline-threads", "T",
+            "threads of the baseline (default: the processors)"),
+        ApplicationArguments.Option.flag("--no-baseline", "skip the single-JVM baseline"),
+        ApplicationArguments.Option.flag("--no-warmup", "skip the warm-up multiplication"),
+        ApplicationArguments.Option.flag("--jdsm-first", "run jdsm before the baseline in round one"),
+        ApplicationArguments.Option.flag("--with-one-node", "also multiply on node 0 alone"),
+        ApplicationArguments.Option.valued("--rounds", "R", "repeat, alternating which version runs first (default 1)"),
+        ApplicationArguments.Option.valued("--samples", "M", "sampled elements checked (default 64)"),
+        ApplicationArguments.Option.flag("--check-naive", "also check against a naive product (small n only)"));
+
+    public List<ApplicationArguments.Option> options()
+    {
+        return OPTIONS;
+    }
+
     public String name()
     {
         return "gemm";

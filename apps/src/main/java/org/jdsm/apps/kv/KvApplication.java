@@ -34,6 +34,26 @@ public final class KvApplication implements Application
 {
     private static final long TIMEOUT_S = 1800;
 
+    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
+        ApplicationArguments.Option.valued("--workload", "a|b|c|d|e|f|drust", "YCSB workload (default a)"),
+        ApplicationArguments.Option.valued("--records", "R", "records loaded (default 10000)"),
+        ApplicationArguments.Option.valued("--operations", "O", "operations run (default 100000)"),
+        ApplicationArguments.Option.valued("--threads", "T", "client threads per node (default 2)"),
+        ApplicationArguments.Option.valued("--warmup", "W", "warm-up operations (default O / 10)"),
+        ApplicationArguments.Option.valued("--buckets", "B", "buckets (default max(16, R / 4))"),
+        ApplicationArguments.Option.valued("--fieldcount", "F", "fields per record (YCSB default 10)"),
+        ApplicationArguments.Option.valued("--fieldlength", "L", "bytes per field (YCSB default 100)"),
+        ApplicationArguments.Option.valued("--csv", "FILE", "where to write the results"),
+        ApplicationArguments.Option.flag("--baseline", "run the single-JVM baseline only"),
+        ApplicationArguments.Option.flag("--compare",
+            "run the baseline, jdsm on 1 node and on all nodes in each round"),
+        ApplicationArguments.Option.valued("--rounds", "R", "rounds of --compare (default 3)"));
+
+    public List<ApplicationArguments.Option> options()
+    {
+        return OPTIONS;
+    }
+
     public String name()
     {
         return "kv";

@@ -32,6 +32,31 @@ import java.util.function.Supplier;
  */
 public final class SocialNetApplication implements Application
 {
+    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
+        ApplicationArguments.Option.valued("--requests", "R", "requests (default 2048)"),
+        ApplicationArguments.Option.valued("--mix", "compose|mixed", "request mix (default compose)"),
+        ApplicationArguments.Option.valued("--mode", "reference|value|both",
+            "how services pass posts (default reference)"),
+        ApplicationArguments.Option.valued("--seed", "S", "seed (default 42)"),
+        ApplicationArguments.Option.valued("--wave", "W", "requests in flight (default min(256 x nodes, 1024))"),
+        ApplicationArguments.Option.valued("--warmup", "W", "warm-up requests (default min(512, R / 4))"),
+        ApplicationArguments.Option.valued("--baseline-threads", "T", "threads of the baseline"),
+        ApplicationArguments.Option.valued("--frontend-threads", "T", "front-end threads (default 2)"),
+        ApplicationArguments.Option.valued("--clips", "C", "media clips"),
+        ApplicationArguments.Option.valued("--media-retained", "M", "posts whose frames are kept (default 32)"),
+        ApplicationArguments.Option.valued("--media-in-flight", "M", "composes holding frames at once (default 8)"),
+        ApplicationArguments.Option.flag("--local-calls", "call services on node 0 as methods, not tasks"),
+        ApplicationArguments.Option.valued("--graph", "FILE", "load the social graph from a file"),
+        ApplicationArguments.Option.valued("--users", "U", "users of the generated graph (default Penn94)"),
+        ApplicationArguments.Option.valued("--edges", "E", "edges of the generated graph (default Penn94)"),
+        ApplicationArguments.Option.flag("--no-baseline", "skip the single-JVM baseline"),
+        ApplicationArguments.Option.flag("--with-one-node", "also run with every service on node 0"));
+
+    public List<ApplicationArguments.Option> options()
+    {
+        return OPTIONS;
+    }
+
     public String name()
     {
         return "socialnet";
