@@ -1,8 +1,8 @@
 package org.jdsm.apps;
 
-import org.jdsm.ConfigurationException;
 import org.jdsm.spi.FreeUdpPorts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,20 +26,8 @@ final class LocalCommand implements Callable<Integer>
     @Option(names = "--nodes", defaultValue = "3", description = "Number of nodes (default: ${DEFAULT-VALUE}).")
     private int nodes;
 
-    @Option(names = "--transport", defaultValue = "aeron", description = "Transport (default: ${DEFAULT-VALUE}).")
-    private String transport;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Loopback address (default: ${DEFAULT-VALUE}).")
-    private String host;
-
-    @Option(names = "--timeout", defaultValue = "600", description = "Seconds before the run is killed (default: ${DEFAULT-VALUE}).")
-    private int timeoutSeconds;
-
-    @Option(names = "--jvm-opt", description = "Extra JVM option for every node, e.g. --jvm-opt=-Xmx2g.")
-    private List<String> jvmOptions = new ArrayList<>();
-
-    @Option(names = "--verbose", description = "Show stack traces of errors.")
-    private boolean verbose;
+    @Mixin
+    private LoopbackOptions loopback;
 
     @Parameters(index = "0", description = "Application to run (see 'jdsm apps').")
     private String application;
@@ -49,15 +37,7 @@ final class LocalCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
-        if (nodes < 1 || nodes > 64)
-        {
-            System.err.println("--nodes=" + nodes + " must be in [1, 64] for a local cluster");
-            return 2;
-        }
-        if (timeoutSeconds < 1)
-        {
-            throw new ConfigurationException("--timeout=" + timeoutSeconds + " must be at least 1 second");
-        }
+        loopback.check(nodes);
         final Application app = Applications.find(application);
         if (ApplicationArguments.isHelp(arguments))
         {
@@ -66,8 +46,8 @@ final class LocalCommand implements Callable<Integer>
         }
         ApplicationArguments.check(app, arguments);
 
-        final int[] status = new LoopbackCluster("local", nodes, transport, host, timeoutSeconds, System.out)
-            .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));
+        final int[] status = loopback.cluster("local", nodes, System.out)
+            .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, loopback.jvmOptions, application, arguments));
         for (final int nodeStatus : status)
         {
             if (0 != nodeStatus)
@@ -97,15 +77,8 @@ final class LocalCommand implements Callable<Integer>
         final String application,
         final List<String> arguments)
     {
-        final List<String> command = LoopbackCluster.javaCommand(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Launcher.class.getName());
-        command.add("node");
-        command.add("--config");
-        command.add(clusterFile.toString());
-        command.add("--node-id");
-        command.add(Integer.toString(nodeId));
+        final List<String> command =
+            LoopbackOptions.nodeCommand(jvmOptions, System.getProperty("java.class.path"), clusterFile, nodeId);
         command.add(application);
         command.addAll(arguments);
 

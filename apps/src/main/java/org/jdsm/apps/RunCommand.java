@@ -1,7 +1,7 @@
 package org.jdsm.apps;
 
-import org.jdsm.ConfigurationException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,20 +33,8 @@ final class RunCommand implements Callable<Integer>
         description = "The program's jar files and class directories, separated by the path separator.")
     private String classPath;
 
-    @Option(names = "--transport", defaultValue = "aeron", description = "Transport (default: ${DEFAULT-VALUE}).")
-    private String transport;
-
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Loopback address (default: ${DEFAULT-VALUE}).")
-    private String host;
-
-    @Option(names = "--timeout", defaultValue = "600", description = "Seconds before the run is killed (default: ${DEFAULT-VALUE}).")
-    private int timeoutSeconds;
-
-    @Option(names = "--jvm-opt", description = "Extra JVM option for every node, e.g. --jvm-opt=-Djdsm.heap.size=2g.")
-    private List<String> jvmOptions = new ArrayList<>();
-
-    @Option(names = "--verbose", description = "Show stack traces of errors.")
-    private boolean verbose;
+    @Mixin
+    private LoopbackOptions loopback;
 
     @Parameters(index = "0", description = "The program's main class, e.g. com.example.Counter.")
     private String mainClass;
@@ -56,36 +44,20 @@ final class RunCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
-        if (nodes < 1 || nodes > 64)
-        {
-            System.err.println("jdsm: --nodes=" + nodes + " must be in [1, 64] for a local cluster");
-            return 2;
-        }
-        if (timeoutSeconds < 1)
-        {
-            throw new ConfigurationException("--timeout=" + timeoutSeconds + " must be at least 1 second");
-        }
+        loopback.check(nodes);
         final List<Path> entries = ProgramClasses.entries(classPath);
         final String programClassPath = ProgramClasses.join(entries);
         try (java.net.URLClassLoader loader = ProgramClasses.loader(entries, RunCommand.class.getClassLoader()))
         {
             ProgramClasses.mainMethod(mainClass, loader, programClassPath);
         }
-        final List<String> javaCommand = LoopbackCluster.javaCommand(jvmOptions);
-
-        final int[] status = new LoopbackCluster("run", nodes, transport, host, timeoutSeconds, System.out)
+        final String nodeClassPath = System.getProperty("java.class.path") + java.io.File.pathSeparator +
+            programClassPath;
+        final int[] status = loopback.cluster("run", nodes, System.out)
             .run((clusterFile, nodeId) ->
             {
-                final List<String> command = new ArrayList<>(javaCommand);
-                command.add("-cp");
-                command.add(System.getProperty("java.class.path") + java.io.File.pathSeparator + programClassPath);
-                command.add(Launcher.class.getName());
-                command.add("node");
-                command.add("--config");
-                command.add(clusterFile.toString());
-                command.add("--node-id");
-                command.add(Integer.toString(nodeId));
-                if (verbose)
+                final List<String> command = loopback.nodeCommand(nodeClassPath, clusterFile, nodeId);
+                if (loopback.verbose)
                 {
                     command.add("--verbose");
                 }
