@@ -15,10 +15,11 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The {@code DMutex} lock word, taken and released by compare-and-swap on the heap exactly as
- * {@link MutexHandle} does it (the home node's own threads and the transport's responder both call
- * {@link HeapSlice#compareAndSwapLong}): mutual exclusion, and the value written back before the release is what
- * the next holder reads.
+ * A lock word at {@link MutexHandle#LOCK_OFFSET}, taken and released by compare-and-swap on the heap (the home
+ * node's own threads and the transport's responder both call {@link HeapSlice#compareAndSwapLong}): mutual
+ * exclusion, and the value written back before the release is what the next holder reads. The {@code DMutex} no
+ * longer locks this way (its lease migrates, see {@link MutexLease} and {@code LeaseStateTests}); the word is now the
+ * queue tail at the home, swapped by the same compare-and-swap, which is what these tests keep covering.
  */
 public final class MutexLockWordTests
 {

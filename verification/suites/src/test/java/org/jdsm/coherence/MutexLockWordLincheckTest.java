@@ -11,9 +11,10 @@ import static org.jdsm.coherence.MutexHandle.UNLOCKED;
 import static org.jdsm.coherence.MutexHandle.VALUE_OFFSET;
 
 /**
- * The {@code DMutex} lock word under Lincheck: try-lock and unlock by compare-and-swap on the heap exactly as
- * {@link MutexHandle} does it (see the jcstress {@code MutexLockWordTests}), and a read-modify-write of the value by
- * the holder, checked against {@link LockSpec}: one holder at a time, only the holder releases, no lost increment.
+ * A lock word on the heap under Lincheck (the word at {@link MutexHandle#LOCK_OFFSET}, now the migrating
+ * {@code DMutex}'s queue tail at its home, swapped by the same compare-and-swap; the lease itself is
+ * {@code LeaseStateLincheckTest}'s): try-lock and unlock by compare-and-swap (see the jcstress
+ * {@code MutexLockWordTests}), and a read-modify-write of the value by the holder, checked against {@link LockSpec}: one holder at a time, only the holder releases, no lost increment.
  * {@code LincheckNegativeControlTest} runs {@link Broken}, whose try-lock reads then writes, and requires a failure.
  */
 public class MutexLockWordLincheckTest
