@@ -10,8 +10,6 @@ import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 
-import java.io.File;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -84,9 +82,7 @@ final class AeronRuntime
             final String directory;
             if ("embedded".equals(ctx.driver()))
             {
-                directory = new File(System.getProperty("java.io.tmpdir"),
-                    "jdsm-aeron-" + ProcessHandle.current().pid() + "-" +
-                    Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE)).getAbsolutePath();
+                directory = EmbeddedDriverDirectory.newDirectory();
                 launched = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(directory)
                     .threadingMode(ThreadingMode.INVOKER)

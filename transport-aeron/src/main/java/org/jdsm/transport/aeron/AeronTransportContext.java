@@ -528,7 +528,8 @@ public final class AeronTransportContext
     }
 
     /**
-     * @param driver {@code embedded} (one per process, under {@code java.io.tmpdir}, removed on close) or
+     * @param driver {@code embedded} (one per process, under {@code /dev/shm} or {@code java.io.tmpdir}, see
+     *               {@code EmbeddedDriverDirectory}, removed on close) or
      *               {@code external} (running in {@link #aeronDirectoryName()}).
      * @return this for a fluent API.
      */
