@@ -38,30 +38,9 @@ class LauncherTest
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    private record Run(int status, String out, String err)
+    private static LauncherRun launch(final String... args)
     {
-    }
-
-    private static synchronized Run launch(final String... args)
-    {
-        final PrintStream out = System.out;
-        final PrintStream err = System.err;
-        final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        final int status;
-        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-        try
-        {
-            status = Launcher.execute(args);
-        }
-        finally
-        {
-            System.setOut(out);
-            System.setErr(err);
-        }
-
-        return new Run(status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        return LauncherRun.launch(args);
     }
 
     private static Set<String> launcherDirectories() throws IOException
@@ -77,15 +56,15 @@ class LauncherTest
     @Test
     void shouldRejectTimeoutBelowOneSecondInOneLine()
     {
-        final Run zero = launch("local", "--nodes", "2", "--timeout", "0", "demo");
+        final LauncherRun zero = launch("local", "--nodes", "2", "--timeout", "0", "demo");
         assertEquals(2, zero.status());
         assertEquals("jdsm: --timeout=0 must be at least 1 second" + System.lineSeparator(), zero.err());
 
-        final Run negative = launch("local", "--timeout", "-5", "demo");
+        final LauncherRun negative = launch("local", "--timeout", "-5", "demo");
         assertEquals(2, negative.status());
         assertEquals("jdsm: --timeout=-5 must be at least 1 second" + System.lineSeparator(), negative.err());
 
-        final Run run = launch("run", "--timeout", "0", "--class-path", "target/classes", Launcher.class.getName());
+        final LauncherRun run = launch("run", "--timeout", "0", "--class-path", "target/classes", Launcher.class.getName());
         assertEquals(2, run.status());
         assertEquals("jdsm: --timeout=0 must be at least 1 second" + System.lineSeparator(), run.err());
     }
@@ -95,13 +74,13 @@ class LauncherTest
     {
         // TEST-NET-1 (RFC 5737): not an address of this machine; only bound, never sent to
         final Set<String> before = launcherDirectories();
-        final Run local = launch("local", "--nodes", "2", "--host", "192.0.2.1", "demo");
+        final LauncherRun local = launch("local", "--nodes", "2", "--host", "192.0.2.1", "demo");
         assertEquals(2, local.status());
         assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it" +
             System.lineSeparator(), local.err());
         assertEquals("", local.out());
 
-        final Run run = launch("run", "--nodes", "2", "--host", "192.0.2.1", "--class-path", "target/classes",
+        final LauncherRun run = launch("run", "--nodes", "2", "--host", "192.0.2.1", "--class-path", "target/classes",
             Launcher.class.getName());
         assertEquals(2, run.status());
         assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it" +
@@ -112,10 +91,10 @@ class LauncherTest
     @Test
     void shouldShowStackTraceOnlyWithVerbose()
     {
-        final Run quiet = launch("local", "--host", "192.0.2.1", "demo");
+        final LauncherRun quiet = launch("local", "--host", "192.0.2.1", "demo");
         assertEquals(1, quiet.err().lines().count(), quiet.err());
 
-        final Run verbose = launch("--verbose", "local", "--host", "192.0.2.1", "demo");
+        final LauncherRun verbose = launch("--verbose", "local", "--host", "192.0.2.1", "demo");
         assertEquals(2, verbose.status());
         final String[] lines = verbose.err().split(System.lineSeparator());
         assertEquals("jdsm: --host=192.0.2.1 is not an address of this machine: no UDP socket can be bound to it",
@@ -125,7 +104,7 @@ class LauncherTest
         assertTrue(verbose.err().contains("\tat org.jdsm.apps.LoopbackCluster.ports("), verbose.err());
         assertTrue(verbose.err().contains("Caused by: java.net.BindException"), verbose.err());
 
-        final Run afterSubcommand = launch("local", "--verbose", "--timeout", "0", "demo");
+        final LauncherRun afterSubcommand = launch("local", "--verbose", "--timeout", "0", "demo");
         assertEquals(2, afterSubcommand.status());
         assertTrue(afterSubcommand.err().contains("\tat org.jdsm.apps.LocalCommand.call("), afterSubcommand.err());
     }
@@ -133,7 +112,7 @@ class LauncherTest
     @Test
     void shouldPrintApplicationHelpInsteadOfRunning()
     {
-        final Run kv = launch("local", "--nodes", "2", "kv", "--records", "10", "--help");
+        final LauncherRun kv = launch("local", "--nodes", "2", "kv", "--records", "10", "--help");
         assertEquals(0, kv.status(), kv.err());
         assertEquals("", kv.err());
         final List<String> kvLines = kv.out().lines().collect(Collectors.toList());
@@ -144,7 +123,7 @@ class LauncherTest
         // no cluster was started: the launcher prints its cluster line and summary only when it forks nodes
         assertFalse(kv.out().contains("jdsm local:"), kv.out());
 
-        final Run gemm = launch("local", "gemm", "-h");
+        final LauncherRun gemm = launch("local", "gemm", "-h");
         assertEquals(0, gemm.status(), gemm.err());
         assertTrue(gemm.out().startsWith("Usage: jdsm local [OPTIONS] gemm [ARGS...]\n"), gemm.out());
         assertTrue(gemm.out().contains("  --type int|double     element type (default int)\n"), gemm.out());
@@ -156,14 +135,14 @@ class LauncherTest
     {
         for (final Application app : Applications.all())
         {
-            final Run run = launch("local", "--nodes", "2", app.name(), "--frob");
+            final LauncherRun run = launch("local", "--nodes", "2", app.name(), "--frob");
             assertEquals(2, run.status(), app.name());
             assertEquals("jdsm: " + app.name() + ": unknown option --frob (" + app.name() + " --help lists its " +
                 "options)" + System.lineSeparator(), run.err());
             assertEquals("", run.out());
         }
 
-        final Run stray = launch("local", "gemm", "--n", "64", "2048");
+        final LauncherRun stray = launch("local", "gemm", "--n", "64", "2048");
         assertEquals(2, stray.status());
         assertEquals("jdsm: gemm: unexpected argument 2048 (gemm --help lists its options)" + System.lineSeparator(),
             stray.err());
@@ -172,16 +151,16 @@ class LauncherTest
     @Test
     void shouldRejectApplicationOptionWithEqualsOrWithoutValue()
     {
-        final Run gemm = launch("local", "gemm", "--n=2048");
+        final LauncherRun gemm = launch("local", "gemm", "--n=2048");
         assertEquals(2, gemm.status());
         assertEquals("jdsm: gemm: --n=2048 is not an option: write --n 2048" + System.lineSeparator(), gemm.err());
 
-        final Run kv = launch("local", "kv", "--records=5000", "--compare");
+        final LauncherRun kv = launch("local", "kv", "--records=5000", "--compare");
         assertEquals(2, kv.status());
         assertEquals("jdsm: kv: --records=5000 is not an option: write --records 5000" + System.lineSeparator(),
             kv.err());
 
-        final Run last = launch("local", "socialnet", "--no-baseline", "--requests");
+        final LauncherRun last = launch("local", "socialnet", "--no-baseline", "--requests");
         assertEquals(2, last.status());
         assertEquals("jdsm: socialnet: --requests needs a value" + System.lineSeparator(), last.err());
     }
@@ -195,11 +174,11 @@ class LauncherTest
         ClusterFile.write(
             clusterFile, "aeron", "127.0.0.1", new int[]{ 20_001, 20_002 }, "00112233445566778899aabbccddeeff");
 
-        final Run help = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "dataframe", "--help");
+        final LauncherRun help = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "dataframe", "--help");
         assertEquals(0, help.status(), help.err());
         assertTrue(help.out().startsWith("Usage: jdsm local [OPTIONS] dataframe [ARGS...]\n"), help.out());
 
-        final Run unknown = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "demo", "--frob");
+        final LauncherRun unknown = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "demo", "--frob");
         assertEquals(2, unknown.status());
         assertEquals("jdsm: demo: unknown option --frob (demo --help lists its options)" + System.lineSeparator(),
             unknown.err());

@@ -69,26 +69,10 @@ class ProgramClusterTest
         }
     }
 
-    private static synchronized Run launch(final String... args)
+    private static Run launch(final String... args)
     {
-        final PrintStream out = System.out;
-        final PrintStream err = System.err;
-        final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        final int status;
-        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-        try
-        {
-            status = Launcher.execute(args);
-        }
-        finally
-        {
-            System.setOut(out);
-            System.setErr(err);
-        }
-
-        return new Run(status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        final LauncherRun run = LauncherRun.launch(args);
+        return new Run(run.status(), run.out(), run.err());
     }
 
     private static Run run(final int nodes, final String... mainAndArgs)
