@@ -5,14 +5,11 @@ import org.jdsm.DArc;
 import org.jdsm.DBox;
 import org.jdsm.DsmNode;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -77,7 +74,6 @@ public final class DistributedSocialNet implements SocialNet
         }
     }
 
-    private static final int GRAPH_CHUNK_INTS = 1 << 20;
     private static final long SETUP_TIMEOUT_S = 300;
 
     private final ServiceGraph graph;
@@ -113,7 +109,6 @@ public final class DistributedSocialNet implements SocialNet
      * @return the owning instance.
      * @throws SocialNetException if a setting is bad or a setup task fails.
      */
-    @SuppressWarnings("unchecked")
     public static DistributedSocialNet deploy(
         final DsmNode node, final SocialGraph graph, final SocialNetSettings settings, final int frontendThreads)
     {
@@ -153,49 +148,14 @@ public final class DistributedSocialNet implements SocialNet
         {
             throw new SocialNetException("frontendThreads=" + frontendThreads + " must be >= 1");
         }
-        final long id = ThreadLocalRandom.current().nextLong(1, 1L << 48);
-        final int nodes = spread;
-        final int users = graph.userCount();
-        final List<CompletableFuture<Boolean>> setups = new ArrayList<>();
-        for (int n = 0; n < nodes; n++)
-        {
-            setups.add(node.spawnOn(n, ServiceGraph.setUp(id, users, settings, spread)));
-        }
-        for (final CompletableFuture<Boolean> setup : setups)
-        {
-            await(setup, "setting up the services");
-        }
-
-        final List<DArc<int[]>> chunks = new ArrayList<>();
-        chunks.add(node.arc(Codecs.INTS, graph.offsets()));
-        final int[] neighbours = graph.neighbours();
-        for (int from = 0; from < neighbours.length; from += GRAPH_CHUNK_INTS)
-        {
-            chunks.add(node.arc(Codecs.INTS,
-                Arrays.copyOfRange(neighbours, from, Math.min(neighbours.length, from + GRAPH_CHUNK_INTS))));
-        }
-        final DArc<int[]>[] shipped = chunks.toArray(new DArc[0]);
-        try
-        {
-            await(node.spawnOn(Service.SOCIAL_GRAPH.node(nodes),
-                ServiceGraph.loadGraph(id, shipped, neighbours.length)), "shipping the social graph");
-        }
-        finally
-        {
-            for (final DArc<int[]> chunk : shipped)
-            {
-                chunk.close();
-            }
-        }
-
+        final ServiceGraph services = ServiceGraph.deploy(node, graph, settings, frontendThreads, spread);
         final DArc<byte[]>[] clips = new DArc[settings.clips()];
         for (int c = 0; c < clips.length; c++)
         {
             clips[c] = node.arc(Codecs.BYTES, Clips.generate(c, settings.seed()));
         }
 
-        return new DistributedSocialNet(
-            new ServiceGraph(node, id, spread, frontendThreads, settings.localCalls()), settings, users, clips);
+        return new DistributedSocialNet(services, settings, graph.userCount(), clips);
     }
 
     public int userCount()

@@ -1,26 +1,33 @@
 package org.jdsm.apps.socialnet;
 
+import org.jdsm.Codecs;
 import org.jdsm.DArc;
 import org.jdsm.DsmNode;
 import org.jdsm.DsmTask;
 import org.jdsm.apps.socialnet.DistributedSocialNet.Service;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The services of one deployment as the frontend sees them: which node each runs on, how a call reaches it (a task
- * spawned on its node, or with {@link SocialNetSettings#localCalls()} a method call on a frontend thread when it is
- * on the frontend's own node), and the calls that are the same whichever {@link PassMode} the deployment uses. The
- * calls are static factories, so a task captures its arguments and never the frontend; each finds its node's state
- * through {@link NodeServices#of}.
+ * The services of one deployment as the frontend sees them: set up on the nodes ({@link #deploy}), which node each
+ * runs on, how a call reaches it (a task spawned on its node, or with {@link SocialNetSettings#localCalls()} a
+ * method call on a frontend thread when it is on the frontend's own node), and the calls that are the same whichever
+ * {@link PassMode} the deployment uses. The calls are static factories, so a task captures its arguments and never
+ * the frontend; each finds its node's state through {@link NodeServices#of}.
  * <p>
  * <b>Note:</b> threadsafe; owned by its {@link DistributedSocialNet}, which shuts its frontend threads down.
  */
 final class ServiceGraph
 {
+    private static final int GRAPH_CHUNK_INTS = 1 << 20;
+
     final DsmNode node;
     final long id;
     final int spread;
@@ -45,6 +52,57 @@ final class ServiceGraph
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Set a deployment's services up on the first {@code spread} nodes and ship the social graph to social-graph's
+     * node through {@code DArc} chunks.
+     *
+     * @throws SocialNetException if a setup task fails.
+     */
+    @SuppressWarnings("unchecked")
+    static ServiceGraph deploy(
+        final DsmNode node,
+        final SocialGraph graph,
+        final SocialNetSettings settings,
+        final int frontendThreads,
+        final int spread)
+    {
+        final long id = ThreadLocalRandom.current().nextLong(1, 1L << 48);
+        final int users = graph.userCount();
+        final List<CompletableFuture<Boolean>> setups = new ArrayList<>();
+        for (int n = 0; n < spread; n++)
+        {
+            setups.add(node.spawnOn(n, setUp(id, users, settings, spread)));
+        }
+        for (final CompletableFuture<Boolean> setup : setups)
+        {
+            DistributedSocialNet.await(setup, "setting up the services");
+        }
+
+        final List<DArc<int[]>> chunks = new ArrayList<>();
+        chunks.add(node.arc(Codecs.INTS, graph.offsets()));
+        final int[] neighbours = graph.neighbours();
+        for (int from = 0; from < neighbours.length; from += GRAPH_CHUNK_INTS)
+        {
+            chunks.add(node.arc(Codecs.INTS,
+                Arrays.copyOfRange(neighbours, from, Math.min(neighbours.length, from + GRAPH_CHUNK_INTS))));
+        }
+        final DArc<int[]>[] shipped = chunks.toArray(new DArc[0]);
+        try
+        {
+            DistributedSocialNet.await(node.spawnOn(Service.SOCIAL_GRAPH.node(spread),
+                loadGraph(id, shipped, neighbours.length)), "shipping the social graph");
+        }
+        finally
+        {
+            for (final DArc<int[]> chunk : shipped)
+            {
+                chunk.close();
+            }
+        }
+
+        return new ServiceGraph(node, id, spread, frontendThreads, settings.localCalls());
     }
 
     int nodeOf(final Service service)
@@ -77,7 +135,7 @@ final class ServiceGraph
         return node.spawnOn(target, task);
     }
 
-    static DsmTask<Boolean> setUp(final long id, final int users, final SocialNetSettings settings, final int spread)
+    private static DsmTask<Boolean> setUp(final long id, final int users, final SocialNetSettings settings, final int spread)
     {
         return (n) ->
         {
@@ -86,7 +144,7 @@ final class ServiceGraph
         };
     }
 
-    static DsmTask<Boolean> loadGraph(final long id, final DArc<int[]>[] chunks, final int neighbourCount)
+    private static DsmTask<Boolean> loadGraph(final long id, final DArc<int[]>[] chunks, final int neighbourCount)
     {
         return (n) ->
         {
