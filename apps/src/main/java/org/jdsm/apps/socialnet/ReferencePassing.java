@@ -47,17 +47,10 @@ final class ReferencePassing implements PostPassing
     public CompletableFuture<Boolean> storeWithMedia(
         final Compose c, final String username, final int clipId, final String text)
     {
-        final long id = graph.id;
-        final long postId = c.postId;
-        final String[] urls = c.parts.urls();
-        final String[] shortUrls = c.shortUrls;
-        final int[] mentionIds = c.mentionIds;
-        final int userId = c.userId;
-        final DArc<byte[]> clip = clips[clipId];
-        return graph.call(Service.MEDIA, watermark(clip, postId))
+        return graph.call(Service.MEDIA, watermark(clips[clipId], c.postId))
             .thenComposeAsync((frames) -> lending(c.textBox, (ref) -> graph.call(Service.COMPOSE_POST,
-                assemble(ref, postId, userId, clipId, username, urls, shortUrls, mentionIds)))
-                .thenComposeAsync((post) -> graph.call(Service.POST_STORAGE, store(id, postId, post, frames)),
+                assemble(ref, c.postId, c.userId, clipId, username, c.parts.urls(), c.shortUrls, c.mentionIds)))
+                .thenComposeAsync((post) -> graph.call(Service.POST_STORAGE, store(graph.id, c.postId, post, frames)),
                 graph.frontend), graph.frontend);
     }
 

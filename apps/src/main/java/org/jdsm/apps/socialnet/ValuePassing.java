@@ -47,25 +47,19 @@ final class ValuePassing implements PostPassing
     public CompletableFuture<Boolean> storeWithMedia(
         final Compose c, final String username, final int clipId, final String text)
     {
-        final long id = graph.id;
-        final long postId = c.postId;
-        final String[] urls = c.parts.urls();
-        final String[] shortUrls = c.shortUrls;
-        final int[] mentionIds = c.mentionIds;
-        final int userId = c.userId;
         final DBox<byte[]> clipCopy = graph.node.alloc(Codecs.BYTES, clips[clipId].get());
         bytesPassedByValue.addAndGet(Clips.CLIP_BYTES);
-        return graph.call(Service.MEDIA, watermarkCopy(clipCopy, postId))
+        return graph.call(Service.MEDIA, watermarkCopy(clipCopy, c.postId))
             .thenComposeAsync((frames) ->
             {
                 bytesPassedByValue.addAndGet(Clips.CLIP_BYTES + text.length());
-                return graph.call(Service.COMPOSE_POST,
-                    assembleCopy(passed(text), postId, userId, clipId, username, urls, shortUrls, mentionIds, frames));
+                return graph.call(Service.COMPOSE_POST, assembleCopy(passed(text), c.postId, c.userId, clipId,
+                    username, c.parts.urls(), c.shortUrls, c.mentionIds, frames));
             }, graph.frontend)
             .thenComposeAsync((assembled) ->
             {
                 bytesPassedByValue.addAndGet(2L * assembled.post().approximateBytes() + Clips.CLIP_BYTES);
-                return graph.call(Service.POST_STORAGE, storeCopy(id, assembled.post(), assembled.frames()));
+                return graph.call(Service.POST_STORAGE, storeCopy(graph.id, assembled.post(), assembled.frames()));
             }, graph.frontend);
     }
 
