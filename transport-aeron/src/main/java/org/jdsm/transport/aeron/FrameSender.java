@@ -10,7 +10,7 @@ import org.jdsm.spi.HeapRegion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * The sending side of one node's {@link Responder}, as Aeron's {@code Sender} is the driver's: it encodes the
@@ -36,7 +36,7 @@ final class FrameSender
     private final ErrorHandler errorHandler;
     private final PeerLiveness liveness;
     private final int chunkLength;
-    private final FrameFlyweight out = new FrameFlyweight();
+    private final AeronFrameFlyweight out = new AeronFrameFlyweight();
     private final UnsafeBuffer sendBuffer;
     private final ArrayDeque<Outbound> outboundPool = new ArrayDeque<>();
 
@@ -72,13 +72,13 @@ final class FrameSender
      * @param peer it goes to.
      * @return the flyweight over the frame, to set the other fields.
      */
-    FrameFlyweight frame(final byte type, final Peer peer)
+    AeronFrameFlyweight frame(final byte type, final Peer peer)
     {
         return out.wrap(sendBuffer, 0).header(type, nodeId, peer.nodeId);
     }
 
     /**
-     * @return the send buffer, whose payload starts at {@link FrameDescriptor#HEADER_LENGTH}.
+     * @return the send buffer, whose payload starts at {@link AeronFrameDescriptor#HEADER_LENGTH}.
      */
     UnsafeBuffer buffer()
     {
@@ -154,7 +154,7 @@ final class FrameSender
      */
     void sendMessage(final Peer peer, final DirectBuffer buffer, final int offset, final int length)
     {
-        out.wrap(sendBuffer, 0).header(FrameDescriptor.MESSAGE, nodeId, peer.nodeId).length(length);
+        out.wrap(sendBuffer, 0).header(AeronFrameDescriptor.MESSAGE, nodeId, peer.nodeId).length(length);
         if (peer.isDead())
         {
             return;
@@ -185,13 +185,13 @@ final class FrameSender
      */
     void respondResult(final Peer peer, final long correlationId, final long result)
     {
-        out.wrap(sendBuffer, 0).header(FrameDescriptor.RESPONSE, nodeId, peer.nodeId)
+        out.wrap(sendBuffer, 0).header(AeronFrameDescriptor.RESPONSE, nodeId, peer.nodeId)
             .correlationId(correlationId).arg0(result);
         sendOrQueue(peer, sendBuffer, 0, HEADER_LENGTH);
     }
 
     /**
-     * Answer a request with a {@link FrameDescriptor#STATUS_REMOTE_ACCESS_ERROR} and its message, cut at a chunk.
+     * Answer a request with a {@link AeronFrameDescriptor#STATUS_REMOTE_ACCESS_ERROR} and its message, cut at a chunk.
      *
      * @param peer          that sent the request.
      * @param correlationId of the request.
@@ -200,8 +200,8 @@ final class FrameSender
     void respondError(final Peer peer, final long correlationId, final String message)
     {
         final String text = null == message ? "rejected" : message;
-        out.wrap(sendBuffer, 0).header(FrameDescriptor.RESPONSE, nodeId, peer.nodeId)
-            .correlationId(correlationId).status(FrameDescriptor.STATUS_REMOTE_ACCESS_ERROR);
+        out.wrap(sendBuffer, 0).header(AeronFrameDescriptor.RESPONSE, nodeId, peer.nodeId)
+            .correlationId(correlationId).status(AeronFrameDescriptor.STATUS_REMOTE_ACCESS_ERROR);
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         final int length = Math.min(bytes.length, chunkLength);
         sendBuffer.putBytes(HEADER_LENGTH, bytes, 0, length);
@@ -277,7 +277,7 @@ final class FrameSender
             else
             {
                 final int length = Math.min(chunkLength, outbound.length - outbound.position);
-                out.wrap(sendBuffer, 0).header(FrameDescriptor.RESPONSE, nodeId, peer.nodeId)
+                out.wrap(sendBuffer, 0).header(AeronFrameDescriptor.RESPONSE, nodeId, peer.nodeId)
                     .correlationId(outbound.correlationId).length(outbound.length).chunkOffset(outbound.position);
                 try
                 {

@@ -7,7 +7,7 @@ import org.jdsm.spi.HeapRegion;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * Serves the one-sided requests of proved peers straight from this node's {@link HeapRegion}, as the RDMA
@@ -68,9 +68,9 @@ final class HeapServer
      * @param in             flyweight over the frame.
      * @param payloadLength  of the frame.
      */
-    void onRead(final Peer peer, final int frameSessionId, final FrameFlyweight in, final int payloadLength)
+    void onRead(final Peer peer, final int frameSessionId, final AeronFrameFlyweight in, final int payloadLength)
     {
-        if (!expectNoPayload(peer, frameSessionId, FrameDescriptor.READ, payloadLength))
+        if (!expectNoPayload(peer, frameSessionId, AeronFrameDescriptor.READ, payloadLength))
         {
             return;
         }
@@ -81,11 +81,11 @@ final class HeapServer
         final int length = in.length();
         if (!inRange(offset, length))
         {
-            respondRejection(peer, correlationId, FrameDescriptor.READ, offset, length);
+            respondRejection(peer, correlationId, AeronFrameDescriptor.READ, offset, length);
         }
         else if (length <= chunkLength)
         {
-            sender.frame(FrameDescriptor.RESPONSE, peer).correlationId(correlationId).length(length);
+            sender.frame(AeronFrameDescriptor.RESPONSE, peer).correlationId(correlationId).length(length);
             try
             {
                 heap.getBytes(offset, sender.buffer(), HEADER_LENGTH, length);
@@ -115,7 +115,7 @@ final class HeapServer
     void onWrite(
         final Peer peer,
         final int frameSessionId,
-        final FrameFlyweight in,
+        final AeronFrameFlyweight in,
         final DirectBuffer buffer,
         final int offset,
         final int payloadLength)
@@ -137,7 +137,7 @@ final class HeapServer
             servedCount.incrementAndGet();
             if (!inRange(heapOffset, length))
             {
-                respondRejection(peer, correlationId, FrameDescriptor.WRITE, heapOffset, length);
+                respondRejection(peer, correlationId, AeronFrameDescriptor.WRITE, heapOffset, length);
                 return;
             }
             if (payloadLength < length)
@@ -192,7 +192,7 @@ final class HeapServer
      * @param payloadLength  of the frame.
      */
     void onAtomic(
-        final Peer peer, final int frameSessionId, final FrameFlyweight in, final int type, final int payloadLength)
+        final Peer peer, final int frameSessionId, final AeronFrameFlyweight in, final int type, final int payloadLength)
     {
         if (!expectNoPayload(peer, frameSessionId, type, payloadLength))
         {
@@ -204,7 +204,7 @@ final class HeapServer
         final long result;
         try
         {
-            result = FrameDescriptor.COMPARE_AND_SWAP == type ?
+            result = AeronFrameDescriptor.COMPARE_AND_SWAP == type ?
                 heap.compareAndSwapLong(in.heapOffset(), in.arg0(), in.arg1()) :
                 heap.getAndAddLong(in.heapOffset(), in.arg0());
         }
@@ -220,7 +220,7 @@ final class HeapServer
     {
         if (0 != payloadLength)
         {
-            reject(peer.nodeId, frameSessionId, FrameDescriptor.typeName(type) + " payload length=" + payloadLength +
+            reject(peer.nodeId, frameSessionId, AeronFrameDescriptor.typeName(type) + " payload length=" + payloadLength +
                 " != 0");
             return false;
         }
@@ -244,7 +244,7 @@ final class HeapServer
         String message = null;
         try
         {
-            if (FrameDescriptor.READ == kind)
+            if (AeronFrameDescriptor.READ == kind)
             {
                 heap.getBytes(offset, EMPTY, 0, length);
             }

@@ -4,7 +4,7 @@ import org.agrona.DirectBuffer;
 
 import java.util.concurrent.TimeUnit;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * The join handshake of one node with each peer, both directions: the peer's HELLO is answered with a PROOF of its
@@ -40,7 +40,7 @@ final class JoinHandshake
     private final PeerLiveness liveness;
     private final PeerLifecycle lifecycle;
     private final RejectionLog rejections;
-    private final byte[] proofBytes = new byte[FrameDescriptor.PROOF_LENGTH];
+    private final byte[] proofBytes = new byte[AeronFrameDescriptor.PROOF_LENGTH];
 
     /**
      * @param nodeId        of this node.
@@ -81,9 +81,9 @@ final class JoinHandshake
     void onHello(
         final Peer peer, final int frameSessionId, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (FrameDescriptor.NONCE_LENGTH != length)
+        if (AeronFrameDescriptor.NONCE_LENGTH != length)
         {
-            reject(peer.nodeId, frameSessionId, "HELLO payload length=" + length + " != " + FrameDescriptor.NONCE_LENGTH);
+            reject(peer.nodeId, frameSessionId, "HELLO payload length=" + length + " != " + AeronFrameDescriptor.NONCE_LENGTH);
             return;
         }
         if (Peer.NO_SESSION != peer.sessionId && peer.sessionId != frameSessionId)
@@ -108,14 +108,14 @@ final class JoinHandshake
     {
         authenticator.prove(
             nodeId, peer.nodeId, peer.helloNonce, peer.publication.sessionId(), heapCapacity, proofBytes);
-        sender.frame(FrameDescriptor.PROOF, peer).arg0(heapCapacity);
+        sender.frame(AeronFrameDescriptor.PROOF, peer).arg0(heapCapacity);
         sender.buffer().putBytes(HEADER_LENGTH, proofBytes);
-        sender.buffer().putBytes(HEADER_LENGTH + FrameDescriptor.PROOF_LENGTH, peer.helloNonce);
-        sender.offerOnce(peer, HEADER_LENGTH + FrameDescriptor.PROOF_PAYLOAD_LENGTH);
+        sender.buffer().putBytes(HEADER_LENGTH + AeronFrameDescriptor.PROOF_LENGTH, peer.helloNonce);
+        sender.offerOnce(peer, HEADER_LENGTH + AeronFrameDescriptor.PROOF_PAYLOAD_LENGTH);
 
         if (peer.proved)
         {
-            sender.frame(FrameDescriptor.ACCEPT, peer).arg0(peer.sessionId);
+            sender.frame(AeronFrameDescriptor.ACCEPT, peer).arg0(peer.sessionId);
             sender.offerOnce(peer, HEADER_LENGTH);
         }
     }
@@ -138,10 +138,10 @@ final class JoinHandshake
         final int offset,
         final int length)
     {
-        if (FrameDescriptor.PROOF_PAYLOAD_LENGTH != length)
+        if (AeronFrameDescriptor.PROOF_PAYLOAD_LENGTH != length)
         {
             reject(peer.nodeId, frameSessionId, "PROOF payload length=" + length + " != " +
-                FrameDescriptor.PROOF_PAYLOAD_LENGTH);
+                AeronFrameDescriptor.PROOF_PAYLOAD_LENGTH);
             return;
         }
         if (Peer.NO_SESSION != peer.sessionId && peer.sessionId != frameSessionId)
@@ -150,7 +150,7 @@ final class JoinHandshake
             return;
         }
 
-        if (!sameNonce(buffer, offset + FrameDescriptor.PROOF_LENGTH, peer.nonce))
+        if (!sameNonce(buffer, offset + AeronFrameDescriptor.PROOF_LENGTH, peer.nonce))
         {
             // not an answer to this node's HELLO (another node with the same id, or a HELLO of an earlier run):
             // nothing to say about the secret, so no REFUSE
@@ -206,7 +206,7 @@ final class JoinHandshake
             return;
         }
         peer.lastRefuseSentNs = nowNs;
-        sender.frame(FrameDescriptor.REFUSE, peer).arg0(FrameDescriptor.REFUSE_PROOF_MISMATCH);
+        sender.frame(AeronFrameDescriptor.REFUSE, peer).arg0(AeronFrameDescriptor.REFUSE_PROOF_MISMATCH);
         sender.offerOnce(peer, HEADER_LENGTH);
     }
 
@@ -224,7 +224,7 @@ final class JoinHandshake
     {
         if (0 != payloadLength)
         {
-            reject(peer.nodeId, frameSessionId, FrameDescriptor.typeName(FrameDescriptor.REFUSE) +
+            reject(peer.nodeId, frameSessionId, AeronFrameDescriptor.typeName(AeronFrameDescriptor.REFUSE) +
                 " payload length=" + payloadLength + " != 0");
             return;
         }
@@ -243,7 +243,7 @@ final class JoinHandshake
             reject(peer.nodeId, frameSessionId, "REFUSE from a node this node has sent no PROOF");
             return;
         }
-        if (FrameDescriptor.REFUSE_PROOF_MISMATCH != reason)
+        if (AeronFrameDescriptor.REFUSE_PROOF_MISMATCH != reason)
         {
             reject(peer.nodeId, frameSessionId, "REFUSE reason=" + reason + " unknown");
             return;
@@ -267,7 +267,7 @@ final class JoinHandshake
     {
         if (0 != payloadLength)
         {
-            reject(peer.nodeId, frameSessionId, FrameDescriptor.typeName(FrameDescriptor.ACCEPT) +
+            reject(peer.nodeId, frameSessionId, AeronFrameDescriptor.typeName(AeronFrameDescriptor.ACCEPT) +
                 " payload length=" + payloadLength + " != 0");
             return;
         }

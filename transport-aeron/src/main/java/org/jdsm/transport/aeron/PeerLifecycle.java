@@ -5,7 +5,7 @@ import io.aeron.Image;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * The lifecycle of one node's peers, from joining to death, as Aeron's {@code DriverConductor} runs the driver's
@@ -180,9 +180,9 @@ final class PeerLifecycle
             final int due = liveness.due(peer, nowNs);
             if (0 != (due & PeerLiveness.SEND_HELLO))
             {
-                sender.frame(FrameDescriptor.HELLO, peer).arg0(heapCapacity).length(FrameDescriptor.NONCE_LENGTH);
+                sender.frame(AeronFrameDescriptor.HELLO, peer).arg0(heapCapacity).length(AeronFrameDescriptor.NONCE_LENGTH);
                 sender.buffer().putBytes(HEADER_LENGTH, peer.nonce);
-                sender.offerOnce(peer, HEADER_LENGTH + FrameDescriptor.NONCE_LENGTH);
+                sender.offerOnce(peer, HEADER_LENGTH + AeronFrameDescriptor.NONCE_LENGTH);
                 workCount++;
             }
             if (0 != (due & PeerLiveness.DECLARE_DEAD))
@@ -192,7 +192,7 @@ final class PeerLifecycle
             }
             else if (0 != (due & PeerLiveness.SEND_HEARTBEAT))
             {
-                sender.frame(FrameDescriptor.HEARTBEAT, peer);
+                sender.frame(AeronFrameDescriptor.HEARTBEAT, peer);
                 sender.offerOnce(peer, HEADER_LENGTH);
                 workCount++;
             }

@@ -15,7 +15,7 @@ import org.jdsm.spi.MessageHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * The agent of one node, run by its process's {@link AeronRuntime} duty cycle, and the receiving side of the node, as
@@ -53,7 +53,7 @@ final class Responder implements Agent, FragmentHandler
     private final ErrorHandler errorHandler;
     private final Subscription subscription;
     private final FragmentAssembler assembler = new FragmentAssembler(this);
-    private final FrameFlyweight in = new FrameFlyweight();
+    private final AeronFrameFlyweight in = new AeronFrameFlyweight();
     private final RejectionLog rejections;
     private final AtomicLong lateCount = new AtomicLong();
     private final AtomicLong servedCount = new AtomicLong();
@@ -235,9 +235,9 @@ final class Responder implements Agent, FragmentHandler
         in.wrap(buffer, offset);
         final int type = in.type();
         final int source = in.source();
-        if (FrameDescriptor.CURRENT_VERSION != in.version())
+        if (AeronFrameDescriptor.CURRENT_VERSION != in.version())
         {
-            reject(source, frameSessionId, "version=" + in.version() + " != " + FrameDescriptor.CURRENT_VERSION);
+            reject(source, frameSessionId, "version=" + in.version() + " != " + AeronFrameDescriptor.CURRENT_VERSION);
             return;
         }
         if (source < 0 || source >= peers.length)
@@ -269,27 +269,27 @@ final class Responder implements Agent, FragmentHandler
         final int payloadLength = length - HEADER_LENGTH;
         switch (type)
         {
-            case FrameDescriptor.HELLO:
+            case AeronFrameDescriptor.HELLO:
                 handshake.onHello(peer, frameSessionId, buffer, payloadOffset, payloadLength);
                 return;
-            case FrameDescriptor.PROOF:
+            case AeronFrameDescriptor.PROOF:
                 handshake.onProof(peer, frameSessionId, in.arg0(), buffer, payloadOffset, payloadLength);
                 return;
-            case FrameDescriptor.REFUSE:
+            case AeronFrameDescriptor.REFUSE:
                 handshake.onRefuse(peer, frameSessionId, in.arg0(), payloadLength);
                 return;
             default:
                 break;
         }
 
-        if (type < FrameDescriptor.ACCEPT || type > FrameDescriptor.MAX_TYPE)
+        if (type < AeronFrameDescriptor.ACCEPT || type > AeronFrameDescriptor.MAX_TYPE)
         {
-            reject(source, frameSessionId, "type=" + FrameDescriptor.typeName(type) + " unknown");
+            reject(source, frameSessionId, "type=" + AeronFrameDescriptor.typeName(type) + " unknown");
             return;
         }
         if (!peer.proved || peer.sessionId != frameSessionId)
         {
-            reject(source, frameSessionId, FrameDescriptor.typeName(type) + " from a node that has not proved " +
+            reject(source, frameSessionId, AeronFrameDescriptor.typeName(type) + " from a node that has not proved " +
                 "the cluster secret on this session");
             return;
         }
@@ -297,30 +297,30 @@ final class Responder implements Agent, FragmentHandler
         liveness.heard(peer);
         switch (type)
         {
-            case FrameDescriptor.ACCEPT:
+            case AeronFrameDescriptor.ACCEPT:
                 handshake.onAccept(peer, frameSessionId, in.arg0(), payloadLength);
                 break;
-            case FrameDescriptor.HEARTBEAT:
+            case AeronFrameDescriptor.HEARTBEAT:
                 if (0 != payloadLength)
                 {
-                    reject(peer.nodeId, frameSessionId, FrameDescriptor.typeName(type) + " payload length=" +
+                    reject(peer.nodeId, frameSessionId, AeronFrameDescriptor.typeName(type) + " payload length=" +
                         payloadLength + " != 0");
                 }
                 break;
-            case FrameDescriptor.LEAVE:
+            case AeronFrameDescriptor.LEAVE:
                 lifecycle.declareDead(peer, "left the cluster");
                 break;
-            case FrameDescriptor.READ:
+            case AeronFrameDescriptor.READ:
                 heapServer.onRead(peer, frameSessionId, in, payloadLength);
                 break;
-            case FrameDescriptor.WRITE:
+            case AeronFrameDescriptor.WRITE:
                 heapServer.onWrite(peer, frameSessionId, in, buffer, payloadOffset, payloadLength);
                 break;
-            case FrameDescriptor.COMPARE_AND_SWAP:
-            case FrameDescriptor.FETCH_ADD:
+            case AeronFrameDescriptor.COMPARE_AND_SWAP:
+            case AeronFrameDescriptor.FETCH_ADD:
                 heapServer.onAtomic(peer, frameSessionId, in, type, payloadLength);
                 break;
-            case FrameDescriptor.RESPONSE:
+            case AeronFrameDescriptor.RESPONSE:
                 responses.onResponse(peer, frameSessionId, in, buffer, payloadOffset, payloadLength);
                 break;
             default:

@@ -63,7 +63,7 @@ final class ResponseDispatcher
     void onResponse(
         final Peer peer,
         final int frameSessionId,
-        final FrameFlyweight in,
+        final AeronFrameFlyweight in,
         final DirectBuffer buffer,
         final int offset,
         final int payloadLength)
@@ -83,11 +83,11 @@ final class ResponseDispatcher
             return;
         }
 
-        if (FrameDescriptor.STATUS_REMOTE_ACCESS_ERROR == in.status())
+        if (AeronFrameDescriptor.STATUS_REMOTE_ACCESS_ERROR == in.status())
         {
             operation.completeRemoteError(buffer.getStringWithoutLengthUtf8(offset, payloadLength));
         }
-        else if (FrameDescriptor.READ != operation.kind)
+        else if (AeronFrameDescriptor.READ != operation.kind)
         {
             if (0 != payloadLength)
             {
@@ -136,7 +136,7 @@ final class ResponseDispatcher
     void onMessage(
         final Peer peer,
         final int frameSessionId,
-        final FrameFlyweight in,
+        final AeronFrameFlyweight in,
         final DirectBuffer buffer,
         final int offset,
         final int payloadLength)

@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -121,12 +121,12 @@ class FrameDecoderProperties
 
     private static boolean isWellFormedHelloFromUnprovedPeer(final byte[] bytes)
     {
-        if (bytes.length != HEADER_LENGTH + FrameDescriptor.NONCE_LENGTH)
+        if (bytes.length != HEADER_LENGTH + AeronFrameDescriptor.NONCE_LENGTH)
         {
             return false;
         }
-        final FrameFlyweight frame = new FrameFlyweight().wrap(new UnsafeBuffer(bytes), 0);
-        return FrameDescriptor.CURRENT_VERSION == frame.version() && FrameDescriptor.HELLO == frame.type() &&
+        final AeronFrameFlyweight frame = new AeronFrameFlyweight().wrap(new UnsafeBuffer(bytes), 0);
+        return AeronFrameDescriptor.CURRENT_VERSION == frame.version() && AeronFrameDescriptor.HELLO == frame.type() &&
             UNPROVED == frame.source() && 0 == frame.target();
     }
 
@@ -150,18 +150,18 @@ class FrameDecoderProperties
     {
         final Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(HEADER_LENGTH + 96);
         final Arbitrary<Integer> source = Arbitraries.integers().between(-1, 3);
-        final Arbitrary<Integer> type = Arbitraries.integers().between(0, FrameDescriptor.MAX_TYPE + 2);
+        final Arbitrary<Integer> type = Arbitraries.integers().between(0, AeronFrameDescriptor.MAX_TYPE + 2);
         final Arbitrary<Boolean> plausible = Arbitraries.of(true, true, true, false);
         return Combinators.combine(raw, source, type, plausible).as((bytes, s, t, p) ->
         {
             if (p && bytes.length >= HEADER_LENGTH)
             {
-                final FrameFlyweight frame = new FrameFlyweight().wrap(new UnsafeBuffer(bytes), 0);
-                bytes[FrameDescriptor.VERSION_OFFSET] = FrameDescriptor.CURRENT_VERSION;
-                bytes[FrameDescriptor.TYPE_OFFSET] = (byte)(int)t;
-                new UnsafeBuffer(bytes).putInt(FrameDescriptor.SOURCE_OFFSET, s,
+                final AeronFrameFlyweight frame = new AeronFrameFlyweight().wrap(new UnsafeBuffer(bytes), 0);
+                bytes[AeronFrameDescriptor.VERSION_OFFSET] = AeronFrameDescriptor.CURRENT_VERSION;
+                bytes[AeronFrameDescriptor.TYPE_OFFSET] = (byte)(int)t;
+                new UnsafeBuffer(bytes).putInt(AeronFrameDescriptor.SOURCE_OFFSET, s,
                     ByteOrder.LITTLE_ENDIAN);
-                new UnsafeBuffer(bytes).putInt(FrameDescriptor.TARGET_OFFSET, 0,
+                new UnsafeBuffer(bytes).putInt(AeronFrameDescriptor.TARGET_OFFSET, 0,
                     ByteOrder.LITTLE_ENDIAN);
                 frame.length(bytes.length - HEADER_LENGTH);
             }
@@ -176,24 +176,24 @@ class FrameDecoderProperties
     @Provide
     Arbitrary<byte[]> validFrames()
     {
-        final Arbitrary<Byte> type = Arbitraries.of(FrameDescriptor.READ, FrameDescriptor.WRITE,
-            FrameDescriptor.COMPARE_AND_SWAP, FrameDescriptor.FETCH_ADD, FrameDescriptor.HEARTBEAT,
-            FrameDescriptor.ACCEPT, FrameDescriptor.MESSAGE);
+        final Arbitrary<Byte> type = Arbitraries.of(AeronFrameDescriptor.READ, AeronFrameDescriptor.WRITE,
+            AeronFrameDescriptor.COMPARE_AND_SWAP, AeronFrameDescriptor.FETCH_ADD, AeronFrameDescriptor.HEARTBEAT,
+            AeronFrameDescriptor.ACCEPT, AeronFrameDescriptor.MESSAGE);
         final Arbitrary<Integer> offset = Arbitraries.integers().between(0, ResponderRig.HEAP_CAPACITY / 8 - 1);
         final Arbitrary<Integer> length = Arbitraries.integers().between(1, 64);
         final Arbitrary<Long> correlationId = Arbitraries.longs();
         return Combinators.combine(type, offset, length, correlationId).as((t, o, l, c) ->
         {
-            final int payload = FrameDescriptor.WRITE == t || FrameDescriptor.MESSAGE == t ? l : 0;
+            final int payload = AeronFrameDescriptor.WRITE == t || AeronFrameDescriptor.MESSAGE == t ? l : 0;
             final byte[] bytes = new byte[HEADER_LENGTH + payload];
             Arrays.fill(bytes, HEADER_LENGTH, bytes.length, FILL);
-            final FrameFlyweight frame = new FrameFlyweight().wrap(new UnsafeBuffer(bytes), 0)
+            final AeronFrameFlyweight frame = new AeronFrameFlyweight().wrap(new UnsafeBuffer(bytes), 0)
                 .header(t, PROVED, 0).correlationId(c).heapOffset(8L * o).length(l).arg0(0).arg1(~0L);
-            if (FrameDescriptor.ACCEPT == t)
+            if (AeronFrameDescriptor.ACCEPT == t)
             {
                 frame.arg0(rig.ownSessionTo(PROVED)).length(0);
             }
-            else if (FrameDescriptor.HEARTBEAT == t)
+            else if (AeronFrameDescriptor.HEARTBEAT == t)
             {
                 frame.length(0);
             }
@@ -204,25 +204,25 @@ class FrameDecoderProperties
     private static byte[] mutate(final byte[] valid, final Mutation mutation, final int value)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(valid.clone());
-        final FrameFlyweight frame = new FrameFlyweight().wrap(buffer, 0);
+        final AeronFrameFlyweight frame = new AeronFrameFlyweight().wrap(buffer, 0);
         final int v = value & Integer.MAX_VALUE;
         switch (mutation)
         {
             case TRUNCATED_BELOW_HEADER:
                 return Arrays.copyOf(valid, v % HEADER_LENGTH);
             case UNKNOWN_VERSION:
-                buffer.putByte(FrameDescriptor.VERSION_OFFSET, (byte)(FrameDescriptor.CURRENT_VERSION + 1 + v % 255));
+                buffer.putByte(AeronFrameDescriptor.VERSION_OFFSET, (byte)(AeronFrameDescriptor.CURRENT_VERSION + 1 + v % 255));
                 break;
             case OTHER_TARGET:
-                buffer.putInt(FrameDescriptor.TARGET_OFFSET, 1 + v % 1000, ByteOrder.LITTLE_ENDIAN);
+                buffer.putInt(AeronFrameDescriptor.TARGET_OFFSET, 1 + v % 1000, ByteOrder.LITTLE_ENDIAN);
                 break;
             case SOURCE_NOT_A_MEMBER:
-                buffer.putInt(FrameDescriptor.SOURCE_OFFSET, 0 == (value & 1) ? -1 - v % 1000 : 3 + v % 1000,
+                buffer.putInt(AeronFrameDescriptor.SOURCE_OFFSET, 0 == (value & 1) ? -1 - v % 1000 : 3 + v % 1000,
                     ByteOrder.LITTLE_ENDIAN);
                 break;
             case UNKNOWN_TYPE:
-                buffer.putByte(FrameDescriptor.TYPE_OFFSET,
-                    (byte)(0 == (value & 1) ? 0 : FrameDescriptor.MAX_TYPE + 1 + v % (128 - FrameDescriptor.MAX_TYPE)));
+                buffer.putByte(AeronFrameDescriptor.TYPE_OFFSET,
+                    (byte)(0 == (value & 1) ? 0 : AeronFrameDescriptor.MAX_TYPE + 1 + v % (128 - AeronFrameDescriptor.MAX_TYPE)));
                 break;
             case UNPROVED_SESSION:
                 break; // delivered on another session
@@ -235,14 +235,14 @@ class FrameDecoderProperties
     }
 
     private static byte[] inconsistentLengths(
-        final UnsafeBuffer buffer, final FrameFlyweight frame, final int v)
+        final UnsafeBuffer buffer, final AeronFrameFlyweight frame, final int v)
     {
         switch (frame.type())
         {
-            case FrameDescriptor.WRITE:
+            case AeronFrameDescriptor.WRITE:
                 frame.length(frame.length() - 1 - v % frame.length()); // the payload runs past the write's length
                 return buffer.byteArray();
-            case FrameDescriptor.MESSAGE:
+            case AeronFrameDescriptor.MESSAGE:
                 frame.length(frame.length() + 1 + v % 1000);
                 return buffer.byteArray();
             default:

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -73,12 +73,12 @@ class JoinHandshakeTest
         List<ResponderRig.Sent> sent = rig.sentTo(PEER);
         assertEquals(1, sent.size(), sent.toString());
         final ResponderRig.Sent proof = sent.get(0);
-        assertEquals(FrameDescriptor.PROOF, proof.type());
+        assertEquals(AeronFrameDescriptor.PROOF, proof.type());
         assertEquals(ResponderRig.HEAP_CAPACITY, proof.frame.arg0());
-        final byte[] expected = new byte[FrameDescriptor.PROOF_LENGTH];
+        final byte[] expected = new byte[AeronFrameDescriptor.PROOF_LENGTH];
         new Authenticator(ResponderRig.SECRET)
             .prove(0, PEER, peerNonce, rig.ownSessionTo(PEER), ResponderRig.HEAP_CAPACITY, expected);
-        final byte[] actual = new byte[FrameDescriptor.PROOF_LENGTH];
+        final byte[] actual = new byte[AeronFrameDescriptor.PROOF_LENGTH];
         proof.buffer.getBytes(HEADER_LENGTH, actual);
         assertArrayEquals(expected, actual, "PROOF of the peer's nonce, bound to this node's session");
         assertTrue(peer().isJoining());
@@ -91,8 +91,8 @@ class JoinHandshakeTest
         assertTrue(peer().isJoining(), "proved, but it has not accepted this node yet");
         sent = rig.sentTo(PEER);
         assertEquals(2, sent.size(), sent.toString());
-        assertEquals(FrameDescriptor.PROOF, sent.get(0).type(), "its HELLO answered again at once");
-        assertEquals(FrameDescriptor.ACCEPT, sent.get(1).type());
+        assertEquals(AeronFrameDescriptor.PROOF, sent.get(0).type(), "its HELLO answered again at once");
+        assertEquals(AeronFrameDescriptor.ACCEPT, sent.get(1).type());
         assertEquals(PEER_SESSION, sent.get(1).frame.arg0(), "ACCEPT names the session the peer proved on");
 
         rig.accept(PEER, PEER_SESSION, rig.ownSessionTo(PEER));
@@ -110,8 +110,8 @@ class JoinHandshakeTest
         assertEquals(1, rig.responder.rejectedCount());
         List<ResponderRig.Sent> sent = rig.sentTo(PEER);
         assertEquals(1, sent.size(), sent.toString());
-        assertEquals(FrameDescriptor.REFUSE, sent.get(0).type());
-        assertEquals(FrameDescriptor.REFUSE_PROOF_MISMATCH, sent.get(0).frame.arg0());
+        assertEquals(AeronFrameDescriptor.REFUSE, sent.get(0).type());
+        assertEquals(AeronFrameDescriptor.REFUSE_PROOF_MISMATCH, sent.get(0).frame.arg0());
 
         rig.clock.advance(JoinHandshake.REFUSE_INTERVAL_NS - 1);
         rig.proof(PEER, PEER_SESSION, "another-secret", peer().nonce, PEER_SESSION, ResponderRig.HEAP_CAPACITY);
@@ -121,7 +121,7 @@ class JoinHandshakeTest
         rig.clock.advance(1);
         rig.proof(PEER, PEER_SESSION, "another-secret", peer().nonce, PEER_SESSION, ResponderRig.HEAP_CAPACITY);
         assertEquals(3, rig.responder.rejectedCount());
-        assertEquals(FrameDescriptor.REFUSE, rig.sentTo(PEER).get(0).type(), "a REFUSE again after the interval");
+        assertEquals(AeronFrameDescriptor.REFUSE, rig.sentTo(PEER).get(0).type(), "a REFUSE again after the interval");
         assertEquals(1, rig.errors.size(), "repeats are counted, not reported: " + rig.errors);
     }
 
@@ -130,7 +130,7 @@ class JoinHandshakeTest
     {
         rig.hello(PEER, PEER_SESSION, Authenticator.newNonce()); // this node answers with its PROOF
         rig.responder.joinWaiter(Thread.currentThread());
-        rig.frameFrom(PEER, FrameDescriptor.REFUSE).arg0(FrameDescriptor.REFUSE_PROOF_MISMATCH);
+        rig.frameFrom(PEER, AeronFrameDescriptor.REFUSE).arg0(AeronFrameDescriptor.REFUSE_PROOF_MISMATCH);
         rig.deliver(PEER_SESSION, HEADER_LENGTH);
 
         assertTrue(peer().refusedProof);
@@ -143,7 +143,7 @@ class JoinHandshakeTest
     @Test
     void shouldRejectARefuseFromANodeThisNodeSentNoProof()
     {
-        rig.frameFrom(PEER, FrameDescriptor.REFUSE).arg0(FrameDescriptor.REFUSE_PROOF_MISMATCH);
+        rig.frameFrom(PEER, AeronFrameDescriptor.REFUSE).arg0(AeronFrameDescriptor.REFUSE_PROOF_MISMATCH);
         rig.deliver(PEER_SESSION, HEADER_LENGTH);
 
         assertFalse(peer().refusedProof);
@@ -156,7 +156,7 @@ class JoinHandshakeTest
     void shouldRejectARefuseFromANodeThatAlreadyAcceptedThisNode()
     {
         rig.join(PEER, PEER_SESSION);
-        rig.frameFrom(PEER, FrameDescriptor.REFUSE).arg0(FrameDescriptor.REFUSE_PROOF_MISMATCH);
+        rig.frameFrom(PEER, AeronFrameDescriptor.REFUSE).arg0(AeronFrameDescriptor.REFUSE_PROOF_MISMATCH);
         rig.deliver(PEER_SESSION, HEADER_LENGTH);
 
         assertFalse(peer().refusedProof);
@@ -184,7 +184,7 @@ class JoinHandshakeTest
 
         assertFalse(peer().proved);
         assertEquals(1, rig.responder.rejectedCount());
-        assertEquals(FrameDescriptor.REFUSE, rig.sentTo(PEER).get(0).type());
+        assertEquals(AeronFrameDescriptor.REFUSE, rig.sentTo(PEER).get(0).type());
     }
 
     @Test
@@ -211,13 +211,13 @@ class JoinHandshakeTest
         try
         {
             // proof computed over one capacity, frame claiming another: arg 0 is bound into the MAC
-            final byte[] proof = new byte[FrameDescriptor.PROOF_LENGTH];
+            final byte[] proof = new byte[AeronFrameDescriptor.PROOF_LENGTH];
             new Authenticator(ResponderRig.SECRET).prove(PEER, 0, other.peers[PEER].nonce, PEER_SESSION,
                 ResponderRig.HEAP_CAPACITY, proof);
-            other.frameFrom(PEER, FrameDescriptor.PROOF).arg0(2L * ResponderRig.HEAP_CAPACITY);
+            other.frameFrom(PEER, AeronFrameDescriptor.PROOF).arg0(2L * ResponderRig.HEAP_CAPACITY);
             other.frame.putBytes(HEADER_LENGTH, proof);
-            other.frame.putBytes(HEADER_LENGTH + FrameDescriptor.PROOF_LENGTH, other.peers[PEER].nonce);
-            other.deliver(PEER_SESSION, HEADER_LENGTH + FrameDescriptor.PROOF_PAYLOAD_LENGTH);
+            other.frame.putBytes(HEADER_LENGTH + AeronFrameDescriptor.PROOF_LENGTH, other.peers[PEER].nonce);
+            other.deliver(PEER_SESSION, HEADER_LENGTH + AeronFrameDescriptor.PROOF_PAYLOAD_LENGTH);
 
             assertFalse(other.peers[PEER].proved);
             assertEquals(1, other.responder.rejectedCount());
@@ -236,8 +236,8 @@ class JoinHandshakeTest
 
         final List<ResponderRig.Sent> sent = rig.sentTo(PEER);
         assertEquals(2, sent.size(), sent.toString());
-        assertEquals(FrameDescriptor.PROOF, sent.get(0).type());
-        assertEquals(FrameDescriptor.ACCEPT, sent.get(1).type());
+        assertEquals(AeronFrameDescriptor.PROOF, sent.get(0).type());
+        assertEquals(AeronFrameDescriptor.ACCEPT, sent.get(1).type());
         assertTrue(peer().isJoined());
         assertEquals(0, rig.responder.rejectedCount());
     }
@@ -256,8 +256,8 @@ class JoinHandshakeTest
     @Test
     void shouldRejectAHelloWithANonceOfTheWrongLength()
     {
-        rig.frameFrom(PEER, FrameDescriptor.HELLO).arg0(ResponderRig.HEAP_CAPACITY);
-        rig.deliver(PEER_SESSION, HEADER_LENGTH + FrameDescriptor.NONCE_LENGTH - 1);
+        rig.frameFrom(PEER, AeronFrameDescriptor.HELLO).arg0(ResponderRig.HEAP_CAPACITY);
+        rig.deliver(PEER_SESSION, HEADER_LENGTH + AeronFrameDescriptor.NONCE_LENGTH - 1);
 
         assertFalse(peer().hasHelloNonce);
         assertEquals(List.of(), rig.sentTo(PEER));

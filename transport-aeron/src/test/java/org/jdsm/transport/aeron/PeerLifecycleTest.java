@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 import static org.jdsm.transport.aeron.ResponderRig.PEER_TIMEOUT_NS;
 import static org.jdsm.transport.aeron.ResponderRig.START_NS;
 import static org.jdsm.transport.aeron.ResponderRig.TICK_NS;
@@ -69,7 +69,7 @@ class PeerLifecycleTest
 
     private void heartbeatFromPeer()
     {
-        rig.frameFrom(PEER, FrameDescriptor.HEARTBEAT);
+        rig.frameFrom(PEER, AeronFrameDescriptor.HEARTBEAT);
         rig.deliver(PEER_SESSION, HEADER_LENGTH);
     }
 
@@ -103,7 +103,7 @@ class PeerLifecycleTest
     {
         final PendingOperation operation = rig.operations.acquire();
         final long correlationId = rig.operations.nextCorrelationId(operation);
-        operation.begin(correlationId, FrameDescriptor.FETCH_ADD, PEER, 0, 8, null, 0);
+        operation.begin(correlationId, AeronFrameDescriptor.FETCH_ADD, PEER, 0, 8, null, 0);
 
         assertEquals(START_NS + PEER_TIMEOUT_NS, tickUntil(START_NS + 2 * PEER_TIMEOUT_NS),
             "heard at START_NS, a tick at START_NS + peer timeout");
@@ -139,7 +139,7 @@ class PeerLifecycleTest
         assertTrue(peer().isJoined());
         final List<ResponderRig.Sent> sent = rig.sentTo(PEER);
         assertEquals(49, sent.size(), "a heartbeat to the peer every 100 ms over 4.98 s: " + sent.size());
-        assertEquals(FrameDescriptor.HEARTBEAT, sent.get(0).type());
+        assertEquals(AeronFrameDescriptor.HEARTBEAT, sent.get(0).type());
     }
 
     @Test
@@ -154,7 +154,7 @@ class PeerLifecycleTest
         assertEquals(stallEndNs, peer().lastHeardNs, "counted as heard at the first tick after the stall");
         final List<ResponderRig.Sent> sent = rig.sentTo(PEER);
         assertEquals(1, sent.size(), sent.toString());
-        assertEquals(FrameDescriptor.HEARTBEAT, sent.get(0).type(), "a heartbeat at once, so the peer hears it");
+        assertEquals(AeronFrameDescriptor.HEARTBEAT, sent.get(0).type(), "a heartbeat at once, so the peer hears it");
 
         assertEquals(stallEndNs + PEER_TIMEOUT_NS, tickUntil(stallEndNs + 2 * PEER_TIMEOUT_NS),
             "a peer that stays silent is dead one full peer timeout after the stall");
@@ -198,12 +198,12 @@ class PeerLifecycleTest
     @Test
     void shouldCountFramesFromAPeerThatLeftAsLateAndServeNothing()
     {
-        rig.frameFrom(PEER, FrameDescriptor.LEAVE);
+        rig.frameFrom(PEER, AeronFrameDescriptor.LEAVE);
         rig.deliver(PEER_SESSION, HEADER_LENGTH);
         assertTrue(peer().isDead());
         assertEquals("left the cluster", peer().deathReason);
 
-        rig.frameFrom(PEER, FrameDescriptor.WRITE).correlationId(7).heapOffset(0).length(4);
+        rig.frameFrom(PEER, AeronFrameDescriptor.WRITE).correlationId(7).heapOffset(0).length(4);
         rig.frame.putInt(HEADER_LENGTH, 0x01020304);
         rig.deliver(PEER_SESSION, HEADER_LENGTH + 4);
         heartbeatFromPeer();

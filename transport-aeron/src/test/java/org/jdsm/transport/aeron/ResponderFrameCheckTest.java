@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,7 +61,7 @@ class ResponderFrameCheckTest
 
     private void read(final int source, final int sessionId, final long correlationId)
     {
-        rig.frameFrom(source, FrameDescriptor.READ).correlationId(correlationId).heapOffset(64).length(8);
+        rig.frameFrom(source, AeronFrameDescriptor.READ).correlationId(correlationId).heapOffset(64).length(8);
         rig.deliver(sessionId, HEADER_LENGTH);
     }
 
@@ -72,7 +72,7 @@ class ResponderFrameCheckTest
 
         final List<ResponderRig.Sent> sent = rig.sentTo(1);
         assertEquals(1, sent.size(), sent.toString());
-        assertEquals(FrameDescriptor.RESPONSE, sent.get(0).type());
+        assertEquals(AeronFrameDescriptor.RESPONSE, sent.get(0).type());
         assertEquals(77, sent.get(0).frame.correlationId());
         assertEquals(0x1122334455667788L, sent.get(0).buffer.getLong(HEADER_LENGTH));
         assertEquals(1, rig.responder.servedCount());
@@ -104,7 +104,7 @@ class ResponderFrameCheckTest
     @Test
     void shouldCountAResponseWithAnUnknownCorrelationIdAsLate()
     {
-        rig.frameFrom(1, FrameDescriptor.RESPONSE).correlationId(123456789L).arg0(5);
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(123456789L).arg0(5);
         rig.deliver(SESSION, HEADER_LENGTH);
 
         assertEquals(1, rig.responder.lateCount());
@@ -116,9 +116,9 @@ class ResponderFrameCheckTest
     {
         final PendingOperation operation = rig.operations.acquire();
         final long correlationId = rig.operations.nextCorrelationId(operation);
-        operation.begin(correlationId, FrameDescriptor.FETCH_ADD, 2, 0, 8, null, 0);
+        operation.begin(correlationId, AeronFrameDescriptor.FETCH_ADD, 2, 0, 8, null, 0);
 
-        rig.frameFrom(1, FrameDescriptor.RESPONSE).correlationId(correlationId).arg0(5);
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(correlationId).arg0(5);
         rig.deliver(SESSION, HEADER_LENGTH);
 
         assertFalse(operation.isCompleted(), "still waiting for node 2");
@@ -133,9 +133,9 @@ class ResponderFrameCheckTest
     {
         final PendingOperation operation = rig.operations.acquire();
         final long correlationId = rig.operations.nextCorrelationId(operation);
-        operation.begin(correlationId, FrameDescriptor.FETCH_ADD, 1, 0, 8, null, 0);
+        operation.begin(correlationId, AeronFrameDescriptor.FETCH_ADD, 1, 0, 8, null, 0);
 
-        rig.frameFrom(1, FrameDescriptor.RESPONSE).correlationId(correlationId).arg0(5);
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(correlationId).arg0(5);
         rig.deliver(SESSION, HEADER_LENGTH);
         rig.deliver(SESSION, HEADER_LENGTH); // the same response again: late
 
@@ -151,9 +151,9 @@ class ResponderFrameCheckTest
         final UnsafeBuffer dst = new UnsafeBuffer(new byte[16]);
         final PendingOperation operation = rig.operations.acquire();
         final long correlationId = rig.operations.nextCorrelationId(operation);
-        operation.begin(correlationId, FrameDescriptor.READ, 1, 0, 16, dst, 0);
+        operation.begin(correlationId, AeronFrameDescriptor.READ, 1, 0, 16, dst, 0);
 
-        rig.frameFrom(1, FrameDescriptor.RESPONSE).correlationId(correlationId).length(16).chunkOffset(8);
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(correlationId).length(16).chunkOffset(8);
         rig.deliver(SESSION, HEADER_LENGTH + 8);
 
         assertTrue(operation.isPending());
@@ -166,7 +166,7 @@ class ResponderFrameCheckTest
     void shouldRejectAWriteWhosePayloadRunsPastItsLengthWithoutTouchingTheHeap()
     {
         final byte[] before = rig.heapBytes();
-        rig.frameFrom(1, FrameDescriptor.WRITE).correlationId(9).heapOffset(0).length(4);
+        rig.frameFrom(1, AeronFrameDescriptor.WRITE).correlationId(9).heapOffset(0).length(4);
         rig.frame.putLong(HEADER_LENGTH, -1L);
         rig.deliver(SESSION, HEADER_LENGTH + 8);
 
@@ -179,7 +179,7 @@ class ResponderFrameCheckTest
     @Test
     void shouldRejectAFrameShorterThanAHeader()
     {
-        rig.frameFrom(1, FrameDescriptor.HEARTBEAT);
+        rig.frameFrom(1, AeronFrameDescriptor.HEARTBEAT);
         rig.deliver(SESSION, HEADER_LENGTH - 1);
 
         assertEquals(1, rig.responder.rejectedCount());

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * One node's {@link Responder} on a stepped clock, for unit tests of its rooms without real time: its peers'
@@ -52,7 +52,7 @@ final class ResponderRig implements AutoCloseable
     final List<String> messages = new ArrayList<>();
     final Responder responder;
     final UnsafeBuffer frame = new UnsafeBuffer(new byte[HEADER_LENGTH + 64 * 1024]);
-    final FrameFlyweight flyweight = new FrameFlyweight().wrap(frame, 0);
+    final AeronFrameFlyweight flyweight = new AeronFrameFlyweight().wrap(frame, 0);
 
     private final Subscription[] captures;
     private final Subscription subscription;
@@ -132,7 +132,7 @@ final class ResponderRig implements AutoCloseable
     /**
      * Start a frame in {@link #frame} from a source to this node.
      */
-    FrameFlyweight frameFrom(final int source, final byte type)
+    AeronFrameFlyweight frameFrom(final int source, final byte type)
     {
         frame.setMemory(0, HEADER_LENGTH, (byte)0);
         return flyweight.wrap(frame, 0).header(type, source, nodeId);
@@ -157,9 +157,9 @@ final class ResponderRig implements AutoCloseable
      */
     void hello(final int source, final int sessionId, final byte[] nonce)
     {
-        frameFrom(source, FrameDescriptor.HELLO).arg0(HEAP_CAPACITY).length(FrameDescriptor.NONCE_LENGTH);
+        frameFrom(source, AeronFrameDescriptor.HELLO).arg0(HEAP_CAPACITY).length(AeronFrameDescriptor.NONCE_LENGTH);
         frame.putBytes(HEADER_LENGTH, nonce);
-        deliver(sessionId, HEADER_LENGTH + FrameDescriptor.NONCE_LENGTH);
+        deliver(sessionId, HEADER_LENGTH + AeronFrameDescriptor.NONCE_LENGTH);
     }
 
     /**
@@ -173,12 +173,12 @@ final class ResponderRig implements AutoCloseable
         final int boundSession,
         final long capacity)
     {
-        final byte[] proof = new byte[FrameDescriptor.PROOF_LENGTH];
+        final byte[] proof = new byte[AeronFrameDescriptor.PROOF_LENGTH];
         new Authenticator(secret).prove(source, nodeId, nonce, boundSession, capacity, proof);
-        frameFrom(source, FrameDescriptor.PROOF).arg0(capacity);
+        frameFrom(source, AeronFrameDescriptor.PROOF).arg0(capacity);
         frame.putBytes(HEADER_LENGTH, proof);
-        frame.putBytes(HEADER_LENGTH + FrameDescriptor.PROOF_LENGTH, nonce);
-        deliver(sessionId, HEADER_LENGTH + FrameDescriptor.PROOF_PAYLOAD_LENGTH);
+        frame.putBytes(HEADER_LENGTH + AeronFrameDescriptor.PROOF_LENGTH, nonce);
+        deliver(sessionId, HEADER_LENGTH + AeronFrameDescriptor.PROOF_PAYLOAD_LENGTH);
     }
 
     /**
@@ -194,7 +194,7 @@ final class ResponderRig implements AutoCloseable
      */
     void accept(final int source, final int sessionId, final long acceptedSession)
     {
-        frameFrom(source, FrameDescriptor.ACCEPT).arg0(acceptedSession);
+        frameFrom(source, AeronFrameDescriptor.ACCEPT).arg0(acceptedSession);
         deliver(sessionId, HEADER_LENGTH);
     }
 
@@ -266,12 +266,12 @@ final class ResponderRig implements AutoCloseable
     static final class Sent
     {
         final UnsafeBuffer buffer;
-        final FrameFlyweight frame;
+        final AeronFrameFlyweight frame;
 
         Sent(final UnsafeBuffer buffer)
         {
             this.buffer = buffer;
-            this.frame = new FrameFlyweight().wrap(buffer, 0);
+            this.frame = new AeronFrameFlyweight().wrap(buffer, 0);
         }
 
         byte type()
@@ -286,7 +286,7 @@ final class ResponderRig implements AutoCloseable
 
         public String toString()
         {
-            return FrameDescriptor.typeName(type()) + "(arg0=" + frame.arg0() + ", payload=" + payloadLength() + ")";
+            return AeronFrameDescriptor.typeName(type()) + "(arg0=" + frame.arg0() + ", payload=" + payloadLength() + ")";
         }
     }
 }
