@@ -431,7 +431,7 @@ public final class AeronTransport implements Transport
                 CloseHelper.close(errorHandler, peer.publication);
             }
             CloseHelper.close(errorHandler, subscription);
-            runtime.release();
+            runtime.release(errorHandler);
         }
     }
 
