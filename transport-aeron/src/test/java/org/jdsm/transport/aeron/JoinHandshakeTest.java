@@ -1,14 +1,10 @@
 package org.jdsm.transport.aeron;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,28 +20,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * frame checks, on a stepped clock: what is answered, what is rejected and counted, and when a peer joins.
  */
 @Timeout(30)
-class JoinHandshakeTest
+class JoinHandshakeTest extends ResponderRigTest
 {
     private static final int PEER = 1;
     private static final int PEER_SESSION = 4242;
     private static final int OTHER_SESSION = 4343;
 
-    @TempDir
-    static Path directory;
-    private static ResponderRig.Media media;
     private ResponderRig rig;
-
-    @BeforeAll
-    static void startMedia()
-    {
-        media = new ResponderRig.Media(directory);
-    }
-
-    @AfterAll
-    static void closeMedia()
-    {
-        media.close();
-    }
 
     @BeforeEach
     void before()

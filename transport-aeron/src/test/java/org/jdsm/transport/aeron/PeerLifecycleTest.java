@@ -1,15 +1,11 @@
 package org.jdsm.transport.aeron;
 
 import org.jdsm.NodeUnavailableException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
@@ -27,27 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * longer than the peer timeout, lost images and LEAVE.
  */
 @Timeout(30)
-class PeerLifecycleTest
+class PeerLifecycleTest extends ResponderRigTest
 {
     private static final int PEER = 1;
     private static final int PEER_SESSION = 4242;
 
-    @TempDir
-    static Path directory;
-    private static ResponderRig.Media media;
     private ResponderRig rig;
-
-    @BeforeAll
-    static void startMedia()
-    {
-        media = new ResponderRig.Media(directory);
-    }
-
-    @AfterAll
-    static void closeMedia()
-    {
-        media.close();
-    }
 
     @BeforeEach
     void before()

@@ -1,15 +1,11 @@
 package org.jdsm.transport.aeron;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
@@ -24,26 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * which are served.
  */
 @Timeout(30)
-class ResponderFrameCheckTest
+class ResponderFrameCheckTest extends ResponderRigTest
 {
     private static final int SESSION = 4242;
 
-    @TempDir
-    static Path directory;
-    private static ResponderRig.Media media;
     private ResponderRig rig;
-
-    @BeforeAll
-    static void startMedia()
-    {
-        media = new ResponderRig.Media(directory);
-    }
-
-    @AfterAll
-    static void closeMedia()
-    {
-        media.close();
-    }
 
     @BeforeEach
     void before()
