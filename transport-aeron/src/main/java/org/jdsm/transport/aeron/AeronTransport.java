@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * The {@link Transport} over Aeron, named {@code aeron}.
@@ -309,7 +309,7 @@ public final class AeronTransport implements Transport
         TransportArguments.checkNodeId("read", nodeId, nodeCount);
         TransportArguments.checkLength("read", offset, length);
         dst.boundsCheck(dstOffset, length);
-        invoke(FrameDescriptor.READ, nodeId, offset, length, 0, 0, dst, dstOffset, null, 0);
+        invoke(AeronFrameDescriptor.READ, nodeId, offset, length, 0, 0, dst, dstOffset, null, 0);
     }
 
     /**
@@ -321,7 +321,7 @@ public final class AeronTransport implements Transport
         TransportArguments.checkNodeId("write", nodeId, nodeCount);
         TransportArguments.checkLength("write", offset, length);
         src.boundsCheck(srcOffset, length);
-        invoke(FrameDescriptor.WRITE, nodeId, offset, length, 0, 0, null, 0, src, srcOffset);
+        invoke(AeronFrameDescriptor.WRITE, nodeId, offset, length, 0, 0, null, 0, src, srcOffset);
     }
 
     /**
@@ -330,7 +330,7 @@ public final class AeronTransport implements Transport
     public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
     {
         TransportArguments.checkNodeId("compareAndSwap", nodeId, nodeCount);
-        return invoke(FrameDescriptor.COMPARE_AND_SWAP, nodeId, offset, Long.BYTES, expected, update, null, 0, null, 0);
+        return invoke(AeronFrameDescriptor.COMPARE_AND_SWAP, nodeId, offset, Long.BYTES, expected, update, null, 0, null, 0);
     }
 
     /**
@@ -339,7 +339,7 @@ public final class AeronTransport implements Transport
     public long fetchAdd(final int nodeId, final long offset, final long delta)
     {
         TransportArguments.checkNodeId("fetchAdd", nodeId, nodeCount);
-        return invoke(FrameDescriptor.FETCH_ADD, nodeId, offset, Long.BYTES, delta, 0, null, 0, null, 0);
+        return invoke(AeronFrameDescriptor.FETCH_ADD, nodeId, offset, Long.BYTES, delta, 0, null, 0, null, 0);
     }
 
     /**
@@ -377,7 +377,7 @@ public final class AeronTransport implements Transport
         }
 
         final Sender sender = senders.get();
-        sender.frame.wrap(sender.header, 0).header(FrameDescriptor.MESSAGE, this.nodeId, nodeId).length(length);
+        sender.frame.wrap(sender.header, 0).header(AeronFrameDescriptor.MESSAGE, this.nodeId, nodeId).length(length);
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final String outcome = offer(peer, sender.header, buffer, offset, length, deadlineNs, null);
         if (null != outcome)
@@ -432,7 +432,7 @@ public final class AeronTransport implements Transport
                 CloseHelper.close(errorHandler, peer.publication);
             }
             CloseHelper.close(errorHandler, subscription);
-            runtime.release();
+            runtime.release(errorHandler);
         }
     }
 
@@ -446,7 +446,7 @@ public final class AeronTransport implements Transport
     {
         final long deadlineNs = System.nanoTime() + LEAVE_LINGER_NS;
         final boolean canWait = !runtime.isDutyCycleThread();
-        final FrameFlyweight frame = new FrameFlyweight();
+        final AeronFrameFlyweight frame = new AeronFrameFlyweight();
         final UnsafeBuffer leave = new UnsafeBuffer(new byte[HEADER_LENGTH]);
         final long[] leavePositions = new long[peers.length];
         for (int i = 0; i < peers.length; i++)
@@ -454,7 +454,7 @@ public final class AeronTransport implements Transport
             final Peer peer = peers[i];
             if (peer.isJoined() && peer.nodeId != nodeId)
             {
-                frame.wrap(leave, 0).header(FrameDescriptor.LEAVE, nodeId, peer.nodeId);
+                frame.wrap(leave, 0).header(AeronFrameDescriptor.LEAVE, nodeId, peer.nodeId);
                 long position;
                 while ((position = peer.offer(leave, 0, HEADER_LENGTH, null, 0, 0)) < 0 && canWait &&
                     (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position) &&
@@ -613,7 +613,7 @@ public final class AeronTransport implements Transport
             {
                 operation.frame.wrap(operation.header, 0).header(kind, this.nodeId, nodeId)
                     .correlationId(correlationId).heapOffset(offset).length(length).arg0(arg0).arg1(arg1);
-                final String outcome = FrameDescriptor.WRITE == kind ?
+                final String outcome = AeronFrameDescriptor.WRITE == kind ?
                     offerChunks(peer, operation, src, srcOffset, length, deadlineNs) :
                     offer(peer, operation.header, null, 0, 0, deadlineNs, operation);
                 if (null != outcome && operation.tryClaim(correlationId))
@@ -850,6 +850,6 @@ public final class AeronTransport implements Transport
     private static final class Sender
     {
         final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
-        final FrameFlyweight frame = new FrameFlyweight();
+        final AeronFrameFlyweight frame = new AeronFrameFlyweight();
     }
 }

@@ -69,7 +69,7 @@ public final class RdmaTransport implements Transport
      */
     public static final String CONTEXT_OPTION = "rdma.context";
 
-    private static final ThreadLocal<FrameFlyweight> CALLER_FRAME = ThreadLocal.withInitial(FrameFlyweight::new);
+    private static final ThreadLocal<RdmaFrameFlyweight> CALLER_FRAME = ThreadLocal.withInitial(RdmaFrameFlyweight::new);
     private static final ThreadLocal<IdleStrategy> CALLER_IDLE = ThreadLocal.withInitial(
         () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)));
 
@@ -257,7 +257,7 @@ public final class RdmaTransport implements Transport
             }
             else
             {
-                sendRequest(link, slot, wrId, FrameDescriptor.TYPE_READ_REQUEST, chunkOffset, chunk, 0, null, 0, 0);
+                sendRequest(link, slot, wrId, RdmaFrameDescriptor.TYPE_READ_REQUEST, chunkOffset, chunk, 0, null, 0, 0);
                 await(link, slot, "read", chunkOffset, chunk);
             }
             dst.putBytes(dstOffset + done, slot.staging(), 0, chunk);
@@ -322,7 +322,7 @@ public final class RdmaTransport implements Transport
             }
             else
             {
-                sendRequest(link, slot, wrId, FrameDescriptor.TYPE_WRITE_REQUEST, chunkOffset, 0, 0,
+                sendRequest(link, slot, wrId, RdmaFrameDescriptor.TYPE_WRITE_REQUEST, chunkOffset, 0, 0,
                     src, srcOffset + done, chunk);
                 await(link, slot, "write", chunkOffset, chunk);
             }
@@ -343,7 +343,7 @@ public final class RdmaTransport implements Transport
             checkOpen(nodeId, "compareAndSwap");
             return heap.compareAndSwapLong(offset, expected, update);
         }
-        return atomic(nodeId, "compareAndSwap", FrameDescriptor.TYPE_CAS_REQUEST, offset, expected, update);
+        return atomic(nodeId, "compareAndSwap", RdmaFrameDescriptor.TYPE_CAS_REQUEST, offset, expected, update);
     }
 
     /**
@@ -357,7 +357,7 @@ public final class RdmaTransport implements Transport
             checkOpen(nodeId, "fetchAdd");
             return heap.getAndAddLong(offset, delta);
         }
-        return atomic(nodeId, "fetchAdd", FrameDescriptor.TYPE_FETCH_ADD_REQUEST, offset, delta, 0);
+        return atomic(nodeId, "fetchAdd", RdmaFrameDescriptor.TYPE_FETCH_ADD_REQUEST, offset, delta, 0);
     }
 
     /**
@@ -391,7 +391,7 @@ public final class RdmaTransport implements Transport
         {
             return;
         }
-        sendFrame(link, FrameDescriptor.TYPE_MESSAGE, 0, 0, 0, 0, buffer, offset, length, "send");
+        sendFrame(link, RdmaFrameDescriptor.TYPE_MESSAGE, 0, 0, 0, 0, buffer, offset, length, "send");
     }
 
     /**
@@ -401,7 +401,7 @@ public final class RdmaTransport implements Transport
      */
     public int maxMessageLength()
     {
-        return ctx.bufferSize() - FrameDescriptor.HEADER_LENGTH;
+        return ctx.bufferSize() - RdmaFrameDescriptor.HEADER_LENGTH;
     }
 
     /**
@@ -424,8 +424,8 @@ public final class RdmaTransport implements Transport
                 {
                     try
                     {
-                        final FrameFlyweight frame = new FrameFlyweight().wrap(link.sendRing(), slotOffset);
-                        link.postFrame(frame.header(FrameDescriptor.TYPE_BYE, nodeId, 0).frameLength());
+                        final RdmaFrameFlyweight frame = new RdmaFrameFlyweight().wrap(link.sendRing(), slotOffset);
+                        link.postFrame(frame.header(RdmaFrameDescriptor.TYPE_BYE, nodeId, 0).frameLength());
                     }
                     catch (final IOException ignore)
                     {
@@ -632,7 +632,7 @@ public final class RdmaTransport implements Transport
             final int segment = regions.checkWord(operation, offset);
             slot = claim(link, operation, offset, Long.BYTES);
             final long wrId = wrId(link, slot);
-            if (FrameDescriptor.TYPE_CAS_REQUEST == requestType)
+            if (RdmaFrameDescriptor.TYPE_CAS_REQUEST == requestType)
             {
                 builder.compareAndSwap(slot.wr(), wrId, slot.stagingAddress(), slot.stagingLkey(),
                     regions.address(segment, offset), regions.rkey(segment), operand1, operand2);
@@ -767,7 +767,7 @@ public final class RdmaTransport implements Transport
         try
         {
             sendFrame(link, type, wrId, offset, operand1, operand2, payload, payloadOffset, payloadLength,
-                FrameDescriptor.typeName(type));
+                RdmaFrameDescriptor.typeName(type));
         }
         catch (final RuntimeException ex)
         {
@@ -812,7 +812,7 @@ public final class RdmaTransport implements Transport
 
         try
         {
-            final FrameFlyweight frame = CALLER_FRAME.get().wrap(link.sendRing(), slotOffset);
+            final RdmaFrameFlyweight frame = CALLER_FRAME.get().wrap(link.sendRing(), slotOffset);
             frame.header(type, nodeId, 0).correlationId(correlationId).heapOffset(offset).operand1(operand1)
                 .operand2(operand2);
             if (null != payload)

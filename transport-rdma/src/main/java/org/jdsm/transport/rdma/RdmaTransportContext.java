@@ -138,11 +138,11 @@ public final class RdmaTransportContext
             throw new ConfigurationException("cqSize=" + cqSize + " < queueDepth=" + queueDepth +
                 " + receiveBuffers=" + receiveBuffers + ": the completion queue could overflow");
         }
-        checkRange("bufferSize", bufferSize, FrameDescriptor.HEADER_LENGTH + 256, 1 << 24);
-        if ((bufferSize & (FrameDescriptor.ALIGNMENT - 1)) != 0)
+        checkRange("bufferSize", bufferSize, RdmaFrameDescriptor.HEADER_LENGTH + 256, 1 << 24);
+        if ((bufferSize & (RdmaFrameDescriptor.ALIGNMENT - 1)) != 0)
         {
             throw new ConfigurationException("bufferSize=" + bufferSize + " must be a multiple of " +
-                FrameDescriptor.ALIGNMENT);
+                RdmaFrameDescriptor.ALIGNMENT);
         }
         checkRange("stagingSize", stagingSize, 64, 1 << 30);
         if ((stagingSize & 63) != 0)
