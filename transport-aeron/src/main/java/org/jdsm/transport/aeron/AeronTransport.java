@@ -21,6 +21,7 @@ import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportArguments;
 import org.jdsm.spi.TransportContext;
 
 import java.util.ArrayList;
@@ -295,7 +296,7 @@ public final class AeronTransport implements Transport
      */
     public boolean isAvailable(final int nodeId)
     {
-        checkNodeId("isAvailable", nodeId);
+        TransportArguments.checkNodeId("isAvailable", nodeId, nodeCount);
         return !isClosed && !peers[nodeId].isDead();
     }
 
@@ -305,8 +306,8 @@ public final class AeronTransport implements Transport
     public void read(final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset,
         final int length)
     {
-        checkNodeId("read", nodeId);
-        checkLength("read", offset, length);
+        TransportArguments.checkNodeId("read", nodeId, nodeCount);
+        TransportArguments.checkLength("read", offset, length);
         dst.boundsCheck(dstOffset, length);
         invoke(AeronFrameDescriptor.READ, nodeId, offset, length, 0, 0, dst, dstOffset, null, 0);
     }
@@ -317,8 +318,8 @@ public final class AeronTransport implements Transport
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)
     {
-        checkNodeId("write", nodeId);
-        checkLength("write", offset, length);
+        TransportArguments.checkNodeId("write", nodeId, nodeCount);
+        TransportArguments.checkLength("write", offset, length);
         src.boundsCheck(srcOffset, length);
         invoke(AeronFrameDescriptor.WRITE, nodeId, offset, length, 0, 0, null, 0, src, srcOffset);
     }
@@ -328,7 +329,7 @@ public final class AeronTransport implements Transport
      */
     public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
     {
-        checkNodeId("compareAndSwap", nodeId);
+        TransportArguments.checkNodeId("compareAndSwap", nodeId, nodeCount);
         return invoke(AeronFrameDescriptor.COMPARE_AND_SWAP, nodeId, offset, Long.BYTES, expected, update, null, 0, null, 0);
     }
 
@@ -337,7 +338,7 @@ public final class AeronTransport implements Transport
      */
     public long fetchAdd(final int nodeId, final long offset, final long delta)
     {
-        checkNodeId("fetchAdd", nodeId);
+        TransportArguments.checkNodeId("fetchAdd", nodeId, nodeCount);
         return invoke(AeronFrameDescriptor.FETCH_ADD, nodeId, offset, Long.BYTES, delta, 0, null, 0, null, 0);
     }
 
@@ -355,7 +356,7 @@ public final class AeronTransport implements Transport
      */
     public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
     {
-        checkNodeId("send", nodeId);
+        TransportArguments.checkNodeId("send", nodeId, nodeCount);
         buffer.boundsCheck(offset, length);
         if (length > maxMessageLength)
         {
@@ -534,7 +535,7 @@ public final class AeronTransport implements Transport
      */
     public long peerHeapCapacity(final int nodeId)
     {
-        checkNodeId("peerHeapCapacity", nodeId);
+        TransportArguments.checkNodeId("peerHeapCapacity", nodeId, nodeCount);
         return peers[nodeId].heapCapacity;
     }
 
@@ -808,24 +809,6 @@ public final class AeronTransport implements Transport
         if (null == responder)
         {
             throw new DsmException(operation + " on the transport of node " + nodeId + " before start()");
-        }
-    }
-
-    private void checkNodeId(final String operation, final int nodeId)
-    {
-        if (nodeId < 0 || nodeId >= nodeCount)
-        {
-            throw new RemoteAccessException(
-                operation + " nodeId=" + nodeId + " out of range [0, nodeCount=" + nodeCount + ")");
-        }
-    }
-
-    private static void checkLength(final String operation, final long offset, final int length)
-    {
-        if (length < 0)
-        {
-            throw new RemoteAccessException(
-                operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
         }
     }
 

@@ -49,7 +49,7 @@ final class RdmaPoller implements Agent
 
     RdmaPoller(
         final RdmaTransport transport,
-        final RdmaTransport.Context ctx,
+        final RdmaTransportContext ctx,
         final DsmConfig config,
         final HeapRegion heap,
         final int nodeId)
