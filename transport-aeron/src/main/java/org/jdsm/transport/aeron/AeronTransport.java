@@ -381,7 +381,8 @@ public final class AeronTransport implements Transport
         final String outcome = offer(peer, sender.header, buffer, offset, length, deadlineNs, null);
         if (null != outcome)
         {
-            if (peer.isDead() || isClosed)
+            // a client ended by a liveness timeout: this node stalled past the peer timeout and is being cut off
+            if (peer.isDead() || isClosed || runtime.isClientClosed())
             {
                 droppedMessageCount.incrementAndGet();
                 return;
