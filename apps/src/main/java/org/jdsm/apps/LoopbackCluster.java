@@ -106,7 +106,7 @@ final class LoopbackCluster
      * Run the cluster to its end.
      *
      * @param commandLine of each node.
-     * @return each node's exit status, -1 for a node killed at the deadline.
+     * @return each node's exit status, {@link #KILLED_STATUS} for a node the launcher killed.
      * @throws IOException          if the cluster file can not be written or a JVM can not be forked.
      * @throws InterruptedException if interrupted while waiting; the nodes are killed.
      */
@@ -189,12 +189,12 @@ final class LoopbackCluster
                         }
                     }
                 }
-                if (running > 0)
+                for (int i = 0; i < nodes; i++)
                 {
-                    processes[0].waitFor(POLL_MS, TimeUnit.MILLISECONDS);
-                    if (!processes[0].isAlive())
+                    if (!ended[i])
                     {
-                        Thread.sleep(Math.min(POLL_MS, 10)); // others may end with it; do not spin
+                        processes[i].waitFor(POLL_MS, TimeUnit.MILLISECONDS); // the first still running
+                        break;
                     }
                 }
             }
