@@ -69,7 +69,7 @@ final class MutexLease
     private static final long MAX_PARK_NS = 200_000;
     private static final int VALUE_IN_RECORD = MutexHandle.VALUE_OFFSET - MutexHandle.VALUE_LENGTH_OFFSET;
 
-    private final Node node;
+    private final HeapAccess node;
     private final long address;
     private final int capacity;
     private final boolean isHome;
@@ -86,7 +86,7 @@ final class MutexLease
      * @param address  the mutex's global address.
      * @param capacity bytes its value can hold.
      */
-    MutexLease(final Node node, final long address, final int capacity)
+    MutexLease(final HeapAccess node, final long address, final int capacity)
     {
         this.node = node;
         this.address = address;
