@@ -17,13 +17,9 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
 import static org.jdsm.coherence.ControlMessageDescriptor.FREE_TYPE;
 
 /**
- * The engine's {@link HeapAccess}: a node's {@link HeapSlice}, its {@link CopyCache} of remote objects, and the
- * one-sided reads, writes and atomics on its peers' heaps. Allocation goes to {@link Placement}; the frees, lease
- * messages and moves it sends go through {@link ControlProxy}.
- * <p>
- * The path of a remote read: a handle's {@code read()} calls {@link #pinCopy}; a hit returns the pinned copy; a miss
- * reads the object's header and payload from its home with one {@link Transport#read} (counted
- * {@link Counters#REMOTE_READS}), checks the header's state, colour and length, and publishes the copy.
+ * The engine's {@link HeapAccess}: a node's {@link HeapSlice}, local reads, writes, atomics and moves, and the
+ * same on its peers' heaps, one-sided; copies of remote objects are {@link RemoteCopies}', allocation is
+ * {@link Placement}'s, and the frees and lease messages it sends go through {@link ControlProxy}.
  * <p>
  * <b>Note:</b> threadsafe. One per node, owned by it; it owns nothing that needs closing.
  */
@@ -35,7 +31,7 @@ final class EngineHeap implements HeapAccess
     private final HeapSlice heap;
     private final SizeClassAllocator allocator;
     private final CopyCache cache;
-    private final CopyKeys copyKeys;
+    private final RemoteCopies copies;
     private final Counters counters;
     private final Transport transport;
     private final ControlProxy proxy;
@@ -77,7 +73,7 @@ final class EngineHeap implements HeapAccess
         this.heap = heap;
         this.allocator = allocator;
         this.cache = cache;
-        this.copyKeys = copyKeys;
+        this.copies = new RemoteCopies(cache, copyKeys, counters, transport);
         this.counters = counters;
         this.transport = transport;
         this.proxy = proxy;
@@ -175,36 +171,7 @@ final class EngineHeap implements HeapAccess
 
     public CacheEntry pinCopy(final long address, final int lengthHint)
     {
-        final long key = copyKeys.keyOf(address);
-        CacheEntry entry = cache.lookup(key);
-        if (null != entry)
-        {
-            counters.increment(Counters.CACHE_HITS);
-            return entry;
-        }
-
-        final int length = lengthHint >= 0 ? lengthHint : remoteLength(address);
-        entry = cache.insert(key, length);
-        if (entry.isFilled())
-        {
-            counters.increment(Counters.CACHE_HITS);
-            return entry;
-        }
-
-        try
-        {
-            fetch(address, length, entry.fetchBuffer, 0);
-            cache.publish(entry);
-        }
-        catch (final RuntimeException ex)
-        {
-            cache.abandon(entry);
-            throw ex;
-        }
-        counters.increment(Counters.CACHE_MISSES);
-        counters.add(Counters.BYTES_FETCHED, length);
-
-        return entry;
+        return copies.pin(address, lengthHint);
     }
 
     /**
@@ -234,13 +201,13 @@ final class EngineHeap implements HeapAccess
 
     private long moveIn(final long address, final int lengthHint)
     {
-        final int length = lengthHint >= 0 ? lengthHint : remoteLength(address);
+        final int length = lengthHint >= 0 ? lengthHint : copies.remoteLength(address);
         final long offset = placement.allocateLocal(length, "move here for write()", address);
         final long localHeader = heap.getLongAcquire(offset);
         try
         {
             // the remote header lands on the new block's header and is checked, then the block's own is restored
-            fetch(address, length, heap.segment(offset), heap.indexInSegment(offset));
+            copies.fetch(address, length, heap.segment(offset), heap.indexInSegment(offset));
         }
         catch (final RuntimeException ex)
         {
@@ -407,7 +374,7 @@ final class EngineHeap implements HeapAccess
         }
         else
         {
-            remoteRead(GlobalAddress.nodeId(address), offset, dst, dstOffset, length);
+            copies.read(GlobalAddress.nodeId(address), offset, dst, dstOffset, length);
         }
     }
 
@@ -469,7 +436,7 @@ final class EngineHeap implements HeapAccess
 
     public long cacheKey(final long address)
     {
-        return copyKeys.keyOf(address);
+        return copies.keyOf(address);
     }
 
     public MutexLease mutexLease(final long address, final int capacity)
@@ -521,46 +488,7 @@ final class EngineHeap implements HeapAccess
      */
     void fetch(final long address, final int length, final MutableDirectBuffer dst, final int dstOffset)
     {
-        remoteRead(
-            GlobalAddress.nodeId(address), GlobalAddress.offset(address), dst, dstOffset, HEADER_LENGTH + length);
-        checkHeader(address, dst.getLong(dstOffset), length);
-    }
-
-    private int remoteLength(final long address)
-    {
-        final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
-        remoteRead(GlobalAddress.nodeId(address), GlobalAddress.offset(address), header, 0, HEADER_LENGTH);
-        checkHeader(address, header.getLong(0), -1);
-
-        return BlockDescriptor.length(header.getLong(0));
-    }
-
-    /**
-     * One-sided read of a peer's heap: the one place the engine calls {@link Transport#read}, counted.
-     */
-    private void remoteRead(
-        final int peer, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
-    {
-        counters.increment(Counters.REMOTE_READS);
-        transport.read(peer, offset, dst, dstOffset, length);
-    }
-
-    private static void checkHeader(final long address, final long header, final int expectedLength)
-    {
-        if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE)
-        {
-            throw new RemoteAccessException(describe(address) + " is not live at its home: freed or never allocated");
-        }
-        if (BlockDescriptor.colour(header) != GlobalAddress.colour(address))
-        {
-            throw new RemoteAccessException(describe(address) + " is stale: its block now has colour " +
-                BlockDescriptor.colour(header));
-        }
-        if (expectedLength >= 0 && BlockDescriptor.length(header) != expectedLength)
-        {
-            throw new RemoteAccessException(describe(address) + " has length " + BlockDescriptor.length(header) +
-                ", expected " + expectedLength);
-        }
+        copies.fetch(address, length, dst, dstOffset);
     }
 
     private RemoteAccessException invalidAddress(final long address, final int status)
