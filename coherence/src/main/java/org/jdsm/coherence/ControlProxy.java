@@ -96,6 +96,44 @@ final class ControlProxy
     }
 
     /**
+     * Send a message whose body is a long, then bytes of a buffer (a mutex lease's value length and value).
+     *
+     * @param target        node.
+     * @param type          a {@code *_TYPE} of {@link ControlMessageDescriptor}.
+     * @param correlationId of the message.
+     * @param value         of the message.
+     * @param bodyPrefix    first 8 bytes of the body.
+     * @param src           holding the rest of the body.
+     * @param srcOffset     of the rest in {@code src}.
+     * @param srcLength     of the rest.
+     * @throws ObjectSizeException if the message exceeds the transport's {@code maxMessageLength}.
+     */
+    void send(
+        final int target,
+        final int type,
+        final long correlationId,
+        final long value,
+        final long bodyPrefix,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int srcLength)
+    {
+        final int length = BODY_OFFSET + 8 + srcLength;
+        if (length > transport.maxMessageLength())
+        {
+            throw new ObjectSizeException("message of " + length + " bytes exceeds the " + transportName +
+                " transport's maxMessageLength=" + transport.maxMessageLength());
+        }
+        final Encoder encoder = encoders.get();
+        final UnsafeBuffer buffer = length <= REUSED_BUFFER_LENGTH ? encoder.buffer : new UnsafeBuffer(new byte[length]);
+        final int bodyOffset = encoder.flyweight.wrap(buffer, 0)
+            .type(type).correlationId(correlationId).value(value).bodyOffset();
+        buffer.putLong(bodyOffset, bodyPrefix, ControlMessageFlyweight.ORDER);
+        buffer.putBytes(bodyOffset + 8, src, srcOffset, srcLength);
+        sendMessage(target, buffer, 0, length);
+    }
+
+    /**
      * Send a staged task or result: the body names the block of this node's heap that holds it.
      *
      * @param target        node.
@@ -133,15 +171,7 @@ final class ControlProxy
         sendMessage(target, encoder.buffer, 0, BODY_OFFSET + 8);
     }
 
-    /**
-     * Send a message encoded by the caller (a mutex lease's), counted.
-     *
-     * @param target node.
-     * @param buffer holding the message.
-     * @param offset of the message.
-     * @param length of the message.
-     */
-    void sendMessage(final int target, final DirectBuffer buffer, final int offset, final int length)
+    private void sendMessage(final int target, final DirectBuffer buffer, final int offset, final int length)
     {
         counters.increment(Counters.MESSAGES_SENT);
         transport.send(target, buffer, offset, length);

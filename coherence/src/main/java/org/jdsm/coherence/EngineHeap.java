@@ -457,9 +457,22 @@ final class EngineHeap implements HeapAccess
         return transport.maxMessageLength();
     }
 
-    public void sendMessage(final int target, final DirectBuffer buffer, final int offset, final int length)
+    public void sendControl(final int target, final int type, final long correlationId, final long value)
     {
-        proxy.sendMessage(target, buffer, offset, length);
+        proxy.send(target, type, correlationId, value);
+    }
+
+    public void sendControl(
+        final int target,
+        final int type,
+        final long correlationId,
+        final long value,
+        final long bodyPrefix,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int srcLength)
+    {
+        proxy.send(target, type, correlationId, value, bodyPrefix, src, srcOffset, srcLength);
     }
 
     public void runAsync(final Runnable action)

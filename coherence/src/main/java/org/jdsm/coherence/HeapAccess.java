@@ -239,14 +239,30 @@ interface HeapAccess
     int maxMessageLength();
 
     /**
-     * Send a control message, counted.
+     * Send a control message without a body (a mutex lease's), counted.
      *
-     * @param target node.
-     * @param buffer holding the message.
-     * @param offset of the message.
-     * @param length of the message.
+     * @param target        node.
+     * @param type          a {@code *_TYPE} of {@link ControlMessageDescriptor}.
+     * @param correlationId of the message.
+     * @param value         of the message.
      */
-    void sendMessage(int target, DirectBuffer buffer, int offset, int length);
+    void sendControl(int target, int type, long correlationId, long value);
+
+    /**
+     * Send a control message whose body is a long, then bytes of a buffer (a mutex lease's value), counted.
+     *
+     * @param target        node.
+     * @param type          a {@code *_TYPE} of {@link ControlMessageDescriptor}.
+     * @param correlationId of the message.
+     * @param value         of the message.
+     * @param bodyPrefix    first 8 bytes of the body.
+     * @param src           holding the rest of the body.
+     * @param srcOffset     of the rest in {@code src}.
+     * @param srcLength     of the rest.
+     */
+    void sendControl(
+        int target, int type, long correlationId, long value, long bodyPrefix, DirectBuffer src, int srcOffset,
+        int srcLength);
 
     /**
      * @param action to run on the node's completion thread.
