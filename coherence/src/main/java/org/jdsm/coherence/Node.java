@@ -372,16 +372,6 @@ public final class Node implements DsmNode, MessageHandler
     }
 
     /**
-     * Where this node would spawn a task now.
-     *
-     * @return a node id.
-     */
-    int leastLoadedNode()
-    {
-        return scheduler.leastLoadedNode();
-    }
-
-    /**
      * Send a stop request or acknowledgement, as the lifecycle does.
      *
      * @param target node.

@@ -9,6 +9,7 @@ import org.jdsm.simulator.SimulatedNetwork;
 import org.jdsm.simulator.SimulatedTransport;
 import org.jdsm.simulator.SimulatedTransportProvider;
 import org.jdsm.spi.TransportContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,11 +18,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Handles built over an {@link EngineHeap} of a node of one, with no {@link Node}: no cluster joined, no worker,
- * agent or completion thread, the transport never started. What the jcstress states use.
+ * agent or completion thread, the transport never started (its network is only there to be closed). What the
+ * jcstress states use.
  */
 class HandleWithoutNodeTest
 {
-    private static EngineHeap heapOfOne()
+    private final SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context());
+
+    @AfterEach
+    void closeNetwork()
+    {
+        network.close();
+    }
+
+    private EngineHeap heapOfOne()
     {
         final DsmConfig config = new DsmConfig()
             .nodeId(0)
@@ -30,7 +40,7 @@ class HandleWithoutNodeTest
             .heapSize(1024 * 1024)
             .cacheSize(64 * 1024)
             .maxObjectSize(4096)
-            .transportOption(SimulatedTransport.NETWORK_OPTION, new SimulatedNetwork(new SimulatedNetwork.Context()))
+            .transportOption(SimulatedTransport.NETWORK_OPTION, network)
             .conclude();
         final HeapSlice heap = new HeapSlice(config.heapSize());
         return EngineHeap.withoutNode(config, heap,
