@@ -174,10 +174,8 @@ final class EngineHeap implements HeapAccess
         return copies.pin(address, lengthHint);
     }
 
-    /**
-     * Take an object for an exclusive borrow: a local one gets colour + 1 (moved within the heap when its colour
-     * would overflow), a remote one moves here and its old block is freed at its home asynchronously.
-     */
+    // a local object gets colour + 1 (moved within the heap when its colour would overflow), a remote one moves here
+    // and its old block is freed at its home asynchronously
     public long acquireExclusive(final long address, final int lengthHint)
     {
         if (isLocal(address))
@@ -240,10 +238,7 @@ final class EngineHeap implements HeapAccess
         return GlobalAddress.compose(BlockDescriptor.colour(header), nodeId, offset);
     }
 
-    /**
-     * Give a local object a new payload length: in place when it fits its block, else in a new local block; the
-     * payload must then be rewritten whole.
-     */
+    // in place when it fits its block, else in a new local block; the payload must then be rewritten whole
     public long resizeLocal(final long address, final int newLength)
     {
         placement.checkObjectSize(newLength);
@@ -491,13 +486,8 @@ final class EngineHeap implements HeapAccess
     }
 
     /**
-     * Read an object, header and payload, from its home into a buffer, and check the header.
-     *
-     * @param address   of the object.
-     * @param length    of its payload.
-     * @param dst       to read into: the header at {@code dstOffset}, then the payload.
-     * @param dstOffset in {@code dst}.
-     * @throws RemoteAccessException if the object is not live, stale or of another length.
+     * Read an object, header and payload, from its home into a buffer, and check the header: see
+     * {@link RemoteCopies#fetch}.
      */
     void fetch(final long address, final int length, final MutableDirectBuffer dst, final int dstOffset)
     {
