@@ -27,9 +27,11 @@ import static org.jdsm.coherence.ControlMessageDescriptor.STOP_REQUEST_TYPE;
  * allocations, {@link EngineHeap} for frees, {@link TaskRuntime} for tasks and results, {@link MutexLeases} for
  * leases, {@link Scheduler} for heartbeats, {@link ClusterLifecycle} for stops. {@link ControlProxy} encodes them.
  * <p>
- * It never throws and never blocks: a malformed message, or one the node can not act on, is counted as
- * {@link Counters#REQUESTS_REJECTED} and reported through {@link Rejections}; task bodies go to the workers and
- * results to the completion thread.
+ * It never blocks, and never throws for a message it refuses: a malformed message, or one the node can not act on,
+ * is counted as {@link Counters#REQUESTS_REJECTED} and reported through {@link Rejections} (see
+ * {@code ControlAdapterProperties}). Task bodies go to the workers and results to the completion thread; only an
+ * answer the node fails to send (an allocation's, to a peer that just left) reaches the receiving thread, as the
+ * transport's own error.
  * <p>
  * <b>Note:</b> called by the transport's receiving thread only: its flyweight is not shared. One per node.
  */
