@@ -4,10 +4,13 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import org.jdsm.coherence.CoherenceEngineProvider;
+import org.jdsm.coherence.Node;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The layering the poms can not state, checked on the production classes of every module on this module's class
  * path (apps depends on all of them): the API below the engine, the engine below no transport, transports beside
- * each other, and nothing in production running on the test-only simulated transport or needing a test framework.
+ * each other, handles below the engine's public face, and nothing in production running on the test-only simulated
+ * transport or needing a test framework.
  */
 class LayeringTest
 {
@@ -88,8 +92,24 @@ class LayeringTest
     {
         // the launcher may use the simulator's linearizability checker (check-history), never its transport
         noClasses().that().resideOutsideOfPackage(SIMULATOR)
-            .should().dependOnClassesThat().resideInAnyPackage("org.jdsm.simulator", "org.jdsm.simulator.contract..")
-            .because("the simulated network is a test tool")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                "org.jdsm.simulator", "org.jdsm.simulator.contract..", "org.jdsm.simulator.fault..")
+            .because("the simulated network and its fault injection are test tools")
+            .check(classes);
+        noClasses().that().resideInAnyPackage(API, SPI, ENGINE, TRANSPORTS)
+            .should().dependOnClassesThat().resideInAPackage(SIMULATOR)
+            .because("nothing below the applications refers to the simulator")
+            .check(classes);
+    }
+
+    @Test
+    void shouldKeepHandlesOffTheNodesFace()
+    {
+        noClasses().that().resideInAPackage(ENGINE)
+            .and(not(belongToAnyOf(Node.class, CoherenceEngineProvider.class)))
+            .should().dependOnClassesThat().belongToAnyOf(Node.class)
+            .because("handles, borrows, leases and the engine's rooms reach their node through HeapAccess and the " +
+                "rooms, so they can be built without a cluster; only the provider starts a Node")
             .check(classes);
     }
 

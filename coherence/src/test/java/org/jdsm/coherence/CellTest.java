@@ -189,6 +189,6 @@ class CellTest
     {
         final CellHandle<T> handle = (CellHandle<T>)cell;
         handle.addReference();
-        return new CellHandle<>(node, handle.codec, handle.address);
+        return new CellHandle<>(node.heap(), handle.codec, handle.address);
     }
 }

@@ -85,14 +85,6 @@ class NodeStartTest
     }
 
     @Test
-    void shouldRejectUnknownFault()
-    {
-        final ConfigurationException ex = assertThrows(ConfigurationException.class,
-            () -> Dsm.start(new DsmConfig().transportOption(Node.FAULT_OPTION, "gremlins")));
-        assertEquals("jdsm.test.fault=gremlins is not a known fault", ex.getMessage());
-    }
-
-    @Test
     void shouldRejectOperationsOnUnknownNodeAndAfterClose()
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(2))
