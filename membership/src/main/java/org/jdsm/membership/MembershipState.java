@@ -340,7 +340,7 @@ public final class MembershipState
             {
                 continue;
             }
-            for (int step = 1; step < nodeCount && backups[slice].length < replicas; step++)
+            for (int step = 1; step <= nodeCount && backups[slice].length < replicas; step++)
             {
                 final int candidate = (slice + step) % nodeCount;
                 if (live[candidate] && candidate != home[slice] && indexOf(backups[slice], candidate) < 0)
