@@ -71,6 +71,9 @@ public final class Membership implements AutoCloseable
     private static final String LOCAL_CONTROL_CHANNEL = "aeron:ipc?term-length=64k";
     private static final int TERM_LENGTH = 64 * 1024;
     private static final int ARCHIVE_SEGMENT_LENGTH = 1024 * 1024;
+    // the driver's default 8 MiB of counter values (and 32 MiB of their metadata) is sized for a busy host; a member
+    // needs a few dozen counters: the smallest allowed, 1 MiB of values, holds 8192
+    private static final int COUNTERS_VALUES_LENGTH = 1024 * 1024;
 
     private final MembershipContext ctx;
     private final File aeronDir;
@@ -138,6 +141,7 @@ public final class Membership implements AutoCloseable
             .termBufferSparseFile(true)
             .publicationTermBufferLength(TERM_LENGTH)
             .ipcTermBufferLength(TERM_LENGTH)
+            .counterValuesBufferLength(COUNTERS_VALUES_LENGTH)
             .errorHandler(ctx.errorHandler());
 
         final Archive.Context archiveCtx = new Archive.Context()
@@ -394,7 +398,9 @@ public final class Membership implements AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.closeAll(clientRunner, container, clusteredMediaDriver);
+        CloseHelper.closeAll(
+            clientRunner, null != clusteredMediaDriver ? clusteredMediaDriver.consensusModule() : null, container,
+            clusteredMediaDriver);
         for (final MembershipProposal proposal : pending.values())
         {
             proposal.future.completeExceptionally(new MembershipException(

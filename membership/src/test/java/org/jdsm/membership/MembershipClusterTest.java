@@ -64,7 +64,8 @@ class MembershipClusterTest
     @Test
     void shouldShowViewChangeProposedByOneMemberToAllThreeWithSameEpoch() throws Exception
     {
-        assertEquals(1, members.stream().filter((m) -> Cluster.Role.LEADER == m.role()).count(), "one leader");
+        awaitTrue("exactly one leader", 10_000,
+            () -> 1 == members.stream().filter((m) -> Cluster.Role.LEADER == m.role()).count());
 
         final MembershipView committed = members.get(1).proposeSuspect(2).get(10, TimeUnit.SECONDS);
 
@@ -103,8 +104,8 @@ class MembershipClusterTest
         assertEquals(0, view.homeOf(2), "slice 2 moves to its first backup, node 0");
         assertArrayEquals(new int[]{ 1 }, view.backupsOf(2), "slice 2 gets a new backup");
         awaitTrue("node 1 applied it", 5_000, () -> view.equals(members.get(1).currentView()));
-        assertTrue(members.get(0).hasQuorum(), members.get(0).quorumReason());
-        assertTrue(members.get(1).hasQuorum(), members.get(1).quorumReason());
+        awaitTrue("both survivors have quorum", 10_000,
+            () -> members.get(0).hasQuorum() && members.get(1).hasQuorum());
     }
 
     @Test
