@@ -3,6 +3,8 @@ package org.jdsm.netns;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,13 +67,23 @@ public final class NamespaceNetwork implements AutoCloseable
         {
             return "network namespaces need Linux, this is " + System.getProperty("os.name");
         }
+        final String uid;
         try
         {
-            final Result id = exec(List.of("id", "-u"));
-            if (!"0".equals(id.output.trim()))
-            {
-                return "network namespaces need root, uid is " + id.output.trim();
-            }
+            uid = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter((line) -> line.startsWith("Uid:")).map((line) -> line.split("\\s+")[1]).findFirst()
+                .orElse("unknown");
+        }
+        catch (final IOException ex)
+        {
+            return "could not read this process's uid from /proc/self/status: " + ex.getMessage();
+        }
+        if (!"0".equals(uid))
+        {
+            return "network namespaces need root, uid is " + uid;
+        }
+        try
+        {
             final Result ip = exec(List.of("ip", "netns", "list"));
             if (0 != ip.exitCode)
             {
