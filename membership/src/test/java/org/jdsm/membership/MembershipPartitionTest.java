@@ -74,6 +74,7 @@ class MembershipPartitionTest
         {
             memberList.append(h > 0 ? "," : "").append(network.address(h)).append(':').append(BASE_PORT);
         }
+        final long startNs = System.nanoTime();
         for (int h = 0; h < 3; h++)
         {
             members.add(new Member(h, network.start(h, JavaCommand.of(MembershipMemberMain.class, "192m",
@@ -84,6 +85,8 @@ class MembershipPartitionTest
         {
             member.await("quorum true", 45_000);
         }
+        System.out.println("membership over namespaces: 3 member JVMs started to all with quorum in " +
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " ms");
 
         final long cutAtNs = System.nanoTime();
         network.cut(2);
