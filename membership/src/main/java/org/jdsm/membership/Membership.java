@@ -333,6 +333,14 @@ public final class Membership implements AutoCloseable
         return proposal.future;
     }
 
+    /**
+     * @return the consensus module's context (its counters: election state, role, snapshots, control toggle).
+     */
+    ConsensusModule.Context consensusModuleContext()
+    {
+        return clusteredMediaDriver.consensusModule().context();
+    }
+
     String aeronDirectoryName()
     {
         return aeronDir.getAbsolutePath();

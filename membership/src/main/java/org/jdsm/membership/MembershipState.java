@@ -316,12 +316,41 @@ public final class MembershipState
                 state.suspectedBy[i] = getInts(buffer, at, end);
                 at += 4 + 4 * state.suspectedBy[i].length;
             }
+            state.checkDecoded();
             state.view = null;
             return state;
         }
         catch (final IllegalArgumentException ex)
         {
             throw new MembershipException("snapshot holds an invalid state: " + ex.getMessage(), ex);
+        }
+    }
+
+    private void checkDecoded()
+    {
+        for (int i = 0; i < nodeCount; i++)
+        {
+            if (home[i] != MembershipView.NO_HOME && !inRange(home[i]))
+            {
+                throw new MembershipException("snapshot home of slice " + i + "=" + home[i] + " out of range [-1, " +
+                    nodeCount + ")");
+            }
+            for (final int node : backups[i])
+            {
+                if (!inRange(node))
+                {
+                    throw new MembershipException("snapshot backup of slice " + i + "=" + node + " out of range [0, " +
+                        nodeCount + ")");
+                }
+            }
+            for (final int node : suspectedBy[i])
+            {
+                if (!inRange(node))
+                {
+                    throw new MembershipException("snapshot reporter suspecting node " + i + "=" + node +
+                        " out of range [0, " + nodeCount + ")");
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.jdsm.membership;
 
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.service.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -35,6 +37,7 @@ class MembershipClusterTest
     Path dir;
 
     final List<Membership> members = new ArrayList<>();
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startThreeMembers() throws Exception
@@ -50,6 +53,7 @@ class MembershipClusterTest
                 .quorumTimeout(QUORUM_TIMEOUT)
                 .startupTimeout("4s")
                 .proposalTimeout("4s")
+                .errorHandler(errors::add)
                 .dir(dir.resolve("member-" + i).toString())));
         }
         awaitTrue("every member has quorum", 30_000, () -> members.stream().allMatch(Membership::hasQuorum));
@@ -76,6 +80,25 @@ class MembershipClusterTest
         {
             assertEquals(committed, member.currentView(), "view of node " + member.nodeId());
         }
+    }
+
+    @Test
+    void shouldSnapshotTheViewOnEveryMemberAndGoOnCommitting() throws Exception
+    {
+        members.get(0).proposeSuspect(1).get(10, TimeUnit.SECONDS);
+        awaitTrue("exactly one leader", 10_000,
+            () -> 1 == members.stream().filter((m) -> Cluster.Role.LEADER == m.role()).count());
+        final Membership leader = members.stream().filter((m) -> Cluster.Role.LEADER == m.role()).findFirst()
+            .orElseThrow();
+
+        assertTrue(ClusterControl.ToggleState.SNAPSHOT.toggle(leader.consensusModuleContext().controlToggleCounter()));
+
+        awaitTrue("every member took a snapshot", 10_000,
+            () -> members.stream().allMatch((m) -> 1 == m.consensusModuleContext().snapshotCounter().get()));
+        final MembershipView after = members.get(2).proposeSuspect(1).get(10, TimeUnit.SECONDS);
+        assertEquals(2, after.epoch());
+        assertArrayEquals(new int[]{ 0, 2 }, after.suspectedBy(1));
+        assertTrue(errors.stream().noneMatch((e) -> e instanceof MembershipException), errors.toString());
     }
 
     @Test

@@ -122,6 +122,9 @@ class MembershipStateTest
         assertEquals(state.view(), MembershipState.decode(buffer, 0, length).view());
         assertEquals("snapshot truncated: needs " + length + " bytes, has " + (length - 1),
             assertThrows(MembershipException.class, () -> MembershipState.decode(buffer, 0, length - 1)).getMessage());
+        buffer.putInt(24 + 1, 3, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals("snapshot home of slice 0=3 out of range [-1, 3)",
+            assertThrows(MembershipException.class, () -> MembershipState.decode(buffer, 0, length)).getMessage());
         buffer.putInt(0, 7);
         assertEquals("snapshot version=7, expected 1",
             assertThrows(MembershipException.class, () -> MembershipState.decode(buffer, 0, length)).getMessage());

@@ -94,6 +94,32 @@ public final class NamespaceNetwork implements AutoCloseable
         {
             return "no `ip` command (Debian: apt-get install iproute2): " + ex.getMessage();
         }
+        // listing needs no privilege: make and remove a namespace and a bridge to learn whether this process may
+        final String probeRun = pad36(ProcessHandle.current().pid()) + "p";
+        final String probeNamespace = NAMESPACE_PREFIX + probeRun + "-probe";
+        final String probeBridge = BRIDGE_PREFIX + probeRun;
+        try
+        {
+            final Result namespace = exec(ipCommand("netns", "add", probeNamespace));
+            if (0 != namespace.exitCode)
+            {
+                return "`ip netns add` is not allowed here (" + namespace.exitCode + "): " + namespace.output.trim();
+            }
+            final Result bridge = exec(ipCommand("link", "add", probeBridge, "type", "bridge"));
+            if (0 != bridge.exitCode)
+            {
+                return "`ip link add ... type bridge` is not allowed here (" + bridge.exitCode + "): " +
+                    bridge.output.trim();
+            }
+        }
+        catch (final IOException ex)
+        {
+            return "`ip` failed: " + ex.getMessage();
+        }
+        finally
+        {
+            removeRun(probeRun);
+        }
         return null;
     }
 
