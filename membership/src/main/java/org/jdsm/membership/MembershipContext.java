@@ -41,7 +41,7 @@ public final class MembershipContext
     public static final int REPLICAS_DEFAULT = 0;
     /**
      * Property for how long a member may go without a leader (or, as leader, without a majority of followers) before
-     * it starts an election and {@link Membership#hasQuorum()} turns false. Keep it below {@code jdsm.peer.timeout}.
+     * it starts an election and {@link Membership#hasQuorum()} turns false; must be below {@code jdsm.peer.timeout}.
      */
     public static final String QUORUM_TIMEOUT_PROP_NAME = "jdsm.membership.quorum.timeout";
     /** Default quorum timeout: half the default peer timeout. */
@@ -70,6 +70,8 @@ public final class MembershipContext
     private String proposalTimeoutValue =
         System.getProperty(PROPOSAL_TIMEOUT_PROP_NAME, PROPOSAL_TIMEOUT_DEFAULT_NS + "ns");
     private String dirValue = System.getProperty(DIR_PROP_NAME);
+    private String peerTimeoutValue =
+        System.getProperty(DsmConfig.PEER_TIMEOUT_PROP_NAME, DsmConfig.PEER_TIMEOUT_DEFAULT_NS + "ns");
     private ErrorHandler errorHandler;
 
     private boolean concluded;
@@ -80,6 +82,7 @@ public final class MembershipContext
     private long quorumTimeoutNs;
     private long startupTimeoutNs;
     private long proposalTimeoutNs;
+    private long peerTimeoutNs;
     private File dir;
 
     /**
@@ -113,6 +116,13 @@ public final class MembershipContext
         {
             throw new ConfigurationException(QUORUM_TIMEOUT_PROP_NAME + "=" + quorumTimeoutValue + " must be >= " +
                 TimeUnit.NANOSECONDS.toMillis(MIN_QUORUM_TIMEOUT_NS) + "ms");
+        }
+        peerTimeoutNs = parseDuration(DsmConfig.PEER_TIMEOUT_PROP_NAME, peerTimeoutValue);
+        if (quorumTimeoutNs >= peerTimeoutNs)
+        {
+            throw new ConfigurationException(QUORUM_TIMEOUT_PROP_NAME + "=" + quorumTimeoutValue + " must be < " +
+                DsmConfig.PEER_TIMEOUT_PROP_NAME + "=" + peerTimeoutValue +
+                ": a node cut off must stop serving before the others may declare it dead");
         }
         startupTimeoutNs = parseDuration(STARTUP_TIMEOUT_PROP_NAME, startupTimeoutValue);
         if (startupTimeoutNs < 2 * quorumTimeoutNs)
@@ -312,6 +322,25 @@ public final class MembershipContext
     public long quorumTimeoutNs()
     {
         return quorumTimeoutNs;
+    }
+
+    /**
+     * @param peerTimeout e.g. {@code 5s}: the node's {@code jdsm.peer.timeout}, after which its peers may propose a
+     *                    silent node dead; the quorum timeout must be shorter.
+     * @return this.
+     */
+    public MembershipContext peerTimeout(final String peerTimeout)
+    {
+        this.peerTimeoutValue = peerTimeout;
+        return this;
+    }
+
+    /**
+     * @return the peer timeout in nanoseconds (after {@link #conclude()}).
+     */
+    public long peerTimeoutNs()
+    {
+        return peerTimeoutNs;
     }
 
     /**

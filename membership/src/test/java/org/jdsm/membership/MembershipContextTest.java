@@ -68,6 +68,15 @@ class MembershipContextTest
     }
 
     @Test
+    void shouldRejectQuorumTimeoutNotBelowPeerTimeout()
+    {
+        assertEquals("jdsm.membership.quorum.timeout=5s must be < jdsm.peer.timeout=5s: a node cut off must stop " +
+            "serving before the others may declare it dead",
+            assertThrows(ConfigurationException.class,
+                () -> valid().quorumTimeout("5s").startupTimeout("10s").peerTimeout("5s").conclude()).getMessage());
+    }
+
+    @Test
     void shouldRejectZeroProposalTimeout()
     {
         assertEquals("jdsm.membership.proposal.timeout=0s must be > 0",
