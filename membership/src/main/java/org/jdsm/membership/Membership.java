@@ -341,6 +341,14 @@ public final class Membership implements AutoCloseable
         return clusteredMediaDriver.consensusModule().context();
     }
 
+    /**
+     * @return the member's consensus module.
+     */
+    ConsensusModule consensusModule()
+    {
+        return clusteredMediaDriver.consensusModule();
+    }
+
     String aeronDirectoryName()
     {
         return aeronDir.getAbsolutePath();

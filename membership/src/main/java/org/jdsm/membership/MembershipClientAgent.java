@@ -159,6 +159,12 @@ final class MembershipClientAgent implements Agent
             reason = "node " + ctx.nodeId() + " is in a majority: " + memberRole + " of a cluster of " +
                 ctx.memberCount() + " with an elected leader";
         }
+        else if (ConsensusModule.State.CLOSED == state || ConsensusModule.State.TERMINATING == state ||
+            ConsensusModule.State.QUITTING == state)
+        {
+            reason = "node " + ctx.nodeId() + "'s membership member has stopped (consensus module " + state +
+                "; see its errors): it takes part in no majority";
+        }
         else
         {
             reason = "node " + ctx.nodeId() + " can not reach a majority (" + majority + " of " + ctx.memberCount() +

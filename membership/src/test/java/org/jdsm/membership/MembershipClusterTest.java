@@ -102,6 +102,18 @@ class MembershipClusterTest
     }
 
     @Test
+    void shouldSayTheMemberStoppedWhenItsConsensusModuleIsGone() throws Exception
+    {
+        final Membership member = members.get(1);
+
+        member.consensusModule().close();
+
+        awaitTrue("node 1 loses quorum", 5_000, () -> !member.hasQuorum());
+        assertEquals("node 1's membership member has stopped (consensus module CLOSED; see its errors): it takes " +
+            "part in no majority", member.quorumReason());
+    }
+
+    @Test
     void shouldRejectCommittedJoinOfLiveNodeOnEveryMemberWithoutChangingTheView() throws Exception
     {
         final ExecutionException ex = assertThrows(

@@ -114,6 +114,14 @@ class MembershipPartitionTest
         network.restore(2);
         final String caughtUp = members.get(2).await("view MembershipView{epoch=1", 30_000);
         assertTrue(caughtUp.startsWith("view MembershipView{epoch=1, live=[0, 1], home=[0, 1, 0]"), caughtUp);
+        members.get(2).await("quorum true", 15_000);
+        Thread.sleep(2 * QUORUM_TIMEOUT_MS);
+        members.get(0).send("view");
+        members.get(2).send("view");
+        final String majorityView = members.get(0).await("current ", 5_000);
+        assertTrue(majorityView.startsWith("current MembershipView{epoch=1, live=[0, 1]"),
+            "the cut node's proposal never committed: " + majorityView);
+        assertTrue(members.get(2).await("current ", 5_000).equals(majorityView), "healed node agrees");
     }
 
     /** One member JVM: its input, and its output lines as they come. */
