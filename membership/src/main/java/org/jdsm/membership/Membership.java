@@ -18,6 +18,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.File;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,6 +83,7 @@ public final class Membership implements AutoCloseable
     private final ManyToOneConcurrentArrayQueue<MembershipProposal> toSend =
         new ManyToOneConcurrentArrayQueue<>(MembershipClientAgent.PROPOSAL_QUEUE_CAPACITY);
     private final AtomicLong nextProposalId = new AtomicLong();
+    private final long incarnation = incarnation();
     private final CopyOnWriteArrayList<ViewListener> viewListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<QuorumListener> quorumListeners = new CopyOnWriteArrayList<>();
     private final SystemNanoClock clock = SystemNanoClock.INSTANCE;
@@ -112,6 +114,7 @@ public final class Membership implements AutoCloseable
     public static Membership launch(final MembershipContext ctx)
     {
         ctx.conclude();
+        MembershipDirectory.removeDead(MembershipDirectory.parent());
         final Membership membership = new Membership(ctx);
         try
         {
@@ -347,6 +350,25 @@ public final class Membership implements AutoCloseable
     ConsensusModule consensusModule()
     {
         return clusteredMediaDriver.consensusModule();
+    }
+
+    /**
+     * @return this launch's incarnation, sent with every proposal so the state machine can drop resends.
+     */
+    long proposerIncarnation()
+    {
+        return incarnation;
+    }
+
+    private static long incarnation()
+    {
+        long value;
+        do
+        {
+            value = new SecureRandom().nextLong();
+        }
+        while (0 == value);
+        return value;
     }
 
     String aeronDirectoryName()

@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.Header;
@@ -15,6 +16,9 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -179,7 +183,10 @@ final class MembershipClientAgent implements Agent
 
     private int connect(final long nowNs)
     {
-        if (null != cluster || nowNs - nextConnectNs < 0)
+        // a connect attempt waits for the leader's answer until its timeout: start one only when this member
+        // follows or is an elected leader, so an attempt made during an election does not hold up the first one
+        // that can succeed
+        if (null != cluster || nowNs - nextConnectNs < 0 || (null == connecting && !membership.hasQuorum()))
         {
             return 0;
         }
@@ -193,8 +200,8 @@ final class MembershipClientAgent implements Agent
                     .ingressChannel("aeron:udp?term-length=64k")
                     .ingressEndpoints(ctx.ingressEndpoints())
                     .egressChannel("aeron:udp?term-length=64k|endpoint=" + ctx.host(ctx.nodeId()) + ":0")
-                    .messageTimeoutNs(Math.max(ctx.quorumTimeoutNs(), ctx.proposalTimeoutNs()))
-                    .egressListener(this::onEgress)
+                    .messageTimeoutNs(2 * ctx.quorumTimeoutNs())
+                    .egressListener(egressListener)
                     .errorHandler(ctx.errorHandler()));
             }
             final AeronCluster connected = connecting.poll();
@@ -203,6 +210,7 @@ final class MembershipClientAgent implements Agent
                 connecting = null;
                 cluster = connected;
                 nextKeepAliveNs = nowNs + KEEP_ALIVE_INTERVAL_NS;
+                resendPending();
                 return 1;
             }
         }
@@ -219,15 +227,47 @@ final class MembershipClientAgent implements Agent
         return 0;
     }
 
-    private void onEgress(
-        final long clusterSessionId,
-        final long timestamp,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length,
-        final Header header)
+    private final EgressListener egressListener = new EgressListener()
     {
-        // the service sends no egress: commands are confirmed by the service applying them
+        public void onMessage(
+            final long clusterSessionId,
+            final long timestamp,
+            final DirectBuffer buffer,
+            final int offset,
+            final int length,
+            final Header header)
+        {
+            // the service sends no egress: commands are confirmed by the service applying them
+        }
+
+        public void onNewLeader(
+            final long clusterSessionId,
+            final long leadershipTermId,
+            final int leaderMemberId,
+            final String ingressEndpoints)
+        {
+            // what the old leader had not put in the log is lost: send again what is not confirmed yet
+            resendPending();
+        }
+    };
+
+    /**
+     * Queue every pending proposal again, in proposal order, ahead of nothing else: the state machine drops those
+     * already in the log.
+     */
+    private void resendPending()
+    {
+        drainQueue();
+        unsent.clear();
+        final List<MembershipProposal> ordered = new ArrayList<>(pending.values());
+        ordered.sort(Comparator.comparingLong((p) -> p.proposalId));
+        for (final MembershipProposal proposal : ordered)
+        {
+            if (!proposal.future.isDone())
+            {
+                unsent.addLast(proposal);
+            }
+        }
     }
 
     private void closeCluster(final long nowNs)
@@ -259,7 +299,8 @@ final class MembershipClientAgent implements Agent
                 continue;
             }
             final int length = MembershipCommandDescriptor.encode(
-                sendBuffer, 0, proposal.type, ctx.nodeId(), proposal.proposalId, proposal.node, proposal.argument);
+                sendBuffer, 0, proposal.type, ctx.nodeId(), proposal.proposalId, proposal.node, proposal.argument,
+                membership.proposerIncarnation());
             if (cluster.offer(sendBuffer, 0, length) < 0)
             {
                 break;

@@ -22,7 +22,12 @@ import java.nio.ByteOrder;
  *  +---------------------------------------------------------------+
  *  |                  Argument (reporter / new home / 0)           |
  *  +---------------------------------------------------------------+
+ *  |                  Proposer incarnation (random per launch)     |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
  * </pre>
+ * A proposer resends its unconfirmed proposals when the leader changes; the state machine drops a proposal whose
+ * (incarnation, proposal id) it has already seen from that proposer.
  * <b>Note:</b> stateless and threadsafe.
  */
 public final class MembershipCommandDescriptor
@@ -37,8 +42,10 @@ public final class MembershipCommandDescriptor
     public static final int NODE_OFFSET = 16;
     /** Offset of the argument. */
     public static final int ARGUMENT_OFFSET = 20;
+    /** Offset of the proposer's incarnation. */
+    public static final int INCARNATION_OFFSET = 24;
     /** Length of a command. */
-    public static final int LENGTH = 24;
+    public static final int LENGTH = 32;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -55,7 +62,8 @@ public final class MembershipCommandDescriptor
      * @param proposer   node proposing it.
      * @param proposalId proposer's id for it.
      * @param node       the command is about.
-     * @param argument   reporter, new home or 0.
+     * @param argument    reporter, new home or 0.
+     * @param incarnation of the proposer: random per launch, never 0.
      * @return {@link #LENGTH}.
      */
     public static int encode(
@@ -65,13 +73,15 @@ public final class MembershipCommandDescriptor
         final int proposer,
         final long proposalId,
         final int node,
-        final int argument)
+        final int argument,
+        final long incarnation)
     {
         buffer.putInt(offset + TYPE_OFFSET, type.code(), ORDER);
         buffer.putInt(offset + PROPOSER_OFFSET, proposer, ORDER);
         buffer.putLong(offset + PROPOSAL_ID_OFFSET, proposalId, ORDER);
         buffer.putInt(offset + NODE_OFFSET, node, ORDER);
         buffer.putInt(offset + ARGUMENT_OFFSET, argument, ORDER);
+        buffer.putLong(offset + INCARNATION_OFFSET, incarnation, ORDER);
         return LENGTH;
     }
 
@@ -113,6 +123,16 @@ public final class MembershipCommandDescriptor
     public static int node(final DirectBuffer buffer, final int offset)
     {
         return buffer.getInt(offset + NODE_OFFSET, ORDER);
+    }
+
+    /**
+     * @param buffer holding a command.
+     * @param offset where it starts.
+     * @return its proposer's incarnation.
+     */
+    public static long incarnation(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + INCARNATION_OFFSET, ORDER);
     }
 
     /**

@@ -56,7 +56,11 @@ public final class MembershipContext
     public static final String PROPOSAL_TIMEOUT_PROP_NAME = "jdsm.membership.proposal.timeout";
     /** Default proposal timeout. */
     public static final long PROPOSAL_TIMEOUT_DEFAULT_NS = DsmConfig.PEER_TIMEOUT_DEFAULT_NS;
-    /** Property for the member's directory (media driver, archive, cluster files); deleted at close. */
+    /**
+     * Property for the member's directory (media driver, archive, cluster files); deleted at close. Default: a new
+     * directory under {@code /dev/shm} (else {@code java.io.tmpdir}), where a launch also removes those of dead
+     * processes.
+     */
     public static final String DIR_PROP_NAME = "jdsm.membership.dir";
 
     private String nodeIdValue = System.getProperty(DsmConfig.NODE_ID_PROP_NAME, "0");
@@ -135,8 +139,7 @@ public final class MembershipContext
         {
             throw new ConfigurationException(PROPOSAL_TIMEOUT_PROP_NAME + "=" + proposalTimeoutValue + " must be > 0");
         }
-        dir = null != dirValue ? new File(dirValue) : new File(System.getProperty("java.io.tmpdir"),
-            "jdsm-membership-" + nodeId + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        dir = null != dirValue ? new File(dirValue) : MembershipDirectory.newDirectory(nodeId);
         if (null == errorHandler)
         {
             final int id = nodeId;

@@ -12,6 +12,8 @@ public enum MembershipOutcome
     APPLIED("applied"),
     /** A node id is outside {@code [0, nodeCount)}. */
     UNKNOWN_NODE("node id out of range"),
+    /** A proposal this proposer (same incarnation) already had in the log: a resend after a leader change. */
+    DUPLICATE("proposal already in the log (a resend)"),
     /** The command's code names no command. */
     UNKNOWN_COMMAND("unknown command code"),
     /** {@code join} of a node that is live. */

@@ -144,7 +144,8 @@ final class MembershipService implements ClusteredService
             typeCode = MembershipCommandDescriptor.type(buffer, offset);
             node = MembershipCommandDescriptor.node(buffer, offset);
             argument = MembershipCommandDescriptor.argument(buffer, offset);
-            outcome = state.apply(typeCode, node, argument);
+            outcome = state.apply(proposer, MembershipCommandDescriptor.incarnation(buffer, offset), proposalId,
+                typeCode, node, argument);
         }
         if (MembershipOutcome.APPLIED == outcome)
         {

@@ -46,6 +46,8 @@ public final class MembershipState
     private final int[] home;
     private final int[][] backups;
     private final int[][] suspectedBy;
+    private final long[] proposerIncarnation;
+    private final long[] proposerLastId;
     private MembershipView view;
 
     /**
@@ -72,6 +74,8 @@ public final class MembershipState
         home = new int[nodeCount];
         backups = new int[nodeCount][];
         suspectedBy = new int[nodeCount][];
+        proposerIncarnation = new long[nodeCount];
+        proposerLastId = new long[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {
             live[i] = true;
@@ -100,6 +104,38 @@ public final class MembershipState
     public long epoch()
     {
         return epoch;
+    }
+
+    /**
+     * Apply one proposal as read from the log, dropping a resend: a proposal whose proposer, incarnation and a
+     * proposal id no higher than the last seen from it were already in the log.
+     *
+     * @param proposer    node that proposed it.
+     * @param incarnation of the proposer (random per launch).
+     * @param proposalId  the proposer's id for it, increasing per incarnation.
+     * @param typeCode    {@link MembershipCommandType#code()}.
+     * @param node        the node the command is about.
+     * @param argument    as {@link #apply(int, int, int)}.
+     * @return {@link MembershipOutcome#DUPLICATE} for a resend, else what applying it did.
+     */
+    public MembershipOutcome apply(
+        final int proposer,
+        final long incarnation,
+        final long proposalId,
+        final int typeCode,
+        final int node,
+        final int argument)
+    {
+        if (inRange(proposer))
+        {
+            if (incarnation == proposerIncarnation[proposer] && proposalId <= proposerLastId[proposer])
+            {
+                return MembershipOutcome.DUPLICATE;
+            }
+            proposerIncarnation[proposer] = incarnation;
+            proposerLastId[proposer] = proposalId;
+        }
+        return apply(typeCode, node, argument);
     }
 
     /**
@@ -246,7 +282,7 @@ public final class MembershipState
         int length = 4 * 4 + 8;
         for (int i = 0; i < nodeCount; i++)
         {
-            length += 1 + 4 + 4 + 4 * backups[i].length + 4 + 4 * suspectedBy[i].length;
+            length += 1 + 4 + 4 + 4 * backups[i].length + 4 + 4 * suspectedBy[i].length + 16;
         }
         return length;
     }
@@ -273,6 +309,9 @@ public final class MembershipState
             buffer.putInt(at, home[i], ORDER);
             at = putInts(buffer, at + 4, backups[i]);
             at = putInts(buffer, at, suspectedBy[i]);
+            buffer.putLong(at, proposerIncarnation[i], ORDER);
+            buffer.putLong(at + 8, proposerLastId[i], ORDER);
+            at += 16;
         }
         return at - offset;
     }
@@ -315,6 +354,10 @@ public final class MembershipState
                 checkRoom(at + 4, end);
                 state.suspectedBy[i] = getInts(buffer, at, end);
                 at += 4 + 4 * state.suspectedBy[i].length;
+                checkRoom(at + 16, end);
+                state.proposerIncarnation[i] = buffer.getLong(at, ORDER);
+                state.proposerLastId[i] = buffer.getLong(at + 8, ORDER);
+                at += 16;
             }
             state.checkDecoded();
             state.view = null;

@@ -6,9 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,9 +31,6 @@ class MembershipClusterTest
     static final String QUORUM_TIMEOUT = "1s";
     static final long QUORUM_TIMEOUT_MS = 1000;
 
-    @TempDir
-    Path dir;
-
     final List<Membership> members = new ArrayList<>();
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
@@ -53,8 +48,7 @@ class MembershipClusterTest
                 .quorumTimeout(QUORUM_TIMEOUT)
                 .startupTimeout("4s")
                 .proposalTimeout("4s")
-                .errorHandler(errors::add)
-                .dir(dir.resolve("member-" + i).toString())));
+                .errorHandler(errors::add)));
         }
         awaitTrue("every member has quorum", 30_000, () -> members.stream().allMatch(Membership::hasQuorum));
     }

@@ -9,10 +9,10 @@ import java.util.concurrent.CompletionException;
  * One membership member in its own JVM for multi-process tests, driven by standard input and reporting on standard
  * output, one line per event: {@code quorum true|false <reason>}, {@code view <view>}, and for the commands
  * {@code dead <node>} → {@code committed <view>} or {@code failed <exception>: <message>}, {@code view} →
- * {@code current <view>}, {@code quit} → {@code closed}.
+ * {@code current <view>}, {@code role} → {@code role LEADER|FOLLOWER|CANDIDATE}, {@code quit} → {@code closed}.
  * <p>
- * Arguments: node id, members ({@code host:port,...}), replicas, quorum timeout, startup timeout, proposal timeout,
- * directory.
+ * Arguments: node id, members ({@code host:port,...}), replicas, quorum timeout, startup timeout, proposal timeout.
+ * Its files go to the default directory (under {@code /dev/shm} where possible).
  */
 public final class MembershipMemberMain
 {
@@ -32,8 +32,7 @@ public final class MembershipMemberMain
             .replicas(Integer.parseInt(args[2]))
             .quorumTimeout(args[3])
             .startupTimeout(args[4])
-            .proposalTimeout(args[5])
-            .dir(args[6]));
+            .proposalTimeout(args[5]));
         membership.addQuorumListener((hasQuorum, reason) -> print("quorum " + hasQuorum + " " + reason));
         membership.addViewListener((view) -> print("view " + view));
         print("started");
@@ -57,6 +56,10 @@ public final class MembershipMemberMain
                         print("failed " + cause.getClass().getName() + ": " + cause.getMessage());
                     }
                 });
+            }
+            else if ("role".equals(words[0]))
+            {
+                print("role " + membership.role());
             }
             else if ("view".equals(words[0]))
             {

@@ -98,6 +98,26 @@ class MembershipStateTest
     }
 
     @Test
+    void shouldDropAResentProposalButNotANewIncarnationsFirst()
+    {
+        final MembershipState state = new MembershipState(3, 1);
+        final int dead = MembershipCommandType.DECLARE_DEAD.code();
+        final int join = MembershipCommandType.JOIN.code();
+
+        assertEquals(MembershipOutcome.APPLIED, state.apply(0, 77, 1, dead, 2, MembershipState.FIRST_LIVE_BACKUP));
+        assertEquals(MembershipOutcome.APPLIED, state.apply(1, 5, 1, join, 2, 0));
+        assertEquals(MembershipOutcome.DUPLICATE, state.apply(0, 77, 1, dead, 2, MembershipState.FIRST_LIVE_BACKUP),
+            "a resend after the join must not kill node 2 again");
+        assertEquals(MembershipOutcome.APPLIED, state.apply(0, 78, 1, dead, 2, MembershipState.FIRST_LIVE_BACKUP),
+            "node 0 restarted: a new incarnation starts its ids again");
+        assertEquals(3, state.epoch());
+
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(state.encodedLength()));
+        final MembershipState restored = MembershipState.decode(buffer, 0, state.encode(buffer, 0));
+        assertEquals(MembershipOutcome.DUPLICATE, restored.apply(0, 78, 1, join, 2, 0), "the snapshot keeps ids");
+    }
+
+    @Test
     void shouldRejectUnknownCommandCode()
     {
         assertEquals(MembershipOutcome.UNKNOWN_COMMAND, new MembershipState(2, 0).apply(9, 0, 0));
