@@ -58,7 +58,9 @@ final class MembershipClientAgent implements Agent
     private long nextKeepAliveNs;
     private long nextExpiryCheckNs;
     private boolean everHadQuorum;
-    private String lastState = "";
+    private ElectionState lastElection;
+    private ConsensusModule.State lastModuleState;
+    private Cluster.Role lastRole;
 
     MembershipClientAgent(
         final MembershipContext ctx,
@@ -148,12 +150,14 @@ final class MembershipClientAgent implements Agent
         final boolean quorum = ElectionState.CLOSED == election &&
             (ConsensusModule.State.ACTIVE == state || ConsensusModule.State.SNAPSHOT == state) &&
             Cluster.Role.CANDIDATE != memberRole;
-        final String stateName = election + "/" + state + "/" + memberRole;
-        if (quorum == membership.hasQuorum() && stateName.equals(lastState))
+        if (quorum == membership.hasQuorum() && election == lastElection && state == lastModuleState &&
+            memberRole == lastRole)
         {
             return 0;
         }
-        lastState = stateName;
+        lastElection = election;
+        lastModuleState = state;
+        lastRole = memberRole;
 
         final int majority = ctx.memberCount() / 2 + 1;
         final String reason;
