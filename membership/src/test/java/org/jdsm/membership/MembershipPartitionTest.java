@@ -66,6 +66,7 @@ class MembershipPartitionTest
         {
             network.close();
         }
+        MembershipDirectory.removeDead(MembershipDirectory.parent());
     }
 
     @Test
