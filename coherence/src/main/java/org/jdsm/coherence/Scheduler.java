@@ -2,6 +2,7 @@ package org.jdsm.coherence;
 
 import org.jdsm.spi.Transport;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -10,11 +11,21 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (its own counted here, its peers' from their heartbeats) plus the tasks this node has in flight to it, ties
  * broken round robin. Also keeps the free heap each peer last reported, which {@link Placement} allocates by.
  * <p>
+ * Liveness is the transport's job (its own heartbeats), so a load report is not a second heartbeat stream: it goes
+ * to a peer only when this node's load or free heap differs from what that peer was last told, or
+ * {@link #REFRESH_INTERVALS} report intervals after it was last told (transports deliver reliably; the refresh only
+ * bounds how long a peer's view can stay wrong if one did not). An idle node sends none.
+ * <p>
  * <b>Note:</b> threadsafe: heartbeats arrive on the transport's receiving thread, the node agent sends them, and
  * any thread spawns. One per node, owned by it.
  */
 final class Scheduler
 {
+    /**
+     * Report intervals after which a peer is told this node's load again even though it has not changed.
+     */
+    static final int REFRESH_INTERVALS = 10;
+
     private final int nodeId;
     private final int nodeCount;
     private final Transport transport;
@@ -24,6 +35,9 @@ final class Scheduler
     private final AtomicLongArray peerLoad;
     private final AtomicLongArray peerFreeBytes;
     private final AtomicLongArray tasksInFlight;
+    private final long[] loadToldPeer;
+    private final long[] freeBytesToldPeer;
+    private final int[] intervalsSinceToldPeer;
 
     /**
      * @param nodeId    this node.
@@ -40,6 +54,10 @@ final class Scheduler
         this.peerLoad = new AtomicLongArray(nodeCount);
         this.peerFreeBytes = new AtomicLongArray(nodeCount);
         this.tasksInFlight = new AtomicLongArray(nodeCount);
+        this.loadToldPeer = new long[nodeCount];
+        this.freeBytesToldPeer = new long[nodeCount];
+        this.intervalsSinceToldPeer = new int[nodeCount];
+        Arrays.fill(loadToldPeer, -1);
         for (int i = 0; i < nodeCount; i++)
         {
             peerFreeBytes.set(i, -1);
@@ -137,18 +155,32 @@ final class Scheduler
     }
 
     /**
-     * Send this node's load and free heap to every available peer.
+     * Tell every available peer this node's load and free heap when they changed since it was last told, or when
+     * {@link #REFRESH_INTERVALS} calls have passed since. Called once per report interval, by the node agent only.
      *
      * @param freeBytes of this node's heap.
+     * @return the number of reports sent.
      */
-    void sendHeartbeats(final long freeBytes)
+    int sendHeartbeats(final long freeBytes)
     {
+        final long load = activeTasks.get();
+        int sent = 0;
         for (int peer = 0; peer < nodeCount; peer++)
         {
             if (peer != nodeId && transport.isAvailable(peer))
             {
-                proxy.sendHeartbeat(peer, activeTasks.get(), freeBytes);
+                if (load != loadToldPeer[peer] || freeBytes != freeBytesToldPeer[peer] ||
+                    ++intervalsSinceToldPeer[peer] >= REFRESH_INTERVALS)
+                {
+                    proxy.sendHeartbeat(peer, load, freeBytes);
+                    loadToldPeer[peer] = load;
+                    freeBytesToldPeer[peer] = freeBytes;
+                    intervalsSinceToldPeer[peer] = 0;
+                    sent++;
+                }
             }
         }
+
+        return sent;
     }
 }
