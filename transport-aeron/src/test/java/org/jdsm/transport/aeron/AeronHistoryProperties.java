@@ -21,12 +21,12 @@ import org.jdsm.Mut;
 import org.jdsm.Ref;
 import org.jdsm.simulator.fault.FaultControl;
 import org.jdsm.simulator.fault.FaultSchedule;
-import org.jdsm.simulator.linearizability.CheckResult;
-import org.jdsm.simulator.linearizability.History;
-import org.jdsm.simulator.linearizability.HistoryRecorder;
-import org.jdsm.simulator.linearizability.LinearizabilityChecker;
-import org.jdsm.simulator.linearizability.Models;
-import org.jdsm.simulator.linearizability.OpKind;
+import org.jdsm.linearizability.CheckResult;
+import org.jdsm.linearizability.History;
+import org.jdsm.linearizability.HistoryRecorder;
+import org.jdsm.linearizability.LinearizabilityChecker;
+import org.jdsm.linearizability.Models;
+import org.jdsm.linearizability.OpKind;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package org.jdsm.transport.aeron;
 
 import org.agrona.CloseHelper;
 import org.jdsm.DsmNode;
-import org.jdsm.simulator.linearizability.Verdict;
+import org.jdsm.linearizability.Verdict;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
