@@ -113,7 +113,8 @@ public final class Node implements DsmNode, MessageHandler
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);
         final ExecutorService completer = Executors.newSingleThreadExecutor(threadFactory("completer"));
 
-        final TransportProvider provider = TransportProvider.find(config.transport());
+        final TransportProvider provider = null != config.transportProvider() ?
+            config.transportProvider() : TransportProvider.find(config.transport());
         this.transport = provider.newTransport(new TransportContext(config, heapSlice, this));
         final Rejections rejections = new Rejections(counters, errorHandler);
         final ControlProxy proxy = new ControlProxy(config.transport(), transport, counters);

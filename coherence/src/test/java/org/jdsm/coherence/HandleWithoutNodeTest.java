@@ -40,11 +40,10 @@ class HandleWithoutNodeTest
             .heapSize(1024 * 1024)
             .cacheSize(64 * 1024)
             .maxObjectSize(4096)
-            .transportOption(SimulatedTransport.NETWORK_OPTION, network)
             .conclude();
         final HeapSlice heap = new HeapSlice(config.heapSize());
         return EngineHeap.withoutNode(config, heap,
-            new SimulatedTransport(new TransportContext(config, heap, (source, buffer, offset, length) -> {})));
+            new SimulatedTransport(new TransportContext(config, heap, (source, buffer, offset, length) -> {}), network));
     }
 
     @Test

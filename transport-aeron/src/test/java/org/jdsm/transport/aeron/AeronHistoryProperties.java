@@ -107,10 +107,8 @@ class AeronHistoryProperties
             .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10));
         if (null != faults)
         {
-            config.transport(org.jdsm.simulator.fault.FaultInjectingTransportProvider.NAME)
-                .transportOption(org.jdsm.simulator.fault.FaultInjectingTransportProvider.INNER_OPTION,
-                    AeronTransportProvider.NAME)
-                .transportOption(org.jdsm.simulator.fault.FaultInjectingTransportProvider.CONTROL_OPTION, faults);
+            config.transportProvider(
+                new org.jdsm.simulator.fault.FaultInjectingTransportProvider(new AeronTransportProvider(), faults));
         }
         final DsmNode driver = EngineNodeMain.start(config, fault);
         for (int nodeId = 1; nodeId < NODES; nodeId++)

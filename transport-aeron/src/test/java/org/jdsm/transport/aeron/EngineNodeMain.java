@@ -86,9 +86,7 @@ public final class EngineNodeMain
     static FaultControl withFaults(final DsmConfig config, final FaultSchedule schedule)
     {
         final FaultControl control = new FaultControl(schedule);
-        config.transport(FaultInjectingTransportProvider.NAME)
-            .transportOption(FaultInjectingTransportProvider.INNER_OPTION, AeronTransportProvider.NAME)
-            .transportOption(FaultInjectingTransportProvider.CONTROL_OPTION, control);
+        config.transportProvider(new FaultInjectingTransportProvider(new AeronTransportProvider(), control));
         return control;
     }
 

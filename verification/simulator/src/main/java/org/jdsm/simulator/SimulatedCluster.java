@@ -71,8 +71,7 @@ public final class SimulatedCluster implements AutoCloseable
             final DsmConfig config = new DsmConfig()
                 .nodeId(i)
                 .nodeCount(nodeCount)
-                .transport(SimulatedTransportProvider.NAME)
-                .transportOption(SimulatedTransport.NETWORK_OPTION, simulatedNetwork);
+                .transportProvider(new SimulatedTransportProvider(simulatedNetwork));
             customise.accept(config);
             starting.add(CompletableFuture.supplyAsync(() -> engine.apply(config)));
         }

@@ -79,11 +79,10 @@ final class JcstressEngine
                 .cacheSize(1024 * 1024)
                 .maxObjectSize(4096)
                 .workerThreads(1)
-                .transportOption(SimulatedTransport.NETWORK_OPTION, network)
                 .conclude();
             final HeapSlice heap = new HeapSlice(config.heapSize());
             final SimulatedTransport transport = new SimulatedTransport(
-                new TransportContext(config, heap, (source, buffer, offset, length) -> {}));
+                new TransportContext(config, heap, (source, buffer, offset, length) -> {}), network);
 
             return EngineHeap.withoutNode(config, heap, transport);
         }
