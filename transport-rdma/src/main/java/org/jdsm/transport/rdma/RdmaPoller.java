@@ -46,6 +46,7 @@ final class RdmaPoller implements Agent
     private final ManyToOneRingBuffer selfRing;
     private final String[] error = new String[1];
     private volatile Thread pollerThread;
+    private volatile long rejectedFrameCount; // written by the poller only; a plain field, easy to move to a counter
 
     RdmaPoller(
         final RdmaTransport transport,
@@ -77,7 +78,17 @@ final class RdmaPoller implements Agent
         return dispatcher;
     }
 
-    boolean isPollerThread()
+    /**
+     * @return received frames refused since start: malformed, from a connection that has not proved the cluster
+     *         secret or whose sender is not the connection's peer, unexpected, matching no waiting operation, or
+     *         requests the heap refused (answered with the reason).
+     */
+    long rejectedFrameCount()
+    {
+        return rejectedFrameCount;
+    }
+
+        boolean isPollerThread()
     {
         return Thread.currentThread() == pollerThread;
     }
@@ -283,10 +294,12 @@ final class RdmaPoller implements Agent
     private void onReceive(final Link link, final int bufferIndex, final int byteLength)
     {
         received.wrap(link.receiveBuffers(), bufferIndex * link.frameSize());
-        final String malformed = received.validate(byteLength);
+        final String malformed = byteLength > link.frameSize() ?
+            "frame of " + byteLength + " bytes longer than the receive buffer of " + link.frameSize() :
+            received.validate(byteLength);
         if (null != malformed)
         {
-            errorHandler.onError(new DsmException("malformed frame from " + link + ": " + malformed));
+            reject(link, "malformed frame: " + malformed);
         }
         else
         {
@@ -309,12 +322,20 @@ final class RdmaPoller implements Agent
     private void onFrame(final Link link)
     {
         final byte type = received.type();
+        if (TYPE_HELLO == type)
+        {
+            onHello(link);
+            return;
+        }
+        if (link.isAuthenticated() && received.sourceNodeId() != link.peerNodeId())
+        {
+            reject(link, typeName(type) + " from sourceNodeId=" + received.sourceNodeId() + " on the connection to node " +
+                link.peerNodeId());
+            return;
+        }
+
         switch (type)
         {
-            case TYPE_HELLO:
-                onHello(link);
-                break;
-
             case TYPE_REGIONS:
                 onRegions(link);
                 break;
@@ -326,7 +347,7 @@ final class RdmaPoller implements Agent
                 }
                 else
                 {
-                    errorHandler.onError(new DsmException("message dropped: " + link + " not authenticated"));
+                    reject(link, "message dropped: not authenticated");
                 }
                 break;
 
@@ -337,26 +358,54 @@ final class RdmaPoller implements Agent
             {
                 final int length = responder.serve(received, link.isAuthenticated(), outgoing.wrap(scratch, 0),
                     scratch.capacity() - HEADER_LENGTH);
+                if (!link.isAuthenticated())
+                {
+                    reject(link, typeName(type) + " answered unauthenticated");
+                }
+                else if (STATUS_OK != outgoing.status())
+                {
+                    // the heap refused it: answered with the reason, which the requester reports; counted only
+                    rejectedFrameCount++;
+                }
                 postOrDefer(link, length);
                 break;
             }
 
             case TYPE_RESPONSE:
-                dispatcher.onResponse(link, received.correlationId(), received.status(), received.operand2(),
-                    received.buffer(), received.payloadOffset(), received.payloadLength());
+                if (!link.isAuthenticated())
+                {
+                    reject(link, "response dropped: not authenticated");
+                }
+                else if (!dispatcher.onResponse(link, received.correlationId(), received.status(), received.operand2(),
+                    received.buffer(), received.payloadOffset(), received.payloadLength()))
+                {
+                    rejectedFrameCount++; // reported by the dispatcher, or failed the operation it names
+                }
                 break;
 
             case TYPE_BYE:
-                link.markDown("node " + link.peerNodeId() + " left");
+                if (link.isAuthenticated())
+                {
+                    link.markDown("node " + link.peerNodeId() + " left");
+                }
+                else
+                {
+                    rejectLink(link, "bye before an authenticated hello");
+                }
                 break;
 
             default:
-                errorHandler.onError(new DsmException("unexpected frame " + typeName(type) + " from " + link));
+                reject(link, "unexpected frame " + typeName(type));
         }
     }
 
     private void onHello(final Link link)
     {
+        if (link.isAuthenticated())
+        {
+            reject(link, "hello on a connection already authenticated");
+            return;
+        }
         exchange.wrap(received.buffer(), received.payloadOffset());
         final String invalid = exchange.validate(received.payloadLength(), nodeCount);
         if (null != invalid)
@@ -365,6 +414,11 @@ final class RdmaPoller implements Agent
             return;
         }
         final int peer = exchange.nodeId();
+        if (received.sourceNodeId() != peer)
+        {
+            rejectLink(link, "hello of nodeId=" + peer + " from sourceNodeId=" + received.sourceNodeId());
+            return;
+        }
         if (link.peerNodeId() >= 0 && link.peerNodeId() != peer)
         {
             rejectLink(link, "hello from nodeId=" + peer + " on the connection to node " + link.peerNodeId());
@@ -410,6 +464,11 @@ final class RdmaPoller implements Agent
             rejectLink(link, "regions before an authenticated hello");
             return;
         }
+        if (null != link.regions())
+        {
+            reject(link, "regions on a connection that has them");
+            return;
+        }
         exchange.wrap(received.buffer(), received.payloadOffset());
         String invalid = exchange.validate(received.payloadLength(), nodeCount);
         PeerRegions regions = null;
@@ -426,8 +485,15 @@ final class RdmaPoller implements Agent
         link.regions(regions);
     }
 
+    private void reject(final Link link, final String reason)
+    {
+        rejectedFrameCount++;
+        errorHandler.onError(new DsmException("frame from " + link + " rejected: " + reason));
+    }
+
     private void rejectLink(final Link link, final String reason)
     {
+        rejectedFrameCount++;
         errorHandler.onError(new DsmException("RDMA connection " + link + " rejected: " + reason));
         link.markDown(reason);
     }
