@@ -8,6 +8,8 @@ import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.Tuple;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.DsmException;
 
@@ -229,18 +231,22 @@ class ReceivePathProperties
     Arbitrary<Integer> receivedLengths()
     {
         return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(3, Arbitraries.just(-1)),
-            net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, FRAME_SIZE + 64)));
+            Tuple.of(3, Arbitraries.just(-1)),
+            Tuple.of(1, Arbitraries.integers().between(0, FRAME_SIZE + 64)));
     }
 
     /**
-     * Random bytes, three in four with a header that passes the early checks (version, length, a type near the
+     * Random bytes, three in four at least a header long (any length up to past the receive buffer, evenly) and of
+     * those three in four with a header that passes the early checks (version, length, a type near the
      * known ones, a source near the members) so the later checks are reached.
      */
     @Provide
     Arbitrary<byte[]> randomFrames()
     {
-        final Arbitrary<byte[]> raw = Arbitraries.bytes().array(byte[].class).ofMaxSize(FRAME_SIZE + 16);
+        final Arbitrary<byte[]> raw = Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.bytes().array(byte[].class).ofMinSize(HEADER_LENGTH).ofMaxSize(FRAME_SIZE + 16)
+                .withSizeDistribution(RandomDistribution.uniform())),
+            Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(HEADER_LENGTH + 8)));
         final Arbitrary<Integer> source = Arbitraries.integers().between(-1, NODE_COUNT);
         final Arbitrary<Integer> type = Arbitraries.integers().between(-1, TYPE_BYE + 2);
         final Arbitrary<Boolean> plausible = Arbitraries.of(true, true, true, false);
