@@ -22,6 +22,8 @@ import static org.jdsm.transport.rdma.RdmaFrameDescriptor.*;
  * through the {@link CompletionDispatcher}, retires SENDs, decodes received frames (hello and regions exchange,
  * engine messages to the {@link MessageHandler}, bounce requests served by the {@link HeapResponder}, bounce
  * responses), reposts receive buffers, takes links down when asked, and delivers messages a node sends itself.
+ * Every received frame it refuses is counted once in {@link #rejectedFrameCount()} and, except a request the heap
+ * refused (answered with the reason), reported to the error handler.
  * <p>
  * Owned by its {@link RdmaTransport}, run by an {@code AgentRunner} with the context's idle strategy.
  * <b>Note:</b> its state is written only on the poller thread, except {@link #sendToSelf} (a many-to-one ring
@@ -46,7 +48,8 @@ final class RdmaPoller implements Agent
     private final ManyToOneRingBuffer selfRing;
     private final String[] error = new String[1];
     private volatile Thread pollerThread;
-    private volatile long rejectedFrameCount; // written by the poller only; a plain field, easy to move to a counter
+    // written by the poller only; a plain field until the counters move to the node's counters file
+    private volatile long rejectedFrameCount;
 
     RdmaPoller(
         final RdmaTransport transport,
@@ -88,7 +91,7 @@ final class RdmaPoller implements Agent
         return rejectedFrameCount;
     }
 
-        boolean isPollerThread()
+    boolean isPollerThread()
     {
         return Thread.currentThread() == pollerThread;
     }
@@ -329,8 +332,8 @@ final class RdmaPoller implements Agent
         }
         if (link.isAuthenticated() && received.sourceNodeId() != link.peerNodeId())
         {
-            reject(link, typeName(type) + " from sourceNodeId=" + received.sourceNodeId() + " on the connection to node " +
-                link.peerNodeId());
+            reject(link, typeName(type) + " from sourceNodeId=" + received.sourceNodeId() +
+                " on the connection to node " + link.peerNodeId());
             return;
         }
 
@@ -453,7 +456,10 @@ final class RdmaPoller implements Agent
         }
         catch (final IOException ex)
         {
-            rejectLink(link, "heap registration failed: " + ex.getMessage());
+            // this node's failure, not the frame's: reported, not counted as a rejected frame
+            errorHandler.onError(new DsmException("RDMA connection " + link + " failed: heap registration failed: " +
+                ex.getMessage(), ex));
+            link.markDown("heap registration failed: " + ex.getMessage());
         }
     }
 

@@ -114,6 +114,6 @@ class FrameLayoutTest
             .header(1, 4, ConnectionExchangeDescriptor.MODE_DIRECT, 4096, 4096, 1 + (1 << 29));
 
         assertEquals("exchange regionCount=536870913 does not match payload length 96",
-            exchange.validate(ConnectionExchangeDescriptor.REGIONS_OFFSET + ConnectionExchangeDescriptor.REGION_ENTRY_LENGTH, 4));
+            exchange.validate(ConnectionExchangeDescriptor.length(1), 4));
     }
 }

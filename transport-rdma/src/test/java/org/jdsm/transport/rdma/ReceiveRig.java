@@ -116,7 +116,8 @@ final class ReceiveRig
     static byte[] hello(final int source, final int helloNodeId, final int target, final String secret)
     {
         final byte[] bytes = new byte[HEADER_LENGTH + ConnectionExchangeDescriptor.length(0)];
-        final RdmaFrameFlyweight frame = frame(bytes).header(TYPE_HELLO, source, ConnectionExchangeDescriptor.length(0));
+        final RdmaFrameFlyweight frame = frame(bytes)
+            .header(TYPE_HELLO, source, ConnectionExchangeDescriptor.length(0));
         new ConnectionExchangeFlyweight().wrap(frame.buffer(), HEADER_LENGTH)
             .header(helloNodeId, NODE_COUNT, ConnectionExchangeDescriptor.MODE_HELLO, 0, 0, 0)
             .proof(ConnectionExchangeFlyweight.proof(secret, helloNodeId, target, NODE_COUNT));
@@ -126,7 +127,8 @@ final class ReceiveRig
     static byte[] bounceRegions(final int source)
     {
         final byte[] bytes = new byte[HEADER_LENGTH + ConnectionExchangeDescriptor.length(0)];
-        final RdmaFrameFlyweight frame = frame(bytes).header(TYPE_REGIONS, source, ConnectionExchangeDescriptor.length(0));
+        final RdmaFrameFlyweight frame = frame(bytes)
+            .header(TYPE_REGIONS, source, ConnectionExchangeDescriptor.length(0));
         new ConnectionExchangeFlyweight().wrap(frame.buffer(), HEADER_LENGTH)
             .header(source, NODE_COUNT, ConnectionExchangeDescriptor.MODE_BOUNCE, HEAP_CAPACITY, HEAP_CAPACITY, 0);
         return bytes;
