@@ -139,8 +139,10 @@ final class CompletionDispatcher
      * @param payload       read data, or the rejection reason.
      * @param offset        of the payload.
      * @param length        of the payload.
+     * @return true when the response answered the operation it names; false when it names none (counted in
+     *         {@link #unknownCount()} and reported) or is malformed (its operation fails with the reason).
      */
-    void onResponse(
+    boolean onResponse(
         final Link link,
         final long correlationId,
         final int status,
@@ -159,10 +161,10 @@ final class CompletionDispatcher
                 slot.complete(VerbsCodes.WC_SUCCESS, VerbsCodes.WC_OPCODE_RECV, length, result,
                     OperationSlot.FAILURE_NONE, null);
                 abandonedCount++;
-                return;
+                return true;
             }
             unknown(correlationId, status, VerbsCodes.WC_OPCODE_RECV, length, "response matches no waiting operation");
-            return;
+            return false;
         }
 
         if (RdmaFrameDescriptor.STATUS_OK == status)
@@ -172,22 +174,29 @@ final class CompletionDispatcher
                 slot.complete(VerbsCodes.WC_SUCCESS, VerbsCodes.WC_OPCODE_RECV, length, result,
                     OperationSlot.FAILURE_MALFORMED, "response of " + length + " bytes exceeds staging of " +
                     slot.staging().capacity());
-                return;
+                return false;
             }
             slot.staging().putBytes(0, payload, offset, length);
             slot.complete(VerbsCodes.WC_SUCCESS, VerbsCodes.WC_OPCODE_RECV, length, result,
                 OperationSlot.FAILURE_NONE, null);
+            return true;
         }
         else if (RdmaFrameDescriptor.STATUS_REJECTED == status)
         {
             slot.complete(VerbsCodes.WC_SUCCESS, VerbsCodes.WC_OPCODE_RECV, length, result,
                 OperationSlot.FAILURE_REJECTED, payload.getStringWithoutLengthUtf8(offset, length));
+            return true;
         }
-        else
+        else if (RdmaFrameDescriptor.STATUS_UNAUTHENTICATED == status)
         {
             slot.complete(VerbsCodes.WC_SUCCESS, VerbsCodes.WC_OPCODE_RECV, length, result,
                 OperationSlot.FAILURE_UNAUTHENTICATED, null);
+            return true;
         }
+
+        slot.complete(VerbsCodes.WC_SUCCESS, VerbsCodes.WC_OPCODE_RECV, length, result,
+            OperationSlot.FAILURE_MALFORMED, "response status=" + status + " unknown");
+        return false;
     }
 
     /**

@@ -125,7 +125,9 @@ public final class ConnectionExchangeFlyweight
         {
             return "exchange nodeId=" + nodeId() + " out of range [0, " + nodeCount + ")";
         }
-        if (regionCount() < 0 || payloadLength != length(regionCount()))
+        // in long: a count near 2^29 would wrap length(regionCount) back onto a short payload
+        if (regionCount() < 0 ||
+            payloadLength != REGIONS_OFFSET + (long)regionCount() * REGION_ENTRY_LENGTH)
         {
             return "exchange regionCount=" + regionCount() + " does not match payload length " + payloadLength;
         }

@@ -85,6 +85,10 @@ public final class RdmaFrameFlyweight
         {
             return "frame of " + receivedLength + " bytes shorter than the header of " + HEADER_LENGTH;
         }
+        if (receivedLength > buffer.capacity() - offset)
+        {
+            return "frame of " + receivedLength + " bytes longer than its buffer of " + (buffer.capacity() - offset);
+        }
         if (version() != CURRENT_VERSION)
         {
             return "frame version=" + version() + " != " + CURRENT_VERSION;

@@ -22,6 +22,8 @@ import static org.jdsm.transport.rdma.RdmaFrameDescriptor.*;
  * through the {@link CompletionDispatcher}, retires SENDs, decodes received frames (hello and regions exchange,
  * engine messages to the {@link MessageHandler}, bounce requests served by the {@link HeapResponder}, bounce
  * responses), reposts receive buffers, takes links down when asked, and delivers messages a node sends itself.
+ * Every received frame it refuses is counted once in {@link #rejectedFrameCount()} and, except a request the heap
+ * refused (answered with the reason), reported to the error handler.
  * <p>
  * Owned by its {@link RdmaTransport}, run by an {@code AgentRunner} with the context's idle strategy.
  * <b>Note:</b> its state is written only on the poller thread, except {@link #sendToSelf} (a many-to-one ring
@@ -46,6 +48,8 @@ final class RdmaPoller implements Agent
     private final ManyToOneRingBuffer selfRing;
     private final String[] error = new String[1];
     private volatile Thread pollerThread;
+    // written by the poller only; a plain field until the counters move to the node's counters file
+    private volatile long rejectedFrameCount;
 
     RdmaPoller(
         final RdmaTransport transport,
@@ -75,6 +79,16 @@ final class RdmaPoller implements Agent
     CompletionDispatcher dispatcher()
     {
         return dispatcher;
+    }
+
+    /**
+     * @return received frames refused since start: malformed, from a connection that has not proved the cluster
+     *         secret or whose sender is not the connection's peer, unexpected, matching no waiting operation, or
+     *         requests the heap refused (answered with the reason).
+     */
+    long rejectedFrameCount()
+    {
+        return rejectedFrameCount;
     }
 
     boolean isPollerThread()
@@ -283,10 +297,12 @@ final class RdmaPoller implements Agent
     private void onReceive(final Link link, final int bufferIndex, final int byteLength)
     {
         received.wrap(link.receiveBuffers(), bufferIndex * link.frameSize());
-        final String malformed = received.validate(byteLength);
+        final String malformed = byteLength > link.frameSize() ?
+            "frame of " + byteLength + " bytes longer than the receive buffer of " + link.frameSize() :
+            received.validate(byteLength);
         if (null != malformed)
         {
-            errorHandler.onError(new DsmException("malformed frame from " + link + ": " + malformed));
+            reject(link, "malformed frame: " + malformed);
         }
         else
         {
@@ -309,12 +325,20 @@ final class RdmaPoller implements Agent
     private void onFrame(final Link link)
     {
         final byte type = received.type();
+        if (TYPE_HELLO == type)
+        {
+            onHello(link);
+            return;
+        }
+        if (link.isAuthenticated() && received.sourceNodeId() != link.peerNodeId())
+        {
+            reject(link, typeName(type) + " from sourceNodeId=" + received.sourceNodeId() +
+                " on the connection to node " + link.peerNodeId());
+            return;
+        }
+
         switch (type)
         {
-            case TYPE_HELLO:
-                onHello(link);
-                break;
-
             case TYPE_REGIONS:
                 onRegions(link);
                 break;
@@ -326,7 +350,7 @@ final class RdmaPoller implements Agent
                 }
                 else
                 {
-                    errorHandler.onError(new DsmException("message dropped: " + link + " not authenticated"));
+                    reject(link, "message dropped: not authenticated");
                 }
                 break;
 
@@ -337,26 +361,54 @@ final class RdmaPoller implements Agent
             {
                 final int length = responder.serve(received, link.isAuthenticated(), outgoing.wrap(scratch, 0),
                     scratch.capacity() - HEADER_LENGTH);
+                if (!link.isAuthenticated())
+                {
+                    reject(link, typeName(type) + " answered unauthenticated");
+                }
+                else if (STATUS_OK != outgoing.status())
+                {
+                    // the heap refused it: answered with the reason, which the requester reports; counted only
+                    rejectedFrameCount++;
+                }
                 postOrDefer(link, length);
                 break;
             }
 
             case TYPE_RESPONSE:
-                dispatcher.onResponse(link, received.correlationId(), received.status(), received.operand2(),
-                    received.buffer(), received.payloadOffset(), received.payloadLength());
+                if (!link.isAuthenticated())
+                {
+                    reject(link, "response dropped: not authenticated");
+                }
+                else if (!dispatcher.onResponse(link, received.correlationId(), received.status(), received.operand2(),
+                    received.buffer(), received.payloadOffset(), received.payloadLength()))
+                {
+                    rejectedFrameCount++; // reported by the dispatcher, or failed the operation it names
+                }
                 break;
 
             case TYPE_BYE:
-                link.markDown("node " + link.peerNodeId() + " left");
+                if (link.isAuthenticated())
+                {
+                    link.markDown("node " + link.peerNodeId() + " left");
+                }
+                else
+                {
+                    rejectLink(link, "bye before an authenticated hello");
+                }
                 break;
 
             default:
-                errorHandler.onError(new DsmException("unexpected frame " + typeName(type) + " from " + link));
+                reject(link, "unexpected frame " + typeName(type));
         }
     }
 
     private void onHello(final Link link)
     {
+        if (link.isAuthenticated())
+        {
+            reject(link, "hello on a connection already authenticated");
+            return;
+        }
         exchange.wrap(received.buffer(), received.payloadOffset());
         final String invalid = exchange.validate(received.payloadLength(), nodeCount);
         if (null != invalid)
@@ -365,6 +417,11 @@ final class RdmaPoller implements Agent
             return;
         }
         final int peer = exchange.nodeId();
+        if (received.sourceNodeId() != peer)
+        {
+            rejectLink(link, "hello of nodeId=" + peer + " from sourceNodeId=" + received.sourceNodeId());
+            return;
+        }
         if (link.peerNodeId() >= 0 && link.peerNodeId() != peer)
         {
             rejectLink(link, "hello from nodeId=" + peer + " on the connection to node " + link.peerNodeId());
@@ -399,7 +456,10 @@ final class RdmaPoller implements Agent
         }
         catch (final IOException ex)
         {
-            rejectLink(link, "heap registration failed: " + ex.getMessage());
+            // this node's failure, not the frame's: reported, not counted as a rejected frame
+            errorHandler.onError(new DsmException("RDMA connection " + link + " failed: heap registration failed: " +
+                ex.getMessage(), ex));
+            link.markDown("heap registration failed: " + ex.getMessage());
         }
     }
 
@@ -408,6 +468,11 @@ final class RdmaPoller implements Agent
         if (!link.isAuthenticated())
         {
             rejectLink(link, "regions before an authenticated hello");
+            return;
+        }
+        if (null != link.regions())
+        {
+            reject(link, "regions on a connection that has them");
             return;
         }
         exchange.wrap(received.buffer(), received.payloadOffset());
@@ -426,8 +491,15 @@ final class RdmaPoller implements Agent
         link.regions(regions);
     }
 
+    private void reject(final Link link, final String reason)
+    {
+        rejectedFrameCount++;
+        errorHandler.onError(new DsmException("frame from " + link + " rejected: " + reason));
+    }
+
     private void rejectLink(final Link link, final String reason)
     {
+        rejectedFrameCount++;
         errorHandler.onError(new DsmException("RDMA connection " + link + " rejected: " + reason));
         link.markDown(reason);
     }

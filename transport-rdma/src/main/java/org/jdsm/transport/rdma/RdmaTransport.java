@@ -461,6 +461,19 @@ public final class RdmaTransport implements Transport
     }
 
     /**
+     * Received frames refused since start: malformed (lengths, version, type), from a connection that has not proved
+     * the cluster secret or whose sender is not the connection's peer, out of protocol order, responses matching no
+     * waiting operation, and bounce requests the heap refused (answered with the reason). Each is counted once;
+     * all but the heap's refusals are also reported to the error handler.
+     *
+     * @return the count, 0 before start.
+     */
+    public long rejectedFrameCount()
+    {
+        return null == poller ? 0 : poller.rejectedFrameCount();
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()

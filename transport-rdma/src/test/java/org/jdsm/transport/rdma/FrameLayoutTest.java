@@ -106,4 +106,14 @@ class FrameLayoutTest
             assertThrows(org.jdsm.RemoteAccessException.class, () -> regions.checkWord("fetchAdd", 12)).getMessage());
         assertEquals(1, regions.checkWord("compareAndSwap", 1024));
     }
+
+    @Test
+    void shouldRejectAnExchangeWhoseRegionCountWrapsItsLengthAroundTwoToThe32()
+    {
+        final ConnectionExchangeFlyweight exchange = new ConnectionExchangeFlyweight().wrap(buffer, 0)
+            .header(1, 4, ConnectionExchangeDescriptor.MODE_DIRECT, 4096, 4096, 1 + (1 << 29));
+
+        assertEquals("exchange regionCount=536870913 does not match payload length 96",
+            exchange.validate(ConnectionExchangeDescriptor.length(1), 4));
+    }
 }
