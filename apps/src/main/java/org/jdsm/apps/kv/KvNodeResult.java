@@ -26,6 +26,8 @@ import java.util.zip.DataFormatException;
  * @param counterDelta node counters over the window, as {@link KvBenchmark#COUNTERS} lists them: cache hits,
  *                     cache misses, bytes fetched, bytes moved in, remote reads, writes, compare-and-swaps,
  *                     fetch-and-adds, messages sent.
+ * @param cpuNsByRole  CPU nanoseconds of the node's JVM over the window by thread role, indexed as
+ *                     {@link ThreadCpuByRole#ROLE_NAMES}.
  */
 public record KvNodeResult(
     EnumMap<KvYcsbDb.Kind, Histogram> histograms,
@@ -33,7 +35,8 @@ public record KvNodeResult(
     long[] errors,
     long operations,
     long elapsedNs,
-    long[] counterDelta) implements Serializable
+    long[] counterDelta,
+    long[] cpuNsByRole) implements Serializable
 {
     private Object writeReplace()
     {
@@ -72,6 +75,7 @@ public record KvNodeResult(
         private final long operations;
         private final long elapsedNs;
         private final long[] counterDelta;
+        private final long[] cpuNsByRole;
 
         Compressed(final KvNodeResult result)
         {
@@ -84,6 +88,7 @@ public record KvNodeResult(
             operations = result.operations();
             elapsedNs = result.elapsedNs();
             counterDelta = result.counterDelta();
+            cpuNsByRole = result.cpuNsByRole();
         }
 
         private Object readResolve()
@@ -94,7 +99,7 @@ public record KvNodeResult(
                 decoded.put(entry.getKey(), decode(entry.getValue()));
             }
 
-            return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta);
+            return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta, cpuNsByRole);
         }
     }
 }
