@@ -160,15 +160,17 @@ final class PendingOperation
     }
 
     /**
-     * Wait on the calling thread, spinning briefly then parking, until completed or {@code untilNs} passes, without
-     * timing the operation out: a caller that could not drive the duty cycle waits here, then tries again.
+     * Wait on the calling thread, parked, until completed or {@code untilNs} passes, without timing the operation
+     * out: a caller that could not drive the duty cycle waits here, then tries again. It parks at once rather than
+     * spinning first: the thread driving the duty cycle unparks it when it completes the operation, and a spinning
+     * waiter would take a core from the threads that produce its response on a machine with fewer cores than busy
+     * threads (measured: 10 rather than 12.5 CPU us per KV operation, {@code kv --cpu}).
      *
      * @param untilNs by {@link System#nanoTime()}.
      * @return true if completed.
      */
     boolean awaitUntil(final long untilNs)
     {
-        int spins = 0;
         while (COMPLETED != state)
         {
             final long remainingNs = untilNs - System.nanoTime();
@@ -176,15 +178,7 @@ final class PendingOperation
             {
                 return false;
             }
-            if (spins < SPINS_BEFORE_PARK)
-            {
-                spins++;
-                Thread.onSpinWait();
-            }
-            else
-            {
-                LockSupport.parkNanos(this, remainingNs);
-            }
+            LockSupport.parkNanos(this, remainingNs); // no spin first: the driver unparks this thread on completion
         }
 
         return true;
