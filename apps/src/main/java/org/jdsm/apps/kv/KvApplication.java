@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -135,7 +137,7 @@ public final class KvApplication implements Application<KvApplication.Options>
             phase.throughput, phase.hitRate(), phase.counters[0], phase.counters[1], phase.bytesPerOp(),
             phase.counters[2], phase.counters[3], phase.roundTripsPerOp(), phase.counters[4], phase.counters[5],
             phase.counters[6], phase.counters[7], phase.messagesPerOp());
-        out.println(phase.cpuLine(settings.options.cpu));
+        out.println(phase.cpuLine(settings.options.cpu, "kv: "));
         Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
         out.println("kv: CSV written to " + csv.toAbsolutePath());
 
@@ -179,7 +181,7 @@ public final class KvApplication implements Application<KvApplication.Options>
                 if (settings.options.cpu)
                 {
                     cpuLines.append(String.format(Locale.ROOT, "%-14s %5d ", name, round + 1))
-                        .append(phase.cpuLine(true)).append(System.lineSeparator());
+                        .append(phase.cpuLine(true, "")).append(System.lineSeparator());
                 }
                 csvText.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%.2f,%.2f,%.1f,%s,%.1f%n",
                     settings.workloadName, round + 1, isBaseline ? "baseline" : "jdsm", nodes, settings.threads,
@@ -416,8 +418,11 @@ public final class KvApplication implements Application<KvApplication.Options>
                 byKind[kind.ordinal()] = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
             }
             long elapsedNs = 1;
+            final Map<Long, long[]> cpuByProcess = new HashMap<>(); // nodes sharing a JVM measured it each: once
             for (final KvNodeResult result : results)
             {
+                cpuByProcess.merge(result.processId(), result.cpuNsByRole(),
+                    (a, b) -> Arrays.stream(a).sum() >= Arrays.stream(b).sum() ? a : b);
                 all.add(result.all());
                 for (final KvYcsbDb.Kind kind : KvYcsbDb.Kind.values())
                 {
@@ -429,12 +434,15 @@ public final class KvApplication implements Application<KvApplication.Options>
                 {
                     counters[c] += result.counterDelta()[c];
                 }
-                for (int r = 0; r < cpuNsByRole.length; r++)
-                {
-                    cpuNsByRole[r] += result.cpuNsByRole()[r];
-                }
                 operations += result.operations();
                 elapsedNs = Math.max(elapsedNs, result.elapsedNs());
+            }
+            for (final long[] cpu : cpuByProcess.values())
+            {
+                for (int r = 0; r < cpuNsByRole.length; r++)
+                {
+                    cpuNsByRole[r] += cpu[r];
+                }
             }
             throughput = operations * 1e9 / elapsedNs;
         }
@@ -474,10 +482,10 @@ public final class KvApplication implements Application<KvApplication.Options>
             return ns / 1000.0 / Math.max(1, operations);
         }
 
-        String cpuLine(final boolean byRole)
+        String cpuLine(final boolean byRole, final String prefix)
         {
             final StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "kv: CPU us per op %.2f (client nodes' JVMs over the measured window", cpuUsPerOp(-1)));
+                "%sCPU us per op %.2f (client nodes' JVMs over the measured window", prefix, cpuUsPerOp(-1)));
             if (byRole)
             {
                 for (int r = 0; r < cpuNsByRole.length; r++)

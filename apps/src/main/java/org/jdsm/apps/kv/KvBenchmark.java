@@ -178,7 +178,7 @@ public final class KvBenchmark
             }
 
             return new KvNodeResult(histograms, all, errors, (long)threads * measuredPerThread, endNs - window[0], delta,
-                cpuNsByRole);
+                cpuNsByRole, ProcessHandle.current().pid());
         }
         finally
         {

@@ -27,7 +27,8 @@ import java.util.zip.DataFormatException;
  *                     cache misses, bytes fetched, bytes moved in, remote reads, writes, compare-and-swaps,
  *                     fetch-and-adds, messages sent.
  * @param cpuNsByRole  CPU nanoseconds of the node's JVM over the window by thread role, indexed as
- *                     {@link ThreadCpuByRole#ROLE_NAMES}.
+ *                     {@link ThreadCpuByRole#ROLE_NAMES}: the whole JVM's, so nodes sharing a JVM count it once.
+ * @param processId    of the node's JVM.
  */
 public record KvNodeResult(
     EnumMap<KvYcsbDb.Kind, Histogram> histograms,
@@ -36,7 +37,8 @@ public record KvNodeResult(
     long operations,
     long elapsedNs,
     long[] counterDelta,
-    long[] cpuNsByRole) implements Serializable
+    long[] cpuNsByRole,
+    long processId) implements Serializable
 {
     private Object writeReplace()
     {
@@ -76,6 +78,7 @@ public record KvNodeResult(
         private final long elapsedNs;
         private final long[] counterDelta;
         private final long[] cpuNsByRole;
+        private final long processId;
 
         Compressed(final KvNodeResult result)
         {
@@ -89,6 +92,7 @@ public record KvNodeResult(
             elapsedNs = result.elapsedNs();
             counterDelta = result.counterDelta();
             cpuNsByRole = result.cpuNsByRole();
+            processId = result.processId();
         }
 
         private Object readResolve()
@@ -99,7 +103,8 @@ public record KvNodeResult(
                 decoded.put(entry.getKey(), decode(entry.getValue()));
             }
 
-            return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta, cpuNsByRole);
+            return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta, cpuNsByRole,
+                processId);
         }
     }
 }
