@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +77,10 @@ public final class KvApplication implements Application<KvApplication.Options>
             description = "Run the baseline, jdsm on 1 node and on all nodes in each round.")
         boolean compare;
 
+        @Option(names = "--cpu",
+            description = "Also print the CPU time per operation of the client nodes' JVMs by thread role.")
+        boolean cpu;
+
         @Option(names = "--rounds", paramLabel = "R", description = "Rounds of --compare (default: ${DEFAULT-VALUE}).")
         long rounds = 3;
     }
@@ -131,6 +137,7 @@ public final class KvApplication implements Application<KvApplication.Options>
             phase.throughput, phase.hitRate(), phase.counters[0], phase.counters[1], phase.bytesPerOp(),
             phase.counters[2], phase.counters[3], phase.roundTripsPerOp(), phase.counters[4], phase.counters[5],
             phase.counters[6], phase.counters[7], phase.messagesPerOp());
+        out.println(phase.cpuLine(settings.options.cpu, "kv: "));
         Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
         out.println("kv: CSV written to " + csv.toAbsolutePath());
 
@@ -149,9 +156,10 @@ public final class KvApplication implements Application<KvApplication.Options>
             "workload,round,store,nodes,threads_per_node,operations,errors,p50_us,p99_us,throughput_ops_s," +
             "cache_hit_rate,bytes_moved_per_op\n");
         final StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-            "%-14s %5s %14s %9s %9s %9s %13s %10s %11s %7s%n",
+            "%-14s %5s %14s %9s %9s %9s %13s %10s %11s %11s %7s%n",
             "phase", "round", "ops_per_s", "p50_us", "p99_us", "hit_rate", "bytes_per_op", "rt_per_op", "msgs_per_op",
-            "errors"));
+            "cpu_us_op", "errors"));
+        final StringBuilder cpuLines = new StringBuilder();
         int status = 0;
         for (int round = 0; round < rounds; round++)
         {
@@ -165,10 +173,16 @@ public final class KvApplication implements Application<KvApplication.Options>
                 status |= verdict(phase, settings, out);
                 throughput[kind][round] = phase.throughput;
                 final String name = isBaseline ? "baseline" : "jdsm " + nodes + " node" + (1 == nodes ? "" : "s");
-                table.append(String.format(Locale.ROOT, "%-14s %5d %14.0f %9.1f %9.1f %9s %13.1f %10.3f %11.3f %7d%n",
+                table.append(String.format(Locale.ROOT,
+                    "%-14s %5d %14.0f %9.1f %9.1f %9s %13.1f %10.3f %11.3f %11.2f %7d%n",
                     name, round + 1, phase.throughput, phase.all.getValueAtPercentile(50) / 1000.0,
                     phase.all.getValueAtPercentile(99) / 1000.0, phase.hitRate(), phase.bytesPerOp(),
-                    phase.roundTripsPerOp(), phase.messagesPerOp(), phase.errors));
+                    phase.roundTripsPerOp(), phase.messagesPerOp(), phase.cpuUsPerOp(-1), phase.errors));
+                if (settings.options.cpu)
+                {
+                    cpuLines.append(String.format(Locale.ROOT, "%-14s %5d ", name, round + 1))
+                        .append(phase.cpuLine(true, "")).append(System.lineSeparator());
+                }
                 csvText.append(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%.2f,%.2f,%.1f,%s,%.1f%n",
                     settings.workloadName, round + 1, isBaseline ? "baseline" : "jdsm", nodes, settings.threads,
                     phase.operations, phase.errors, phase.all.getValueAtPercentile(50) / 1000.0,
@@ -178,6 +192,7 @@ public final class KvApplication implements Application<KvApplication.Options>
 
         out.println();
         out.print(table);
+        out.print(cpuLines);
         out.println();
         out.printf(Locale.ROOT, "kv compare: workload %s, %d records, %d operations per phase, %d client threads " +
             "per client node, %d rounds in rotating order%n", settings.workloadName, settings.records,
@@ -384,6 +399,7 @@ public final class KvApplication implements Application<KvApplication.Options>
         final Histogram[] byKind = new Histogram[KvYcsbDb.Kind.values().length];
         final long[] errorsByKind = new long[byKind.length];
         final long[] counters = new long[KvBenchmark.COUNTERS.length];
+        final long[] cpuNsByRole = new long[ThreadCpuByRole.ROLE_NAMES.length];
         final long loadFailures;
         final long missing;
         long errors;
@@ -402,8 +418,11 @@ public final class KvApplication implements Application<KvApplication.Options>
                 byKind[kind.ordinal()] = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
             }
             long elapsedNs = 1;
+            final Map<Long, long[]> cpuByProcess = new HashMap<>(); // nodes sharing a JVM measured it each: once
             for (final KvNodeResult result : results)
             {
+                cpuByProcess.merge(result.processId(), result.cpuNsByRole(),
+                    (a, b) -> Arrays.stream(a).sum() >= Arrays.stream(b).sum() ? a : b);
                 all.add(result.all());
                 for (final KvYcsbDb.Kind kind : KvYcsbDb.Kind.values())
                 {
@@ -417,6 +436,13 @@ public final class KvApplication implements Application<KvApplication.Options>
                 }
                 operations += result.operations();
                 elapsedNs = Math.max(elapsedNs, result.elapsedNs());
+            }
+            for (final long[] cpu : cpuByProcess.values())
+            {
+                for (int r = 0; r < cpuNsByRole.length; r++)
+                {
+                    cpuNsByRole[r] += cpu[r];
+                }
             }
             throughput = operations * 1e9 / elapsedNs;
         }
@@ -440,6 +466,35 @@ public final class KvApplication implements Application<KvApplication.Options>
         double messagesPerOp()
         {
             return (double)counters[8] / Math.max(1, operations);
+        }
+
+        /**
+         * @param role index into {@link ThreadCpuByRole#ROLE_NAMES}, or -1 for all.
+         * @return CPU microseconds per operation of the client nodes' JVMs over the measured window.
+         */
+        double cpuUsPerOp(final int role)
+        {
+            long ns = 0;
+            for (int r = 0; r < cpuNsByRole.length; r++)
+            {
+                ns += (r == role || role < 0) ? cpuNsByRole[r] : 0;
+            }
+            return ns / 1000.0 / Math.max(1, operations);
+        }
+
+        String cpuLine(final boolean byRole, final String prefix)
+        {
+            final StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "%sCPU us per op %.2f (client nodes' JVMs over the measured window", prefix, cpuUsPerOp(-1)));
+            if (byRole)
+            {
+                for (int r = 0; r < cpuNsByRole.length; r++)
+                {
+                    line.append(String.format(Locale.ROOT, "%s %s %.2f", 0 == r ? ":" : ",",
+                        ThreadCpuByRole.ROLE_NAMES[r], cpuUsPerOp(r)));
+                }
+            }
+            return line.append(')').toString();
         }
     }
 }

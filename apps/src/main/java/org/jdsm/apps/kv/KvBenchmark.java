@@ -9,11 +9,14 @@ import site.ycsb.measurements.Measurements;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The client side of a KV run on one node: YCSB's {@link KvCoreWorkload} driven by a pool of client threads, each
@@ -108,13 +111,17 @@ public final class KvBenchmark
     {
         final KvCoreWorkload workload = newWorkload(props);
         final long[] window = new long[1 + COUNTERS.length];
+        final AtomicReference<Map<String, Long>> cpuAtStart = new AtomicReference<>();
         final CyclicBarrier measuring = new CyclicBarrier(threads, () ->
         {
             final long[] counters = counters(node);
             System.arraycopy(counters, 0, window, 1, counters.length);
+            cpuAtStart.set(ThreadCpuByRole.snapshot());
             window[0] = System.nanoTime();
         });
-        final ExecutorService pool = Executors.newFixedThreadPool(threads);
+        final AtomicInteger clientNumber = new AtomicInteger();
+        final ExecutorService pool = Executors.newFixedThreadPool(threads,
+            (runnable) -> new Thread(runnable, ThreadCpuByRole.CLIENT_THREAD_PREFIX + clientNumber.getAndIncrement()));
         try
         {
             final List<Future<Object[]>> clients = new ArrayList<>();
@@ -162,6 +169,7 @@ public final class KvBenchmark
                 all.add((Histogram)measured[1]);
             }
             final long endNs = System.nanoTime();
+            final long[] cpuNsByRole = ThreadCpuByRole.delta(cpuAtStart.get(), ThreadCpuByRole.snapshot());
             final long[] end = counters(node);
             final long[] delta = new long[COUNTERS.length];
             for (int c = 0; c < delta.length; c++)
@@ -169,7 +177,8 @@ public final class KvBenchmark
                 delta[c] = end[c] - window[1 + c];
             }
 
-            return new KvNodeResult(histograms, all, errors, (long)threads * measuredPerThread, endNs - window[0], delta);
+            return new KvNodeResult(histograms, all, errors, (long)threads * measuredPerThread, endNs - window[0], delta,
+                cpuNsByRole, ProcessHandle.current().pid());
         }
         finally
         {

@@ -26,6 +26,9 @@ import java.util.zip.DataFormatException;
  * @param counterDelta node counters over the window, as {@link KvBenchmark#COUNTERS} lists them: cache hits,
  *                     cache misses, bytes fetched, bytes moved in, remote reads, writes, compare-and-swaps,
  *                     fetch-and-adds, messages sent.
+ * @param cpuNsByRole  CPU nanoseconds of the node's JVM over the window by thread role, indexed as
+ *                     {@link ThreadCpuByRole#ROLE_NAMES}: the whole JVM's, so nodes sharing a JVM count it once.
+ * @param processId    of the node's JVM.
  */
 public record KvNodeResult(
     EnumMap<KvYcsbDb.Kind, Histogram> histograms,
@@ -33,7 +36,9 @@ public record KvNodeResult(
     long[] errors,
     long operations,
     long elapsedNs,
-    long[] counterDelta) implements Serializable
+    long[] counterDelta,
+    long[] cpuNsByRole,
+    long processId) implements Serializable
 {
     private Object writeReplace()
     {
@@ -72,6 +77,8 @@ public record KvNodeResult(
         private final long operations;
         private final long elapsedNs;
         private final long[] counterDelta;
+        private final long[] cpuNsByRole;
+        private final long processId;
 
         Compressed(final KvNodeResult result)
         {
@@ -84,6 +91,8 @@ public record KvNodeResult(
             operations = result.operations();
             elapsedNs = result.elapsedNs();
             counterDelta = result.counterDelta();
+            cpuNsByRole = result.cpuNsByRole();
+            processId = result.processId();
         }
 
         private Object readResolve()
@@ -94,7 +103,8 @@ public record KvNodeResult(
                 decoded.put(entry.getKey(), decode(entry.getValue()));
             }
 
-            return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta);
+            return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta, cpuNsByRole,
+                processId);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -55,8 +56,14 @@ class KvApplicationTest
     @Test
     void shouldCompareBaselineOneNodeAndAllNodesInOneRun(@TempDir final Path dir) throws Exception
     {
-        final String output = run(2, dir, "--workload", "b", "--compare", "--rounds", "2");
+        final String output = run(2, dir, "--workload", "b", "--compare", "--rounds", "2", "--cpu");
         assertTrue(output.contains("kv compare: jdsm 1 node / baseline = "), output);
+        // --cpu: each phase's CPU per op by thread role, the client threads' share of it never zero
+        assertEquals(6, output.lines().filter((line) -> line.matches(
+            ".*(baseline|jdsm 1 node|jdsm 2 nodes) +[12] CPU us per op [0-9.]+ \\(.*: client [0-9.]+, duty-cycle .*"))
+            .count(), output);
+        assertFalse(output.lines().anyMatch((line) -> line.contains("CPU us per op") && line.contains("client 0.00,")),
+            output);
         assertTrue(output.contains("kv compare: jdsm 2 nodes / jdsm 1 node = "), output);
         // one verdict per phase, and the run's own
         assertEquals(6 + 1, output.lines().filter((line) -> line.equals("kv: all results correct")).count(), output);

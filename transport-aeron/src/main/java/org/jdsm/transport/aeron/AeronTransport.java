@@ -95,8 +95,6 @@ public final class AeronTransport implements Transport
     /** Longest a caller waits on its own completion while another thread holds the duty cycle, before trying again. */
     private static final long DRIVE_RETRY_NS = TimeUnit.MICROSECONDS.toNanos(50);
 
-    /** Spins of a caller waiting for the duty-cycle thread to end its cycle before it yields between tries. */
-    private static final int SPINS_FOR_DUTY_CYCLE = 100;
 
     private final DsmConfig config;
     private final AeronTransportContext ctx;
@@ -647,11 +645,13 @@ public final class AeronTransport implements Transport
 
     /**
      * Wait for an operation's completion on the calling thread. With {@link AeronTransportContext#callerDrives()}
-     * the caller drives the process's duty cycle itself whenever no other thread holds it, idling with the configured
-     * idle strategy, so its response is polled and its operation completed on this thread. While the duty-cycle
-     * thread is in a cycle, the caller spins and asks it to leave the next one to it; while another caller drives,
-     * it wakes that caller (which completes this operation as well) and waits on its own completion for a while,
-     * then tries again.
+     * the caller drives the process's duty cycle itself whenever no other thread holds it, idling with
+     * {@link #newCallerIdleStrategy()} (yields, no spin, unless {@code busy-spin} is configured), so its response is
+     * polled and its operation completed on this thread. While the duty-cycle thread is in a cycle, the caller yields
+     * and asks it to leave the next one to it; while another caller drives, it wakes that caller (which completes
+     * this operation as well and unparks this thread) and parks on its own completion for a while, then tries again.
+     * None of these waits spins: with more busy threads than cores (several nodes on a small machine) a spinning
+     * waiter takes the core that the thread producing its response needs.
      *
      * @return true if completed, false if timed out.
      */
@@ -664,11 +664,10 @@ public final class AeronTransport implements Transport
         IdleStrategy idleStrategy = operation.idleStrategy;
         if (null == idleStrategy)
         {
-            idleStrategy = ctx.newIdleStrategy();
+            idleStrategy = newCallerIdleStrategy();
             operation.idleStrategy = idleStrategy;
         }
 
-        int spins = 0;
         while (!operation.isCompleted())
         {
             final long nowNs = System.nanoTime();
@@ -694,14 +693,7 @@ public final class AeronTransport implements Transport
             else if (runtime.isRunnerDriving())
             {
                 runtime.callerWantsToDrive(); // the duty-cycle thread is in one short cycle and leaves the next to us
-                if (++spins < SPINS_FOR_DUTY_CYCLE)
-                {
-                    Thread.onSpinWait();
-                }
-                else
-                {
-                    Thread.yield(); // it is taking long: descheduled, let it run
-                }
+                Thread.yield(); // not a spin: on a loaded machine the duty-cycle thread may need this core to finish
             }
             else
             {
@@ -719,6 +711,18 @@ public final class AeronTransport implements Transport
         }
 
         return true;
+    }
+
+    /**
+     * @return how a caller driving the duty cycle idles while it waits for its own response: as configured if
+     * {@code busy-spin} or {@code sleep}, else (the default {@code backoff}, {@code yield}) yielding, never spinning,
+     * then parking if the response takes long ({@link CallerIdleStrategy}).
+     */
+    private IdleStrategy newCallerIdleStrategy()
+    {
+        final String name = ctx.idleStrategy();
+        return "busy-spin".equals(name) || "sleep".equals(name) ?
+            ctx.newIdleStrategy() : new CallerIdleStrategy(ctx.idleMaxParkNs());
     }
 
     private String offerChunks(
