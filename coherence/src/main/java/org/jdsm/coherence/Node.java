@@ -23,6 +23,7 @@ import org.jdsm.NodeUnavailableException;
 import org.jdsm.ObjectSizeException;
 import org.jdsm.RemoteAccessException;
 import org.jdsm.RemoteTaskException;
+import org.jdsm.spi.CountersFile;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
@@ -98,7 +99,8 @@ public final class Node implements DsmNode, MessageHandler
     private final int nodeCount;
     private final HeapSlice heap;
     private final SizeClassAllocator allocator;
-    private final Counters counters = new Counters();
+    private final CountersFile countersFile;
+    private final Counters counters;
     private final CopyCache cache;
     private final ErrorHandler errorHandler;
     private final ExecutorService workers;
@@ -133,16 +135,18 @@ public final class Node implements DsmNode, MessageHandler
         this.config = config;
         this.nodeId = config.nodeId();
         this.nodeCount = config.nodeCount();
-        this.errorHandler = (throwable) ->
-        {
-            counters.increment(Counters.ERRORS);
-            config.errorHandler().onError(throwable);
-        };
         final Object fault = config.transportOptions().get(FAULT_OPTION);
         if (null != fault && !FAULT_CACHE_IGNORES_COLOUR.equals(fault))
         {
             throw new org.jdsm.ConfigurationException(FAULT_OPTION + "=" + fault + " is not a known fault");
         }
+        this.countersFile = CountersFile.create(config);
+        this.counters = new Counters(countersFile);
+        this.errorHandler = (throwable) ->
+        {
+            counters.increment(Counters.ERRORS);
+            countersFile.errorHandler().onError(throwable);
+        };
         this.cacheKeyMask = null == fault ? -1L : GlobalAddress.withColour(-1L, 0);
         this.heap = new HeapSlice((config.heapSize() + 7) & ~7L);
         this.allocator = new SizeClassAllocator(heap, config.maxObjectSize() + HEADER_LENGTH);
@@ -160,8 +164,18 @@ public final class Node implements DsmNode, MessageHandler
         this.lifecycle = new ClusterLifecycle(this, nodeCount);
         this.localTasks = new LocalTaskRunner(this, workers, activeTasks, counters);
 
-        final TransportProvider provider = TransportProvider.find(config.transport());
-        this.transport = provider.newTransport(new TransportContext(config, heap, this));
+        try
+        {
+            this.transport = TransportProvider.find(config.transport())
+                .newTransport(new TransportContext(config, heap, this, countersFile));
+        }
+        catch (final RuntimeException ex)
+        {
+            workers.shutdownNow();
+            completer.shutdownNow();
+            countersFile.close();
+            throw ex;
+        }
         try
         {
             transport.start();
@@ -171,6 +185,7 @@ public final class Node implements DsmNode, MessageHandler
             transport.close();
             workers.shutdownNow();
             completer.shutdownNow();
+            countersFile.close();
             throw ex;
         }
         lifecycle.onJoined();
@@ -413,6 +428,7 @@ public final class Node implements DsmNode, MessageHandler
             Thread.currentThread().interrupt();
             workers.shutdownNow();
         }
+        countersFile.close();
     }
 
     /**

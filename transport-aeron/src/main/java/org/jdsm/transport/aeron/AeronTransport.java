@@ -106,8 +106,7 @@ public final class AeronTransport implements Transport
     private final HeapRegion heap;
     private final MessageHandler messageHandler;
     private final ErrorHandler errorHandler;
-    private final AtomicLong errorCount = new AtomicLong();
-    private final AtomicLong droppedMessageCount = new AtomicLong();
+    private final TransportCounters counters;
     private final OperationTable operations = new OperationTable();
     private final Peer[] peers;
     private final int maxMessageLength;
@@ -152,14 +151,12 @@ public final class AeronTransport implements Transport
         this.startTimeoutNs = config.startTimeoutNs();
         this.heap = context.heap();
         this.messageHandler = context.messageHandler();
-        final ErrorHandler configured = config.errorHandler();
+        this.counters = new TransportCounters(context.counters());
+        final ErrorHandler nodeErrorHandler = context.errorHandler();
         this.errorHandler = (throwable) ->
         {
-            errorCount.incrementAndGet();
-            if (null != configured)
-            {
-                configured.onError(throwable);
-            }
+            counters.errors.increment();
+            nodeErrorHandler.onError(throwable);
         };
         this.callerDrives = this.ctx.callerDrives();
         this.maxMessageLength = Math.min(ctx.termLength() >> 3, 16 * 1024 * 1024) - HEADER_LENGTH;
@@ -206,7 +203,7 @@ public final class AeronTransport implements Transport
                 });
             responder = new Responder(nodeId, peers, heap, messageHandler, errorHandler, operations,
                 new Authenticator(config.clusterSecret()), CHUNK_LENGTH, config.peerTimeoutNs(),
-                config.heartbeatIntervalNs(), subscription, SystemNanoClock.INSTANCE);
+                config.heartbeatIntervalNs(), subscription, SystemNanoClock.INSTANCE, counters);
             created[0] = responder;
             runtime.add(responder);
         }
@@ -365,7 +362,7 @@ public final class AeronTransport implements Transport
         final Peer peer = peers[nodeId];
         if (isClosed || peer.isDead())
         {
-            droppedMessageCount.incrementAndGet();
+            counters.dropped.increment();
             return;
         }
 
@@ -383,7 +380,7 @@ public final class AeronTransport implements Transport
         {
             if (peer.isDead() || isClosed)
             {
-                droppedMessageCount.incrementAndGet();
+                counters.dropped.increment();
                 return;
             }
             throw new NodeUnavailableException(nodeId, "send length=" + length + " " + outcome);
@@ -515,7 +512,7 @@ public final class AeronTransport implements Transport
      */
     public long errorCount()
     {
-        return errorCount.get();
+        return counters.errors.get();
     }
 
     /**
@@ -523,7 +520,7 @@ public final class AeronTransport implements Transport
      */
     public long droppedMessageCount()
     {
-        return droppedMessageCount.get();
+        return counters.dropped.get();
     }
 
     /**

@@ -11,6 +11,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
@@ -72,8 +72,8 @@ final class Responder implements Agent, FragmentHandler
     private final ArrayDeque<Outbound> outboundPool = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Integer> lostSessions = new ConcurrentLinkedQueue<>();
     private final RejectionLog rejections;
-    private final AtomicLong lateCount = new AtomicLong();
-    private final AtomicLong servedCount = new AtomicLong();
+    private final AtomicCounter lateCount;
+    private final AtomicCounter servedCount;
     private volatile Thread joinWaiter;
     private final PeerLiveness liveness;
     private boolean isHalted;
@@ -90,7 +90,8 @@ final class Responder implements Agent, FragmentHandler
         final long peerTimeoutNs,
         final long heartbeatIntervalNs,
         final Subscription subscription,
-        final NanoClock clock)
+        final NanoClock clock,
+        final TransportCounters counters)
     {
         this.nodeId = nodeId;
         this.peers = peers;
@@ -105,7 +106,13 @@ final class Responder implements Agent, FragmentHandler
         this.subscription = subscription;
         this.sendBuffer = new UnsafeBuffer(new byte[HEADER_LENGTH + chunkLength]);
         this.liveness = new PeerLiveness(clock, peerTimeoutNs, heartbeatIntervalNs, helloIntervalNs, peers);
-        this.rejections = new RejectionLog(nodeId, peers.length, errorHandler);
+        this.lateCount = counters.late;
+        this.servedCount = counters.served;
+        this.rejections = new RejectionLog(nodeId, peers.length, errorHandler, counters, (session) ->
+        {
+            final Image image = subscription.imageBySessionId(session);
+            return null == image ? null : image.sourceIdentity();
+        });
     }
 
     /**
@@ -332,7 +339,7 @@ final class Responder implements Agent, FragmentHandler
         }
         if (peer.isDead())
         {
-            lateCount.incrementAndGet();
+            lateCount.increment();
             return;
         }
 
@@ -592,7 +599,7 @@ final class Responder implements Agent, FragmentHandler
         {
             return;
         }
-        servedCount.incrementAndGet();
+        servedCount.increment();
 
         final long correlationId = in.correlationId();
         final long offset = in.heapOffset();
@@ -644,7 +651,7 @@ final class Responder implements Agent, FragmentHandler
 
         if (0 == chunkOffset)
         {
-            servedCount.incrementAndGet();
+            servedCount.increment();
             if (!inRange(heapOffset, length))
             {
                 respondRejection(peer, correlationId, FrameDescriptor.WRITE, heapOffset, length);
@@ -662,7 +669,7 @@ final class Responder implements Agent, FragmentHandler
         }
         else if (peer.writesInProgress.get(correlationId) != chunkOffset)
         {
-            lateCount.incrementAndGet(); // the rest of a write already rejected, or that timed out at its requester
+            lateCount.increment(); // the rest of a write already rejected, or that timed out at its requester
             return;
         }
 
@@ -698,7 +705,7 @@ final class Responder implements Agent, FragmentHandler
         {
             return;
         }
-        servedCount.incrementAndGet();
+        servedCount.increment();
 
         final long correlationId = in.correlationId();
         final long result;
@@ -723,7 +730,7 @@ final class Responder implements Agent, FragmentHandler
         final PendingOperation operation = operations.find(correlationId);
         if (null == operation || !operation.tryClaim(correlationId))
         {
-            lateCount.incrementAndGet();
+            lateCount.increment();
             return;
         }
         if (operation.targetId != peer.nodeId)
