@@ -134,13 +134,13 @@ final class RejectionLog
      * {@code [::1]:40123}.
      *
      * @param sourceIdentity of an image, or null.
-     * @return its host, or null.
+     * @return its host, or null if none is known or the image is IPC.
      */
     static String host(final String sourceIdentity)
     {
-        if (null == sourceIdentity)
+        if (null == sourceIdentity || sourceIdentity.startsWith("aeron:"))
         {
-            return null;
+            return null; // IPC ("aeron:ipc"): no address to tell sources apart
         }
         if (sourceIdentity.startsWith("["))
         {
@@ -148,8 +148,7 @@ final class RejectionLog
             return end > 0 ? sourceIdentity.substring(1, end) : sourceIdentity;
         }
         final int colon = sourceIdentity.lastIndexOf(':');
-        final boolean isHostAndPort = colon > 0 && sourceIdentity.indexOf(':') == colon &&
-            !sourceIdentity.startsWith("aeron:");
+        final boolean isHostAndPort = colon > 0 && sourceIdentity.indexOf(':') == colon;
 
         return isHostAndPort ? sourceIdentity.substring(0, colon) : sourceIdentity;
     }

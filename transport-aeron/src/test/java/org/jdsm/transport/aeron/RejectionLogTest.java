@@ -65,4 +65,37 @@ class RejectionLogTest
         assertEquals("node 0 dropped 100 more frames of kinds already reported: 100 x [other kinds]",
             reported.get(RejectionLog.MAX_KINDS));
     }
+
+    @Test
+    void shouldCountEachKindPerSourceHostInItsOwnCounter()
+    {
+        final org.jdsm.spi.CountersFile file = org.jdsm.spi.CountersFile.inMemory(0);
+        final TransportCounters counters = new TransportCounters(file);
+        final RejectionLog hosts = new RejectionLog(0, 3, (ex) -> reported.add(ex.getMessage()), counters,
+            (session) -> 1 == session ? "10.0.0.1:40123" : 2 == session ? "[::1]:5" : "aeron:ipc");
+        for (int i = 0; i < 10; i++)
+        {
+            hosts.reject(1, 1, "READ length=" + i + " bad", 0);
+            hosts.reject(1, 2, "READ length=" + i + " bad", 0);
+            hosts.reject(1, 3, "READ length=" + i + " bad", 0);
+        }
+
+        assertEquals(30, hosts.count());
+        final java.util.Map<String, Long> byLabel = new java.util.TreeMap<>();
+        file.reader().forEach((id, typeId, key, label) ->
+        {
+            if (org.jdsm.spi.CountersFileDescriptor.REJECTED_FRAMES_TYPE_ID == typeId)
+            {
+                byLabel.put(label, file.reader().getCounterValue(id));
+            }
+        });
+        assertEquals(java.util.Map.of(
+            "aeron: frames rejected: node 1 from 10.0.0.1: READ length=# bad", 10L,
+            "aeron: frames rejected: node 1 from ::1: READ length=# bad", 10L,
+            "aeron: frames rejected: node 1: READ length=# bad", 10L), byLabel);
+        assertEquals(List.of(
+            "node 0 dropped a frame from node 1 at 10.0.0.1 on session 1: READ length=0 bad",
+            "node 0 dropped a frame from node 1 at ::1 on session 2: READ length=0 bad",
+            "node 0 dropped a frame from node 1 on session 3: READ length=0 bad"), reported);
+    }
 }
