@@ -45,16 +45,22 @@ public final class Counters
     static final int MESSAGES_SENT = NodeCounters.Counter.MESSAGES_SENT.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
-    private final AtomicCounter[] published = new AtomicCounter[adders.length];
+    /** The counters in the file, or null for counters of a component built without a node. */
+    private final AtomicCounter[] published;
     /** Cache hits counted apart, per thread, by the leased hit path (see {@code ReaderLeases}). */
     private volatile LongSupplier leasedCacheHits = () -> 0;
 
     /**
-     * All counters at zero, in counters on the heap only (an engine component built without a node).
+     * All counters at zero, in no file: for an engine component built without a node (tests, jcstress states, which
+     * are made by the million), {@link #snapshot()} sums the adders.
      */
     public Counters()
     {
-        this(CountersFile.inMemory(-1));
+        for (int i = 0; i < adders.length; i++)
+        {
+            adders[i] = new LongAdder();
+        }
+        this.published = null;
     }
 
     /**
@@ -65,6 +71,7 @@ public final class Counters
     public Counters(final CountersFile file)
     {
         final NodeCounters.Counter[] counters = NodeCounters.Counter.values();
+        this.published = new AtomicCounter[adders.length];
         for (int i = 0; i < adders.length; i++)
         {
             adders[i] = new LongAdder();
@@ -98,11 +105,14 @@ public final class Counters
      */
     public synchronized void publish()
     {
+        if (null == published)
+        {
+            return;
+        }
         for (int i = 0; i < adders.length; i++)
         {
-            final long sum = adders[i].sum() + (CACHE_HITS == i ? leasedCacheHits.getAsLong() : 0);
             // partner: the acquire (volatile) read of the value by a reader, here or in another process
-            published[i].proposeMaxRelease(sum);
+            published[i].proposeMaxRelease(sum(i));
         }
     }
 
@@ -117,9 +127,14 @@ public final class Counters
         final long[] values = new long[adders.length];
         for (int i = 0; i < values.length; i++)
         {
-            values[i] = published[i].get();
+            values[i] = null == published ? sum(i) : published[i].get();
         }
 
         return new NodeCounters(values);
+    }
+
+    private long sum(final int counter)
+    {
+        return adders[counter].sum() + (CACHE_HITS == counter ? leasedCacheHits.getAsLong() : 0);
     }
 }

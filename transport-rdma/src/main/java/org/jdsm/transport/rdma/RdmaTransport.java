@@ -122,7 +122,7 @@ public final class RdmaTransport implements Transport
         final Context given = contextOption instanceof Context ? (Context)contextOption : new Context();
         if (null == given.errorHandler() && !given.isConcluded)
         {
-            given.errorHandler(config.errorHandler());
+            given.errorHandler(context.errorHandler());
         }
         this.ctx = given.isConcluded ? given : given.options(config.transportOptions()).conclude();
         this.nodeId = config.nodeId();
