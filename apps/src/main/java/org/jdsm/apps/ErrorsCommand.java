@@ -2,7 +2,7 @@ package org.jdsm.apps;
 
 import org.jdsm.spi.CountersFileReader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -19,14 +19,12 @@ import java.util.concurrent.Callable;
     description = "Print the distinct errors of every live jdsm node on this machine, with counts and first/last time.")
 final class ErrorsCommand implements Callable<Integer>
 {
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "Directory of the counters files (default: -Djdsm.counters.dir, else jdsm-<user> under " +
-        "/dev/shm or java.io.tmpdir).")
-    private String dir;
+    @Mixin
+    private CountersDirectoryOption countersDirectory;
 
     public Integer call()
     {
-        final File directory = StatCommand.directory(dir);
+        final File directory = countersDirectory.directory();
         final PrintStream out = System.out;
         final List<CountersFileReader> readers = CountersFileReader.openLive(directory);
         try

@@ -1,10 +1,9 @@
 package org.jdsm.apps;
 
 import org.jdsm.ConfigurationException;
-import org.jdsm.DsmConfig;
-import org.jdsm.spi.CountersFile;
 import org.jdsm.spi.CountersFileReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.File;
@@ -24,10 +23,8 @@ import java.util.concurrent.TimeUnit;
     description = "Print the counters of every live jdsm node on this machine, refreshing (as AeronStat).")
 final class StatCommand implements Callable<Integer>
 {
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "Directory of the counters files (default: -Djdsm.counters.dir, else jdsm-<user> under " +
-        "/dev/shm or java.io.tmpdir).")
-    private String dir;
+    @Mixin
+    private CountersDirectoryOption countersDirectory;
 
     @Option(names = "--once", description = "Print once and exit (for scripts).")
     private boolean once;
@@ -42,7 +39,7 @@ final class StatCommand implements Callable<Integer>
         {
             throw new ConfigurationException("--interval=" + intervalSeconds + " must be at least 1 second");
         }
-        final File directory = directory(dir);
+        final File directory = countersDirectory.directory();
         final PrintStream out = System.out;
         while (true)
         {
@@ -92,22 +89,5 @@ final class StatCommand implements Callable<Integer>
     {
         return "node " + reader.nodeId() + ", pid " + reader.pid() + ", started " +
             Instant.ofEpochMilli(reader.nodeStartTimeMs()) + ", " + reader.file();
-    }
-
-    /**
-     * The directory of the counters files.
-     *
-     * @param dir given with {@code --dir}, or null.
-     * @return it, else {@code jdsm.counters.dir}, else {@link CountersFile#defaultDirectory()}.
-     */
-    static File directory(final String dir)
-    {
-        if (null != dir)
-        {
-            return new File(dir);
-        }
-        final String property = System.getProperty(DsmConfig.COUNTERS_DIR_PROP_NAME);
-
-        return new File(null != property ? property : CountersFile.defaultDirectory());
     }
 }

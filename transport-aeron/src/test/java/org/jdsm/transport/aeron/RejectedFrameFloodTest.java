@@ -109,7 +109,7 @@ class RejectedFrameFloodTest
                 flyweight.wrap(frame, 0).header(FrameDescriptor.HEARTBEAT, 1, 0); // spoofed: node 1 never proved here
                 length = FrameDescriptor.HEADER_LENGTH;
             }
-            offer(intruder, frame, length);
+            AeronTransportTest.offer(intruder, frame, length);
             if (0 == i % 2000)
             {
                 assertEquals(i / 2000, nodes[1].fetchAdd(0, 0, 1), "node 0 keeps serving during the flood");
@@ -177,16 +177,5 @@ class RejectedFrameFloodTest
         });
 
         return byKind;
-    }
-
-    private static void offer(final ExclusivePublication publication, final UnsafeBuffer buffer, final int length)
-        throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (publication.offer(buffer, 0, length) < 0)
-        {
-            assertTrue(System.nanoTime() < deadlineNs, "intruder could not offer");
-            Thread.sleep(1);
-        }
     }
 }
