@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Counts every frame a {@link Responder} drops and keeps whoever can reach the node's port from controlling its log
  * volume: the first rejection of a kind from a source is reported to the error handler in full; repeats are only
- * counted, and a summary of them is reported at most once per {@link #SUMMARY_INTERVAL_NS}.
+ * counted, and a summary naming their kinds (not their counts, which are in the counters file, so that the same
+ * kinds make the same error for the distinct error log) is reported at most once per {@link #SUMMARY_INTERVAL_NS}.
  * <p>
  * The kind of a rejection is its reason with every number taken out (lengths, sessions, correlation ids and claimed
  * ids vary; the reason does not). The source is the claimed node id when it is a member, otherwise one shared key,
@@ -182,15 +183,22 @@ final class RejectionLog
             return 0;
         }
 
-        final StringBuilder text = new StringBuilder("node ").append(nodeId).append(" dropped ").append(suppressed)
-            .append(" more frames of kinds already reported:");
+        // no counts in the text (they are in the counters file): the same kinds make the same error, which the
+        // distinct error log counts instead of recording again at every summary of a long flood
+        final StringBuilder text = new StringBuilder("node ").append(nodeId)
+            .append(" dropped more frames of kinds already reported (counted per kind in ./jdsm stat):");
+        final java.util.TreeSet<String> kinds = new java.util.TreeSet<>();
         for (final Map.Entry<String, long[]> entry : suppressedByKind.entrySet())
         {
             if (0 != entry.getValue()[0])
             {
-                text.append(' ').append(entry.getValue()[0]).append(" x [").append(entry.getKey()).append(']');
+                kinds.add(entry.getKey());
                 entry.getValue()[0] = 0;
             }
+        }
+        for (final String kind : kinds)
+        {
+            text.append(" [").append(kind).append(']');
         }
         suppressed = 0;
         nextSummaryNs = nowNs + SUMMARY_INTERVAL_NS;
