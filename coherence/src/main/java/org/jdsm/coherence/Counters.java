@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * {@link CountersFileDescriptor#ENGINE_COUNTER_TYPE_ID}, keyed by ordinal), where {@code ./jdsm stat} reads them from
  * outside the process. Hot paths on many threads count into one {@link LongAdder} per counter, so they do not contend
  * on one cache line (one atomic add on a shared counter would); {@link #publish()} writes the sums into the file, from
- * the node's agent at every duty cycle (each few ms) and before every {@link #snapshot()}, so
+ * the node's agent once per heartbeat interval (100 ms by default) and before every {@link #snapshot()}, so
  * {@code DsmNode.counters()} reads exactly the values the file then holds. Round trips are counted where the engine
  * calls its transport, in {@link Node}: one place per kind (read, write, compare-and-swap, fetch-and-add, message;
  * staged messages at staging).

@@ -3,8 +3,8 @@ package org.jdsm.coherence;
 import org.agrona.concurrent.Agent;
 
 /**
- * A node's duty cycle: publishes its counters to its counters file, sends heartbeats carrying its load and free
- * heap, and fails the futures of tasks sent to nodes the transport found dead.
+ * A node's duty cycle, once per heartbeat interval: publishes its counters to its counters file, sends heartbeats
+ * carrying its load and free heap, and fails the futures of tasks sent to nodes the transport found dead.
  * <p>
  * <b>Note:</b> runs on its own agent thread, owned by the {@link Node}.
  */
@@ -22,13 +22,13 @@ final class NodeAgent implements Agent
 
     public int doWork()
     {
-        node.liveCounters().publish();
         final long nowNs = System.nanoTime();
         if (nowNs - nextDeadlineNs < 0)
         {
             return 0;
         }
         nextDeadlineNs = nowNs + intervalNs;
+        node.liveCounters().publish();
         node.sendHeartbeats();
         node.failTasksOnUnavailableNodes();
 
