@@ -8,8 +8,10 @@ import java.util.List;
 /**
  * A program the launcher runs across a cluster, found with {@link java.util.ServiceLoader} by {@link #name()}.
  * It runs on node 0, the driver; the other nodes serve its tasks until it returns.
+ *
+ * @param <O> its options: a class whose fields are picocli options (see {@link #newOptions()}).
  */
-public interface Application
+public interface Application<O>
 {
     /**
      * The name the launcher knows it by, e.g. {@code demo}.
@@ -26,24 +28,38 @@ public interface Application
     String description();
 
     /**
-     * The options the application reads, for its {@code --help} and so the launcher rejects any other argument
-     * before a cluster starts (see {@link ApplicationArguments#check}).
+     * A new object holding the application's options at their defaults: its fields carry picocli
+     * {@link picocli.CommandLine.Option} annotations, and {@link ApplicationOptions} parses the application's
+     * arguments into it, prints its {@code --help} and rejects any other argument before a cluster starts.
      *
-     * @return its options; empty (the default) when it does not declare them: its arguments are then not checked.
+     * @return the options.
      */
-    default List<ApplicationArguments.Option> options()
-    {
-        return List.of();
-    }
+    O newOptions();
 
     /**
      * Run on the driver node.
      *
-     * @param node the driver, node 0 of a started cluster.
-     * @param args the application's own arguments.
-     * @param out  where to print progress and the summary.
+     * @param node    the driver, node 0 of a started cluster.
+     * @param options the application's options, parsed from its arguments.
+     * @param out     where to print progress and the summary.
      * @return the exit status: 0 when the results were checked and correct.
      * @throws Exception on failure, which the launcher reports and turns into a non-zero exit status.
      */
-    int run(DsmNode node, List<String> args, PrintStream out) throws Exception;
+    int run(DsmNode node, O options, PrintStream out) throws Exception;
+
+    /**
+     * Parse the application's arguments ({@link ApplicationOptions#parse}) and run on the driver node.
+     *
+     * @param node the driver, node 0 of a started cluster.
+     * @param args the application's own arguments, e.g. {@code --n 1024 --type int}.
+     * @param out  where to print progress and the summary.
+     * @return the exit status: 0 when the results were checked and correct.
+     * @throws org.jdsm.ConfigurationException naming an argument that is not one of its options or is malformed.
+     * @throws Exception                       on failure, which the launcher reports and turns into a non-zero
+     *                                         exit status.
+     */
+    default int run(DsmNode node, List<String> args, PrintStream out) throws Exception
+    {
+        return run(node, ApplicationOptions.parse(this, args), out);
+    }
 }

@@ -15,17 +15,20 @@ final class Applications
     {
     }
 
-    static List<Application> all()
+    static List<Application<?>> all()
     {
-        final List<Application> applications = new ArrayList<>();
-        ServiceLoader.load(Application.class).forEach(applications::add);
+        final List<Application<?>> applications = new ArrayList<>();
+        for (final Application<?> application : ServiceLoader.load(Application.class))
+        {
+            applications.add(application);
+        }
         return applications;
     }
 
-    static Application find(final String name)
+    static Application<?> find(final String name)
     {
         final List<String> names = new ArrayList<>();
-        for (final Application application : all())
+        for (final Application<?> application : all())
         {
             if (application.name().equals(name))
             {

@@ -12,7 +12,7 @@ final class AppsCommand implements Callable<Integer>
 {
     public Integer call()
     {
-        for (final Application application : Applications.all())
+        for (final Application<?> application : Applications.all())
         {
             System.out.printf("%-12s %s%n", application.name(), application.description());
         }

@@ -9,6 +9,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.Mut;
 import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -22,20 +23,29 @@ import java.util.concurrent.TimeUnit;
  * {@code DArc} read on every node; an object moved to the driver by an exclusive borrow and then read everywhere.
  * Prints a table of the steps, then the counters of every node.
  * <p>
- * Arguments: {@code [--elements N] [--increments K]}.
+ * Options: {@code [--elements N] [--increments K]} ({@link Options}).
  */
-public final class DemoApplication implements Application
+public final class DemoApplication implements Application<DemoApplication.Options>
 {
     private static final long TIMEOUT_S = 120;
 
-    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
-        ApplicationArguments.Option.valued("--elements", "E",
-            "array elements summed across the nodes (default 1000000)"),
-        ApplicationArguments.Option.valued("--increments", "I", "DMutex increments per node (default 200)"));
-
-    public List<ApplicationArguments.Option> options()
+    /**
+     * The options of {@code demo}.
+     */
+    public static final class Options
     {
-        return OPTIONS;
+        @Option(names = "--elements", paramLabel = "E",
+            description = "Array elements summed across the nodes (default: ${DEFAULT-VALUE}).")
+        int elements = 1_000_000;
+
+        @Option(names = "--increments", paramLabel = "I",
+            description = "DMutex increments per node (default: ${DEFAULT-VALUE}).")
+        int increments = 200;
+    }
+
+    public Options newOptions()
+    {
+        return new Options();
     }
 
     public String name()
@@ -48,10 +58,10 @@ public final class DemoApplication implements Application
         return "sharded sum, mutex counter, shared arc, object move; every result checked";
     }
 
-    public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
+    public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final int elements = intArgument(args, "--elements", 1_000_000);
-        final int increments = intArgument(args, "--increments", 200);
+        final int elements = atLeastOne("--elements", options.elements);
+        final int increments = atLeastOne("--increments", options.increments);
         final int nodes = node.nodeCount();
         final List<String[]> rows = new ArrayList<>();
 
@@ -261,18 +271,8 @@ public final class DemoApplication implements Application
             Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs)) };
     }
 
-    private static int intArgument(final List<String> args, final String name, final int defaultValue)
+    private static int atLeastOne(final String name, final int value)
     {
-        final int index = args.indexOf(name);
-        if (index < 0)
-        {
-            return defaultValue;
-        }
-        if (index + 1 >= args.size())
-        {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        final int value = Integer.parseInt(args.get(index + 1));
         if (value < 1)
         {
             throw new IllegalArgumentException(name + "=" + value + " must be >= 1");

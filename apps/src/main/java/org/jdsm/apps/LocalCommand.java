@@ -38,13 +38,13 @@ final class LocalCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         loopback.check(nodes);
-        final Application app = Applications.find(application);
-        if (ApplicationArguments.isHelp(arguments))
+        final Application<?> app = Applications.find(application);
+        if (ApplicationOptions.isHelp(arguments))
         {
-            System.out.print(ApplicationArguments.help(app));
+            System.out.print(ApplicationOptions.usage(app));
             return 0;
         }
-        ApplicationArguments.check(app, arguments);
+        ApplicationOptions.parse(app, arguments);
 
         final int[] status = loopback.cluster("local", nodes, System.out)
             .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, loopback.jvmOptions, application, arguments));

@@ -79,7 +79,7 @@ final class NodeCommand implements Callable<Integer>
         Thread.currentThread().setContextClassLoader(loader);
 
         Method main = null;
-        Application app = null;
+        Application<?> app = null;
         if (isMain)
         {
             if (null == application)
@@ -92,12 +92,12 @@ final class NodeCommand implements Callable<Integer>
         else if (null != application)
         {
             app = Applications.find(application);
-            if (ApplicationArguments.isHelp(arguments))
+            if (ApplicationOptions.isHelp(arguments))
             {
-                System.out.print(ApplicationArguments.help(app));
+                System.out.print(ApplicationOptions.usage(app));
                 return 0;
             }
-            ApplicationArguments.check(app, arguments);
+            ApplicationOptions.parse(app, arguments);
         }
 
         if (0 != nodeId)
@@ -138,7 +138,7 @@ final class NodeCommand implements Callable<Integer>
         }
     }
 
-    private int runApplication(final Application app, final DsmConfig dsmConfig)
+    private int runApplication(final Application<?> app, final DsmConfig dsmConfig)
     {
         try (DsmNode node = Dsm.start(dsmConfig))
         {

@@ -116,24 +116,24 @@ class LauncherTest
         assertEquals(0, kv.status(), kv.err());
         assertEquals("", kv.err());
         final List<String> kvLines = kv.out().lines().collect(Collectors.toList());
-        assertEquals("Usage: jdsm local [OPTIONS] kv [ARGS...]", kvLines.get(0));
-        assertTrue(kvLines.contains("  --workload a|b|c|d|e|f|drust  YCSB workload (default a)"), kv.out());
-        assertTrue(kvLines.contains("  --compare                     " +
-            "run the baseline, jdsm on 1 node and on all nodes in each round"), kv.out());
+        assertEquals("Usage: jdsm local [OPTIONS] kv [KV OPTIONS]", kvLines.get(0));
+        assertTrue(kvLines.contains("      --workload=a|b|c|d|e|f|drust"), kv.out());
+        assertTrue(kvLines.contains("      --records=R       Records loaded (default: 10000)."), kv.out());
+        assertTrue(kvLines.contains("  -h, --help            Show this help."), kv.out());
         // no cluster was started: the launcher prints its cluster line and summary only when it forks nodes
         assertFalse(kv.out().contains("jdsm local:"), kv.out());
 
         final LauncherRun gemm = launch("local", "gemm", "-h");
         assertEquals(0, gemm.status(), gemm.err());
-        assertTrue(gemm.out().startsWith("Usage: jdsm local [OPTIONS] gemm [ARGS...]\n"), gemm.out());
-        assertTrue(gemm.out().contains("  --type int|double     element type (default int)\n"), gemm.out());
+        assertTrue(gemm.out().startsWith("Usage: jdsm local [OPTIONS] gemm [GEMM OPTIONS]\n"), gemm.out());
+        assertTrue(gemm.out().contains("      --type=int|double      Element type (default: int).\n"), gemm.out());
         assertFalse(gemm.out().contains("jdsm local:"), gemm.out());
     }
 
     @Test
     void shouldRejectUnknownApplicationOptionInOneLine()
     {
-        for (final Application app : Applications.all())
+        for (final Application<?> app : Applications.all())
         {
             final LauncherRun run = launch("local", "--nodes", "2", app.name(), "--frob");
             assertEquals(2, run.status(), app.name());
@@ -146,23 +146,30 @@ class LauncherTest
         assertEquals(2, stray.status());
         assertEquals("jdsm: gemm: unexpected argument 2048 (gemm --help lists its options)" + System.lineSeparator(),
             stray.err());
+
+        final LauncherRun typo = launch("local", "gemm", "--tpye", "int");
+        assertEquals(2, typo.status());
+        assertEquals("jdsm: gemm: unknown option --tpye, did you mean --type? (gemm --help lists its options)" +
+            System.lineSeparator(), typo.err());
     }
 
     @Test
-    void shouldRejectApplicationOptionWithEqualsOrWithoutValue()
+    void shouldRejectMalformedOrMissingApplicationOptionValue()
     {
-        final LauncherRun gemm = launch("local", "gemm", "--n=2048");
+        final LauncherRun gemm = launch("local", "gemm", "--n=x");
         assertEquals(2, gemm.status());
-        assertEquals("jdsm: gemm: --n=2048 is not an option: write --n 2048" + System.lineSeparator(), gemm.err());
+        assertEquals("jdsm: gemm: Invalid value for option '--n': 'x' is not an int" + System.lineSeparator(),
+            gemm.err());
 
-        final LauncherRun kv = launch("local", "kv", "--records=5000", "--compare");
+        final LauncherRun kv = launch("local", "kv", "--records", "5e3", "--compare");
         assertEquals(2, kv.status());
-        assertEquals("jdsm: kv: --records=5000 is not an option: write --records 5000" + System.lineSeparator(),
+        assertEquals("jdsm: kv: Invalid value for option '--records': '5e3' is not a long" + System.lineSeparator(),
             kv.err());
 
         final LauncherRun last = launch("local", "socialnet", "--no-baseline", "--requests");
         assertEquals(2, last.status());
-        assertEquals("jdsm: socialnet: --requests needs a value" + System.lineSeparator(), last.err());
+        assertEquals("jdsm: socialnet: Missing required parameter for option '--requests' (R)" +
+            System.lineSeparator(), last.err());
     }
 
     @Test
@@ -176,7 +183,7 @@ class LauncherTest
 
         final LauncherRun help = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "dataframe", "--help");
         assertEquals(0, help.status(), help.err());
-        assertTrue(help.out().startsWith("Usage: jdsm local [OPTIONS] dataframe [ARGS...]\n"), help.out());
+        assertTrue(help.out().startsWith("Usage: jdsm local [OPTIONS] dataframe [DATAFRAME OPTIONS]\n"), help.out());
 
         final LauncherRun unknown = launch("node", "--config", clusterFile.toString(), "--node-id", "0", "demo", "--frob");
         assertEquals(2, unknown.status());
@@ -188,26 +195,30 @@ class LauncherTest
     @Test
     void shouldAcceptEveryDeclaredOption()
     {
-        for (final Application app : Applications.all())
+        for (final Application<?> app : Applications.all())
         {
             final List<String> args = new java.util.ArrayList<>();
-            for (final ApplicationArguments.Option option : app.options())
+            for (final picocli.CommandLine.Model.OptionSpec option :
+                picocli.CommandLine.Model.CommandSpec.forAnnotatedObject(app.newOptions()).options())
             {
-                args.add(option.name());
-                if (null != option.valueLabel())
+                args.add(option.longestName());
+                if (option.arity().max() > 0)
                 {
-                    args.add("-1");
+                    args.add("1");
                 }
             }
             assertFalse(args.isEmpty(), app.name() + " declares its options");
-            ApplicationArguments.check(app, args);
+            ApplicationOptions.parse(app, args);
+            // --name=value as for the launcher's own options
+            ApplicationOptions.parse(app, List.of(args.get(0) + "=1"));
         }
         // the README's examples
-        ApplicationArguments.check(Applications.find("gemm"), List.of("--n", "4096", "--type", "int"));
-        ApplicationArguments.check(Applications.find("kv"),
+        ApplicationOptions.parse(Applications.find("gemm"), List.of("--n", "4096", "--type", "int"));
+        ApplicationOptions.parse(Applications.find("kv"),
             List.of("--workload", "b", "--records", "5000", "--operations", "200000", "--compare"));
-        ApplicationArguments.check(
+        ApplicationOptions.parse(
             Applications.find("socialnet"), List.of("--requests", "18432", "--mode", "reference"));
+        ApplicationOptions.parse(Applications.find("dataframe"), List.of("--rows", "1e7", "--k", "100"));
     }
 
     @Test

@@ -3,8 +3,9 @@ package org.jdsm.apps.dataframe;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
-import org.jdsm.apps.ApplicationArguments;
 import org.jdsm.apps.TaskResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -20,14 +21,14 @@ import java.util.concurrent.Executors;
  * times, and bytes fetched and partial-aggregate bytes per node. Every jdsm result must equal the baseline's, else
  * the exit status is 1.
  * <p>
- * Arguments: {@code [--rows 1e7] [--k 100] [--na 0] [--sorted] [--seed 108] [--csv FILE] [--chunk-bytes 1048576]
+ * Options ({@link Options}): {@code [--rows 1e7] [--k 100] [--na 0] [--sorted] [--seed 108] [--csv FILE] [--chunk-bytes 1048576]
  * [--slices 2] [--baseline-threads 2] [--questions 1,2,...] [--no-batch] [--no-questions] [--no-baseline]
  * [--no-warmup] [--jdsm-first] [--part-bytes 1048576] [--rounds 1]}. With several rounds each time is the fastest
  * round of that engine (the rounds alternate between the engines), to see through a noisy shared machine.
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
  */
-public final class DataFrameApplication implements Application
+public final class DataFrameApplication implements Application<DataFrameApplication.Options>
 {
     private static final double TOLERANCE = 1e-9;
     private static final NodeCounters.Counter[] SHOWN = {
@@ -36,28 +37,110 @@ public final class DataFrameApplication implements Application
         NodeCounters.Counter.REMOTE_WRITES, NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS,
         NodeCounters.Counter.REMOTE_FETCH_ADDS, NodeCounters.Counter.MESSAGES_SENT };
 
-    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
-        ApplicationArguments.Option.valued("--rows", "R", "rows of the G1 table (default 1e7)"),
-        ApplicationArguments.Option.valued("--k", "K", "groups (default 100)"),
-        ApplicationArguments.Option.valued("--na", "P", "percentage of NA values (default 0)"),
-        ApplicationArguments.Option.flag("--sorted", "generate the table sorted"),
-        ApplicationArguments.Option.valued("--seed", "S", "seed of the table (default 108)"),
-        ApplicationArguments.Option.valued("--csv", "FILE", "load the table from a CSV file instead"),
-        ApplicationArguments.Option.valued("--questions", "1,..,10", "questions to run (default all ten)"),
-        ApplicationArguments.Option.flag("--no-questions", "skip the questions"),
-        ApplicationArguments.Option.flag("--no-batch", "skip the batch of 29 queries"),
-        ApplicationArguments.Option.flag("--no-baseline", "skip the single-JVM baseline"),
-        ApplicationArguments.Option.valued("--rounds", "R", "rounds (default 1)"),
-        ApplicationArguments.Option.flag("--no-warmup", "skip the warm-up"),
-        ApplicationArguments.Option.flag("--jdsm-first", "run jdsm before the baseline"),
-        ApplicationArguments.Option.valued("--slices", "S", "slices per node (default 2)"),
-        ApplicationArguments.Option.valued("--baseline-threads", "T", "threads of the baseline (default 2)"),
-        ApplicationArguments.Option.valued("--chunk-bytes", "B", "bytes per column chunk (default 1048576)"),
-        ApplicationArguments.Option.valued("--part-bytes", "B", "bytes per result part (default 1048576)"));
-
-    public List<ApplicationArguments.Option> options()
+    /**
+     * The options of {@code dataframe}; counts may be written {@code 1e7}.
+     */
+    public static final class Options
     {
-        return OPTIONS;
+        @Option(names = "--rows", paramLabel = "R", converter = LongCount.class,
+            description = "Rows of the G1 table (default: 1e7).")
+        long rows = 10_000_000;
+
+        @Option(names = "--k", paramLabel = "K", converter = IntCount.class,
+            description = "Groups (default: ${DEFAULT-VALUE}).")
+        int k = 100;
+
+        @Option(names = "--na", paramLabel = "P", converter = IntCount.class,
+            description = "Percentage of NA values (default: ${DEFAULT-VALUE}).")
+        int na;
+
+        @Option(names = "--sorted", description = "Generate the table sorted.")
+        boolean sorted;
+
+        @Option(names = "--seed", paramLabel = "S", converter = LongCount.class,
+            description = "Seed of the table (default: ${DEFAULT-VALUE}).")
+        long seed = G1Generator.DEFAULT_SEED;
+
+        @Option(names = "--csv", paramLabel = "FILE", description = "Load the table from a CSV file instead.")
+        String csv;
+
+        @Option(names = "--questions", paramLabel = "1,..,10", description = "Questions to run (default: all ten).")
+        String questions = "1,2,3,4,5,6,7,8,9,10";
+
+        @Option(names = "--no-questions", description = "Skip the questions.")
+        boolean noQuestions;
+
+        @Option(names = "--no-batch", description = "Skip the batch of 29 queries.")
+        boolean noBatch;
+
+        @Option(names = "--no-baseline", description = "Skip the single-JVM baseline.")
+        boolean noBaseline;
+
+        @Option(names = "--rounds", paramLabel = "R", converter = IntCount.class,
+            description = "Rounds (default: ${DEFAULT-VALUE}).")
+        int rounds = 1;
+
+        @Option(names = "--no-warmup", description = "Skip the warm-up.")
+        boolean noWarmup;
+
+        @Option(names = "--jdsm-first", description = "Run jdsm before the baseline.")
+        boolean jdsmFirst;
+
+        @Option(names = "--slices", paramLabel = "S", converter = IntCount.class,
+            description = "Slices per node (default: ${DEFAULT-VALUE}).")
+        int slices = 2;
+
+        @Option(names = "--baseline-threads", paramLabel = "T", converter = IntCount.class,
+            description = "Threads of the baseline (default: ${DEFAULT-VALUE}).")
+        int baselineThreads = 2;
+
+        @Option(names = "--chunk-bytes", paramLabel = "B", converter = IntCount.class,
+            description = "Bytes per column chunk (default: ${DEFAULT-VALUE}).")
+        int chunkBytes = 1 << 20;
+
+        @Option(names = "--part-bytes", paramLabel = "B", converter = IntCount.class,
+            description = "Bytes per result part (default: ${DEFAULT-VALUE}).")
+        int partBytes = 1 << 20;
+    }
+
+    /**
+     * A count written plainly or as {@code 1e7} ({@link G1Spec#parseCount}).
+     */
+    static final class LongCount implements CommandLine.ITypeConverter<Long>
+    {
+        public Long convert(final String value)
+        {
+            try
+            {
+                return G1Spec.parseCount(value);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a count (e.g. 100 or 1e7)");
+            }
+        }
+    }
+
+    /**
+     * A count up to {@link Integer#MAX_VALUE}, written plainly or as {@code 1e6}.
+     */
+    static final class IntCount implements CommandLine.ITypeConverter<Integer>
+    {
+        public Integer convert(final String value)
+        {
+            final long count = new LongCount().convert(value);
+            if (count > Integer.MAX_VALUE)
+            {
+                throw new CommandLine.TypeConversionException("'" + value + "' is more than " + Integer.MAX_VALUE);
+            }
+
+            return (int)count;
+        }
+    }
+
+    public Options newOptions()
+    {
+        return new Options();
     }
 
     public String name()
@@ -70,23 +153,21 @@ public final class DataFrameApplication implements Application
         return "db-benchmark group-by q1..q10 and DRust's batch on a columnar frame, against its baseline";
     }
 
-    public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
+    public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final G1Spec spec = new G1Spec(countArgument(args, "--rows", 10_000_000), (int)countArgument(args, "--k", 100),
-            (int)countArgument(args, "--na", 0), args.contains("--sorted"));
-        final long seed = countArgument(args, "--seed", G1Generator.DEFAULT_SEED);
-        final int chunkBytes = (int)countArgument(args, "--chunk-bytes", 1 << 20);
+        final G1Spec spec = new G1Spec(options.rows, options.k, options.na, options.sorted);
+        final long seed = options.seed;
+        final int chunkBytes = options.chunkBytes;
         final int rowsPerChunk = FrameSchema.rowsPerChunk(chunkBytes);
-        final int slices = (int)countArgument(args, "--slices", 2);
-        final int threads = (int)countArgument(args, "--baseline-threads", 2);
-        final int partBytes = (int)countArgument(args, "--part-bytes", 1 << 20);
-        final String csv = stringArgument(args, "--csv", null);
-        final boolean baseline = !args.contains("--no-baseline");
-        final boolean jdsmFirst = args.contains("--jdsm-first");
-        final int rounds = (int)countArgument(args, "--rounds", 1);
-        final List<Query> questions = args.contains("--no-questions") ? List.of() :
-            Queries.questions(numbers(stringArgument(args, "--questions", "1,2,3,4,5,6,7,8,9,10")));
-        final List<Query> batch = args.contains("--no-batch") ? List.of() : Queries.batch();
+        final int slices = options.slices;
+        final int threads = options.baselineThreads;
+        final int partBytes = options.partBytes;
+        final String csv = options.csv;
+        final boolean baseline = !options.noBaseline;
+        final boolean jdsmFirst = options.jdsmFirst;
+        final int rounds = options.rounds;
+        final List<Query> questions = options.noQuestions ? List.of() : Queries.questions(numbers(options.questions));
+        final List<Query> batch = options.noBatch ? List.of() : Queries.batch();
 
         long startNs = System.nanoTime();
         final ArrayFrame arrays = null != csv ?
@@ -112,7 +193,7 @@ public final class DataFrameApplication implements Application
             {
                 final BaselineEngine base = baseline ? new BaselineEngine(arrays, pool, threads) : null;
                 final DistributedEngine jdsm = new DistributedEngine(node, frame, slices, partBytes);
-                if (!args.contains("--no-warmup"))
+                if (!options.noWarmup)
                 {
                     warmUp(base, jdsm, questions.isEmpty() ? Queries.questions() : questions, out);
                 }
@@ -286,32 +367,5 @@ public final class DataFrameApplication implements Application
             }
         }
         return numbers;
-    }
-
-    private static String stringArgument(final List<String> args, final String name, final String defaultValue)
-    {
-        return ApplicationArguments.value(args, name, defaultValue, DataFrameException::new);
-    }
-
-    private static long countArgument(final List<String> args, final String name, final long defaultValue)
-    {
-        final String value = stringArgument(args, name, null);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        try
-        {
-            final long count = G1Spec.parseCount(value);
-            if (count > Integer.MAX_VALUE && !"--rows".equals(name) && !"--seed".equals(name))
-            {
-                throw new NumberFormatException("too large");
-            }
-            return count;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new DataFrameException(name + "=" + value + " is not a count (e.g. 100 or 1e7)");
-        }
     }
 }

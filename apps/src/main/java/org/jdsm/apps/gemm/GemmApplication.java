@@ -6,12 +6,11 @@ import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
 import org.jdsm.apps.Application;
-import org.jdsm.apps.ApplicationArguments;
 import org.jdsm.apps.TaskResult;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -21,7 +20,7 @@ import java.util.concurrent.ForkJoinPool;
  * ({@code --check-naive}: every element against the naive product, for n up to {@link #NAIVE_CHECK_MAX_N}). Exit
  * status 1 on a wrong result.
  * <p>
- * Arguments: {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
+ * Options ({@link Options}): {@code --n N [--type int|double] [--levels L] [--cutoff C] [--tile T] [--seed S]
  * [--baseline-threads K] [--no-baseline] [--no-warmup] [--jdsm-first] [--rounds R] [--with-one-node]
  * [--samples M] [--check-naive]}. {@code --with-one-node} also multiplies on node 0 alone, for "N nodes / 1 node"
  * from one run.
@@ -31,7 +30,7 @@ import java.util.concurrent.ForkJoinPool;
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
  */
-public final class GemmApplication implements Application
+public final class GemmApplication implements Application<GemmApplication.Options>
 {
     /** Largest n {@code --check-naive} takes: the naive product costs n^3 steps on the driver. */
     public static final int NAIVE_CHECK_MAX_N = 2048;
@@ -42,27 +41,62 @@ public final class GemmApplication implements Application
         NodeCounters.Counter.REMOTE_WRITES, NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS,
         NodeCounters.Counter.REMOTE_FETCH_ADDS, NodeCounters.Counter.MESSAGES_SENT };
 
-    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
-        ApplicationArguments.Option.valued("--n", "N", "matrix side (default 1024)"),
-        ApplicationArguments.Option.valued("--type", "int|double", "element type (default int)"),
-        ApplicationArguments.Option.valued("--levels", "L", "Strassen levels across the cluster (default 2)"),
-        ApplicationArguments.Option.valued("--cutoff", "C",
-            "side below which a leaf uses the blocked kernel (default 128)"),
-        ApplicationArguments.Option.valued("--tile", "T", "largest tile side (default 1024)"),
-        ApplicationArguments.Option.valued("--seed", "S", "seed of the inputs (default 42)"),
-        ApplicationArguments.Option.valued("--baseline-threads", "T",
-            "threads of the baseline (default: the processors)"),
-        ApplicationArguments.Option.flag("--no-baseline", "skip the single-JVM baseline"),
-        ApplicationArguments.Option.flag("--no-warmup", "skip the warm-up multiplication"),
-        ApplicationArguments.Option.flag("--jdsm-first", "run jdsm before the baseline in round one"),
-        ApplicationArguments.Option.flag("--with-one-node", "also multiply on node 0 alone"),
-        ApplicationArguments.Option.valued("--rounds", "R", "repeat, alternating which version runs first (default 1)"),
-        ApplicationArguments.Option.valued("--samples", "M", "sampled elements checked (default 64)"),
-        ApplicationArguments.Option.flag("--check-naive", "also check against a naive product (small n only)"));
-
-    public List<ApplicationArguments.Option> options()
+    /**
+     * The options of {@code gemm}.
+     */
+    public static final class Options
     {
-        return OPTIONS;
+        @Option(names = "--n", paramLabel = "N", description = "Matrix side (default: ${DEFAULT-VALUE}).")
+        int n = 1024;
+
+        @Option(names = "--type", paramLabel = "int|double", description = "Element type (default: ${DEFAULT-VALUE}).")
+        String type = "int";
+
+        @Option(names = "--levels", paramLabel = "L",
+            description = "Strassen levels across the cluster (default: ${DEFAULT-VALUE}).")
+        int levels = GemmPlan.LEVELS_DEFAULT;
+
+        @Option(names = "--cutoff", paramLabel = "C",
+            description = "Side below which a leaf uses the blocked kernel (default: ${DEFAULT-VALUE}).")
+        int cutoff = GemmPlan.CUTOFF_DEFAULT;
+
+        @Option(names = "--tile", paramLabel = "T", description = "Largest tile side (default: ${DEFAULT-VALUE}).")
+        int tile = GemmPlan.TILE_DEFAULT;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Seed of the inputs (default: ${DEFAULT-VALUE}).")
+        int seed = 42;
+
+        @Option(names = "--baseline-threads", paramLabel = "T",
+            description = "Threads of the baseline (default: the processors).")
+        int baselineThreads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--no-baseline", description = "Skip the single-JVM baseline.")
+        boolean noBaseline;
+
+        @Option(names = "--no-warmup", description = "Skip the warm-up multiplication.")
+        boolean noWarmup;
+
+        @Option(names = "--jdsm-first", description = "Run jdsm before the baseline in round one.")
+        boolean jdsmFirst;
+
+        @Option(names = "--with-one-node", description = "Also multiply on node 0 alone.")
+        boolean withOneNode;
+
+        @Option(names = "--rounds", paramLabel = "R",
+            description = "Repeat, alternating which version runs first (default: ${DEFAULT-VALUE}).")
+        int rounds = 1;
+
+        @Option(names = "--samples", paramLabel = "M",
+            description = "Sampled elements checked (default: ${DEFAULT-VALUE}).")
+        int samples = 64;
+
+        @Option(names = "--check-naive", description = "Also check against a naive product (small n only).")
+        boolean checkNaive;
+    }
+
+    public Options newOptions()
+    {
+        return new Options();
     }
 
     public String name()
@@ -75,24 +109,22 @@ public final class GemmApplication implements Application
         return "distributed Strassen C = A x B (int or double) against its ForkJoin baseline; result checked";
     }
 
-    public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
+    public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final ElementType type = ElementType.parse(stringArgument(args, "--type", "int"));
-        final GemmPlan plan = GemmPlan.of(type, intArgument(args, "--n", 1024),
-            intArgument(args, "--levels", GemmPlan.LEVELS_DEFAULT), intArgument(args, "--cutoff",
-            GemmPlan.CUTOFF_DEFAULT), intArgument(args, "--tile", GemmPlan.TILE_DEFAULT));
-        final long seed = intArgument(args, "--seed", 42);
-        final int threads = intArgument(args, "--baseline-threads", Runtime.getRuntime().availableProcessors());
-        final boolean baseline = !args.contains("--no-baseline");
-        final int samples = intArgument(args, "--samples", 64);
-        final boolean checkNaive = args.contains("--check-naive");
+        final ElementType type = ElementType.parse(options.type);
+        final GemmPlan plan = GemmPlan.of(type, options.n, options.levels, options.cutoff, options.tile);
+        final long seed = options.seed;
+        final int threads = options.baselineThreads;
+        final boolean baseline = !options.noBaseline;
+        final int samples = options.samples;
+        final boolean checkNaive = options.checkNaive;
         if (checkNaive && plan.n() > NAIVE_CHECK_MAX_N)
         {
             throw new GemmException("--check-naive needs n <= " + NAIVE_CHECK_MAX_N +
                 " (the naive product takes n^3 steps on the driver), n=" + plan.n());
         }
         final Check check = new Check(seed, samples, checkNaive);
-        final int rounds = intArgument(args, "--rounds", 1);
+        final int rounds = options.rounds;
         if (rounds < 1)
         {
             throw new GemmException("--rounds=" + rounds + " must be >= 1");
@@ -103,13 +135,13 @@ public final class GemmApplication implements Application
             StrassenCoefficients.products(plan.levels()), plan.leafSide(), plan.cutoff(), plan.tilesPerSide(),
             plan.tilesPerSide(), plan.tile(), plan.tileBytes());
 
-        if (!args.contains("--no-warmup"))
+        if (!options.noWarmup)
         {
             warmUp(node, GemmPlan.of(type, Math.min(plan.n(), 1024), plan.levels(), plan.cutoff(), plan.tile()),
                 threads, out);
         }
-        final boolean jdsmFirstInRoundOne = args.contains("--jdsm-first");
-        final boolean withOneNode = args.contains("--with-one-node") && node.nodeCount() > 1;
+        final boolean jdsmFirstInRoundOne = options.jdsmFirst;
+        final boolean withOneNode = options.withOneNode && node.nodeCount() > 1;
         final double[] ratios = new double[rounds];
         final double[] scaling = new double[rounds];
         String wrong = null;
@@ -368,28 +400,6 @@ public final class GemmApplication implements Application
                 out.printf(" %15d", after[i][k] - before[i][k]);
             }
             out.println();
-        }
-    }
-
-    private static String stringArgument(final List<String> args, final String name, final String defaultValue)
-    {
-        return ApplicationArguments.value(args, name, defaultValue, GemmException::new);
-    }
-
-    private static int intArgument(final List<String> args, final String name, final int defaultValue)
-    {
-        final String value = stringArgument(args, name, null);
-        if (null == value)
-        {
-            return defaultValue;
-        }
-        try
-        {
-            return Integer.parseInt(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new GemmException(name + "=" + value + " is not an integer");
         }
     }
 }

@@ -3,7 +3,7 @@ package org.jdsm.apps.kv;
 import org.HdrHistogram.Histogram;
 import org.jdsm.DsmNode;
 import org.jdsm.apps.Application;
-import org.jdsm.apps.ApplicationArguments;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * client threads on every node, checks every loaded record afterwards, and prints latency percentiles, throughput,
  * cache hit rate and bytes moved per operation as a table and a CSV file.
  * <p>
- * Arguments: {@code [--workload a|b|c|d|e|f|drust] [--records R] [--operations O] [--threads T] [--warmup W]
+ * Options ({@link Options}): {@code [--workload a|b|c|d|e|f|drust] [--records R] [--operations O] [--threads T] [--warmup W]
  * [--buckets B] [--fieldcount F] [--fieldlength L] [--csv FILE] [--baseline | --compare [--rounds R]]}. With
  * {@code --baseline} the same workload runs on {@link LocalKvStore} with the driver's threads only. With
  * {@code --compare} one run measures, in rotating order for each round: the baseline, jdsm with the map and its
@@ -30,28 +30,58 @@ import java.util.concurrent.TimeUnit;
  * each phase and the ratios jdsm 1 node / baseline and jdsm N nodes / jdsm 1 node, so both come from one run on one
  * machine.
  */
-public final class KvApplication implements Application
+public final class KvApplication implements Application<KvApplication.Options>
 {
     private static final long TIMEOUT_S = 1800;
 
-    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
-        ApplicationArguments.Option.valued("--workload", "a|b|c|d|e|f|drust", "YCSB workload (default a)"),
-        ApplicationArguments.Option.valued("--records", "R", "records loaded (default 10000)"),
-        ApplicationArguments.Option.valued("--operations", "O", "operations run (default 100000)"),
-        ApplicationArguments.Option.valued("--threads", "T", "client threads per node (default 2)"),
-        ApplicationArguments.Option.valued("--warmup", "W", "warm-up operations (default O / 10)"),
-        ApplicationArguments.Option.valued("--buckets", "B", "buckets (default max(16, R / 4))"),
-        ApplicationArguments.Option.valued("--fieldcount", "F", "fields per record (YCSB default 10)"),
-        ApplicationArguments.Option.valued("--fieldlength", "L", "bytes per field (YCSB default 100)"),
-        ApplicationArguments.Option.valued("--csv", "FILE", "where to write the results"),
-        ApplicationArguments.Option.flag("--baseline", "run the single-JVM baseline only"),
-        ApplicationArguments.Option.flag("--compare",
-            "run the baseline, jdsm on 1 node and on all nodes in each round"),
-        ApplicationArguments.Option.valued("--rounds", "R", "rounds of --compare (default 3)"));
-
-    public List<ApplicationArguments.Option> options()
+    /**
+     * The options of {@code kv}; every count must be at least 1.
+     */
+    public static final class Options
     {
-        return OPTIONS;
+        @Option(names = "--workload", paramLabel = "a|b|c|d|e|f|drust",
+            description = "YCSB workload (default: ${DEFAULT-VALUE}).")
+        String workload = "a";
+
+        @Option(names = "--records", paramLabel = "R", description = "Records loaded (default: ${DEFAULT-VALUE}).")
+        long records = 10_000;
+
+        @Option(names = "--operations", paramLabel = "O", description = "Operations run (default: ${DEFAULT-VALUE}).")
+        long operations = 100_000;
+
+        @Option(names = "--threads", paramLabel = "T",
+            description = "Client threads per node (default: ${DEFAULT-VALUE}).")
+        long threads = 2;
+
+        @Option(names = "--warmup", paramLabel = "W", description = "Warm-up operations (default: O / 10).")
+        Long warmup;
+
+        @Option(names = "--buckets", paramLabel = "B", description = "Buckets (default: max(16, R / 4)).")
+        Long buckets;
+
+        @Option(names = "--fieldcount", paramLabel = "F", description = "Fields per record (YCSB default 10).")
+        Long fieldCount;
+
+        @Option(names = "--fieldlength", paramLabel = "L", description = "Bytes per field (YCSB default 100).")
+        Long fieldLength;
+
+        @Option(names = "--csv", paramLabel = "FILE", description = "Where to write the results.")
+        String csv;
+
+        @Option(names = "--baseline", description = "Run the single-JVM baseline only.")
+        boolean baseline;
+
+        @Option(names = "--compare",
+            description = "Run the baseline, jdsm on 1 node and on all nodes in each round.")
+        boolean compare;
+
+        @Option(names = "--rounds", paramLabel = "R", description = "Rounds of --compare (default: ${DEFAULT-VALUE}).")
+        long rounds = 3;
+    }
+
+    public Options newOptions()
+    {
+        return new Options();
     }
 
     public String name()
@@ -64,19 +94,19 @@ public final class KvApplication implements Application
         return "KV store on jdsm (or --baseline, or --compare both) under YCSB workloads a-f or drust";
     }
 
-    public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
+    public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final Settings settings = new Settings(args);
-        if (args.contains("--compare"))
+        final Settings settings = new Settings(options);
+        if (options.compare)
         {
             return compare(node, settings, out);
         }
 
-        final boolean isBaseline = args.contains("--baseline");
+        final boolean isBaseline = options.baseline;
         final int nodes = isBaseline ? 1 : node.nodeCount();
         final String storeName = isBaseline ? "baseline" : "jdsm";
-        final Path csv = Path.of(stringArgument(args, "--csv",
-            "kv-" + settings.workloadName + "-" + storeName + "-" + nodes + "n.csv"));
+        final Path csv = Path.of(null != options.csv ? options.csv :
+            "kv-" + settings.workloadName + "-" + storeName + "-" + nodes + "n.csv");
         final Phase phase = runPhase(node, settings, isBaseline, nodes, out);
 
         final StringBuilder csvText = new StringBuilder(
@@ -109,11 +139,11 @@ public final class KvApplication implements Application
 
     private static int compare(final DsmNode node, final Settings settings, final PrintStream out) throws Exception
     {
-        final int rounds = (int)longArgument(settings.args, "--rounds", 3);
+        final int rounds = (int)atLeastOne("--rounds", settings.options.rounds);
         final int clusterNodes = node.nodeCount();
         final int phaseCount = clusterNodes > 1 ? 3 : 2;
-        final Path csv = Path.of(stringArgument(settings.args, "--csv",
-            "kv-" + settings.workloadName + "-compare-" + clusterNodes + "n.csv"));
+        final Path csv = Path.of(null != settings.options.csv ? settings.options.csv :
+            "kv-" + settings.workloadName + "-compare-" + clusterNodes + "n.csv");
         final double[][] throughput = new double[phaseCount][rounds];
         final StringBuilder csvText = new StringBuilder(
             "workload,round,store,nodes,threads_per_node,operations,errors,p50_us,p99_us,throughput_ops_s," +
@@ -293,22 +323,22 @@ public final class KvApplication implements Application
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     }
 
-    private static String stringArgument(final List<String> args, final String name, final String defaultValue)
+    private static long atLeastOne(final String name, final long value)
     {
-        return ApplicationArguments.value(args, name, defaultValue, KvException::new);
-    }
+        if (value < 1)
+        {
+            throw new KvException(name + "=" + value + " must be >= 1");
+        }
 
-    private static long longArgument(final List<String> args, final String name, final long defaultValue)
-    {
-        return ApplicationArguments.longValue(args, name, defaultValue, 1, KvException::new);
+        return value;
     }
 
     /**
-     * The run's arguments, parsed and checked once.
+     * The run's options, checked once.
      */
     private static final class Settings
     {
-        final List<String> args;
+        final Options options;
         final String workloadName;
         final long records;
         final long operations;
@@ -317,25 +347,26 @@ public final class KvApplication implements Application
         final int buckets;
         final Properties props;
 
-        Settings(final List<String> args) throws Exception
+        Settings(final Options options) throws Exception
         {
-            this.args = args;
-            workloadName = stringArgument(args, "--workload", "a");
-            records = longArgument(args, "--records", 10_000);
-            operations = longArgument(args, "--operations", 100_000);
-            threads = (int)longArgument(args, "--threads", 2);
-            warmup = longArgument(args, "--warmup", operations / 10);
-            buckets = (int)longArgument(args, "--buckets", Math.max(16, records / 4));
+            this.options = options;
+            workloadName = options.workload;
+            records = atLeastOne("--records", options.records);
+            operations = atLeastOne("--operations", options.operations);
+            threads = (int)atLeastOne("--threads", options.threads);
+            warmup = null != options.warmup ? atLeastOne("--warmup", options.warmup) : operations / 10;
+            buckets = (int)(null != options.buckets ?
+                atLeastOne("--buckets", options.buckets) : Math.max(16, records / 4));
             props = KvWorkloads.properties(workloadName, records, operations);
-            if (args.contains("--fieldcount"))
+            if (null != options.fieldCount)
             {
-                props.setProperty("fieldcount", Long.toString(longArgument(args, "--fieldcount", 10)));
+                props.setProperty("fieldcount", Long.toString(atLeastOne("--fieldcount", options.fieldCount)));
             }
-            if (args.contains("--fieldlength"))
+            if (null != options.fieldLength)
             {
-                props.setProperty("fieldlength", Long.toString(longArgument(args, "--fieldlength", 100)));
+                props.setProperty("fieldlength", Long.toString(atLeastOne("--fieldlength", options.fieldLength)));
             }
-            if (args.contains("--baseline") && args.contains("--compare"))
+            if (options.baseline && options.compare)
             {
                 throw new KvException("--baseline and --compare exclude each other: --compare runs the baseline too");
             }

@@ -4,7 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
-import org.jdsm.apps.ApplicationArguments;
+import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * latency per request type and bytes moved per request for each run, the ratios, and checks every run's state (posts,
  * timeline entries, short URLs, the newest post's frames). Exit status 1 on an error or a wrong state.
  * <p>
- * Arguments: {@code [--requests R] [--mix compose|mixed] [--mode reference|value|both] [--users U] [--edges E]
+ * Options ({@link Options}): {@code [--requests R] [--mix compose|mixed] [--mode reference|value|both] [--users U] [--edges E]
  * [--graph FILE] [--seed S] [--clips C] [--media-retained K] [--media-in-flight F] [--wave W] [--warmup W]
  * [--baseline-threads T] [--frontend-threads T] [--no-baseline] [--with-one-node] [--local-calls]}. With
  * {@code --with-one-node} the services also run all on node 0 of the same cluster, for the N-node / 1-node ratio
@@ -30,31 +30,74 @@ import java.util.function.Supplier;
  * <p>
  * <b>Note:</b> stateless; runs on the driver's thread.
  */
-public final class SocialNetApplication implements Application
+public final class SocialNetApplication implements Application<SocialNetApplication.Options>
 {
-    private static final List<ApplicationArguments.Option> OPTIONS = List.of(
-        ApplicationArguments.Option.valued("--requests", "R", "requests (default 2048)"),
-        ApplicationArguments.Option.valued("--mix", "compose|mixed", "request mix (default compose)"),
-        ApplicationArguments.Option.valued("--mode", "reference|value|both",
-            "how services pass posts (default reference)"),
-        ApplicationArguments.Option.valued("--seed", "S", "seed (default 42)"),
-        ApplicationArguments.Option.valued("--wave", "W", "requests in flight (default min(256 x nodes, 1024))"),
-        ApplicationArguments.Option.valued("--warmup", "W", "warm-up requests (default min(512, R / 4))"),
-        ApplicationArguments.Option.valued("--baseline-threads", "T", "threads of the baseline"),
-        ApplicationArguments.Option.valued("--frontend-threads", "T", "front-end threads (default 2)"),
-        ApplicationArguments.Option.valued("--clips", "C", "media clips"),
-        ApplicationArguments.Option.valued("--media-retained", "M", "posts whose frames are kept (default 32)"),
-        ApplicationArguments.Option.valued("--media-in-flight", "M", "composes holding frames at once (default 8)"),
-        ApplicationArguments.Option.flag("--local-calls", "call services on node 0 as methods, not tasks"),
-        ApplicationArguments.Option.valued("--graph", "FILE", "load the social graph from a file"),
-        ApplicationArguments.Option.valued("--users", "U", "users of the generated graph (default Penn94)"),
-        ApplicationArguments.Option.valued("--edges", "E", "edges of the generated graph (default Penn94)"),
-        ApplicationArguments.Option.flag("--no-baseline", "skip the single-JVM baseline"),
-        ApplicationArguments.Option.flag("--with-one-node", "also run with every service on node 0"));
-
-    public List<ApplicationArguments.Option> options()
+    /**
+     * The options of {@code socialnet}; no number may be negative.
+     */
+    public static final class Options
     {
-        return OPTIONS;
+        @Option(names = "--requests", paramLabel = "R", description = "Requests (default: ${DEFAULT-VALUE}).")
+        long requests = 2048;
+
+        @Option(names = "--mix", paramLabel = "compose|mixed", description = "Request mix (default: ${DEFAULT-VALUE}).")
+        String mix = "compose";
+
+        @Option(names = "--mode", paramLabel = "reference|value|both",
+            description = "How services pass posts (default: ${DEFAULT-VALUE}).")
+        String mode = "reference";
+
+        @Option(names = "--seed", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed = 42;
+
+        @Option(names = "--wave", paramLabel = "W",
+            description = "Requests in flight (default: min(256 x nodes, 1024)).")
+        Long wave;
+
+        @Option(names = "--warmup", paramLabel = "W", description = "Warm-up requests (default: min(512, R / 4)).")
+        Long warmup;
+
+        @Option(names = "--baseline-threads", paramLabel = "T",
+            description = "Threads of the baseline (default: the processors).")
+        long baselineThreads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--frontend-threads", paramLabel = "T",
+            description = "Front-end threads (default: ${DEFAULT-VALUE}).")
+        long frontendThreads = 2;
+
+        @Option(names = "--clips", paramLabel = "C", description = "Media clips (default: ${DEFAULT-VALUE}).")
+        long clips = SocialNetSettings.CLIPS_DEFAULT;
+
+        @Option(names = "--media-retained", paramLabel = "M",
+            description = "Posts whose frames are kept (default: ${DEFAULT-VALUE}).")
+        long mediaRetained = SocialNetSettings.MEDIA_RETAINED_DEFAULT;
+
+        @Option(names = "--media-in-flight", paramLabel = "M",
+            description = "Composes holding frames at once (default: ${DEFAULT-VALUE}).")
+        long mediaInFlight = SocialNetSettings.MEDIA_IN_FLIGHT_DEFAULT;
+
+        @Option(names = "--local-calls", description = "Call services on node 0 as methods, not tasks.")
+        boolean localCalls;
+
+        @Option(names = "--graph", paramLabel = "FILE", description = "Load the social graph from a file.")
+        String graph;
+
+        @Option(names = "--users", paramLabel = "U", description = "Users of the generated graph (default: Penn94's).")
+        long users = SocialGraph.PENN94_USERS;
+
+        @Option(names = "--edges", paramLabel = "E", description = "Edges of the generated graph (default: Penn94's).")
+        long edges = SocialGraph.PENN94_EDGES;
+
+        @Option(names = "--no-baseline", description = "Skip the single-JVM baseline.")
+        boolean noBaseline;
+
+        @Option(names = "--with-one-node", description = "Also run with every service on node 0.")
+        boolean withOneNode;
+    }
+
+    public Options newOptions()
+    {
+        return new Options();
     }
 
     public String name()
@@ -67,31 +110,29 @@ public final class SocialNetApplication implements Application
         return "DeathStarBench social network: services on the nodes passing references (or values) vs one JVM";
     }
 
-    public int run(final DsmNode node, final List<String> args, final PrintStream out) throws Exception
+    public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final long requests = longArgument(args, "--requests", 2048);
-        final SocialNetWorkload.Mix mix = SocialNetWorkload.Mix.parse(stringArgument(args, "--mix", "compose"));
-        final String modeName = stringArgument(args, "--mode", "reference");
-        final List<PassMode> modes = "both".equals(modeName) ? List.of(PassMode.REFERENCE, PassMode.VALUE) :
-            List.of(PassMode.parse(modeName));
-        final long seed = longArgument(args, "--seed", 42);
+        final long requests = atLeastZero("--requests", options.requests);
+        final SocialNetWorkload.Mix mix = SocialNetWorkload.Mix.parse(options.mix);
+        final List<PassMode> modes = "both".equals(options.mode) ? List.of(PassMode.REFERENCE, PassMode.VALUE) :
+            List.of(PassMode.parse(options.mode));
+        final long seed = atLeastZero("--seed", options.seed);
         final int nodes = node.nodeCount();
-        final int wave = (int)longArgument(args, "--wave", Math.min(256L * nodes, 1024));
-        final long warmup = args.contains("--warmup") ? longArgument(args, "--warmup", 0) : Math.min(512, requests / 4);
-        final int baselineThreads = (int)longArgument(args, "--baseline-threads",
-            Runtime.getRuntime().availableProcessors());
-        final int frontendThreads = (int)longArgument(args, "--frontend-threads", 2);
+        final int wave = (int)(null != options.wave ?
+            atLeastZero("--wave", options.wave) : Math.min(256L * nodes, 1024));
+        final long warmup = null != options.warmup ?
+            atLeastZero("--warmup", options.warmup) : Math.min(512, requests / 4);
+        final int baselineThreads = (int)atLeastZero("--baseline-threads", options.baselineThreads);
+        final int frontendThreads = (int)atLeastZero("--frontend-threads", options.frontendThreads);
         final SocialNetSettings settings = new SocialNetSettings(PassMode.REFERENCE,
-            (int)longArgument(args, "--clips", SocialNetSettings.CLIPS_DEFAULT), seed,
-            (int)longArgument(args, "--media-retained", SocialNetSettings.MEDIA_RETAINED_DEFAULT),
-            (int)longArgument(args, "--media-in-flight", SocialNetSettings.MEDIA_IN_FLIGHT_DEFAULT),
-            args.contains("--local-calls")).validate();
+            (int)atLeastZero("--clips", options.clips), seed,
+            (int)atLeastZero("--media-retained", options.mediaRetained),
+            (int)atLeastZero("--media-in-flight", options.mediaInFlight), options.localCalls).validate();
 
         final long graphStartNs = System.nanoTime();
-        final String graphFile = stringArgument(args, "--graph", null);
+        final String graphFile = options.graph;
         final SocialGraph graph = null != graphFile ? SocialGraph.load(Path.of(graphFile)) : SocialGraph.generate(
-            (int)longArgument(args, "--users", SocialGraph.PENN94_USERS),
-            longArgument(args, "--edges", SocialGraph.PENN94_EDGES), seed);
+            (int)atLeastZero("--users", options.users), atLeastZero("--edges", options.edges), seed);
         out.printf(Locale.ROOT, "socialnet: %s graph of %d users, %d edges in %.1f s; %d node(s), %s workload, " +
             "%d requests (+%d warm-up composes) in waves of %d, %d clips of %d B, media kept for %d posts%n",
             null != graphFile ? graphFile : "generated", graph.userCount(), graph.edgeCount(),
@@ -101,7 +142,7 @@ public final class SocialNetApplication implements Application
         final List<String> rows = new ArrayList<>();
         final Map<String, double[]> measured = new LinkedHashMap<>();
         boolean ok = true;
-        if (!args.contains("--no-baseline"))
+        if (!options.noBaseline)
         {
             try (BaselineSocialNet baseline = new BaselineSocialNet(graph, settings, baselineThreads))
             {
@@ -109,7 +150,7 @@ public final class SocialNetApplication implements Application
                     seed, rows, measured, out);
             }
         }
-        final List<Integer> spreads = args.contains("--with-one-node") && nodes > 1 ? List.of(1, nodes) :
+        final List<Integer> spreads = options.withOneNode && nodes > 1 ? List.of(1, nodes) :
             List.of(nodes);
         for (final int spread : spreads)
         {
@@ -284,13 +325,13 @@ public final class SocialNetApplication implements Application
             (double)(after[index] - before[index]) / Math.max(1, requests) : 0;
     }
 
-    private static String stringArgument(final List<String> args, final String name, final String defaultValue)
+    private static long atLeastZero(final String name, final long value)
     {
-        return ApplicationArguments.value(args, name, defaultValue, SocialNetException::new);
-    }
+        if (value < 0)
+        {
+            throw new SocialNetException(name + "=" + value + " must be >= 0");
+        }
 
-    private static long longArgument(final List<String> args, final String name, final long defaultValue)
-    {
-        return ApplicationArguments.longValue(args, name, defaultValue, 0, SocialNetException::new);
+        return value;
     }
 }

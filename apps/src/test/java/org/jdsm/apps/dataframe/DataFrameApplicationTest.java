@@ -50,14 +50,16 @@ class DataFrameApplicationTest
             final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             final DataFrameApplication app = new DataFrameApplication();
 
-            assertEquals("--rows=lots is not a count (e.g. 100 or 1e7)", assertThrows(DataFrameException.class,
+            assertEquals("dataframe: Invalid value for option '--rows': 'lots' is not a count (e.g. 100 or 1e7)",
+                assertThrows(org.jdsm.ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--rows", "lots"), out)).getMessage());
             assertEquals("question q11 is not in q1..q10", assertThrows(DataFrameException.class,
                 () -> app.run(cluster.driver(), List.of("--rows", "100", "--questions", "1,11"), out)).getMessage());
             assertEquals("rows=100 and k=0 must be >= 1, naPercent=0 in [0, 100]",
                 assertThrows(DataFrameException.class,
                 () -> app.run(cluster.driver(), List.of("--rows", "100", "--k", "0"), out)).getMessage());
-            assertEquals("--k needs a value", assertThrows(DataFrameException.class,
+            assertEquals("dataframe: Missing required parameter for option '--k' (K)",
+                assertThrows(org.jdsm.ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--k"), out)).getMessage());
         }
     }

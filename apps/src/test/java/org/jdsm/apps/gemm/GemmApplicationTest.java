@@ -67,7 +67,8 @@ class GemmApplicationTest
             assertEquals("--check-naive needs n <= 2048 (the naive product takes n^3 steps on the driver), n=4096",
                 assertThrows(GemmException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "4096", "--check-naive"), out)).getMessage());
-            assertEquals("--n=x is not an integer", assertThrows(GemmException.class,
+            assertEquals("gemm: Invalid value for option '--n': 'x' is not an int",
+                assertThrows(org.jdsm.ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "x"), out)).getMessage());
             assertEquals("n=4096 INT needs 256913664 bytes of heap on node 0 > heapSize=67108864: raise " +
                 "jdsm.heap.size or add nodes", assertThrows(GemmException.class,

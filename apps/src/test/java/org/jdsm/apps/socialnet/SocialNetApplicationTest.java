@@ -58,8 +58,11 @@ class SocialNetApplicationTest
                 () -> app.run(cluster.nodes[0], List.of("--mix", "read"), out)).getMessage());
             assertEquals("--mode=copy must be reference or value", assertThrows(SocialNetException.class,
                 () -> app.run(cluster.nodes[0], List.of("--mode", "copy"), out)).getMessage());
-            assertEquals("--requests=ten is not a number", assertThrows(SocialNetException.class,
+            assertEquals("socialnet: Invalid value for option '--requests': 'ten' is not a long",
+                assertThrows(org.jdsm.ConfigurationException.class,
                 () -> app.run(cluster.nodes[0], List.of("--requests", "ten"), out)).getMessage());
+            assertEquals("--wave=-1 must be >= 0", assertThrows(SocialNetException.class,
+                () -> app.run(cluster.nodes[0], List.of("--wave", "-1"), out)).getMessage());
             assertEquals("mediaRetained=0 must be in [1, 4096]", assertThrows(SocialNetException.class,
                 () -> app.run(cluster.nodes[0], List.of("--media-retained", "0"), out)).getMessage());
         }

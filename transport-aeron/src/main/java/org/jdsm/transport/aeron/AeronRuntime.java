@@ -9,6 +9,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
+import org.jdsm.ConfigurationException;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -36,8 +37,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * one caller's operations, frames from peers wait at most that long (100 us by default) to be polled.
  * <p>
  * Runtimes are reference counted per driver: {@link #acquire} starts one on first use, {@link #release} closes it
- * (deleting the embedded driver's directory) when the last transport releases it. The first transport to acquire a
- * runtime chooses its idle strategy.
+ * (deleting the embedded driver's directory) when the last transport releases it.
+ * <p>
+ * <b>Settings of several nodes in one process.</b> Each node's own {@link AeronTransportContext} decides its settings;
+ * nodes of one process that use the same driver share its runtime, and so its one duty-cycle thread. Its idle strategy
+ * ({@code jdsm.aeron.idle.strategy}) and longest park ({@code jdsm.aeron.idle.max.park}) are therefore one per runtime:
+ * a node whose context sets them differently from the nodes already running on the runtime is refused with a
+ * {@link ConfigurationException} naming the setting and both values, rather than silently run with the other node's.
+ * (Nodes that need different idle settings use different drivers, hence different runtimes.) Errors of the shared
+ * driver, client and duty cycle concern every node on the runtime, so they go to the error handler of each node that
+ * holds it, never to one node's only; a node's own frames and handlers report to its own handler.
  * <p>
  * <b>Note:</b> threadsafe. The driver agents run under the client lock, which the Aeron client also holds when it
  * drives the driver itself while awaiting a response on an application thread, so they never run on two threads at
@@ -55,6 +64,9 @@ final class AeronRuntime
     private static final Agent[] NO_AGENTS = new Agent[0];
 
     private final String key;
+    private final String idleStrategyName;
+    private final long idleMaxParkNs;
+    private final ErrorHandlers errorHandlers;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final AgentRunner runner;
@@ -71,9 +83,12 @@ final class AeronRuntime
     private volatile Thread runnerThread;
     private int referenceCount;
 
-    private AeronRuntime(final String key, final AeronTransportContext ctx, final ErrorHandler errorHandler)
+    private AeronRuntime(final String key, final AeronTransportContext ctx, final ErrorHandlers errorHandler)
     {
         this.key = key;
+        this.idleStrategyName = ctx.idleStrategy();
+        this.idleMaxParkNs = ctx.idleMaxParkNs();
+        this.errorHandlers = errorHandler;
         final ReentrantLock clientLock = new ReentrantLock();
         MediaDriver launched = null;
         Aeron connected = null;
@@ -129,9 +144,11 @@ final class AeronRuntime
     /**
      * Get the runtime of a driver, starting it on first use.
      *
-     * @param ctx          concluded, naming the driver.
-     * @param errorHandler for the driver, client and duty cycle, if this starts the runtime.
-     * @return the runtime; {@link #release()} it once.
+     * @param ctx          concluded, naming the driver and the idle settings of its duty cycle.
+     * @param errorHandler of the node: told of the errors of the driver, client and duty cycle while it holds the
+     *                     runtime.
+     * @return the runtime; {@link #release} it once, with the same error handler.
+     * @throws ConfigurationException if the runtime runs already with other idle settings than the context's.
      */
     static AeronRuntime acquire(final AeronTransportContext ctx, final ErrorHandler errorHandler)
     {
@@ -141,24 +158,53 @@ final class AeronRuntime
             AeronRuntime runtime = RUNTIMES.get(key);
             if (null == runtime)
             {
-                runtime = new AeronRuntime(key, ctx, errorHandler);
+                final ErrorHandlers errorHandlers = new ErrorHandlers();
+                errorHandlers.add(errorHandler);
+                runtime = new AeronRuntime(key, ctx, errorHandlers);
                 RUNTIMES.put(key, runtime);
+            }
+            else
+            {
+                runtime.checkSameSettings(ctx);
+                runtime.errorHandlers.add(errorHandler);
             }
             runtime.referenceCount++;
             return runtime;
         }
     }
 
+    private void checkSameSettings(final AeronTransportContext ctx)
+    {
+        final String runtimeOf = " of the Aeron runtime this process already runs (driver " + key + ", shared by " +
+            referenceCount + " node" + (1 == referenceCount ? "" : "s") + "): its one duty-cycle thread has one idle " +
+            "strategy; set it the same for every node of the process, or give the node its own driver";
+        if (!idleStrategyName.equals(ctx.idleStrategy()))
+        {
+            throw new ConfigurationException(AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME + "=" +
+                ctx.idleStrategy() + " conflicts with " + AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME +
+                "=" + idleStrategyName + runtimeOf);
+        }
+        if (idleMaxParkNs != ctx.idleMaxParkNs())
+        {
+            throw new ConfigurationException(AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME + "=" +
+                ctx.idleMaxParkNs() + "ns conflicts with " + AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME +
+                "=" + idleMaxParkNs + "ns" + runtimeOf);
+        }
+    }
+
     /**
      * Release a runtime acquired with {@link #acquire}; the last release stops the duty cycle, closes the client and
      * the embedded driver, and removes its directory.
+     *
+     * @param errorHandler the node acquired it with: no longer told of the runtime's errors, unless it is the last.
      */
-    void release()
+    void release(final ErrorHandler errorHandler)
     {
         synchronized (REGISTRY_LOCK)
         {
             if (--referenceCount > 0)
             {
+                errorHandlers.remove(errorHandler);
                 return;
             }
             RUNTIMES.remove(key);
@@ -471,6 +517,48 @@ final class AeronRuntime
             dutyCycles.incrementAndGet();
 
             return workCount;
+        }
+    }
+
+    /**
+     * The error handlers of the nodes holding a runtime, as one: an error of the shared driver, client or duty cycle
+     * goes to each. Copy on write; the last handler is never removed, so no error goes unreported while the runtime
+     * closes.
+     */
+    private static final class ErrorHandlers implements ErrorHandler
+    {
+        private volatile ErrorHandler[] handlers = new ErrorHandler[0];
+
+        synchronized void add(final ErrorHandler handler)
+        {
+            final ErrorHandler[] current = handlers;
+            final ErrorHandler[] updated = Arrays.copyOf(current, current.length + 1);
+            updated[current.length] = handler;
+            handlers = updated;
+        }
+
+        synchronized void remove(final ErrorHandler handler)
+        {
+            final ErrorHandler[] current = handlers;
+            for (int i = 0; i < current.length && current.length > 1; i++)
+            {
+                if (current[i] == handler)
+                {
+                    final ErrorHandler[] updated = new ErrorHandler[current.length - 1];
+                    System.arraycopy(current, 0, updated, 0, i);
+                    System.arraycopy(current, i + 1, updated, i, updated.length - i);
+                    handlers = updated;
+                    return;
+                }
+            }
+        }
+
+        public void onError(final Throwable throwable)
+        {
+            for (final ErrorHandler handler : handlers)
+            {
+                handler.onError(throwable);
+            }
         }
     }
 }

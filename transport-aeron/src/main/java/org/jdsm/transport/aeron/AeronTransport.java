@@ -21,15 +21,15 @@ import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportArguments;
 import org.jdsm.spi.TransportContext;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.HEADER_LENGTH;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * The {@link Transport} over Aeron, named {@code aeron}.
@@ -292,7 +292,7 @@ public final class AeronTransport implements Transport
      */
     public boolean isAvailable(final int nodeId)
     {
-        checkNodeId("isAvailable", nodeId);
+        TransportArguments.checkNodeId("isAvailable", nodeId, nodeCount);
         return !isClosed && !peers[nodeId].isDead();
     }
 
@@ -302,10 +302,10 @@ public final class AeronTransport implements Transport
     public void read(final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset,
         final int length)
     {
-        checkNodeId("read", nodeId);
-        checkLength("read", offset, length);
+        TransportArguments.checkNodeId("read", nodeId, nodeCount);
+        TransportArguments.checkLength("read", offset, length);
         dst.boundsCheck(dstOffset, length);
-        invoke(FrameDescriptor.READ, nodeId, offset, length, 0, 0, dst, dstOffset, null, 0);
+        invoke(AeronFrameDescriptor.READ, nodeId, offset, length, 0, 0, dst, dstOffset, null, 0);
     }
 
     /**
@@ -314,10 +314,10 @@ public final class AeronTransport implements Transport
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)
     {
-        checkNodeId("write", nodeId);
-        checkLength("write", offset, length);
+        TransportArguments.checkNodeId("write", nodeId, nodeCount);
+        TransportArguments.checkLength("write", offset, length);
         src.boundsCheck(srcOffset, length);
-        invoke(FrameDescriptor.WRITE, nodeId, offset, length, 0, 0, null, 0, src, srcOffset);
+        invoke(AeronFrameDescriptor.WRITE, nodeId, offset, length, 0, 0, null, 0, src, srcOffset);
     }
 
     /**
@@ -325,8 +325,8 @@ public final class AeronTransport implements Transport
      */
     public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
     {
-        checkNodeId("compareAndSwap", nodeId);
-        return invoke(FrameDescriptor.COMPARE_AND_SWAP, nodeId, offset, Long.BYTES, expected, update, null, 0, null, 0);
+        TransportArguments.checkNodeId("compareAndSwap", nodeId, nodeCount);
+        return invoke(AeronFrameDescriptor.COMPARE_AND_SWAP, nodeId, offset, Long.BYTES, expected, update, null, 0, null, 0);
     }
 
     /**
@@ -334,8 +334,8 @@ public final class AeronTransport implements Transport
      */
     public long fetchAdd(final int nodeId, final long offset, final long delta)
     {
-        checkNodeId("fetchAdd", nodeId);
-        return invoke(FrameDescriptor.FETCH_ADD, nodeId, offset, Long.BYTES, delta, 0, null, 0, null, 0);
+        TransportArguments.checkNodeId("fetchAdd", nodeId, nodeCount);
+        return invoke(AeronFrameDescriptor.FETCH_ADD, nodeId, offset, Long.BYTES, delta, 0, null, 0, null, 0);
     }
 
     /**
@@ -352,7 +352,7 @@ public final class AeronTransport implements Transport
      */
     public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
     {
-        checkNodeId("send", nodeId);
+        TransportArguments.checkNodeId("send", nodeId, nodeCount);
         buffer.boundsCheck(offset, length);
         if (length > maxMessageLength)
         {
@@ -373,7 +373,7 @@ public final class AeronTransport implements Transport
         }
 
         final Sender sender = senders.get();
-        sender.frame.wrap(sender.header, 0).header(FrameDescriptor.MESSAGE, this.nodeId, nodeId).length(length);
+        sender.frame.wrap(sender.header, 0).header(AeronFrameDescriptor.MESSAGE, this.nodeId, nodeId).length(length);
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final String outcome = offer(peer, sender.header, buffer, offset, length, deadlineNs, null);
         if (null != outcome)
@@ -428,7 +428,7 @@ public final class AeronTransport implements Transport
                 CloseHelper.close(errorHandler, peer.publication);
             }
             CloseHelper.close(errorHandler, subscription);
-            runtime.release();
+            runtime.release(errorHandler);
         }
     }
 
@@ -442,7 +442,7 @@ public final class AeronTransport implements Transport
     {
         final long deadlineNs = System.nanoTime() + LEAVE_LINGER_NS;
         final boolean canWait = !runtime.isDutyCycleThread();
-        final FrameFlyweight frame = new FrameFlyweight();
+        final AeronFrameFlyweight frame = new AeronFrameFlyweight();
         final UnsafeBuffer leave = new UnsafeBuffer(new byte[HEADER_LENGTH]);
         final long[] leavePositions = new long[peers.length];
         for (int i = 0; i < peers.length; i++)
@@ -450,7 +450,7 @@ public final class AeronTransport implements Transport
             final Peer peer = peers[i];
             if (peer.isJoined() && peer.nodeId != nodeId)
             {
-                frame.wrap(leave, 0).header(FrameDescriptor.LEAVE, nodeId, peer.nodeId);
+                frame.wrap(leave, 0).header(AeronFrameDescriptor.LEAVE, nodeId, peer.nodeId);
                 long position;
                 while ((position = peer.offer(leave, 0, HEADER_LENGTH, null, 0, 0)) < 0 && canWait &&
                     (Publication.BACK_PRESSURED == position || Publication.ADMIN_ACTION == position) &&
@@ -531,7 +531,7 @@ public final class AeronTransport implements Transport
      */
     public long peerHeapCapacity(final int nodeId)
     {
-        checkNodeId("peerHeapCapacity", nodeId);
+        TransportArguments.checkNodeId("peerHeapCapacity", nodeId, nodeCount);
         return peers[nodeId].heapCapacity;
     }
 
@@ -609,7 +609,7 @@ public final class AeronTransport implements Transport
             {
                 operation.frame.wrap(operation.header, 0).header(kind, this.nodeId, nodeId)
                     .correlationId(correlationId).heapOffset(offset).length(length).arg0(arg0).arg1(arg1);
-                final String outcome = FrameDescriptor.WRITE == kind ?
+                final String outcome = AeronFrameDescriptor.WRITE == kind ?
                     offerChunks(peer, operation, src, srcOffset, length, deadlineNs) :
                     offer(peer, operation.header, null, 0, 0, deadlineNs, operation);
                 if (null != outcome && operation.tryClaim(correlationId))
@@ -808,24 +808,6 @@ public final class AeronTransport implements Transport
         }
     }
 
-    private void checkNodeId(final String operation, final int nodeId)
-    {
-        if (nodeId < 0 || nodeId >= nodeCount)
-        {
-            throw new RemoteAccessException(
-                operation + " nodeId=" + nodeId + " out of range [0, nodeCount=" + nodeCount + ")");
-        }
-    }
-
-    private static void checkLength(final String operation, final long offset, final int length)
-    {
-        if (length < 0)
-        {
-            throw new RemoteAccessException(
-                operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
-        }
-    }
-
     private String publicationChannel(final int target)
     {
         final ChannelUriStringBuilder builder = new ChannelUriStringBuilder()
@@ -864,6 +846,6 @@ public final class AeronTransport implements Transport
     private static final class Sender
     {
         final UnsafeBuffer header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
-        final FrameFlyweight frame = new FrameFlyweight();
+        final AeronFrameFlyweight frame = new AeronFrameFlyweight();
     }
 }

@@ -9,6 +9,7 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
+import org.jdsm.spi.TransportOptions;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -90,6 +91,14 @@ public final class AeronTransportContext
 
         /** The idle strategy names accepted. */
         public static final List<String> IDLE_STRATEGIES = Arrays.asList("backoff", "yield", "sleep", "busy-spin");
+
+        /** Prefix of every Aeron transport option: an unknown option under it is rejected. */
+        public static final String PREFIX = "jdsm.aeron.";
+
+        /** Every option the transport reads, for the message rejecting an unknown one. */
+        public static final List<String> PROPERTY_NAMES = List.of(
+            CHANNEL_PROP_NAME, MTU_LENGTH_PROP_NAME, TERM_LENGTH_PROP_NAME, IDLE_STRATEGY_PROP_NAME,
+            IDLE_MAX_PARK_PROP_NAME, CALLER_DRIVES_PROP_NAME, DRIVER_PROP_NAME, DIR_PROP_NAME, STREAM_ID_PROP_NAME);
 
         private Configuration()
         {
@@ -217,7 +226,8 @@ public final class AeronTransportContext
      *
      * @param config of the node.
      * @return the context, not yet concluded.
-     * @throws ConfigurationException naming an option whose value can not be parsed.
+     * @throws ConfigurationException naming an option whose value can not be parsed, or an unknown
+     *                                {@code jdsm.aeron.*} option (and the closest known one).
      */
     public static AeronTransportContext fromOptions(final DsmConfig config)
     {
@@ -258,6 +268,10 @@ public final class AeronTransportContext
                         ctx.streamId(Integer.parseInt(value));
                         break;
                     default:
+                        if (TransportOptions.isUnder(Configuration.PREFIX, name))
+                        {
+                            throw TransportOptions.unknown(name, Configuration.PROPERTY_NAMES);
+                        }
                         break;
                 }
             }

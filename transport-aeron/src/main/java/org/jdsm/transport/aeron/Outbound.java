@@ -6,7 +6,7 @@ import org.agrona.ExpandableArrayBuffer;
  * A frame the duty-cycle thread could not offer at once because the publication was back-pressured, or a large
  * read response sent chunk by chunk as the publication accepts them.
  * <p>
- * <b>Note:</b> owned by the duty-cycle thread, pooled by the {@link Responder}.
+ * <b>Note:</b> owned by the duty-cycle thread, pooled by the {@link FrameSender}.
  */
 final class Outbound
 {

@@ -33,7 +33,7 @@ final class Peer
     final int nodeId;
     final byte[] nonce;
     /** Nonce of the last HELLO it sent this node, answered again with an ACCEPT once its own proof checks. */
-    final byte[] helloNonce = new byte[FrameDescriptor.NONCE_LENGTH];
+    final byte[] helloNonce = new byte[AeronFrameDescriptor.NONCE_LENGTH];
     /** Whether {@link #helloNonce} holds a nonce it sent. */
     boolean hasHelloNonce;
     final ArrayDeque<Outbound> backlog = new ArrayDeque<>();

@@ -7,12 +7,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * The liveness clock of one node's {@link Responder}: when each peer was last heard from and last sent to, and, on
  * each timer tick, what is due for a peer: a HELLO while it has not accepted this node's proof, a heartbeat once a
- * heartbeat interval has passed since the last frame sent to it, or its death once it has been silent for longer than
- * the peer timeout. Time comes from an injected {@link NanoClock}, so tests step it deterministically.
+ * heartbeat interval has passed since the last frame sent to it, or its death once it has been silent for the peer
+ * timeout: a peer last heard at {@code t} is declared dead at the first tick at or after {@code t + peerTimeoutNs},
+ * never at a tick before it. Time comes from an injected {@link NanoClock}, so tests step it deterministically.
  * <p>
- * A tick is due every {@code tickIntervalNs}. If no tick ran for more than half the peer timeout, this node itself
- * stalled (GC, starved of CPU): every peer gets the benefit of the doubt and counts as heard at that tick, rather
- * than being declared dead for a silence that was this node's.
+ * A tick is due every {@code tickIntervalNs}. <b>Local stalls.</b> If no tick ran for more than half the peer
+ * timeout, this node itself stalled (a GC pause, starved of CPU, stopped): every peer gets the benefit of the doubt and
+ * counts as heard at the first tick after the stall, rather than being declared dead for a silence that was this
+ * node's. So no peer is declared dead at the first check after a stall; a live peer's heartbeats (polled before the
+ * timers run) keep it alive, and a peer that stays silent is declared dead one full peer timeout after that tick.
+ * (Its peers may meanwhile have declared this node dead: that is theirs to decide.)
  * <p>
  * <b>Note:</b> not threadsafe; used only by the thread that holds the duty cycle (the single writer of the
  * {@link Peer}s' liveness fields).
@@ -25,7 +29,7 @@ final class PeerLiveness
     static final int SEND_HELLO = 1;
     /** Send a heartbeat: nothing was sent to the joined peer for a heartbeat interval. */
     static final int SEND_HEARTBEAT = 2;
-    /** Declare the joined peer dead: silent for longer than the peer timeout. */
+    /** Declare the joined peer dead: silent for the peer timeout or longer. */
     static final int DECLARE_DEAD = 4;
 
     private final NanoClock clock;
@@ -127,7 +131,7 @@ final class PeerLiveness
         int due = peer.accepted ? NONE : SEND_HELLO;
         if (peer.isJoined())
         {
-            if (nowNs - peer.lastHeardNs > peerTimeoutNs)
+            if (nowNs - peer.lastHeardNs >= peerTimeoutNs)
             {
                 due |= DECLARE_DEAD;
             }

@@ -33,8 +33,8 @@ final class PendingOperation
     private static final int SPINS_BEFORE_PARK = 200;
 
     final int slot;
-    final UnsafeBuffer header = new UnsafeBuffer(new byte[FrameDescriptor.HEADER_LENGTH]);
-    final FrameFlyweight frame = new FrameFlyweight();
+    final UnsafeBuffer header = new UnsafeBuffer(new byte[AeronFrameDescriptor.HEADER_LENGTH]);
+    final AeronFrameFlyweight frame = new AeronFrameFlyweight();
 
     volatile long correlationId;
     private volatile int state = IDLE;
@@ -288,16 +288,16 @@ final class PendingOperation
     {
         switch (kind)
         {
-            case FrameDescriptor.READ:
+            case AeronFrameDescriptor.READ:
                 return "read";
-            case FrameDescriptor.WRITE:
+            case AeronFrameDescriptor.WRITE:
                 return "write";
-            case FrameDescriptor.COMPARE_AND_SWAP:
+            case AeronFrameDescriptor.COMPARE_AND_SWAP:
                 return "compareAndSwap";
-            case FrameDescriptor.FETCH_ADD:
+            case AeronFrameDescriptor.FETCH_ADD:
                 return "fetchAdd";
             default:
-                return FrameDescriptor.typeName(kind);
+                return AeronFrameDescriptor.typeName(kind);
         }
     }
 

@@ -1,12 +1,16 @@
 package org.jdsm.transport.aeron;
 
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,6 +34,8 @@ class AeronRuntimeTest
     private final AtomicReference<Thread> caller = new AtomicReference<>();
     private final AtomicBoolean sawHolder = new AtomicBoolean(true);
     private AeronRuntime runtime;
+    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final ErrorHandler errorHandler = errors::add;
     private final Agent counting = new Agent()
     {
         public int doWork()
@@ -58,7 +66,7 @@ class AeronRuntimeTest
     {
         final AeronTransportContext ctx = new AeronTransportContext().channel("ipc").idleStrategy("busy-spin")
             .conclude(new DsmConfig().nodeCount(1).conclude());
-        runtime = AeronRuntime.acquire(ctx, Throwable::printStackTrace);
+        runtime = AeronRuntime.acquire(ctx, errorHandler);
         runtime.add(counting);
     }
 
@@ -68,7 +76,7 @@ class AeronRuntimeTest
         if (null != runtime)
         {
             runtime.remove(counting);
-            runtime.release();
+            runtime.release(errorHandler);
         }
     }
 
@@ -111,6 +119,99 @@ class AeronRuntimeTest
         final long runnerAfter = runnerCycles.get();
         awaitRunnerCycles(runnerAfter + 100);
         assertTrue(sawHolder.get(), "an agent ran on a thread that did not hold the duty cycle");
+    }
+
+    private static AeronTransportContext context(final String idleStrategy, final long idleMaxParkNs)
+    {
+        return new AeronTransportContext().channel("ipc").idleStrategy(idleStrategy).idleMaxParkNs(idleMaxParkNs)
+            .conclude(new DsmConfig().nodeCount(1).conclude());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldShareTheRuntimeWithANodeOfTheSameIdleSettings()
+    {
+        final ErrorHandler other = (throwable) -> { };
+        final AeronRuntime shared = AeronRuntime.acquire(
+            context("busy-spin", AeronTransportContext.Configuration.IDLE_MAX_PARK_DEFAULT_NS), other);
+        try
+        {
+            assertSame(runtime, shared);
+        }
+        finally
+        {
+            shared.release(other);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldRefuseANodeWhoseIdleStrategyConflictsWithTheRuntimesNamingBothValues()
+    {
+        final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> AeronRuntime.acquire(
+            context("backoff", AeronTransportContext.Configuration.IDLE_MAX_PARK_DEFAULT_NS), errorHandler));
+        assertEquals("jdsm.aeron.idle.strategy=backoff conflicts with jdsm.aeron.idle.strategy=busy-spin of the " +
+            "Aeron runtime this process already runs (driver embedded, shared by 1 node): its one duty-cycle thread " +
+            "has one idle strategy; set it the same for every node of the process, or give the node its own driver",
+            ex.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldRefuseANodeWhoseLongestParkConflictsWithTheRuntimesNamingBothValues()
+    {
+        final ConfigurationException ex = assertThrows(ConfigurationException.class,
+            () -> AeronRuntime.acquire(context("busy-spin", 5_000), errorHandler));
+        assertTrue(ex.getMessage().startsWith(
+            "jdsm.aeron.idle.max.park=5000ns conflicts with jdsm.aeron.idle.max.park=100000ns of the Aeron runtime"),
+            ex.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldReportAnErrorOfTheSharedDutyCycleToEveryNodeHoldingTheRuntime()
+    {
+        final List<Throwable> otherErrors = new CopyOnWriteArrayList<>();
+        final ErrorHandler other = otherErrors::add;
+        final AeronRuntime shared = AeronRuntime.acquire(
+            context("busy-spin", AeronTransportContext.Configuration.IDLE_MAX_PARK_DEFAULT_NS), other);
+        final IllegalStateException failure = new IllegalStateException("agent failed");
+        final Agent failing = new Agent()
+        {
+            public int doWork()
+            {
+                throw failure;
+            }
+
+            public String roleName()
+            {
+                return "failing";
+            }
+        };
+        shared.add(failing);
+        try
+        {
+            while (!runtime.tryDrive())
+            {
+                Thread.onSpinWait();
+            }
+            try
+            {
+                runtime.drive();
+            }
+            finally
+            {
+                runtime.stopDriving();
+            }
+        }
+        finally
+        {
+            shared.remove(failing);
+            shared.release(other);
+        }
+
+        assertTrue(errors.contains(failure), errors.toString());
+        assertTrue(otherErrors.contains(failure), otherErrors.toString());
     }
 
     private void awaitRunnerCycles(final long cycles)

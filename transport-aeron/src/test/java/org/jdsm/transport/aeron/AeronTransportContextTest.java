@@ -115,6 +115,15 @@ class AeronTransportContextTest
             .transportOption(AeronTransportContext.Configuration.MTU_LENGTH_PROP_NAME, "banana").conclude();
         assertEquals("jdsm.aeron.mtu=banana" + rule, assertThrows(ConfigurationException.class,
             () -> AeronTransportContext.fromOptions(options)).getMessage());
+        final DsmConfig typo = new DsmConfig().transport("aeron").transportOption("jdsm.aeron.mtuu", "8k")
+            .transportOption("jdsm.other.setting", "kept").conclude();
+        assertEquals("transport option jdsm.aeron.mtuu unknown, did you mean jdsm.aeron.mtu?; known: " +
+            String.join(", ", AeronTransportContext.Configuration.PROPERTY_NAMES),
+            assertThrows(ConfigurationException.class, () -> AeronTransportContext.fromOptions(typo)).getMessage());
+        final DsmConfig unrelated = new DsmConfig().transport("aeron").transportOption("jdsm.aeron.window", "1")
+            .conclude();
+        assertTrue(assertThrows(ConfigurationException.class, () -> AeronTransportContext.fromOptions(unrelated))
+            .getMessage().startsWith("transport option jdsm.aeron.window unknown; known: jdsm.aeron.channel, "));
         final DsmConfig tooLarge = new DsmConfig().transport("aeron")
             .transportOption(AeronTransportContext.Configuration.TERM_LENGTH_PROP_NAME, "4g").conclude();
         assertEquals("jdsm.aeron.term.length=4g" + rule, assertThrows(ConfigurationException.class,

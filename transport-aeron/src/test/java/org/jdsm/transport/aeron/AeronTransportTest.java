@@ -188,10 +188,10 @@ class AeronTransportTest
         intruderClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(node0.aeronDirectoryName()));
         final ExclusivePublication intruder = intruderClient.addExclusivePublication(
             "aeron:ipc", node0.context().streamId());
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameDescriptor.HEADER_LENGTH]);
-        new FrameFlyweight().wrap(frame, 0).header(FrameDescriptor.REFUSE, 1, 0)
-            .arg0(FrameDescriptor.REFUSE_PROOF_MISMATCH);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[AeronFrameDescriptor.HEADER_LENGTH]);
+        new AeronFrameFlyweight().wrap(frame, 0).header(AeronFrameDescriptor.REFUSE, 1, 0)
+            .arg0(AeronFrameDescriptor.REFUSE_PROOF_MISMATCH);
+        offer(intruder, frame, AeronFrameDescriptor.HEADER_LENGTH);
 
         awaitTrue(() -> node0.rejectedCount() >= 1, "forged REFUSE rejected");
         assertEquals(1, node0.rejectedCount());
@@ -212,27 +212,27 @@ class AeronTransportTest
         intruderClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(node0.aeronDirectoryName()));
         final ExclusivePublication intruder = intruderClient.addExclusivePublication(
             "aeron:ipc", node0.context().streamId());
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameDescriptor.HEADER_LENGTH]);
-        final FrameFlyweight flyweight = new FrameFlyweight().wrap(frame, 0);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[AeronFrameDescriptor.HEADER_LENGTH]);
+        final AeronFrameFlyweight flyweight = new AeronFrameFlyweight().wrap(frame, 0);
         final int frames = 10_000;
         for (int i = 0; i < frames; i++)
         {
             switch (i % 4)
             {
                 case 0:
-                    flyweight.header(FrameDescriptor.HEARTBEAT, 1, 0);
+                    flyweight.header(AeronFrameDescriptor.HEARTBEAT, 1, 0);
                     break;
                 case 1:
-                    flyweight.header(FrameDescriptor.READ, 1, 0).correlationId(i).length(8);
+                    flyweight.header(AeronFrameDescriptor.READ, 1, 0).correlationId(i).length(8);
                     break;
                 case 2:
-                    flyweight.header(FrameDescriptor.HEARTBEAT, 100 + i, 0);
+                    flyweight.header(AeronFrameDescriptor.HEARTBEAT, 100 + i, 0);
                     break;
                 default:
                     flyweight.header((byte)(20 + (i % 50)), 1, 0);
                     break;
             }
-            offer(intruder, frame, 0 == i % 100 ? 7 : FrameDescriptor.HEADER_LENGTH);
+            offer(intruder, frame, 0 == i % 100 ? 7 : AeronFrameDescriptor.HEADER_LENGTH);
             if (0 == i % 1000)
             {
                 assertEquals(i / 1000, node1.fetchAdd(0, 0, 1), "node 0 keeps serving during the flood");
@@ -260,24 +260,24 @@ class AeronTransportTest
             "aeron:ipc", node0.context().streamId());
         final int session = intruder.sessionId();
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
-        final FrameFlyweight flyweight = new FrameFlyweight().wrap(frame, 0);
+        final AeronFrameFlyweight flyweight = new AeronFrameFlyweight().wrap(frame, 0);
 
         offer(intruder, frame, 5);
         flyweight.header((byte)99, 1, 0);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
-        flyweight.header(FrameDescriptor.READ, 1, 0).heapOffset(HEAP - 4).length(8).correlationId(1);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
-        flyweight.header(FrameDescriptor.WRITE, 1, 0).heapOffset(0).length(100).correlationId(2);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + 10);
-        flyweight.header(FrameDescriptor.PROOF, 1, 0).arg0(HEAP);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + FrameDescriptor.PROOF_PAYLOAD_LENGTH);
-        flyweight.header(FrameDescriptor.HELLO, 1, 0);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH + 3);
-        flyweight.header(FrameDescriptor.HEARTBEAT, 7, 0);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
-        flyweight.header(FrameDescriptor.HEARTBEAT, 1, 0);
-        frame.putByte(FrameDescriptor.VERSION_OFFSET, (byte)9);
-        offer(intruder, frame, FrameDescriptor.HEADER_LENGTH);
+        offer(intruder, frame, AeronFrameDescriptor.HEADER_LENGTH);
+        flyweight.header(AeronFrameDescriptor.READ, 1, 0).heapOffset(HEAP - 4).length(8).correlationId(1);
+        offer(intruder, frame, AeronFrameDescriptor.HEADER_LENGTH);
+        flyweight.header(AeronFrameDescriptor.WRITE, 1, 0).heapOffset(0).length(100).correlationId(2);
+        offer(intruder, frame, AeronFrameDescriptor.HEADER_LENGTH + 10);
+        flyweight.header(AeronFrameDescriptor.PROOF, 1, 0).arg0(HEAP);
+        offer(intruder, frame, AeronFrameDescriptor.HEADER_LENGTH + AeronFrameDescriptor.PROOF_PAYLOAD_LENGTH);
+        flyweight.header(AeronFrameDescriptor.HELLO, 1, 0);
+        offer(intruder, frame, AeronFrameDescriptor.HEADER_LENGTH + 3);
+        flyweight.header(AeronFrameDescriptor.HEARTBEAT, 7, 0);
+        offer(intruder, frame, AeronFrameDescriptor.HEADER_LENGTH);
+        flyweight.header(AeronFrameDescriptor.HEARTBEAT, 1, 0);
+        frame.putByte(AeronFrameDescriptor.VERSION_OFFSET, (byte)9);
+        offer(intruder, frame, AeronFrameDescriptor.HEADER_LENGTH);
 
         awaitTrue(() -> node0.rejectedCount() >= 8, "8 frames rejected, got " + node0.rejectedCount());
         final String prefix = "node 0 dropped a frame from node ";

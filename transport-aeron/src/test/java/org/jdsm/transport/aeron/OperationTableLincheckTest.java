@@ -51,7 +51,7 @@ public class OperationTableLincheckTest
         }
         final PendingOperation operation = table.acquire();
         final long correlationId = table.nextCorrelationId(operation);
-        operation.begin(correlationId, FrameDescriptor.FETCH_ADD, 1, 0, 8, null, 0);
+        operation.begin(correlationId, AeronFrameDescriptor.FETCH_ADD, 1, 0, 8, null, 0);
         inFlight[thread] = operation;
         bySlot.set(operation.slot, operation);
         started.set(thread, new long[] { correlationId, ++uses[thread] });

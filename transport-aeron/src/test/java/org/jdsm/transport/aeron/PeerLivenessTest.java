@@ -31,7 +31,7 @@ class PeerLivenessTest
     }
 
     @Test
-    void shouldDeclareAJoinedPeerDeadAtTheFirstTickAfterSilenceExceedsThePeerTimeout()
+    void shouldDeclareAJoinedPeerDeadAtTheFirstTickWhenSilenceReachesThePeerTimeout()
     {
         join(peer);
         liveness.heard(peer);
@@ -46,13 +46,13 @@ class PeerLivenessTest
             }
         }
 
-        assertEquals(heardNs + TIMEOUT_NS + TICK_NS, deadAtNs, "silence of exactly the timeout is still alive");
-        assertEquals("silent for 1020 ms (no heartbeat within the peer timeout of 1000 ms)",
+        assertEquals(heardNs + TIMEOUT_NS, deadAtNs, "silence of exactly the timeout is death");
+        assertEquals("silent for 1000 ms (no heartbeat within the peer timeout of 1000 ms)",
             liveness.silence(peer, deadAtNs));
     }
 
     @Test
-    void shouldKeepAPeerAliveWhileSilenceIsAtMostThePeerTimeout()
+    void shouldKeepAPeerAliveUntilOneNanosecondBeforeThePeerTimeout()
     {
         join(peer);
         final PeerLiveness stepped = new PeerLiveness(() -> nowNs, TIMEOUT_NS, HEARTBEAT_NS, 1, peers);
@@ -60,13 +60,13 @@ class PeerLivenessTest
         nowNs = heardNs + TIMEOUT_NS / 2;
         assertTrue(stepped.tryTick(nowNs, peers));
         assertEquals(0, stepped.due(peer, nowNs) & PeerLiveness.DECLARE_DEAD);
+        nowNs = heardNs + TIMEOUT_NS - 1;
+        assertTrue(stepped.tryTick(nowNs, peers));
+        assertEquals(0, stepped.due(peer, nowNs) & PeerLiveness.DECLARE_DEAD, "silent for 1 ns less than the timeout");
         nowNs = heardNs + TIMEOUT_NS;
         assertTrue(stepped.tryTick(nowNs, peers));
-        assertEquals(0, stepped.due(peer, nowNs) & PeerLiveness.DECLARE_DEAD, "silent for exactly the timeout");
-        nowNs = heardNs + TIMEOUT_NS + 1;
-        assertTrue(stepped.tryTick(nowNs, peers));
         assertEquals(PeerLiveness.DECLARE_DEAD, stepped.due(peer, nowNs) & PeerLiveness.DECLARE_DEAD,
-            "silent for one nanosecond past the timeout");
+            "silent for exactly the timeout");
     }
 
     @Test

@@ -342,11 +342,11 @@ class PingPongMeasurementTest
             children.awaitReady(child, 30_000);
 
             final IdleStrategy idleStrategy = ctx.newIdleStrategy();
-            final UnsafeBuffer ping = new UnsafeBuffer(new byte[FrameDescriptor.HEADER_LENGTH]);
+            final UnsafeBuffer ping = new UnsafeBuffer(new byte[AeronFrameDescriptor.HEADER_LENGTH]);
             final long[][] samples = new long[SIZES.length][];
             for (int s = 0; s < SIZES.length; s++)
             {
-                ping.putInt(0, FrameDescriptor.HEADER_LENGTH + SIZES[s]);
+                ping.putInt(0, AeronFrameDescriptor.HEADER_LENGTH + SIZES[s]);
                 final long[] all = new long[WARMUP + MEASURED];
                 for (int i = 0; i < all.length; i++)
                 {

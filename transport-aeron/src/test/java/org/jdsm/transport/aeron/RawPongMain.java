@@ -4,6 +4,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import org.agrona.concurrent.Agent;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -52,7 +53,8 @@ public final class RawPongMain
         final AeronTransportContext ctx = context(args[0], args[1]);
         System.out.println("STARTING");
         System.out.flush();
-        final AeronRuntime runtime = AeronRuntime.acquire(ctx, Throwable::printStackTrace);
+        final ErrorHandler errorHandler = Throwable::printStackTrace;
+        final AeronRuntime runtime = AeronRuntime.acquire(ctx, errorHandler);
         final Subscription subscription = runtime.aeron().addSubscription(
             "aeron:udp?endpoint=" + args[1], STREAM_ID);
         final ExclusivePublication publication = runtime.aeron().addExclusivePublication(
@@ -92,7 +94,7 @@ public final class RawPongMain
         runtime.remove(agent);
         publication.close();
         subscription.close();
-        runtime.release();
+        runtime.release(errorHandler);
         System.exit(0);
     }
 }

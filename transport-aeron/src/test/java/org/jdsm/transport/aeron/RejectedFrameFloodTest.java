@@ -90,7 +90,7 @@ class RejectedFrameFloodTest
         final ExclusivePublication intruder = intruderClient.addExclusivePublication(
             "aeron:udp?endpoint=" + members.get(0), nodes[0].context().streamId());
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
-        final FrameFlyweight flyweight = new FrameFlyweight();
+        final AeronFrameFlyweight flyweight = new AeronFrameFlyweight();
         final Random random = new Random(17);
         for (int i = 0; i < FRAMES; i++)
         {
@@ -106,8 +106,8 @@ class RejectedFrameFloodTest
             }
             else
             {
-                flyweight.wrap(frame, 0).header(FrameDescriptor.HEARTBEAT, 1, 0); // spoofed: node 1 never proved here
-                length = FrameDescriptor.HEADER_LENGTH;
+                flyweight.wrap(frame, 0).header(AeronFrameDescriptor.HEARTBEAT, 1, 0); // spoofed: node 1 never proved here
+                length = AeronFrameDescriptor.HEADER_LENGTH;
             }
             AeronTransportTest.offer(intruder, frame, length);
             if (0 == i % 2000)

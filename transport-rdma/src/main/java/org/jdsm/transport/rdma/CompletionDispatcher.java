@@ -134,7 +134,7 @@ final class CompletionDispatcher
      *
      * @param link          it arrived on.
      * @param correlationId the wr_id of the waiting operation.
-     * @param status        {@code FrameDescriptor.STATUS_*}.
+     * @param status        {@code RdmaFrameDescriptor.STATUS_*}.
      * @param result        of an atomic.
      * @param payload       read data, or the rejection reason.
      * @param offset        of the payload.
@@ -165,7 +165,7 @@ final class CompletionDispatcher
             return;
         }
 
-        if (FrameDescriptor.STATUS_OK == status)
+        if (RdmaFrameDescriptor.STATUS_OK == status)
         {
             if (length > slot.staging().capacity())
             {
@@ -178,7 +178,7 @@ final class CompletionDispatcher
             slot.complete(VerbsCodes.WC_SUCCESS, VerbsCodes.WC_OPCODE_RECV, length, result,
                 OperationSlot.FAILURE_NONE, null);
         }
-        else if (FrameDescriptor.STATUS_REJECTED == status)
+        else if (RdmaFrameDescriptor.STATUS_REJECTED == status)
         {
             slot.complete(VerbsCodes.WC_SUCCESS, VerbsCodes.WC_OPCODE_RECV, length, result,
                 OperationSlot.FAILURE_REJECTED, payload.getStringWithoutLengthUtf8(offset, length));

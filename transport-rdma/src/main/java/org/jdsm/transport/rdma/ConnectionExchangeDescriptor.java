@@ -1,7 +1,9 @@
 package org.jdsm.transport.rdma;
 
+import org.jdsm.spi.ClusterSecretProof;
+
 /**
- * Layout of the payload of {@link FrameDescriptor#TYPE_HELLO} and {@link FrameDescriptor#TYPE_REGIONS} frames,
+ * Layout of the payload of {@link RdmaFrameDescriptor#TYPE_HELLO} and {@link RdmaFrameDescriptor#TYPE_REGIONS} frames,
  * exchanged once per connection. Every field is little-endian.
  * <pre>
  *   0                   1                   2                   3
@@ -59,7 +61,7 @@ public final class ConnectionExchangeDescriptor
     /** Offset of the proof. */
     public static final int PROOF_OFFSET = 40;
     /** Length of the proof. */
-    public static final int PROOF_LENGTH = 32;
+    public static final int PROOF_LENGTH = ClusterSecretProof.PROOF_LENGTH;
     /** Where the regions start. */
     public static final int REGIONS_OFFSET = 72;
 

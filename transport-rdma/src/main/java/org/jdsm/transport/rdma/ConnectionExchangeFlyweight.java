@@ -2,12 +2,10 @@ package org.jdsm.transport.rdma;
 
 import org.agrona.MutableDirectBuffer;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.jdsm.spi.ClusterSecretProof;
+
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 
 import static org.jdsm.transport.rdma.ConnectionExchangeDescriptor.*;
 
@@ -227,13 +225,14 @@ public final class ConnectionExchangeFlyweight
     {
         final byte[] actual = new byte[PROOF_LENGTH];
         buffer.getBytes(offset + PROOF_OFFSET, actual);
-        return MessageDigest.isEqual(actual, expected);
+        return ClusterSecretProof.matches(expected, actual);
     }
 
     /**
-     * The proof a node sends to a peer: HMAC-SHA256 keyed with the cluster secret over the source id, target id and
-     * node count, or zeros when no secret is set. It proves knowledge of the secret without revealing it; it is not
-     * a defence against replay on the same fabric, which RDMA-CM does not encrypt.
+     * The proof a node sends to a peer: the {@link ClusterSecretProof} (HMAC-SHA256 keyed with the cluster secret) of
+     * {@code "jdsm-rdma-hello:<source>-><target>/<nodeCount>"} in ASCII, or zeros when no secret is set. It proves
+     * knowledge of the secret without revealing it; it is not a defence against replay on the same fabric, which
+     * RDMA-CM does not encrypt.
      *
      * @param secret       of the cluster, or null.
      * @param sourceNodeId sender.
@@ -247,17 +246,8 @@ public final class ConnectionExchangeFlyweight
         {
             return NO_PROOF.clone();
         }
-        try
-        {
-            final Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update(("jdsm-rdma-hello:" + sourceNodeId + "->" + targetNodeId + "/" + nodeCount)
-                .getBytes(StandardCharsets.US_ASCII));
-            return mac.doFinal();
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException("HmacSHA256 unavailable", ex);
-        }
+
+        return new ClusterSecretProof(secret).prove(("jdsm-rdma-hello:" + sourceNodeId + "->" + targetNodeId + "/" +
+            nodeCount).getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -44,7 +44,7 @@ final class DisniFabric implements VerbsFabric
     private final List<Endpoint> endpoints = new ArrayList<>();
     private RdmaServerEndpoint<Endpoint> server;
 
-    DisniFabric(final RdmaTransport.Context ctx) throws IOException
+    DisniFabric(final RdmaTransportContext ctx) throws IOException
     {
         group = new RdmaPassiveEndpointGroup<>(
             (int)Math.min(Integer.MAX_VALUE, ctx.connectTimeoutNs() / 1_000_000), ctx.queueDepth(), 1, ctx.cqSize());

@@ -5,7 +5,7 @@ import org.jdsm.spi.HeapRegion;
 
 import java.nio.charset.StandardCharsets;
 
-import static org.jdsm.transport.rdma.FrameDescriptor.*;
+import static org.jdsm.transport.rdma.RdmaFrameDescriptor.*;
 
 /**
  * Serves the bounce-mode requests ({@code READ/WRITE/CAS/FETCH_ADD_REQUEST} frames) against this node's
@@ -36,9 +36,9 @@ final class HeapResponder
      * @return the response frame length.
      */
     int serve(
-        final FrameFlyweight request,
+        final RdmaFrameFlyweight request,
         final boolean isAuthenticated,
-        final FrameFlyweight response,
+        final RdmaFrameFlyweight response,
         final int maxPayload)
     {
         response.header(TYPE_RESPONSE, nodeId, 0).correlationId(request.correlationId())
@@ -87,7 +87,7 @@ final class HeapResponder
         }
     }
 
-    private static int reject(final FrameFlyweight response, final String reason, final int maxPayload)
+    private static int reject(final RdmaFrameFlyweight response, final String reason, final int maxPayload)
     {
         final byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
         final int length = Math.min(bytes.length, maxPayload);

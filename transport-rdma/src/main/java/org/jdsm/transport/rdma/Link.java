@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * Send-queue accounting: at most {@code maxInFlight} one-sided requests (one per slot) and {@code sendBuffers}
  * unretired SENDs are outstanding, and {@code queueDepth >= sendBuffers + maxInFlight} is checked by the
- * {@link RdmaTransport.Context}, so the send queue never overflows.
+ * {@link RdmaTransportContext}, so the send queue never overflows.
  * <p>
  * <b>Note:</b> threadsafe as follows. Posting is serialised by one lock per link (DiSNI's post calls are not
  * threadsafe); the send sequence {@code posted} is guarded by it. The poller is the single writer of

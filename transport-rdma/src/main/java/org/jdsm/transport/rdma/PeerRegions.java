@@ -3,7 +3,7 @@ package org.jdsm.transport.rdma;
 import org.jdsm.RemoteAccessException;
 
 /**
- * A peer's heap as it described it in its {@link FrameDescriptor#TYPE_REGIONS} frame: its mode, capacity, segment
+ * A peer's heap as it described it in its {@link RdmaFrameDescriptor#TYPE_REGIONS} frame: its mode, capacity, segment
  * length and, in direct mode, the address and rkey of each registered segment. Checks every one-sided operation
  * before it is posted, since in direct mode the peer's CPU takes no part and its {@code HeapRegion} checks do not
  * run: the same ranges are rejected here with {@link RemoteAccessException}.

@@ -6,13 +6,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code jdsm.rdma.*} system properties of the RDMA transport, their defaults (unit in the name) and one
- * accessor per property. {@link RdmaTransport.Context} starts each field from its accessor; the same names may be
+ * accessor per property. {@link RdmaTransportContext} starts each field from its accessor; the same names may be
  * given as transport options of the node's {@code DsmConfig}, which win over the system properties.
  * <p>
  * <b>Note:</b> constants and stateless accessors, so threadsafe.
  */
 public final class RdmaConfiguration
 {
+    /** Prefix of every RDMA transport option: an unknown option under it is rejected. */
+    public static final String PREFIX = "jdsm.rdma.";
+
     /** Work requests each queue pair's send queue holds. */
     public static final String QUEUE_DEPTH_PROP_NAME = "jdsm.rdma.queue.depth";
     /** Default send-queue depth. */

@@ -15,7 +15,7 @@ import org.jdsm.spi.MessageHandler;
 
 import java.io.IOException;
 
-import static org.jdsm.transport.rdma.FrameDescriptor.*;
+import static org.jdsm.transport.rdma.RdmaFrameDescriptor.*;
 
 /**
  * The one agent that polls every link's completion queue and acts on what it finds: completes waiting operations
@@ -39,8 +39,8 @@ final class RdmaPoller implements Agent
     private final CompletionDispatcher dispatcher;
     private final HeapResponder responder;
     private final IbvWC[] completions;
-    private final FrameFlyweight received = new FrameFlyweight();
-    private final FrameFlyweight outgoing = new FrameFlyweight();
+    private final RdmaFrameFlyweight received = new RdmaFrameFlyweight();
+    private final RdmaFrameFlyweight outgoing = new RdmaFrameFlyweight();
     private final ConnectionExchangeFlyweight exchange = new ConnectionExchangeFlyweight();
     private final UnsafeBuffer scratch;
     private final ManyToOneRingBuffer selfRing;
@@ -49,7 +49,7 @@ final class RdmaPoller implements Agent
 
     RdmaPoller(
         final RdmaTransport transport,
-        final RdmaTransport.Context ctx,
+        final RdmaTransportContext ctx,
         final DsmConfig config,
         final HeapRegion heap,
         final int nodeId)
@@ -174,7 +174,7 @@ final class RdmaPoller implements Agent
         {
             throw new IOException("send ring full before hello");
         }
-        final FrameFlyweight frame = new FrameFlyweight().wrap(link.sendRing(), slotOffset);
+        final RdmaFrameFlyweight frame = new RdmaFrameFlyweight().wrap(link.sendRing(), slotOffset);
         final ConnectionExchangeFlyweight hello = new ConnectionExchangeFlyweight()
             .wrap(link.sendRing(), frame.payloadOffset());
         writeHello(hello, link.peerNodeId());

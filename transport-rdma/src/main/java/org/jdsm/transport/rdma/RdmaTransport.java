@@ -1,14 +1,11 @@
 package org.jdsm.transport.rdma;
 
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmException;
@@ -17,16 +14,15 @@ import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportArguments;
 import org.jdsm.spi.TransportContext;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Supplier;
 
 /**
  * The {@link Transport} over RDMA verbs through DiSNI, named {@code rdma}: one RC queue pair per pair of nodes,
@@ -57,7 +53,7 @@ import java.util.function.Supplier;
  * remote atomics on one word (or must run in bounce mode).
  * <p>
  * Operations on this node's own id are applied to the local heap; messages to itself are delivered by the poller.
- * The node that created the transport owns it and its {@link Context}, and closes it.
+ * The node that created the transport owns it and its {@link RdmaTransportContext}, and closes it.
  * <p>
  * <b>Note:</b> threadsafe: many threads may have operations in flight to the same peer. One-sided operations must
  * not be called from a {@link MessageHandler}, which runs on the poller thread and would wait for itself.
@@ -67,14 +63,17 @@ public final class RdmaTransport implements Transport
     /** Transport option holding the heap's direct buffers ({@code ByteBuffer[]}) for registration. */
     public static final String HEAP_SEGMENTS_OPTION = "rdma.heap.segments";
 
-    /** Transport option holding a {@link Context} to use instead of one built from properties and options. */
+    /**
+     * Transport option holding a {@link RdmaTransportContext} to use instead of one built from properties and
+     * options.
+     */
     public static final String CONTEXT_OPTION = "rdma.context";
 
-    private static final ThreadLocal<FrameFlyweight> CALLER_FRAME = ThreadLocal.withInitial(FrameFlyweight::new);
+    private static final ThreadLocal<RdmaFrameFlyweight> CALLER_FRAME = ThreadLocal.withInitial(RdmaFrameFlyweight::new);
     private static final ThreadLocal<IdleStrategy> CALLER_IDLE = ThreadLocal.withInitial(
         () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)));
 
-    private final Context ctx;
+    private final RdmaTransportContext ctx;
     private final DsmConfig config;
     private final int nodeId;
     private final int nodeCount;
@@ -119,12 +118,13 @@ public final class RdmaTransport implements Transport
         }
 
         final Object contextOption = config.transportOptions().get(CONTEXT_OPTION);
-        final Context given = contextOption instanceof Context ? (Context)contextOption : new Context();
-        if (null == given.errorHandler() && !given.isConcluded)
+        final RdmaTransportContext given = contextOption instanceof RdmaTransportContext ?
+            (RdmaTransportContext)contextOption : new RdmaTransportContext();
+        if (null == given.errorHandler() && !given.isConcluded())
         {
             given.errorHandler(context.errorHandler());
         }
-        this.ctx = given.isConcluded ? given : given.options(config.transportOptions()).conclude();
+        this.ctx = given.isConcluded() ? given : given.options(config.transportOptions()).conclude();
         this.nodeId = config.nodeId();
         this.nodeCount = config.nodeCount();
         this.operationTimeoutNs = config.operationTimeoutNs();
@@ -193,7 +193,7 @@ public final class RdmaTransport implements Transport
      */
     public boolean isAvailable(final int nodeId)
     {
-        checkNodeId("isAvailable", nodeId);
+        TransportArguments.checkNodeId("isAvailable", nodeId, nodeCount);
         if (nodeId == this.nodeId)
         {
             return !isClosed;
@@ -208,8 +208,8 @@ public final class RdmaTransport implements Transport
     public void read(final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset,
         final int length)
     {
-        checkNodeId("read", nodeId);
-        checkLength("read", offset, length);
+        TransportArguments.checkNodeId("read", nodeId, nodeCount);
+        TransportArguments.checkLength("read", offset, length);
         dst.boundsCheck(dstOffset, length);
         if (nodeId == this.nodeId)
         {
@@ -257,7 +257,7 @@ public final class RdmaTransport implements Transport
             }
             else
             {
-                sendRequest(link, slot, wrId, FrameDescriptor.TYPE_READ_REQUEST, chunkOffset, chunk, 0, null, 0, 0);
+                sendRequest(link, slot, wrId, RdmaFrameDescriptor.TYPE_READ_REQUEST, chunkOffset, chunk, 0, null, 0, 0);
                 await(link, slot, "read", chunkOffset, chunk);
             }
             dst.putBytes(dstOffset + done, slot.staging(), 0, chunk);
@@ -273,8 +273,8 @@ public final class RdmaTransport implements Transport
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)
     {
-        checkNodeId("write", nodeId);
-        checkLength("write", offset, length);
+        TransportArguments.checkNodeId("write", nodeId, nodeCount);
+        TransportArguments.checkLength("write", offset, length);
         src.boundsCheck(srcOffset, length);
         if (nodeId == this.nodeId)
         {
@@ -322,7 +322,7 @@ public final class RdmaTransport implements Transport
             }
             else
             {
-                sendRequest(link, slot, wrId, FrameDescriptor.TYPE_WRITE_REQUEST, chunkOffset, 0, 0,
+                sendRequest(link, slot, wrId, RdmaFrameDescriptor.TYPE_WRITE_REQUEST, chunkOffset, 0, 0,
                     src, srcOffset + done, chunk);
                 await(link, slot, "write", chunkOffset, chunk);
             }
@@ -337,13 +337,13 @@ public final class RdmaTransport implements Transport
      */
     public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
     {
-        checkNodeId("compareAndSwap", nodeId);
+        TransportArguments.checkNodeId("compareAndSwap", nodeId, nodeCount);
         if (nodeId == this.nodeId)
         {
             checkOpen(nodeId, "compareAndSwap");
             return heap.compareAndSwapLong(offset, expected, update);
         }
-        return atomic(nodeId, "compareAndSwap", FrameDescriptor.TYPE_CAS_REQUEST, offset, expected, update);
+        return atomic(nodeId, "compareAndSwap", RdmaFrameDescriptor.TYPE_CAS_REQUEST, offset, expected, update);
     }
 
     /**
@@ -351,13 +351,13 @@ public final class RdmaTransport implements Transport
      */
     public long fetchAdd(final int nodeId, final long offset, final long delta)
     {
-        checkNodeId("fetchAdd", nodeId);
+        TransportArguments.checkNodeId("fetchAdd", nodeId, nodeCount);
         if (nodeId == this.nodeId)
         {
             checkOpen(nodeId, "fetchAdd");
             return heap.getAndAddLong(offset, delta);
         }
-        return atomic(nodeId, "fetchAdd", FrameDescriptor.TYPE_FETCH_ADD_REQUEST, offset, delta, 0);
+        return atomic(nodeId, "fetchAdd", RdmaFrameDescriptor.TYPE_FETCH_ADD_REQUEST, offset, delta, 0);
     }
 
     /**
@@ -370,7 +370,7 @@ public final class RdmaTransport implements Transport
      */
     public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
     {
-        checkNodeId("send", nodeId);
+        TransportArguments.checkNodeId("send", nodeId, nodeCount);
         buffer.boundsCheck(offset, length);
         if (length > maxMessageLength())
         {
@@ -391,7 +391,7 @@ public final class RdmaTransport implements Transport
         {
             return;
         }
-        sendFrame(link, FrameDescriptor.TYPE_MESSAGE, 0, 0, 0, 0, buffer, offset, length, "send");
+        sendFrame(link, RdmaFrameDescriptor.TYPE_MESSAGE, 0, 0, 0, 0, buffer, offset, length, "send");
     }
 
     /**
@@ -401,7 +401,7 @@ public final class RdmaTransport implements Transport
      */
     public int maxMessageLength()
     {
-        return ctx.bufferSize() - FrameDescriptor.HEADER_LENGTH;
+        return ctx.bufferSize() - RdmaFrameDescriptor.HEADER_LENGTH;
     }
 
     /**
@@ -424,8 +424,8 @@ public final class RdmaTransport implements Transport
                 {
                     try
                     {
-                        final FrameFlyweight frame = new FrameFlyweight().wrap(link.sendRing(), slotOffset);
-                        link.postFrame(frame.header(FrameDescriptor.TYPE_BYE, nodeId, 0).frameLength());
+                        final RdmaFrameFlyweight frame = new RdmaFrameFlyweight().wrap(link.sendRing(), slotOffset);
+                        link.postFrame(frame.header(RdmaFrameDescriptor.TYPE_BYE, nodeId, 0).frameLength());
                     }
                     catch (final IOException ignore)
                     {
@@ -442,7 +442,7 @@ public final class RdmaTransport implements Transport
      *
      * @return the context.
      */
-    public Context context()
+    public RdmaTransportContext context()
     {
         return ctx;
     }
@@ -632,7 +632,7 @@ public final class RdmaTransport implements Transport
             final int segment = regions.checkWord(operation, offset);
             slot = claim(link, operation, offset, Long.BYTES);
             final long wrId = wrId(link, slot);
-            if (FrameDescriptor.TYPE_CAS_REQUEST == requestType)
+            if (RdmaFrameDescriptor.TYPE_CAS_REQUEST == requestType)
             {
                 builder.compareAndSwap(slot.wr(), wrId, slot.stagingAddress(), slot.stagingLkey(),
                     regions.address(segment, offset), regions.rkey(segment), operand1, operand2);
@@ -767,7 +767,7 @@ public final class RdmaTransport implements Transport
         try
         {
             sendFrame(link, type, wrId, offset, operand1, operand2, payload, payloadOffset, payloadLength,
-                FrameDescriptor.typeName(type));
+                RdmaFrameDescriptor.typeName(type));
         }
         catch (final RuntimeException ex)
         {
@@ -812,7 +812,7 @@ public final class RdmaTransport implements Transport
 
         try
         {
-            final FrameFlyweight frame = CALLER_FRAME.get().wrap(link.sendRing(), slotOffset);
+            final RdmaFrameFlyweight frame = CALLER_FRAME.get().wrap(link.sendRing(), slotOffset);
             frame.header(type, nodeId, 0).correlationId(correlationId).heapOffset(offset).operand1(operand1)
                 .operand2(operand2);
             if (null != payload)
@@ -856,24 +856,6 @@ public final class RdmaTransport implements Transport
         if (isClosed)
         {
             throw new NodeUnavailableException(nodeId, operation + ": transport of node " + this.nodeId + " closed");
-        }
-    }
-
-    private void checkNodeId(final String operation, final int nodeId)
-    {
-        if (nodeId < 0 || nodeId >= nodeCount)
-        {
-            throw new RemoteAccessException(
-                operation + " nodeId=" + nodeId + " out of range [0, nodeCount=" + nodeCount + ")");
-        }
-    }
-
-    private static void checkLength(final String operation, final long offset, final int length)
-    {
-        if (length < 0)
-        {
-            throw new RemoteAccessException(
-                operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
         }
     }
 
@@ -971,533 +953,6 @@ public final class RdmaTransport implements Transport
         public String roleName()
         {
             return "jdsm-rdma-acceptor-" + nodeId;
-        }
-    }
-
-    /**
-     * Settings of the RDMA transport: each starts from its {@code jdsm.rdma.*} property ({@link RdmaConfiguration}),
-     * may be overridden by a transport option of the same name, or set fluently; {@link #conclude()} fills defaults
-     * and validates, naming the bad setting and the bound it breaks.
-     * <p>
-     * Owned by the {@link RdmaTransport} built from it. <b>Note:</b> not threadsafe; set it up on one thread.
-     */
-    public static final class Context
-    {
-        private boolean isConcluded;
-        private int queueDepth = RdmaConfiguration.queueDepth();
-        private int maxInFlight = RdmaConfiguration.maxInFlight();
-        private int readDepth = RdmaConfiguration.readDepth();
-        private int maxInline = RdmaConfiguration.maxInline();
-        private int signalInterval = RdmaConfiguration.signalInterval();
-        private int cqSize = RdmaConfiguration.cqSize();
-        private int receiveBuffers = RdmaConfiguration.receiveBuffers();
-        private int bufferSize = RdmaConfiguration.bufferSize();
-        private int sendBuffers = RdmaConfiguration.sendBuffers();
-        private int stagingSize = RdmaConfiguration.stagingSize();
-        private long connectTimeoutNs = RdmaConfiguration.connectTimeoutNs();
-        private int pollBatch = RdmaConfiguration.pollBatch();
-        private boolean atomicReplyBigEndian = RdmaConfiguration.atomicReplyBigEndian();
-        private IdleStrategy idleStrategy;
-        private ErrorHandler errorHandler;
-        private RdmaEnvironment environment;
-        private Supplier<VerbsFabric> fabricSupplier;
-
-        /**
-         * Apply the {@code jdsm.rdma.*} entries of a node's transport options, as strings or numbers.
-         *
-         * @param options of the node.
-         * @return this for a fluent API.
-         * @throws ConfigurationException naming an unknown {@code jdsm.rdma.*} option or an unparsable value.
-         */
-        public Context options(final Map<String, Object> options)
-        {
-            for (final Map.Entry<String, Object> entry : options.entrySet())
-            {
-                final String name = entry.getKey();
-                if (!name.startsWith("jdsm.rdma."))
-                {
-                    continue;
-                }
-                final String value = String.valueOf(entry.getValue());
-                try
-                {
-                    apply(name, value);
-                }
-                catch (final NumberFormatException ex)
-                {
-                    throw new ConfigurationException(name + "=" + value + " is not a valid value: " +
-                        ex.getMessage());
-                }
-            }
-            return this;
-        }
-
-        private void apply(final String name, final String value)
-        {
-            switch (name)
-            {
-                case RdmaConfiguration.QUEUE_DEPTH_PROP_NAME: queueDepth(Integer.parseInt(value)); break;
-                case RdmaConfiguration.MAX_IN_FLIGHT_PROP_NAME: maxInFlight(Integer.parseInt(value)); break;
-                case RdmaConfiguration.READ_DEPTH_PROP_NAME: readDepth(Integer.parseInt(value)); break;
-                case RdmaConfiguration.MAX_INLINE_PROP_NAME: maxInline(size(name, value)); break;
-                case RdmaConfiguration.SIGNAL_INTERVAL_PROP_NAME: signalInterval(Integer.parseInt(value)); break;
-                case RdmaConfiguration.CQ_SIZE_PROP_NAME: cqSize(Integer.parseInt(value)); break;
-                case RdmaConfiguration.RECEIVE_BUFFERS_PROP_NAME: receiveBuffers(Integer.parseInt(value)); break;
-                case RdmaConfiguration.BUFFER_SIZE_PROP_NAME: bufferSize(size(name, value)); break;
-                case RdmaConfiguration.SEND_BUFFERS_PROP_NAME: sendBuffers(Integer.parseInt(value)); break;
-                case RdmaConfiguration.STAGING_SIZE_PROP_NAME: stagingSize(size(name, value)); break;
-                case RdmaConfiguration.CONNECT_TIMEOUT_PROP_NAME:
-                    connectTimeoutNs(SystemUtil.parseDuration(name, value));
-                    break;
-                case RdmaConfiguration.POLL_BATCH_PROP_NAME: pollBatch(Integer.parseInt(value)); break;
-                case RdmaConfiguration.ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME:
-                    atomicReplyBigEndian(Boolean.parseBoolean(value));
-                    break;
-                default:
-                    throw new ConfigurationException("transport option " + name + " unknown; known: " +
-                        String.join(", ", RdmaConfiguration.PROPERTY_NAMES));
-            }
-        }
-
-        private static int size(final String name, final String value)
-        {
-            final long size = SystemUtil.parseSize(name, value);
-            if (size > Integer.MAX_VALUE)
-            {
-                throw new ConfigurationException(name + "=" + value + " exceeds " + Integer.MAX_VALUE);
-            }
-            return (int)size;
-        }
-
-        /**
-         * Validate every setting and fill null collaborators with defaults; calling it again does nothing.
-         *
-         * @return this for a fluent API.
-         * @throws ConfigurationException naming the first invalid setting, its value and the bound it breaks.
-         */
-        public Context conclude()
-        {
-            if (isConcluded)
-            {
-                return this;
-            }
-
-            checkRange("sendBuffers", sendBuffers, 1, 1 << 16);
-            checkRange("maxInFlight", maxInFlight, 1, 1 << 16);
-            checkRange("queueDepth", queueDepth, 1, 1 << 16);
-            if (queueDepth < sendBuffers + maxInFlight)
-            {
-                throw new ConfigurationException("queueDepth=" + queueDepth + " < sendBuffers=" + sendBuffers +
-                    " + maxInFlight=" + maxInFlight + ": the send queue could overflow");
-            }
-            checkRange("readDepth", readDepth, 1, 255);
-            checkRange("maxInline", maxInline, 0, 1024);
-            checkRange("signalInterval", signalInterval, 1, sendBuffers);
-            checkRange("receiveBuffers", receiveBuffers, 2, 1 << 16);
-            checkRange("cqSize", cqSize, 1, 1 << 22);
-            if (cqSize < queueDepth + receiveBuffers)
-            {
-                throw new ConfigurationException("cqSize=" + cqSize + " < queueDepth=" + queueDepth +
-                    " + receiveBuffers=" + receiveBuffers + ": the completion queue could overflow");
-            }
-            checkRange("bufferSize", bufferSize, FrameDescriptor.HEADER_LENGTH + 256, 1 << 24);
-            if ((bufferSize & (FrameDescriptor.ALIGNMENT - 1)) != 0)
-            {
-                throw new ConfigurationException("bufferSize=" + bufferSize + " must be a multiple of " +
-                    FrameDescriptor.ALIGNMENT);
-            }
-            checkRange("stagingSize", stagingSize, 64, 1 << 30);
-            if ((stagingSize & 63) != 0)
-            {
-                throw new ConfigurationException("stagingSize=" + stagingSize + " must be a multiple of 64");
-            }
-            if ((long)stagingSize * maxInFlight > Integer.MAX_VALUE)
-            {
-                throw new ConfigurationException("stagingSize=" + stagingSize + " * maxInFlight=" + maxInFlight +
-                    " exceeds " + Integer.MAX_VALUE + " bytes of staging per peer");
-            }
-            if (connectTimeoutNs <= 0)
-            {
-                throw new ConfigurationException("connectTimeoutNs=" + connectTimeoutNs + " must be > 0");
-            }
-            checkRange("pollBatch", pollBatch, 1, 1024);
-
-            if (null == idleStrategy)
-            {
-                idleStrategy = new BackoffIdleStrategy(
-                    100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100));
-            }
-            if (null == errorHandler)
-            {
-                errorHandler = (throwable) -> System.err.println("jdsm rdma error: " + throwable);
-            }
-            if (null == environment)
-            {
-                environment = new RdmaEnvironment();
-            }
-            if (null == fabricSupplier)
-            {
-                final Context self = this;
-                fabricSupplier = () ->
-                {
-                    try
-                    {
-                        return new DisniFabric(self);
-                    }
-                    catch (final IOException ex)
-                    {
-                        throw new RdmaUnavailableException("transport=rdma unavailable: DiSNI endpoint group " +
-                            "could not be created: " + ex.getMessage() + ". " + RdmaEnvironment.USE_AERON);
-                    }
-                };
-            }
-            isConcluded = true;
-            return this;
-        }
-
-        private void checkNotConcluded()
-        {
-            if (isConcluded)
-            {
-                throw new ConfigurationException("rdma context already concluded");
-            }
-        }
-
-        private static void checkRange(final String name, final long value, final long min, final long max)
-        {
-            if (value < min || value > max)
-            {
-                throw new ConfigurationException(name + "=" + value + " must be in [" + min + ", " + max + "]");
-            }
-        }
-
-        /**
-         * @return work requests per send queue.
-         */
-        public int queueDepth()
-        {
-            return queueDepth;
-        }
-
-        /**
-         * @param queueDepth work requests per send queue, at least sendBuffers + maxInFlight.
-         * @return this for a fluent API.
-         */
-        public Context queueDepth(final int queueDepth)
-        {
-            checkNotConcluded();
-            this.queueDepth = queueDepth;
-            return this;
-        }
-
-        /**
-         * @return one-sided operations in flight per peer.
-         */
-        public int maxInFlight()
-        {
-            return maxInFlight;
-        }
-
-        /**
-         * @param maxInFlight one-sided operations in flight per peer.
-         * @return this for a fluent API.
-         */
-        public Context maxInFlight(final int maxInFlight)
-        {
-            checkNotConcluded();
-            this.maxInFlight = maxInFlight;
-            return this;
-        }
-
-        /**
-         * @return outstanding READs and atomics per queue pair.
-         */
-        public int readDepth()
-        {
-            return readDepth;
-        }
-
-        /**
-         * @param readDepth outstanding READs and atomics per queue pair, in [1, 255]; the device may cap it.
-         * @return this for a fluent API.
-         */
-        public Context readDepth(final int readDepth)
-        {
-            checkNotConcluded();
-            this.readDepth = readDepth;
-            return this;
-        }
-
-        /**
-         * @return largest payload posted inline.
-         */
-        public int maxInline()
-        {
-            return maxInline;
-        }
-
-        /**
-         * @param maxInline largest payload posted inline, in [0, 1024]; 0 disables inlining.
-         * @return this for a fluent API.
-         */
-        public Context maxInline(final int maxInline)
-        {
-            checkNotConcluded();
-            this.maxInline = maxInline;
-            return this;
-        }
-
-        /**
-         * @return one SEND in this many is signalled.
-         */
-        public int signalInterval()
-        {
-            return signalInterval;
-        }
-
-        /**
-         * @param signalInterval one SEND in this many is signalled, in [1, sendBuffers].
-         * @return this for a fluent API.
-         */
-        public Context signalInterval(final int signalInterval)
-        {
-            checkNotConcluded();
-            this.signalInterval = signalInterval;
-            return this;
-        }
-
-        /**
-         * @return entries of each completion queue.
-         */
-        public int cqSize()
-        {
-            return cqSize;
-        }
-
-        /**
-         * @param cqSize entries of each completion queue, at least queueDepth + receiveBuffers.
-         * @return this for a fluent API.
-         */
-        public Context cqSize(final int cqSize)
-        {
-            checkNotConcluded();
-            this.cqSize = cqSize;
-            return this;
-        }
-
-        /**
-         * @return receive buffers per peer.
-         */
-        public int receiveBuffers()
-        {
-            return receiveBuffers;
-        }
-
-        /**
-         * @param receiveBuffers receive buffers pre-posted per peer, at least 2.
-         * @return this for a fluent API.
-         */
-        public Context receiveBuffers(final int receiveBuffers)
-        {
-            checkNotConcluded();
-            this.receiveBuffers = receiveBuffers;
-            return this;
-        }
-
-        /**
-         * @return size of each send and receive buffer.
-         */
-        public int bufferSize()
-        {
-            return bufferSize;
-        }
-
-        /**
-         * @param bufferSize size of each send and receive buffer, the largest frame; a multiple of 8.
-         * @return this for a fluent API.
-         */
-        public Context bufferSize(final int bufferSize)
-        {
-            checkNotConcluded();
-            this.bufferSize = bufferSize;
-            return this;
-        }
-
-        /**
-         * @return send buffers per peer.
-         */
-        public int sendBuffers()
-        {
-            return sendBuffers;
-        }
-
-        /**
-         * @param sendBuffers send buffers per peer.
-         * @return this for a fluent API.
-         */
-        public Context sendBuffers(final int sendBuffers)
-        {
-            checkNotConcluded();
-            this.sendBuffers = sendBuffers;
-            return this;
-        }
-
-        /**
-         * @return staging bytes per in-flight slot.
-         */
-        public int stagingSize()
-        {
-            return stagingSize;
-        }
-
-        /**
-         * @param stagingSize staging bytes per in-flight slot, a multiple of 64.
-         * @return this for a fluent API.
-         */
-        public Context stagingSize(final int stagingSize)
-        {
-            checkNotConcluded();
-            this.stagingSize = stagingSize;
-            return this;
-        }
-
-        /**
-         * @return join timeout in nanoseconds.
-         */
-        public long connectTimeoutNs()
-        {
-            return connectTimeoutNs;
-        }
-
-        /**
-         * @param connectTimeoutNs how long joining may take.
-         * @return this for a fluent API.
-         */
-        public Context connectTimeoutNs(final long connectTimeoutNs)
-        {
-            checkNotConcluded();
-            this.connectTimeoutNs = connectTimeoutNs;
-            return this;
-        }
-
-        /**
-         * @return completions per poll.
-         */
-        public int pollBatch()
-        {
-            return pollBatch;
-        }
-
-        /**
-         * @param pollBatch completions taken per poll of one completion queue.
-         * @return this for a fluent API.
-         */
-        public Context pollBatch(final int pollBatch)
-        {
-            checkNotConcluded();
-            this.pollBatch = pollBatch;
-            return this;
-        }
-
-        /**
-         * @return whether atomics return the old value big-endian.
-         */
-        public boolean atomicReplyBigEndian()
-        {
-            return atomicReplyBigEndian;
-        }
-
-        /**
-         * @param atomicReplyBigEndian whether the NIC returns the old value of an atomic big-endian.
-         * @return this for a fluent API.
-         */
-        public Context atomicReplyBigEndian(final boolean atomicReplyBigEndian)
-        {
-            checkNotConcluded();
-            this.atomicReplyBigEndian = atomicReplyBigEndian;
-            return this;
-        }
-
-        /**
-         * @return idle strategy of the poller.
-         */
-        public IdleStrategy idleStrategy()
-        {
-            return idleStrategy;
-        }
-
-        /**
-         * @param idleStrategy of the poller; defaults to backing off to 100 µs parks, never a busy spin.
-         * @return this for a fluent API.
-         */
-        public Context idleStrategy(final IdleStrategy idleStrategy)
-        {
-            checkNotConcluded();
-            this.idleStrategy = idleStrategy;
-            return this;
-        }
-
-        /**
-         * @return handler for errors the agents can not throw.
-         */
-        public ErrorHandler errorHandler()
-        {
-            return errorHandler;
-        }
-
-        /**
-         * @param errorHandler for errors the agents can not throw; must not throw.
-         * @return this for a fluent API.
-         */
-        public Context errorHandler(final ErrorHandler errorHandler)
-        {
-            checkNotConcluded();
-            this.errorHandler = errorHandler;
-            return this;
-        }
-
-        /**
-         * @return the machine check run at start.
-         */
-        public RdmaEnvironment environment()
-        {
-            return environment;
-        }
-
-        /**
-         * @param environment the machine check run at start, replaced in tests.
-         * @return this for a fluent API.
-         */
-        public Context environment(final RdmaEnvironment environment)
-        {
-            checkNotConcluded();
-            this.environment = environment;
-            return this;
-        }
-
-        Supplier<VerbsFabric> fabricSupplier()
-        {
-            return fabricSupplier;
-        }
-
-        Context fabricSupplier(final Supplier<VerbsFabric> fabricSupplier)
-        {
-            checkNotConcluded();
-            this.fabricSupplier = fabricSupplier;
-            return this;
-        }
-
-        /**
-         * {@inheritDoc}
-         */
-        public String toString()
-        {
-            return "RdmaTransport.Context{queueDepth=" + queueDepth + ", maxInFlight=" + maxInFlight +
-                ", readDepth=" + readDepth + ", maxInline=" + maxInline + ", signalInterval=" + signalInterval +
-                ", cqSize=" + cqSize + ", receiveBuffers=" + receiveBuffers + ", bufferSize=" + bufferSize +
-                ", sendBuffers=" + sendBuffers + ", stagingSize=" + stagingSize + ", connectTimeoutNs=" +
-                connectTimeoutNs + ", pollBatch=" + pollBatch + ", atomicReplyBigEndian=" + atomicReplyBigEndian +
-                '}';
         }
     }
 }

@@ -141,11 +141,11 @@ class CompletionDispatcherTest
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
         payload.putStringWithoutLengthAscii(0, "abcdef");
 
-        dispatcher.onResponse(link, wrId(KIND_ONE_SIDED, 0, 0, read.generation()), FrameDescriptor.STATUS_OK, 0,
+        dispatcher.onResponse(link, wrId(KIND_ONE_SIDED, 0, 0, read.generation()), RdmaFrameDescriptor.STATUS_OK, 0,
             payload, 0, 6);
         final byte[] reason = "read offset=9 length=1 out of range [0, 8)".getBytes(StandardCharsets.UTF_8);
         payload.putBytes(0, reason);
-        dispatcher.onResponse(link, wrId(KIND_ONE_SIDED, 0, 1, cas.generation()), FrameDescriptor.STATUS_REJECTED,
+        dispatcher.onResponse(link, wrId(KIND_ONE_SIDED, 0, 1, cas.generation()), RdmaFrameDescriptor.STATUS_REJECTED,
             0, payload, 0, reason.length);
 
         assertEquals(OperationSlot.COMPLETED, read.state());

@@ -14,11 +14,11 @@ class FrameLayoutTest
     @Test
     void shouldLayOutAFrameAsTheDescriptorSays()
     {
-        final FrameFlyweight frame = new FrameFlyweight().wrap(buffer, 8);
+        final RdmaFrameFlyweight frame = new RdmaFrameFlyweight().wrap(buffer, 8);
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[]{ 1, 2, 3 });
 
-        frame.header(FrameDescriptor.TYPE_CAS_REQUEST, 7, 0).correlationId(0x1122334455667788L).heapOffset(4096)
-            .operand1(-1).operand2(42).status(FrameDescriptor.STATUS_REJECTED).payload(payload, 0, 3);
+        frame.header(RdmaFrameDescriptor.TYPE_CAS_REQUEST, 7, 0).correlationId(0x1122334455667788L).heapOffset(4096)
+            .operand1(-1).operand2(42).status(RdmaFrameDescriptor.STATUS_REJECTED).payload(payload, 0, 3);
 
         assertEquals(1, buffer.getByte(8));
         assertEquals(6, buffer.getByte(9));
@@ -38,14 +38,14 @@ class FrameLayoutTest
     @Test
     void shouldRejectMalformedFramesNamingTheField()
     {
-        final FrameFlyweight frame = new FrameFlyweight().wrap(buffer, 0);
-        frame.header(FrameDescriptor.TYPE_MESSAGE, 1, 10);
+        final RdmaFrameFlyweight frame = new RdmaFrameFlyweight().wrap(buffer, 0);
+        frame.header(RdmaFrameDescriptor.TYPE_MESSAGE, 1, 10);
 
         assertEquals("frame of 47 bytes shorter than the header of 48", frame.validate(47));
         assertEquals("frame length=58 != received 60", frame.validate(60));
-        buffer.putByte(FrameDescriptor.TYPE_OFFSET, (byte)42);
+        buffer.putByte(RdmaFrameDescriptor.TYPE_OFFSET, (byte)42);
         assertEquals("frame type=42 unknown", frame.validate(58));
-        buffer.putByte(FrameDescriptor.VERSION_OFFSET, (byte)9);
+        buffer.putByte(RdmaFrameDescriptor.VERSION_OFFSET, (byte)9);
         assertEquals("frame version=9 != 1", frame.validate(58));
     }
 

@@ -4,15 +4,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.simulator.contract.BufferHeapRegion;
 import org.junit.jupiter.api.Test;
 
-import static org.jdsm.transport.rdma.FrameDescriptor.*;
+import static org.jdsm.transport.rdma.RdmaFrameDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class HeapResponderTest
 {
     private final BufferHeapRegion heap = new BufferHeapRegion(1024);
     private final HeapResponder responder = new HeapResponder(heap, 3);
-    private final FrameFlyweight request = new FrameFlyweight().wrap(new UnsafeBuffer(new byte[256]), 0);
-    private final FrameFlyweight response = new FrameFlyweight().wrap(new UnsafeBuffer(new byte[256]), 0);
+    private final RdmaFrameFlyweight request = new RdmaFrameFlyweight().wrap(new UnsafeBuffer(new byte[256]), 0);
+    private final RdmaFrameFlyweight response = new RdmaFrameFlyweight().wrap(new UnsafeBuffer(new byte[256]), 0);
 
     @Test
     void shouldServeReadWriteAndAtomicsThroughTheHeap()

@@ -85,7 +85,7 @@ class RdmaTransportStartTest
         final RdmaTransport transport = new RdmaTransport(
             new TransportContext(config, new BufferHeapRegion(1024), (s, b, o, l) -> {}));
 
-        assertEquals(16 * 1024 - FrameDescriptor.HEADER_LENGTH, transport.maxMessageLength());
+        assertEquals(16 * 1024 - RdmaFrameDescriptor.HEADER_LENGTH, transport.maxMessageLength());
         assertEquals(5_000_000_000L, transport.context().connectTimeoutNs());
         assertEquals(0, transport.unknownCompletionCount());
         new UnsafeBuffer(new byte[1]);

@@ -10,6 +10,7 @@ import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportArguments;
 import org.jdsm.spi.TransportContext;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -121,7 +122,7 @@ public final class SimulatedTransport implements Transport
      */
     public boolean isAvailable(final int nodeId)
     {
-        checkNodeId("isAvailable", nodeId);
+        TransportArguments.checkNodeId("isAvailable", nodeId, nodeCount);
         return network.isAvailable(nodeId);
     }
 
@@ -131,8 +132,8 @@ public final class SimulatedTransport implements Transport
     public void read(final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset,
         final int length)
     {
-        checkNodeId("read", nodeId);
-        checkLength("read", offset, length);
+        TransportArguments.checkNodeId("read", nodeId, nodeCount);
+        TransportArguments.checkLength("read", offset, length);
         dst.boundsCheck(dstOffset, length);
 
         final Operation operation = new Operation(Operation.READ, this.nodeId, nodeId, offset, length, 0, 0, null);
@@ -146,8 +147,8 @@ public final class SimulatedTransport implements Transport
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)
     {
-        checkNodeId("write", nodeId);
-        checkLength("write", offset, length);
+        TransportArguments.checkNodeId("write", nodeId, nodeCount);
+        TransportArguments.checkLength("write", offset, length);
         src.boundsCheck(srcOffset, length);
 
         final byte[] copy = new byte[length];
@@ -161,7 +162,7 @@ public final class SimulatedTransport implements Transport
      */
     public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
     {
-        checkNodeId("compareAndSwap", nodeId);
+        TransportArguments.checkNodeId("compareAndSwap", nodeId, nodeCount);
 
         final Operation operation = new Operation(
             Operation.COMPARE_AND_SWAP, this.nodeId, nodeId, offset, Long.BYTES, expected, update, null);
@@ -174,7 +175,7 @@ public final class SimulatedTransport implements Transport
      */
     public long fetchAdd(final int nodeId, final long offset, final long delta)
     {
-        checkNodeId("fetchAdd", nodeId);
+        TransportArguments.checkNodeId("fetchAdd", nodeId, nodeCount);
 
         final Operation operation = new Operation(
             Operation.FETCH_ADD, this.nodeId, nodeId, offset, Long.BYTES, delta, 0, null);
@@ -192,7 +193,7 @@ public final class SimulatedTransport implements Transport
      */
     public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
     {
-        checkNodeId("send", nodeId);
+        TransportArguments.checkNodeId("send", nodeId, nodeCount);
         buffer.boundsCheck(offset, length);
         final int maxMessageLength = network.context().maxMessageLength();
         if (length > maxMessageLength)
@@ -237,24 +238,6 @@ public final class SimulatedTransport implements Transport
     public String toString()
     {
         return "SimulatedTransport{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", network=" + network + '}';
-    }
-
-    private void checkNodeId(final String operation, final int nodeId)
-    {
-        if (nodeId < 0 || nodeId >= nodeCount)
-        {
-            throw new RemoteAccessException(
-                operation + " nodeId=" + nodeId + " out of range [0, nodeCount=" + nodeCount + ")");
-        }
-    }
-
-    private static void checkLength(final String operation, final long offset, final int length)
-    {
-        if (length < 0)
-        {
-            throw new RemoteAccessException(
-                operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
-        }
     }
 
     private static MessageHandler reportingTo(final MessageHandler handler, final DsmConfig config)

@@ -5,15 +5,15 @@ import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
-import static org.jdsm.transport.rdma.FrameDescriptor.*;
+import static org.jdsm.transport.rdma.RdmaFrameDescriptor.*;
 
 /**
- * Flyweight over a control frame laid out as {@link FrameDescriptor} describes.
+ * Flyweight over a control frame laid out as {@link RdmaFrameDescriptor} describes.
  * <p>
  * Owned by one thread (the caller building a frame in its claimed send slot, or the poller decoding a receive
  * buffer); <b>Note:</b> not threadsafe.
  */
-public final class FrameFlyweight
+public final class RdmaFrameFlyweight
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -27,7 +27,7 @@ public final class FrameFlyweight
      * @param offset at which it starts.
      * @return this for a fluent API.
      */
-    public FrameFlyweight wrap(final MutableDirectBuffer buffer, final int offset)
+    public RdmaFrameFlyweight wrap(final MutableDirectBuffer buffer, final int offset)
     {
         this.buffer = buffer;
         this.offset = offset;
@@ -58,7 +58,7 @@ public final class FrameFlyweight
      * @param payloadLength in bytes.
      * @return this for a fluent API.
      */
-    public FrameFlyweight header(final byte type, final int sourceNodeId, final int payloadLength)
+    public RdmaFrameFlyweight header(final byte type, final int sourceNodeId, final int payloadLength)
     {
         buffer.putByte(offset + VERSION_OFFSET, CURRENT_VERSION);
         buffer.putByte(offset + TYPE_OFFSET, type);
@@ -109,7 +109,7 @@ public final class FrameFlyweight
     }
 
     /**
-     * @return the frame type, one of {@code FrameDescriptor.TYPE_*}.
+     * @return the frame type, one of {@code RdmaFrameDescriptor.TYPE_*}.
      */
     public byte type()
     {
@@ -160,7 +160,7 @@ public final class FrameFlyweight
      * @param status of a response.
      * @return this for a fluent API.
      */
-    public FrameFlyweight status(final int status)
+    public RdmaFrameFlyweight status(final int status)
     {
         buffer.putInt(offset + STATUS_OFFSET, status, ORDER);
         return this;
@@ -178,7 +178,7 @@ public final class FrameFlyweight
      * @param correlationId of the request, echoed in its response.
      * @return this for a fluent API.
      */
-    public FrameFlyweight correlationId(final long correlationId)
+    public RdmaFrameFlyweight correlationId(final long correlationId)
     {
         buffer.putLong(offset + CORRELATION_ID_OFFSET, correlationId, ORDER);
         return this;
@@ -196,7 +196,7 @@ public final class FrameFlyweight
      * @param heapOffset a request addresses.
      * @return this for a fluent API.
      */
-    public FrameFlyweight heapOffset(final long heapOffset)
+    public RdmaFrameFlyweight heapOffset(final long heapOffset)
     {
         buffer.putLong(offset + HEAP_OFFSET_OFFSET, heapOffset, ORDER);
         return this;
@@ -214,7 +214,7 @@ public final class FrameFlyweight
      * @param value read length, expected value or delta.
      * @return this for a fluent API.
      */
-    public FrameFlyweight operand1(final long value)
+    public RdmaFrameFlyweight operand1(final long value)
     {
         buffer.putLong(offset + OPERAND1_OFFSET, value, ORDER);
         return this;
@@ -232,7 +232,7 @@ public final class FrameFlyweight
      * @param value update value, or the result of an atomic in a response.
      * @return this for a fluent API.
      */
-    public FrameFlyweight operand2(final long value)
+    public RdmaFrameFlyweight operand2(final long value)
     {
         buffer.putLong(offset + OPERAND2_OFFSET, value, ORDER);
         return this;
@@ -246,7 +246,7 @@ public final class FrameFlyweight
      * @param length    of the payload.
      * @return this for a fluent API.
      */
-    public FrameFlyweight payload(final DirectBuffer src, final int srcOffset, final int length)
+    public RdmaFrameFlyweight payload(final DirectBuffer src, final int srcOffset, final int length)
     {
         buffer.putBytes(offset + HEADER_LENGTH, src, srcOffset, length);
         buffer.putInt(offset + FRAME_LENGTH_OFFSET, HEADER_LENGTH + length, ORDER);
@@ -259,7 +259,7 @@ public final class FrameFlyweight
      * @param length of the payload.
      * @return this for a fluent API.
      */
-    public FrameFlyweight payloadLength(final int length)
+    public RdmaFrameFlyweight payloadLength(final int length)
     {
         buffer.putInt(offset + FRAME_LENGTH_OFFSET, HEADER_LENGTH + length, ORDER);
         return this;

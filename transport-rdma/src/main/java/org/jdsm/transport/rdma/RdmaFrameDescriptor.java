@@ -1,7 +1,9 @@
 package org.jdsm.transport.rdma;
 
 /**
- * Layout of a control frame carried by one SEND into one pre-posted receive buffer. Every field is little-endian.
+ * Layout of the RDMA transport's control frame, a {@link #HEADER_LENGTH 48-byte} header and a payload, carried by one
+ * SEND into one pre-posted receive buffer (the Aeron transport's frame, {@code AeronFrameDescriptor}, is another
+ * layout). Every field is little-endian.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -34,7 +36,7 @@ package org.jdsm.transport.rdma;
  * <p>
  * <b>Note:</b> constants only, so threadsafe.
  */
-public final class FrameDescriptor
+public final class RdmaFrameDescriptor
 {
     /** Version of this layout; a frame of another version is rejected. */
     public static final byte CURRENT_VERSION = 1;
@@ -90,7 +92,7 @@ public final class FrameDescriptor
     /** Response status: the requester has not proved the cluster secret. */
     public static final int STATUS_UNAUTHENTICATED = 2;
 
-    private FrameDescriptor()
+    private RdmaFrameDescriptor()
     {
     }
 

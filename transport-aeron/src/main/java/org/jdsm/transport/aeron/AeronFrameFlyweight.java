@@ -5,26 +5,26 @@ import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
-import static org.jdsm.transport.aeron.FrameDescriptor.ARG0_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.ARG1_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.CHUNK_OFFSET_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.CORRELATION_ID_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.CURRENT_VERSION;
-import static org.jdsm.transport.aeron.FrameDescriptor.LENGTH_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.OFFSET_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.SOURCE_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.STATUS_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.TARGET_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.TYPE_OFFSET;
-import static org.jdsm.transport.aeron.FrameDescriptor.VERSION_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.ARG0_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.ARG1_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.CHUNK_OFFSET_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.CORRELATION_ID_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.CURRENT_VERSION;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.LENGTH_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.OFFSET_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.SOURCE_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.STATUS_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.TARGET_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.TYPE_OFFSET;
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.VERSION_OFFSET;
 
 /**
- * Flyweight over the header of a frame laid out as {@link FrameDescriptor} describes. Getters read from the wrapped
+ * Flyweight over the header of a frame laid out as {@link AeronFrameDescriptor} describes. Getters read from the wrapped
  * {@link DirectBuffer}; setters need a {@link MutableDirectBuffer} and return this.
  * <p>
  * <b>Note:</b> not threadsafe; each thread uses its own instance.
  */
-public final class FrameFlyweight
+public final class AeronFrameFlyweight
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -39,7 +39,7 @@ public final class FrameFlyweight
      * @param offset at which the frame starts.
      * @return this for a fluent API.
      */
-    public FrameFlyweight wrap(final DirectBuffer buffer, final int offset)
+    public AeronFrameFlyweight wrap(final DirectBuffer buffer, final int offset)
     {
         this.buffer = buffer;
         this.mutableBuffer = null;
@@ -54,7 +54,7 @@ public final class FrameFlyweight
      * @param offset at which the frame starts.
      * @return this for a fluent API.
      */
-    public FrameFlyweight wrap(final MutableDirectBuffer buffer, final int offset)
+    public AeronFrameFlyweight wrap(final MutableDirectBuffer buffer, final int offset)
     {
         this.buffer = buffer;
         this.mutableBuffer = buffer;
@@ -70,9 +70,9 @@ public final class FrameFlyweight
      * @param target node id.
      * @return this for a fluent API.
      */
-    public FrameFlyweight header(final byte type, final int source, final int target)
+    public AeronFrameFlyweight header(final byte type, final int source, final int target)
     {
-        mutableBuffer.setMemory(offset, FrameDescriptor.HEADER_LENGTH, (byte)0);
+        mutableBuffer.setMemory(offset, AeronFrameDescriptor.HEADER_LENGTH, (byte)0);
         mutableBuffer.putByte(offset + VERSION_OFFSET, CURRENT_VERSION);
         mutableBuffer.putByte(offset + TYPE_OFFSET, type);
         mutableBuffer.putInt(offset + SOURCE_OFFSET, source, ORDER);
@@ -108,7 +108,7 @@ public final class FrameFlyweight
      * @param status of a response.
      * @return this for a fluent API.
      */
-    public FrameFlyweight status(final short status)
+    public AeronFrameFlyweight status(final short status)
     {
         mutableBuffer.putShort(offset + STATUS_OFFSET, status, ORDER);
         return this;
@@ -142,7 +142,7 @@ public final class FrameFlyweight
      * @param length of the whole operation or message.
      * @return this for a fluent API.
      */
-    public FrameFlyweight length(final int length)
+    public AeronFrameFlyweight length(final int length)
     {
         mutableBuffer.putInt(offset + LENGTH_OFFSET, length, ORDER);
         return this;
@@ -160,7 +160,7 @@ public final class FrameFlyweight
      * @param correlationId of the operation.
      * @return this for a fluent API.
      */
-    public FrameFlyweight correlationId(final long correlationId)
+    public AeronFrameFlyweight correlationId(final long correlationId)
     {
         mutableBuffer.putLong(offset + CORRELATION_ID_OFFSET, correlationId, ORDER);
         return this;
@@ -178,7 +178,7 @@ public final class FrameFlyweight
      * @param heapOffset of the operation.
      * @return this for a fluent API.
      */
-    public FrameFlyweight heapOffset(final long heapOffset)
+    public AeronFrameFlyweight heapOffset(final long heapOffset)
     {
         mutableBuffer.putLong(offset + OFFSET_OFFSET, heapOffset, ORDER);
         return this;
@@ -196,7 +196,7 @@ public final class FrameFlyweight
      * @param chunkOffset of this frame's payload in the operation's bytes.
      * @return this for a fluent API.
      */
-    public FrameFlyweight chunkOffset(final int chunkOffset)
+    public AeronFrameFlyweight chunkOffset(final int chunkOffset)
     {
         mutableBuffer.putInt(offset + CHUNK_OFFSET_OFFSET, chunkOffset, ORDER);
         return this;
@@ -214,7 +214,7 @@ public final class FrameFlyweight
      * @param value of the first argument.
      * @return this for a fluent API.
      */
-    public FrameFlyweight arg0(final long value)
+    public AeronFrameFlyweight arg0(final long value)
     {
         mutableBuffer.putLong(offset + ARG0_OFFSET, value, ORDER);
         return this;
@@ -232,7 +232,7 @@ public final class FrameFlyweight
      * @param value of the second argument.
      * @return this for a fluent API.
      */
-    public FrameFlyweight arg1(final long value)
+    public AeronFrameFlyweight arg1(final long value)
     {
         mutableBuffer.putLong(offset + ARG1_OFFSET, value, ORDER);
         return this;

@@ -1,8 +1,11 @@
 package org.jdsm.transport.aeron;
 
+import org.jdsm.spi.ClusterSecretProof;
+
 /**
- * Layout of the frames {@link AeronTransport} nodes exchange: one Aeron message per frame, a fixed header followed
- * by a payload. All fields are little-endian.
+ * Layout of the frames {@link AeronTransport} nodes exchange: one Aeron message per frame, a fixed
+ * {@link #HEADER_LENGTH 56-byte} header followed by a payload (the RDMA transport's control frame,
+ * {@code RdmaFrameDescriptor}, is another layout). All fields are little-endian.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -56,7 +59,7 @@ package org.jdsm.transport.aeron;
  *     <li>{@link #REFUSE}: arg 0 the reason ({@link #REFUSE_PROOF_MISMATCH}), no payload.</li>
  * </ul>
  */
-public final class FrameDescriptor
+public final class AeronFrameDescriptor
 {
     /** Version of the frame layout. */
     public static final byte CURRENT_VERSION = 1;
@@ -124,11 +127,11 @@ public final class FrameDescriptor
     /** Length of a join nonce in bytes. */
     public static final int NONCE_LENGTH = 16;
     /** Length of an HMAC-SHA256 proof in bytes. */
-    public static final int PROOF_LENGTH = 32;
+    public static final int PROOF_LENGTH = ClusterSecretProof.PROOF_LENGTH;
     /** Length of the payload of a {@link #PROOF}: the proof, then the nonce it was computed over. */
     public static final int PROOF_PAYLOAD_LENGTH = PROOF_LENGTH + NONCE_LENGTH;
 
-    private FrameDescriptor()
+    private AeronFrameDescriptor()
     {
     }
 

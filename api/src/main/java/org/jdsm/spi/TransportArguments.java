@@ -1,0 +1,51 @@
+package org.jdsm.spi;
+
+import org.jdsm.RemoteAccessException;
+
+/**
+ * The argument checks every {@link Transport} makes before it touches a peer: a node id within the cluster and a
+ * length that is not negative. One implementation, so every transport rejects bad arguments with the same message.
+ * <p>
+ * <b>Note:</b> stateless and threadsafe; allocates only to throw, so it may sit on a transport's hot path.
+ */
+public final class TransportArguments
+{
+    private TransportArguments()
+    {
+    }
+
+    /**
+     * Check that an operation names a node of the cluster.
+     *
+     * @param operation e.g. {@code read}, for the message.
+     * @param nodeId    the operation's target.
+     * @param nodeCount nodes in the cluster.
+     * @throws RemoteAccessException naming the operation, the node id and the range if it is out of
+     *                               {@code [0, nodeCount)}.
+     */
+    public static void checkNodeId(final String operation, final int nodeId, final int nodeCount)
+    {
+        if (nodeId < 0 || nodeId >= nodeCount)
+        {
+            throw new RemoteAccessException(
+                operation + " nodeId=" + nodeId + " out of range [0, nodeCount=" + nodeCount + ")");
+        }
+    }
+
+    /**
+     * Check that an operation's length is not negative.
+     *
+     * @param operation e.g. {@code write}, for the message.
+     * @param offset    the operation's offset, for the message.
+     * @param length    the operation's length in bytes.
+     * @throws RemoteAccessException naming the operation, offset and length if the length is negative.
+     */
+    public static void checkLength(final String operation, final long offset, final int length)
+    {
+        if (length < 0)
+        {
+            throw new RemoteAccessException(
+                operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
+        }
+    }
+}

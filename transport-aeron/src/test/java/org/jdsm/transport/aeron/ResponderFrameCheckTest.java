@@ -1,0 +1,170 @@
+package org.jdsm.transport.aeron;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Forged and late frames at node 0 of 3, whose peer 1 has joined on {@link #SESSION} and peer 2 has not: what is
+ * counted late, what is rejected, and that neither serves anything; next to the valid frames they are forged from,
+ * which are served.
+ */
+@Timeout(30)
+class ResponderFrameCheckTest extends ResponderRigTest
+{
+    private static final int SESSION = 4242;
+
+    private ResponderRig rig;
+
+    @BeforeEach
+    void before()
+    {
+        rig = new ResponderRig(media, 0, 3);
+        rig.join(1, SESSION);
+        rig.heap.buffer().putLong(64, 0x1122334455667788L);
+    }
+
+    @AfterEach
+    void after()
+    {
+        rig.close();
+    }
+
+    private void read(final int source, final int sessionId, final long correlationId)
+    {
+        rig.frameFrom(source, AeronFrameDescriptor.READ).correlationId(correlationId).heapOffset(64).length(8);
+        rig.deliver(sessionId, HEADER_LENGTH);
+    }
+
+    @Test
+    void shouldServeAReadFromAJoinedPeer()
+    {
+        read(1, SESSION, 77);
+
+        final List<ResponderRig.Sent> sent = rig.sentTo(1);
+        assertEquals(1, sent.size(), sent.toString());
+        assertEquals(AeronFrameDescriptor.RESPONSE, sent.get(0).type());
+        assertEquals(77, sent.get(0).frame.correlationId());
+        assertEquals(0x1122334455667788L, sent.get(0).buffer.getLong(HEADER_LENGTH));
+        assertEquals(1, rig.responder.servedCount());
+        assertEquals(0, rig.responder.rejectedCount());
+    }
+
+    @Test
+    void shouldRejectAReadOnAnotherSessionThanTheProvedOne()
+    {
+        read(1, SESSION + 1, 77);
+
+        assertEquals(List.of(), rig.sentTo(1));
+        assertEquals(0, rig.responder.servedCount());
+        assertEquals(1, rig.responder.rejectedCount());
+        assertTrue(rig.errors.get(0).getMessage().endsWith(
+            "READ from a node that has not proved the cluster secret on this session"), rig.errors.toString());
+    }
+
+    @Test
+    void shouldRejectAReadFromAPeerThatHasNotJoined()
+    {
+        read(2, SESSION + 2, 77);
+
+        assertEquals(List.of(), rig.sentTo(2));
+        assertEquals(0, rig.responder.servedCount());
+        assertEquals(1, rig.responder.rejectedCount());
+    }
+
+    @Test
+    void shouldCountAResponseWithAnUnknownCorrelationIdAsLate()
+    {
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(123456789L).arg0(5);
+        rig.deliver(SESSION, HEADER_LENGTH);
+
+        assertEquals(1, rig.responder.lateCount());
+        assertEquals(0, rig.responder.rejectedCount());
+    }
+
+    @Test
+    void shouldRejectAResponseFromAnotherNodeThanTheOperationsTargetAndKeepWaiting()
+    {
+        final PendingOperation operation = rig.operations.acquire();
+        final long correlationId = rig.operations.nextCorrelationId(operation);
+        operation.begin(correlationId, AeronFrameDescriptor.FETCH_ADD, 2, 0, 8, null, 0);
+
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(correlationId).arg0(5);
+        rig.deliver(SESSION, HEADER_LENGTH);
+
+        assertFalse(operation.isCompleted(), "still waiting for node 2");
+        assertTrue(operation.isPending());
+        assertEquals(1, rig.responder.rejectedCount());
+        assertTrue(rig.errors.get(0).getMessage().endsWith(
+            "RESPONSE correlationId=" + correlationId + " for an operation on node 2"), rig.errors.toString());
+    }
+
+    @Test
+    void shouldCompleteAnOperationFromItsTargetsResponse()
+    {
+        final PendingOperation operation = rig.operations.acquire();
+        final long correlationId = rig.operations.nextCorrelationId(operation);
+        operation.begin(correlationId, AeronFrameDescriptor.FETCH_ADD, 1, 0, 8, null, 0);
+
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(correlationId).arg0(5);
+        rig.deliver(SESSION, HEADER_LENGTH);
+        rig.deliver(SESSION, HEADER_LENGTH); // the same response again: late
+
+        assertTrue(operation.isCompleted());
+        assertEquals(5, operation.result);
+        assertEquals(1, rig.responder.lateCount());
+        assertEquals(0, rig.responder.rejectedCount());
+    }
+
+    @Test
+    void shouldRejectAReadResponseThatDoesNotContinueTheRead()
+    {
+        final UnsafeBuffer dst = new UnsafeBuffer(new byte[16]);
+        final PendingOperation operation = rig.operations.acquire();
+        final long correlationId = rig.operations.nextCorrelationId(operation);
+        operation.begin(correlationId, AeronFrameDescriptor.READ, 1, 0, 16, dst, 0);
+
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(correlationId).length(16).chunkOffset(8);
+        rig.deliver(SESSION, HEADER_LENGTH + 8);
+
+        assertTrue(operation.isPending());
+        assertEquals(0, operation.received);
+        assertArrayEquals(new byte[16], dst.byteArray());
+        assertEquals(1, rig.responder.rejectedCount());
+    }
+
+    @Test
+    void shouldRejectAWriteWhosePayloadRunsPastItsLengthWithoutTouchingTheHeap()
+    {
+        final byte[] before = rig.heapBytes();
+        rig.frameFrom(1, AeronFrameDescriptor.WRITE).correlationId(9).heapOffset(0).length(4);
+        rig.frame.putLong(HEADER_LENGTH, -1L);
+        rig.deliver(SESSION, HEADER_LENGTH + 8);
+
+        assertArrayEquals(before, rig.heapBytes());
+        assertEquals(0, rig.responder.servedCount());
+        assertEquals(1, rig.responder.rejectedCount());
+        assertEquals(List.of(), rig.sentTo(1));
+    }
+
+    @Test
+    void shouldRejectAFrameShorterThanAHeader()
+    {
+        rig.frameFrom(1, AeronFrameDescriptor.HEARTBEAT);
+        rig.deliver(SESSION, HEADER_LENGTH - 1);
+
+        assertEquals(1, rig.responder.rejectedCount());
+        assertTrue(rig.errors.get(0).getMessage().endsWith("frame length=55 < header length=56"),
+            rig.errors.toString());
+    }
+}
