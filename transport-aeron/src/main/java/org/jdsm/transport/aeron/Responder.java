@@ -10,7 +10,6 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.jdsm.spi.CountersFile;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
 
@@ -79,29 +78,7 @@ final class Responder implements Agent, FragmentHandler
      * @param heartbeatIntervalNs between frames sent to a joined peer.
      * @param subscription        of this node, polled by {@link #doWork()}.
      * @param clock               of the node: the only source of time of the responder and its rooms.
-     */
-    Responder(
-        final int nodeId,
-        final Peer[] peers,
-        final HeapRegion heap,
-        final MessageHandler messageHandler,
-        final ErrorHandler errorHandler,
-        final OperationTable operations,
-        final Authenticator authenticator,
-        final int chunkLength,
-        final long peerTimeoutNs,
-        final long heartbeatIntervalNs,
-        final Subscription subscription,
-        final NanoClock clock)
-    {
-        this(nodeId, peers, heap, messageHandler, errorHandler, operations, authenticator, chunkLength, peerTimeoutNs,
-            heartbeatIntervalNs, subscription, clock, new TransportCounters(CountersFile.inMemory(nodeId)));
-    }
-
-    /**
-     * A responder counting in a node's counters file; the other parameters as above.
-     *
-     * @param counters of the transport, in the node's counters file.
+     * @param counters            of the transport, in the node's counters file.
      */
     Responder(
         final int nodeId,
