@@ -2,6 +2,7 @@ package org.jdsm;
 
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
+import org.jdsm.spi.TransportProvider;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -138,6 +140,7 @@ public final class DsmConfig implements Cloneable
     private boolean errorVerbose = booleanProperty(ERROR_VERBOSE_PROP_NAME);
     private ErrorHandler errorHandler;
     private Map<String, Object> transportOptions = new HashMap<>();
+    private TransportProvider transportProvider;
 
     /**
      * Validate every setting and fill defaults. Called by {@link Dsm#start(DsmConfig)}; calling it again does
@@ -405,6 +408,32 @@ public final class DsmConfig implements Cloneable
     {
         checkNotConcluded();
         this.transport = transport;
+        this.transportProvider = null;
+        return this;
+    }
+
+    /**
+     * @return the provider set with {@link #transportProvider(TransportProvider)}, or null when the transport is
+     * found by its name on the class path.
+     */
+    public TransportProvider transportProvider()
+    {
+        return transportProvider;
+    }
+
+    /**
+     * Use this provider for the node's transport instead of finding one by name: how a test or a tool hands the
+     * transport live objects (a simulated network, a fault control, a wrapped transport) that are not settings, so
+     * {@link #transportOptions()} holds settings only. Sets {@link #transport()} to the provider's name.
+     *
+     * @param provider of the node's transport.
+     * @return this for a fluent API.
+     */
+    public DsmConfig transportProvider(final TransportProvider provider)
+    {
+        checkNotConcluded();
+        this.transportProvider = Objects.requireNonNull(provider, "provider");
+        this.transport = provider.name();
         return this;
     }
 
@@ -871,7 +900,9 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
-     * Set an option of the transport, for example the simulated network a node joins.
+     * Set a setting of the transport, for example {@code jdsm.aeron.mtu}: a string parsed as the transport documents
+     * the setting, or a value of the setting's type. Live objects go to the transport through
+     * {@link #transportProvider(TransportProvider)}.
      *
      * @param name  of the option, as the transport documents it.
      * @param value of the option.

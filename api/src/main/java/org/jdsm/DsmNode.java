@@ -150,6 +150,14 @@ public interface DsmNode extends AutoCloseable
     NodeCounters counters();
 
     /**
+     * The configuration this node was started with, concluded: e.g. for a task to read the heap, cache and object
+     * size limits of the node it runs on. Owned by the node; do not change it.
+     *
+     * @return the concluded configuration.
+     */
+    DsmConfig config();
+
+    /**
      * Serve the driver: run the tasks it and its tasks send here and hold their objects, until the driver closes
      * the cluster, then return; the caller still closes this node. Called on every node but node 0 (see
      * {@link Dsm#serve(DsmConfig)}, which also starts and closes the node).

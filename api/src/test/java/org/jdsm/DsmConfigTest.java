@@ -1,5 +1,8 @@
 package org.jdsm;
 
+import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportContext;
+import org.jdsm.spi.TransportProvider;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -263,5 +266,27 @@ class DsmConfigTest
         final DsmConfig config = new DsmConfig().transport("carrier-pigeon");
         final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> Dsm.start(config));
         assertEquals("no jdsm engine on the class path: add the org.jdsm:jdsm-coherence artifact", ex.getMessage());
+    }
+
+    @Test
+    void shouldTakeTheTransportsNameFromAGivenProviderAndKeepItInACopy()
+    {
+        final TransportProvider provider = new TransportProvider()
+        {
+            public String name()
+            {
+                return "given";
+            }
+
+            public Transport newTransport(final TransportContext context)
+            {
+                throw new UnsupportedOperationException();
+            }
+        };
+        final DsmConfig config = new DsmConfig().transportProvider(provider);
+
+        assertEquals("given", config.transport());
+        assertSame(provider, config.copy().transportProvider());
+        assertEquals(null, config.copy().transport("aeron").transportProvider(), "a name chosen later wins");
     }
 }

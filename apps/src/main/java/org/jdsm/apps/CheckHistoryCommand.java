@@ -1,12 +1,12 @@
 package org.jdsm.apps;
 
-import org.jdsm.simulator.linearizability.CheckResult;
-import org.jdsm.simulator.linearizability.History;
-import org.jdsm.simulator.linearizability.HistoryFormatException;
-import org.jdsm.simulator.linearizability.JsonLinesHistory;
-import org.jdsm.simulator.linearizability.LinearizabilityChecker;
-import org.jdsm.simulator.linearizability.Model;
-import org.jdsm.simulator.linearizability.Models;
+import org.jdsm.linearizability.CheckResult;
+import org.jdsm.linearizability.History;
+import org.jdsm.linearizability.HistoryFormatException;
+import org.jdsm.linearizability.JsonLinesHistory;
+import org.jdsm.linearizability.LinearizabilityChecker;
+import org.jdsm.linearizability.Model;
+import org.jdsm.linearizability.Models;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

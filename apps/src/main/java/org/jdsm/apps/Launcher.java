@@ -52,7 +52,27 @@ public final class Launcher implements Runnable
         return new CommandLine(new Launcher())
             .setStopAtPositional(true)
             .setExecutionExceptionHandler(Launcher::onExecutionException)
+            .setParameterExceptionHandler(Launcher::onParameterException)
             .execute(args);
+    }
+
+    /**
+     * A usage error (unknown option or command, missing or bad value): one line naming it and where the help is,
+     * exit 2; with {@code --verbose} also the usage.
+     */
+    private static int onParameterException(final CommandLine.ParameterException ex, final String[] args)
+    {
+        final CommandLine commandLine = ex.getCommandLine();
+        final java.io.PrintWriter err = commandLine.getErr();
+        err.println("jdsm: " + ex.getMessage() + " (see '" + commandLine.getCommandSpec().qualifiedName() +
+            " --help')");
+        if (java.util.Arrays.asList(args).contains("--verbose"))
+        {
+            commandLine.usage(err);
+        }
+        err.flush();
+
+        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     private static int onExecutionException(

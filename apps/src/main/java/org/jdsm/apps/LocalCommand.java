@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code jdsm local --nodes N APP [ARGS...]}: fork N node JVMs on loopback, each running {@code node} from a
  * cluster file written for them, and run an application across them. Their output is printed with a
- * {@code [node i]} prefix, then a summary table; the exit status is non-zero if any node failed.
+ * {@code [node i]} prefix, then a summary table. Exit status: the driver's when it failed (1 when the application
+ * failed, 2 for a configuration error such as a bad {@code -Djdsm.*} option), else 1 if any node failed or was killed,
+ * else 0; 2 for a usage or configuration error of the launcher itself.
  */
 @Command(
     name = "local",
@@ -48,6 +50,10 @@ final class LocalCommand implements Callable<Integer>
 
         final int[] status = loopback.cluster("local", nodes, System.out)
             .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, loopback.jvmOptions, application, arguments));
+        if (status[0] > 0)
+        {
+            return status[0]; // the driver's: 2 for a configuration error, e.g. a bad -Djdsm.* option
+        }
         for (final int nodeStatus : status)
         {
             if (0 != nodeStatus)

@@ -26,8 +26,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A cluster of node JVMs forked on loopback, for {@code jdsm local} and {@code jdsm run}: writes a cluster file in a
  * temporary directory, forks one JVM per node (node 0 last), prints each node's output with a {@code [node i]}
- * prefix, waits for all of them (killing them at the deadline), prints the summary table, and removes the
- * directory. No JVM outlives {@link #run}.
+ * prefix, waits for all of them, prints the summary table, and removes the directory. No JVM outlives {@link #run}.
+ * <p>
+ * While it waits it kills, saying so in one line: a node the driver reports the cluster has declared dead (node 0
+ * appends it to the {@link #declaredDeadFile} next to the cluster file, see {@link DeadNodeReport}), at once, even
+ * if it is stopped ({@code SIGSTOP}) or hung; a serving node still running the peer timeout plus
+ * {@link #DRIVER_GRACE_NS} after the driver ended; and every node still running at {@code --timeout}. A killed node's
+ * status is {@link #KILLED_STATUS}.
  * <p>
  * <b>Note:</b> one run per instance; not threadsafe.
  */
@@ -41,6 +46,18 @@ final class LoopbackCluster
 
     /** Java heap of every node JVM unless a {@code -Xmx} option says otherwise. */
     static final String NODE_JAVA_HEAP = "-Xmx1g";
+
+    /** Exit status shown for a node the launcher killed: declared dead, hung after the driver ended, or too slow. */
+    static final int KILLED_STATUS = -1;
+
+    /** How often the launcher looks at the nodes and the dead node report while it waits. */
+    static final long POLL_MS = 100;
+
+    /**
+     * How long, beyond the peer timeout, a serving node may run on after the driver ended (it stops at once when the
+     * driver closed the cluster, or within the peer timeout when the driver died) before the launcher kills it.
+     */
+    static final long DRIVER_GRACE_NS = TimeUnit.SECONDS.toNanos(10);
 
     /** Direct memory a node needs beyond its heap slice and cache: transport buffers, staging. */
     static final long DIRECT_MEMORY_HEADROOM = 256L * 1024 * 1024;
@@ -64,6 +81,7 @@ final class LoopbackCluster
     private final String transport;
     private final String host;
     private final int timeoutSeconds;
+    private final long driverGraceNs;
     private final PrintStream out;
 
     LoopbackCluster(
@@ -72,6 +90,7 @@ final class LoopbackCluster
         final String transport,
         final String host,
         final int timeoutSeconds,
+        final long peerTimeoutNs,
         final PrintStream out)
     {
         this.name = name;
@@ -79,6 +98,7 @@ final class LoopbackCluster
         this.transport = transport;
         this.host = host;
         this.timeoutSeconds = timeoutSeconds;
+        this.driverGraceNs = peerTimeoutNs + DRIVER_GRACE_NS;
         this.out = out;
     }
 
@@ -86,7 +106,7 @@ final class LoopbackCluster
      * Run the cluster to its end.
      *
      * @param commandLine of each node.
-     * @return each node's exit status, -1 for a node killed at the deadline.
+     * @return each node's exit status, {@link #KILLED_STATUS} for a node the launcher killed.
      * @throws IOException          if the cluster file can not be written or a JVM can not be forked.
      * @throws InterruptedException if interrupted while waiting; the nodes are killed.
      */
@@ -116,21 +136,67 @@ final class LoopbackCluster
             final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(timeoutSeconds);
             final int[] status = new int[nodes];
             final long[] endNs = new long[nodes];
-            for (int i = 0; i < nodes; i++)
+            final boolean[] ended = new boolean[nodes];
+            final Path declaredDead = declaredDeadFile(clusterFile);
+            int running = nodes;
+            int reportsRead = 0;
+            while (running > 0)
             {
-                final long remainingNs = Math.max(deadlineNs - System.nanoTime(), TimeUnit.SECONDS.toNanos(5));
-                if (processes[i].waitFor(remainingNs, TimeUnit.NANOSECONDS))
+                final long nowNs = System.nanoTime();
+                // a node the driver reports dead is killed, though it may still run (stopped, hung, cut off)
+                final List<String[]> reports = DeadNodeReport.read(declaredDead);
+                for (; reportsRead < reports.size(); reportsRead++)
                 {
-                    status[i] = processes[i].exitValue();
+                    final String[] report = reports.get(reportsRead);
+                    final int nodeId = parseNodeId(report[0]);
+                    if (nodeId > 0 && nodeId < nodes && !ended[nodeId] && processes[nodeId].isAlive())
+                    {
+                        running -= kill(processes, nodeId, status, endNs, ended, pumps, "node " + nodeId +
+                            " was declared dead by the cluster (" + report[1] + "): killed");
+                    }
                 }
-                else
+                // a serving node ends at most a peer timeout after the driver: one that does not is hung
+                if (ended[0] && nowNs - endNs[0] > driverGraceNs)
                 {
-                    out.println("[" + name + "] node " + i + " did not finish within " + timeoutSeconds + " s: killed");
-                    processes[i].destroyForcibly().waitFor();
-                    status[i] = -1;
+                    for (int i = 1; i < nodes; i++)
+                    {
+                        if (!ended[i] && processes[i].isAlive())
+                        {
+                            running -= kill(processes, i, status, endNs, ended, pumps, "node " + i + " still running " +
+                                TimeUnit.NANOSECONDS.toSeconds(driverGraceNs) + " s after the driver ended: killed");
+                        }
+                    }
                 }
-                endNs[i] = System.nanoTime();
-                pumps[i].join(TimeUnit.SECONDS.toMillis(5));
+                for (int i = 0; i < nodes; i++)
+                {
+                    if (!ended[i] && !processes[i].isAlive())
+                    {
+                        status[i] = processes[i].exitValue();
+                        endNs[i] = System.nanoTime();
+                        ended[i] = true;
+                        pumps[i].join(TimeUnit.SECONDS.toMillis(5));
+                        running--;
+                    }
+                }
+                if (running > 0 && nowNs >= deadlineNs)
+                {
+                    for (int i = 0; i < nodes; i++)
+                    {
+                        if (!ended[i])
+                        {
+                            running -= kill(processes, i, status, endNs, ended, pumps, "node " + i +
+                                " did not finish within " + timeoutSeconds + " s: killed");
+                        }
+                    }
+                }
+                for (int i = 0; i < nodes; i++)
+                {
+                    if (!ended[i])
+                    {
+                        processes[i].waitFor(POLL_MS, TimeUnit.MILLISECONDS); // the first still running
+                        break;
+                    }
+                }
             }
             summary(status, startNs, endNs);
 
@@ -146,6 +212,7 @@ final class LoopbackCluster
                 }
             }
             Files.deleteIfExists(clusterFile);
+            Files.deleteIfExists(declaredDeadFile(clusterFile));
             Files.deleteIfExists(directory);
         }
     }
@@ -244,15 +311,7 @@ final class LoopbackCluster
 
     private static long sizeOption(final List<String> jvmOptions, final String propertyName, final long defaultValue)
     {
-        String value = System.getProperty(propertyName);
-        final String prefix = "-D" + propertyName + "=";
-        for (final String option : jvmOptions)
-        {
-            if (option.startsWith(prefix))
-            {
-                value = option.substring(prefix.length());
-            }
-        }
+        final String value = option(jvmOptions, propertyName);
         if (null == value)
         {
             return defaultValue;
@@ -265,6 +324,91 @@ final class LoopbackCluster
         {
             throw new ConfigurationException(propertyName + "=" + value + " is not a size such as 512m or 2g");
         }
+    }
+
+    private int kill(
+        final Process[] processes,
+        final int nodeId,
+        final int[] status,
+        final long[] endNs,
+        final boolean[] ended,
+        final Thread[] pumps,
+        final String message) throws InterruptedException
+    {
+        synchronized (out)
+        {
+            out.println("[" + name + "] " + message);
+        }
+        processes[nodeId].destroyForcibly().waitFor(); // SIGKILL ends a stopped process too; reaped here
+        status[nodeId] = KILLED_STATUS;
+        endNs[nodeId] = System.nanoTime();
+        ended[nodeId] = true;
+        pumps[nodeId].join(TimeUnit.SECONDS.toMillis(5));
+
+        return 1;
+    }
+
+    private static int parseNodeId(final String text)
+    {
+        try
+        {
+            return Integer.parseInt(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * The file node 0 reports dead nodes to ({@link DeadNodeReport}), next to the cluster file.
+     *
+     * @param clusterFile of the cluster.
+     * @return the file.
+     */
+    static Path declaredDeadFile(final Path clusterFile)
+    {
+        return clusterFile.resolveSibling("declared-dead");
+    }
+
+    /**
+     * The peer timeout the nodes get: from a {@code -Djdsm.peer.timeout} JVM option, this JVM's system property, or
+     * the default.
+     *
+     * @param jvmOptions extra JVM options of the nodes.
+     * @return the peer timeout in nanoseconds.
+     * @throws ConfigurationException naming the setting if it is not a duration.
+     */
+    static long peerTimeoutNs(final List<String> jvmOptions)
+    {
+        final String value = option(jvmOptions, DsmConfig.PEER_TIMEOUT_PROP_NAME);
+        if (null == value)
+        {
+            return DsmConfig.PEER_TIMEOUT_DEFAULT_NS;
+        }
+        try
+        {
+            return SystemUtil.parseDuration(DsmConfig.PEER_TIMEOUT_PROP_NAME, value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigurationException(DsmConfig.PEER_TIMEOUT_PROP_NAME + "=" + value +
+                " is not a duration such as 5s or 500ms");
+        }
+    }
+
+    private static String option(final List<String> jvmOptions, final String propertyName)
+    {
+        String value = System.getProperty(propertyName);
+        final String prefix = "-D" + propertyName + "=";
+        for (final String option : jvmOptions)
+        {
+            if (option.startsWith(prefix))
+            {
+                value = option.substring(prefix.length());
+            }
+        }
+        return value;
     }
 
     private static Thread pump(final Process process, final String prefix, final PrintStream out)
@@ -306,7 +450,8 @@ final class LoopbackCluster
         int failures = 0;
         for (int i = 0; i < status.length; i++)
         {
-            out.printf("| %4d | %6s | %9.2f |%n", i, 0 == status[i] ? "ok" : "exit " + status[i],
+            out.printf("| %4d | %6s | %9.2f |%n", i,
+                0 == status[i] ? "ok" : KILLED_STATUS == status[i] ? "killed" : "exit " + status[i],
                 (endNs[i] - startNs) / 1e9);
             failures += 0 == status[i] ? 0 : 1;
         }

@@ -45,6 +45,7 @@ final class LoopbackOptions
     void check(final int nodes)
     {
         LoopbackCluster.javaCommand(jvmOptions);
+        LoopbackCluster.peerTimeoutNs(jvmOptions);
         if (nodes < 1 || nodes > MAX_NODES)
         {
             throw new ConfigurationException(
@@ -64,12 +65,14 @@ final class LoopbackOptions
      */
     LoopbackCluster cluster(final String name, final int nodes, final PrintStream out)
     {
-        return new LoopbackCluster(name, nodes, transport, host, timeoutSeconds, out);
+        return new LoopbackCluster(
+            name, nodes, transport, host, timeoutSeconds, LoopbackCluster.peerTimeoutNs(jvmOptions), out);
     }
 
     /**
      * The start of a node's command line: {@code java} with the JVM options, the class path, and the launcher's
-     * {@code node --config FILE --node-id I}.
+     * {@code node --config FILE --node-id I}, on node 0 with the file it reports dead nodes to
+     * ({@link DeadNodeReport}).
      *
      * @param classPath   of the node JVM.
      * @param clusterFile the cluster.
@@ -93,6 +96,11 @@ final class LoopbackOptions
         command.add(clusterFile.toString());
         command.add("--node-id");
         command.add(Integer.toString(nodeId));
+        if (0 == nodeId)
+        {
+            command.add("--declared-dead-file");
+            command.add(LoopbackCluster.declaredDeadFile(clusterFile).toString());
+        }
 
         return command;
     }

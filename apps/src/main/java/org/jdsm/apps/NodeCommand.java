@@ -1,5 +1,7 @@
 package org.jdsm.apps;
 
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
 import org.jdsm.ConfigurationException;
 import org.jdsm.DriverLostException;
 import org.jdsm.Dsm;
@@ -47,6 +49,10 @@ final class NodeCommand implements Callable<Integer>
 
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     private boolean verbose;
+
+    @Option(names = "--declared-dead-file", hidden = true,
+        description = "On node 0: append a line for each node the cluster declared dead (see DeadNodeReport).")
+    private Path declaredDeadFile;
 
     @Parameters(index = "0", arity = "0..1",
         description = "Application (see 'jdsm apps'), or with --main the main class, to run on node 0.")
@@ -140,18 +146,25 @@ final class NodeCommand implements Callable<Integer>
 
     private int runApplication(final Application<?> app, final DsmConfig dsmConfig)
     {
+        final DeadNodeReport deadNodes = new DeadNodeReport(declaredDeadFile, dsmConfig.nodeCount());
         try (DsmNode node = Dsm.start(dsmConfig))
         {
             System.out.println("node " + nodeId + "/" + node.nodeCount() + " joined over " + dsmConfig.transport());
+            final AgentRunner watch = deadNodes.watch(node);
             try
             {
                 return app.run(node, arguments, System.out);
             }
             catch (final Exception ex)
             {
+                deadNodes.failure(ex);
                 System.out.println(app.name() + " failed: " + ex);
                 ex.printStackTrace(System.out);
                 return 1;
+            }
+            finally
+            {
+                CloseHelper.close(watch); // before close: the serving nodes leave after it, they are not dead
             }
         }
     }
@@ -167,6 +180,7 @@ final class NodeCommand implements Callable<Integer>
         catch (final InvocationTargetException ex)
         {
             final Throwable failure = ex.getCause();
+            new DeadNodeReport(declaredDeadFile, dsmConfig.nodeCount()).failure(failure);
             final PrintStream err = System.err;
             if (failure instanceof ConfigurationException)
             {

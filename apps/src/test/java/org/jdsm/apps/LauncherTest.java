@@ -240,6 +240,34 @@ class LauncherTest
     }
 
     @Test
+    void shouldReportAUsageErrorInOneLineWithExitTwo()
+    {
+        final LauncherRun option = LauncherRun.launch("local", "--frob", "demo");
+        assertEquals(2, option.status());
+        assertEquals("jdsm: Unknown option: '--frob' (see 'jdsm local --help')" + System.lineSeparator(),
+            option.err());
+        final LauncherRun command = LauncherRun.launch("frob");
+        assertEquals(2, command.status());
+        assertEquals("jdsm: Unmatched argument at index 0: 'frob' (see 'jdsm --help')" + System.lineSeparator(),
+            command.err());
+        final LauncherRun value = LauncherRun.launch("local", "--nodes", "three", "demo");
+        assertEquals(2, value.status());
+        assertEquals(1, value.err().lines().count(), value.err());
+        assertTrue(value.err().startsWith("jdsm: Invalid value for option '--nodes': 'three' is not an int"),
+            value.err());
+    }
+
+    @Test
+    void shouldExitTwoWhenTheNodesRejectABadSetting()
+    {
+        final LauncherRun run = LauncherRun.launch("local", "--nodes", "1", "--timeout", "60",
+            "--jvm-opt=-Djdsm.worker.threads=lots", "demo");
+        assertEquals(2, run.status(), run.out());
+        assertTrue(run.out().contains("[node 0] jdsm: jdsm.worker.threads=lots is not an integer\n"), run.out());
+        assertTrue(run.out().contains("|    0 | exit 2 |"), run.out());
+    }
+
+    @Test
     void shouldFailOnUnknownApplicationAndMissingFile()
     {
         assertNotEquals(0, Launcher.execute("local", "--nodes", "2", "no-such-app"));

@@ -4,10 +4,13 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import org.jdsm.coherence.CoherenceEngineProvider;
+import org.jdsm.coherence.Node;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The layering the poms can not state, checked on the production classes of every module on this module's class
  * path (apps depends on all of them): the API below the engine, the engine below no transport, transports beside
- * each other, and nothing in production running on the test-only simulated transport or needing a test framework.
+ * each other, handles below the engine's public face, and nothing in production running on the test-only simulated
+ * transport or needing a test framework.
  */
 class LayeringTest
 {
@@ -24,6 +28,7 @@ class LayeringTest
     private static final String ENGINE = "org.jdsm.coherence..";
     private static final String TRANSPORTS = "org.jdsm.transport..";
     private static final String SIMULATOR = "org.jdsm.simulator..";
+    private static final String CHECKER = "org.jdsm.linearizability..";
     private static final String APPS = "org.jdsm.apps..";
 
     private static JavaClasses classes;
@@ -40,7 +45,7 @@ class LayeringTest
     void shouldImportEveryLayer()
     {
         // a rule over an empty set passes vacuously: make sure each layer is really on the class path
-        for (final String layer : new String[] { API, SPI, ENGINE, TRANSPORTS, SIMULATOR, APPS })
+        for (final String layer : new String[] { API, SPI, ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS })
         {
             final String prefix = layer.replace("..", "");
             assertTrue(classes.stream().anyMatch((c) -> c.getPackageName().startsWith(prefix)), layer);
@@ -51,7 +56,7 @@ class LayeringTest
     void shouldKeepTheApiBelowEngineTransportsAndApps()
     {
         final ArchRule rule = noClasses().that().resideInAnyPackage(API, SPI)
-            .should().dependOnClassesThat().resideInAnyPackage(ENGINE, TRANSPORTS, SIMULATOR, APPS)
+            .should().dependOnClassesThat().resideInAnyPackage(ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS)
             .because("the API and the transport SPI are what every other module builds on");
         rule.check(classes);
     }
@@ -84,12 +89,33 @@ class LayeringTest
     }
 
     @Test
-    void shouldNeverRunProductionCodeOnTheSimulatedTransport()
+    void shouldNeverReferToTheSimulatorFromProductionCode()
     {
-        // the launcher may use the simulator's linearizability checker (check-history), never its transport
+        // the simulator module is on this class path at test scope only; its classes are imported to check this
         noClasses().that().resideOutsideOfPackage(SIMULATOR)
-            .should().dependOnClassesThat().resideInAnyPackage("org.jdsm.simulator", "org.jdsm.simulator.contract..")
-            .because("the simulated network is a test tool")
+            .should().dependOnClassesThat().resideInAPackage(SIMULATOR)
+            .because("the simulated network and its fault injection are test tools; the launcher's check-history " +
+                "uses the checker, which is a module of its own")
+            .check(classes);
+    }
+
+    @Test
+    void shouldKeepTheCheckerOnTheApiOnly()
+    {
+        noClasses().that().resideInAPackage(CHECKER)
+            .should().dependOnClassesThat().resideInAnyPackage(SPI, ENGINE, TRANSPORTS, SIMULATOR, APPS)
+            .because("the checker judges histories of any system; it knows nothing of transports or the engine")
+            .check(classes);
+    }
+
+    @Test
+    void shouldKeepHandlesOffTheNodesFace()
+    {
+        noClasses().that().resideInAPackage(ENGINE)
+            .and(not(belongToAnyOf(Node.class, CoherenceEngineProvider.class)))
+            .should().dependOnClassesThat().belongToAnyOf(Node.class)
+            .because("handles, borrows, leases and the engine's rooms reach their node through HeapAccess and the " +
+                "rooms, so they can be built without a cluster; only the provider starts a Node")
             .check(classes);
     }
 

@@ -84,6 +84,10 @@ class NodeDeathTest
                 "gemm ") >= 0, log.toString());
             assertEquals(0, processes[1].exitValue(), log.toString());
             assertTrue(log.indexOf("[node 1] node 1 stopped by the driver") >= 0, log.toString());
+            // what the launcher would read to stop node 2 (DeadNodeReport): node 2 only, not node 1 that left after
+            final List<String[]> reported = DeadNodeReport.read(LoopbackCluster.declaredDeadFile(clusterFile));
+            assertEquals(1, reported.size(), log.toString());
+            assertEquals("2", reported.get(0)[0], log.toString());
         }
         finally
         {
@@ -95,6 +99,7 @@ class NodeDeathTest
                 }
             }
             Files.deleteIfExists(clusterFile);
+            Files.deleteIfExists(LoopbackCluster.declaredDeadFile(clusterFile));
             Files.deleteIfExists(directory);
         }
     }

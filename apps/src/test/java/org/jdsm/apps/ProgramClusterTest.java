@@ -1,5 +1,6 @@
 package org.jdsm.apps;
 
+import org.jdsm.DsmConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -200,7 +201,8 @@ class ProgramClusterTest
         final String launcherClassPath = System.getProperty("java.class.path");
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        final int[] status = new LoopbackCluster("run", 2, "aeron", "127.0.0.1", 120, out).run((clusterFile, nodeId) ->
+        final int[] status = new LoopbackCluster("run", 2, "aeron", "127.0.0.1", 120,
+            DsmConfig.PEER_TIMEOUT_DEFAULT_NS, out).run((clusterFile, nodeId) ->
         {
             final List<String> command = LoopbackCluster.javaCommand(List.of("-XX:TieredStopAtLevel=1"));
             command.add("-cp");

@@ -24,7 +24,7 @@ final class ArcHandle<T> extends SharedObjectHandle<T> implements DArc<T>, Borro
     /** Offset of the value in the payload. */
     static final int VALUE_OFFSET = 8;
 
-    ArcHandle(final Node node, final Codec<T> codec, final long address, final int length)
+    ArcHandle(final HeapAccess node, final Codec<T> codec, final long address, final int length)
     {
         super(node, codec, address, length);
     }

@@ -58,7 +58,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         }
     }
 
-    private final transient Node node;
+    private final transient HeapAccess node;
     private final transient Codec<T> codec;
     private final transient Object parent;
     private final transient MutableDirectBuffer slotBuffer;
@@ -79,13 +79,13 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
     /** Leased Refs closed by threads other than the lessee's, subtracted from {@link #leaseReaders}. */
     private transient volatile int foreignReleases;
 
-    BoxHandle(final Node node, final Codec<T> codec, final long address, final int length)
+    BoxHandle(final HeapAccess node, final Codec<T> codec, final long address, final int length)
     {
         this(node, codec, address, length, null, null, 0);
     }
 
     private BoxHandle(
-        final Node node,
+        final HeapAccess node,
         final Codec<T> codec,
         final long address,
         final int length,
@@ -105,7 +105,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
      * A box whose owner slot is a field of an object borrowed through {@code parent}.
      */
     static <E> BoxHandle<E> slot(
-        final Node node, final Codec<E> codec, final Object parent, final DirectBuffer buffer, final int slotOffset)
+        final HeapAccess node, final Codec<E> codec, final Object parent, final DirectBuffer buffer, final int slotOffset)
     {
         final long address = buffer.getLong(slotOffset);
         final MutableDirectBuffer writable = parent instanceof Mut ? (MutableDirectBuffer)buffer : null;
@@ -402,7 +402,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         return node.handleContext(borrow);
     }
 
-    Node node()
+    HeapAccess node()
     {
         return node;
     }

@@ -53,7 +53,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     private transient volatile long lastSeen;
     private transient volatile int lengthGuess = -1;
 
-    CellHandle(final Node node, final Codec<T> codec, final long address)
+    CellHandle(final HeapAccess node, final Codec<T> codec, final long address)
     {
         super(node, codec, address, LENGTH);
     }
@@ -61,7 +61,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     /**
      * Make a cell on a node, holding a first value.
      */
-    static <T> CellHandle<T> create(final Node node, final Codec<T> codec, final T value)
+    static <T> CellHandle<T> create(final HeapAccess node, final Codec<T> codec, final T value)
     {
         final long valueBlock = newValueBlock(node, codec, value);
         final long address;
@@ -384,7 +384,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         return BlockDescriptor.length(header);
     }
 
-    private static <T> long newValueBlock(final Node node, final Codec<T> codec, final T value)
+    private static <T> long newValueBlock(final HeapAccess node, final Codec<T> codec, final T value)
     {
         final int length = codec.encodedLength(value);
         final long block = node.allocate(length);

@@ -3,6 +3,8 @@ package org.jdsm.coherence;
 import org.jdsm.ConfigurationException;
 import org.jdsm.DriverLostException;
 import org.jdsm.DsmException;
+import org.jdsm.DsmNode;
+import org.jdsm.NodeUnavailableException;
 
 import java.util.concurrent.TimeUnit;
 
@@ -37,17 +39,30 @@ final class ClusterLifecycle
 
     private static final long POLL_MS = 5;
 
-    private final Node node;
+    private final DsmNode node;
+    private final TaskRuntime tasks;
+    private final ControlProxy proxy;
+    private final long operationTimeoutNs;
     private final boolean[] stopAcknowledged;
     private boolean isJoined;
     private boolean isServing;
     private boolean isStopRequested;
     private boolean isAcknowledged;
 
-    ClusterLifecycle(final Node node, final int nodeCount)
+    /**
+     * @param node               whose lifecycle this is, its face.
+     * @param tasks              asked whether the node is idle.
+     * @param proxy              sends stop requests and acknowledgements.
+     * @param operationTimeoutNs longest wait for tasks in flight and for each acknowledgement.
+     */
+    ClusterLifecycle(
+        final DsmNode node, final TaskRuntime tasks, final ControlProxy proxy, final long operationTimeoutNs)
     {
         this.node = node;
-        this.stopAcknowledged = new boolean[nodeCount];
+        this.tasks = tasks;
+        this.proxy = proxy;
+        this.operationTimeoutNs = operationTimeoutNs;
+        this.stopAcknowledged = new boolean[node.nodeCount()];
     }
 
     /**
@@ -72,7 +87,7 @@ final class ClusterLifecycle
         }
         if (acknowledgeNow)
         {
-            node.sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
+            sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
         }
 
         return true;
@@ -93,7 +108,7 @@ final class ClusterLifecycle
         }
         if (acknowledgeNow && DRIVER_NODE_ID != node.nodeId())
         {
-            node.sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
+            sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
         }
     }
 
@@ -144,7 +159,7 @@ final class ClusterLifecycle
                 synchronized (this)
                 {
                     stopRequested = isStopRequested;
-                    if (stopRequested && !isAcknowledged && node.isIdle())
+                    if (stopRequested && !isAcknowledged && tasks.isIdle())
                     {
                         isAcknowledged = true;
                         acknowledgeNow = true;
@@ -152,7 +167,7 @@ final class ClusterLifecycle
                 }
                 if (acknowledgeNow)
                 {
-                    node.sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
+                    sendLifecycleMessage(DRIVER_NODE_ID, STOP_ACK_TYPE);
                 }
                 if (!node.isNodeAvailable(DRIVER_NODE_ID))
                 {
@@ -195,11 +210,11 @@ final class ClusterLifecycle
             return;
         }
 
-        final long timeoutNs = node.config().operationTimeoutNs();
+        final long timeoutNs = operationTimeoutNs;
         try
         {
             final long tasksDeadlineNs = System.nanoTime() + timeoutNs;
-            while (node.pendingTaskCount() > 0 && System.nanoTime() - tasksDeadlineNs < 0)
+            while (tasks.pendingTaskCount() > 0 && System.nanoTime() - tasksDeadlineNs < 0)
             {
                 Thread.sleep(POLL_MS);
             }
@@ -209,7 +224,7 @@ final class ClusterLifecycle
             {
                 if (peer != DRIVER_NODE_ID && node.isNodeAvailable(peer))
                 {
-                    asked[peer] = node.sendLifecycleMessage(peer, STOP_REQUEST_TYPE);
+                    asked[peer] = sendLifecycleMessage(peer, STOP_REQUEST_TYPE);
                 }
             }
 
@@ -246,5 +261,25 @@ final class ClusterLifecycle
         }
 
         return false;
+    }
+
+    /**
+     * Send a stop request or acknowledgement.
+     *
+     * @param target node.
+     * @param type   {@link ControlMessageDescriptor#STOP_REQUEST_TYPE} or {@link ControlMessageDescriptor#STOP_ACK_TYPE}.
+     * @return false if the target has left.
+     */
+    boolean sendLifecycleMessage(final int target, final int type)
+    {
+        try
+        {
+            proxy.send(target, type, 0, 0);
+            return true;
+        }
+        catch (final NodeUnavailableException ex)
+        {
+            return false; // it left: nothing to stop or acknowledge
+        }
     }
 }

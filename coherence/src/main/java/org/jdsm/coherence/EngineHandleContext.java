@@ -15,10 +15,10 @@ import org.jdsm.HandleContext;
  */
 final class EngineHandleContext implements HandleContext
 {
-    private final Node node;
+    private final HeapAccess node;
     private final Object borrow;
 
-    EngineHandleContext(final Node node, final Object borrow)
+    EngineHandleContext(final HeapAccess node, final Object borrow)
     {
         this.node = node;
         this.borrow = borrow;

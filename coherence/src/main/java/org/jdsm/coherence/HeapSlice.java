@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * One node's slice of the global heap, off-heap and segmented: each segment is one direct buffer of at most
  * {@link #MAX_SEGMENT_LENGTH} bytes, so a slice may exceed 2 GiB. No block crosses a segment.
  * <p>
- * Owned by its {@link Node}; registered with the transport as the node's {@link HeapRegion}.
+ * Owned by its node's {@link EngineHeap}; registered with the transport as the node's {@link HeapRegion}.
  * <p>
  * <b>Note:</b> threadsafe; the bounds of every access are checked.
  */

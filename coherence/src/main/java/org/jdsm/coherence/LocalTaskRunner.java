@@ -1,6 +1,7 @@
 package org.jdsm.coherence;
 
 import org.jdsm.DsmException;
+import org.jdsm.DsmNode;
 import org.jdsm.DsmTask;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteTaskException;
@@ -70,21 +71,28 @@ final class LocalTaskRunner
         }
     };
 
-    private final Node node;
+    private final DsmNode face;
+    private final HeapAccess node;
     private final Executor workers;
     private final AtomicInteger activeTasks;
     private final Counters counters;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param node        the tasks run on.
+     * @param face        the node tasks run on, passed to them.
+     * @param node        heap of that node.
      * @param workers     of the node.
      * @param activeTasks the node's count of tasks queued or running, its load.
      * @param counters    of the node.
      */
     LocalTaskRunner(
-        final Node node, final Executor workers, final AtomicInteger activeTasks, final Counters counters)
+        final DsmNode face,
+        final HeapAccess node,
+        final Executor workers,
+        final AtomicInteger activeTasks,
+        final Counters counters)
     {
+        this.face = face;
         this.node = node;
         this.workers = workers;
         this.activeTasks = activeTasks;
@@ -223,7 +231,7 @@ final class LocalTaskRunner
                 }
                 task = (DsmTask<?>)invoke(deserialize, null, rebuilt(lambda, capturing, args));
             }
-            final Object value = task.run(node);
+            final Object value = task.run(face);
             runScope.beginResult();
             runScope.enter();
             try

@@ -37,7 +37,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
 
     private transient MutexLease lease;
 
-    MutexHandle(final Node node, final Codec<T> codec, final long address, final int length)
+    MutexHandle(final HeapAccess node, final Codec<T> codec, final long address, final int length)
     {
         super(node, codec, address, length);
     }

@@ -69,7 +69,7 @@ final class MutexLease
     private static final long MAX_PARK_NS = 200_000;
     private static final int VALUE_IN_RECORD = MutexHandle.VALUE_OFFSET - MutexHandle.VALUE_LENGTH_OFFSET;
 
-    private final Node node;
+    private final HeapAccess node;
     private final long address;
     private final int capacity;
     private final boolean isHome;
@@ -86,7 +86,7 @@ final class MutexLease
      * @param address  the mutex's global address.
      * @param capacity bytes its value can hold.
      */
-    MutexLease(final Node node, final long address, final int capacity)
+    MutexLease(final HeapAccess node, final long address, final int capacity)
     {
         this.node = node;
         this.address = address;
@@ -239,10 +239,7 @@ final class MutexLease
         predecessor = previous;
         try
         {
-            final UnsafeBuffer message = new UnsafeBuffer(new byte[BODY_OFFSET]);
-            new ControlMessageFlyweight().wrap(message, 0)
-                .type(MUTEX_LEASE_REQUEST_TYPE).correlationId(address).value(0);
-            node.sendMessage(previous, message, 0, BODY_OFFSET);
+            node.sendControl(previous, MUTEX_LEASE_REQUEST_TYPE, address, 0);
         }
         catch (final RuntimeException ex)
         {
@@ -309,15 +306,10 @@ final class MutexLease
         final int length = (int)record.getLongVolatile(0);
         try
         {
-            final int messageLength = BODY_OFFSET + VALUE_IN_RECORD + length;
-            final UnsafeBuffer message;
-            if (messageLength <= node.maxMessageLength())
+            if (BODY_OFFSET + VALUE_IN_RECORD + length <= node.maxMessageLength())
             {
-                message = new UnsafeBuffer(new byte[messageLength]);
-                new ControlMessageFlyweight().wrap(message, 0)
-                    .type(MUTEX_LEASE_GRANT_TYPE).correlationId(address).value(LEASE_VALUE_INLINE);
-                message.putLong(BODY_OFFSET, length, ControlMessageFlyweight.ORDER);
-                message.putBytes(BODY_OFFSET + VALUE_IN_RECORD, record, VALUE_IN_RECORD, length);
+                node.sendControl(to, MUTEX_LEASE_GRANT_TYPE, address, LEASE_VALUE_INLINE, length, record,
+                    VALUE_IN_RECORD, length);
             }
             else
             {
@@ -325,11 +317,8 @@ final class MutexLease
                 {
                     node.writePayload(address, MutexHandle.VALUE_LENGTH_OFFSET, record, 0, VALUE_IN_RECORD + length);
                 }
-                message = new UnsafeBuffer(new byte[BODY_OFFSET]);
-                new ControlMessageFlyweight().wrap(message, 0)
-                    .type(MUTEX_LEASE_GRANT_TYPE).correlationId(address).value(LEASE_VALUE_AT_HOME);
+                node.sendControl(to, MUTEX_LEASE_GRANT_TYPE, address, LEASE_VALUE_AT_HOME);
             }
-            node.sendMessage(to, message, 0, message.capacity());
         }
         catch (final RuntimeException ex)
         {
@@ -467,10 +456,7 @@ final class MutexLease
         {
             try
             {
-                final UnsafeBuffer message = new UnsafeBuffer(new byte[BODY_OFFSET]);
-                new ControlMessageFlyweight().wrap(message, 0)
-                    .type(MUTEX_LEASE_LOST_TYPE).correlationId(address).value(lostWith);
-                node.sendMessage(to, message, 0, BODY_OFFSET);
+                node.sendControl(to, MUTEX_LEASE_LOST_TYPE, address, lostWith);
             }
             catch (final RuntimeException ex)
             {

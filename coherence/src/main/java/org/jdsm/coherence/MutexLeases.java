@@ -21,11 +21,11 @@ import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TY
  */
 final class MutexLeases
 {
-    private final Node node;
+    private final HeapAccess node;
     private final ConcurrentHashMap<Long, MutexLease> leases = new ConcurrentHashMap<>();
     private final ControlMessageFlyweight flyweight = new ControlMessageFlyweight();
 
-    MutexLeases(final Node node)
+    MutexLeases(final HeapAccess node)
     {
         this.node = node;
     }
@@ -78,7 +78,7 @@ final class MutexLeases
             }
             if (objectLength < MutexHandle.VALUE_OFFSET)
             {
-                return "lease request from node " + sourceNodeId + " names " + Node.describe(address) + " of " +
+                return "lease request from node " + sourceNodeId + " names " + EngineHeap.describe(address) + " of " +
                     objectLength + " bytes: not a mutex";
             }
             lease = lease(address, objectLength - MutexHandle.VALUE_OFFSET);

@@ -22,14 +22,14 @@ abstract class SharedObjectHandle<T> implements Serializable
     /** Offset of the reference count in the payload. */
     static final int COUNT_OFFSET = 0;
 
-    final transient Node node;
+    final transient HeapAccess node;
     final transient Codec<T> codec;
     final transient long address;
     final transient int length;
     final transient AtomicInteger openBorrows = new AtomicInteger();
     private final transient AtomicInteger closed = new AtomicInteger();
 
-    SharedObjectHandle(final Node node, final Codec<T> codec, final long address, final int length)
+    SharedObjectHandle(final HeapAccess node, final Codec<T> codec, final long address, final int length)
     {
         this.node = node;
         this.codec = codec;

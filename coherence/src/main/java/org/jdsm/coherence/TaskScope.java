@@ -25,7 +25,7 @@ final class TaskScope
 {
     private static final ThreadLocal<TaskScope> CURRENT = new ThreadLocal<>();
 
-    final Node node;
+    final HeapAccess node;
     final int peerNodeId;
     private final boolean keepsHandles;
     private boolean sendingResult;
@@ -38,7 +38,7 @@ final class TaskScope
      * @param peerNodeId   the other side's node.
      * @param keepsHandles true when decoding a result: its handles belong to the caller, not to a task.
      */
-    TaskScope(final Node node, final int peerNodeId, final boolean keepsHandles)
+    TaskScope(final HeapAccess node, final int peerNodeId, final boolean keepsHandles)
     {
         this.node = node;
         this.peerNodeId = peerNodeId;
@@ -241,7 +241,7 @@ final class TaskScope
         {
             final TaskScope scope = current("a DBox");
             final BoxHandle<?> box = new BoxHandle<>(scope.node, codec, address, length);
-            scope.onTaskEnd(() -> scope.node.dropIfOwned(box));
+            scope.onTaskEnd(() -> dropIfOwned(box));
             return box;
         }
     }
@@ -301,6 +301,18 @@ final class TaskScope
             final ExclusiveBorrow<?> borrow = new ExclusiveBorrow<>(lent, ownerCell);
             scope.onTaskEnd(borrow::expire);
             return borrow;
+        }
+    }
+
+    private static void dropIfOwned(final BoxHandle<?> box)
+    {
+        try
+        {
+            box.close();
+        }
+        catch (final BorrowException ignore)
+        {
+            // moved on, freed, or still borrowed by something the task leaked: not the task's to drop
         }
     }
 }

@@ -41,20 +41,20 @@ final class VecHandle<T> implements DVec<T>, Serializable
     static final int INITIAL_SLOTS = 4;
     static final Codec<byte[]> SPINE_CODEC = SpineCodec.INSTANCE;
 
-    private final transient Node node;
+    private final transient HeapAccess node;
     private final transient Codec<T> codec;
     private final transient BoxHandle<byte[]> spine;
     private final transient UnsafeBuffer element = new UnsafeBuffer(0, 0);
     private transient CacheEntry[] chunkCopies = new CacheEntry[INITIAL_SLOTS];
 
-    VecHandle(final Node node, final Codec<T> codec, final BoxHandle<byte[]> spine)
+    VecHandle(final HeapAccess node, final Codec<T> codec, final BoxHandle<byte[]> spine)
     {
         this.node = node;
         this.codec = codec;
         this.spine = spine;
     }
 
-    static <T> VecHandle<T> create(final Node node, final Codec<T> codec, final int chunkLength)
+    static <T> VecHandle<T> create(final HeapAccess node, final Codec<T> codec, final int chunkLength)
     {
         final int elementLength = codec.fixedLength();
         if (elementLength <= 0)
@@ -73,7 +73,7 @@ final class VecHandle<T> implements DVec<T>, Serializable
         buffer.putInt(ELEMENT_LENGTH_OFFSET, elementLength);
         buffer.putInt(CHUNK_SLOTS_OFFSET, INITIAL_SLOTS);
 
-        return new VecHandle<>(node, codec, (BoxHandle<byte[]>)node.alloc(SPINE_CODEC, bytes));
+        return new VecHandle<>(node, codec, node.newBox(-1, SPINE_CODEC, bytes));
     }
 
     BoxHandle<byte[]> spine()
@@ -206,7 +206,7 @@ final class VecHandle<T> implements DVec<T>, Serializable
         }
     }
 
-    Node node()
+    HeapAccess node()
     {
         return node;
     }

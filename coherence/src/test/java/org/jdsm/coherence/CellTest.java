@@ -4,11 +4,11 @@ import org.jdsm.Codecs;
 import org.jdsm.DCell;
 import org.jdsm.NodeCounters;
 import org.jdsm.NodeCounters.Counter;
-import org.jdsm.simulator.linearizability.CheckResult;
-import org.jdsm.simulator.linearizability.HistoryRecorder;
-import org.jdsm.simulator.linearizability.LinearizabilityChecker;
-import org.jdsm.simulator.linearizability.Models;
-import org.jdsm.simulator.linearizability.OpKind;
+import org.jdsm.linearizability.CheckResult;
+import org.jdsm.linearizability.HistoryRecorder;
+import org.jdsm.linearizability.LinearizabilityChecker;
+import org.jdsm.linearizability.Models;
+import org.jdsm.linearizability.OpKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -189,6 +189,6 @@ class CellTest
     {
         final CellHandle<T> handle = (CellHandle<T>)cell;
         handle.addReference();
-        return new CellHandle<>(node, handle.codec, handle.address);
+        return new CellHandle<>(node.heap(), handle.codec, handle.address);
     }
 }

@@ -182,6 +182,6 @@ class MutexLeaseTest
     {
         final MutexHandle<Long> handle = (MutexHandle<Long>)mutex;
         handle.addReference();
-        return new MutexHandle<>(node, Codecs.LONG, handle.address, handle.length);
+        return new MutexHandle<>(node.heap(), Codecs.LONG, handle.address, handle.length);
     }
 }

@@ -10,7 +10,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.ObjectSizeException;
 import org.jdsm.Ref;
 import org.jdsm.simulator.SimulatedNetwork;
-import org.jdsm.simulator.SimulatedTransport;
+import org.jdsm.simulator.SimulatedTransportProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,8 +27,7 @@ class NodeStartTest
     void shouldStartWithDefaultSettingsAndHoldLargestObject()
     {
         try (SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context());
-            DsmNode node = Dsm.start(new DsmConfig().transport("simulated")
-                .transportOption(SimulatedTransport.NETWORK_OPTION, network)))
+            DsmNode node = Dsm.start(new DsmConfig().transportProvider(new SimulatedTransportProvider(network))))
         {
             final DBox<byte[]> largest = node.alloc(Codecs.BYTES, new byte[DsmConfig.MAX_OBJECT_SIZE_DEFAULT]);
             try (Ref<byte[]> ref = largest.read())
@@ -82,14 +81,6 @@ class NodeStartTest
         assertTrue(ex.getMessage().startsWith("transport=carrier-pigeon not found on the class path; available: ["),
             ex.getMessage());
         assertTrue(ex.getMessage().contains("simulated"), ex.getMessage());
-    }
-
-    @Test
-    void shouldRejectUnknownFault()
-    {
-        final ConfigurationException ex = assertThrows(ConfigurationException.class,
-            () -> Dsm.start(new DsmConfig().transportOption(Node.FAULT_OPTION, "gremlins")));
-        assertEquals("jdsm.test.fault=gremlins is not a known fault", ex.getMessage());
     }
 
     @Test

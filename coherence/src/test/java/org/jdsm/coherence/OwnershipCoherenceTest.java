@@ -329,8 +329,7 @@ class OwnershipCoherenceTest
     @Test
     void shouldReturnStaleCopyWhenCacheIgnoresColourFaultIsInjected() throws Exception
     {
-        try (SimulatedCluster cluster = SimulatedCluster.start(2,
-            (config) -> config.transportOption(Node.FAULT_OPTION, Node.FAULT_CACHE_IGNORES_COLOUR)))
+        try (SimulatedCluster cluster = SimulatedCluster.startWithCopyKeys(2, SimulatedCluster.CACHE_IGNORES_COLOUR))
         {
             final Node owner = cluster.node(0);
             final DBox<Long> box = owner.alloc(Codecs.LONG, 1L);

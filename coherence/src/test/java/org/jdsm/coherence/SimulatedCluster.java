@@ -5,6 +5,7 @@ import org.jdsm.simulator.SimulatedNetwork;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The shared {@link org.jdsm.simulator.SimulatedCluster} with the engine's test sizes, its nodes typed as
@@ -52,6 +53,35 @@ final class SimulatedCluster implements AutoCloseable
         final int maxMessageLength,
         final Consumer<DsmConfig> customise)
     {
+        return start(nodeCount, seed, maxDelaySteps, reorder, maxMessageLength, customise, UnaryOperator.identity());
+    }
+
+    /**
+     * A cluster whose nodes name their copies through a decorator of {@link CopyKeys}, e.g.
+     * {@link #CACHE_IGNORES_COLOUR}.
+     */
+    static SimulatedCluster startWithCopyKeys(final int nodeCount, final UnaryOperator<CopyKeys> copyKeys)
+    {
+        return start(nodeCount, 42, 0, false, org.jdsm.simulator.SimulatedTransport.MAX_MESSAGE_LENGTH,
+            (config) -> {}, copyKeys);
+    }
+
+    /**
+     * The test fault that breaks coherence: copies keyed by address without colour, so a reader keeps returning
+     * its copy of an object after the owner wrote it.
+     */
+    static final UnaryOperator<CopyKeys> CACHE_IGNORES_COLOUR =
+        (keys) -> (address) -> GlobalAddress.withColour(keys.keyOf(address), 0);
+
+    private static SimulatedCluster start(
+        final int nodeCount,
+        final long seed,
+        final int maxDelaySteps,
+        final boolean reorder,
+        final int maxMessageLength,
+        final Consumer<DsmConfig> customise,
+        final UnaryOperator<CopyKeys> copyKeys)
+    {
         final org.jdsm.simulator.SimulatedCluster cluster = org.jdsm.simulator.SimulatedCluster.start(
             new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(reorder)
                 .maxMessageLength(maxMessageLength),
@@ -66,7 +96,8 @@ final class SimulatedCluster implements AutoCloseable
                     .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10))
                     .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
                 customise.accept(config);
-            });
+            },
+            (config) -> new Node(config, copyKeys));
         final Node[] nodes = new Node[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {

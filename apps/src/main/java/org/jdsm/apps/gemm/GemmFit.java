@@ -2,7 +2,6 @@ package org.jdsm.apps.gemm;
 
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
-import org.jdsm.coherence.Node;
 
 /**
  * Checks, before any work starts, that a plan fits every node: a tile within {@code maxObjectSize}, and the tiles
@@ -51,7 +50,7 @@ public final class GemmFit
         {
             final long[] limits = DistributedGemm.await(driver.spawnOn(i, (n) ->
             {
-                final DsmConfig config = ((Node)n).config();
+                final DsmConfig config = n.config();
                 return new long[] { config.heapSize(), config.cacheSize(), config.maxObjectSize() };
             }), "reading the configuration of node " + i);
             if (plan.tileBytes() > limits[2])

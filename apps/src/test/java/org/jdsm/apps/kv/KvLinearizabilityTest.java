@@ -1,11 +1,11 @@
 package org.jdsm.apps.kv;
 
 import org.jdsm.DsmNode;
-import org.jdsm.simulator.linearizability.CheckResult;
-import org.jdsm.simulator.linearizability.HistoryRecorder;
-import org.jdsm.simulator.linearizability.LinearizabilityChecker;
-import org.jdsm.simulator.linearizability.Models;
-import org.jdsm.simulator.linearizability.OpKind;
+import org.jdsm.linearizability.CheckResult;
+import org.jdsm.linearizability.HistoryRecorder;
+import org.jdsm.linearizability.LinearizabilityChecker;
+import org.jdsm.linearizability.Models;
+import org.jdsm.linearizability.OpKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,11 +1,11 @@
 package org.jdsm.apps.socialnet;
 
-import org.jdsm.simulator.linearizability.CheckResult;
-import org.jdsm.simulator.linearizability.HistoryRecorder;
-import org.jdsm.simulator.linearizability.LinearizabilityChecker;
-import org.jdsm.simulator.linearizability.Model;
-import org.jdsm.simulator.linearizability.Op;
-import org.jdsm.simulator.linearizability.OpKind;
+import org.jdsm.linearizability.CheckResult;
+import org.jdsm.linearizability.HistoryRecorder;
+import org.jdsm.linearizability.LinearizabilityChecker;
+import org.jdsm.linearizability.Model;
+import org.jdsm.linearizability.Op;
+import org.jdsm.linearizability.OpKind;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,10 +3,13 @@ package org.jdsm.transport.aeron;
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.ConductorServiceTimeoutException;
+import io.aeron.exceptions.DriverTimeoutException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 import org.jdsm.ConfigurationException;
@@ -35,6 +38,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread parks (at most the idle strategy's longest park at a time, {@link #callerDrivingParkNs}), so there is still
  * one busy thread per process; it takes the duty cycle back when no caller has driven it for that long. So, between
  * one caller's operations, frames from peers wait at most that long (100 us by default) to be polled.
+ * <p>
+ * <b>Liveness.</b> The embedded driver's and the client's liveness timeouts follow the node's peer timeout
+ * ({@link AeronTransportContext#aeronLivenessTimeoutNs()}), so that a stall of the process shorter than the peer
+ * timeout does not end the client. A stall longer than that timeout ends the client on resume
+ * ({@code ConductorServiceTimeoutException}, or {@code DriverTimeoutException}); by then jdsm's own liveness has cut
+ * the node off, so this is not reported as an error again: {@link #clientTimeout()} keeps it, and the transports
+ * close without the client ({@link #isClientClosed()}).
  * <p>
  * Runtimes are reference counted per driver: {@link #acquire} starts one on first use, {@link #release} closes it
  * (deleting the embedded driver's directory) when the last transport releases it.
@@ -66,6 +76,7 @@ final class AeronRuntime
     private final String key;
     private final String idleStrategyName;
     private final long idleMaxParkNs;
+    private final long livenessTimeoutNs;
     private final ErrorHandlers errorHandlers;
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -81,6 +92,7 @@ final class AeronRuntime
     private final long callerDrivingParkNs;
     private final DutyCycle dutyCycle;
     private volatile Thread runnerThread;
+    private volatile Throwable clientTimeout;
     private int referenceCount;
 
     private AeronRuntime(final String key, final AeronTransportContext ctx, final ErrorHandlers errorHandler)
@@ -88,6 +100,7 @@ final class AeronRuntime
         this.key = key;
         this.idleStrategyName = ctx.idleStrategy();
         this.idleMaxParkNs = ctx.idleMaxParkNs();
+        this.livenessTimeoutNs = ctx.aeronLivenessTimeoutNs();
         this.errorHandlers = errorHandler;
         final ReentrantLock clientLock = new ReentrantLock();
         MediaDriver launched = null;
@@ -98,8 +111,13 @@ final class AeronRuntime
             if ("embedded".equals(ctx.driver()))
             {
                 directory = EmbeddedDriverDirectory.newDirectory();
+                final long livenessTimeoutNs = ctx.aeronLivenessTimeoutNs();
                 launched = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(directory)
+                    .clientLivenessTimeoutNs(livenessTimeoutNs)
+                    .imageLivenessTimeoutNs(livenessTimeoutNs)
+                    .publicationConnectionTimeoutNs(livenessTimeoutNs)
+                    .publicationUnblockTimeoutNs(livenessTimeoutNs + livenessTimeoutNs / 2)
                     .threadingMode(ThreadingMode.INVOKER)
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true)
@@ -113,12 +131,14 @@ final class AeronRuntime
             }
             final AgentInvoker driverInvoker = null == launched ? null : launched.sharedAgentInvoker();
 
+            final ErrorHandler clientErrorHandler = (throwable) -> onClientError(throwable, errorHandler);
             connected = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(directory)
+                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(ctx.aeronLivenessTimeoutNs()))
                 .useConductorAgentInvoker(true)
                 .driverAgentInvoker(driverInvoker)
                 .clientLock(clientLock)
-                .errorHandler(errorHandler)
+                .errorHandler(clientErrorHandler)
                 .subscriberErrorHandler(errorHandler));
 
             final IdleStrategy idleStrategy = ctx.newIdleStrategy();
@@ -190,6 +210,12 @@ final class AeronRuntime
                 ctx.idleMaxParkNs() + "ns conflicts with " + AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME +
                 "=" + idleMaxParkNs + "ns" + runtimeOf);
         }
+        if (livenessTimeoutNs != ctx.aeronLivenessTimeoutNs())
+        {
+            throw new ConfigurationException("jdsm.peer.timeout gives this node an Aeron liveness timeout of " +
+                ctx.aeronLivenessTimeoutNs() + "ns, which conflicts with the " + livenessTimeoutNs + "ns" + runtimeOf +
+                " (and one liveness timeout); set jdsm.peer.timeout the same for every node of the process");
+        }
     }
 
     /**
@@ -217,6 +243,40 @@ final class AeronRuntime
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50)); // let a caller finish its cycle; none starts after
         }
         CloseHelper.closeAll(aeron, driver);
+    }
+
+    /**
+     * @return true if the Aeron client is closed: released, or ended by a liveness timeout ({@link #clientTimeout()}).
+     */
+    boolean isClientClosed()
+    {
+        return aeron.isClosed();
+    }
+
+    /**
+     * @return the liveness timeout that ended the Aeron client after this process stalled, or null.
+     */
+    Throwable clientTimeout()
+    {
+        return clientTimeout;
+    }
+
+    private void onClientError(final Throwable throwable, final ErrorHandler errorHandler)
+    {
+        if (throwable instanceof ConductorServiceTimeoutException || throwable instanceof DriverTimeoutException)
+        {
+            // the process stalled past the liveness timeout: jdsm's liveness has cut the node off already
+            if (null == clientTimeout)
+            {
+                clientTimeout = throwable;
+            }
+            return;
+        }
+        if (throwable instanceof AgentTerminationException && null != clientTimeout)
+        {
+            return; // the conductor's invoker stopping after that timeout
+        }
+        errorHandler.onError(throwable);
     }
 
     /**

@@ -378,7 +378,8 @@ public final class AeronTransport implements Transport
         final String outcome = offer(peer, sender.header, buffer, offset, length, deadlineNs, null);
         if (null != outcome)
         {
-            if (peer.isDead() || isClosed)
+            // a client ended by a liveness timeout: this node stalled past the peer timeout and is being cut off
+            if (peer.isDead() || isClosed || runtime.isClientClosed())
             {
                 counters.dropped.increment();
                 return;
@@ -414,20 +415,28 @@ public final class AeronTransport implements Transport
             isClosed = true;
         }
 
+        // a client ended by a liveness timeout (this process stalled past it) has closed its publications: no LEAVE
+        final boolean isClientClosed = null != runtime && runtime.isClientClosed();
         if (null != responder)
         {
-            leaveAll();
+            if (!isClientClosed)
+            {
+                leaveAll();
+            }
             runtime.remove(responder);
         }
         operations.failAll(-1, "failed: the transport of node " + nodeId + " closed");
 
         if (null != runtime)
         {
-            for (final Peer peer : peers)
+            if (!isClientClosed)
             {
-                CloseHelper.close(errorHandler, peer.publication);
+                for (final Peer peer : peers)
+                {
+                    CloseHelper.close(errorHandler, peer.publication);
+                }
+                CloseHelper.close(errorHandler, subscription);
             }
-            CloseHelper.close(errorHandler, subscription);
             runtime.release(errorHandler);
         }
     }

@@ -84,6 +84,12 @@ public final class AeronTransportContext
         /** Property for the directory of an external media driver. */
         public static final String DIR_PROP_NAME = "jdsm.aeron.dir";
 
+        /**
+         * Least liveness timeout of the embedded media driver and the Aeron client: Aeron's own default (10 s). See
+         * {@link AeronTransportContext#aeronLivenessTimeoutNs()}.
+         */
+        public static final long AERON_LIVENESS_TIMEOUT_MIN_NS = TimeUnit.SECONDS.toNanos(10);
+
         /** Property for the stream id of jdsm's channels (IPC adds the node id). */
         public static final String STREAM_ID_PROP_NAME = "jdsm.aeron.stream.id";
         /** Default stream id. */
@@ -219,6 +225,7 @@ public final class AeronTransportContext
     private String aeronDirectoryName = Configuration.aeronDirectoryName();
     private int streamId = Configuration.streamId();
     private boolean isIpc;
+    private long aeronLivenessTimeoutNs = Configuration.AERON_LIVENESS_TIMEOUT_MIN_NS;
 
     /**
      * A context from the system properties, overridden by the {@code jdsm.aeron.*} transport options of a node's
@@ -368,6 +375,8 @@ public final class AeronTransportContext
                 }
             }
         }
+
+        aeronLivenessTimeoutNs = Math.max(Configuration.AERON_LIVENESS_TIMEOUT_MIN_NS, 2 * config.peerTimeoutNs());
 
         isConcluded = true;
         return this;
@@ -574,6 +583,25 @@ public final class AeronTransportContext
     }
 
     /**
+     * The liveness timeout of the embedded media driver and of the Aeron client, derived from the node's peer timeout
+     * by {@link #conclude}: twice {@link DsmConfig#peerTimeoutNs()}, at least
+     * {@link Configuration#AERON_LIVENESS_TIMEOUT_MIN_NS}. Longer than the peer timeout, so jdsm's own liveness
+     * decides: a stall of this process (a GC pause) shorter than the peer timeout neither times out the Aeron client
+     * on resume ({@code ConductorServiceTimeoutException}) nor lets a peer's driver drop this node's image; one
+     * longer is found by the peers (they declare this node dead) and by this node (it is cut off) at the peer
+     * timeout, before Aeron's. {@link AeronRuntime} sets from it the driver's {@code clientLivenessTimeoutNs} (which
+     * the client takes as its service interval timeout), {@code imageLivenessTimeoutNs} and
+     * {@code publicationConnectionTimeoutNs}, {@code publicationUnblockTimeoutNs} (one and a half times it, as
+     * Aeron's defaults) and the client's {@code driverTimeoutMs}.
+     *
+     * @return the timeout in nanoseconds; Aeron's default of 10 s until concluded.
+     */
+    public long aeronLivenessTimeoutNs()
+    {
+        return aeronLivenessTimeoutNs;
+    }
+
+    /**
      * @return the stream id.
      */
     public int streamId()
@@ -600,7 +628,8 @@ public final class AeronTransportContext
         return "AeronTransportContext{channel=" + channel + (isConcluded ? (isIpc ? "(ipc)" : "(udp)") : "") +
             ", mtuLength=" + mtuLength + ", termLength=" + termLength + ", idleStrategy=" + idleStrategyName +
             ", idleMaxParkNs=" + idleMaxParkNs + ", callerDrives=" + callerDrives + ", driver=" + driver + ", aeronDirectoryName=" +
-            aeronDirectoryName + ", streamId=" + streamId + '}';
+            aeronDirectoryName + ", streamId=" + streamId + ", aeronLivenessTimeoutNs=" + aeronLivenessTimeoutNs +
+            '}';
     }
 
     private void checkNotConcluded()

@@ -11,12 +11,13 @@ import java.util.concurrent.TimeUnit;
  * timeout: a peer last heard at {@code t} is declared dead at the first tick at or after {@code t + peerTimeoutNs},
  * never at a tick before it. Time comes from an injected {@link NanoClock}, so tests step it deterministically.
  * <p>
- * A tick is due every {@code tickIntervalNs}. <b>Local stalls.</b> If no tick ran for more than half the peer
- * timeout, this node itself stalled (a GC pause, starved of CPU, stopped): every peer gets the benefit of the doubt and
- * counts as heard at the first tick after the stall, rather than being declared dead for a silence that was this
- * node's. So no peer is declared dead at the first check after a stall; a live peer's heartbeats (polled before the
- * timers run) keep it alive, and a peer that stays silent is declared dead one full peer timeout after that tick.
- * (Its peers may meanwhile have declared this node dead: that is theirs to decide.)
+ * A tick is due every {@code tickIntervalNs}. If no tick ran for more than half the peer timeout, this node itself
+ * stalled (GC, starved of CPU, SIGSTOP): if for at most the peer timeout, every peer gets the benefit of the doubt and
+ * counts as heard at that tick, rather than being declared dead for a silence that was this node's. If for longer than
+ * the peer timeout, its peers, whose clocks ran on, have heard nothing from it for longer than the peer timeout and
+ * have declared it dead for good: it is cut off, and at that tick every joined peer is due to be declared dead with
+ * the stall as the reason ({@link #silence}), so the node fails at once instead of carrying on as a zombie the
+ * cluster ignores. (A stall of every node at once, e.g. a whole machine suspended, ends the cluster the same way.)
  * <p>
  * <b>Note:</b> not threadsafe; used only by the thread that holds the duty cycle (the single writer of the
  * {@link Peer}s' liveness fields).
@@ -37,6 +38,8 @@ final class PeerLiveness
     private final long heartbeatIntervalNs;
     private final long tickIntervalNs;
     private long lastTickNs;
+    /** How long this node stalled, if longer than the peer timeout: it is cut off; else 0. */
+    private long cutOffStallNs;
 
     /**
      * @param clock               of the node.
@@ -94,7 +97,8 @@ final class PeerLiveness
     }
 
     /**
-     * Whether a tick is due; if so, start it (and forgive the silence of every peer if this node stalled).
+     * Whether a tick is due; if so, start it (and forgive the silence of every peer if this node stalled for at most
+     * the peer timeout, or find this node cut off if for longer).
      *
      * @param nowNs by the node's clock.
      * @param peers of the node.
@@ -106,7 +110,11 @@ final class PeerLiveness
         {
             return false;
         }
-        if (nowNs - lastTickNs > peerTimeoutNs / 2)
+        if (nowNs - lastTickNs > peerTimeoutNs)
+        {
+            cutOffStallNs = nowNs - lastTickNs;
+        }
+        else if (nowNs - lastTickNs > peerTimeoutNs / 2)
         {
             for (final Peer peer : peers)
             {
@@ -131,7 +139,7 @@ final class PeerLiveness
         int due = peer.accepted ? NONE : SEND_HELLO;
         if (peer.isJoined())
         {
-            if (nowNs - peer.lastHeardNs >= peerTimeoutNs)
+            if (0 != cutOffStallNs || nowNs - peer.lastHeardNs >= peerTimeoutNs)
             {
                 due |= DECLARE_DEAD;
             }
@@ -151,6 +159,12 @@ final class PeerLiveness
      */
     String silence(final Peer peer, final long nowNs)
     {
+        if (0 != cutOffStallNs)
+        {
+            return "unreachable since this node stalled for " + TimeUnit.NANOSECONDS.toMillis(cutOffStallNs) +
+                " ms, longer than the peer timeout of " + TimeUnit.NANOSECONDS.toMillis(peerTimeoutNs) +
+                " ms (jdsm.peer.timeout): its peers have declared it dead";
+        }
         return "silent for " + TimeUnit.NANOSECONDS.toMillis(nowNs - peer.lastHeardNs) +
             " ms (no heartbeat within the peer timeout of " + TimeUnit.NANOSECONDS.toMillis(peerTimeoutNs) + " ms)";
     }

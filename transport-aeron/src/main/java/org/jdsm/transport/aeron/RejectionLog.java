@@ -96,7 +96,6 @@ final class RejectionLog
      */
     void reject(final int source, final int frameSessionId, final String reason, final long nowNs)
     {
-        counters.rejected.increment();
         final int sourceKey = source >= 0 && source < nodeCount ? source : -1;
         final String host = host(sourceOfSession.apply(frameSessionId));
         final String kind = "node " + (sourceKey < 0 ? "(not a member)" : sourceKey) +
@@ -120,6 +119,7 @@ final class RejectionLog
                 }
                 errorHandler.onError(new RejectedFrameException("node " + nodeId + " dropped a frame from node " +
                     source + (null == host ? "" : " at " + host) + " on session " + frameSessionId + ": " + reason));
+                counters.rejected.increment(); // last: a reader that sees the count sees the report
                 return;
             }
             repeats = suppressedByKind.computeIfAbsent(OTHER, (k) -> new long[1]);
@@ -128,6 +128,7 @@ final class RejectionLog
         repeats[0]++;
         suppressed++;
         summarise(nowNs);
+        counters.rejected.increment();
     }
 
     /**

@@ -15,20 +15,18 @@ import org.jdsm.Codecs;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
 import org.jdsm.DMutex;
-import org.jdsm.Dsm;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
 import org.jdsm.Mut;
 import org.jdsm.Ref;
-import org.jdsm.coherence.Node;
 import org.jdsm.simulator.fault.FaultControl;
 import org.jdsm.simulator.fault.FaultSchedule;
-import org.jdsm.simulator.linearizability.CheckResult;
-import org.jdsm.simulator.linearizability.History;
-import org.jdsm.simulator.linearizability.HistoryRecorder;
-import org.jdsm.simulator.linearizability.LinearizabilityChecker;
-import org.jdsm.simulator.linearizability.Models;
-import org.jdsm.simulator.linearizability.OpKind;
+import org.jdsm.linearizability.CheckResult;
+import org.jdsm.linearizability.History;
+import org.jdsm.linearizability.HistoryRecorder;
+import org.jdsm.linearizability.LinearizabilityChecker;
+import org.jdsm.linearizability.Models;
+import org.jdsm.linearizability.OpKind;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +79,7 @@ class AeronHistoryProperties
      * Three node JVMs on loopback: nodes 1 and 2 as children, node 0 in this JVM.
      *
      * @param children to start the node processes with.
-     * @param fault    a test-only fault ({@code Node.FAULT_OPTION}) every node runs with, or null.
+     * @param fault    a test fault of the engine ({@link EngineNodeMain#CACHE_IGNORES_COLOUR}) every node runs with, or null.
      * @param faults   the fault schedule node 0 follows, the children starting with its schedule and taking
      *                 later ones on their standard input ({@link #scheduleFaults}); null for the plain transport.
      * @return node 0.
@@ -107,18 +105,12 @@ class AeronHistoryProperties
         children.awaitStarting(TimeUnit.SECONDS.toMillis(60));
         final DsmConfig config = EngineNodeMain.config(0, NODES, String.join(",", members), SECRET)
             .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10));
-        if (null != fault)
-        {
-            config.transportOption(Node.FAULT_OPTION, fault);
-        }
         if (null != faults)
         {
-            config.transport(org.jdsm.simulator.fault.FaultInjectingTransportProvider.NAME)
-                .transportOption(org.jdsm.simulator.fault.FaultInjectingTransportProvider.INNER_OPTION,
-                    AeronTransportProvider.NAME)
-                .transportOption(org.jdsm.simulator.fault.FaultInjectingTransportProvider.CONTROL_OPTION, faults);
+            config.transportProvider(
+                new org.jdsm.simulator.fault.FaultInjectingTransportProvider(new AeronTransportProvider(), faults));
         }
-        final DsmNode driver = Dsm.start(config);
+        final DsmNode driver = EngineNodeMain.start(config, fault);
         for (int nodeId = 1; nodeId < NODES; nodeId++)
         {
             children.awaitReady(nodeId - 1, TimeUnit.SECONDS.toMillis(30));

@@ -2,8 +2,7 @@ package org.jdsm.transport.aeron;
 
 import org.agrona.CloseHelper;
 import org.jdsm.DsmNode;
-import org.jdsm.coherence.Node;
-import org.jdsm.simulator.linearizability.Verdict;
+import org.jdsm.linearizability.Verdict;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The negative control of {@link AeronHistoryProperties}: the same workload over three node JVMs that all run
- * with the test-only fault {@link Node#FAULT_CACHE_IGNORES_COLOUR} (copies cached without their colour) must give a
+ * with the test-only fault {@link EngineNodeMain#CACHE_IGNORES_COLOUR} (copies cached without their colour) must give a
  * register history the checker rejects: a reader on another node is handed its cached copy of an older write.
  */
 class AeronNegativeControlTest
@@ -32,7 +31,7 @@ class AeronNegativeControlTest
     void shouldCatchStaleCopiesOverAeronWhenTheCacheIgnoresColour() throws Exception
     {
         children = new ForkedNodes();
-        node = AeronHistoryProperties.startCluster(children, Node.FAULT_CACHE_IGNORES_COLOUR);
+        node = AeronHistoryProperties.startCluster(children, EngineNodeMain.CACHE_IGNORES_COLOUR);
 
         final AeronHistoryProperties.Checked checked = AeronHistoryProperties.runAndCheck(node, 1, 20, 2, 4, 42);
 

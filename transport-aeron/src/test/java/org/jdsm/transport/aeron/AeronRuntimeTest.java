@@ -82,6 +82,29 @@ class AeronRuntimeTest
 
     @Test
     @Timeout(30)
+    void shouldGiveTheEmbeddedDriverAndClientLivenessTimeoutsThatFollowThePeerTimeout()
+    {
+        runtime.remove(counting);
+        runtime.release(errorHandler);
+        runtime = null;
+        final DsmConfig config = new DsmConfig().nodeCount(1).peerTimeoutNs(TimeUnit.SECONDS.toNanos(20))
+            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(30)).conclude();
+        final AeronTransportContext ctx = new AeronTransportContext().channel("ipc").conclude(config);
+        final AeronRuntime slow = AeronRuntime.acquire(ctx, errorHandler);
+        try
+        {
+            // the client's service interval timeout is the driver's client liveness timeout, read from its CnC file
+            assertEquals(TimeUnit.SECONDS.toNanos(40), slow.aeron().context().interServiceTimeoutNs());
+            assertEquals(40_000, slow.aeron().context().driverTimeoutMs());
+        }
+        finally
+        {
+            slow.release(errorHandler);
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void shouldRunTheDutyCycleOnTheCallerThatHoldsItAndKeepTheRunnerOff() throws Exception
     {
         awaitRunnerCycles(100);

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +50,27 @@ class AeronTransportContextTest
         final AeronTransportContext ipc = new AeronTransportContext()
             .conclude(new DsmConfig().nodeCount(3).transport("aeron").conclude());
         assertTrue(ipc.isIpc());
+    }
+
+    @Test
+    void shouldDeriveAeronLivenessFromThePeerTimeout()
+    {
+        assertEquals(TimeUnit.SECONDS.toNanos(10), new AeronTransportContext().conclude(loopbackConfig())
+            .aeronLivenessTimeoutNs(), "twice the default 5 s peer timeout");
+        final DsmConfig slow = new DsmConfig().nodeCount(2).transport("aeron")
+            .members(Arrays.asList("127.0.0.1:40101", "localhost:40102"))
+            .peerTimeoutNs(TimeUnit.SECONDS.toNanos(20)).operationTimeoutNs(TimeUnit.SECONDS.toNanos(30)).conclude();
+        assertEquals(TimeUnit.SECONDS.toNanos(40), new AeronTransportContext().conclude(slow).aeronLivenessTimeoutNs());
+        final DsmConfig capped = new DsmConfig().nodeCount(2).transport("aeron")
+            .members(Arrays.asList("127.0.0.1:40101", "localhost:40102"))
+            .peerTimeoutNs(TimeUnit.SECONDS.toNanos(20)).conclude();
+        assertEquals(TimeUnit.SECONDS.toNanos(20), new AeronTransportContext().conclude(capped)
+            .aeronLivenessTimeoutNs(), "the peer timeout is capped by the 10 s operation timeout");
+        final DsmConfig fast = new DsmConfig().nodeCount(2).transport("aeron")
+            .members(Arrays.asList("127.0.0.1:40101", "localhost:40102"))
+            .peerTimeoutNs(TimeUnit.SECONDS.toNanos(1)).conclude();
+        assertEquals(TimeUnit.SECONDS.toNanos(10), new AeronTransportContext().conclude(fast).aeronLivenessTimeoutNs(),
+            "never below Aeron's 10 s");
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.jdsm.transport.aeron;
 import org.jdsm.Dsm;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmNode;
+import org.jdsm.coherence.CopyKeys;
+import org.jdsm.coherence.GlobalAddress;
 import org.jdsm.coherence.Node;
 
 import org.jdsm.simulator.fault.FaultControl;
@@ -20,15 +22,42 @@ import java.util.concurrent.TimeUnit;
  * A node of the real engine in its own JVM over the Aeron transport: prints {@code STARTING}, then {@code READY}
  * once started, serves until its standard input closes, then leaves and exits.
  * <p>
- * Arguments: nodeId nodeCount members clusterSecret [fault] [faults=SCHEDULE]: {@code fault} a test-only
- * {@code Node.FAULT_OPTION}; {@code faults=} a {@link FaultSchedule} in its text form, which wraps the Aeron transport
+ * Arguments: nodeId nodeCount members clusterSecret [fault] [faults=SCHEDULE]: {@code fault} a test fault of the
+ * engine ({@link #CACHE_IGNORES_COLOUR}, see {@link #start}); {@code faults=} a {@link FaultSchedule} in its text form, which wraps the Aeron transport
  * in a {@code FaultInjectingTransport} following it. A line {@code faults SCHEDULE} on standard input then changes
  * the schedule; the node answers {@code FAULTS nodeId SCHEDULE}.
  */
 public final class EngineNodeMain
 {
+    /**
+     * The engine fault: a decorator of the node's {@link CopyKeys} that keys copies by address without colour, so a
+     * reader keeps returning its copy of an object after the owner wrote it.
+     */
+    static final String CACHE_IGNORES_COLOUR = "cache-ignores-colour";
+
     private EngineNodeMain()
     {
+    }
+
+    /**
+     * Start a node of the engine, with a test fault wrapped around its copy keys or without.
+     *
+     * @param config of the node.
+     * @param fault  {@link #CACHE_IGNORES_COLOUR} or null.
+     * @return the started node.
+     */
+    static DsmNode start(final DsmConfig config, final String fault)
+    {
+        if (null == fault)
+        {
+            return Dsm.start(config);
+        }
+        if (!CACHE_IGNORES_COLOUR.equals(fault))
+        {
+            throw new IllegalArgumentException("fault=" + fault + " is not a known fault");
+        }
+
+        return new Node(config, (keys) -> (address) -> GlobalAddress.withColour(keys.keyOf(address), 0));
     }
 
     static DsmConfig config(final int nodeId, final int nodeCount, final String members, final String secret)
@@ -57,9 +86,7 @@ public final class EngineNodeMain
     static FaultControl withFaults(final DsmConfig config, final FaultSchedule schedule)
     {
         final FaultControl control = new FaultControl(schedule);
-        config.transport(FaultInjectingTransportProvider.NAME)
-            .transportOption(FaultInjectingTransportProvider.INNER_OPTION, AeronTransportProvider.NAME)
-            .transportOption(FaultInjectingTransportProvider.CONTROL_OPTION, control);
+        config.transportProvider(new FaultInjectingTransportProvider(new AeronTransportProvider(), control));
         return control;
     }
 
@@ -73,6 +100,7 @@ public final class EngineNodeMain
         final DsmConfig config = config(nodeId, Integer.parseInt(args[1]), args[2], args[3])
             .errorHandler((throwable) -> System.out.println("ERROR " + throwable));
         FaultControl faults = null;
+        String fault = null;
         for (int i = 4; i < args.length; i++)
         {
             if (args[i].startsWith("faults="))
@@ -81,7 +109,7 @@ public final class EngineNodeMain
             }
             else
             {
-                config.transportOption(Node.FAULT_OPTION, args[i]);
+                fault = args[i];
             }
         }
         System.out.println("STARTING " + nodeId);
@@ -89,7 +117,7 @@ public final class EngineNodeMain
         DsmNode node = null;
         try
         {
-            node = Dsm.start(config);
+            node = start(config, fault);
             System.out.println("READY " + nodeId);
             System.out.flush();
             final BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

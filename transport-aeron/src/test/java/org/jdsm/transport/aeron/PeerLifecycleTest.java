@@ -124,11 +124,11 @@ class PeerLifecycleTest extends ResponderRigTest
     }
 
     @Test
-    void shouldNotDeclarePeersDeadAtTheFirstCheckAfterAStallOfThisNodeLongerThanThePeerTimeout()
+    void shouldNotDeclarePeersDeadAtTheFirstCheckAfterAStallOfThisNodeLongerThanHalfThePeerTimeout()
     {
         tickUntil(START_NS + 400_000_000L); // the peer silent for 400 ms
         rig.sentTo(PEER);
-        final long stallEndNs = START_NS + 400_000_000L + 3 * PEER_TIMEOUT_NS; // e.g. a 3 s GC pause
+        final long stallEndNs = START_NS + 400_000_000L + PEER_TIMEOUT_NS * 9 / 10; // e.g. a 900 ms GC pause
         rig.doWorkAt(stallEndNs);
 
         assertTrue(peer().isJoined(), "the silence was this node's");
@@ -144,13 +144,22 @@ class PeerLifecycleTest extends ResponderRigTest
     @Test
     void shouldKeepAPeerThatAnswersAfterAStallOfThisNode()
     {
-        final long stallEndNs = START_NS + 3 * PEER_TIMEOUT_NS;
+        final long stallEndNs = START_NS + PEER_TIMEOUT_NS * 9 / 10;
         rig.doWorkAt(stallEndNs);
         rig.clock.update(stallEndNs + PEER_TIMEOUT_NS - TICK_NS);
         heartbeatFromPeer();
 
         assertEquals(-1, tickUntil(stallEndNs + PEER_TIMEOUT_NS + PEER_TIMEOUT_NS / 2));
         assertTrue(peer().isJoined());
+    }
+
+    @Test
+    void shouldFindThisNodeCutOffAtTheFirstCheckAfterAStallLongerThanThePeerTimeout()
+    {
+        final long stallEndNs = START_NS + 3 * PEER_TIMEOUT_NS; // e.g. a 3 s GC pause: the peer has declared us dead
+        rig.doWorkAt(stallEndNs);
+
+        assertTrue(peer().isDead(), "its peers, whose clocks ran on, have declared this node dead");
     }
 
     @Test

@@ -70,15 +70,36 @@ class PeerLivenessTest
     }
 
     @Test
-    void shouldForgiveSilenceWhenThisNodeStalledForMoreThanHalfThePeerTimeout()
+    void shouldForgiveSilenceWhenThisNodeStalledForMoreThanHalfButAtMostThePeerTimeout()
     {
         join(peer);
         liveness.heard(peer);
         final long heardNs = nowNs;
-        nowNs = heardNs + 2 * TIMEOUT_NS; // no tick for two timeouts: this node stalled
+        nowNs = heardNs + TIMEOUT_NS; // no tick for the whole timeout: this node stalled, its peers still wait
         assertTrue(liveness.tryTick(nowNs, peers));
         assertEquals(0, liveness.due(peer, nowNs) & PeerLiveness.DECLARE_DEAD);
         assertEquals(nowNs, peer.lastHeardNs);
+        nowNs += TIMEOUT_NS - 1; // heard at the stall's end: silent for 1 ns less than the timeout since, still alive
+        assertTrue(liveness.tryTick(nowNs, peers));
+        assertEquals(0, liveness.due(peer, nowNs) & PeerLiveness.DECLARE_DEAD);
+    }
+
+    @Test
+    void shouldFindThisNodeCutOffWhenItStalledForLongerThanThePeerTimeoutEvenIfAFrameArrivedFirst()
+    {
+        join(peer);
+        final long stalledAtNs = nowNs;
+        // its peers' clocks ran on: they have declared this node dead
+        nowNs = stalledAtNs + TIMEOUT_NS + TimeUnit.MILLISECONDS.toNanos(1);
+        liveness.heard(peer); // a frame the peer sent before, polled before the first tick after the stall
+        assertTrue(liveness.tryTick(nowNs, peers));
+        assertEquals(PeerLiveness.DECLARE_DEAD, liveness.due(peer, nowNs) & PeerLiveness.DECLARE_DEAD);
+        assertEquals("unreachable since this node stalled for 1001 ms, longer than the peer timeout of 1000 ms " +
+            "(jdsm.peer.timeout): its peers have declared it dead", liveness.silence(peer, nowNs));
+        nowNs += TICK_NS;
+        assertTrue(liveness.tryTick(nowNs, peers));
+        assertEquals(PeerLiveness.DECLARE_DEAD, liveness.due(peer, nowNs) & PeerLiveness.DECLARE_DEAD,
+            "cut off for good");
     }
 
     @Test

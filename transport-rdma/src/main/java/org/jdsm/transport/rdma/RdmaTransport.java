@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * touching the caller's buffer later); a range the peer's heap does not have throws {@link RemoteAccessException}.
  * <p>
  * <b>Heap registration.</b> The heap's {@link HeapRegion#segments()} (the engine's heap slice exposes them), or
- * else the transport option {@link #HEAP_SEGMENTS_OPTION} (a {@code ByteBuffer[]} of direct buffers covering the
- * heap in order, all of the first one's length but the last), are registered and peers access them one-sidedly
+ * else {@link RdmaTransportContext#heapSegments()} (direct buffers covering the heap in order, all of the first
+ * one's length but the last), are registered and peers access them one-sidedly
  * ("direct mode"); a region that exposes neither is served in "bounce mode": requests are SENT to the node and
  * its poller applies them through the {@link HeapRegion} methods, copying through registered buffers. Both ends
  * handle both modes.
@@ -60,15 +60,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class RdmaTransport implements Transport
 {
-    /** Transport option holding the heap's direct buffers ({@code ByteBuffer[]}) for registration. */
-    public static final String HEAP_SEGMENTS_OPTION = "rdma.heap.segments";
-
-    /**
-     * Transport option holding a {@link RdmaTransportContext} to use instead of one built from properties and
-     * options.
-     */
-    public static final String CONTEXT_OPTION = "rdma.context";
-
     private static final ThreadLocal<RdmaFrameFlyweight> CALLER_FRAME = ThreadLocal.withInitial(RdmaFrameFlyweight::new);
     private static final ThreadLocal<IdleStrategy> CALLER_IDLE = ThreadLocal.withInitial(
         () -> new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)));
@@ -94,12 +85,26 @@ public final class RdmaTransport implements Transport
     private MemoryRegistration[] heapRegistrations;
 
     /**
-     * A transport for one node, not yet started; nothing native is touched until {@link #start()}.
+     * A transport for one node, not yet started, with settings from properties and the node's transport options;
+     * nothing native is touched until {@link #start()}.
      *
      * @param context of the node, with a concluded configuration that has {@code members}.
      * @throws ConfigurationException naming the first invalid setting.
      */
     public RdmaTransport(final TransportContext context)
+    {
+        this(context, null);
+    }
+
+    /**
+     * A transport for one node, not yet started; nothing native is touched until {@link #start()}.
+     *
+     * @param context  of the node, with a concluded configuration that has {@code members}.
+     * @param settings to use instead of ones built from properties and the node's transport options, or null; a
+     *                 context not yet concluded gets the node's options and error handler, then is concluded.
+     * @throws ConfigurationException naming the first invalid setting.
+     */
+    public RdmaTransport(final TransportContext context, final RdmaTransportContext settings)
     {
         this.config = context.config();
         if (null == context.heap() || null == context.messageHandler())
@@ -117,9 +122,7 @@ public final class RdmaTransport implements Transport
                 WorkRequestIdDescriptor.MAX_LINKS + " links a wr_id can name");
         }
 
-        final Object contextOption = config.transportOptions().get(CONTEXT_OPTION);
-        final RdmaTransportContext given = contextOption instanceof RdmaTransportContext ?
-            (RdmaTransportContext)contextOption : new RdmaTransportContext();
+        final RdmaTransportContext given = null != settings ? settings : new RdmaTransportContext();
         if (null == given.errorHandler() && !given.isConcluded())
         {
             given.errorHandler(context.errorHandler());
@@ -130,8 +133,8 @@ public final class RdmaTransport implements Transport
         this.operationTimeoutNs = config.operationTimeoutNs();
         this.heap = context.heap();
         this.messageHandler = context.messageHandler();
-        final Object segmentsOption = config.transportOptions().get(HEAP_SEGMENTS_OPTION);
-        this.heapSegments = heapSegments(null != segmentsOption ? segmentsOption : heap.segments(), heap.capacity());
+        this.heapSegments = heapSegments(null != ctx.heapSegments() ? ctx.heapSegments() : heap.segments(),
+            heap.capacity());
         this.builder = new WorkRequestBuilder(ctx.maxInline());
         this.atomicOrder = ctx.atomicReplyBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         this.peers = new AtomicReferenceArray<>(nodeCount);
@@ -881,35 +884,29 @@ public final class RdmaTransport implements Transport
         }
     }
 
-    private static ByteBuffer[] heapSegments(final Object option, final long capacity)
+    private static ByteBuffer[] heapSegments(final ByteBuffer[] segments, final long capacity)
     {
-        if (null == option)
+        if (null == segments)
         {
             return null;
         }
-        if (!(option instanceof ByteBuffer[]))
-        {
-            throw new ConfigurationException("transportOption " + HEAP_SEGMENTS_OPTION + "=" +
-                option.getClass().getName() + " must be a ByteBuffer[]");
-        }
-        final ByteBuffer[] segments = (ByteBuffer[])option;
         long total = 0;
         for (int i = 0; i < segments.length; i++)
         {
             if (!segments[i].isDirect())
             {
-                throw new ConfigurationException(HEAP_SEGMENTS_OPTION + "[" + i + "] must be a direct ByteBuffer");
+                throw new ConfigurationException("heapSegments[" + i + "] must be a direct ByteBuffer");
             }
             if (i < segments.length - 1 && segments[i].capacity() != segments[0].capacity())
             {
-                throw new ConfigurationException(HEAP_SEGMENTS_OPTION + "[" + i + "].capacity=" +
+                throw new ConfigurationException("heapSegments[" + i + "].capacity=" +
                     segments[i].capacity() + " != segment length " + segments[0].capacity());
             }
             total += segments[i].capacity();
         }
         if (segments.length == 0 || total != capacity)
         {
-            throw new ConfigurationException(HEAP_SEGMENTS_OPTION + " cover " + total + " bytes != heap capacity " +
+            throw new ConfigurationException("heapSegments cover " + total + " bytes != heap capacity " +
                 capacity);
         }
         return segments.clone();

@@ -7,6 +7,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.jdsm.ConfigurationException;
 import org.jdsm.spi.TransportOptions;
 
+import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -38,6 +39,7 @@ public final class RdmaTransportContext
     private boolean atomicReplyBigEndian = RdmaConfiguration.atomicReplyBigEndian();
     private IdleStrategy idleStrategy;
     private ErrorHandler errorHandler;
+    private ByteBuffer[] heapSegments;
     private RdmaEnvironment environment;
     private Supplier<VerbsFabric> fabricSupplier;
 
@@ -499,6 +501,29 @@ public final class RdmaTransportContext
     {
         checkNotConcluded();
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return the heap's direct buffers to register, or null to take the heap region's own
+     * ({@link org.jdsm.spi.HeapRegion#segments()}).
+     */
+    public ByteBuffer[] heapSegments()
+    {
+        return heapSegments;
+    }
+
+    /**
+     * Register these direct buffers as the heap, for a heap region that does not expose its own segments: they cover
+     * the heap in order, all of the first one's length but the last (checked when the transport is made).
+     *
+     * @param heapSegments of the heap.
+     * @return this for a fluent API.
+     */
+    public RdmaTransportContext heapSegments(final ByteBuffer[] heapSegments)
+    {
+        checkNotConcluded();
+        this.heapSegments = heapSegments;
         return this;
     }
 

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The transport contract over real RDMA: three nodes in this JVM connected through RDMA-CM at the IPv4 address of
  * the first RDMA device's network interface (or {@code -Djdsm.rdma.test.host=...}). Runs wherever an RDMA device and
  * libdisni are visible; elsewhere every test is reported SKIPPED with the reason, never passed. The heaps are
- * {@link BufferHeapRegion}s without {@link RdmaTransport#HEAP_SEGMENTS_OPTION}, so peers are served in bounce mode
+ * {@link BufferHeapRegion}s without {@link RdmaTransportContext#heapSegments()}, so peers are served in bounce mode
  * and the heap's own rejection messages reach the caller, as the contract asserts.
  */
 class RdmaTransportContractTest extends TransportContract

@@ -65,14 +65,14 @@ class RdmaTransportStartTest
     @Test
     void shouldRejectHeapSegmentsThatDoNotCoverTheHeap()
     {
-        final DsmConfig config = config().copy()
-            .transportOption(RdmaTransport.HEAP_SEGMENTS_OPTION,
-                new java.nio.ByteBuffer[]{ java.nio.ByteBuffer.allocateDirect(4096) })
-            .conclude();
+        final DsmConfig config = config().copy().conclude();
+        final RdmaTransportContext settings = new RdmaTransportContext()
+            .heapSegments(new java.nio.ByteBuffer[]{ java.nio.ByteBuffer.allocateDirect(4096) });
         final org.jdsm.ConfigurationException ex = assertThrows(org.jdsm.ConfigurationException.class,
-            () -> new RdmaTransport(new TransportContext(config, new BufferHeapRegion(8192), (s, b, o, l) -> {})));
+            () -> new RdmaTransportProvider(settings)
+                .newTransport(new TransportContext(config, new BufferHeapRegion(8192), (s, b, o, l) -> {})));
 
-        assertEquals("rdma.heap.segments cover 4096 bytes != heap capacity 8192", ex.getMessage());
+        assertEquals("heapSegments cover 4096 bytes != heap capacity 8192", ex.getMessage());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * N nodes of the engine on the class path in this JVM, over one {@link SimulatedNetwork}: started together through
@@ -43,6 +44,26 @@ public final class SimulatedCluster implements AutoCloseable
     public static SimulatedCluster start(
         final SimulatedNetwork.Context network, final int nodeCount, final Consumer<DsmConfig> customise)
     {
+        return start(network, nodeCount, customise, Dsm::start);
+    }
+
+    /**
+     * Start a network and N nodes on it, each started by a given engine factory instead of {@link Dsm#start}, e.g.
+     * an engine with a test fault wrapped around one of its components.
+     *
+     * @param network   settings of the network: seed, delays, reordering.
+     * @param nodeCount number of nodes.
+     * @param customise applied to each node's configuration after its id, count, transport and network are set.
+     * @param engine    starts a node from its configuration.
+     * @return the started cluster.
+     * @throws IllegalStateException if a node does not start; the nodes that did and the network are closed.
+     */
+    public static SimulatedCluster start(
+        final SimulatedNetwork.Context network,
+        final int nodeCount,
+        final Consumer<DsmConfig> customise,
+        final Function<DsmConfig, DsmNode> engine)
+    {
         final SimulatedNetwork simulatedNetwork = new SimulatedNetwork(network);
         final List<CompletableFuture<DsmNode>> starting = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++)
@@ -50,10 +71,9 @@ public final class SimulatedCluster implements AutoCloseable
             final DsmConfig config = new DsmConfig()
                 .nodeId(i)
                 .nodeCount(nodeCount)
-                .transport(SimulatedTransportProvider.NAME)
-                .transportOption(SimulatedTransport.NETWORK_OPTION, simulatedNetwork);
+                .transportProvider(new SimulatedTransportProvider(simulatedNetwork));
             customise.accept(config);
-            starting.add(CompletableFuture.supplyAsync(() -> Dsm.start(config)));
+            starting.add(CompletableFuture.supplyAsync(() -> engine.apply(config)));
         }
 
         final DsmNode[] nodes = new DsmNode[nodeCount];

@@ -16,8 +16,8 @@ import org.jdsm.spi.TransportContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The {@link Transport} of one node on a {@link SimulatedNetwork}, named {@code simulated}: the network is given in
- * the transport option {@link #NETWORK_OPTION} of the node's {@link DsmConfig}.
+ * The {@link Transport} of one node on a {@link SimulatedNetwork}, named {@code simulated}: the network is given
+ * through the node's provider, {@code config.transportProvider(new SimulatedTransportProvider(network))}.
  * <p>
  * One-sided operations block the calling thread until their completion is delivered back, or until
  * {@link DsmConfig#operationTimeoutNs()} has passed and {@link NodeUnavailableException} is thrown (a request that
@@ -32,11 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SimulatedTransport implements Transport
 {
-    /**
-     * Transport option holding the {@link SimulatedNetwork} a node joins.
-     */
-    public static final String NETWORK_OPTION = "simulated.network";
-
     /**
      * Largest control message the simulator allows, and the default of
      * {@link SimulatedNetwork.Context#maxMessageLength(int)}: 16 MiB.
@@ -57,34 +52,25 @@ public final class SimulatedTransport implements Transport
      * A transport for one node, not yet started.
      *
      * @param context of the node, with a concluded configuration.
-     * @throws ConfigurationException if {@link #NETWORK_OPTION} is not set to a {@link SimulatedNetwork} for a
-     * cluster of more than one node. A single node without one gets a network of its own, closed with it.
+     * @param network the nodes share, or null for a single node, which gets a network of its own, closed with it.
+     * @throws ConfigurationException if no network is given for a cluster of more than one node.
      */
-    public SimulatedTransport(final TransportContext context)
+    public SimulatedTransport(final TransportContext context, final SimulatedNetwork network)
     {
         final DsmConfig config = context.config();
-        Object option = config.transportOptions().get(NETWORK_OPTION);
-        if (null == option && config.nodeCount() > 1)
+        if (null == network && config.nodeCount() > 1)
         {
             throw new ConfigurationException("transport=simulated with nodeCount=" + config.nodeCount() +
-                " needs transportOption " + NETWORK_OPTION + " set to the SimulatedNetwork the nodes share");
+                " needs the SimulatedNetwork the nodes share: " +
+                "config.transportProvider(new SimulatedTransportProvider(network))");
         }
-        this.ownsNetwork = null == option;
-        if (ownsNetwork)
-        {
-            option = new SimulatedNetwork(new SimulatedNetwork.Context());
-        }
-        if (!(option instanceof SimulatedNetwork))
-        {
-            throw new ConfigurationException("transportOption " + NETWORK_OPTION + "=" +
-                option.getClass().getName() + " must be a SimulatedNetwork");
-        }
+        this.ownsNetwork = null == network;
         if (null == context.heap() || null == context.messageHandler())
         {
             throw new ConfigurationException("transport=simulated needs a heap and a messageHandler");
         }
 
-        this.network = (SimulatedNetwork)option;
+        this.network = ownsNetwork ? new SimulatedNetwork(new SimulatedNetwork.Context()) : network;
         this.nodeId = config.nodeId();
         this.nodeCount = config.nodeCount();
         this.operationTimeoutNs = config.operationTimeoutNs();

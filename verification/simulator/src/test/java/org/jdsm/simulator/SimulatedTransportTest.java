@@ -362,7 +362,7 @@ class SimulatedTransportTest
                 }
             });
         transport1[0] = new SimulatedTransport(new TransportContext(config1.conclude(), new BufferHeapRegion(64),
-            (source, buffer, offset, length) -> transport1[0].fetchAdd(0, 0, 1L)));
+            (source, buffer, offset, length) -> transport1[0].fetchAdd(0, 0, 1L)), network);
         closeables.add(transport1[0]);
         executor = Executors.newSingleThreadExecutor();
         final Future<?> start1 = executor.submit(transport1[0]::start);
@@ -400,33 +400,17 @@ class SimulatedTransportTest
     }
 
     @Test
-    void shouldRequireNetworkTransportOption()
+    void shouldRequireTheSharedNetworkForMoreThanOneNode()
     {
         final DsmConfig config = new DsmConfig().transport(SimulatedTransportProvider.NAME).nodeCount(2).conclude();
         final TransportContext context = new TransportContext(
             config, new BufferHeapRegion(64), (source, buffer, offset, length) -> {});
 
         final ConfigurationException ex = assertThrows(ConfigurationException.class,
-            () -> new SimulatedTransport(context));
+            () -> TransportProvider.find(SimulatedTransportProvider.NAME).newTransport(context));
 
-        assertEquals("transport=simulated with nodeCount=2 needs transportOption simulated.network set to the " +
-            "SimulatedNetwork the nodes share", ex.getMessage());
-    }
-
-    @Test
-    void shouldRejectNetworkTransportOptionOfWrongType()
-    {
-        final DsmConfig config = new DsmConfig()
-            .transportOption(SimulatedTransport.NETWORK_OPTION, "network")
-            .conclude();
-        final TransportContext context = new TransportContext(
-            config, new BufferHeapRegion(64), (source, buffer, offset, length) -> {});
-
-        final ConfigurationException ex = assertThrows(ConfigurationException.class,
-            () -> new SimulatedTransport(context));
-
-        assertEquals("transportOption simulated.network=java.lang.String must be a SimulatedNetwork",
-            ex.getMessage());
+        assertEquals("transport=simulated with nodeCount=2 needs the SimulatedNetwork the nodes share: " +
+            "config.transportProvider(new SimulatedTransportProvider(network))", ex.getMessage());
     }
 
     @Test

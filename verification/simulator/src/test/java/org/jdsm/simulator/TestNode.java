@@ -39,7 +39,7 @@ final class TestNode implements AutoCloseable
     {
         this.nodeId = nodeId;
         final DsmConfig config = config(network, nodeId, nodeCount, operationTimeoutNs).errorHandler(errors::add);
-        this.transport = new SimulatedTransport(new TransportContext(config.conclude(), heap, this::onMessage));
+        this.transport = new SimulatedTransport(new TransportContext(config.conclude(), heap, this::onMessage), network);
     }
 
     static DsmConfig config(
@@ -48,10 +48,9 @@ final class TestNode implements AutoCloseable
         return new DsmConfig()
             .nodeId(nodeId)
             .nodeCount(nodeCount)
-            .transport(SimulatedTransportProvider.NAME)
+            .transportProvider(new SimulatedTransportProvider(network))
             .operationTimeoutNs(operationTimeoutNs)
-            .heartbeatIntervalNs(Math.min(DsmConfig.HEARTBEAT_INTERVAL_DEFAULT_NS, operationTimeoutNs / 4))
-            .transportOption(SimulatedTransport.NETWORK_OPTION, network);
+            .heartbeatIntervalNs(Math.min(DsmConfig.HEARTBEAT_INTERVAL_DEFAULT_NS, operationTimeoutNs / 4));
     }
 
     static long defaultTimeoutNs()

@@ -32,7 +32,7 @@ public final class BorrowStateTests
      */
     abstract static class BoxState
     {
-        final BoxHandle<Long> box = (BoxHandle<Long>)JcstressEngine.NODE.alloc(Codecs.LONG, 0L);
+        final BoxHandle<Long> box = JcstressEngine.HEAP.newBox(-1, Codecs.LONG, 0L);
         Ref<Long> ref1;
         Ref<Long> ref2;
         Mut<Long> mut1;

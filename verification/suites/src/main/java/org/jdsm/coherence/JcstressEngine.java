@@ -3,28 +3,30 @@ package org.jdsm.coherence;
 import org.jdsm.DsmConfig;
 import org.jdsm.simulator.SimulatedNetwork;
 import org.jdsm.simulator.SimulatedTransport;
+import org.jdsm.spi.TransportContext;
 
 /**
- * One single-node engine per jcstress JVM, shared by every state of the tests that need a {@link Node} (a
- * {@link BoxHandle} asks its node whether an address is local): starting a node per state would cost more than the
- * race under test. States allocate their own objects in its heap and free them in their arbiter.
+ * One heap of a node of one per jcstress JVM, shared by every state of the tests that need handles: an
+ * {@link EngineHeap} built without a node ({@link EngineHeap#withoutNode}), so no cluster is joined and no worker,
+ * agent or completion thread starts; its simulated transport is never started, as every address it allocates is
+ * local. States allocate their own objects in it and free them in their arbiter.
  * <p>
- * <b>Note:</b> threadsafe: the node is.
+ * <b>Note:</b> threadsafe: the heap is.
  */
 final class JcstressEngine
 {
-    /** The shared node, started on first use and left to die with the JVM. */
-    static final Node NODE = start();
+    /** The shared heap, made on first use and left to die with the JVM. */
+    static final EngineHeap HEAP = start();
 
     private JcstressEngine()
     {
     }
 
     /**
-     * Start the network and the node from a daemon thread: the agent threads they start inherit its daemon status,
-     * so the forked jcstress JVM can exit when its tests are done (the node is never closed).
+     * Make the heap from a daemon thread: the simulated network's delivery thread inherits its daemon status, so
+     * the forked jcstress JVM can exit when its tests are done (the network is never closed).
      */
-    private static Node start()
+    private static EngineHeap start()
     {
         // a nested class, not a lambda: a lambda's body is a method of this class, which the starter thread could
         // not run until this class's initialisation, waiting for the starter, had finished
@@ -39,26 +41,26 @@ final class JcstressEngine
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the shared node", ex);
+            throw new IllegalStateException("interrupted while making the shared heap", ex);
         }
-        if (null == start.node)
+        if (null == start.heap)
         {
-            throw new IllegalStateException("the shared node did not start", start.failure);
+            throw new IllegalStateException("the shared heap was not made", start.failure);
         }
 
-        return start.node;
+        return start.heap;
     }
 
     private static final class Starter implements Runnable
     {
-        Node node;
+        EngineHeap heap;
         RuntimeException failure;
 
         public void run()
         {
             try
             {
-                node = newNode();
+                heap = newHeap();
             }
             catch (final RuntimeException ex)
             {
@@ -66,10 +68,10 @@ final class JcstressEngine
             }
         }
 
-        private static Node newNode()
+        private static EngineHeap newHeap()
         {
             final SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context().seed(1));
-            return new Node(new DsmConfig()
+            final DsmConfig config = new DsmConfig()
                 .nodeId(0)
                 .nodeCount(1)
                 .transport("simulated")
@@ -77,7 +79,12 @@ final class JcstressEngine
                 .cacheSize(1024 * 1024)
                 .maxObjectSize(4096)
                 .workerThreads(1)
-                .transportOption(SimulatedTransport.NETWORK_OPTION, network));
+                .conclude();
+            final HeapSlice heap = new HeapSlice(config.heapSize());
+            final SimulatedTransport transport = new SimulatedTransport(
+                new TransportContext(config, heap, (source, buffer, offset, length) -> {}), network);
+
+            return EngineHeap.withoutNode(config, heap, transport);
         }
     }
 }

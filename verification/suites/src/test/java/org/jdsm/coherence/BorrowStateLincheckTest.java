@@ -70,8 +70,8 @@ public class BorrowStateLincheckTest
      */
     Word word()
     {
-        // a handle of an object on node 1 of the shared single-node engine: the word's methods never reach a heap
-        final BoxHandle<Long> handle = new BoxHandle<>(JcstressEngine.NODE, Codecs.LONG, REMOTE_ADDRESS, 8);
+        // a handle of an object on node 1 of the shared heap of a node of one: the word's methods never reach a heap
+        final BoxHandle<Long> handle = new BoxHandle<>(JcstressEngine.HEAP, Codecs.LONG, REMOTE_ADDRESS, 8);
         return new Word()
         {
             public void acquireRead()
@@ -194,7 +194,7 @@ public class BorrowStateLincheckTest
      */
     public static void startEngine()
     {
-        if (null == JcstressEngine.NODE)
+        if (null == JcstressEngine.HEAP)
         {
             throw new IllegalStateException("the shared engine did not start");
         }

@@ -5,7 +5,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-import org.jdsm.simulator.linearizability.Verdict;
+import org.jdsm.linearizability.Verdict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,9 +1,9 @@
 package org.jdsm.verification;
 
-import org.jdsm.simulator.linearizability.CounterExample;
-import org.jdsm.simulator.linearizability.Op;
-import org.jdsm.simulator.linearizability.OpKind;
-import org.jdsm.simulator.linearizability.Verdict;
+import org.jdsm.linearizability.CounterExample;
+import org.jdsm.linearizability.Op;
+import org.jdsm.linearizability.OpKind;
+import org.jdsm.linearizability.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.platform.engine.reporting.ReportEntry;

@@ -66,7 +66,7 @@ final class OwnershipModel implements AutoCloseable
         cluster = SimulatedCluster.start(nodeCount, seed, maxDelaySteps, reorder, fault);
         program = cluster.node(0);
         schedule = "nodes=" + nodeCount + " seed=" + seed + " maxDelaySteps=" + maxDelaySteps + " reorder=" +
-            reorder + (fault ? " fault=" + Node.FAULT_CACHE_IGNORES_COLOUR : "");
+            reorder + (fault ? " fault=" + SimulatedCluster.CACHE_IGNORES_COLOUR : "");
     }
 
     private long timeoutMs()

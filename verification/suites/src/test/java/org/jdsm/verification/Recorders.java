@@ -1,6 +1,6 @@
 package org.jdsm.verification;
 
-import org.jdsm.simulator.linearizability.HistoryRecorder;
+import org.jdsm.linearizability.HistoryRecorder;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

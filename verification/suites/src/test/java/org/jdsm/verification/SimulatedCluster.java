@@ -1,5 +1,7 @@
 package org.jdsm.verification;
 
+import org.jdsm.coherence.CopyKeys;
+import org.jdsm.coherence.GlobalAddress;
 import org.jdsm.coherence.Node;
 import org.jdsm.simulator.SimulatedNetwork;
 
@@ -7,13 +9,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * N nodes of the real engine in one JVM over the simulated transport, started together through its join barrier,
- * with the network's seed, delays and reordering chosen by the caller; optionally with the test-only fault
- * {@link Node#FAULT_CACHE_IGNORES_COLOUR}. Closes the nodes, then the network.
+ * with the network's seed, delays and reordering chosen by the caller; optionally with the test fault
+ * {@link #CACHE_IGNORES_COLOUR} wrapped around each node's {@link CopyKeys}. Closes the nodes, then the network.
  * <p>
  * Copied from the coherence module's test helper of the same name, which other modules can not see.
  */
 final class SimulatedCluster implements AutoCloseable
 {
+    /** Name of the test fault in histories and descriptions. */
+    static final String CACHE_IGNORES_COLOUR = "cache-ignores-colour";
+
     final SimulatedNetwork network;
     final Node[] nodes;
 
@@ -41,11 +46,11 @@ final class SimulatedCluster implements AutoCloseable
                     .workerThreads(3)
                     .operationTimeoutNs(TimeUnit.SECONDS.toNanos(10))
                     .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
-                if (fault)
-                {
-                    config.transportOption(Node.FAULT_OPTION, Node.FAULT_CACHE_IGNORES_COLOUR);
-                }
-            });
+            },
+            // the fault: copies keyed by address without colour, so a reader keeps its copy after the owner wrote
+            (config) -> fault ?
+                new Node(config, (keys) -> (address) -> GlobalAddress.withColour(keys.keyOf(address), 0)) :
+                new Node(config));
         final Node[] nodes = new Node[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {

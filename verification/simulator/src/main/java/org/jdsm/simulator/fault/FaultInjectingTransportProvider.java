@@ -5,23 +5,52 @@ import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
 import org.jdsm.spi.TransportProvider;
 
+import java.util.Objects;
+
 /**
- * Provides {@link FaultInjectingTransport}s under the name {@value #NAME}: the transport named by the option
- * {@value #INNER_OPTION} (e.g. {@code aeron}), wrapped, following the {@link FaultControl} in the option
- * {@value #CONTROL_OPTION} or, failing that, the {@link FaultSchedule} text in {@value #SCHEDULE_OPTION}.
+ * Provides {@link FaultInjectingTransport}s under the name {@value #NAME}: a transport of an inner provider, wrapped,
+ * following a {@link FaultControl}. Built with both ({@code config.transportProvider(new
+ * FaultInjectingTransportProvider(inner, control))}), or, found through {@link java.util.ServiceLoader} by name, with
+ * the settings {@value #INNER_OPTION} (the name of the transport to wrap, e.g. {@code aeron}) and
+ * {@value #SCHEDULE_OPTION} (a {@link FaultSchedule} in its text form; none when absent).
  * <p>
- * <b>Note:</b> stateless, so threadsafe.
+ * <b>Note:</b> immutable, so threadsafe.
  */
 public final class FaultInjectingTransportProvider implements TransportProvider
 {
     /** Name a configuration uses to choose this transport. */
     public static final String NAME = "fault-injecting";
-    /** Transport option: name of the transport to wrap. */
+    /** Transport setting: name of the transport to wrap, when the provider is found by name. */
     public static final String INNER_OPTION = "jdsm.fault.inner";
-    /** Transport option: a {@link FaultControl} to follow. */
-    public static final String CONTROL_OPTION = "jdsm.fault.control";
-    /** Transport option: a {@link FaultSchedule} in its text form, when no control is given. */
+    /** Transport setting: a {@link FaultSchedule} in its text form, when the provider is found by name. */
     public static final String SCHEDULE_OPTION = "jdsm.fault.schedule";
+
+    private final TransportProvider inner;
+    private final FaultControl control;
+
+    /**
+     * The provider {@link java.util.ServiceLoader} finds: it reads {@value #INNER_OPTION} and
+     * {@value #SCHEDULE_OPTION}.
+     */
+    public FaultInjectingTransportProvider()
+    {
+        this.inner = null;
+        this.control = null;
+    }
+
+    /**
+     * @param inner   provider of the transport to wrap.
+     * @param control the faults follow, shared with the test that steers them.
+     */
+    public FaultInjectingTransportProvider(final TransportProvider inner, final FaultControl control)
+    {
+        if (inner instanceof FaultInjectingTransportProvider)
+        {
+            throw new ConfigurationException("a fault-injecting transport can not wrap another");
+        }
+        this.inner = Objects.requireNonNull(inner, "inner");
+        this.control = Objects.requireNonNull(control, "control");
+    }
 
     /**
      * {@inheritDoc}
@@ -36,27 +65,19 @@ public final class FaultInjectingTransportProvider implements TransportProvider
      */
     public Transport newTransport(final TransportContext context)
     {
-        final Object inner = context.config().transportOptions().get(INNER_OPTION);
-        if (!(inner instanceof String) || NAME.equals(inner))
+        if (null != inner)
         {
-            throw new ConfigurationException(INNER_OPTION + "=" + inner + " must name the transport to wrap");
+            return new FaultInjectingTransport(inner.newTransport(context), control);
         }
-        final Object control = context.config().transportOptions().get(CONTROL_OPTION);
+        final Object innerName = context.config().transportOptions().get(INNER_OPTION);
+        if (!(innerName instanceof String) || NAME.equals(innerName))
+        {
+            throw new ConfigurationException(INNER_OPTION + "=" + innerName + " must name the transport to wrap");
+        }
         final Object schedule = context.config().transportOptions().get(SCHEDULE_OPTION);
-        final FaultControl faults;
-        if (control instanceof FaultControl)
-        {
-            faults = (FaultControl)control;
-        }
-        else if (null == control)
-        {
-            faults = new FaultControl(null == schedule ? FaultSchedule.NONE : FaultSchedule.parse(schedule.toString()));
-        }
-        else
-        {
-            throw new ConfigurationException(CONTROL_OPTION + "=" + control + " must be a FaultControl");
-        }
+        final FaultControl faults =
+            new FaultControl(null == schedule ? FaultSchedule.NONE : FaultSchedule.parse(schedule.toString()));
 
-        return new FaultInjectingTransport(TransportProvider.find((String)inner).newTransport(context), faults);
+        return new FaultInjectingTransport(TransportProvider.find((String)innerName).newTransport(context), faults);
     }
 }

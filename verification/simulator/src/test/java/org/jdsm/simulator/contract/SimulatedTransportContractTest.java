@@ -1,7 +1,6 @@
 package org.jdsm.simulator.contract;
 
 import org.jdsm.simulator.SimulatedNetwork;
-import org.jdsm.simulator.SimulatedTransport;
 import org.jdsm.simulator.SimulatedTransportProvider;
 
 /**
@@ -14,13 +13,11 @@ class SimulatedTransportContractTest extends TransportContract
     {
         final SimulatedNetwork network = new SimulatedNetwork(
             new SimulatedNetwork.Context().seed(42).maxDelaySteps(3).reorder(true));
-        final SimulatedTransportProvider provider = new SimulatedTransportProvider();
+        final SimulatedTransportProvider provider = new SimulatedTransportProvider(network);
 
         return InProcessContractCluster.start(
             spec,
-            (nodeId) -> spec.config(nodeId)
-                .transport(SimulatedTransportProvider.NAME)
-                .transportOption(SimulatedTransport.NETWORK_OPTION, network),
+            (nodeId) -> spec.config(nodeId).transportProvider(provider),
             provider::newTransport,
             network)
             .killWith(network::crash);

@@ -1,7 +1,6 @@
 package org.jdsm.simulator.fault;
 
 import org.jdsm.simulator.SimulatedNetwork;
-import org.jdsm.simulator.SimulatedTransport;
 import org.jdsm.simulator.SimulatedTransportProvider;
 import org.jdsm.simulator.contract.ContractCluster;
 import org.jdsm.simulator.contract.ContractSpec;
@@ -21,16 +20,13 @@ class FaultInjectingTransportContractTest extends TransportContract
     protected ContractCluster startCluster(final ContractSpec spec) throws Exception
     {
         final SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context().seed(42));
-        final FaultInjectingTransportProvider provider = new FaultInjectingTransportProvider();
+        final SimulatedTransportProvider simulated = new SimulatedTransportProvider(network);
 
         return InProcessContractCluster.start(
             spec,
             (nodeId) -> spec.config(nodeId)
-                .transport(FaultInjectingTransportProvider.NAME)
-                .transportOption(FaultInjectingTransportProvider.INNER_OPTION, SimulatedTransportProvider.NAME)
-                .transportOption(FaultInjectingTransportProvider.SCHEDULE_OPTION, SCHEDULE.toString())
-                .transportOption(SimulatedTransport.NETWORK_OPTION, network),
-            provider::newTransport,
+                .transportProvider(new FaultInjectingTransportProvider(simulated, new FaultControl(SCHEDULE))),
+            (context) -> context.config().transportProvider().newTransport(context),
             network)
             .killWith(network::crash);
     }

@@ -1,0 +1,282 @@
+package org.jdsm.coherence;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.Codec;
+import org.jdsm.DsmConfig;
+import org.jdsm.HandleContext;
+
+/**
+ * What handles, borrows, leases and task scopes need from their node: its heap, local or remote, the copies of
+ * remote objects, allocation, owner cells, and the few control messages a mutex lease sends. It is the one
+ * dependency they have on the engine, so none of them depends on {@link Node}, the public face: a handle can be
+ * built over an {@link EngineHeap} of a node of one (a test, a jcstress state) without starting a cluster.
+ * <p>
+ * Addresses are global addresses with colour ({@link GlobalAddress}); payload offsets count from the first byte
+ * after the block header.
+ * <p>
+ * <b>Note:</b> threadsafe: called by application threads, task workers and the transport's receiving thread. The
+ * cache-hit path ({@link #pinCopy}, {@link #wrapPayload}) takes no lock and allocates nothing.
+ */
+interface HeapAccess
+{
+    /**
+     * @return this node's id.
+     */
+    int nodeId();
+
+    /**
+     * @return the number of nodes in the cluster.
+     */
+    int nodeCount();
+
+    /**
+     * @return the node's concluded configuration.
+     */
+    DsmConfig config();
+
+    /**
+     * @return the node's live counters, to increment.
+     */
+    Counters liveCounters();
+
+    /**
+     * @return the per-thread leases of copies for cache hits without atomics.
+     */
+    ReaderLeases readerLeases();
+
+    /**
+     * @param address global address.
+     * @return true if the object lives in this node's heap.
+     */
+    boolean isLocal(long address);
+
+    /**
+     * @param borrow the Ref or Mut nested handles are decoded through, or null when encoding.
+     * @return a context for one encode or decode.
+     */
+    HandleContext handleContext(Object borrow);
+
+    /**
+     * @param address of a local object.
+     * @return its payload length.
+     * @throws org.jdsm.RemoteAccessException if the address names no live block with its colour.
+     */
+    int localLength(long address);
+
+    /**
+     * Wrap a view over a local object's payload.
+     *
+     * @param view    to wrap.
+     * @param address of a local object.
+     * @param length  of its payload.
+     */
+    void wrapPayload(UnsafeBuffer view, long address, int length);
+
+    /**
+     * Wrap a view over part of a local object's payload.
+     *
+     * @param view          to wrap.
+     * @param address       of a local object.
+     * @param payloadOffset first byte of the view in the payload.
+     * @param length        of the view.
+     */
+    void wrapPayload(UnsafeBuffer view, long address, int payloadOffset, int length);
+
+    /**
+     * Pin a copy of a remote object in the cache, fetching it on a miss.
+     *
+     * @param address    global address with colour.
+     * @param lengthHint payload length if known, else -1.
+     * @return the pinned, filled entry.
+     */
+    CacheEntry pinCopy(long address, int lengthHint);
+
+    /**
+     * Take an object for an exclusive borrow: a local one gets colour + 1, a remote one moves here.
+     *
+     * @param address    global address with colour.
+     * @param lengthHint payload length if known, else -1.
+     * @return the object's new address, on this node.
+     */
+    long acquireExclusive(long address, int lengthHint);
+
+    /**
+     * Give a local object a new payload length.
+     *
+     * @param address   of a local object, held exclusively.
+     * @param newLength payload length.
+     * @return the object's address, new if it moved.
+     */
+    long resizeLocal(long address, int newLength);
+
+    /**
+     * Allocate, on this node when it has room, else on a peer.
+     *
+     * @param length of the payload.
+     * @return the global address.
+     */
+    long allocate(int length);
+
+    /**
+     * Allocate a box and write its initial value.
+     *
+     * @param placement node to allocate on, or -1 for this node when it has room, else a peer.
+     * @param codec     of the value.
+     * @param value     initial value.
+     * @param <T>       type of the value.
+     * @return the box.
+     */
+    <T> BoxHandle<T> newBox(int placement, Codec<T> codec, T value);
+
+    /**
+     * Write an object's initial value.
+     *
+     * @param address of the object.
+     * @param length  of its payload.
+     * @param codec   of the value.
+     * @param value   to encode.
+     * @param <T>     type of the value.
+     */
+    <T> void writeInitial(long address, int length, Codec<T> codec, T value);
+
+    /**
+     * Free an object: at once when local, by a message to its home otherwise.
+     *
+     * @param address global address with colour.
+     */
+    void free(long address);
+
+    /**
+     * @param address       of the object.
+     * @param payloadOffset of an aligned long in its payload.
+     * @param delta         to add.
+     * @return the value before.
+     */
+    long fetchAdd(long address, int payloadOffset, long delta);
+
+    /**
+     * @param address       of the object.
+     * @param payloadOffset of an aligned long in its payload.
+     * @param expected      value.
+     * @param update        value.
+     * @return the value found.
+     */
+    long compareAndSwap(long address, int payloadOffset, long expected, long update);
+
+    /**
+     * Copy bytes of an object's payload, local or remote.
+     *
+     * @param address       of the object.
+     * @param payloadOffset first byte.
+     * @param dst           to copy into.
+     * @param dstOffset     in {@code dst}.
+     * @param length        bytes.
+     */
+    void readPayload(long address, int payloadOffset, MutableDirectBuffer dst, int dstOffset, int length);
+
+    /**
+     * Write bytes of an object's payload, local or remote.
+     *
+     * @param address       of the object.
+     * @param payloadOffset first byte.
+     * @param src           to copy from.
+     * @param srcOffset     in {@code src}.
+     * @param length        bytes.
+     */
+    void writePayload(long address, int payloadOffset, DirectBuffer src, int srcOffset, int length);
+
+    /**
+     * @param address to hold.
+     * @return a new local owner cell holding it.
+     */
+    long allocateOwnerCell(long address);
+
+    /**
+     * @param cell a local owner cell.
+     * @return the address it holds.
+     */
+    long readOwnerCell(long cell);
+
+    /**
+     * @param cell    an owner cell, local or remote.
+     * @param address to hold.
+     */
+    void writeOwnerCell(long cell, long address);
+
+    /**
+     * @param cell to free.
+     */
+    void freeOwnerCell(long cell);
+
+    /**
+     * @return an id unique in the cluster for a lease holder.
+     */
+    long nextHolderId();
+
+    /**
+     * @return the node's cache of copies.
+     */
+    CopyCache copyCache();
+
+    /**
+     * @param address global address with colour.
+     * @return the key of its copy in {@link #copyCache()}.
+     */
+    long cacheKey(long address);
+
+    /**
+     * @param address  the mutex's global address.
+     * @param capacity bytes its value can hold.
+     * @return this node's lease of the mutex.
+     */
+    MutexLease mutexLease(long address, int capacity);
+
+    /**
+     * @return the transport's largest control message.
+     */
+    int maxMessageLength();
+
+    /**
+     * Send a control message without a body (a mutex lease's), counted.
+     *
+     * @param target        node.
+     * @param type          a {@code *_TYPE} of {@link ControlMessageDescriptor}.
+     * @param correlationId of the message.
+     * @param value         of the message.
+     */
+    void sendControl(int target, int type, long correlationId, long value);
+
+    /**
+     * Send a control message whose body is a long, then bytes of a buffer (a mutex lease's value), counted.
+     *
+     * @param target        node.
+     * @param type          a {@code *_TYPE} of {@link ControlMessageDescriptor}.
+     * @param correlationId of the message.
+     * @param value         of the message.
+     * @param bodyPrefix    first 8 bytes of the body.
+     * @param src           holding the rest of the body.
+     * @param srcOffset     of the rest in {@code src}.
+     * @param srcLength     of the rest.
+     */
+    void sendControl(
+        int target, int type, long correlationId, long value, long bodyPrefix, DirectBuffer src, int srcOffset,
+        int srcLength);
+
+    /**
+     * @param action to run on the node's completion thread.
+     */
+    void runAsync(Runnable action);
+
+    /**
+     * @param failure a lease could not report to its caller, counted and passed to the error handler.
+     */
+    void onLeaseError(Throwable failure);
+
+    /**
+     * @param peer node.
+     * @return true if the transport has the peer.
+     */
+    boolean isAvailable(int peer);
+}

@@ -1,0 +1,469 @@
+package org.jdsm.coherence;
+
+import org.agrona.ErrorHandler;
+import org.jdsm.DsmConfig;
+import org.jdsm.DsmNode;
+import org.jdsm.DsmTask;
+import org.jdsm.HeapExhaustedException;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.ObjectSizeException;
+import org.jdsm.spi.Transport;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_FAILED;
+import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_OK;
+import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_STAGED_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.RESULT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_STAGED_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_TYPE;
+
+/**
+ * A node's task runtime: sends spawned tasks (in one message, or staged in a heap block when too large), runs the
+ * tasks its peers send on the workers, sends their results back, completes the futures of the tasks it sent, and
+ * fails those sent to nodes that became unavailable. Tasks spawned on this node that need no serialization go to
+ * its {@link LocalTaskRunner}.
+ * <p>
+ * <b>Note:</b> threadsafe: any thread spawns; task bodies run on the workers, results are completed on the
+ * completion thread, so a worker waiting for a result never waits for itself; the node agent fails tasks of dead
+ * nodes. One per node, owned by it; {@link #close} ends the workers.
+ */
+final class TaskRuntime
+{
+    private final int nodeId;
+    private final DsmConfig config;
+    private final DsmNode face;
+    private final EngineHeap heap;
+    private final Placement placement;
+    private final ControlProxy proxy;
+    private final Scheduler scheduler;
+    private final Rejections rejections;
+    private final Counters counters;
+    private final ErrorHandler errorHandler;
+    private final Transport transport;
+    private final ExecutorService workers;
+    private final ExecutorService completer;
+    private final AtomicInteger activeTasks;
+    private final LocalTaskRunner localTasks;
+    private final TaskStaging staging;
+    private final TaskFailures failures;
+    private final AtomicLong correlationIds = new AtomicLong();
+    private final Map<Long, PendingTask> pendingTasks = new ConcurrentHashMap<>();
+
+    /**
+     * @param face         the node tasks run on, passed to {@link DsmTask#run}.
+     * @param heap         of the node.
+     * @param placement    stages large tasks and results.
+     * @param proxy        sends tasks and results.
+     * @param scheduler    counts tasks in flight and this node's load.
+     * @param rejections   of malformed results.
+     * @param transport    asked which peers are available.
+     * @param workers      run task bodies, owned by this runtime.
+     * @param completer    completes futures, owned by this runtime.
+     * @param errorHandler of the node, counting.
+     */
+    TaskRuntime(
+        final DsmNode face,
+        final EngineHeap heap,
+        final Placement placement,
+        final ControlProxy proxy,
+        final Scheduler scheduler,
+        final Rejections rejections,
+        final Transport transport,
+        final ExecutorService workers,
+        final ExecutorService completer,
+        final ErrorHandler errorHandler)
+    {
+        this.nodeId = heap.nodeId();
+        this.config = heap.config();
+        this.face = face;
+        this.heap = heap;
+        this.placement = placement;
+        this.proxy = proxy;
+        this.scheduler = scheduler;
+        this.rejections = rejections;
+        this.counters = heap.liveCounters();
+        this.errorHandler = errorHandler;
+        this.transport = transport;
+        this.workers = workers;
+        this.completer = completer;
+        this.activeTasks = scheduler.activeTasks();
+        this.localTasks = new LocalTaskRunner(face, heap, workers, activeTasks, counters);
+        this.staging = new TaskStaging(heap, placement, proxy, errorHandler);
+        this.failures = new TaskFailures(heap, rejections);
+    }
+
+    /**
+     * Spawn a task on a node: handed over in this JVM when it is this node and the task allows, else serialized
+     * and sent.
+     *
+     * @param targetNodeId node to run it on, checked.
+     * @param task         to run.
+     * @param <R>          type of its result.
+     * @return the future of its result.
+     */
+    <R> CompletableFuture<R> spawnOn(final int targetNodeId, final DsmTask<R> task)
+    {
+        if (targetNodeId == nodeId)
+        {
+            final CompletableFuture<R> local = localTasks.trySpawn(task);
+            if (null != local)
+            {
+                return local;
+            }
+        }
+        final TaskScope scope = new TaskScope(heap, targetNodeId, false);
+        final byte[] bytes;
+        scope.enter();
+        try
+        {
+            bytes = TaskCodec.serialize(task, "task " + task.getClass().getName());
+        }
+        catch (final RuntimeException ex)
+        {
+            scope.exit();
+            scope.abort();
+            throw ex;
+        }
+        scope.exit();
+
+        final long correlationId = correlationIds.incrementAndGet();
+        final CompletableFuture<R> future = new CompletableFuture<>();
+        pendingTasks.put(correlationId, new PendingTask(scope, future, targetNodeId));
+        scheduler.onTaskSent(targetNodeId);
+        final long staged;
+        try
+        {
+            staged = staging.sendOrStage(targetNodeId, SPAWN_TYPE, SPAWN_STAGED_TYPE, correlationId, 0, bytes, "task");
+        }
+        catch (final RuntimeException ex)
+        {
+            pendingTasks.remove(correlationId);
+            scheduler.onTaskEnded(targetNodeId);
+            scope.abort();
+            throw ex;
+        }
+        if (GlobalAddress.NULL != staged)
+        {
+            // the target read the task before it ran; if it died, nobody else will
+            future.whenComplete((result, failure) -> staging.freeStaged(staged));
+        }
+
+        return future;
+    }
+
+    /**
+     * @return true if no task runs here and none sent from here is waited for.
+     */
+    boolean isIdle()
+    {
+        return 0 == activeTasks.get() && pendingTasks.isEmpty();
+    }
+
+    /**
+     * @return tasks sent from here whose result is waited for.
+     */
+    int pendingTaskCount()
+    {
+        return pendingTasks.size();
+    }
+
+    /**
+     * A task arrived in its message: run it on the workers.
+     *
+     * @param sourceNodeId  that sent it.
+     * @param correlationId of the task.
+     * @param body          the serialized task.
+     */
+    void onSpawn(final int sourceNodeId, final long correlationId, final byte[] body)
+    {
+        activeTasks.incrementAndGet();
+        workers.execute(() -> runTask(sourceNodeId, correlationId, body));
+    }
+
+    /**
+     * A staged task arrived: read it from the sender's heap and run it on the workers.
+     *
+     * @param sourceNodeId  that sent it.
+     * @param correlationId of the task.
+     * @param address       of the staged block, checked to be in the sender's heap.
+     * @param length        of the staged bytes, checked.
+     */
+    void onSpawnStaged(final int sourceNodeId, final long correlationId, final long address, final int length)
+    {
+        activeTasks.incrementAndGet();
+        workers.execute(() -> runStagedTask(sourceNodeId, correlationId, address, length));
+    }
+
+    /**
+     * A task's result arrived in its message: complete its future on the completion thread.
+     *
+     * @param sourceNodeId  that ran the task.
+     * @param correlationId of the task.
+     * @param status        {@link ControlMessageDescriptor#RESULT_OK} or {@link ControlMessageDescriptor#RESULT_FAILED}.
+     * @param body          the serialized result or failure.
+     */
+    void onResult(final int sourceNodeId, final long correlationId, final long status, final byte[] body)
+    {
+        completer.execute(() -> completeTask(sourceNodeId, correlationId, status, body));
+    }
+
+    /**
+     * A staged result arrived: read it, unless nobody waits for it, and complete its future.
+     *
+     * @param sourceNodeId  that ran the task.
+     * @param correlationId of the task.
+     * @param status        as {@link #onResult}.
+     * @param address       of the staged block, checked to be in the sender's heap.
+     * @param length        of the staged bytes, checked.
+     */
+    void onResultStaged(
+        final int sourceNodeId, final long correlationId, final long status, final long address, final int length)
+    {
+        final PendingTask pending = pendingTasks.get(correlationId);
+        if (null == pending || pending.targetNodeId != sourceNodeId)
+        {
+            // read nothing for a result nobody waits for
+            rejections.reject("staged task result from node " + sourceNodeId + " for unknown correlationId=" +
+                correlationId);
+            return;
+        }
+        completer.execute(() -> completeStagedTask(sourceNodeId, correlationId, status, address, length));
+    }
+
+    private void runStagedTask(final int sourceNodeId, final long correlationId, final long address, final int length)
+    {
+        final byte[] body;
+        try
+        {
+            body = staging.readStaged(address, length);
+        }
+        catch (final Throwable ex)
+        {
+            activeTasks.decrementAndGet();
+            sendResultFailure(sourceNodeId, correlationId, ex);
+            return;
+        }
+        runTask(sourceNodeId, correlationId, body);
+    }
+
+    private void completeStagedTask(
+        final int sourceNodeId, final long correlationId, final long status, final long address, final int length)
+    {
+        final byte[] body;
+        try
+        {
+            body = staging.readStaged(address, length);
+        }
+        catch (final Throwable ex)
+        {
+            completeTask(sourceNodeId, correlationId, RESULT_FAILED, TaskFailures.failureText(ex));
+            return;
+        }
+        staging.freeStaged(address);
+        completeTask(sourceNodeId, correlationId, status, body);
+    }
+
+    private void runTask(final int sourceNodeId, final long correlationId, final byte[] body)
+    {
+        final TaskScope scope = new TaskScope(heap, sourceNodeId, false);
+        byte[] result;
+        long status = RESULT_OK;
+        try
+        {
+            final DsmTask<?> task;
+            scope.enter();
+            try
+            {
+                task = (DsmTask<?>)TaskCodec.deserialize(body, "task from node " + sourceNodeId);
+            }
+            finally
+            {
+                scope.exit();
+            }
+
+            final Object value = task.run(face);
+            scope.beginResult();
+            scope.enter();
+            try
+            {
+                result = TaskCodec.serialize(value, "result of task " + task.getClass().getName());
+            }
+            finally
+            {
+                scope.exit();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            status = RESULT_FAILED;
+            result = TaskFailures.failureText(ex);
+        }
+
+        final RuntimeException endFailure = scope.taskEnded();
+        if (null != endFailure && RESULT_OK == status)
+        {
+            status = RESULT_FAILED;
+            result = TaskFailures.failureText(endFailure);
+        }
+
+        counters.increment(Counters.TASKS_RUN);
+        activeTasks.decrementAndGet();
+        try
+        {
+            staging.sendOrStage(sourceNodeId, RESULT_TYPE, RESULT_STAGED_TYPE, correlationId, status, result, "task result");
+        }
+        catch (final ObjectSizeException ex)
+        {
+            // the caller must hear of it rather than wait for ever: a result too large to send fails the task
+            sendResultFailure(sourceNodeId, correlationId, new ObjectSizeException("result of the task is too large " +
+                "to send (" + ex.getMessage() + "): return large data in the heap, e.g. in a DBox, not in the result"));
+        }
+        catch (final HeapExhaustedException ex)
+        {
+            sendResultFailure(sourceNodeId, correlationId, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void sendResultFailure(final int sourceNodeId, final long correlationId, final Throwable failure)
+    {
+        try
+        {
+            proxy.send(sourceNodeId, RESULT_TYPE, correlationId, RESULT_FAILED, TaskFailures.failureText(failure));
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void completeTask(final int sourceNodeId, final long correlationId, final long status, final byte[] body)
+    {
+        final PendingTask pending = pendingTasks.remove(correlationId);
+        if (null == pending || pending.targetNodeId != sourceNodeId)
+        {
+            rejections.reject("task result from node " + sourceNodeId + " for unknown correlationId=" + correlationId);
+            return;
+        }
+        scheduler.onTaskEnded(sourceNodeId);
+
+        try
+        {
+            pending.scope.returned();
+            if (RESULT_OK == status)
+            {
+                final TaskScope resultScope = new TaskScope(heap, sourceNodeId, true).enter();
+                final Object value;
+                try
+                {
+                    value = TaskCodec.deserialize(body, "result from node " + sourceNodeId);
+                }
+                finally
+                {
+                    resultScope.exit();
+                }
+                ((CompletableFuture<Object>)pending.future).complete(value);
+            }
+            else
+            {
+                pending.future.completeExceptionally(failures.remoteFailure(sourceNodeId, body));
+            }
+        }
+        catch (final Throwable ex)
+        {
+            // whatever goes wrong decoding a result, the caller's future completes: it must never hang
+            pending.future.completeExceptionally(ex);
+        }
+    }
+
+    /**
+     * Fail the futures of tasks sent to nodes the transport no longer has; called by the node agent.
+     */
+    void failTasksOnUnavailableNodes()
+    {
+        for (final Map.Entry<Long, PendingTask> entry : pendingTasks.entrySet())
+        {
+            final PendingTask pending = entry.getValue();
+            if (!transport.isAvailable(pending.targetNodeId) && pendingTasks.remove(entry.getKey(), pending))
+            {
+                scheduler.onTaskEnded(pending.targetNodeId);
+                endLends(pending);
+                pending.future.completeExceptionally(new NodeUnavailableException(
+                    pending.targetNodeId, "task sent to it can not complete"));
+            }
+        }
+    }
+
+    /**
+     * The node closes: fail every task sent or queued here, then end the workers (waiting up to 2 s for them).
+     */
+    void close()
+    {
+        final String reason = "node " + nodeId + " closed";
+        for (final Long correlationId : pendingTasks.keySet())
+        {
+            final PendingTask pending = pendingTasks.remove(correlationId);
+            if (null != pending)
+            {
+                endLends(pending);
+                pending.future.completeExceptionally(new NodeUnavailableException(nodeId, reason));
+            }
+        }
+        placement.failPending(nodeId, reason);
+        localTasks.failAll(new NodeUnavailableException(nodeId, reason));
+        workers.shutdown();
+        completer.shutdown();
+        try
+        {
+            if (!workers.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                workers.shutdownNow();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+    }
+
+    /**
+     * A task that will never return still ends what it was lent: readers released, a lent Mut back to its owner
+     * with the address last written to its owner cell (whose object may be lost with the dead node).
+     */
+    private void endLends(final PendingTask pending)
+    {
+        try
+        {
+            pending.scope.returned();
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    private static final class PendingTask
+    {
+        final TaskScope scope;
+        final CompletableFuture<?> future;
+        final int targetNodeId;
+
+        PendingTask(final TaskScope scope, final CompletableFuture<?> future, final int targetNodeId)
+        {
+            this.scope = scope;
+            this.future = future;
+            this.targetNodeId = targetNodeId;
+        }
+    }
+}
