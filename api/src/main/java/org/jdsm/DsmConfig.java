@@ -106,6 +106,19 @@ public final class DsmConfig implements Cloneable
      */
     public static final String TASK_ALLOWED_PACKAGES_PROP_NAME = "jdsm.task.allowed.packages";
 
+    /**
+     * Property for the directory of the nodes' counters files ({@link org.jdsm.spi.CountersFile}), which
+     * {@code ./jdsm stat} and {@code ./jdsm errors} read. Default: {@code jdsm-<user>} under {@code /dev/shm} when that
+     * is a writable directory, else under {@code java.io.tmpdir}.
+     */
+    public static final String COUNTERS_DIR_PROP_NAME = "jdsm.counters.dir";
+
+    /**
+     * Property, {@code true} or {@code false} (the default), for whether the default error handler
+     * ({@link org.jdsm.spi.DistinctErrorPrinter}) prints the stack trace of the first error of each kind.
+     */
+    public static final String ERROR_VERBOSE_PROP_NAME = "jdsm.error.verbose";
+
     private boolean isConcluded;
     private Map<String, String> propertyErrors = new LinkedHashMap<>();
     private int nodeId = intProperty(NODE_ID_PROP_NAME, NODE_ID_DEFAULT);
@@ -123,6 +136,8 @@ public final class DsmConfig implements Cloneable
     private long peerTimeoutNs = durationProperty(PEER_TIMEOUT_PROP_NAME, PEER_TIMEOUT_DEFAULT_NS);
     private List<String> members = parseMembers(System.getProperty(MEMBERS_PROP_NAME));
     private List<String> taskAllowedPackages = parsePackages(System.getProperty(TASK_ALLOWED_PACKAGES_PROP_NAME));
+    private String countersDir = System.getProperty(COUNTERS_DIR_PROP_NAME);
+    private boolean errorVerbose = booleanProperty(ERROR_VERBOSE_PROP_NAME);
     private ErrorHandler errorHandler;
     private Map<String, Object> transportOptions = new HashMap<>();
     private TransportProvider transportProvider;
@@ -227,13 +242,17 @@ public final class DsmConfig implements Cloneable
                 "jdsm-transport-aeron, in jdsm-all) for a cluster");
         }
         checkMemoryFits(heapSize, cacheSize);
+        if (null == countersDir)
+        {
+            countersDir = org.jdsm.spi.CountersFile.defaultDirectory();
+        }
+        if (countersDir.isBlank())
+        {
+            throw new ConfigurationException(COUNTERS_DIR_PROP_NAME + "=\"" + countersDir + "\" must name a directory");
+        }
         if (null == errorHandler)
         {
-            errorHandler = (throwable) ->
-            {
-                System.err.println("jdsm node " + nodeId + " error: " + throwable);
-                throwable.printStackTrace(System.err);
-            };
+            errorHandler = new org.jdsm.spi.DistinctErrorPrinter(nodeId, errorVerbose);
         }
 
         members = Collections.unmodifiableList(new ArrayList<>(members));
@@ -701,6 +720,21 @@ public final class DsmConfig implements Cloneable
     /**
      * A system property holding an int, in decimal; a value that is not one is recorded for {@link #conclude()}.
      */
+    private boolean booleanProperty(final String name)
+    {
+        final String value = System.getProperty(name);
+        if (null == value || "false".equals(value))
+        {
+            return false;
+        }
+        if ("true".equals(value))
+        {
+            return true;
+        }
+        propertyErrors.put(name, name + "=" + value + " is not true or false");
+        return false;
+    }
+
     private int intProperty(final String name, final int defaultValue)
     {
         final String value = System.getProperty(name);
@@ -799,7 +833,47 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
-     * @return handler for errors the node's agents can not throw to a caller.
+     * @return directory of the nodes' counters files, see {@link #COUNTERS_DIR_PROP_NAME}; once concluded, never null.
+     */
+    public String countersDir()
+    {
+        return countersDir;
+    }
+
+    /**
+     * @param countersDir directory of the nodes' counters files, created if missing.
+     * @return this for a fluent API.
+     */
+    public DsmConfig countersDir(final String countersDir)
+    {
+        checkNotConcluded();
+        this.countersDir = countersDir;
+        return this;
+    }
+
+    /**
+     * @return whether the default error handler prints the stack trace of the first error of each kind.
+     */
+    public boolean errorVerbose()
+    {
+        return errorVerbose;
+    }
+
+    /**
+     * @param errorVerbose whether the default error handler prints the stack trace of the first error of each kind.
+     * @return this for a fluent API.
+     */
+    public DsmConfig errorVerbose(final boolean errorVerbose)
+    {
+        checkNotConcluded();
+        propertyErrors.remove(ERROR_VERBOSE_PROP_NAME);
+        this.errorVerbose = errorVerbose;
+        return this;
+    }
+
+    /**
+     * @return handler for errors the node's agents can not throw to a caller; by default a
+     * {@link org.jdsm.spi.DistinctErrorPrinter} to {@link System#err}.
      */
     public ErrorHandler errorHandler()
     {

@@ -1,9 +1,13 @@
 package org.jdsm;
 
+import org.agrona.concurrent.status.CountersReader;
+
 import java.util.Arrays;
 
 /**
- * An immutable snapshot of a node's counters, read with {@link #get(Counter)}.
+ * An immutable snapshot of a node's counters, read with {@link #get(Counter)}. The live counters are in the node's
+ * counters file ({@link org.jdsm.spi.CountersFile}), where {@code ./jdsm stat} reads the same values from outside the
+ * process; {@link #from(CountersReader)} takes a snapshot of them.
  */
 public final class NodeCounters
 {
@@ -69,6 +73,32 @@ public final class NodeCounters
             throw new IllegalArgumentException("values.length=" + values.length + " != " + Counter.values().length);
         }
         this.values = values.clone();
+    }
+
+    /**
+     * A snapshot of the engine counters in a node's counters file: each {@link Counter} is the counter of type
+     * {@link org.jdsm.spi.CountersFileDescriptor#ENGINE_COUNTER_TYPE_ID} whose int key is its ordinal; one missing
+     * reads 0.
+     *
+     * @param counters of a node's counters file, in this process or mapped from another.
+     * @return the snapshot.
+     */
+    public static NodeCounters from(final CountersReader counters)
+    {
+        final long[] values = new long[Counter.values().length];
+        counters.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (org.jdsm.spi.CountersFileDescriptor.ENGINE_COUNTER_TYPE_ID == typeId)
+            {
+                final int key = keyBuffer.getInt(0);
+                if (key >= 0 && key < values.length)
+                {
+                    values[key] = counters.getCounterValue(counterId);
+                }
+            }
+        });
+
+        return new NodeCounters(values);
     }
 
     /**

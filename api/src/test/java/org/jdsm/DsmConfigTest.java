@@ -228,6 +228,39 @@ class DsmConfigTest
     }
 
     @Test
+    void shouldReadCountersDirectoryAndErrorVerbosity()
+    {
+        final DsmConfig defaults = new DsmConfig().conclude();
+        assertEquals(org.jdsm.spi.CountersFile.defaultDirectory(), defaults.countersDir());
+        assertEquals(false, defaults.errorVerbose());
+        assertEquals(org.jdsm.spi.DistinctErrorPrinter.class, defaults.errorHandler().getClass());
+        System.setProperty(DsmConfig.COUNTERS_DIR_PROP_NAME, "/var/tmp/counters");
+        System.setProperty(DsmConfig.ERROR_VERBOSE_PROP_NAME, "true");
+        try
+        {
+            final DsmConfig config = new DsmConfig().conclude();
+            assertEquals("/var/tmp/counters", config.countersDir());
+            assertEquals(true, config.errorVerbose());
+        }
+        finally
+        {
+            System.clearProperty(DsmConfig.COUNTERS_DIR_PROP_NAME);
+            System.clearProperty(DsmConfig.ERROR_VERBOSE_PROP_NAME);
+        }
+        assertRejected("jdsm.counters.dir=\" \" must name a directory", (c) -> c.countersDir(" "));
+        System.setProperty(DsmConfig.ERROR_VERBOSE_PROP_NAME, "yes");
+        try
+        {
+            assertRejected("jdsm.error.verbose=yes is not true or false", (c) -> { });
+            assertEquals(true, new DsmConfig().errorVerbose(true).conclude().errorVerbose(), "a setter overrides it");
+        }
+        finally
+        {
+            System.clearProperty(DsmConfig.ERROR_VERBOSE_PROP_NAME);
+        }
+    }
+
+    @Test
     void shouldFailStartNamingMissingTransport()
     {
         final DsmConfig config = new DsmConfig().transport("carrier-pigeon");

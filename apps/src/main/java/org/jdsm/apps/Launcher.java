@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code jdsm} command: {@code node} runs one node of a cluster described in a file, {@code local} runs a
  * whole cluster of JVMs on loopback with a bundled application, {@code run} one with a program's own {@code main},
- * {@code apps} lists the applications.
+ * {@code apps} lists the applications, {@code stat} and {@code errors} print the counters and distinct errors of the
+ * live nodes on this machine.
  * <p>
  * Exit status 2 for a usage or configuration error ({@link ConfigurationException}), printed as one line naming
  * the fix; 1 for any other error, also one line. {@code --verbose}, before or after the subcommand, adds the stack
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
     version = "jdsm 0.1.0-SNAPSHOT",
     description = "Run jdsm nodes and applications.",
     subcommands = {
-        NodeCommand.class, LocalCommand.class, RunCommand.class, AppsCommand.class, CheckHistoryCommand.class })
+        NodeCommand.class, LocalCommand.class, RunCommand.class, AppsCommand.class, CheckHistoryCommand.class,
+        StatCommand.class, ErrorsCommand.class })
 public final class Launcher implements Runnable
 {
     @CommandLine.Spec

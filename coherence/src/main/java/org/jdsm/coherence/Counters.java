@@ -1,16 +1,25 @@
 package org.jdsm.coherence;
 
+import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.NodeCounters;
+import org.jdsm.spi.CountersFile;
+import org.jdsm.spi.CountersFileDescriptor;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
- * A node's live counters, one {@link LongAdder} per {@link NodeCounters.Counter} so hot paths on many threads do
- * not contend on one cache line. Round trips are counted where the engine calls its transport, in {@link Node}: one
- * place per kind (read, write, compare-and-swap, fetch-and-add, message; staged messages at staging).
+ * A node's engine counters: one counter per {@link NodeCounters.Counter} in the node's {@link CountersFile} (type
+ * {@link CountersFileDescriptor#ENGINE_COUNTER_TYPE_ID}, keyed by ordinal), where {@code ./jdsm stat} reads them from
+ * outside the process. Hot paths on many threads count into one {@link LongAdder} per counter, so they do not contend
+ * on one cache line (one atomic add on a shared counter would); {@link #publish()} writes the sums into the file, from
+ * the node's agent once per heartbeat interval (100 ms by default) and before every {@link #snapshot()}, so
+ * {@code DsmNode.counters()} reads exactly the values the file then holds. Round trips are counted where the engine
+ * calls its transport, in {@link Node}: one place per kind (read, write, compare-and-swap, fetch-and-add, message;
+ * staged messages at staging).
  * <p>
- * <b>Note:</b> threadsafe.
+ * <b>Note:</b> threadsafe; {@link #publish()} is serialised, so a counter in the file never goes backwards.
  */
 public final class Counters
 {
@@ -36,17 +45,38 @@ public final class Counters
     static final int MESSAGES_SENT = NodeCounters.Counter.MESSAGES_SENT.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
+    /** The counters in the file, or null for counters of a component built without a node. */
+    private final AtomicCounter[] published;
     /** Cache hits counted apart, per thread, by the leased hit path (see {@code ReaderLeases}). */
     private volatile LongSupplier leasedCacheHits = () -> 0;
 
     /**
-     * All counters at zero.
+     * All counters at zero, in no file: for an engine component built without a node (tests, jcstress states, which
+     * are made by the million), {@link #snapshot()} sums the adders.
      */
     public Counters()
     {
         for (int i = 0; i < adders.length; i++)
         {
             adders[i] = new LongAdder();
+        }
+        this.published = null;
+    }
+
+    /**
+     * All counters at zero, allocated in a node's counters file.
+     *
+     * @param file of the node.
+     */
+    public Counters(final CountersFile file)
+    {
+        final NodeCounters.Counter[] counters = NodeCounters.Counter.values();
+        this.published = new AtomicCounter[adders.length];
+        for (int i = 0; i < adders.length; i++)
+        {
+            adders[i] = new LongAdder();
+            published[i] = file.newCounter(CountersFileDescriptor.ENGINE_COUNTER_TYPE_ID, i,
+                "engine: " + counters[i].name().toLowerCase(Locale.ROOT).replace('_', ' '));
         }
     }
 
@@ -71,19 +101,40 @@ public final class Counters
     }
 
     /**
-     * A snapshot of every counter.
+     * Write the current sums into the counters file.
+     */
+    public synchronized void publish()
+    {
+        if (null == published)
+        {
+            return;
+        }
+        for (int i = 0; i < adders.length; i++)
+        {
+            // partner: the acquire (volatile) read of the value by a reader, here or in another process
+            published[i].proposeMaxRelease(sum(i));
+        }
+    }
+
+    /**
+     * A snapshot of every counter, as the counters file holds it once the current sums are published.
      *
      * @return the snapshot.
      */
     public NodeCounters snapshot()
     {
+        publish();
         final long[] values = new long[adders.length];
         for (int i = 0; i < values.length; i++)
         {
-            values[i] = adders[i].sum();
+            values[i] = null == published ? sum(i) : published[i].get();
         }
-        values[CACHE_HITS] += leasedCacheHits.getAsLong();
 
         return new NodeCounters(values);
+    }
+
+    private long sum(final int counter)
+    {
+        return adders[counter].sum() + (CACHE_HITS == counter ? leasedCacheHits.getAsLong() : 0);
     }
 }

@@ -17,6 +17,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.DsmTask;
 import org.jdsm.NodeCounters;
 import org.jdsm.ObjectSizeException;
+import org.jdsm.spi.CountersFile;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
@@ -64,7 +65,8 @@ public final class Node implements DsmNode, MessageHandler
     private final DsmConfig config;
     private final int nodeId;
     private final int nodeCount;
-    private final Counters counters = new Counters();
+    private final CountersFile countersFile;
+    private final Counters counters;
     private final ErrorHandler errorHandler;
     private final Transport transport;
     private final EngineHeap heap;
@@ -101,10 +103,12 @@ public final class Node implements DsmNode, MessageHandler
         this.config = config;
         this.nodeId = config.nodeId();
         this.nodeCount = config.nodeCount();
+        this.countersFile = CountersFile.create(config);
+        this.counters = new Counters(countersFile);
         this.errorHandler = (throwable) ->
         {
             counters.increment(Counters.ERRORS);
-            config.errorHandler().onError(throwable);
+            countersFile.errorHandler().onError(throwable);
         };
         final HeapSlice heapSlice = new HeapSlice((config.heapSize() + 7) & ~7L);
         final SizeClassAllocator allocator = new SizeClassAllocator(heapSlice, config.maxObjectSize() + HEADER_LENGTH);
@@ -113,9 +117,19 @@ public final class Node implements DsmNode, MessageHandler
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);
         final ExecutorService completer = Executors.newSingleThreadExecutor(threadFactory("completer"));
 
-        final TransportProvider provider = null != config.transportProvider() ?
-            config.transportProvider() : TransportProvider.find(config.transport());
-        this.transport = provider.newTransport(new TransportContext(config, heapSlice, this));
+        try
+        {
+            final TransportProvider provider = null != config.transportProvider() ?
+                config.transportProvider() : TransportProvider.find(config.transport());
+            this.transport = provider.newTransport(new TransportContext(config, heapSlice, this, countersFile));
+        }
+        catch (final RuntimeException ex)
+        {
+            workers.shutdownNow();
+            completer.shutdownNow();
+            countersFile.close();
+            throw ex;
+        }
         final Rejections rejections = new Rejections(counters, errorHandler);
         final ControlProxy proxy = new ControlProxy(config.transport(), transport, counters);
         this.scheduler = new Scheduler(nodeId, nodeCount, transport, proxy);
@@ -136,6 +150,7 @@ public final class Node implements DsmNode, MessageHandler
             transport.close();
             workers.shutdownNow();
             completer.shutdownNow();
+            countersFile.close();
             throw ex;
         }
         lifecycle.onJoined();
@@ -144,7 +159,7 @@ public final class Node implements DsmNode, MessageHandler
             new SleepingMillisIdleStrategy(Math.max(1, TimeUnit.NANOSECONDS.toMillis(config.heartbeatIntervalNs()) / 10)),
             errorHandler,
             null,
-            new NodeAgent(nodeId, config.heartbeatIntervalNs(), scheduler, tasks, placement));
+            new NodeAgent(nodeId, config.heartbeatIntervalNs(), scheduler, tasks, placement, counters));
         AgentRunner.startOnThread(nodeAgentRunner);
     }
 
@@ -304,6 +319,7 @@ public final class Node implements DsmNode, MessageHandler
         nodeAgentRunner.close();
         transport.close();
         tasks.close();
+        countersFile.close();
     }
 
     /**

@@ -3,8 +3,8 @@ package org.jdsm.coherence;
 import org.agrona.concurrent.Agent;
 
 /**
- * A node's duty cycle: sends heartbeats carrying its load and free heap, and fails the futures of tasks sent to
- * nodes the transport found dead.
+ * A node's duty cycle, once per heartbeat interval: publishes its counters to its counters file, sends heartbeats
+ * carrying its load and free heap, and fails the futures of tasks sent to nodes the transport found dead.
  * <p>
  * <b>Note:</b> runs on its own agent thread, owned by its node.
  */
@@ -15,6 +15,7 @@ final class NodeAgent implements Agent
     private final Scheduler scheduler;
     private final TaskRuntime tasks;
     private final Placement placement;
+    private final Counters counters;
     private long nextDeadlineNs;
 
     NodeAgent(
@@ -22,13 +23,15 @@ final class NodeAgent implements Agent
         final long intervalNs,
         final Scheduler scheduler,
         final TaskRuntime tasks,
-        final Placement placement)
+        final Placement placement,
+        final Counters counters)
     {
         this.nodeId = nodeId;
         this.intervalNs = intervalNs;
         this.scheduler = scheduler;
         this.tasks = tasks;
         this.placement = placement;
+        this.counters = counters;
     }
 
     public int doWork()
@@ -39,6 +42,7 @@ final class NodeAgent implements Agent
             return 0;
         }
         nextDeadlineNs = nowNs + intervalNs;
+        counters.publish();
         scheduler.sendHeartbeats(placement.freeBytes());
         tasks.failTasksOnUnavailableNodes();
 

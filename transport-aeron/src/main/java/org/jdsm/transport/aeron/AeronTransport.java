@@ -27,7 +27,6 @@ import org.jdsm.spi.TransportContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
@@ -105,8 +104,7 @@ public final class AeronTransport implements Transport
     private final HeapRegion heap;
     private final MessageHandler messageHandler;
     private final ErrorHandler errorHandler;
-    private final AtomicLong errorCount = new AtomicLong();
-    private final AtomicLong droppedMessageCount = new AtomicLong();
+    private final TransportCounters counters;
     private final OperationTable operations = new OperationTable();
     private final Peer[] peers;
     private final int maxMessageLength;
@@ -151,14 +149,12 @@ public final class AeronTransport implements Transport
         this.startTimeoutNs = config.startTimeoutNs();
         this.heap = context.heap();
         this.messageHandler = context.messageHandler();
-        final ErrorHandler configured = config.errorHandler();
+        this.counters = new TransportCounters(context.counters());
+        final ErrorHandler nodeErrorHandler = context.errorHandler();
         this.errorHandler = (throwable) ->
         {
-            errorCount.incrementAndGet();
-            if (null != configured)
-            {
-                configured.onError(throwable);
-            }
+            counters.errors.increment();
+            nodeErrorHandler.onError(throwable);
         };
         this.callerDrives = this.ctx.callerDrives();
         this.maxMessageLength = Math.min(ctx.termLength() >> 3, 16 * 1024 * 1024) - HEADER_LENGTH;
@@ -205,7 +201,7 @@ public final class AeronTransport implements Transport
                 });
             responder = new Responder(nodeId, peers, heap, messageHandler, errorHandler, operations,
                 new Authenticator(config.clusterSecret()), CHUNK_LENGTH, config.peerTimeoutNs(),
-                config.heartbeatIntervalNs(), subscription, SystemNanoClock.INSTANCE);
+                config.heartbeatIntervalNs(), subscription, SystemNanoClock.INSTANCE, counters);
             created[0] = responder;
             runtime.add(responder);
         }
@@ -364,7 +360,7 @@ public final class AeronTransport implements Transport
         final Peer peer = peers[nodeId];
         if (isClosed || peer.isDead())
         {
-            droppedMessageCount.incrementAndGet();
+            counters.dropped.increment();
             return;
         }
 
@@ -383,7 +379,7 @@ public final class AeronTransport implements Transport
             // a client ended by a liveness timeout: this node stalled past the peer timeout and is being cut off
             if (peer.isDead() || isClosed || runtime.isClientClosed())
             {
-                droppedMessageCount.incrementAndGet();
+                counters.dropped.increment();
                 return;
             }
             throw new NodeUnavailableException(nodeId, "send length=" + length + " " + outcome);
@@ -523,7 +519,7 @@ public final class AeronTransport implements Transport
      */
     public long errorCount()
     {
-        return errorCount.get();
+        return counters.errors.get();
     }
 
     /**
@@ -531,7 +527,7 @@ public final class AeronTransport implements Transport
      */
     public long droppedMessageCount()
     {
-        return droppedMessageCount.get();
+        return counters.dropped.get();
     }
 
     /**

@@ -2,10 +2,10 @@ package org.jdsm.transport.aeron;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
@@ -31,8 +31,8 @@ final class HeapServer
     private final FrameSender sender;
     private final PeerLiveness liveness;
     private final RejectionLog rejections;
-    private final AtomicLong servedCount;
-    private final AtomicLong lateCount;
+    private final AtomicCounter servedCount;
+    private final AtomicCounter lateCount;
 
     /**
      * @param heap        of this node.
@@ -47,8 +47,8 @@ final class HeapServer
         final FrameSender sender,
         final PeerLiveness liveness,
         final RejectionLog rejections,
-        final AtomicLong servedCount,
-        final AtomicLong lateCount)
+        final AtomicCounter servedCount,
+        final AtomicCounter lateCount)
     {
         this.heap = heap;
         this.heapCapacity = heap.capacity();
@@ -74,7 +74,7 @@ final class HeapServer
         {
             return;
         }
-        servedCount.incrementAndGet();
+        servedCount.increment();
 
         final long correlationId = in.correlationId();
         final long offset = in.heapOffset();
@@ -134,7 +134,7 @@ final class HeapServer
 
         if (0 == chunkOffset)
         {
-            servedCount.incrementAndGet();
+            servedCount.increment();
             if (!inRange(heapOffset, length))
             {
                 respondRejection(peer, correlationId, AeronFrameDescriptor.WRITE, heapOffset, length);
@@ -152,7 +152,7 @@ final class HeapServer
         }
         else if (peer.writesInProgress.get(correlationId) != chunkOffset)
         {
-            lateCount.incrementAndGet(); // the rest of a write already rejected, or that timed out at its requester
+            lateCount.increment(); // the rest of a write already rejected, or that timed out at its requester
             return;
         }
 
@@ -198,7 +198,7 @@ final class HeapServer
         {
             return;
         }
-        servedCount.incrementAndGet();
+        servedCount.increment();
 
         final long correlationId = in.correlationId();
         final long result;

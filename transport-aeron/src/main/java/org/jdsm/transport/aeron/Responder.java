@@ -9,11 +9,11 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
@@ -55,8 +55,8 @@ final class Responder implements Agent, FragmentHandler
     private final FragmentAssembler assembler = new FragmentAssembler(this);
     private final AeronFrameFlyweight in = new AeronFrameFlyweight();
     private final RejectionLog rejections;
-    private final AtomicLong lateCount = new AtomicLong();
-    private final AtomicLong servedCount = new AtomicLong();
+    private final AtomicCounter lateCount;
+    private final AtomicCounter servedCount;
     private final PeerLiveness liveness;
     private final FrameSender sender;
     private final PeerLifecycle lifecycle;
@@ -78,6 +78,7 @@ final class Responder implements Agent, FragmentHandler
      * @param heartbeatIntervalNs between frames sent to a joined peer.
      * @param subscription        of this node, polled by {@link #doWork()}.
      * @param clock               of the node: the only source of time of the responder and its rooms.
+     * @param counters            of the transport, in the node's counters file.
      */
     Responder(
         final int nodeId,
@@ -91,7 +92,8 @@ final class Responder implements Agent, FragmentHandler
         final long peerTimeoutNs,
         final long heartbeatIntervalNs,
         final Subscription subscription,
-        final NanoClock clock)
+        final NanoClock clock,
+        final TransportCounters counters)
     {
         this.nodeId = nodeId;
         this.peers = peers;
@@ -99,7 +101,13 @@ final class Responder implements Agent, FragmentHandler
         this.subscription = subscription;
         final long helloIntervalNs = Math.min(heartbeatIntervalNs, HELLO_INTERVAL_LIMIT_NS);
         this.liveness = new PeerLiveness(clock, peerTimeoutNs, heartbeatIntervalNs, helloIntervalNs, peers);
-        this.rejections = new RejectionLog(nodeId, peers.length, errorHandler);
+        this.lateCount = counters.late;
+        this.servedCount = counters.served;
+        this.rejections = new RejectionLog(nodeId, peers.length, errorHandler, counters, (session) ->
+        {
+            final Image image = subscription.imageBySessionId(session);
+            return null == image ? null : image.sourceIdentity();
+        });
         this.sender = new FrameSender(nodeId, peers, heap, errorHandler, liveness, chunkLength);
         this.lifecycle = new PeerLifecycle(nodeId, peers, heap.capacity(), operations, sender, liveness);
         this.handshake = new JoinHandshake(
@@ -261,7 +269,7 @@ final class Responder implements Agent, FragmentHandler
         }
         if (peer.isDead())
         {
-            lateCount.incrementAndGet();
+            lateCount.increment();
             return;
         }
 

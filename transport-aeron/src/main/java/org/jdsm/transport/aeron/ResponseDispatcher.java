@@ -2,9 +2,9 @@ package org.jdsm.transport.aeron;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.spi.MessageHandler;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Completes this node's own {@link PendingOperation}s from the RESPONSE frames of proved peers and delivers their
@@ -24,7 +24,7 @@ final class ResponseDispatcher
     private final ErrorHandler errorHandler;
     private final PeerLiveness liveness;
     private final RejectionLog rejections;
-    private final AtomicLong lateCount;
+    private final AtomicCounter lateCount;
 
     /**
      * @param operations     of this node in flight.
@@ -40,7 +40,7 @@ final class ResponseDispatcher
         final ErrorHandler errorHandler,
         final PeerLiveness liveness,
         final RejectionLog rejections,
-        final AtomicLong lateCount)
+        final AtomicCounter lateCount)
     {
         this.operations = operations;
         this.messageHandler = messageHandler;
@@ -72,7 +72,7 @@ final class ResponseDispatcher
         final PendingOperation operation = operations.find(correlationId);
         if (null == operation || !operation.tryClaim(correlationId))
         {
-            lateCount.incrementAndGet();
+            lateCount.increment();
             return;
         }
         if (operation.targetId != peer.nodeId)

@@ -411,7 +411,7 @@ class AeronTransportTest
             assertThrows(RuntimeException.class, () -> node0.fetchAdd(0, 0, 1)).getMessage());
     }
 
-    private static void offer(final ExclusivePublication publication, final UnsafeBuffer buffer, final int length)
+    static void offer(final ExclusivePublication publication, final UnsafeBuffer buffer, final int length)
         throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -116,7 +116,8 @@ final class ResponderRig implements AutoCloseable
         final MessageHandler handler = (source, buffer, offset, length) ->
             messages.add(source + ":" + buffer.getStringWithoutLengthAscii(offset, length));
         responder = new Responder(nodeId, peers, heap, handler, errors::add, operations, new Authenticator(SECRET),
-            CHUNK_LENGTH, PEER_TIMEOUT_NS, HEARTBEAT_INTERVAL_NS, subscription, clock);
+            CHUNK_LENGTH, PEER_TIMEOUT_NS, HEARTBEAT_INTERVAL_NS, subscription, clock,
+            new TransportCounters(org.jdsm.spi.CountersFile.inMemory(nodeId)));
         header.buffer(headerBuffer).offset(0);
     }
 

@@ -55,7 +55,7 @@ public final class LocalTransport implements Transport
                 ": use jdsm.transport=aeron (artifact jdsm-transport-aeron) for a cluster");
         }
         this.heap = context.heap();
-        this.errorHandler = config.errorHandler();
+        this.errorHandler = context.errorHandler();
         this.deliveryRunner = new AgentRunner(
             new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
             errorHandler,

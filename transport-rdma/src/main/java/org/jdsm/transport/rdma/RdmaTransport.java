@@ -125,7 +125,7 @@ public final class RdmaTransport implements Transport
         final RdmaTransportContext given = null != settings ? settings : new RdmaTransportContext();
         if (null == given.errorHandler() && !given.isConcluded())
         {
-            given.errorHandler(config.errorHandler());
+            given.errorHandler(context.errorHandler());
         }
         this.ctx = given.isConcluded() ? given : given.options(config.transportOptions()).conclude();
         this.nodeId = config.nodeId();
