@@ -8,6 +8,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmException;
 import org.jdsm.spi.HeapRegion;
@@ -48,8 +49,7 @@ final class RdmaPoller implements Agent
     private final ManyToOneRingBuffer selfRing;
     private final String[] error = new String[1];
     private volatile Thread pollerThread;
-    // written by the poller only; a plain field until the counters move to the node's counters file
-    private volatile long rejectedFrameCount;
+    private final AtomicCounter rejectedFrames;
 
     RdmaPoller(
         final RdmaTransport transport,
@@ -63,6 +63,7 @@ final class RdmaPoller implements Agent
         this.nodeId = nodeId;
         this.nodeCount = config.nodeCount();
         this.errorHandler = ctx.errorHandler();
+        this.rejectedFrames = transport.rejectedFrames();
         this.dispatcher = new CompletionDispatcher(transport::link, this::onReceive, errorHandler);
         this.responder = new HeapResponder(heap, nodeId);
         this.completions = new IbvWC[ctx.pollBatch()];
@@ -88,7 +89,7 @@ final class RdmaPoller implements Agent
      */
     long rejectedFrameCount()
     {
-        return rejectedFrameCount;
+        return rejectedFrames.get();
     }
 
     boolean isPollerThread()
@@ -368,7 +369,7 @@ final class RdmaPoller implements Agent
                 else if (STATUS_OK != outgoing.status())
                 {
                     // the heap refused it: answered with the reason, which the requester reports; counted only
-                    rejectedFrameCount++;
+                    rejectedFrames.increment();
                 }
                 postOrDefer(link, length);
                 break;
@@ -382,7 +383,7 @@ final class RdmaPoller implements Agent
                 else if (!dispatcher.onResponse(link, received.correlationId(), received.status(), received.operand2(),
                     received.buffer(), received.payloadOffset(), received.payloadLength()))
                 {
-                    rejectedFrameCount++; // reported by the dispatcher, or failed the operation it names
+                    rejectedFrames.increment(); // reported by the dispatcher, or failed the operation it names
                 }
                 break;
 
@@ -493,13 +494,13 @@ final class RdmaPoller implements Agent
 
     private void reject(final Link link, final String reason)
     {
-        rejectedFrameCount++;
+        rejectedFrames.increment();
         errorHandler.onError(new DsmException("frame from " + link + " rejected: " + reason));
     }
 
     private void rejectLink(final Link link, final String reason)
     {
-        rejectedFrameCount++;
+        rejectedFrames.increment();
         errorHandler.onError(new DsmException("RDMA connection " + link + " rejected: " + reason));
         link.markDown(reason);
     }

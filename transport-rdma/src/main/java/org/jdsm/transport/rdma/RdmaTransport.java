@@ -6,11 +6,13 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
 import org.jdsm.DsmException;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
+import org.jdsm.spi.CountersFileDescriptor;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
@@ -72,6 +74,7 @@ public final class RdmaTransport implements Transport
     private final HeapRegion heap;
     private final MessageHandler messageHandler;
     private final ByteBuffer[] heapSegments;
+    private final AtomicCounter rejectedFrames;
     private final WorkRequestBuilder builder;
     private final ByteOrder atomicOrder;
     private final AtomicReferenceArray<Link> peers;
@@ -132,6 +135,8 @@ public final class RdmaTransport implements Transport
         this.nodeCount = config.nodeCount();
         this.operationTimeoutNs = config.operationTimeoutNs();
         this.heap = context.heap();
+        this.rejectedFrames = context.counters().newCounter(
+            CountersFileDescriptor.TRANSPORT_COUNTER_TYPE_ID, "rdma: frames rejected");
         this.messageHandler = context.messageHandler();
         this.heapSegments = heapSegments(null != ctx.heapSegments() ? ctx.heapSegments() : heap.segments(),
             heap.capacity());
@@ -466,11 +471,18 @@ public final class RdmaTransport implements Transport
      * waiting operation, and bounce requests the heap refused (answered with the reason). Each is counted once;
      * all but the heap's refusals are also reported to the error handler.
      *
+     * Counted in the node's counters file as {@code rdma: frames rejected}, so {@code ./jdsm stat} shows it.
+     *
      * @return the count, 0 before start.
      */
     public long rejectedFrameCount()
     {
-        return null == poller ? 0 : poller.rejectedFrameCount();
+        return rejectedFrames.get();
+    }
+
+    AtomicCounter rejectedFrames()
+    {
+        return rejectedFrames;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.jdsm.transport.rdma;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.DsmException;
+import org.jdsm.spi.CountersFile;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -54,6 +55,7 @@ class ReceivePathTest
 
         assertArrayEquals(heapBefore, rig.heapBytes());
         assertEquals(1, rig.poller.rejectedFrameCount());
+        assertEquals(1, counterValue(rig.counters, "rdma: frames rejected"), "in the node's counters file");
         assertEquals("frame from " + rig.links[PROVED] + " rejected: WRITE_REQUEST from sourceNodeId=2 on the " +
             "connection to node 1", rig.errors.get(0).getMessage());
         assertFalse(rig.links[PROVED].isDown());
@@ -116,5 +118,18 @@ class ReceivePathTest
         assertEquals(2, rig.poller.rejectedFrameCount());
         assertEquals(1, rig.errors.size(), rig.errors.toString()); // the unauthenticated one only
         assertNull(rig.links[UNPROVED].regions());
+    }
+
+    private static long counterValue(final CountersFile counters, final String label)
+    {
+        final long[] value = { -1 };
+        counters.reader().forEach((counterId, typeId, keyBuffer, counterLabel) ->
+        {
+            if (label.equals(counterLabel))
+            {
+                value[0] = counters.reader().getCounterValue(counterId);
+            }
+        });
+        return value[0];
     }
 }

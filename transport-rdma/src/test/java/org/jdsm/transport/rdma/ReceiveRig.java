@@ -2,6 +2,7 @@ package org.jdsm.transport.rdma;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.DsmConfig;
+import org.jdsm.spi.CountersFile;
 import org.jdsm.spi.TransportContext;
 import org.jdsm.simulator.contract.BufferHeapRegion;
 
@@ -36,6 +37,7 @@ final class ReceiveRig
     final List<Throwable> errors = new ArrayList<>();
     final List<String> messages = new ArrayList<>();
     final RdmaTransport transport;
+    final CountersFile counters;
     final RdmaPoller poller;
     final Link[] links = new Link[NODE_COUNT];
     final OperationSlot pending;
@@ -54,8 +56,9 @@ final class ReceiveRig
         final RdmaTransportContext settings = new RdmaTransportContext().bufferSize(FRAME_SIZE).receiveBuffers(4)
             .sendBuffers(8).signalInterval(4).maxInFlight(4).stagingSize(STAGING_SIZE).queueDepth(16).cqSize(64)
             .errorHandler(errors::add);
+        counters = CountersFile.inMemory(config);
         transport = new RdmaTransport(new TransportContext(config, heap,
-            (source, buffer, offset, length) -> messages.add(source + ":" + length)), settings);
+            (source, buffer, offset, length) -> messages.add(source + ":" + length), counters), settings);
         poller = new RdmaPoller(transport, transport.context(), config, heap, NODE_ID);
 
         for (int peer = 1; peer < NODE_COUNT; peer++)
