@@ -579,6 +579,14 @@ final class EngineHeap implements HeapAccess
     }
 
     /**
+     * @return the node's registered region: its own slice, then its backup slots.
+     */
+    HeapSlice region()
+    {
+        return heap;
+    }
+
+    /**
      * @return backups and fail-over of this node, or null with {@code jdsm.replicas=0}.
      */
     Replication replication()
