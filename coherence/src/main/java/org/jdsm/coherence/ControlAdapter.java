@@ -88,7 +88,7 @@ final class ControlAdapter implements MessageHandler
                 if (null != heap.replication())
                 {
                     // the new header is mirrored to the backups before the answer, which blocks: not on this thread
-                    heap.runAsync(() -> placement.onAllocRequest(sourceNodeId, correlationId, value));
+                    heap.runAsync(() -> runCounted(() -> placement.onAllocRequest(sourceNodeId, correlationId, value)));
                 }
                 else
                 {
@@ -103,7 +103,7 @@ final class ControlAdapter implements MessageHandler
             case FREE_TYPE:
                 if (null != heap.replication())
                 {
-                    heap.runAsync(() -> onFree(sourceNodeId, value));
+                    heap.runAsync(() -> runCounted(() -> onFree(sourceNodeId, value)));
                 }
                 else
                 {
@@ -177,6 +177,19 @@ final class ControlAdapter implements MessageHandler
 
             default:
                 rejections.reject("control message of unknown type=" + type + " from node " + sourceNodeId);
+        }
+    }
+
+    // off the receiving thread a failure (e.g. this node crashed while mirroring) goes to the counting error handler
+    private void runCounted(final Runnable action)
+    {
+        try
+        {
+            action.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            heap.onLeaseError(ex);
         }
     }
 
