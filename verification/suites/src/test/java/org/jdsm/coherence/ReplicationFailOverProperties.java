@@ -81,6 +81,25 @@ class ReplicationFailOverProperties
         assertTrue(outcome.firstError instanceof org.jdsm.NodeUnavailableException, String.valueOf(outcome.firstError));
     }
 
+    @Example
+    void backupsCostMessagesButNoFetchedBytesOnTheSameWorkloadWithoutACrash() throws Exception
+    {
+        // the measurement: the same seeded workload on 3 nodes, replicas=0 then 1, in one run
+        final Outcome none = run(3, 2, 0, 3, 0, 0, false);
+        final Outcome one = run(3, 2, 0, 3, 0, 1, false);
+        assertEquals(0, none.errors.get(), String.valueOf(none.firstError));
+        assertEquals(0, one.errors.get(), String.valueOf(one.firstError));
+        assertEquals(0, none.mirrorOperations);
+        assertTrue(one.mirrorOperations > 0, "replicas=1 mirrors");
+        System.out.printf("replication cost, 3 nodes, %d client ops: replicas=0: %.2f messages/op (a one-sided op is 2: request, response), %.1f fetched " +
+            "bytes/op; replicas=1: %.2f messages/op (%.2f of them mirrors), %.1f fetched bytes/op, %.1f mirrored " +
+            "bytes/op; messages ratio %.2f%n",
+            none.operations, (double)none.delivered / none.operations, (double)none.fetchedBytes / none.operations,
+            (double)one.delivered / one.operations, (double)one.mirrorOperations / one.operations,
+            (double)one.fetchedBytes / one.operations, (double)one.mirrorBytes / one.operations,
+            (double)one.delivered / none.delivered);
+    }
+
     static void check(
         final int nodes, final int victim, final int crashStep, final long seed, final int maxDelaySteps)
         throws Exception
