@@ -377,6 +377,14 @@ final class EngineHeap implements HeapAccess
         }
     }
 
+    public void publish(final long address, final int payloadOffset, final int length)
+    {
+        if (null != replication && isLocal(address))
+        {
+            replication.mirrorOwn(GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset, length);
+        }
+    }
+
     /**
      * Free a local object a peer asked to free; never throws.
      *

@@ -196,6 +196,16 @@ interface HeapAccess
     void publish(long address);
 
     /**
+     * Publish bytes of a local object's payload written in place under an exclusive borrow (a vector element) to
+     * the backups of this node's slice. Nothing with {@code jdsm.replicas=0}.
+     *
+     * @param address       of the object.
+     * @param payloadOffset first byte written.
+     * @param length        bytes written.
+     */
+    void publish(long address, int payloadOffset, int length);
+
+    /**
      * @param address to hold.
      * @return a new local owner cell holding it.
      */

@@ -4,6 +4,7 @@ import org.jdsm.Codecs;
 import org.jdsm.ConfigurationException;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
+import org.jdsm.DVec;
 import org.jdsm.DsmConfig;
 import org.jdsm.Mut;
 import org.jdsm.NodeUnavailableException;
@@ -193,6 +194,39 @@ class ReplicationTest
             assertTrue(heap.replication().takenOverOperations() > 0, "node 0 served slice 2 from its slot");
             assertEquals(1, heap.replication().deferredFrees(), "the moved box's old block at node 2");
             assertEquals(0, heap.replication().servingNode(2));
+        }
+    }
+
+    @Test
+    void aVectorWrittenOnANodeThatDiesReadsBackFromItsBackup() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final Node node = cluster.node(0);
+            final DVec<Long> vec = node.spawnOn(1, (n) ->
+            {
+                final DVec<Long> v = n.newVec(Codecs.LONG, 4);
+                for (long i = 0; i < 10; i++)
+                {
+                    v.push(i);
+                }
+                v.setLong(3, 33L);
+                try (Mut<Long> mut = v.write(5))
+                {
+                    mut.setLong(55L);
+                }
+                return v;
+            }).get(10, TimeUnit.SECONDS);
+            assertEquals(1, vec.chunkHome(0), "the chunks live on node 1");
+
+            cluster.network.crash(1);
+
+            for (long i = 0; i < 10; i++)
+            {
+                assertEquals(3 == i ? 33L : 5 == i ? 55L : i, vec.get(i), "element " + i);
+            }
+            vec.setLong(7, 77L);
+            assertEquals(77L, vec.get(7));
         }
     }
 }
