@@ -27,8 +27,9 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * <p>
  * <b>Routing.</b> Slice X is served by its first holder not declared dead ({@link MembershipView}); every address the
  * engine turns into a one-sided operation goes through {@link #read}, {@link #write}, {@link #compareAndSwap} and
- * {@link #fetchAdd}, which retry at the next holder when the target is declared dead. A node's death is sticky:
- * its slice is never routed back.
+ * {@link #fetchAdd}, which retry at the next holder when the target is declared dead (waiting up to the peer
+ * timeout for the membership to decide, after an operation failed). A node's death is sticky: its slice is never
+ * routed back.
  * <p>
  * <b>Note:</b> threadsafe. One per node, owned by its {@link EngineHeap}.
  */
@@ -44,6 +45,7 @@ final class Replication
     private final HeapSlice heap;
     private final Transport transport;
     private final MembershipView membership;
+    private final long decisionTimeoutNs;
     private final AtomicIntegerArray dead;
     private final AtomicLong mirrorOperations = new AtomicLong();
     private final AtomicLong mirrorBytes = new AtomicLong();
@@ -59,6 +61,8 @@ final class Replication
      * @param heap       this node's region: own slice and backup slots.
      * @param transport  for one-sided operations on holders.
      * @param membership decides which nodes are dead.
+     * @param decisionTimeoutNs how long a failed operation waits for the membership to declare its target dead
+     *                          (the peer timeout: a dead node is declared within it) before the failure stands.
      */
     Replication(
         final int nodeId,
@@ -67,7 +71,8 @@ final class Replication
         final long stride,
         final HeapSlice heap,
         final Transport transport,
-        final MembershipView membership)
+        final MembershipView membership,
+        final long decisionTimeoutNs)
     {
         if (replicas < 1 || replicas >= nodeCount)
         {
@@ -85,6 +90,7 @@ final class Replication
         this.heap = heap;
         this.transport = transport;
         this.membership = membership;
+        this.decisionTimeoutNs = decisionTimeoutNs;
         this.dead = new AtomicIntegerArray(nodeCount);
     }
 
@@ -206,7 +212,7 @@ final class Replication
      */
     void onUnavailable(final int node, final NodeUnavailableException failure)
     {
-        if (!membership.isDeclaredDead(node))
+        if (!awaitDeclaredDead(node))
         {
             throw failure;
         }
@@ -214,6 +220,26 @@ final class Replication
         {
             failOvers.incrementAndGet();
         }
+    }
+
+    // an operation can fail (a timeout, a lost connection) a little before the membership decides: wait for it
+    private boolean awaitDeclaredDead(final int node)
+    {
+        if (0 != dead.get(node) || membership.isDeclaredDead(node))
+        {
+            return true;
+        }
+        final long deadlineNs = System.nanoTime() + decisionTimeoutNs;
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            if (membership.isDeclaredDead(node))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /**
@@ -288,9 +314,10 @@ final class Replication
      */
     void write(final int slice, final long offset, final DirectBuffer src, final int srcOffset, final int length)
     {
+        int holder;
         while (true)
         {
-            final int holder = servingHolder(slice);
+            holder = servingHolder(slice);
             final int target = holderNode(slice, holder, nodeCount);
             if (target == nodeId)
             {
@@ -308,7 +335,7 @@ final class Replication
                 onUnavailable(target, ex);
             }
         }
-        mirrorWrite(slice, offset, src, srcOffset, length);
+        mirrorWrite(slice, holder + 1, offset, src, srcOffset, length);
     }
 
     /**
@@ -324,9 +351,10 @@ final class Replication
     long compareAndSwap(final int slice, final long offset, final long expected, final long update)
     {
         long witness;
+        int holder;
         while (true)
         {
-            final int holder = servingHolder(slice);
+            holder = servingHolder(slice);
             final int target = holderNode(slice, holder, nodeCount);
             if (target == nodeId)
             {
@@ -346,7 +374,7 @@ final class Replication
         }
         if (witness == expected && expected != update)
         {
-            mirrorCompareAndSwap(slice, offset, expected, update);
+            mirrorCompareAndSwap(slice, holder + 1, offset, expected, update);
         }
 
         return witness;
@@ -363,9 +391,10 @@ final class Replication
     long fetchAdd(final int slice, final long offset, final long delta)
     {
         long before;
+        int holder;
         while (true)
         {
-            final int holder = servingHolder(slice);
+            holder = servingHolder(slice);
             final int target = holderNode(slice, holder, nodeCount);
             if (target == nodeId)
             {
@@ -385,7 +414,7 @@ final class Replication
         }
         if (0 != delta)
         {
-            mirrorFetchAdd(slice, offset, delta);
+            mirrorFetchAdd(slice, holder + 1, offset, delta);
         }
 
         return before;
@@ -399,7 +428,7 @@ final class Replication
      */
     void mirrorOwn(final long offset, final int length)
     {
-        mirrorWrite(nodeId, offset, heap.segment(offset), heap.indexInSegment(offset), length);
+        mirrorWrite(nodeId, 1, offset, heap.segment(offset), heap.indexInSegment(offset), length);
     }
 
     /**
@@ -423,7 +452,7 @@ final class Replication
     {
         if (expected != update)
         {
-            mirrorCompareAndSwap(nodeId, offset, expected, update);
+            mirrorCompareAndSwap(nodeId, 1, offset, expected, update);
         }
     }
 
@@ -437,14 +466,21 @@ final class Replication
     {
         if (0 != delta)
         {
-            mirrorFetchAdd(nodeId, offset, delta);
+            mirrorFetchAdd(nodeId, 1, offset, delta);
         }
     }
 
+    // to every live holder after the one the change was applied at (not after the one serving now: a change applied
+    // at a home that died since still reaches the backup that took over)
     private void mirrorWrite(
-        final int slice, final long offset, final DirectBuffer src, final int srcOffset, final int length)
+        final int slice,
+        final int fromHolder,
+        final long offset,
+        final DirectBuffer src,
+        final int srcOffset,
+        final int length)
     {
-        for (int j = servingHolder(slice) + 1; j <= replicas; j++)
+        for (int j = fromHolder; j <= replicas; j++)
         {
             final int node = holderNode(slice, j, nodeCount);
             if (0 != dead.get(node))
@@ -469,9 +505,10 @@ final class Replication
         }
     }
 
-    private void mirrorCompareAndSwap(final int slice, final long offset, final long expected, final long update)
+    private void mirrorCompareAndSwap(
+        final int slice, final int fromHolder, final long offset, final long expected, final long update)
     {
-        for (int j = servingHolder(slice) + 1; j <= replicas; j++)
+        for (int j = fromHolder; j <= replicas; j++)
         {
             final int node = holderNode(slice, j, nodeCount);
             if (0 != dead.get(node))
@@ -498,10 +535,13 @@ final class Replication
                     {
                         break;
                     }
-                    if (System.nanoTime() - deadline > 0)
+                    // the CAS before ours in the home's order has not reached this backup yet. While the home lives,
+                    // its node either mirrors it soon or died between the two: after a short patience the home has
+                    // moved on from it, so the backup takes the home's value. Once the home is dead, the CAS may be
+                    // one in flight when it died, which its node retries here: wait for it (far longer)
+                    final long waitedNs = System.nanoTime() - deadline;
+                    if (waitedNs > 0 && (!checkDead(slice) || waitedNs > decisionTimeoutNs))
                     {
-                        // the CAS before ours in the home's order was never mirrored (its node died between the two):
-                        // the home moved on from it, so the backup takes the home's value
                         final UnsafeBuffer word = new UnsafeBuffer(new byte[8]);
                         word.putLong(0, update);
                         if (node == nodeId)
@@ -524,9 +564,9 @@ final class Replication
         }
     }
 
-    private void mirrorFetchAdd(final int slice, final long offset, final long delta)
+    private void mirrorFetchAdd(final int slice, final int fromHolder, final long offset, final long delta)
     {
-        for (int j = servingHolder(slice) + 1; j <= replicas; j++)
+        for (int j = fromHolder; j <= replicas; j++)
         {
             final int node = holderNode(slice, j, nodeCount);
             if (0 != dead.get(node))

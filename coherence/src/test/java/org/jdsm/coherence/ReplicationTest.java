@@ -4,6 +4,7 @@ import org.jdsm.Codecs;
 import org.jdsm.ConfigurationException;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
+import org.jdsm.DMutex;
 import org.jdsm.DVec;
 import org.jdsm.DsmConfig;
 import org.jdsm.Mut;
@@ -68,7 +69,7 @@ class ReplicationTest
         final boolean[] declaredDead = new boolean[4];
         final HeapSlice region = new HeapSlice(3 * 64 * 1024);
         final Replication replication = new Replication(0, 4, 2, 64 * 1024, region, (Transport)null,
-            (node) -> declaredDead[node]);
+            (node) -> declaredDead[node], TimeUnit.MILLISECONDS.toNanos(20));
 
         assertEquals(2, replication.servingNode(2));
         declaredDead[2] = true;
@@ -227,6 +228,40 @@ class ReplicationTest
             }
             vec.setLong(7, 77L);
             assertEquals(77L, vec.get(7));
+        }
+    }
+
+    @Test
+    void aMutexWhoseHomeDiesWhileItsLeaseIsElsewhereKeepsItsValueAndLocksFromEveryLiveNode()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final DMutex<Long> onHome = cluster.node(2).mutex(Codecs.LONG, 5L);
+            final MutexHandle<Long> handle = (MutexHandle<Long>)onHome;
+            handle.addReference();
+            final DMutex<Long> onZero = new MutexHandle<>(cluster.node(0).heap(), Codecs.LONG, handle.address,
+                handle.length);
+            handle.addReference();
+            final DMutex<Long> onOne = new MutexHandle<>(cluster.node(1).heap(), Codecs.LONG, handle.address,
+                handle.length);
+            try (Mut<Long> mut = onZero.lock())
+            {
+                assertEquals(5L, mut.getLong());
+                mut.setLong(6L);
+            }
+
+            cluster.network.crash(2);
+
+            try (Mut<Long> mut = onOne.lock())
+            {
+                assertEquals(6L, mut.getLong(), "the lease came from node 0; the tail word from node 2's backup");
+                mut.setLong(7L);
+            }
+            try (Mut<Long> mut = onZero.lock())
+            {
+                assertEquals(7L, mut.getLong());
+            }
+            assertEquals(1, ((EngineHeap)cluster.node(1).heap()).replication().failOvers());
         }
     }
 }
