@@ -235,7 +235,15 @@ class ReplicationFailOverProperties
                         }
                         try
                         {
-                            step(clientId, clientRandom, log, boxes, boxModel, hot, cells, arcs);
+                            if (0 == clientId && clientRandom.nextInt(8) == 0)
+                            {
+                                writeOnPeer(driver, nodes, crash && step >= crashStep ? victim : -1, clientRandom, log,
+                                    boxes, boxModel);
+                            }
+                            else
+                            {
+                                step(clientId, clientRandom, log, boxes, boxModel, hot, cells, arcs);
+                            }
                         }
                         catch (final Throwable ex)
                         {
@@ -336,6 +344,50 @@ class ReplicationFailOverProperties
         if (outcome.errors.getAndIncrement() == 0)
         {
             outcome.firstError = ex;
+        }
+    }
+
+    /**
+     * Client 0 writes one of its hot boxes in a task on a peer (before the crash, perhaps the one that will crash),
+     * which moves the box there: the value is then only at that peer and its backup, and it must survive the peer.
+     */
+    private static void writeOnPeer(
+        final Node driver,
+        final int nodes,
+        final int crashed,
+        final Random random,
+        final HistoryRecorder.Client log,
+        final List<DBox<Long>> boxes,
+        final List<Long> boxModel) throws Exception
+    {
+        // hot boxes follow one cold box per node; client 0 owns the even indices
+        final int firstOwned = nodes % CLIENTS == 0 ? nodes : nodes + 1;
+        final int index = firstOwned + CLIENTS * random.nextInt(HOT_BOXES / CLIENTS);
+        int peer = 1 + random.nextInt(nodes - 1);
+        if (peer == crashed)
+        {
+            peer = 1 + peer % (nodes - 1);
+            if (peer == crashed)
+            {
+                return;
+            }
+        }
+        final long value = 2_000_000 + random.nextInt(1_000_000);
+        final DBox<Long> box = boxes.get(index);
+        final int slot = log.invoke("box-" + index, OpKind.WRITE, value);
+        final DBox<Long> moved = driver.spawnOn(peer, (n) ->
+        {
+            try (org.jdsm.Mut<Long> mut = box.write())
+            {
+                mut.setLong(value);
+            }
+            return box;
+        }).get(TIMEOUT_S, TimeUnit.SECONDS);
+        log.ok(slot);
+        synchronized (boxModel)
+        {
+            boxes.set(index, moved);
+            boxModel.set(index, value);
         }
     }
 
