@@ -35,7 +35,11 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  */
 final class Replication
 {
-    /** Longest a backup CAS waits for the earlier CASes of the home's order to land before it overwrites. */
+    /**
+     * How long a backup CAS waits, while the home lives, for the earlier CASes of the home's order to land before
+     * the backup takes the home's value (the node of the missing one died between its CAS and its mirror). Once the
+     * home is dead it waits up to the peer timeout: the missing CAS may be in flight and retried at the backup.
+     */
     static final long MIRROR_CAS_PATIENCE_NS = 50_000_000L;
 
     private final int nodeId;
@@ -287,7 +291,7 @@ final class Replication
             final int target = holderNode(slice, holder, nodeCount);
             if (target == nodeId)
             {
-                takenOver(slice);
+                takenOverOperations.incrementAndGet();
                 heap.getBytes(base(holder) + offset, dst, dstOffset, length);
                 return;
             }
@@ -321,7 +325,7 @@ final class Replication
             final int target = holderNode(slice, holder, nodeCount);
             if (target == nodeId)
             {
-                takenOver(slice);
+                takenOverOperations.incrementAndGet();
                 heap.putBytes(base(holder) + offset, src, srcOffset, length);
                 break;
             }
@@ -358,7 +362,7 @@ final class Replication
             final int target = holderNode(slice, holder, nodeCount);
             if (target == nodeId)
             {
-                takenOver(slice);
+                takenOverOperations.incrementAndGet();
                 witness = heap.compareAndSwapLong(base(holder) + offset, expected, update);
                 break;
             }
@@ -398,7 +402,7 @@ final class Replication
             final int target = holderNode(slice, holder, nodeCount);
             if (target == nodeId)
             {
-                takenOver(slice);
+                takenOverOperations.incrementAndGet();
                 before = heap.getAndAddLong(base(holder) + offset, delta);
                 break;
             }
@@ -591,10 +595,6 @@ final class Replication
         }
     }
 
-    private void takenOver(final int slice)
-    {
-        takenOverOperations.incrementAndGet();
-    }
 
     /**
      * @return one-sided operations sent to backups so far.
