@@ -100,7 +100,7 @@ class ReplicationFailOverProperties
         assertEquals(0, none.mirrorOperations);
         assertTrue(one.mirrorOperations > 0, "replicas=1 mirrors");
         System.out.printf("replication cost, 3 nodes, %d client ops: replicas=0: %.2f messages/op (a one-sided op is 2: request, response), %.1f fetched " +
-            "bytes/op; replicas=1: %.2f messages/op (%.2f of them mirrors), %.1f fetched bytes/op, %.1f mirrored " +
+            "bytes/op; replicas=1: %.2f messages/op (%.2f mirror operations/op, 2 messages each), %.1f fetched bytes/op, %.1f mirrored " +
             "bytes/op; messages ratio %.2f%n",
             none.operations, (double)none.delivered / none.operations, (double)none.fetchedBytes / none.operations,
             (double)one.delivered / one.operations, (double)one.mirrorOperations / one.operations,
