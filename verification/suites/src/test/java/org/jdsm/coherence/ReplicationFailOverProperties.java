@@ -86,7 +86,13 @@ class ReplicationFailOverProperties
         // the negative control: the workload and its checks fail when there are no backups
         final Outcome outcome = run(3, 2, 10, 5, 2, 0, true);
         assertTrue(outcome.errors.get() > 0, "operations on node 2's objects fail without a backup");
-        assertTrue(outcome.firstError instanceof org.jdsm.NodeUnavailableException, String.valueOf(outcome.firstError));
+        Throwable cause = outcome.firstError;
+        while (null != cause && !(cause instanceof org.jdsm.NodeUnavailableException))
+        {
+            cause = cause.getCause();
+        }
+        assertTrue(null != cause && 2 == ((org.jdsm.NodeUnavailableException)cause).nodeId(),
+            "the first failure names node 2: " + outcome.firstError);
     }
 
     @Example
