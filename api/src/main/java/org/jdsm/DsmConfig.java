@@ -2,6 +2,7 @@ package org.jdsm;
 
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
+import org.jdsm.spi.MembershipView;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -133,6 +134,7 @@ public final class DsmConfig implements Cloneable
     private List<String> members = parseMembers(System.getProperty(MEMBERS_PROP_NAME));
     private List<String> taskAllowedPackages = parsePackages(System.getProperty(TASK_ALLOWED_PACKAGES_PROP_NAME));
     private ErrorHandler errorHandler;
+    private MembershipView membershipView;
     private Map<String, Object> transportOptions = new HashMap<>();
 
     /**
@@ -833,6 +835,28 @@ public final class DsmConfig implements Cloneable
     {
         checkNotConcluded();
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return who decides that a node is dead for fail-over with {@link #replicas()} &gt; 0, or null for the
+     * engine's own view ({@link MembershipView#fromTransport}: not partition-safe).
+     */
+    public MembershipView membershipView()
+    {
+        return membershipView;
+    }
+
+    /**
+     * @param membershipView who decides that a node is dead, e.g. a membership agreed by a majority; null for the
+     *                       engine's own view from its transport. Every node must use views that reach the same
+     *                       decisions.
+     * @return this for a fluent API.
+     */
+    public DsmConfig membershipView(final MembershipView membershipView)
+    {
+        checkNotConcluded();
+        this.membershipView = membershipView;
         return this;
     }
 

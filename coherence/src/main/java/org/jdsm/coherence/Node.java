@@ -120,7 +120,8 @@ public final class Node implements DsmNode, MessageHandler
         final TransportProvider provider = TransportProvider.find(config.transport());
         this.transport = provider.newTransport(new TransportContext(config, heapSlice, this));
         final Replication replication = 0 == replicas ? null : new Replication(
-            nodeId, nodeCount, replicas, stride, heapSlice, transport, MembershipView.fromTransport(transport),
+            nodeId, nodeCount, replicas, stride, heapSlice, transport,
+            null != config.membershipView() ? config.membershipView() : MembershipView.fromTransport(transport),
             Math.min(config.peerTimeoutNs(), config.operationTimeoutNs()));
         final SizeClassAllocator allocator = new SizeClassAllocator(heapSlice, config.maxObjectSize() + HEADER_LENGTH,
             sliceLength, null == replication ? null : (offset) -> replication.mirrorOwn(offset, HEADER_LENGTH));

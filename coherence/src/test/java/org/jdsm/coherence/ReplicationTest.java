@@ -264,4 +264,31 @@ class ReplicationTest
             assertEquals(1, ((EngineHeap)cluster.node(1).heap()).replication().failOvers());
         }
     }
+
+    @Test
+    void theConfiguredMembershipViewDecidesAndAViewThatDeclaresNoDeathKeepsTheFailure()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .replicas(1)
+            .membershipView((node) -> false)
+            .peerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(200))
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))))
+        {
+            final Node node = cluster.node(0);
+            final DBox<Long> onDoomed = node.allocOn(2, Codecs.LONG, 1L);
+
+            cluster.network.crash(2);
+
+            final NodeUnavailableException failure = assertThrows(NodeUnavailableException.class, () ->
+            {
+                try (Ref<Long> ref = onDoomed.read())
+                {
+                    ref.getLong();
+                }
+            });
+            assertEquals(2, failure.nodeId());
+            assertEquals(0, ((EngineHeap)node.heap()).replication().failOvers(), "the view declared no death");
+            assertEquals(2, ((EngineHeap)node.heap()).replication().servingNode(2));
+        }
+    }
 }
