@@ -2,6 +2,7 @@ package org.jdsm;
 
 import org.agrona.ErrorHandler;
 import org.agrona.SystemUtil;
+import org.jdsm.spi.MembershipView;
 import org.jdsm.spi.TransportProvider;
 
 import java.util.ArrayList;
@@ -87,6 +88,16 @@ public final class DsmConfig implements Cloneable
     /** Default task worker threads. */
     public static final int WORKER_THREADS_DEFAULT = 2;
 
+    /**
+     * Property for the number of backups of every node's heap slice, kept on the next nodes, 0 to 2: with 1, the
+     * objects of a serving node that dies are served by its backup (README, "Replication").
+     */
+    public static final String REPLICAS_PROP_NAME = "jdsm.replicas";
+    /** Default number of backups: none, a node's death costs its objects. */
+    public static final int REPLICAS_DEFAULT = 0;
+    /** Most backups of a slice. */
+    public static final int MAX_REPLICAS = 2;
+
     /** Property for the interval of heartbeats that carry load and free heap to peers. */
     public static final String HEARTBEAT_INTERVAL_PROP_NAME = "jdsm.heartbeat.interval";
     /** Default heartbeat interval in nanoseconds. */
@@ -132,6 +143,7 @@ public final class DsmConfig implements Cloneable
     private long operationTimeoutNs = durationProperty(OPERATION_TIMEOUT_PROP_NAME, OPERATION_TIMEOUT_DEFAULT_NS);
     private long startTimeoutNs = durationProperty(START_TIMEOUT_PROP_NAME, START_TIMEOUT_DEFAULT_NS);
     private int workerThreads = intProperty(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
+    private int replicas = intProperty(REPLICAS_PROP_NAME, REPLICAS_DEFAULT);
     private long heartbeatIntervalNs = durationProperty(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
     private long peerTimeoutNs = durationProperty(PEER_TIMEOUT_PROP_NAME, PEER_TIMEOUT_DEFAULT_NS);
     private List<String> members = parseMembers(System.getProperty(MEMBERS_PROP_NAME));
@@ -139,6 +151,7 @@ public final class DsmConfig implements Cloneable
     private String countersDir = System.getProperty(COUNTERS_DIR_PROP_NAME);
     private boolean errorVerbose = booleanProperty(ERROR_VERBOSE_PROP_NAME);
     private ErrorHandler errorHandler;
+    private MembershipView membershipView;
     private Map<String, Object> transportOptions = new HashMap<>();
     private TransportProvider transportProvider;
 
@@ -219,6 +232,21 @@ public final class DsmConfig implements Cloneable
         {
             throw new ConfigurationException("workerThreads=" + workerThreads + " must be in [1, 1024]");
         }
+        if (replicas < 0 || replicas > MAX_REPLICAS)
+        {
+            throw new ConfigurationException(
+                REPLICAS_PROP_NAME + "=" + replicas + " must be in [0, " + MAX_REPLICAS + "]");
+        }
+        if (replicas >= nodeCount && replicas > 0)
+        {
+            throw new ConfigurationException(REPLICAS_PROP_NAME + "=" + replicas + " must be < " +
+                NODE_COUNT_PROP_NAME + "=" + nodeCount + ": each backup lives on another node");
+        }
+        if (replicas > 0 && heapSize * (1 + replicas) > MAX_HEAP_SIZE)
+        {
+            throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " times (1 + " +
+                REPLICAS_PROP_NAME + "=" + replicas + ") must be <= " + MAX_HEAP_SIZE + ": backups share the region");
+        }
         if (null != clusterSecret && clusterSecret.length() < 8)
         {
             throw new ConfigurationException("clusterSecret must have at least 8 characters, has " +
@@ -241,7 +269,7 @@ public final class DsmConfig implements Cloneable
                 NODE_COUNT_PROP_NAME + "=" + nodeCount + ": set " + TRANSPORT_PROP_NAME + "=aeron (artifact " +
                 "jdsm-transport-aeron, in jdsm-all) for a cluster");
         }
-        checkMemoryFits(heapSize, cacheSize);
+        checkMemoryFits(heapSize * (1 + replicas), cacheSize);
         if (null == countersDir)
         {
             countersDir = org.jdsm.spi.CountersFile.defaultDirectory();
@@ -579,6 +607,28 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
+     * @return number of backups of every node's heap slice, 0 to {@link #MAX_REPLICAS}.
+     */
+    public int replicas()
+    {
+        return replicas;
+    }
+
+    /**
+     * @param replicas number of backups of every node's heap slice, each on another node (the next ones by id),
+     *                 0 to {@link #MAX_REPLICAS} and fewer than the nodes. Every published change reaches every
+     *                 backup before it completes; a slice whose node dies is served by its first live backup.
+     * @return this for a fluent API.
+     */
+    public DsmConfig replicas(final int replicas)
+    {
+        checkNotConcluded();
+        propertyErrors.remove(REPLICAS_PROP_NAME);
+        this.replicas = replicas;
+        return this;
+    }
+
+    /**
      * @return heartbeat interval in nanoseconds.
      */
     public long heartbeatIntervalNs()
@@ -888,6 +938,28 @@ public final class DsmConfig implements Cloneable
     {
         checkNotConcluded();
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return who decides that a node is dead for fail-over with {@link #replicas()} &gt; 0, or null for the
+     * engine's own view ({@link MembershipView#fromTransport}: not partition-safe).
+     */
+    public MembershipView membershipView()
+    {
+        return membershipView;
+    }
+
+    /**
+     * @param membershipView who decides that a node is dead, e.g. a membership agreed by a majority; null for the
+     *                       engine's own view from its transport. Every node must use views that reach the same
+     *                       decisions.
+     * @return this for a fluent API.
+     */
+    public DsmConfig membershipView(final MembershipView membershipView)
+    {
+        checkNotConcluded();
+        this.membershipView = membershipView;
         return this;
     }
 

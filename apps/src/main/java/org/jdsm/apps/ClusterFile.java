@@ -25,7 +25,7 @@ import java.util.Map;
  *   "transport": "aeron",
  *   "clusterSecret": "at-least-8-characters",
  *   "heapSize": "64m", "cacheSize": "16m", "maxObjectSize": "16m",
- *   "workerThreads": 2, "operationTimeout": "10s", "heartbeatInterval": "100ms", "peerTimeout": "5s",
+ *   "workerThreads": 2, "replicas": 1, "operationTimeout": "10s", "heartbeatInterval": "100ms", "peerTimeout": "5s",
  *   "nodes": [ { "id": 0, "host": "127.0.0.1", "port": 40100 }, { "id": 1, "host": "127.0.0.1", "port": 40101 } ],
  *   "properties": { "jdsm.aeron.mtu": "65504" }
  * }
@@ -43,8 +43,8 @@ import java.util.Map;
 public final class ClusterFile
 {
     private static final List<String> KNOWN_FIELDS = List.of(
-        "transport", "clusterSecret", "heapSize", "cacheSize", "maxObjectSize", "workerThreads", "operationTimeout",
-        "heartbeatInterval", "peerTimeout", "nodes", "properties", "insecure");
+        "transport", "clusterSecret", "heapSize", "cacheSize", "maxObjectSize", "workerThreads", "replicas",
+        "operationTimeout", "heartbeatInterval", "peerTimeout", "nodes", "properties", "insecure");
     private static final List<String> KNOWN_NODE_FIELDS = List.of("id", "host", "port");
 
     private final String source;
@@ -56,6 +56,7 @@ public final class ClusterFile
     private final Long cacheSize;
     private final Long maxObjectSize;
     private final Integer workerThreads;
+    private final Integer replicas;
     private final Long operationTimeoutNs;
     private final Long heartbeatIntervalNs;
     private final Long peerTimeoutNs;
@@ -153,6 +154,7 @@ public final class ClusterFile
         this.cacheSize = size(root, "cacheSize", Long.MAX_VALUE);
         this.maxObjectSize = size(root, "maxObjectSize", DsmConfig.MAX_OBJECT_SIZE_LIMIT);
         this.workerThreads = integer(root, "workerThreads");
+        this.replicas = integer(root, "replicas");
         this.operationTimeoutNs = duration(root, "operationTimeout");
         this.heartbeatIntervalNs = duration(root, "heartbeatInterval");
         this.peerTimeoutNs = duration(root, "peerTimeout");
@@ -398,6 +400,10 @@ public final class ClusterFile
         if (null != workerThreads)
         {
             config.workerThreads(workerThreads);
+        }
+        if (null != replicas)
+        {
+            config.replicas(replicas);
         }
         if (null != operationTimeoutNs)
         {

@@ -34,6 +34,7 @@ final class DriverProperties
         System.setProperty(DsmConfig.CACHE_SIZE_PROP_NAME, Long.toString(config.cacheSize()));
         System.setProperty(DsmConfig.MAX_OBJECT_SIZE_PROP_NAME, Integer.toString(config.maxObjectSize()));
         System.setProperty(DsmConfig.WORKER_THREADS_PROP_NAME, Integer.toString(config.workerThreads()));
+        System.setProperty(DsmConfig.REPLICAS_PROP_NAME, Integer.toString(config.replicas()));
         System.setProperty(DsmConfig.OPERATION_TIMEOUT_PROP_NAME, config.operationTimeoutNs() + "ns");
         System.setProperty(DsmConfig.START_TIMEOUT_PROP_NAME, config.startTimeoutNs() + "ns");
         System.setProperty(DsmConfig.HEARTBEAT_INTERVAL_PROP_NAME, config.heartbeatIntervalNs() + "ns");

@@ -29,7 +29,7 @@ class ClusterFileTest
     void shouldBuildEachNodesConfigFromFile() throws Exception
     {
         final ClusterFile cluster = ClusterFile.read(file("{\"transport\": \"aeron\", \"clusterSecret\": \"s3cret-s3cret\"," +
-            " \"heapSize\": \"32m\", \"cacheSize\": \"8m\", \"maxObjectSize\": \"1m\", \"workerThreads\": 3," +
+            " \"heapSize\": \"32m\", \"cacheSize\": \"8m\", \"maxObjectSize\": \"1m\", \"workerThreads\": 3, \"replicas\": 1," +
             " \"operationTimeout\": \"5s\", \"heartbeatInterval\": \"50ms\", \"peerTimeout\": \"2s\"," +
             " \"nodes\": [{\"id\": 1, \"host\": \"10.0.0.2\", \"port\": 4001}, {\"id\": 0, \"host\": \"10.0.0.1\", \"port\": 4000}]," +
             " \"properties\": {\"jdsm.aeron.mtu\": \"65504\"}}"));
@@ -45,6 +45,7 @@ class ClusterFileTest
         assertEquals(8L << 20, config.cacheSize());
         assertEquals(1 << 20, config.maxObjectSize());
         assertEquals(3, config.workerThreads());
+        assertEquals(1, config.replicas());
         assertEquals(5_000_000_000L, config.operationTimeoutNs());
         assertEquals(50_000_000L, config.heartbeatIntervalNs());
         assertEquals(2_000_000_000L, config.peerTimeoutNs());
@@ -60,7 +61,7 @@ class ClusterFileTest
 
         final Path typo = file("{\"transprot\": \"aeron\", \"nodes\": [{\"id\": 0, \"host\": \"h\", \"port\": 1}]}");
         assertEquals(typo + ": unknown field \"transprot\"; known: [transport, clusterSecret, heapSize, cacheSize, " +
-            "maxObjectSize, workerThreads, operationTimeout, heartbeatInterval, peerTimeout, nodes, properties, " +
+            "maxObjectSize, workerThreads, replicas, operationTimeout, heartbeatInterval, peerTimeout, nodes, properties, " +
             "insecure]",
             assertThrows(ConfigurationException.class, () -> ClusterFile.read(typo)).getMessage());
 

@@ -85,7 +85,15 @@ final class ControlAdapter implements MessageHandler
         switch (type)
         {
             case ALLOC_REQUEST_TYPE:
-                placement.onAllocRequest(sourceNodeId, correlationId, value);
+                if (null != heap.replication())
+                {
+                    // the new header is mirrored to the backups before the answer, which blocks: not on this thread
+                    heap.runAsync(() -> runCounted(() -> placement.onAllocRequest(sourceNodeId, correlationId, value)));
+                }
+                else
+                {
+                    placement.onAllocRequest(sourceNodeId, correlationId, value);
+                }
                 break;
 
             case ALLOC_RESPONSE_TYPE:
@@ -93,7 +101,14 @@ final class ControlAdapter implements MessageHandler
                 break;
 
             case FREE_TYPE:
-                onFree(sourceNodeId, value);
+                if (null != heap.replication())
+                {
+                    heap.runAsync(() -> runCounted(() -> onFree(sourceNodeId, value)));
+                }
+                else
+                {
+                    onFree(sourceNodeId, value);
+                }
                 break;
 
             case SPAWN_TYPE:
@@ -162,6 +177,19 @@ final class ControlAdapter implements MessageHandler
 
             default:
                 rejections.reject("control message of unknown type=" + type + " from node " + sourceNodeId);
+        }
+    }
+
+    // off the receiving thread a failure (e.g. this node crashed while mirroring) goes to the counting error handler
+    private void runCounted(final Runnable action)
+    {
+        try
+        {
+            action.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            heap.onLeaseError(ex);
         }
     }
 

@@ -108,6 +108,7 @@ final class ElementMut<T> implements Mut<T>, Borrow, Serializable
             throw new BorrowException(describe() + " closed twice");
         }
         closed = true;
+        vec.publishElement(spineMut.buffer(), index);
         spineMut.close();
     }
 

@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.Codec;
 import org.jdsm.DsmConfig;
 import org.jdsm.HandleContext;
+import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.Transport;
 
@@ -40,6 +41,7 @@ final class EngineHeap implements HeapAccess
     private final ErrorHandler errorHandler;
     private final AtomicLong holderIds = new AtomicLong();
     private final MutexLeases mutexLeases = new MutexLeases(this);
+    private final Replication replication;
 
     /**
      * @param config       of the node, concluded.
@@ -53,6 +55,7 @@ final class EngineHeap implements HeapAccess
      * @param placement    allocation policy.
      * @param completer    runs lease hand-overs off the receiving thread.
      * @param errorHandler of the node, counting.
+     * @param replication  backups and fail-over, or null with {@code jdsm.replicas=0}.
      */
     EngineHeap(
         final DsmConfig config,
@@ -65,15 +68,17 @@ final class EngineHeap implements HeapAccess
         final ControlProxy proxy,
         final Placement placement,
         final Executor completer,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final Replication replication)
     {
+        this.replication = replication;
         this.nodeId = config.nodeId();
         this.nodeCount = config.nodeCount();
         this.config = config;
         this.heap = heap;
         this.allocator = allocator;
         this.cache = cache;
-        this.copies = new RemoteCopies(cache, copyKeys, counters, transport);
+        this.copies = new RemoteCopies(cache, copyKeys, counters, transport, replication);
         this.counters = counters;
         this.transport = transport;
         this.proxy = proxy;
@@ -110,7 +115,7 @@ final class EngineHeap implements HeapAccess
             new Rejections(counters, errorHandler));
 
         return new EngineHeap(config, heap, allocator, cache, CopyKeys.BY_ADDRESS_AND_COLOUR, counters, transport,
-            proxy, placement, Runnable::run, errorHandler);
+            proxy, placement, Runnable::run, errorHandler, null);
     }
 
     public int nodeId()
@@ -214,8 +219,13 @@ final class EngineHeap implements HeapAccess
             throw ex;
         }
         heap.putLongRelease(offset, localHeader);
+        if (null != replication)
+        {
+            // the object's only current copy is now here: its backups get it before its old block is freed
+            replication.mirrorOwnBlock(offset);
+        }
 
-        proxy.send(GlobalAddress.nodeId(address), FREE_TYPE, 0, address);
+        sendFree(address);
         counters.increment(Counters.OBJECTS_MOVED_IN);
         counters.add(Counters.BYTES_MOVED_IN, length);
 
@@ -232,6 +242,10 @@ final class EngineHeap implements HeapAccess
             heap.segment(oldOffset),
             heap.indexInSegment(oldOffset) + HEADER_LENGTH,
             length);
+        if (null != replication)
+        {
+            replication.mirrorOwnBlock(offset);
+        }
         allocator.free(oldOffset, GlobalAddress.colour(address));
         final long header = heap.getLongAcquire(offset);
 
@@ -252,6 +266,10 @@ final class EngineHeap implements HeapAccess
         if (newLength <= allocator.payloadCapacity(BlockDescriptor.sizeClass(header)))
         {
             heap.putLongRelease(offset, BlockDescriptor.withLength(header, newLength));
+            if (null != replication)
+            {
+                replication.mirrorOwn(offset, HEADER_LENGTH);
+            }
             return address;
         }
 
@@ -291,6 +309,10 @@ final class EngineHeap implements HeapAccess
             final UnsafeBuffer view = new UnsafeBuffer(0, 0);
             wrapPayload(view, address, length);
             codec.encode(value, view, 0, handleContext(null));
+            if (null != replication)
+            {
+                replication.mirrorOwn(GlobalAddress.offset(address) + HEADER_LENGTH, length);
+            }
         }
         else
         {
@@ -313,7 +335,53 @@ final class EngineHeap implements HeapAccess
         }
         else
         {
-            proxy.send(GlobalAddress.nodeId(address), FREE_TYPE, 0, address);
+            sendFree(address);
+        }
+    }
+
+    // a free of an object whose node is dead is deferred: the taken-over slice's free lists are not replicated
+    private void sendFree(final long address)
+    {
+        final int home = GlobalAddress.nodeId(address);
+        if (null == replication)
+        {
+            proxy.send(home, FREE_TYPE, 0, address);
+            return;
+        }
+        if (!replication.checkDead(home))
+        {
+            try
+            {
+                proxy.send(home, FREE_TYPE, 0, address);
+                return;
+            }
+            catch (final NodeUnavailableException ex)
+            {
+                replication.onUnavailable(home, ex);
+            }
+        }
+        replication.deferFree();
+    }
+
+    /**
+     * Publish a local object's bytes, header and payload, to the backups of this node's slice: at the release of an
+     * exclusive borrow, before the release makes the written value visible. Nothing with {@code jdsm.replicas=0}.
+     *
+     * @param address of the object.
+     */
+    public void publish(final long address)
+    {
+        if (null != replication && isLocal(address))
+        {
+            replication.mirrorOwnBlock(GlobalAddress.offset(address));
+        }
+    }
+
+    public void publish(final long address, final int payloadOffset, final int length)
+    {
+        if (null != replication && isLocal(address))
+        {
+            replication.mirrorOwn(GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset, length);
         }
     }
 
@@ -340,11 +408,18 @@ final class EngineHeap implements HeapAccess
         final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
         if (isLocal(address))
         {
-            return heap.getAndAddLong(offset, delta);
+            final long before = heap.getAndAddLong(offset, delta);
+            if (null != replication)
+            {
+                replication.mirrorOwnFetchAdd(offset, delta);
+            }
+            return before;
         }
 
         counters.increment(Counters.REMOTE_FETCH_ADDS);
-        return transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
+        return null == replication ?
+            transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta) :
+            replication.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
     }
 
     public long compareAndSwap(final long address, final int payloadOffset, final long expected, final long update)
@@ -352,11 +427,18 @@ final class EngineHeap implements HeapAccess
         final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
         if (isLocal(address))
         {
-            return heap.compareAndSwapLong(offset, expected, update);
+            final long witness = heap.compareAndSwapLong(offset, expected, update);
+            if (null != replication && witness == expected)
+            {
+                replication.mirrorOwnCompareAndSwap(offset, expected, update);
+            }
+            return witness;
         }
 
         counters.increment(Counters.REMOTE_COMPARE_AND_SWAPS);
-        return transport.compareAndSwap(GlobalAddress.nodeId(address), offset, expected, update);
+        return null == replication ?
+            transport.compareAndSwap(GlobalAddress.nodeId(address), offset, expected, update) :
+            replication.compareAndSwap(GlobalAddress.nodeId(address), offset, expected, update);
     }
 
     public void readPayload(
@@ -380,11 +462,22 @@ final class EngineHeap implements HeapAccess
         if (isLocal(address))
         {
             heap.putBytes(offset, src, srcOffset, length);
+            if (null != replication)
+            {
+                replication.mirrorOwn(offset, length);
+            }
         }
         else
         {
             counters.increment(Counters.REMOTE_WRITES);
-            transport.write(GlobalAddress.nodeId(address), offset, src, srcOffset, length);
+            if (null == replication)
+            {
+                transport.write(GlobalAddress.nodeId(address), offset, src, srcOffset, length);
+            }
+            else
+            {
+                replication.write(GlobalAddress.nodeId(address), offset, src, srcOffset, length);
+            }
         }
     }
 
@@ -392,6 +485,10 @@ final class EngineHeap implements HeapAccess
     {
         final long offset = placement.allocateLocal(8, "allocate an owner cell", GlobalAddress.NULL);
         heap.putLongRelease(offset + HEADER_LENGTH, address);
+        if (null != replication)
+        {
+            replication.mirrorOwn(offset + HEADER_LENGTH, 8);
+        }
         return placement.withLocalColour(offset);
     }
 
@@ -405,6 +502,10 @@ final class EngineHeap implements HeapAccess
         if (isLocal(cell))
         {
             heap.putLongRelease(GlobalAddress.offset(cell) + HEADER_LENGTH, address);
+            if (null != replication)
+            {
+                replication.mirrorOwn(GlobalAddress.offset(cell) + HEADER_LENGTH, 8);
+            }
         }
         else
         {
@@ -483,6 +584,22 @@ final class EngineHeap implements HeapAccess
     public boolean isAvailable(final int peer)
     {
         return transport.isAvailable(peer);
+    }
+
+    /**
+     * @return the node's registered region: its own slice, then its backup slots.
+     */
+    HeapSlice region()
+    {
+        return heap;
+    }
+
+    /**
+     * @return backups and fail-over of this node, or null with {@code jdsm.replicas=0}.
+     */
+    Replication replication()
+    {
+        return replication;
     }
 
     /**

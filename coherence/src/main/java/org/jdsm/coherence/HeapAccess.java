@@ -188,6 +188,24 @@ interface HeapAccess
     void writePayload(long address, int payloadOffset, DirectBuffer src, int srcOffset, int length);
 
     /**
+     * Publish a local object's bytes to the backups of this node's slice, at the release of an exclusive borrow
+     * (writes in place under the borrow were not mirrored). Nothing with {@code jdsm.replicas=0}.
+     *
+     * @param address of the object.
+     */
+    void publish(long address);
+
+    /**
+     * Publish bytes of a local object's payload written in place under an exclusive borrow (a vector element) to
+     * the backups of this node's slice. Nothing with {@code jdsm.replicas=0}.
+     *
+     * @param address       of the object.
+     * @param payloadOffset first byte written.
+     * @param length        bytes written.
+     */
+    void publish(long address, int payloadOffset, int length);
+
+    /**
      * @param address to hold.
      * @return a new local owner cell holding it.
      */

@@ -18,6 +18,7 @@ import org.jdsm.DsmTask;
 import org.jdsm.NodeCounters;
 import org.jdsm.ObjectSizeException;
 import org.jdsm.spi.CountersFile;
+import org.jdsm.spi.MembershipView;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
@@ -110,8 +111,11 @@ public final class Node implements DsmNode, MessageHandler
             counters.increment(Counters.ERRORS);
             countersFile.errorHandler().onError(throwable);
         };
-        final HeapSlice heapSlice = new HeapSlice((config.heapSize() + 7) & ~7L);
-        final SizeClassAllocator allocator = new SizeClassAllocator(heapSlice, config.maxObjectSize() + HEADER_LENGTH);
+        // with replicas, the registered region is the own slice then one backup slot per replica (see Replication)
+        final long sliceLength = (config.heapSize() + 7) & ~7L;
+        final int replicas = config.replicas();
+        final long stride = 0 == replicas ? sliceLength : Replication.stride(sliceLength, HeapSlice.MAX_SEGMENT_LENGTH);
+        final HeapSlice heapSlice = new HeapSlice(0 == replicas ? sliceLength : stride * (1 + replicas));
         final CopyCache cache = new CopyCache(config.cacheSize(), config.maxObjectSize() + HEADER_LENGTH, counters);
         final ExecutorService workers = new ForkJoinPool(config.workerThreads(), workerThreadFactory(), null, true, 0,
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);
@@ -130,13 +134,19 @@ public final class Node implements DsmNode, MessageHandler
             countersFile.close();
             throw ex;
         }
+        final Replication replication = 0 == replicas ? null : new Replication(
+            nodeId, nodeCount, replicas, stride, heapSlice, transport,
+            null != config.membershipView() ? config.membershipView() : MembershipView.fromTransport(transport),
+            Math.min(config.peerTimeoutNs(), config.operationTimeoutNs()));
+        final SizeClassAllocator allocator = new SizeClassAllocator(heapSlice, config.maxObjectSize() + HEADER_LENGTH,
+            sliceLength, null == replication ? null : (offset) -> replication.mirrorOwn(offset, HEADER_LENGTH));
         final Rejections rejections = new Rejections(counters, errorHandler);
         final ControlProxy proxy = new ControlProxy(config.transport(), transport, counters);
         this.scheduler = new Scheduler(nodeId, nodeCount, transport, proxy);
         final Placement placement = new Placement(
             config, heapSlice, allocator, counters, transport, scheduler, proxy, rejections);
         this.heap = new EngineHeap(config, heapSlice, allocator, cache, copyKeys.apply(CopyKeys.BY_ADDRESS_AND_COLOUR),
-            counters, transport, proxy, placement, completer, errorHandler);
+            counters, transport, proxy, placement, completer, errorHandler, replication);
         this.tasks = new TaskRuntime(
             this, heap, placement, proxy, scheduler, rejections, transport, workers, completer, errorHandler);
         this.lifecycle = new ClusterLifecycle(this, tasks, proxy, config.operationTimeoutNs());

@@ -21,9 +21,21 @@ final class RemoteCopies
     private final CopyKeys copyKeys;
     private final Counters counters;
     private final Transport transport;
+    private final Replication replication;
 
     RemoteCopies(final CopyCache cache, final CopyKeys copyKeys, final Counters counters, final Transport transport)
     {
+        this(cache, copyKeys, counters, transport, null);
+    }
+
+    RemoteCopies(
+        final CopyCache cache,
+        final CopyKeys copyKeys,
+        final Counters counters,
+        final Transport transport,
+        final Replication replication)
+    {
+        this.replication = replication;
         this.cache = cache;
         this.copyKeys = copyKeys;
         this.counters = counters;
@@ -112,7 +124,15 @@ final class RemoteCopies
         final int peer, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
         counters.increment(Counters.REMOTE_READS);
-        transport.read(peer, offset, dst, dstOffset, length);
+        if (null == replication)
+        {
+            transport.read(peer, offset, dst, dstOffset, length);
+        }
+        else
+        {
+            // the slice's serving holder: its node, or its first live backup once it is dead
+            replication.read(peer, offset, dst, dstOffset, length);
+        }
     }
 
     private static void checkHeader(final long address, final long header, final int expectedLength)

@@ -47,13 +47,46 @@ public final class SizeClassAllocator
     private final AtomicLong top = new AtomicLong(FIRST_BLOCK_OFFSET);
     private final AtomicLong usedBytes = new AtomicLong();
     private final int maxPayloadLength;
+    private final long limit;
+    private final HeaderMirror headerMirror;
 
     /**
-     * @param slice            to allocate from; owned by the caller.
+     * Told of every header word this allocator changes (allocation, free, colour bump), after the change and before
+     * the block can change hands again, so a backup of the slice can copy it.
+     */
+    @FunctionalInterface
+    interface HeaderMirror
+    {
+        /**
+         * @param offset of the block header that changed.
+         */
+        void onHeaderChanged(long offset);
+    }
+
+    /**
+     * @param slice            to allocate from, all of it; owned by the caller.
      * @param maxPayloadLength largest object.
      */
     public SizeClassAllocator(final HeapSlice slice, final int maxPayloadLength)
     {
+        this(slice, maxPayloadLength, slice.capacity(), null);
+    }
+
+    /**
+     * @param slice            to allocate from; owned by the caller.
+     * @param maxPayloadLength largest object.
+     * @param limit            end of the part of the slice blocks are carved from (the rest holds backups).
+     * @param headerMirror     told of every header change, or null.
+     */
+    SizeClassAllocator(
+        final HeapSlice slice, final int maxPayloadLength, final long limit, final HeaderMirror headerMirror)
+    {
+        if (limit <= 0 || limit > slice.capacity())
+        {
+            throw new IllegalArgumentException("limit=" + limit + " not in (0, capacity=" + slice.capacity() + "]");
+        }
+        this.limit = limit;
+        this.headerMirror = headerMirror;
         if (maxPayloadLength + HEADER_LENGTH > slice.segmentLength())
         {
             throw new IllegalArgumentException("maxPayloadLength=" + maxPayloadLength + " exceeds segment length " +
@@ -68,7 +101,7 @@ public final class SizeClassAllocator
         {
             classLocks[i] = new Object();
         }
-        this.blockStarts = new long[(int)((slice.capacity() / BlockDescriptor.ALIGNMENT + 63) / 64)];
+        this.blockStarts = new long[(int)((limit / BlockDescriptor.ALIGNMENT + 63) / 64)];
     }
 
     static int[] classSizes(final int largestBlock)
@@ -170,6 +203,10 @@ public final class SizeClassAllocator
         usedBytes.addAndGet(classSizes[sizeClass]);
         // release: a reader that acquires the header sees the block as this allocation left it
         slice.putLongRelease(offset, BlockDescriptor.header(colour, sizeClass, STATE_LIVE, payloadLength));
+        if (null != headerMirror)
+        {
+            headerMirror.onHeaderChanged(offset);
+        }
 
         return offset;
     }
@@ -205,6 +242,10 @@ public final class SizeClassAllocator
             if (slice.compareAndSwapLong(offset, header, freed) == header)
             {
                 usedBytes.addAndGet(-classSizes[sizeClass]);
+                if (null != headerMirror)
+                {
+                    headerMirror.onHeaderChanged(offset);
+                }
                 if (!retire)
                 {
                     pushFree(sizeClass, offset);
@@ -243,6 +284,10 @@ public final class SizeClassAllocator
             }
             if (slice.compareAndSwapLong(offset, header, BlockDescriptor.withColour(header, colour + 1)) == header)
             {
+                if (null != headerMirror)
+                {
+                    headerMirror.onHeaderChanged(offset);
+                }
                 return colour + 1;
             }
         }
@@ -316,7 +361,7 @@ public final class SizeClassAllocator
      */
     public long freeBytes()
     {
-        return slice.capacity() - FIRST_BLOCK_OFFSET - usedBytes.get();
+        return limit - FIRST_BLOCK_OFFSET - usedBytes.get();
     }
 
     /**
@@ -348,7 +393,7 @@ public final class SizeClassAllocator
                 start = (start + segmentLength) & -segmentLength;
             }
             final long end = start + blockLength;
-            if (end > slice.capacity())
+            if (end > limit)
             {
                 return NO_SPACE;
             }

@@ -243,6 +243,7 @@ final class VecHandle<T> implements DVec<T>, Serializable
             checkIndex(buffer, index);
             exclusiveElement(buffer, index, element);
             element.putLong(0, value);
+            publishElement(buffer, index);
         }
     }
 
@@ -291,6 +292,21 @@ final class VecHandle<T> implements DVec<T>, Serializable
         }
         exclusiveElement(spineBuffer, index, element);
         codec.encode(value, element, 0, node.handleContext(null));
+        publishElement(spineBuffer, index);
+    }
+
+    /**
+     * An element written in place in its chunk reaches the backups before the spine's release publishes it.
+     *
+     * @param spineBuffer of the spine, held exclusively.
+     * @param index       of the element written.
+     */
+    void publishElement(final DirectBuffer spineBuffer, final long index)
+    {
+        final int chunkLength = spineBuffer.getInt(CHUNK_LENGTH_OFFSET);
+        final int elementLength = spineBuffer.getInt(ELEMENT_LENGTH_OFFSET);
+        final long chunk = spineBuffer.getLong(CHUNKS_OFFSET + (int)(index / chunkLength) * 8);
+        node.publish(chunk, (int)(index % chunkLength) * elementLength, elementLength);
     }
 
     private void exclusiveElement(final MutableDirectBuffer spineBuffer, final long index, final UnsafeBuffer element)

@@ -1,0 +1,294 @@
+package org.jdsm.coherence;
+
+import org.jdsm.Codecs;
+import org.jdsm.ConfigurationException;
+import org.jdsm.DArc;
+import org.jdsm.DBox;
+import org.jdsm.DMutex;
+import org.jdsm.DVec;
+import org.jdsm.DsmConfig;
+import org.jdsm.Mut;
+import org.jdsm.NodeUnavailableException;
+import org.jdsm.Ref;
+import org.jdsm.spi.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ReplicationTest
+{
+    @Test
+    void backupSlotKOfNodeYHoldsSliceYMinusKMinusOneAndIsItsHolderKPlusOne()
+    {
+        for (int nodeCount = 2; nodeCount <= 6; nodeCount++)
+        {
+            for (int node = 0; node < nodeCount; node++)
+            {
+                for (int slot = 0; slot < Math.min(2, nodeCount - 1); slot++)
+                {
+                    final int slice = Replication.sliceInSlot(node, slot, nodeCount);
+                    assertEquals(Math.floorMod(node - slot - 1, nodeCount), slice);
+                    assertEquals(node, Replication.holderNode(slice, slot + 1, nodeCount),
+                        "nodeCount=" + nodeCount + " node=" + node + " slot=" + slot);
+                    assertTrue(slice != node, "a node never backs up its own slice");
+                }
+            }
+        }
+    }
+
+    @Test
+    void strideKeepsEverySlotInsideWholeSegments()
+    {
+        assertEquals(64 * 1024, Replication.stride(64 * 1024, HeapSlice.MAX_SEGMENT_LENGTH));
+        assertEquals(256 * 1024, Replication.stride(200 * 1024, HeapSlice.MAX_SEGMENT_LENGTH));
+        assertEquals(2L << 30, Replication.stride((1L << 30) + 8, HeapSlice.MAX_SEGMENT_LENGTH));
+        // a slot's blocks never cross a segment: segment boundaries are multiples of the stride or vice versa
+        for (final long slice : new long[]{ 72 * 1024, 1L << 20, 3L << 20 })
+        {
+            final long stride = Replication.stride(slice, 1 << 20);
+            assertTrue(stride >= slice);
+            assertTrue(stride % (1 << 20) == 0 || (1 << 20) % stride == 0, "stride=" + stride);
+        }
+    }
+
+    @Test
+    void servingHolderIsTheFirstHolderNotDeclaredDeadAndStaysSo()
+    {
+        final boolean[] declaredDead = new boolean[4];
+        final HeapSlice region = new HeapSlice(3 * 64 * 1024);
+        final Replication replication = new Replication(0, 4, 2, 64 * 1024, region, (Transport)null,
+            (node) -> declaredDead[node], TimeUnit.MILLISECONDS.toNanos(20));
+
+        assertEquals(2, replication.servingNode(2));
+        declaredDead[2] = true;
+        replication.onUnavailable(2, new NodeUnavailableException(2, "test"));
+        assertEquals(3, replication.servingNode(2));
+        assertEquals(1, replication.servingHolder(2));
+        assertEquals(64 * 1024, replication.base(replication.servingHolder(2)));
+        declaredDead[3] = true;
+        replication.onUnavailable(3, new NodeUnavailableException(3, "test"));
+        assertEquals(0, replication.servingNode(2), "node 0 holds slice 2 as its holder 2");
+        assertEquals(2 * 64 * 1024, replication.base(replication.servingHolder(2)));
+        declaredDead[2] = false;
+        assertEquals(0, replication.servingNode(2), "a death is sticky");
+        assertEquals(2, replication.failOvers());
+
+        final NodeUnavailableException notDead = new NodeUnavailableException(1, "transient");
+        assertTrue(notDead == assertThrows(NodeUnavailableException.class,
+            () -> replication.onUnavailable(1, notDead)), "a node not declared dead is not routed around");
+        assertEquals(1, replication.servingNode(1));
+    }
+
+    @Test
+    void replicasMustBeBelowNodeCountAndAtMostTwoNamingTheSetting()
+    {
+        final ConfigurationException tooMany = assertThrows(ConfigurationException.class,
+            () -> new DsmConfig().nodeCount(2).transport("simulated").replicas(2).conclude());
+        assertTrue(tooMany.getMessage().contains("jdsm.replicas=2"), tooMany.getMessage());
+        final ConfigurationException negative = assertThrows(ConfigurationException.class,
+            () -> new DsmConfig().nodeCount(4).transport("simulated").replicas(-1).conclude());
+        assertTrue(negative.getMessage().contains("jdsm.replicas=-1"), negative.getMessage());
+        final ConfigurationException three = assertThrows(ConfigurationException.class,
+            () -> new DsmConfig().nodeCount(5).transport("simulated").replicas(3).conclude());
+        assertTrue(three.getMessage().contains("jdsm.replicas=3"), three.getMessage());
+        assertEquals(0, new DsmConfig().conclude().replicas());
+    }
+
+    @Test
+    void withoutReplicasTheNodeHasNoBackupRoomAndItsRegionIsItsSlice()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2))
+        {
+            final EngineHeap heap = (EngineHeap)cluster.node(0).heap();
+            assertNull(heap.replication());
+            assertEquals((cluster.node(0).config().heapSize() + 7) & ~7L, heap.region().capacity());
+        }
+    }
+
+    @Test
+    void backupSlotHoldsTheHomesBytesAfterAWriteIsReleased()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final Node node = cluster.node(1);
+            final DBox<Long> box = node.alloc(Codecs.LONG, 7L);
+            try (Mut<Long> mut = box.write())
+            {
+                mut.setLong(0x1122334455667788L);
+            }
+            assertEquals(1, GlobalAddress.nodeId(box.address()));
+            final long offset = GlobalAddress.offset(box.address());
+            final EngineHeap home = (EngineHeap)node.heap();
+            final EngineHeap backup = (EngineHeap)cluster.node(2).heap();
+            final long base = backup.replication().base(1);
+
+            final byte[] atHome = new byte[HEADER_LENGTH + 8];
+            final byte[] atBackup = new byte[HEADER_LENGTH + 8];
+            home.region().getBytes(offset, new org.agrona.concurrent.UnsafeBuffer(atHome), 0, atHome.length);
+            backup.region().getBytes(base + offset, new org.agrona.concurrent.UnsafeBuffer(atBackup), 0,
+                atBackup.length);
+            assertArrayEquals(atHome, atBackup, "header and payload at the same offset in node 2's slot 0");
+            assertEquals(0x1122334455667788L, backup.region().getLongAcquire(base + offset + HEADER_LENGTH));
+            assertTrue(home.replication().mirrorOperations() > 0);
+        }
+    }
+
+    @Test
+    void aDeadNodesObjectsAreServedByItsBackupAndItsTasksFailNamingIt() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .replicas(1)
+            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))))
+        {
+            final Node node = cluster.node(0);
+            final DBox<Long> readOnly = node.allocOn(2, Codecs.LONG, 1L);
+            final DBox<Long> toWrite = node.allocOn(2, Codecs.LONG, 2L);
+            final DArc<Long> arc = cluster.node(2).arc(Codecs.LONG, 9L);
+            arc.share(); // count 2, written at node 2 and mirrored to node 0
+            assertEquals(2, GlobalAddress.nodeId(readOnly.address()));
+            assertEquals(2, GlobalAddress.nodeId(arc.address()));
+            final long arcAddress = arc.address();
+            final CompletableFuture<Long> stuck = node.spawnOn(2, (n) ->
+            {
+                Thread.sleep(60_000);
+                return 0L;
+            });
+
+            cluster.network.crash(2);
+
+            final ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> stuck.get(10, TimeUnit.SECONDS));
+            assertEquals(2, assertInstanceOf(NodeUnavailableException.class, failed.getCause()).nodeId());
+
+            try (Ref<Long> ref = readOnly.read())
+            {
+                assertEquals(1L, ref.getLong(), "read at node 0, node 2's backup");
+            }
+            try (Mut<Long> mut = toWrite.write())
+            {
+                assertEquals(2L, mut.getLong());
+                mut.setLong(3L);
+            }
+            try (Ref<Long> ref = toWrite.read())
+            {
+                assertEquals(3L, ref.getLong());
+            }
+            final EngineHeap heap = (EngineHeap)node.heap();
+            assertEquals(2L, heap.fetchAdd(arcAddress, 0, 0), "the arc's count, read at the backup");
+            assertEquals(2L, heap.fetchAdd(arcAddress, 0, 1));
+            assertEquals(3L, ((EngineHeap)cluster.node(0).heap()).region()
+                .getLongAcquire(heap.replication().base(1) + GlobalAddress.offset(arcAddress) + HEADER_LENGTH));
+            assertEquals(1, heap.replication().failOvers());
+            assertTrue(heap.replication().takenOverOperations() > 0, "node 0 served slice 2 from its slot");
+            assertEquals(1, heap.replication().deferredFrees(), "the moved box's old block at node 2");
+            assertEquals(0, heap.replication().servingNode(2));
+        }
+    }
+
+    @Test
+    void aVectorWrittenOnANodeThatDiesReadsBackFromItsBackup() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final Node node = cluster.node(0);
+            final DVec<Long> vec = node.spawnOn(1, (n) ->
+            {
+                final DVec<Long> v = n.newVec(Codecs.LONG, 4);
+                for (long i = 0; i < 10; i++)
+                {
+                    v.push(i);
+                }
+                v.setLong(3, 33L);
+                try (Mut<Long> mut = v.write(5))
+                {
+                    mut.setLong(55L);
+                }
+                return v;
+            }).get(10, TimeUnit.SECONDS);
+            assertEquals(1, vec.chunkHome(0), "the chunks live on node 1");
+
+            cluster.network.crash(1);
+
+            for (long i = 0; i < 10; i++)
+            {
+                assertEquals(3 == i ? 33L : 5 == i ? 55L : i, vec.get(i), "element " + i);
+            }
+            vec.setLong(7, 77L);
+            assertEquals(77L, vec.get(7));
+        }
+    }
+
+    @Test
+    void aMutexWhoseHomeDiesWhileItsLeaseIsElsewhereKeepsItsValueAndLocksFromEveryLiveNode()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final DMutex<Long> onHome = cluster.node(2).mutex(Codecs.LONG, 5L);
+            final MutexHandle<Long> handle = (MutexHandle<Long>)onHome;
+            handle.addReference();
+            final DMutex<Long> onZero = new MutexHandle<>(cluster.node(0).heap(), Codecs.LONG, handle.address,
+                handle.length);
+            handle.addReference();
+            final DMutex<Long> onOne = new MutexHandle<>(cluster.node(1).heap(), Codecs.LONG, handle.address,
+                handle.length);
+            try (Mut<Long> mut = onZero.lock())
+            {
+                assertEquals(5L, mut.getLong());
+                mut.setLong(6L);
+            }
+
+            cluster.network.crash(2);
+
+            try (Mut<Long> mut = onOne.lock())
+            {
+                assertEquals(6L, mut.getLong(), "the lease came from node 0; the tail word from node 2's backup");
+                mut.setLong(7L);
+            }
+            try (Mut<Long> mut = onZero.lock())
+            {
+                assertEquals(7L, mut.getLong());
+            }
+            assertEquals(1, ((EngineHeap)cluster.node(1).heap()).replication().failOvers());
+        }
+    }
+
+    @Test
+    void theConfiguredMembershipViewDecidesAndAViewThatDeclaresNoDeathKeepsTheFailure()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .replicas(1)
+            .membershipView((node) -> false)
+            .peerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(200))
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))))
+        {
+            final Node node = cluster.node(0);
+            final DBox<Long> onDoomed = node.allocOn(2, Codecs.LONG, 1L);
+
+            cluster.network.crash(2);
+
+            final NodeUnavailableException failure = assertThrows(NodeUnavailableException.class, () ->
+            {
+                try (Ref<Long> ref = onDoomed.read())
+                {
+                    ref.getLong();
+                }
+            });
+            assertEquals(2, failure.nodeId());
+            assertEquals(0, ((EngineHeap)node.heap()).replication().failOvers(), "the view declared no death");
+            assertEquals(2, ((EngineHeap)node.heap()).replication().servingNode(2));
+        }
+    }
+}
