@@ -83,6 +83,12 @@ final class AeronRuntime
      * messages, which a window of hundreds of KiB lets lag this long.
      */
     static final long FULL_CYCLE_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    /**
+     * Set when a {@link Peer} publication took a frame: the next lean cycle runs the driver's sender. One per
+     * process: only the embedded driver's runtime runs lean cycles, and a flag another runtime clears costs it no
+     * more than a wait for its next full cycle.
+     */
+    private static final AtomicBoolean OFFERED = new AtomicBoolean();
 
     private final String key;
     private final String idleStrategyName;
@@ -98,8 +104,6 @@ final class AeronRuntime
     /** The thread that holds the duty cycle, or null: the duty-cycle thread, or a caller driving it. */
     private final AtomicReference<Thread> holder = new AtomicReference<>();
     private final AtomicBoolean callerWaiting = new AtomicBoolean();
-    /** Set by {@link #wake()}, after a frame is offered: the next lean cycle runs the driver's sender. */
-    private final AtomicBoolean senderWanted = new AtomicBoolean();
     private final AtomicInteger parkedCallers = new AtomicInteger();
     /** The caller that parked last while another drove, or null: the driver hands the duty cycle to it. */
     private final AtomicReference<Thread> parkedCaller = new AtomicReference<>();
@@ -327,12 +331,7 @@ final class AeronRuntime
      */
     boolean tryDrive()
     {
-        if (holder.compareAndSet(null, Thread.currentThread()))
-        {
-            dutyCycle.sendOnNextCycle = true; // a caller drives right after its offer: its first cycle sends it
-            return true;
-        }
-        return false;
+        return holder.compareAndSet(null, Thread.currentThread());
     }
 
     /**
@@ -428,11 +427,25 @@ final class AeronRuntime
     {
         final Thread driving = holder.get();
         final Thread thread = null != driving ? driving : runnerThread;
-        senderWanted.lazySet(true);
         if (null != thread)
         {
             LockSupport.unpark(thread);
         }
+    }
+
+    /**
+     * Note the result of an offer to a publication, so that the next lean cycle sends it.
+     *
+     * @param result of {@code Publication.offer}.
+     * @return the result.
+     */
+    static long offered(final long result)
+    {
+        if (result > 0)
+        {
+            OFFERED.lazySet(true);
+        }
+        return result;
     }
 
     /**
@@ -569,8 +582,8 @@ final class AeronRuntime
      * <p>
      * A caller waiting for its response runs lean cycles ({@link #doCallerWork()}): what its response needs, the
      * driver's receiver (reads the socket into the image) and the responders (poll the subscription), and the driver's
-     * sender only when something was offered (by the caller before its first cycle, by a responder in this cycle, or
-     * by another thread that {@link #wake() woke} the duty cycle); the driver conductor, the client conductor and
+     * sender only when a frame was offered to a publication ({@link #offered}: by the caller before its first cycle,
+     * by a responder in this cycle, then at once, or by another thread); the driver conductor, the client conductor and
      * the sender's poll for status messages run in a full cycle every {@link #FULL_CYCLE_INTERVAL_NS}. An idle sender
      * polls its socket for status messages ({@code recvmsg}) every cycle, and the conductors do their timer work:
      * about half the system calls and much of the CPU of a cycle a waiting caller does not need every microsecond.
@@ -587,8 +600,6 @@ final class AeronRuntime
         private final Agent driverSender;
         private final Agent driverReceiver;
         private long nextFullCycleNs;
-        /** Holder-only: the next lean cycle runs the sender first. */
-        boolean sendOnNextCycle;
 
         DutyCycle(
             final ReentrantLock clientLock,
@@ -636,7 +647,6 @@ final class AeronRuntime
                     }
                     workCount += conductorInvoker.invoke();
                     nextFullCycleNs = System.nanoTime() + FULL_CYCLE_INTERVAL_NS;
-                    sendOnNextCycle = false;
                 }
                 catch (final Exception ex)
                 {
@@ -661,24 +671,25 @@ final class AeronRuntime
                 return doWork();
             }
 
-            int workCount = 0;
-            boolean send = sendOnNextCycle;
-            sendOnNextCycle = false;
-            if (senderWanted.get())
+            int workCount = doDriverWork(takeOffered(), true);
+            workCount += doAgentWork();
+            if (takeOffered())
             {
-                senderWanted.lazySet(false); // before the sender runs: an offer after it sets it again
-                send = true;
-            }
-            workCount += doDriverWork(send, true);
-
-            final int agentWork = doAgentWork();
-            if (agentWork > 0)
-            {
-                workCount += agentWork + doDriverWork(true, false); // a responder may have offered: send it now
+                workCount += doDriverWork(true, false); // a responder offered a response: send it now
             }
             dutyCycles.incrementAndGet();
 
             return workCount;
+        }
+
+        private boolean takeOffered()
+        {
+            if (OFFERED.get())
+            {
+                OFFERED.set(false); // before the sender runs: an offer after it sets it again
+                return true;
+            }
+            return false;
         }
 
         private int doDriverWork(final boolean send, final boolean receive)
