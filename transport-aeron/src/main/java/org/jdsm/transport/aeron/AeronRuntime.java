@@ -358,8 +358,10 @@ final class AeronRuntime
     /**
      * Give back the duty cycle taken with {@link #tryDrive()}. The duty-cycle thread takes it again once no caller
      * has driven for {@link #callerDrivingParkNs} (the idle strategy's longest park), so that a caller issuing one
-     * operation after another keeps it, with one busy thread per process; at once if callers are parked waiting for
-     * a response, as nobody else would poll for it.
+     * operation after another keeps it, with one busy thread per process. If callers are parked waiting for a
+     * response, as nobody else would poll for it, it unparks the one that parked last, which takes the duty cycle on
+     * waking and runs lean cycles for its own response (not the duty-cycle thread's full ones), and the duty-cycle
+     * thread too if more than one is parked.
      */
     void stopDriving()
     {
