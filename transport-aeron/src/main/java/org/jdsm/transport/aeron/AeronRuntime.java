@@ -2,6 +2,8 @@ package org.jdsm.transport.aeron;
 
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
+import io.aeron.driver.Receiver;
+import io.aeron.driver.Sender;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.ConductorServiceTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;
@@ -11,9 +13,11 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.jdsm.ConfigurationException;
 
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,6 +76,19 @@ final class AeronRuntime
     private static final Object REGISTRY_LOCK = new Object();
     private static final Map<String, AeronRuntime> RUNTIMES = new HashMap<>();
     private static final Agent[] NO_AGENTS = new Agent[0];
+    /**
+     * Longest time between full duty cycles (driver conductor, client conductor, the sender's poll for status
+     * messages) while callers drive lean ones: the driver's own timers tick at 1 ms, its sender polls for status
+     * messages at least every 1 ms while it sends; the conductor moves the publications' limits and schedules status
+     * messages, which a window of hundreds of KiB lets lag this long.
+     */
+    static final long FULL_CYCLE_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    /**
+     * Set when a {@link Peer} publication took a frame: the next lean cycle runs the driver's sender. One per
+     * process: only the embedded driver's runtime runs lean cycles, and a flag another runtime clears costs it no
+     * more than a wait for its next full cycle.
+     */
+    private static final AtomicBoolean OFFERED = new AtomicBoolean();
 
     private final String key;
     private final String idleStrategyName;
@@ -88,6 +105,8 @@ final class AeronRuntime
     private final AtomicReference<Thread> holder = new AtomicReference<>();
     private final AtomicBoolean callerWaiting = new AtomicBoolean();
     private final AtomicInteger parkedCallers = new AtomicInteger();
+    /** The caller that parked last while another drove, or null: the driver hands the duty cycle to it. */
+    private final AtomicReference<Thread> parkedCaller = new AtomicReference<>();
     private volatile long lastCallerDriveNs = Long.MIN_VALUE / 2;
     private final long callerDrivingParkNs;
     private final DutyCycle dutyCycle;
@@ -316,29 +335,48 @@ final class AeronRuntime
     }
 
     /**
-     * Run one duty cycle on the thread that holds it ({@link #tryDrive()}).
+     * Run one duty cycle on the thread that holds it ({@link #tryDrive()}), a caller waiting for its response: a lean
+     * one ({@link DutyCycle#doCallerWork()}) unless a full one is due.
      *
      * @return the work done, for an idle strategy.
      */
     int drive()
     {
-        return dutyCycle.doWork();
+        return dutyCycle.doCallerWork();
+    }
+
+    /**
+     * @return true if a waiting caller's cycles run the driver's receiver and sender alone, the driver conductor and
+     * the client conductor only every {@link #FULL_CYCLE_INTERVAL_NS}; false if the driver's agents could not be
+     * reached (an external driver, or an Agrona whose {@code CompositeAgent} differs) and every cycle is a full one.
+     */
+    boolean hasLeanCallerCycles()
+    {
+        return dutyCycle.hasLeanCycles();
     }
 
     /**
      * Give back the duty cycle taken with {@link #tryDrive()}. The duty-cycle thread takes it again once no caller
      * has driven for {@link #callerDrivingParkNs} (the idle strategy's longest park), so that a caller issuing one
-     * operation after another keeps it, with one busy thread per process; at once if callers are parked waiting for
-     * a response, as nobody else would poll for it.
+     * operation after another keeps it, with one busy thread per process. If callers are parked waiting for a
+     * response, as nobody else would poll for it, it unparks the one that parked last, which takes the duty cycle on
+     * waking and runs lean cycles for its own response (not the duty-cycle thread's full ones), and the duty-cycle
+     * thread too if more than one is parked.
      */
     void stopDriving()
     {
         lastCallerDriveNs = System.nanoTime();
         holder.lazySet(null); // release: the next holder's compare-and-set acquires what this cycle wrote
-        if (parkedCallers.get() > 0)
+        final int parked = parkedCallers.get();
+        if (parked > 0)
         {
+            final Thread caller = parkedCaller.getAndSet(null);
+            if (null != caller)
+            {
+                LockSupport.unpark(caller); // a waiting caller takes the duty cycle: no full cycles on the runner
+            }
             final Thread thread = runnerThread;
-            if (null != thread)
+            if ((null == caller || parked > 1) && null != thread)
             {
                 LockSupport.unpark(thread);
             }
@@ -372,6 +410,14 @@ final class AeronRuntime
      */
     void parkedCaller(final int delta)
     {
+        if (delta > 0)
+        {
+            parkedCaller.set(Thread.currentThread());
+        }
+        else
+        {
+            parkedCaller.compareAndSet(Thread.currentThread(), null);
+        }
         parkedCallers.addAndGet(delta);
     }
 
@@ -387,6 +433,21 @@ final class AeronRuntime
         {
             LockSupport.unpark(thread);
         }
+    }
+
+    /**
+     * Note the result of an offer to a publication, so that the next lean cycle sends it.
+     *
+     * @param result of {@code Publication.offer}.
+     * @return the result.
+     */
+    static long offered(final long result)
+    {
+        if (result > 0)
+        {
+            OFFERED.lazySet(true);
+        }
+        return result;
     }
 
     /**
@@ -520,6 +581,17 @@ final class AeronRuntime
     /**
      * One cycle of the process: driver agents, client conductor, then every responder; run only by the thread that
      * holds the duty cycle.
+     * <p>
+     * A caller waiting for its response runs lean cycles ({@link #doCallerWork()}): what its response needs, the
+     * driver's receiver (reads the socket into the image) and the responders (poll the subscription), and the driver's
+     * sender only when a frame was offered to a publication ({@link #offered}: by the caller before its first cycle,
+     * by a responder in this cycle, then at once, or by another thread); the driver conductor, the client conductor and
+     * the sender's poll for status messages run in a full cycle every {@link #FULL_CYCLE_INTERVAL_NS}. An idle sender
+     * polls its socket for status messages ({@code recvmsg}) every cycle, and the conductors do their timer work:
+     * about half the system calls and much of the CPU of a cycle a waiting caller does not need every microsecond.
+     * The driver's agents are taken from its {@link CompositeAgent} (Aeron's {@code ThreadingMode.INVOKER} gives one
+     * {@link AgentInvoker} for sender, receiver and conductor, and keeps them package-private); if that fails, every
+     * cycle is a full one.
      */
     private final class DutyCycle
     {
@@ -527,6 +599,9 @@ final class AeronRuntime
         private final AgentInvoker driverInvoker;
         private final AgentInvoker conductorInvoker;
         private final ErrorHandler errorHandler;
+        private final Agent driverSender;
+        private final Agent driverReceiver;
+        private long nextFullCycleNs;
 
         DutyCycle(
             final ReentrantLock clientLock,
@@ -538,6 +613,27 @@ final class AeronRuntime
             this.clientLock = clientLock;
             this.driverInvoker = driverInvoker;
             this.conductorInvoker = conductorInvoker;
+            Agent sender = null;
+            Agent receiver = null;
+            for (final Agent agent : driverAgents(driverInvoker))
+            {
+                if (agent instanceof Sender)
+                {
+                    sender = agent;
+                }
+                else if (agent instanceof Receiver)
+                {
+                    receiver = agent;
+                }
+            }
+            final boolean both = null != sender && null != receiver;
+            this.driverSender = both ? sender : null;
+            this.driverReceiver = both ? receiver : null;
+        }
+
+        boolean hasLeanCycles()
+        {
+            return null != driverReceiver;
         }
 
         int doWork()
@@ -552,6 +648,7 @@ final class AeronRuntime
                         workCount += driverInvoker.invoke();
                     }
                     workCount += conductorInvoker.invoke();
+                    nextFullCycleNs = System.nanoTime() + FULL_CYCLE_INTERVAL_NS;
                 }
                 catch (final Exception ex)
                 {
@@ -563,6 +660,74 @@ final class AeronRuntime
                 }
             }
 
+            workCount += doAgentWork();
+            dutyCycles.incrementAndGet();
+
+            return workCount;
+        }
+
+        int doCallerWork()
+        {
+            if (null == driverReceiver || System.nanoTime() - nextFullCycleNs >= 0)
+            {
+                return doWork();
+            }
+
+            int workCount = doDriverWork(takeOffered(), true);
+            workCount += doAgentWork();
+            if (takeOffered())
+            {
+                workCount += doDriverWork(true, false); // a responder offered a response: send it now
+            }
+            dutyCycles.incrementAndGet();
+
+            return workCount;
+        }
+
+        private boolean takeOffered()
+        {
+            if (OFFERED.get())
+            {
+                OFFERED.set(false); // before the sender runs: an offer after it sets it again
+                return true;
+            }
+            return false;
+        }
+
+        private int doDriverWork(final boolean send, final boolean receive)
+        {
+            int workCount = 0;
+            if (clientLock.tryLock())
+            {
+                try
+                {
+                    if (driverInvoker.isRunning())
+                    {
+                        if (send)
+                        {
+                            workCount += driverSender.doWork();
+                        }
+                        if (receive)
+                        {
+                            workCount += driverReceiver.doWork();
+                        }
+                    }
+                }
+                catch (final Exception ex)
+                {
+                    errorHandler.onError(ex);
+                }
+                finally
+                {
+                    clientLock.unlock();
+                }
+            }
+            return workCount;
+        }
+
+        private int doAgentWork()
+        {
+            int workCount = 0;
             for (final Agent agent : agents)
             {
                 try
@@ -574,9 +739,32 @@ final class AeronRuntime
                     errorHandler.onError(ex);
                 }
             }
-            dutyCycles.incrementAndGet();
-
             return workCount;
+        }
+    }
+
+    /**
+     * The agents of the embedded driver's invoker (sender, receiver, conductor), read from its {@link CompositeAgent}.
+     *
+     * @param driverInvoker of the embedded driver in {@code ThreadingMode.INVOKER}, or null (an external driver).
+     * @return its agents, or none if there is no invoker or its agents cannot be read.
+     */
+    static Agent[] driverAgents(final AgentInvoker driverInvoker)
+    {
+        if (null == driverInvoker || !(driverInvoker.agent() instanceof CompositeAgent))
+        {
+            return NO_AGENTS;
+        }
+        try
+        {
+            final Field field = CompositeAgent.class.getDeclaredField("agents");
+            field.setAccessible(true);
+            final Object agents = field.get(driverInvoker.agent());
+            return agents instanceof Agent[] ? ((Agent[])agents).clone() : NO_AGENTS;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            return NO_AGENTS; // full cycles only: correct, just more system calls per cycle
         }
     }
 

@@ -697,7 +697,11 @@ public final class AeronTransport implements Transport
                 runtime.parkedCaller(1);
                 try
                 {
-                    operation.awaitUntil(Math.min(deadlineNs, nowNs + DRIVE_RETRY_NS));
+                    if (!operation.isCompleted())
+                    {
+                        // unparked on completion, or by the driving caller handing the duty cycle over when it stops
+                        LockSupport.parkNanos(operation, Math.min(deadlineNs, nowNs + DRIVE_RETRY_NS) - nowNs);
+                    }
                 }
                 finally
                 {

@@ -72,9 +72,9 @@ final class Peer
         lock.lock();
         try
         {
-            return null == bufferTwo ?
+            return AeronRuntime.offered(null == bufferTwo ?
                 publication.offer(bufferOne, offsetOne, lengthOne) :
-                publication.offer(bufferOne, offsetOne, lengthOne, bufferTwo, offsetTwo, lengthTwo);
+                publication.offer(bufferOne, offsetOne, lengthOne, bufferTwo, offsetTwo, lengthTwo));
         }
         finally
         {
@@ -90,7 +90,7 @@ final class Peer
         }
         try
         {
-            return publication.offer(buffer, offset, length);
+            return AeronRuntime.offered(publication.offer(buffer, offset, length));
         }
         finally
         {
@@ -112,7 +112,8 @@ final class Peer
         }
         try
         {
-            return publication.offer(bufferOne, offsetOne, lengthOne, bufferTwo, offsetTwo, lengthTwo);
+            return AeronRuntime.offered(
+                publication.offer(bufferOne, offsetOne, lengthOne, bufferTwo, offsetTwo, lengthTwo));
         }
         finally
         {

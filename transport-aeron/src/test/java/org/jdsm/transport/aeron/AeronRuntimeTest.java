@@ -144,6 +144,32 @@ class AeronRuntimeTest
         assertTrue(sawHolder.get(), "an agent ran on a thread that did not hold the duty cycle");
     }
 
+    @Test
+    @Timeout(30)
+    void shouldReachTheEmbeddedDriversSenderAndReceiverForTheLeanCyclesOfAWaitingCaller()
+    {
+        assertTrue(runtime.hasLeanCallerCycles(), "the embedded driver's agents could not be read: every caller " +
+            "cycle would run the driver conductor, client conductor and the sender's socket poll");
+        caller.set(Thread.currentThread());
+        while (!runtime.tryDrive())
+        {
+            Thread.onSpinWait(); // the runner is in a cycle
+        }
+        try
+        {
+            final long before = callerCycles.get();
+            for (int i = 0; i < 1000; i++)
+            {
+                runtime.drive();
+            }
+            assertEquals(before + 1000, callerCycles.get(), "a lean cycle skipped the responders");
+        }
+        finally
+        {
+            runtime.stopDriving();
+        }
+    }
+
     private static AeronTransportContext context(final String idleStrategy, final long idleMaxParkNs)
     {
         return new AeronTransportContext().channel("ipc").idleStrategy(idleStrategy).idleMaxParkNs(idleMaxParkNs)
