@@ -31,6 +31,10 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * timeout for the membership to decide, after an operation failed). A node's death is sticky: its slice is never
  * routed back.
  * <p>
+ * <b>Refusing writes.</b> Every write, CAS and fetch-add it routes, and every mirror of a change to this node's own
+ * slice, first asks {@link MembershipView#checkCanServeWrites()}: a node the membership says may not act on its own
+ * view (cut off from a majority) fails the operation with the membership's reason instead of publishing it.
+ * <p>
  * <b>Note:</b> threadsafe. One per node, owned by its {@link EngineHeap}.
  */
 final class Replication
@@ -318,6 +322,7 @@ final class Replication
      */
     void write(final int slice, final long offset, final DirectBuffer src, final int srcOffset, final int length)
     {
+        membership.checkCanServeWrites();
         int holder;
         while (true)
         {
@@ -354,6 +359,7 @@ final class Replication
      */
     long compareAndSwap(final int slice, final long offset, final long expected, final long update)
     {
+        membership.checkCanServeWrites();
         long witness;
         int holder;
         while (true)
@@ -394,6 +400,7 @@ final class Replication
      */
     long fetchAdd(final int slice, final long offset, final long delta)
     {
+        membership.checkCanServeWrites();
         long before;
         int holder;
         while (true)
@@ -432,6 +439,7 @@ final class Replication
      */
     void mirrorOwn(final long offset, final int length)
     {
+        membership.checkCanServeWrites();
         mirrorWrite(nodeId, 1, offset, heap.segment(offset), heap.indexInSegment(offset), length);
     }
 
@@ -454,6 +462,7 @@ final class Replication
      */
     void mirrorOwnCompareAndSwap(final long offset, final long expected, final long update)
     {
+        membership.checkCanServeWrites();
         if (expected != update)
         {
             mirrorCompareAndSwap(nodeId, 1, offset, expected, update);
@@ -468,6 +477,7 @@ final class Replication
      */
     void mirrorOwnFetchAdd(final long offset, final long delta)
     {
+        membership.checkCanServeWrites();
         if (0 != delta)
         {
             mirrorFetchAdd(nodeId, 1, offset, delta);
