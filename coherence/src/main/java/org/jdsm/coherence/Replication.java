@@ -607,6 +607,14 @@ final class Replication
 
 
     /**
+     * @return who decides which nodes are dead.
+     */
+    MembershipView membership()
+    {
+        return membership;
+    }
+
+    /**
      * @return one-sided operations sent to backups so far.
      */
     long mirrorOperations()
