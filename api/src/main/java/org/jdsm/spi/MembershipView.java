@@ -43,6 +43,20 @@ public interface MembershipView extends AutoCloseable
     }
 
     /**
+     * How long the engine waits, after an operation on a node failed as unavailable, for this view to declare the
+     * node dead before the failure stands (it polls {@link #isDeclaredDead(int)}). A view that needs a majority to
+     * agree may need longer than a local verdict, e.g. when the dead node led the agreement and a new leader must be
+     * elected first.
+     *
+     * @return nanoseconds, or 0 for the engine's default: the smaller of {@code jdsm.peer.timeout} and
+     * {@code jdsm.operation.timeout}; the engine waits the larger of the two.
+     */
+    default long decisionTimeoutNs()
+    {
+        return 0;
+    }
+
+    /**
      * Release what the view holds (e.g. its membership member); called when the node that loaded it closes.
      * The default holds nothing.
      */

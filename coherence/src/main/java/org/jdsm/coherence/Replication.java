@@ -54,6 +54,7 @@ final class Replication
     private final Transport transport;
     private final MembershipView membership;
     private final long decisionTimeoutNs;
+    private final long awaitDecisionNs;
     private final AtomicIntegerArray dead;
     private final AtomicLong mirrorOperations = new AtomicLong();
     private final AtomicLong mirrorBytes = new AtomicLong();
@@ -70,7 +71,8 @@ final class Replication
      * @param transport  for one-sided operations on holders.
      * @param membership decides which nodes are dead.
      * @param decisionTimeoutNs how long a failed operation waits for the membership to declare its target dead
-     *                          (the peer timeout: a dead node is declared within it) before the failure stands.
+     *                          (the peer timeout: a dead node is declared within it) before the failure stands,
+     *                          or the membership's {@link MembershipView#decisionTimeoutNs()} if longer.
      */
     Replication(
         final int nodeId,
@@ -99,6 +101,7 @@ final class Replication
         this.transport = transport;
         this.membership = membership;
         this.decisionTimeoutNs = decisionTimeoutNs;
+        this.awaitDecisionNs = Math.max(decisionTimeoutNs, membership.decisionTimeoutNs());
         this.dead = new AtomicIntegerArray(nodeCount);
     }
 
@@ -237,7 +240,7 @@ final class Replication
         {
             return true;
         }
-        final long deadlineNs = System.nanoTime() + decisionTimeoutNs;
+        final long deadlineNs = System.nanoTime() + awaitDecisionNs;
         while (System.nanoTime() - deadlineNs < 0)
         {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);

@@ -14,7 +14,7 @@ import java.util.function.IntPredicate;
  * When the engine asks about a node its transport reports unavailable (after {@code jdsm.peer.timeout} of silence)
  * and the agreed view still has it live, this view proposes {@code declareDead(node, first live backup)} once
  * (again only if that proposal failed) and answers false until the command is committed and applied here; the
- * engine polls until its decision timeout. Without a majority ({@link Membership#hasQuorum()} false) it proposes
+ * engine polls until {@link #decisionTimeoutNs()}. Without a majority ({@link Membership#hasQuorum()} false) it proposes
  * nothing and {@link #checkCanServeWrites()} throws {@link NodeUnavailableException} naming the quorum reason. At
  * start, before the first leader is elected, a write waits up to the member's startup and quorum timeouts for one.
  * <p>
@@ -117,6 +117,17 @@ public final class AgreedMembershipView implements org.jdsm.spi.MembershipView
                 return;
             }
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The proposal timeout plus two quorum timeouts: time for the survivors to notice a dead leader, elect another
+     * and commit the proposal there (a proposal not yet in the log is resent to the new leader).
+     */
+    public long decisionTimeoutNs()
+    {
+        return membership.context().proposalTimeoutNs() + 2 * membership.context().quorumTimeoutNs();
     }
 
     /**

@@ -105,6 +105,7 @@ class AgreedFailOverTest
         assertInstanceOf(AgreedMembershipView.class, replication.membership(), "loaded by jdsm.membership=agreed");
         assertEquals(0, view(0).membership().currentView().epoch());
 
+        final boolean leaderCrashed = io.aeron.cluster.service.Cluster.Role.LEADER == view(2).membership().role();
         view(2).close(); // the crash takes node 2's member with it
         cluster.network().crash(2);
         final long crashedAtNs = System.nanoTime();
@@ -114,7 +115,8 @@ class AgreedFailOverTest
             assertEquals(8L, ref.getLong(), "read at node 0, node 2's backup");
         }
         System.out.println("agreed fail-over: first read after the crash returned after " +
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashedAtNs) + " ms");
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashedAtNs) + " ms (node 2 was " +
+            (leaderCrashed ? "" : "not ") + "the membership's leader)");
         final org.jdsm.membership.MembershipView agreed = view(0).membership().currentView();
         assertFalse(agreed.isLive(2), agreed.toString());
         assertEquals(0, agreed.homeOf(2), "the majority moved slice 2 to node 0, where the engine routes it");
