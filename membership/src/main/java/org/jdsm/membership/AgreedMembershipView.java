@@ -18,6 +18,9 @@ import java.util.function.IntPredicate;
  * nothing and {@link #checkCanServeWrites()} throws {@link NodeUnavailableException} naming the quorum reason. At
  * start, before the first leader is elected, a write waits up to the member's startup and quorum timeouts for one.
  * <p>
+ * A node the agreed view has dead (e.g. cut off, declared dead by the majority, then reconnected) refuses writes
+ * for good.
+ * <p>
  * <b>Note:</b> threadsafe. Owns its {@link Membership} and closes it in {@link #close()}.
  */
 public final class AgreedMembershipView implements org.jdsm.spi.MembershipView
@@ -82,6 +85,13 @@ public final class AgreedMembershipView implements org.jdsm.spi.MembershipView
      */
     public void checkCanServeWrites()
     {
+        final int self = membership.nodeId();
+        if (!membership.currentView().isLive(self))
+        {
+            throw new NodeUnavailableException(self, "node " + self + " stops serving writes (jdsm.membership=" +
+                "agreed): the majority declared it dead and serves its slice elsewhere (" + membership.currentView() +
+                "); restart the cluster to bring it back");
+        }
         if (membership.hasQuorum())
         {
             hadQuorum = true;

@@ -34,7 +34,16 @@ public final class AgreedMembershipViewProvider implements MembershipViewProvide
      */
     public AgreedMembershipView newView(final DsmConfig config, final Transport transport)
     {
-        return new AgreedMembershipView(Membership.launch(context(config)), transport::isAvailable);
+        final Membership membership = Membership.launch(context(config));
+        if (membership.context().memberCount() != config.nodeCount())
+        {
+            membership.close();
+            throw new ConfigurationException(DsmConfig.MEMBERSHIP_PROP_NAME + "=" + NAME + ": " +
+                membership.context().memberCount() + " membership members for " + DsmConfig.NODE_COUNT_PROP_NAME +
+                "=" + config.nodeCount() + ": one member per node");
+        }
+
+        return new AgreedMembershipView(membership, transport::isAvailable);
     }
 
     /**

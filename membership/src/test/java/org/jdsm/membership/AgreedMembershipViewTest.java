@@ -89,6 +89,22 @@ class AgreedMembershipViewTest
     }
 
     @Test
+    void shouldRefuseWritesForGoodOnANodeTheMajorityDeclaredDeadEvenWithQuorum() throws Exception
+    {
+        unavailable.set(2, 1); // node 2 is live and has quorum, but the others' transports gave up on it
+        awaitTrue("node 2 applied its own death", 20_000,
+            () -> views.get(0).isDeclaredDead(2) && !views.get(2).membership().currentView().isLive(2));
+        assertTrue(views.get(2).membership().hasQuorum());
+
+        final NodeUnavailableException refused =
+            assertThrows(NodeUnavailableException.class, views.get(2)::checkCanServeWrites);
+        assertTrue(refused.getMessage().startsWith("node 2 unavailable: node 2 stops serving writes " +
+            "(jdsm.membership=agreed): the majority declared it dead and serves its slice elsewhere"),
+            refused.getMessage());
+        views.get(0).checkCanServeWrites();
+    }
+
+    @Test
     void shouldRefuseWritesAndDeclareNobodyDeadWithoutAMajority() throws Exception
     {
         final AgreedMembershipView last = views.get(0);
