@@ -46,7 +46,7 @@ class LayeringTest
     void shouldImportEveryLayer()
     {
         // a rule over an empty set passes vacuously: make sure each layer is really on the class path
-        for (final String layer : new String[] { API, SPI, ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS })
+        for (final String layer : new String[] { API, SPI, ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS, MEMBERSHIP })
         {
             final String prefix = layer.replace("..", "");
             assertTrue(classes.stream().anyMatch((c) -> c.getPackageName().startsWith(prefix)), layer);
@@ -87,6 +87,15 @@ class LayeringTest
                 .allowEmptyShould(true)
                 .check(classes);
         }
+    }
+
+    @Test
+    void shouldKeepTheMembershipOnTheApiOnly()
+    {
+        noClasses().that().resideInAPackage(MEMBERSHIP)
+            .should().dependOnClassesThat().resideInAnyPackage(ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS)
+            .because("the engine loads the agreed membership through org.jdsm.spi.MembershipViewProvider")
+            .check(classes);
     }
 
     @Test
