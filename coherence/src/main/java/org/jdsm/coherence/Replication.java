@@ -610,6 +610,15 @@ final class Replication
 
 
     /**
+     * Fail if the membership says this node may not serve writes now (it is cut off from a majority): for a change
+     * to this node's own slice, before it is made.
+     */
+    void checkCanServeWrites()
+    {
+        membership.checkCanServeWrites();
+    }
+
+    /**
      * @return who decides which nodes are dead.
      */
     MembershipView membership()

@@ -151,6 +151,9 @@ class AgreedFailOverTest
         {
             mut.setLong(2L);
         }
+        final EngineHeap heap = (EngineHeap)node.heap();
+        final long word = node.alloc(Codecs.LONG, 40L).address();
+        assertEquals(40L, heap.fetchAdd(word, 0, 1));
 
         view(1).close();
         view(2).close();
@@ -169,6 +172,10 @@ class AgreedFailOverTest
         {
             assertEquals(2L, ref.getLong(), "reads still served; the refused write published nothing");
         }
+        assertThrows(NodeUnavailableException.class, () -> heap.fetchAdd(word, 0, 1));
+        assertThrows(NodeUnavailableException.class, () -> heap.compareAndSwap(word, 0, 41L, 50L));
+        assertEquals(41L, heap.region().getLongAcquire(GlobalAddress.offset(word) + BlockDescriptor.HEADER_LENGTH),
+            "the refused atomics changed nothing");
     }
 
     private AgreedMembershipView view(final int node)
