@@ -980,7 +980,8 @@ public final class DsmConfig implements Cloneable
 
     /**
      * @return who decides that a node is dead for fail-over with {@link #replicas()} &gt; 0, or null for the
-     * engine's own view ({@link MembershipView#fromTransport}: not partition-safe).
+     * view named by {@link #membership()} (by default the engine's own, {@link MembershipView#fromTransport}: not
+     * partition-safe).
      */
     public MembershipView membershipView()
     {
@@ -989,7 +990,7 @@ public final class DsmConfig implements Cloneable
 
     /**
      * @param membershipView who decides that a node is dead, e.g. a membership agreed by a majority; null for the
-     *                       engine's own view from its transport. Every node must use views that reach the same
+     *                       view named by {@link #membership()}. The caller owns it: the node does not close it. Every node must use views that reach the same
      *                       decisions.
      * @return this for a fluent API.
      */
