@@ -990,8 +990,8 @@ public final class DsmConfig implements Cloneable
 
     /**
      * @param membershipView who decides that a node is dead, e.g. a membership agreed by a majority; null for the
-     *                       view named by {@link #membership()}. The caller owns it: the node does not close it. Every node must use views that reach the same
-     *                       decisions.
+     *                       view named by {@link #membership()}. The caller owns it: the node does not close
+     *                       it. Every node must use views that reach the same decisions.
      * @return this for a fluent API.
      */
     public DsmConfig membershipView(final MembershipView membershipView)
