@@ -95,6 +95,16 @@ public final class DsmConfig implements Cloneable
     public static final String REPLICAS_PROP_NAME = "jdsm.replicas";
     /** Default number of backups: none, a node's death costs its objects. */
     public static final int REPLICAS_DEFAULT = 0;
+
+    /**
+     * Property for who decides a node is dead for fail-over ({@code jdsm.replicas > 0}): {@code transport} (the
+     * engine's own view, not partition-safe) or the name of a {@link org.jdsm.spi.MembershipViewProvider}, e.g.
+     * {@code agreed} (artifact {@code jdsm-membership}: a majority decides, a minority stops serving writes).
+     */
+    public static final String MEMBERSHIP_PROP_NAME = "jdsm.membership";
+
+    /** Default of {@link #MEMBERSHIP_PROP_NAME}: the engine's own view from its transport. */
+    public static final String MEMBERSHIP_DEFAULT = "transport";
     /** Most backups of a slice. */
     public static final int MAX_REPLICAS = 2;
 
@@ -144,6 +154,7 @@ public final class DsmConfig implements Cloneable
     private long startTimeoutNs = durationProperty(START_TIMEOUT_PROP_NAME, START_TIMEOUT_DEFAULT_NS);
     private int workerThreads = intProperty(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
     private int replicas = intProperty(REPLICAS_PROP_NAME, REPLICAS_DEFAULT);
+    private String membership = System.getProperty(MEMBERSHIP_PROP_NAME, MEMBERSHIP_DEFAULT);
     private long heartbeatIntervalNs = durationProperty(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
     private long peerTimeoutNs = durationProperty(PEER_TIMEOUT_PROP_NAME, PEER_TIMEOUT_DEFAULT_NS);
     private List<String> members = parseMembers(System.getProperty(MEMBERS_PROP_NAME));
@@ -231,6 +242,11 @@ public final class DsmConfig implements Cloneable
         if (workerThreads < 1 || workerThreads > 1024)
         {
             throw new ConfigurationException("workerThreads=" + workerThreads + " must be in [1, 1024]");
+        }
+        if (null == membership || membership.isBlank())
+        {
+            throw new ConfigurationException(MEMBERSHIP_PROP_NAME + "=" + membership + " must name a membership view (" +
+                MEMBERSHIP_DEFAULT + " or a provider, e.g. agreed)");
         }
         if (replicas < 0 || replicas > MAX_REPLICAS)
         {
@@ -629,6 +645,27 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
+     * @return who decides a node is dead: {@value #MEMBERSHIP_DEFAULT} or a
+     * {@link org.jdsm.spi.MembershipViewProvider}'s name (e.g. {@code agreed}); see {@link #MEMBERSHIP_PROP_NAME}.
+     * Used only with {@link #replicas()} &gt; 0 and no {@link #membershipView()} set.
+     */
+    public String membership()
+    {
+        return membership;
+    }
+
+    /**
+     * @param membership {@value #MEMBERSHIP_DEFAULT} or a {@link org.jdsm.spi.MembershipViewProvider}'s name.
+     * @return this for a fluent API.
+     */
+    public DsmConfig membership(final String membership)
+    {
+        checkNotConcluded();
+        this.membership = membership;
+        return this;
+    }
+
+    /**
      * @return heartbeat interval in nanoseconds.
      */
     public long heartbeatIntervalNs()
@@ -943,7 +980,8 @@ public final class DsmConfig implements Cloneable
 
     /**
      * @return who decides that a node is dead for fail-over with {@link #replicas()} &gt; 0, or null for the
-     * engine's own view ({@link MembershipView#fromTransport}: not partition-safe).
+     * view named by {@link #membership()} (by default the engine's own, {@link MembershipView#fromTransport}: not
+     * partition-safe).
      */
     public MembershipView membershipView()
     {
@@ -952,8 +990,8 @@ public final class DsmConfig implements Cloneable
 
     /**
      * @param membershipView who decides that a node is dead, e.g. a membership agreed by a majority; null for the
-     *                       engine's own view from its transport. Every node must use views that reach the same
-     *                       decisions.
+     *                       view named by {@link #membership()}. The caller owns it: the node does not close
+     *                       it. Every node must use views that reach the same decisions.
      * @return this for a fluent API.
      */
     public DsmConfig membershipView(final MembershipView membershipView)

@@ -30,6 +30,7 @@ class LayeringTest
     private static final String SIMULATOR = "org.jdsm.simulator..";
     private static final String CHECKER = "org.jdsm.linearizability..";
     private static final String APPS = "org.jdsm.apps..";
+    private static final String MEMBERSHIP = "org.jdsm.membership..";
 
     private static JavaClasses classes;
 
@@ -45,7 +46,7 @@ class LayeringTest
     void shouldImportEveryLayer()
     {
         // a rule over an empty set passes vacuously: make sure each layer is really on the class path
-        for (final String layer : new String[] { API, SPI, ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS })
+        for (final String layer : new String[] { API, SPI, ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS, MEMBERSHIP })
         {
             final String prefix = layer.replace("..", "");
             assertTrue(classes.stream().anyMatch((c) -> c.getPackageName().startsWith(prefix)), layer);
@@ -56,7 +57,7 @@ class LayeringTest
     void shouldKeepTheApiBelowEngineTransportsAndApps()
     {
         final ArchRule rule = noClasses().that().resideInAnyPackage(API, SPI)
-            .should().dependOnClassesThat().resideInAnyPackage(ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS)
+            .should().dependOnClassesThat().resideInAnyPackage(ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS, MEMBERSHIP)
             .because("the API and the transport SPI are what every other module builds on");
         rule.check(classes);
     }
@@ -65,7 +66,7 @@ class LayeringTest
     void shouldKeepTheEngineFreeOfTransports()
     {
         final ArchRule rule = noClasses().that().resideInAPackage(ENGINE)
-            .should().dependOnClassesThat().resideInAnyPackage(TRANSPORTS, SIMULATOR, APPS)
+            .should().dependOnClassesThat().resideInAnyPackage(TRANSPORTS, SIMULATOR, APPS, MEMBERSHIP)
             .because("the engine reaches the network only through org.jdsm.spi.Transport, found by ServiceLoader");
         rule.check(classes);
     }
@@ -74,7 +75,7 @@ class LayeringTest
     void shouldKeepTransportsFreeOfTheEngineAndOfEachOther()
     {
         noClasses().that().resideInAPackage(TRANSPORTS)
-            .should().dependOnClassesThat().resideInAnyPackage(ENGINE, SIMULATOR, APPS)
+            .should().dependOnClassesThat().resideInAnyPackage(ENGINE, SIMULATOR, APPS, MEMBERSHIP)
             .because("a transport implements the SPI and nothing more")
             .check(classes);
         for (final String transport : new String[] { "aeron", "rdma", "local" })
@@ -86,6 +87,15 @@ class LayeringTest
                 .allowEmptyShould(true)
                 .check(classes);
         }
+    }
+
+    @Test
+    void shouldKeepTheMembershipOnTheApiOnly()
+    {
+        noClasses().that().resideInAPackage(MEMBERSHIP)
+            .should().dependOnClassesThat().resideInAnyPackage(ENGINE, TRANSPORTS, SIMULATOR, CHECKER, APPS)
+            .because("the engine loads the agreed membership through org.jdsm.spi.MembershipViewProvider")
+            .check(classes);
     }
 
     @Test

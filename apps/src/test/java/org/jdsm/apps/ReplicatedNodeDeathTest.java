@@ -101,13 +101,28 @@ class ReplicatedNodeDeathTest
                     }
                 }
                 System.out.println("replicated driver read back " + good + " of " + BOXES + " boxes, available(1)=" +
-                    node.isNodeAvailable(1));
+                    node.isNodeAvailable(1) + ", membership=" + node.config().membership());
             }
         }
     }
 
     @Test
     void aKilledServingNodesBoxesReadBackFromItsBackupAndTheDriverExitsZero() throws Exception
+    {
+        runKillingNodeOne("");
+    }
+
+    /**
+     * The same with {@code jdsm.membership=agreed}: each node JVM runs an Aeron Cluster member beside its node, and
+     * node 1's slice moves only once the two left committed its death.
+     */
+    @Test
+    void withTheAgreedMembershipAKilledServingNodesBoxesReadBackFromItsBackup() throws Exception
+    {
+        runKillingNodeOne(", \"properties\": {\"jdsm.membership\": \"agreed\"}");
+    }
+
+    private void runKillingNodeOne(final String extraSettings) throws Exception
     {
         final Path directory = Files.createTempDirectory("jdsm-replicated-death-");
         final Path clusterFile = directory.resolve("cluster.json");
@@ -121,7 +136,7 @@ class ReplicatedNodeDeathTest
         }
         Files.writeString(clusterFile, "{\"transport\": \"aeron\", \"clusterSecret\": \"0123456789abcdef\"," +
             " \"heapSize\": \"8m\", \"cacheSize\": \"8m\", \"maxObjectSize\": \"1m\", \"replicas\": 1," +
-            " \"peerTimeout\": \"2s\", \"nodes\": [" + nodes + "]}");
+            " \"peerTimeout\": \"2s\", \"nodes\": [" + nodes + "]" + extraSettings + "}");
         final Process[] processes = new Process[3];
         final StringBuffer log = new StringBuffer();
         final LinkedBlockingQueue<String> driverLines = new LinkedBlockingQueue<>();
@@ -155,6 +170,8 @@ class ReplicatedNodeDeathTest
             }
             System.out.println(log);
             assertTrue(log.indexOf("replicated driver read back " + BOXES + " of " + BOXES + " boxes") >= 0,
+                log.toString());
+            assertTrue(log.indexOf("membership=" + (extraSettings.isEmpty() ? "transport" : "agreed")) >= 0,
                 log.toString());
             assertEquals(0, processes[0].exitValue(), log.toString());
         }

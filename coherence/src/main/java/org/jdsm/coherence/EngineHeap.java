@@ -408,6 +408,10 @@ final class EngineHeap implements HeapAccess
         final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
         if (isLocal(address))
         {
+            if (null != replication)
+            {
+                replication.checkCanServeWrites(); // before the change: a refused one leaves nothing behind
+            }
             final long before = heap.getAndAddLong(offset, delta);
             if (null != replication)
             {
@@ -427,6 +431,10 @@ final class EngineHeap implements HeapAccess
         final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
         if (isLocal(address))
         {
+            if (null != replication)
+            {
+                replication.checkCanServeWrites(); // before the change: a refused one leaves nothing behind
+            }
             final long witness = heap.compareAndSwapLong(offset, expected, update);
             if (null != replication && witness == expected)
             {

@@ -19,6 +19,7 @@ import org.jdsm.NodeCounters;
 import org.jdsm.ObjectSizeException;
 import org.jdsm.spi.CountersFile;
 import org.jdsm.spi.MembershipView;
+import org.jdsm.spi.MembershipViewProvider;
 import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
@@ -70,6 +71,7 @@ public final class Node implements DsmNode, MessageHandler
     private final Counters counters;
     private final ErrorHandler errorHandler;
     private final Transport transport;
+    private final MembershipView loadedMembershipView;
     private final EngineHeap heap;
     private final Scheduler scheduler;
     private final TaskRuntime tasks;
@@ -134,9 +136,25 @@ public final class Node implements DsmNode, MessageHandler
             countersFile.close();
             throw ex;
         }
+        try
+        {
+            // a view named by jdsm.membership is loaded (and closed with the node) only when backups need one
+            this.loadedMembershipView = 0 == replicas || null != config.membershipView() ||
+                DsmConfig.MEMBERSHIP_DEFAULT.equals(config.membership()) ? null :
+                MembershipViewProvider.find(config.membership()).newView(config, transport);
+        }
+        catch (final RuntimeException ex)
+        {
+            transport.close();
+            workers.shutdownNow();
+            completer.shutdownNow();
+            countersFile.close();
+            throw ex;
+        }
+        final MembershipView membershipView = null != config.membershipView() ? config.membershipView() :
+            null != loadedMembershipView ? loadedMembershipView : MembershipView.fromTransport(transport);
         final Replication replication = 0 == replicas ? null : new Replication(
-            nodeId, nodeCount, replicas, stride, heapSlice, transport,
-            null != config.membershipView() ? config.membershipView() : MembershipView.fromTransport(transport),
+            nodeId, nodeCount, replicas, stride, heapSlice, transport, membershipView,
             Math.min(config.peerTimeoutNs(), config.operationTimeoutNs()));
         final SizeClassAllocator allocator = new SizeClassAllocator(heapSlice, config.maxObjectSize() + HEADER_LENGTH,
             sliceLength, null == replication ? null : (offset) -> replication.mirrorOwn(offset, HEADER_LENGTH));
@@ -158,6 +176,10 @@ public final class Node implements DsmNode, MessageHandler
         catch (final RuntimeException ex)
         {
             transport.close();
+            if (null != loadedMembershipView)
+            {
+                loadedMembershipView.close();
+            }
             workers.shutdownNow();
             completer.shutdownNow();
             countersFile.close();
@@ -328,6 +350,10 @@ public final class Node implements DsmNode, MessageHandler
         isClosed = true;
         nodeAgentRunner.close();
         transport.close();
+        if (null != loadedMembershipView)
+        {
+            loadedMembershipView.close();
+        }
         tasks.close();
         countersFile.close();
     }

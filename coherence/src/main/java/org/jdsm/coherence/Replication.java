@@ -31,6 +31,10 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * timeout for the membership to decide, after an operation failed). A node's death is sticky: its slice is never
  * routed back.
  * <p>
+ * <b>Refusing writes.</b> Every write, CAS and fetch-add it routes, and every mirror of a change to this node's own
+ * slice, first asks {@link MembershipView#checkCanServeWrites()}: a node the membership says may not act on its own
+ * view (cut off from a majority) fails the operation with the membership's reason instead of publishing it.
+ * <p>
  * <b>Note:</b> threadsafe. One per node, owned by its {@link EngineHeap}.
  */
 final class Replication
@@ -50,6 +54,7 @@ final class Replication
     private final Transport transport;
     private final MembershipView membership;
     private final long decisionTimeoutNs;
+    private final long awaitDecisionNs;
     private final AtomicIntegerArray dead;
     private final AtomicLong mirrorOperations = new AtomicLong();
     private final AtomicLong mirrorBytes = new AtomicLong();
@@ -66,7 +71,8 @@ final class Replication
      * @param transport  for one-sided operations on holders.
      * @param membership decides which nodes are dead.
      * @param decisionTimeoutNs how long a failed operation waits for the membership to declare its target dead
-     *                          (the peer timeout: a dead node is declared within it) before the failure stands.
+     *                          (the peer timeout: a dead node is declared within it) before the failure stands,
+     *                          or the membership's {@link MembershipView#decisionTimeoutNs()} if longer.
      */
     Replication(
         final int nodeId,
@@ -95,6 +101,7 @@ final class Replication
         this.transport = transport;
         this.membership = membership;
         this.decisionTimeoutNs = decisionTimeoutNs;
+        this.awaitDecisionNs = Math.max(decisionTimeoutNs, membership.decisionTimeoutNs());
         this.dead = new AtomicIntegerArray(nodeCount);
     }
 
@@ -233,7 +240,7 @@ final class Replication
         {
             return true;
         }
-        final long deadlineNs = System.nanoTime() + decisionTimeoutNs;
+        final long deadlineNs = System.nanoTime() + awaitDecisionNs;
         while (System.nanoTime() - deadlineNs < 0)
         {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
@@ -318,6 +325,7 @@ final class Replication
      */
     void write(final int slice, final long offset, final DirectBuffer src, final int srcOffset, final int length)
     {
+        membership.checkCanServeWrites();
         int holder;
         while (true)
         {
@@ -354,6 +362,7 @@ final class Replication
      */
     long compareAndSwap(final int slice, final long offset, final long expected, final long update)
     {
+        membership.checkCanServeWrites();
         long witness;
         int holder;
         while (true)
@@ -394,6 +403,7 @@ final class Replication
      */
     long fetchAdd(final int slice, final long offset, final long delta)
     {
+        membership.checkCanServeWrites();
         long before;
         int holder;
         while (true)
@@ -432,6 +442,7 @@ final class Replication
      */
     void mirrorOwn(final long offset, final int length)
     {
+        membership.checkCanServeWrites();
         mirrorWrite(nodeId, 1, offset, heap.segment(offset), heap.indexInSegment(offset), length);
     }
 
@@ -454,6 +465,7 @@ final class Replication
      */
     void mirrorOwnCompareAndSwap(final long offset, final long expected, final long update)
     {
+        membership.checkCanServeWrites();
         if (expected != update)
         {
             mirrorCompareAndSwap(nodeId, 1, offset, expected, update);
@@ -468,6 +480,7 @@ final class Replication
      */
     void mirrorOwnFetchAdd(final long offset, final long delta)
     {
+        membership.checkCanServeWrites();
         if (0 != delta)
         {
             mirrorFetchAdd(nodeId, 1, offset, delta);
@@ -595,6 +608,23 @@ final class Replication
         }
     }
 
+
+    /**
+     * Fail if the membership says this node may not serve writes now (it is cut off from a majority): for a change
+     * to this node's own slice, before it is made.
+     */
+    void checkCanServeWrites()
+    {
+        membership.checkCanServeWrites();
+    }
+
+    /**
+     * @return who decides which nodes are dead.
+     */
+    MembershipView membership()
+    {
+        return membership;
+    }
 
     /**
      * @return one-sided operations sent to backups so far.

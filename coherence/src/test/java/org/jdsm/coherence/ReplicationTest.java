@@ -107,6 +107,28 @@ class ReplicationTest
     }
 
     @Test
+    void aMembershipNamedWithoutReplicasIsNeverLoadedAndAnUnknownOneWithReplicasFailsTheStartNamingIt()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2, (config) -> config.membership("agreed")))
+        {
+            assertNull(((EngineHeap)cluster.node(0).heap()).replication(), "replicas=0: nothing asked, nothing loaded");
+        }
+        Throwable failure = assertThrows(RuntimeException.class,
+            () -> SimulatedCluster.start(3, (config) -> config.replicas(1).membership("agreed")).close());
+        while (!(failure instanceof ConfigurationException) && null != failure.getCause())
+        {
+            failure = failure.getCause(); // the simulator wraps a node's start failure
+        }
+        final ConfigurationException unknown = assertInstanceOf(ConfigurationException.class, failure);
+        assertTrue(unknown.getMessage().startsWith("jdsm.membership=agreed: no membership view of that name on the " +
+            "class path (found: transport); for agreed add the artifact jdsm-membership"), unknown.getMessage());
+        final ConfigurationException blank = assertThrows(ConfigurationException.class,
+            () -> new DsmConfig().membership(" ").conclude());
+        assertTrue(blank.getMessage().startsWith("jdsm.membership=  must name a membership view"), blank.getMessage());
+        assertEquals("transport", new DsmConfig().conclude().membership());
+    }
+
+    @Test
     void withoutReplicasTheNodeHasNoBackupRoomAndItsRegionIsItsSlice()
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(2))
