@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NodeDeathTest
 {
-    private static final String END = "\u0000end";
+    /** Ends the driver's queue of lines once its output is closed. */
+    static final String END = "\u0000end";
 
     @Test
     void shouldFailGemmWithNodeUnavailableWhenANodeProcessIsKilledMidMultiply() throws Exception
@@ -108,7 +109,7 @@ class NodeDeathTest
      * Copy a node's output into the log, prefixed with its id, and, for the driver, into a queue ended by
      * {@link #END}.
      */
-    private static void pump(
+    static void pump(
         final Process process, final int nodeId, final StringBuffer log, final LinkedBlockingQueue<String> lines)
     {
         final Thread thread = new Thread(() ->

@@ -10,10 +10,6 @@ import org.jdsm.Ref;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ReplicatedNodeDeathTest
 {
-    private static final String END = "\u0000end";
     private static final int BOXES = 40;
 
     /**
@@ -146,13 +141,13 @@ class ReplicatedNodeDeathTest
             {
                 processes[i] = new ProcessBuilder(LocalCommand.nodeCommand(clusterFile, i, List.of(), "--main",
                     List.of(Driver.class.getName(), killed.toString()))).redirectErrorStream(true).start();
-                pump(processes[i], i, log, 0 == i ? driverLines : null);
+                NodeDeathTest.pump(processes[i], i, log, 0 == i ? driverLines : null);
             }
             String line;
             do
             {
                 line = driverLines.poll(90, TimeUnit.SECONDS);
-                if (null == line || END.equals(line))
+                if (null == line || NodeDeathTest.END.equals(line))
                 {
                     fail("the driver never got ready:\n" + log);
                 }
@@ -164,7 +159,7 @@ class ReplicatedNodeDeathTest
             Files.createFile(killed);
 
             assertTrue(processes[0].waitFor(90, TimeUnit.SECONDS), "driver still running:\n" + log);
-            while (!END.equals(driverLines.poll(10, TimeUnit.SECONDS)))
+            while (!NodeDeathTest.END.equals(driverLines.poll(10, TimeUnit.SECONDS)))
             {
                 // until node 0's output is all read
             }
@@ -189,39 +184,5 @@ class ReplicatedNodeDeathTest
             Files.deleteIfExists(LoopbackCluster.declaredDeadFile(clusterFile));
             Files.deleteIfExists(directory);
         }
-    }
-
-    private static void pump(
-        final Process process, final int nodeId, final StringBuffer log, final LinkedBlockingQueue<String> lines)
-    {
-        final Thread thread = new Thread(() ->
-        {
-            try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-            {
-                String line;
-                while (null != (line = reader.readLine()))
-                {
-                    log.append("[node ").append(nodeId).append("] ").append(line).append('\n');
-                    if (null != lines)
-                    {
-                        lines.add(line);
-                    }
-                }
-            }
-            catch (final IOException ex)
-            {
-                log.append("[node ").append(nodeId).append("] output lost: ").append(ex).append('\n');
-            }
-            finally
-            {
-                if (null != lines)
-                {
-                    lines.add(END);
-                }
-            }
-        }, "replicated-death-output-" + nodeId);
-        thread.setDaemon(true);
-        thread.start();
     }
 }
