@@ -73,7 +73,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         return new MutexHandle<>(node, codec, address, length);
     }
 
-    private MutexLease lease()
+    MutexLease lease()
     {
         MutexLease lease = this.lease;
         if (null == lease)
@@ -95,7 +95,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         }
         catch (final RuntimeException ex)
         {
-            lease.unlock();
+            lease.unlock(false);
             openBorrows.decrementAndGet();
             throw ex;
         }
@@ -115,6 +115,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         private final int capacity;
         private final int initialLength;
         private int valueLength;
+        private boolean isWritten;
         private boolean closed;
 
         Guard(final MutexHandle<T> mutex, final MutexLease lease)
@@ -160,6 +161,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public MutableDirectBuffer buffer()
         {
             checkOpen();
+            isWritten = true; // the view is writable: count it as written
             if (null == value)
             {
                 value = new UnsafeBuffer(record, VALUE_IN_RECORD, valueLength);
@@ -177,6 +179,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public void set(final T newValue)
         {
             checkOpen();
+            isWritten = true;
             final int newLength = mutex.codec.encodedLength(newValue);
             if (newLength > capacity)
             {
@@ -197,18 +200,21 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public void setLong(final long newValue)
         {
             checkOpen();
+            isWritten = true;
             record.putLong(VALUE_IN_RECORD, newValue);
         }
 
         public void setInt(final int newValue)
         {
             checkOpen();
+            isWritten = true;
             record.putInt(VALUE_IN_RECORD, newValue);
         }
 
         public void setDouble(final double newValue)
         {
             checkOpen();
+            isWritten = true;
             record.putDouble(VALUE_IN_RECORD, newValue);
         }
 
@@ -222,7 +228,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
                 {
                     record.putLongRelease(0, valueLength);
                 }
-                lease.unlock();
+                lease.unlock(isWritten || valueLength != initialLength);
             }
             finally
             {

@@ -1,6 +1,8 @@
 package org.jdsm.coherence;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
@@ -69,10 +71,13 @@ final class MutexLease
     private static final long MAX_PARK_NS = 200_000;
     private static final int VALUE_IN_RECORD = MutexHandle.VALUE_OFFSET - MutexHandle.VALUE_LENGTH_OFFSET;
 
+    private static final long MAX_HOME_POLL_PARK_NS = 1_000_000;
+
     private final HeapAccess node;
     private final long address;
     private final int capacity;
     private final boolean isHome;
+    private final boolean isHomeLocked;
     private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
     private final LeaseState state;
     private volatile int predecessor = NONE;
@@ -92,11 +97,13 @@ final class MutexLease
         this.address = address;
         this.capacity = capacity;
         this.isHome = node.isLocal(address);
+        this.isHomeLocked = node.config().replicas() > 0;
         if (isHome)
         {
-            // the lease can only leave the home through this object, so a home that has none yet holds it
+            // the lease can only leave the home through this object, so a home that has none yet holds it; a
+            // home-locked mutex is taken at its lock word like from any other node, its value used in place
             node.wrapPayload(record, address, MutexHandle.VALUE_LENGTH_OFFSET, VALUE_IN_RECORD + capacity);
-            state = new LeaseState(FREE);
+            state = new LeaseState(isHomeLocked ? ABSENT : FREE);
         }
         else
         {
@@ -143,7 +150,7 @@ final class MutexLease
             }
             if (ABSENT == current && state.compareAndSet(ABSENT, WAITING))
             {
-                acquireRemote(describe);
+                acquire(describe);
                 return;
             }
             if (LOST == current)
@@ -183,7 +190,7 @@ final class MutexLease
         }
         if (ABSENT == current && state.compareAndSet(ABSENT, WAITING))
         {
-            acquireRemote(describe);
+            acquire(describe);
             return true;
         }
         if (LOST == current)
@@ -195,13 +202,152 @@ final class MutexLease
     }
 
     /**
-     * Release the lock held by the calling thread, handing the lease to a successor that asked.
+     * Whether the mutex is home-locked ({@code jdsm.replicas > 0}): its lock word and value stay at the home.
+     *
+     * @return true when home-locked, false when the lease migrates.
      */
-    void unlock()
+    boolean isHomeLocked()
     {
-        if (state.unlock())
+        return isHomeLocked;
+    }
+
+    /**
+     * Release the lock held by the calling thread, handing the lease to a successor that asked; a home-locked mutex
+     * writes its value back to the home when it was written, then frees the lock word.
+     *
+     * @param isWritten whether the holder may have changed the value (or its length).
+     */
+    void unlock(final boolean isWritten)
+    {
+        if (isHomeLocked)
+        {
+            unlockAtHome(isWritten);
+        }
+        else if (state.unlock())
         {
             handOver();
+        }
+    }
+
+    // the calling thread moved the local state ABSENT -> WAITING: it is this node's one acquirer
+    private void acquire(final String describe)
+    {
+        if (isHomeLocked)
+        {
+            acquireAtHome(describe);
+        }
+        else
+        {
+            acquireRemote(describe);
+        }
+    }
+
+    /**
+     * Home-locked: swap this node into the lock word at the home (free, or held by a node the membership declared
+     * dead), backing off while a live node holds it, then read the value of the last completed unlock.
+     */
+    private void acquireAtHome(final String describe)
+    {
+        final long self = node.nodeId() + 1;
+        IdleStrategy idle = null;
+        long expected = MutexHandle.UNLOCKED;
+        try
+        {
+            while (true)
+            {
+                final long witness = node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, expected, self);
+                if (witness == expected || witness == self)
+                {
+                    // witness == self: an unlock of this node failed before it freed the word; the node still holds it
+                    break;
+                }
+                final long holder = witness - 1;
+                if (holder < 0 || holder >= node.nodeCount())
+                {
+                    throw new RemoteAccessException(describe + " lock word holds " + witness + ": not a node");
+                }
+                if (node.isDeclaredDead((int)holder))
+                {
+                    // its holder died inside its critical section: what it had not unlocked was never published
+                    expected = witness;
+                    continue;
+                }
+                expected = MutexHandle.UNLOCKED;
+                if (null == idle)
+                {
+                    idle = new BackoffIdleStrategy(64, 64, 1000, MAX_HOME_POLL_PARK_NS);
+                }
+                idle.idle();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            state.set(ABSENT);
+            throw ex;
+        }
+
+        try
+        {
+            if (!isHome)
+            {
+                node.readPayload(address, MutexHandle.VALUE_LENGTH_OFFSET, record, 0, record.capacity());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            releaseWord(self);
+            state.set(ABSENT);
+            throw ex;
+        }
+        state.set(LOCKED);
+    }
+
+    /**
+     * Home-locked: publish the value at the home (mirrored to its backups before the write returns), then free the
+     * lock word (mirrored too). A word that no longer names this node means the membership declared this node dead
+     * while it held the lock and another node took it over: the unlock fails, saying so.
+     */
+    private void unlockAtHome(final boolean isWritten)
+    {
+        final long self = node.nodeId() + 1;
+        try
+        {
+            if (isWritten)
+            {
+                final int length = VALUE_IN_RECORD + (int)record.getLongVolatile(0);
+                if (isHome)
+                {
+                    node.publish(address, MutexHandle.VALUE_LENGTH_OFFSET, length);
+                }
+                else
+                {
+                    node.writePayload(address, MutexHandle.VALUE_LENGTH_OFFSET, record, 0, length);
+                }
+            }
+            final long witness = node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, self, MutexHandle.UNLOCKED);
+            if (witness != self)
+            {
+                throw new RemoteAccessException("DMutex at " + GlobalAddress.toString(address) + " was taken over " +
+                    "from node " + node.nodeId() + " while it held the lock (lock word " + witness + "): the node " +
+                    "was declared dead");
+            }
+        }
+        finally
+        {
+            state.set(ABSENT);
+        }
+    }
+
+    // best effort after a failed lock: leave the word free; a failure here is the one the caller already reports
+    private void releaseWord(final long self)
+    {
+        try
+        {
+            node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, self, MutexHandle.UNLOCKED);
+        }
+        catch (final RuntimeException ex)
+        {
+            node.onLeaseError(ex);
         }
     }
 
