@@ -272,6 +272,12 @@ final class MutexLease
                     expected = witness;
                     continue;
                 }
+                if (!node.isAvailable(node.nodeId()))
+                {
+                    // closed, or crashed in a simulation: a node that left the cluster stops waiting
+                    throw new NodeUnavailableException(node.nodeId(), describe + " lock given up: node " +
+                        node.nodeId() + " itself is no longer available (closed)");
+                }
                 expected = MutexHandle.UNLOCKED;
                 if (null == idle)
                 {

@@ -69,6 +69,26 @@ class HomeLockedMutexTest
     }
 
     @Test
+    void shouldFailTheUnlockOfANodeThatCrashedHoldingTheLock() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .replicas(1).operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))))
+        {
+            final DMutex<Long> mutex = cluster.node(0).mutex(Codecs.LONG, 5L);
+            final DMutex<Long> onDoomed = handleOn(cluster.node(1), mutex);
+            final Mut<Long> held = onDoomed.lock();
+            held.setLong(6);
+            cluster.network.crash(1);
+            final RuntimeException failed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, held::close);
+            System.out.println("unlock on the crashed node: " + failed);
+            try (Mut<Long> mut = mutex.lock())
+            {
+                assertEquals(5L, mut.getLong(), "the crashed node's unlock never published");
+            }
+        }
+    }
+
+    @Test
     void shouldServeTheLockAndValueFromTheBackupWhenTheHomeDiesHoldingIt() throws Exception
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
