@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.DsmException;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
 
@@ -277,6 +278,10 @@ final class MutexLease
                     // closed, or crashed in a simulation: a node that left the cluster stops waiting
                     throw new NodeUnavailableException(node.nodeId(), describe + " lock given up: node " +
                         node.nodeId() + " itself is no longer available (closed)");
+                }
+                if (Thread.currentThread().isInterrupted())
+                {
+                    throw new DsmException(describe + " lock interrupted while node " + holder + " holds it");
                 }
                 expected = MutexHandle.UNLOCKED;
                 if (null == idle)

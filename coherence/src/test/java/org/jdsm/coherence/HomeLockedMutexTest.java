@@ -5,6 +5,7 @@ import org.jdsm.DMutex;
 import org.jdsm.Mut;
 import org.jdsm.NodeCounters;
 import org.jdsm.NodeCounters.Counter;
+import org.jdsm.NodeUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -64,7 +66,8 @@ class HomeLockedMutexTest
             {
                 assertEquals(7L, mut.getLong(), "the home locks after node 0's unlock");
             }
-            assertEquals(1, ((EngineHeap)cluster.node(0).heap()).replication().failOvers(), "node 0 declared node 2 dead");
+            assertEquals(1, ((EngineHeap)cluster.node(0).heap()).replication().failOvers(),
+                "node 0 declared node 2 dead");
         }
     }
 
@@ -79,8 +82,8 @@ class HomeLockedMutexTest
             final Mut<Long> held = onDoomed.lock();
             held.setLong(6);
             cluster.network.crash(1);
-            final RuntimeException failed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, held::close);
-            System.out.println("unlock on the crashed node: " + failed);
+            final NodeUnavailableException failed = assertThrows(NodeUnavailableException.class, held::close);
+            assertEquals(1, failed.nodeId(), "the crashed node names itself: " + failed.getMessage());
             try (Mut<Long> mut = mutex.lock())
             {
                 assertEquals(5L, mut.getLong(), "the crashed node's unlock never published");
@@ -184,7 +187,8 @@ class HomeLockedMutexTest
             assertFalse(((MutexHandle<Long>)onZero).lease().isHomeLocked());
             final NodeCounters before = cluster.node(0).counters();
             increment(onZero);
-            assertEquals(0, cluster.node(0).counters().roundTrips() - before.roundTrips(), "the lease stayed on node 0");
+            assertEquals(0, cluster.node(0).counters().roundTrips() - before.roundTrips(),
+                "the lease stayed on node 0");
             assertEquals(MutexLease.FREE, ((MutexHandle<Long>)onZero).lease().state());
         }
     }

@@ -105,14 +105,15 @@ class DMutexFailOverProperties
             " crashWhileHolding=" + crashWhileHolding + " seed=" + seed + " maxDelaySteps=" + maxDelaySteps;
         final Outcome outcome = run(nodes, victim, crashStep, crashWhileHolding, seed, maxDelaySteps, 1);
         System.out.println("dmutex fail-over " + schedule + ": completed=" + outcome.completed + " final=" +
-            outcome.finalTotal + " victim held a lock at the crash=" + outcome.victimHeldAtCrash + " critical sections=" + outcome.sections);
+            outcome.finalTotal + " victim held a lock at the crash=" + outcome.victimHeldAtCrash +
+            " critical sections=" + outcome.sections);
 
         assertTrue(outcome.crashed, "node " + victim + " crashed, " + schedule);
         assertEquals(0, outcome.hungClients, "clients on live nodes that did not finish, " + schedule);
-        assertEquals(0, outcome.errors.get(), "operations on live nodes that failed, " + schedule + ": " +
-            outcome.firstError);
         assertEquals("", outcome.overlaps, "two holders inside one mutex at once, " + schedule);
         assertEquals("", outcome.lostIncrements, "completed increments lost, " + schedule);
+        assertEquals(0, outcome.errors.get(), "operations on live nodes that failed, " + schedule + ": " +
+            outcome.firstError);
         assertEquals(Verdict.LINEARIZABLE, outcome.verdict.verdict(), schedule + ": " + outcome.verdict);
     }
 
@@ -245,10 +246,11 @@ class DMutexFailOverProperties
                             {
                                 inDoubtPerMutex[m]--;
                                 completedPerMutex[m]++;
-                                if (!seenByCompleted.get(m).add(seen))
+                                if (!seenByCompleted.get(m).add(seen) && outcome.lostIncrements.length() < 400)
                                 {
-                                    outcome.lostIncrements += "mutex-" + m + " value " + seen +
-                                        " seen by two completed increments (the second by node " + clientNode + " at step " + step + "); ";
+                                    outcome.lostIncrements += "mutex-" + m + " value " + seen + " seen by two " +
+                                        "completed increments (the second by node " + clientNode + " at step " + step +
+                                        "); ";
                                 }
                             }
                         }
