@@ -56,6 +56,38 @@ import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TY
  * node locks only while its word says the token is here. Linearizability: lock takes effect at the
  * {@code FREE → LOCKED} or {@code WAITING → LOCKED} transition, and the value written under the previous lock
  * travels in the message that causes the latter.
+ * <h2>Home-locked, with {@code jdsm.replicas > 0}</h2>
+ * A migrating lease keeps the only copy of the value on the holder's node, so a holder's death would lose it. With
+ * backups the mutex therefore stays at its home, where every change is mirrored (see {@link Replication}) and fails
+ * over with the home's slice:
+ * <ul>
+ *   <li><b>Lock word</b> at {@link MutexHandle#LOCK_OFFSET}: {@code 0} free, else {@code nodeId + 1} of the holder.
+ *       The local state word only serialises this node's threads ({@code ABSENT → WAITING} makes the calling
+ *       thread the node's one acquirer, {@code LOCKED} while it holds, back to {@code ABSENT} at unlock).</li>
+ *   <li><b>Lock</b>: compare-and-swap {@code 0 → me} on the word through the engine (local at the home, else one
+ *       round trip to the slice's serving holder; either way mirrored to the backups before it returns), then
+ *       read the value record (length, bytes) from there: one more round trip, none at the home, which uses the
+ *       record in place. While a live node holds the word the acquirer backs off (spin, yield, park up to 1 ms)
+ *       and tries again; it gives up only if interrupted or if this node itself is closed.</li>
+ *   <li><b>Unlock</b>: if the holder wrote the value (a setter or {@code buffer()}), write the record to the home
+ *       (mirrored before the write returns), then compare-and-swap {@code me → 0} (mirrored). So no backup ever
+ *       shows the word free before it holds the value of that unlock.</li>
+ *   <li><b>Take-over</b>: an acquirer that finds the word held by a node the membership declared dead swaps
+ *       {@code dead → me}: the value it reads is that of the last completed unlock, or of the dead holder's
+ *       unlock if it died between its write and its swap (an unlock in doubt that took effect). What the dead
+ *       holder had not unlocked was never published. A holder that finds the word taken over at its unlock (it
+ *       was declared dead while alive) fails with {@link RemoteAccessException}.</li>
+ *   <li><b>Home dies</b>: the word and value are read and swapped at the slice's first live backup, which holds
+ *       the same bytes at the same offsets; a home that died holding its own lock is a dead holder like any.</li>
+ * </ul>
+ * Mutual exclusion: the word names at most one node and a node's threads take turns through the local state word;
+ * a holder loses the word only once the membership declared it dead. Linearizability: a lock takes effect at its
+ * successful swap, and the value of the previous unlock is at the serving holder before that unlock's swap.
+ * Cost per lock and unlock with R backups, in round trips: at the home 0 to the home and 3R mirrors (2R when the
+ * value was not written); from another node 4 to the home (swap, read, write, swap) and 3R mirrors (3 and 2R when
+ * not written). The migrating lease's re-lock on the same node costs 0; it is kept with {@code jdsm.replicas=0}.
+ * Mutual exclusion across the death of the <em>home</em> also relies on {@link Replication} applying a swap that
+ * was in flight when the home died in the home's order at the backup (its "Not yet" paragraph).
  * <p>
  * <b>Note:</b> threadsafe. Owned by its node's {@link MutexLeases}; application threads lock and unlock, the
  * transport's receiving thread calls {@code on*} methods.
