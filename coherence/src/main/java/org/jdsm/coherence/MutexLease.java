@@ -67,8 +67,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TY
  *   <li><b>Lock</b>: compare-and-swap {@code 0 → me} on the word through the engine (local at the home, else one
  *       round trip to the slice's serving holder; either way mirrored to the backups before it returns), then
  *       read the value record (length, bytes) from there: one more round trip, none at the home, which uses the
- *       record in place. While a live node holds the word the acquirer backs off (spin, yield, park up to 1 ms)
- *       and tries again; it gives up only if interrupted or if this node itself is closed.</li>
+ *       record in place. While a live node holds the word the acquirer backs off (parks 10 us doubling up to
+ *       200 us: each poll is a round trip) and tries again; it gives up only if interrupted or if this node itself is closed.</li>
  *   <li><b>Unlock</b>: if the holder wrote the value (a setter or {@code buffer()}), write the record to the home
  *       (mirrored before the write returns), then compare-and-swap {@code me → 0} (mirrored). So no backup ever
  *       shows the word free before it holds the value of that unlock.</li>
@@ -104,7 +104,9 @@ final class MutexLease
     private static final long MAX_PARK_NS = 200_000;
     private static final int VALUE_IN_RECORD = MutexHandle.VALUE_OFFSET - MutexHandle.VALUE_LENGTH_OFFSET;
 
-    private static final long MAX_HOME_POLL_PARK_NS = 1_000_000;
+    /** A home-locked waiter polls the lock word (a round trip when the home is elsewhere): parks between polls. */
+    private static final long MIN_HOME_POLL_PARK_NS = 10_000;
+    private static final long MAX_HOME_POLL_PARK_NS = 200_000;
 
     private final HeapAccess node;
     private final long address;
@@ -318,7 +320,7 @@ final class MutexLease
                 expected = MutexHandle.UNLOCKED;
                 if (null == idle)
                 {
-                    idle = new BackoffIdleStrategy(64, 64, 1000, MAX_HOME_POLL_PARK_NS);
+                    idle = new BackoffIdleStrategy(1, 1, MIN_HOME_POLL_PARK_NS, MAX_HOME_POLL_PARK_NS);
                 }
                 idle.idle();
             }

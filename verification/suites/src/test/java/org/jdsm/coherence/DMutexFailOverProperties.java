@@ -93,6 +93,30 @@ class DMutexFailOverProperties
         assertTrue(outcome.errors.get() > 0, "live clients fail on the mutexes lost with node 1");
     }
 
+    @Example
+    void backupsCostRoundTripsPerIncrementOnTheSameWorkloadWithoutACrash() throws Exception
+    {
+        // the measurement: the same seeded contended workload on 3 nodes, replicas=0 (migrating lease) then 1
+        final Outcome none = run(3, -1, 0, false, 3, 0, 0);
+        final Outcome one = run(3, -1, 0, false, 3, 0, 1);
+        for (final Outcome outcome : new Outcome[]{ none, one })
+        {
+            assertEquals(0, outcome.errors.get(), String.valueOf(outcome.firstError));
+            assertEquals("", outcome.overlaps);
+            assertEquals("", outcome.lostIncrements);
+            assertEquals(outcome.completed, outcome.finalTotal);
+        }
+        assertEquals(0, none.mirrorOperations);
+        assertTrue(one.mirrorOperations > 0, "replicas=1 mirrors");
+        System.out.printf("dmutex cost, 3 nodes, a client per node, %d contended increments: replicas=0 (migrating " +
+            "lease): %.2f round trips/increment, %.2f messages/increment (a round trip is 2, a lease request or grant " +
+            "1); replicas=1 (home-locked): %.2f round trips/increment + %.2f mirror operations/increment, %.2f " +
+            "messages/increment; messages ratio %.2f%n",
+            none.completed, (double)none.roundTrips / none.completed, (double)none.delivered / none.completed,
+            (double)one.roundTrips / one.completed, (double)one.mirrorOperations / one.completed,
+            (double)one.delivered / one.completed, (double)one.delivered / none.delivered);
+    }
+
     static void check(
         final int nodes,
         final int victim,
@@ -128,6 +152,9 @@ class DMutexFailOverProperties
         int sections;
         long completed;
         long finalTotal;
+        long roundTrips;
+        long mirrorOperations;
+        long delivered;
         String overlaps = "";
         String lostIncrements = "";
         CheckResult verdict;
@@ -149,14 +176,23 @@ class DMutexFailOverProperties
     {
         final Outcome outcome = new Outcome();
         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
-        final Consumer<DsmConfig> config = (c) -> c
-            .replicas(replicas)
-            .heapSize(256 * 1024)
-            .cacheSize(128 * 1024)
-            .maxObjectSize(16 * 1024)
-            .workerThreads(1)
-            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(5))
-            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
+        final Consumer<DsmConfig> config = (c) ->
+        {
+            c.replicas(replicas)
+                .heapSize(256 * 1024)
+                .cacheSize(128 * 1024)
+                .maxObjectSize(16 * 1024)
+                .workerThreads(1)
+                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(5))
+                .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
+            if (victim < 0)
+            {
+                // the cost measurement, without a crash: no heartbeat after the first, so every message is the mutexes'
+                c.heartbeatIntervalNs(TimeUnit.SECONDS.toNanos(5))
+                    .operationTimeoutNs(TimeUnit.SECONDS.toNanos(20))
+                    .peerTimeoutNs(TimeUnit.SECONDS.toNanos(40));
+            }
+        };
         final int mutexCount = nodes;
         final List<List<Section>> sections = new ArrayList<>();
         final List<Set<Long>> seenByCompleted = new ArrayList<>();
@@ -177,6 +213,8 @@ class DMutexFailOverProperties
                 seenByCompleted.add(new HashSet<>());
             }
 
+            final long deliveredBefore = cluster.network().deliveredCount();
+            final long roundTripsBefore = roundTrips(cluster, nodes, victim);
             final Runnable crash = () ->
             {
                 outcome.crashNs = System.nanoTime();
@@ -199,7 +237,7 @@ class DMutexFailOverProperties
                 {
                     for (int step = 0; step < OPS_PER_CLIENT; step++)
                     {
-                        if (0 == clientNode && step == crashStep && !crashWhileHolding)
+                        if (0 == clientNode && step == crashStep && !crashWhileHolding && victim > 0)
                         {
                             crash.run();
                         }
@@ -281,6 +319,17 @@ class DMutexFailOverProperties
                 }
             }
 
+            outcome.delivered = cluster.network().deliveredCount() - deliveredBefore;
+            outcome.roundTrips = roundTrips(cluster, nodes, victim) - roundTripsBefore;
+            for (int n = 0; n < nodes; n++)
+            {
+                if (n != victim)
+                {
+                    final Replication replication = ((EngineHeap)((Node)cluster.node(n)).heap()).replication();
+                    outcome.mirrorOperations += null == replication ? 0 : replication.mirrorOperations();
+                }
+            }
+
             // after the clients: every mutex read under its lock from the driver
             final HistoryRecorder.Client finalLog = recorder.client(nodes);
             for (int m = 0; m < mutexCount; m++)
@@ -353,6 +402,20 @@ class DMutexFailOverProperties
         }
 
         return found.toString();
+    }
+
+    // one-sided operations the engine started on peers (mirrors not included), summed over the nodes but the victim
+    private static long roundTrips(final SimulatedCluster cluster, final int nodes, final int victim)
+    {
+        long sum = 0;
+        for (int n = 0; n < nodes; n++)
+        {
+            if (n != victim)
+            {
+                sum += cluster.node(n).counters().roundTrips();
+            }
+        }
+        return sum;
     }
 
     /**
