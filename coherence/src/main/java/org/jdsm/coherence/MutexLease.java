@@ -68,10 +68,12 @@ import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TY
  *       round trip to the slice's serving holder; either way mirrored to the backups before it returns), then
  *       read the value record (length, bytes) from there: one more round trip, none at the home, which uses the
  *       record in place. While a live node holds the word the acquirer backs off (parks 10 us doubling up to
- *       200 us: each poll is a round trip) and tries again; it gives up only if interrupted or if this node itself is closed.</li>
+ *       200 us: each poll is a round trip) and tries again; it gives up only if interrupted or if this node
+ *       itself is closed.</li>
  *   <li><b>Unlock</b>: if the holder wrote the value (a setter or {@code buffer()}), write the record to the home
  *       (mirrored before the write returns), then compare-and-swap {@code me → 0} (mirrored). So no backup ever
- *       shows the word free before it holds the value of that unlock.</li>
+ *       shows the word free before it holds the value of that unlock. An unlock that fails throws (it is in
+ *       doubt) and still tries to free the word, so waiters never wait on a live node whose unlock failed.</li>
  *   <li><b>Take-over</b>: an acquirer that finds the word held by a node the membership declared dead swaps
  *       {@code dead → me}: the value it reads is that of the last completed unlock, or of the dead holder's
  *       unlock if it died between its write and its swap (an unlock in doubt that took effect). What the dead
@@ -355,6 +357,7 @@ final class MutexLease
     private void unlockAtHome(final boolean isWritten)
     {
         final long self = node.nodeId() + 1;
+        boolean isSwapped = false;
         try
         {
             if (isWritten)
@@ -370,6 +373,7 @@ final class MutexLease
                 }
             }
             final long witness = node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, self, MutexHandle.UNLOCKED);
+            isSwapped = true;
             if (witness != self)
             {
                 throw new RemoteAccessException("DMutex at " + GlobalAddress.toString(address) + " was taken over " +
@@ -379,11 +383,18 @@ final class MutexLease
         }
         finally
         {
+            if (!isSwapped)
+            {
+                // the unlock failed and is in doubt (the caller gets the failure): free the word all the same, so
+                // the nodes waiting for it do not wait for this live node to lock again
+                releaseWord(self);
+            }
             state.set(ABSENT);
         }
     }
 
-    // best effort after a failed lock: leave the word free; a failure here is the one the caller already reports
+    // best effort after a failed lock or unlock: leave the word free; a failure here is counted, the caller gets
+    // the first
     private void releaseWord(final long self)
     {
         try

@@ -108,9 +108,9 @@ class DMutexFailOverProperties
         }
         assertEquals(0, none.mirrorOperations);
         assertTrue(one.mirrorOperations > 0, "replicas=1 mirrors");
-        System.out.printf("dmutex cost, 3 nodes, a client per node, %d contended increments: replicas=0 (migrating " +
-            "lease): %.2f round trips/increment, %.2f messages/increment (a round trip is 2, a lease request or grant " +
-            "1); replicas=1 (home-locked): %.2f round trips/increment + %.2f mirror operations/increment, %.2f " +
+        System.out.printf("dmutex cost, 3 nodes, a client per node, %d contended increments: replicas=0 " +
+            "(migrating lease): %.2f round trips/increment, %.2f messages/increment (a round trip is 2, a lease " +
+            "request or grant 1); replicas=1 (home-locked): %.2f round trips/increment + %.2f mirror operations/increment, %.2f " +
             "messages/increment; messages ratio %.2f%n",
             none.completed, (double)none.roundTrips / none.completed, (double)none.delivered / none.completed,
             (double)one.roundTrips / one.completed, (double)one.mirrorOperations / one.completed,
