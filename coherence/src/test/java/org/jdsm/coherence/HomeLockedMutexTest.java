@@ -241,6 +241,30 @@ class HomeLockedMutexTest
     }
 
     @Test
+    void shouldTryLockUnlessAThreadOfThisNodeHoldsIt() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 1L);
+            final DMutex<Long> onZero = handleOn(cluster.node(0), mutex);
+            final Mut<Long> held = onZero.lock();
+            final DMutex<Long> sameNode = handleOn(cluster.node(0), mutex);
+            assertEquals(null, CompletableFuture.supplyAsync(sameNode::tryLock).get(10, TimeUnit.SECONDS),
+                "a thread of node 0 holds it");
+            held.setLong(2);
+            held.close();
+            try (Mut<Long> mut = sameNode.tryLock())
+            {
+                assertEquals(2L, mut.getLong());
+            }
+            try (Mut<Long> mut = mutex.tryLock())
+            {
+                assertEquals(2L, mut.getLong(), "free at the home: taken at once");
+            }
+        }
+    }
+
+    @Test
     void shouldKeepTheMigratingLeaseWithoutReplicas()
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(2))
