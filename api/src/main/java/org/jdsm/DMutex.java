@@ -9,6 +9,11 @@ package org.jdsm;
  * throws {@link NodeUnavailableException} naming it. Handles are reference counted like {@link DArc}: a task that
  * captures one shares it.
  * <p>
+ * With {@code jdsm.replicas > 0} the mutex does not migrate: its lock word and value stay at its home, mirrored to
+ * the home's backups (a lock reads the value from the home, an unlock that wrote it writes it back first), so the
+ * death of the holder, of a waiter or of the home loses no completed unlock: a lock held by a node declared dead
+ * is taken over with the value of the last completed unlock.
+ * <p>
  * <b>Note:</b> {@link #lock()} and {@link #tryLock()} are threadsafe; the {@link Mut} they return is not.
  *
  * @param <T> the type of the value.

@@ -594,6 +594,11 @@ final class EngineHeap implements HeapAccess
         return transport.isAvailable(peer);
     }
 
+    public boolean isDeclaredDead(final int peer)
+    {
+        return null != replication && replication.checkDead(peer);
+    }
+
     /**
      * @return the node's registered region: its own slice, then its backup slots.
      */

@@ -297,4 +297,13 @@ interface HeapAccess
      * @return true if the transport has the peer.
      */
     boolean isAvailable(int peer);
+
+    /**
+     * Whether the membership declared a peer dead (its slice is served by a backup from then on); never with
+     * {@code jdsm.replicas=0}, which has no fail-over.
+     *
+     * @param peer node.
+     * @return true if the peer is dead for good.
+     */
+    boolean isDeclaredDead(int peer);
 }

@@ -14,13 +14,17 @@ import java.io.Serializable;
 /**
  * The engine's {@link DMutex}: a lock whose value migrates with it, as in DRust. Payload layout at the home node:
  * <pre>
- *   0: reference count   8: lease queue tail   16: value length   24: value ...
+ *   0: reference count   8: lease queue tail (home-locked: holder)   16: value length   24: value ...
  * </pre>
  * The lock and its value live where the lock was last taken, in that node's {@link MutexLease} (see its Javadoc
  * for the protocol): locking again on that node is a local compare-and-swap with no network operation; locking from
  * another node swaps it into the queue tail at the home (one compare-and-swap) and asks the previous holder, which
  * hands the lease over with the value in one message once its own lock is free. The {@link Mut} a lock returns
  * works on the value in place, in the lease's record; nothing is written back on release.
+ * <p>
+ * With {@code jdsm.replicas > 0} the mutex is <em>home-locked</em> instead: the lock word holds the holder's node,
+ * the value is read from the home after the lock and written back to it (mirrored to its backups) before the
+ * unlock frees the word, so a holder's or the home's death loses no completed unlock (see {@link MutexLease}).
  * <p>
  * <b>Note:</b> threadsafe; the {@link Mut} a lock returns is not.
  *
@@ -73,7 +77,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         return new MutexHandle<>(node, codec, address, length);
     }
 
-    private MutexLease lease()
+    MutexLease lease()
     {
         MutexLease lease = this.lease;
         if (null == lease)
@@ -95,14 +99,15 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         }
         catch (final RuntimeException ex)
         {
-            lease.unlock();
+            lease.unlock(false);
             openBorrows.decrementAndGet();
             throw ex;
         }
     }
 
     /**
-     * The held lock: the value in place in the lease's record, on this node, until close releases the lock.
+     * The held lock: the value in place in the lease's record, on this node, until close releases the lock. It
+     * notes whether the value may have been written, so a home-locked release writes it back only then.
      */
     static final class Guard<T> implements Mut<T>, Borrow
     {
@@ -115,6 +120,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         private final int capacity;
         private final int initialLength;
         private int valueLength;
+        private boolean isWritten;
         private boolean closed;
 
         Guard(final MutexHandle<T> mutex, final MutexLease lease)
@@ -160,6 +166,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public MutableDirectBuffer buffer()
         {
             checkOpen();
+            isWritten = true; // the view is writable: count it as written
             if (null == value)
             {
                 value = new UnsafeBuffer(record, VALUE_IN_RECORD, valueLength);
@@ -177,6 +184,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public void set(final T newValue)
         {
             checkOpen();
+            isWritten = true;
             final int newLength = mutex.codec.encodedLength(newValue);
             if (newLength > capacity)
             {
@@ -197,18 +205,21 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public void setLong(final long newValue)
         {
             checkOpen();
+            isWritten = true;
             record.putLong(VALUE_IN_RECORD, newValue);
         }
 
         public void setInt(final int newValue)
         {
             checkOpen();
+            isWritten = true;
             record.putInt(VALUE_IN_RECORD, newValue);
         }
 
         public void setDouble(final double newValue)
         {
             checkOpen();
+            isWritten = true;
             record.putDouble(VALUE_IN_RECORD, newValue);
         }
 
@@ -222,7 +233,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
                 {
                     record.putLongRelease(0, valueLength);
                 }
-                lease.unlock();
+                lease.unlock(isWritten || valueLength != initialLength);
             }
             finally
             {

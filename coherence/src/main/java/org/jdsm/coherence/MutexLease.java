@@ -1,7 +1,10 @@
 package org.jdsm.coherence;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.DsmException;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
 
@@ -53,6 +56,40 @@ import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TY
  * node locks only while its word says the token is here. Linearizability: lock takes effect at the
  * {@code FREE → LOCKED} or {@code WAITING → LOCKED} transition, and the value written under the previous lock
  * travels in the message that causes the latter.
+ * <h2>Home-locked, with {@code jdsm.replicas > 0}</h2>
+ * A migrating lease keeps the only copy of the value on the holder's node, so a holder's death would lose it. With
+ * backups the mutex therefore stays at its home, where every change is mirrored (see {@link Replication}) and fails
+ * over with the home's slice:
+ * <ul>
+ *   <li><b>Lock word</b> at {@link MutexHandle#LOCK_OFFSET}: {@code 0} free, else {@code nodeId + 1} of the holder.
+ *       The local state word only serialises this node's threads ({@code ABSENT → WAITING} makes the calling
+ *       thread the node's one acquirer, {@code LOCKED} while it holds, back to {@code ABSENT} at unlock).</li>
+ *   <li><b>Lock</b>: compare-and-swap {@code 0 → me} on the word through the engine (local at the home, else one
+ *       round trip to the slice's serving holder; either way mirrored to the backups before it returns), then
+ *       read the value record (length, bytes) from there: one more round trip, none at the home, which uses the
+ *       record in place. While a live node holds the word the acquirer backs off (parks 10 us doubling up to
+ *       200 us: each poll is a round trip) and tries again; it gives up only if interrupted or if this node
+ *       itself is closed.</li>
+ *   <li><b>Unlock</b>: if the holder wrote the value (a setter or {@code buffer()}), write the record to the home
+ *       (mirrored before the write returns), then compare-and-swap {@code me → 0} (mirrored). So no backup ever
+ *       shows the word free before it holds the value of that unlock. An unlock that fails throws (it is in
+ *       doubt) and still tries to free the word, so waiters never wait on a live node whose unlock failed.</li>
+ *   <li><b>Take-over</b>: an acquirer that finds the word held by a node the membership declared dead swaps
+ *       {@code dead → me}: the value it reads is that of the last completed unlock, or of the dead holder's
+ *       unlock if it died between its write and its swap (an unlock in doubt that took effect). What the dead
+ *       holder had not unlocked was never published. A holder that finds the word taken over at its unlock (it
+ *       was declared dead while alive) fails with {@link RemoteAccessException}.</li>
+ *   <li><b>Home dies</b>: the word and value are read and swapped at the slice's first live backup, which holds
+ *       the same bytes at the same offsets; a home that died holding its own lock is a dead holder like any.</li>
+ * </ul>
+ * Mutual exclusion: the word names at most one node and a node's threads take turns through the local state word;
+ * a holder loses the word only once the membership declared it dead. Linearizability: a lock takes effect at its
+ * successful swap, and the value of the previous unlock is at the serving holder before that unlock's swap.
+ * Cost per lock and unlock with R backups, in round trips: at the home 0 to the home and 3R mirrors (2R when the
+ * value was not written); from another node 4 to the home (swap, read, write, swap) and 3R mirrors (3 and 2R when
+ * not written). The migrating lease's re-lock on the same node costs 0; it is kept with {@code jdsm.replicas=0}.
+ * Mutual exclusion across the death of the <em>home</em> also relies on {@link Replication} applying a swap that
+ * was in flight when the home died in the home's order at the backup (its "Not yet" paragraph).
  * <p>
  * <b>Note:</b> threadsafe. Owned by its node's {@link MutexLeases}; application threads lock and unlock, the
  * transport's receiving thread calls {@code on*} methods.
@@ -69,10 +106,15 @@ final class MutexLease
     private static final long MAX_PARK_NS = 200_000;
     private static final int VALUE_IN_RECORD = MutexHandle.VALUE_OFFSET - MutexHandle.VALUE_LENGTH_OFFSET;
 
+    /** A home-locked waiter polls the lock word (a round trip when the home is elsewhere): parks between polls. */
+    private static final long MIN_HOME_POLL_PARK_NS = 10_000;
+    private static final long MAX_HOME_POLL_PARK_NS = 200_000;
+
     private final HeapAccess node;
     private final long address;
     private final int capacity;
     private final boolean isHome;
+    private final boolean isHomeLocked;
     private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
     private final LeaseState state;
     private volatile int predecessor = NONE;
@@ -92,11 +134,13 @@ final class MutexLease
         this.address = address;
         this.capacity = capacity;
         this.isHome = node.isLocal(address);
+        this.isHomeLocked = node.config().replicas() > 0;
         if (isHome)
         {
-            // the lease can only leave the home through this object, so a home that has none yet holds it
+            // the lease can only leave the home through this object, so a home that has none yet holds it; a
+            // home-locked mutex is taken at its lock word like from any other node, its value used in place
             node.wrapPayload(record, address, MutexHandle.VALUE_LENGTH_OFFSET, VALUE_IN_RECORD + capacity);
-            state = new LeaseState(FREE);
+            state = new LeaseState(isHomeLocked ? ABSENT : FREE);
         }
         else
         {
@@ -143,7 +187,7 @@ final class MutexLease
             }
             if (ABSENT == current && state.compareAndSet(ABSENT, WAITING))
             {
-                acquireRemote(describe);
+                acquire(describe);
                 return;
             }
             if (LOST == current)
@@ -183,7 +227,7 @@ final class MutexLease
         }
         if (ABSENT == current && state.compareAndSet(ABSENT, WAITING))
         {
-            acquireRemote(describe);
+            acquire(describe);
             return true;
         }
         if (LOST == current)
@@ -195,13 +239,171 @@ final class MutexLease
     }
 
     /**
-     * Release the lock held by the calling thread, handing the lease to a successor that asked.
+     * Whether the mutex is home-locked ({@code jdsm.replicas > 0}): its lock word and value stay at the home.
+     *
+     * @return true when home-locked, false when the lease migrates.
      */
-    void unlock()
+    boolean isHomeLocked()
     {
-        if (state.unlock())
+        return isHomeLocked;
+    }
+
+    /**
+     * Release the lock held by the calling thread, handing the lease to a successor that asked; a home-locked mutex
+     * writes its value back to the home when it was written, then frees the lock word.
+     *
+     * @param isWritten whether the holder may have changed the value (or its length).
+     */
+    void unlock(final boolean isWritten)
+    {
+        if (isHomeLocked)
+        {
+            unlockAtHome(isWritten);
+        }
+        else if (state.unlock())
         {
             handOver();
+        }
+    }
+
+    // the calling thread moved the local state ABSENT -> WAITING: it is this node's one acquirer
+    private void acquire(final String describe)
+    {
+        if (isHomeLocked)
+        {
+            acquireAtHome(describe);
+        }
+        else
+        {
+            acquireRemote(describe);
+        }
+    }
+
+    /**
+     * Home-locked: swap this node into the lock word at the home (free, or held by a node the membership declared
+     * dead), backing off while a live node holds it, then read the value of the last completed unlock.
+     */
+    private void acquireAtHome(final String describe)
+    {
+        final long self = node.nodeId() + 1;
+        IdleStrategy idle = null;
+        long expected = MutexHandle.UNLOCKED;
+        try
+        {
+            while (true)
+            {
+                final long witness = node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, expected, self);
+                if (witness == expected || witness == self)
+                {
+                    // witness == self: an unlock of this node failed before it freed the word; the node still holds it
+                    break;
+                }
+                final long holder = witness - 1;
+                if (holder < 0 || holder >= node.nodeCount())
+                {
+                    throw new RemoteAccessException(describe + " lock word holds " + witness + ": not a node");
+                }
+                if (node.isDeclaredDead((int)holder))
+                {
+                    // its holder died inside its critical section: what it had not unlocked was never published
+                    expected = witness;
+                    continue;
+                }
+                if (!node.isAvailable(node.nodeId()))
+                {
+                    // closed, or crashed in a simulation: a node that left the cluster stops waiting
+                    throw new NodeUnavailableException(node.nodeId(), describe + " lock given up: node " +
+                        node.nodeId() + " itself is no longer available (closed)");
+                }
+                if (Thread.currentThread().isInterrupted())
+                {
+                    throw new DsmException(describe + " lock interrupted while node " + holder + " holds it");
+                }
+                expected = MutexHandle.UNLOCKED;
+                if (null == idle)
+                {
+                    idle = new BackoffIdleStrategy(1, 1, MIN_HOME_POLL_PARK_NS, MAX_HOME_POLL_PARK_NS);
+                }
+                idle.idle();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            state.set(ABSENT);
+            throw ex;
+        }
+
+        try
+        {
+            if (!isHome)
+            {
+                node.readPayload(address, MutexHandle.VALUE_LENGTH_OFFSET, record, 0, record.capacity());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            releaseWord(self);
+            state.set(ABSENT);
+            throw ex;
+        }
+        state.set(LOCKED);
+    }
+
+    /**
+     * Home-locked: publish the value at the home (mirrored to its backups before the write returns), then free the
+     * lock word (mirrored too). A word that no longer names this node means the membership declared this node dead
+     * while it held the lock and another node took it over: the unlock fails, saying so.
+     */
+    private void unlockAtHome(final boolean isWritten)
+    {
+        final long self = node.nodeId() + 1;
+        boolean isSwapped = false;
+        try
+        {
+            if (isWritten)
+            {
+                final int length = VALUE_IN_RECORD + (int)record.getLongVolatile(0);
+                if (isHome)
+                {
+                    node.publish(address, MutexHandle.VALUE_LENGTH_OFFSET, length);
+                }
+                else
+                {
+                    node.writePayload(address, MutexHandle.VALUE_LENGTH_OFFSET, record, 0, length);
+                }
+            }
+            final long witness = node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, self, MutexHandle.UNLOCKED);
+            isSwapped = true;
+            if (witness != self)
+            {
+                throw new RemoteAccessException("DMutex at " + GlobalAddress.toString(address) + " was taken over " +
+                    "from node " + node.nodeId() + " while it held the lock (lock word " + witness + "): the node " +
+                    "was declared dead");
+            }
+        }
+        finally
+        {
+            if (!isSwapped)
+            {
+                // the unlock failed and is in doubt (the caller gets the failure): free the word all the same, so
+                // the nodes waiting for it do not wait for this live node to lock again
+                releaseWord(self);
+            }
+            state.set(ABSENT);
+        }
+    }
+
+    // best effort after a failed lock or unlock: leave the word free; a failure here is counted, the caller gets
+    // the first
+    private void releaseWord(final long self)
+    {
+        try
+        {
+            node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, self, MutexHandle.UNLOCKED);
+        }
+        catch (final RuntimeException ex)
+        {
+            node.onLeaseError(ex);
         }
     }
 

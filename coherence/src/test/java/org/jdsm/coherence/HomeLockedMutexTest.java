@@ -1,0 +1,306 @@
+package org.jdsm.coherence;
+
+import org.jdsm.Codecs;
+import org.jdsm.DMutex;
+import org.jdsm.Mut;
+import org.jdsm.NodeCounters;
+import org.jdsm.NodeCounters.Counter;
+import org.jdsm.NodeUnavailableException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With {@code jdsm.replicas > 0} a {@link DMutex} is home-locked: its lock word and value stay at the home, where
+ * they are mirrored to the backups and fail over with the home's slice. A lock taken by a node that dies is taken
+ * over by the next locker with the value of the last completed unlock; a dead home's mutex is served by its backup;
+ * each costs the round trips counted here. With {@code jdsm.replicas=0} the lease migrates as before
+ * ({@link MutexLeaseTest}).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HomeLockedMutexTest
+{
+    /** Long enough that no heartbeat is sent while counting (the first goes at start), short enough to close fast. */
+    private static final long HEARTBEAT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    @Test
+    void shouldTakeOverTheLockOfADeadHolderWithTheValueOfItsLastUnlock() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .replicas(1).operationTimeoutNs(TimeUnit.SECONDS.toNanos(2))))
+        {
+            final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 5L);
+            final DMutex<Long> onDoomed = handleOn(cluster.node(2), mutex);
+            final DMutex<Long> onSurvivor = handleOn(cluster.node(0), mutex);
+            increment(onDoomed);                                    // 6, unlocked: acknowledged
+            final Mut<Long> held = onDoomed.lock();                 // node 2 holds the lock
+            held.setLong(1000);                                     // never unlocked: never published
+
+            final CountDownLatch waiting = new CountDownLatch(1);
+            final CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() ->
+            {
+                waiting.countDown();
+                try (Mut<Long> mut = onSurvivor.lock())
+                {
+                    final long seen = mut.getLong();
+                    mut.setLong(seen + 1);
+                    return seen;
+                }
+            });
+            waiting.await();
+            Thread.sleep(50);
+            assertFalse(waiter.isDone(), "node 0 waits while node 2 lives and holds the lock");
+
+            cluster.network.crash(2);
+
+            assertEquals(6L, waiter.get(20, TimeUnit.SECONDS), "the value of node 2's last unlock, not its 1000");
+            try (Mut<Long> mut = mutex.lock())
+            {
+                assertEquals(7L, mut.getLong(), "the home locks after node 0's unlock");
+            }
+            assertEquals(1, ((EngineHeap)cluster.node(0).heap()).replication().failOvers(),
+                "node 0 declared node 2 dead");
+        }
+    }
+
+    @Test
+    void shouldFailTheUnlockOfANodeThatCrashedHoldingTheLock() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .replicas(1).operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))))
+        {
+            final DMutex<Long> mutex = cluster.node(0).mutex(Codecs.LONG, 5L);
+            final DMutex<Long> onDoomed = handleOn(cluster.node(1), mutex);
+            final Mut<Long> held = onDoomed.lock();
+            held.setLong(6);
+            cluster.network.crash(1);
+            final NodeUnavailableException failed = assertThrows(NodeUnavailableException.class, held::close);
+            assertEquals(1, failed.nodeId(), "the crashed node names itself: " + failed.getMessage());
+            try (Mut<Long> mut = mutex.lock())
+            {
+                assertEquals(5L, mut.getLong(), "the crashed node's unlock never published");
+            }
+        }
+    }
+
+    @Test
+    void shouldServeTheLockAndValueFromTheBackupWhenTheHomeDiesHoldingIt() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .replicas(1).operationTimeoutNs(TimeUnit.SECONDS.toNanos(2))))
+        {
+            final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 0L);  // home 1, backup on node 2
+            final DMutex<Long> onZero = handleOn(cluster.node(0), mutex);
+            final DMutex<Long> onTwo = handleOn(cluster.node(2), mutex);
+            for (int i = 0; i < 10; i++)
+            {
+                increment(onZero);
+                increment(onTwo);
+                increment(mutex);
+            }
+            final Mut<Long> held = mutex.lock();                    // the home holds its own lock, then dies
+            held.setLong(-1);
+
+            cluster.network.crash(1);
+
+            try (Mut<Long> mut = onZero.lock())
+            {
+                assertEquals(30L, mut.getLong(), "every acknowledged increment, read from node 2's backup slot");
+                mut.setLong(31);
+            }
+            try (Mut<Long> mut = onTwo.lock())
+            {
+                assertEquals(31L, mut.getLong(), "node 2 serves the dead home's slice itself");
+            }
+            assertTrue(((EngineHeap)cluster.node(2).heap()).replication().takenOverOperations() > 0,
+                "node 2 served the lock word from its backup slot");
+        }
+    }
+
+    @Test
+    void shouldCountTheRoundTripsOfALockAndUnlockAtTheHomeAndFromAnotherNode() throws Exception
+    {
+        // no heartbeats during the test: every operation counted is the mutex's
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)
+            .operationTimeoutNs(4 * HEARTBEAT_NS).peerTimeoutNs(8 * HEARTBEAT_NS).heartbeatIntervalNs(HEARTBEAT_NS)))
+        {
+            final Node home = cluster.node(1);
+            final Node other = cluster.node(0);
+            final DMutex<Long> mutex = home.mutex(Codecs.LONG, 0L);
+            final DMutex<Long> onOther = handleOn(other, mutex);
+            final Replication atHome = ((EngineHeap)home.heap()).replication();
+            final Replication atOther = ((EngineHeap)other.heap()).replication();
+            increment(mutex);
+            increment(onOther);
+
+            // at the home: a local CAS mirrored (1), the value mirrored (1), the free mirrored (1)
+            NodeCounters before = home.counters();
+            long mirrorsBefore = atHome.mirrorOperations();
+            increment(mutex);
+            assertEquals(0, home.counters().roundTrips() - before.roundTrips(), "the home's word is local");
+            assertEquals(3, atHome.mirrorOperations() - mirrorsBefore, "CAS, value and free reach the backup");
+
+            // read only: the value is not written back
+            mirrorsBefore = atHome.mirrorOperations();
+            try (Mut<Long> mut = mutex.lock())
+            {
+                assertEquals(3L, mut.getLong());
+            }
+            assertEquals(2, atHome.mirrorOperations() - mirrorsBefore, "CAS and free only");
+
+            // from another node: CAS + read at the home, write + CAS at the home, each write and CAS mirrored
+            before = other.counters();
+            mirrorsBefore = atOther.mirrorOperations();
+            increment(onOther);
+            final NodeCounters after = other.counters();
+            assertEquals(2, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS), "lock and free");
+            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "the value after the lock");
+            assertEquals(1, delta(before, after, Counter.REMOTE_WRITES), "the value before the free");
+            assertEquals(0, delta(before, after, Counter.MESSAGES_SENT), "no lease message");
+            assertEquals(4, after.roundTrips() - before.roundTrips());
+            assertEquals(3, atOther.mirrorOperations() - mirrorsBefore, "CAS, value and free reach the backup");
+
+            try (Mut<Long> mut = onOther.lock())
+            {
+                assertEquals(4L, mut.getLong());
+            }
+            assertTrue(((MutexHandle<Long>)mutex).lease().isHomeLocked());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 3, 29 })
+    void shouldLinearizeIncrementsFromTwoThreadsOnEachOfThreeNodesUnderDelaysAndReordering(final long seed)
+        throws Exception
+    {
+        final int increments = 60;
+        final int threads = 2;
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> config.replicas(1)))
+        {
+            final Node driver = cluster.node(0);
+            final DMutex<Long> counter = cluster.node(1).mutex(Codecs.LONG, 0L);
+
+            final List<CompletableFuture<long[]>> tasks = new ArrayList<>();
+            for (int node = 0; node < 3; node++)
+            {
+                for (int t = 0; t < threads; t++)
+                {
+                    final DMutex<Long> shared = counter.share();
+                    tasks.add(driver.spawnOn(node, (n) ->
+                    {
+                        final long[] seen = new long[increments];
+                        for (int i = 0; i < increments; i++)
+                        {
+                            try (Mut<Long> mut = shared.lock())
+                            {
+                                seen[i] = mut.getLong();
+                                mut.setLong(seen[i] + 1);
+                            }
+                        }
+                        shared.close();
+                        return seen;
+                    }));
+                }
+            }
+
+            final int total = 3 * threads * increments;
+            final BitSet values = new BitSet(total);
+            for (final CompletableFuture<long[]> task : tasks)
+            {
+                long last = -1;
+                for (final long value : task.get(50, TimeUnit.SECONDS))
+                {
+                    assertTrue(value > last, "one thread's locks are ordered: " + value + " after " + last);
+                    assertFalse(values.get((int)value), "two holders saw value " + value + ": mutual exclusion broken");
+                    values.set((int)value);
+                    last = value;
+                }
+            }
+            assertEquals(total, values.cardinality());
+            try (Mut<Long> mut = counter.lock())
+            {
+                assertEquals(total, mut.getLong());
+            }
+            assertTrue(((MutexHandle<Long>)counter).lease().isHomeLocked());
+            counter.close();
+        }
+    }
+
+    @Test
+    void shouldTryLockUnlessAThreadOfThisNodeHoldsIt() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 1L);
+            final DMutex<Long> onZero = handleOn(cluster.node(0), mutex);
+            final Mut<Long> held = onZero.lock();
+            final DMutex<Long> sameNode = handleOn(cluster.node(0), mutex);
+            assertEquals(null, CompletableFuture.supplyAsync(sameNode::tryLock).get(10, TimeUnit.SECONDS),
+                "a thread of node 0 holds it");
+            held.setLong(2);
+            held.close();
+            try (Mut<Long> mut = sameNode.tryLock())
+            {
+                assertEquals(2L, mut.getLong());
+            }
+            try (Mut<Long> mut = mutex.tryLock())
+            {
+                assertEquals(2L, mut.getLong(), "free at the home: taken at once");
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepTheMigratingLeaseWithoutReplicas()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2))
+        {
+            final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 0L);
+            final DMutex<Long> onZero = handleOn(cluster.node(0), mutex);
+            increment(onZero);
+            assertFalse(((MutexHandle<Long>)onZero).lease().isHomeLocked());
+            final NodeCounters before = cluster.node(0).counters();
+            increment(onZero);
+            assertEquals(0, cluster.node(0).counters().roundTrips() - before.roundTrips(),
+                "the lease stayed on node 0");
+            assertEquals(MutexLease.FREE, ((MutexHandle<Long>)onZero).lease().state());
+        }
+    }
+
+    private static void increment(final DMutex<Long> mutex)
+    {
+        try (Mut<Long> mut = mutex.lock())
+        {
+            mut.setLong(mut.getLong() + 1);
+        }
+    }
+
+    private static long delta(final NodeCounters before, final NodeCounters after, final Counter counter)
+    {
+        return after.get(counter) - before.get(counter);
+    }
+
+    /**
+     * A handle of the mutex on another node, as a task that shares it would have.
+     */
+    private static DMutex<Long> handleOn(final Node node, final DMutex<Long> mutex)
+    {
+        final MutexHandle<Long> handle = (MutexHandle<Long>)mutex;
+        handle.addReference();
+        return new MutexHandle<>(node.heap(), Codecs.LONG, handle.address, handle.length);
+    }
+}
