@@ -29,6 +29,9 @@ import java.util.zip.DataFormatException;
  * @param cpuNsByRole  CPU nanoseconds of the node's JVM over the window by thread role, indexed as
  *                     {@link ThreadCpuByRole#ROLE_NAMES}: the whole JVM's, so nodes sharing a JVM count it once.
  * @param processId    of the node's JVM.
+ * @param lastVersions in a checked run ({@link KvUpdateModel}), per {@code record * fieldCount + field} the highest
+ *                     version the node's clients got acknowledged for a write of it; else null.
+ * @param acknowledged in a checked run, per record the updates the node's clients got acknowledged; else null.
  */
 public record KvNodeResult(
     EnumMap<KvYcsbDb.Kind, Histogram> histograms,
@@ -38,7 +41,9 @@ public record KvNodeResult(
     long elapsedNs,
     long[] counterDelta,
     long[] cpuNsByRole,
-    long processId) implements Serializable
+    long processId,
+    int[] lastVersions,
+    int[] acknowledged) implements Serializable
 {
     private Object writeReplace()
     {
@@ -79,6 +84,8 @@ public record KvNodeResult(
         private final long[] counterDelta;
         private final long[] cpuNsByRole;
         private final long processId;
+        private final int[] lastVersions;
+        private final int[] acknowledged;
 
         Compressed(final KvNodeResult result)
         {
@@ -93,6 +100,8 @@ public record KvNodeResult(
             counterDelta = result.counterDelta();
             cpuNsByRole = result.cpuNsByRole();
             processId = result.processId();
+            lastVersions = result.lastVersions();
+            acknowledged = result.acknowledged();
         }
 
         private Object readResolve()
@@ -104,7 +113,7 @@ public record KvNodeResult(
             }
 
             return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta, cpuNsByRole,
-                processId);
+                processId, lastVersions, acknowledged);
         }
     }
 }
