@@ -266,8 +266,8 @@ final class LoopbackCluster
 
     /**
      * The start of a node's command line: the java binary, the flags every node needs, a Java heap, a direct
-     * memory limit that holds the node's heap slice and cache (each from a {@code -Djdsm.heap.size} or
-     * {@code -Djdsm.cache.size} option, this JVM's system property, or the default), every {@code jdsm.*} system
+     * memory limit that holds the node's heap slice, its {@code jdsm.replicas} backup slots and its cache (each from a
+     * {@code -Djdsm.*} option, this JVM's system property, or the default), every {@code jdsm.*} system
      * property of this JVM, then {@code jvmOptions}, which win over all of these.
      *
      * @param jvmOptions extra JVM options.
@@ -287,8 +287,10 @@ final class LoopbackCluster
             throw new ConfigurationException(DsmConfig.HEAP_SIZE_PROP_NAME + "=" + heapSize + " is larger than this " +
                 "machine's physical memory of " + physicalBytes + " bytes: give each node a smaller heap slice");
         }
-        // the heap slice and cache are direct memory: without this the JVM caps them at -Xmx
-        command.add("-XX:MaxDirectMemorySize=" + (heapSize + cacheSize + DIRECT_MEMORY_HEADROOM));
+        // the heap slice, its backup slots (jdsm.replicas) and the cache are direct memory: without this the JVM
+        // caps them at -Xmx
+        command.add("-XX:MaxDirectMemorySize=" +
+            (heapSize + replicasOption(jvmOptions) * backupSlotSize(heapSize) + cacheSize + DIRECT_MEMORY_HEADROOM));
         for (final String name : System.getProperties().stringPropertyNames())
         {
             if (name.startsWith("jdsm."))
@@ -307,6 +309,30 @@ final class LoopbackCluster
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean ?
             ((com.sun.management.OperatingSystemMXBean)os).getTotalMemorySize() : 0;
+    }
+
+    /**
+     * A backup slot's size: the slice's rounded up to a power of two, or to whole 1 GiB segments (README,
+     * "Replication").
+     */
+    private static long backupSlotSize(final long heapSize)
+    {
+        final long segment = 1L << 30;
+        return heapSize >= segment ? (heapSize + segment - 1) / segment * segment :
+            Long.highestOneBit(Math.max(1, heapSize - 1)) << 1;
+    }
+
+    private static int replicasOption(final List<String> jvmOptions)
+    {
+        final String value = option(jvmOptions, DsmConfig.REPLICAS_PROP_NAME);
+        try
+        {
+            return null == value ? DsmConfig.REPLICAS_DEFAULT : Math.max(0, Integer.parseInt(value.trim()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigurationException(DsmConfig.REPLICAS_PROP_NAME + "=" + value + " is not a number of backups");
+        }
     }
 
     private static long sizeOption(final List<String> jvmOptions, final String propertyName, final long defaultValue)

@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.agrona.SystemUtil;
 import org.jdsm.DsmNode;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.NodeTraffic;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -159,6 +160,7 @@ public final class KvApplication implements Application<KvApplication.Options>
             phase.throughput, phase.hitRate(), phase.counters[0], phase.counters[1], phase.bytesPerOp(),
             phase.counters[2], phase.counters[3], phase.roundTripsPerOp(), phase.counters[4], phase.counters[5],
             phase.counters[6], phase.counters[7], phase.messagesPerOp());
+        out.println(phase.trafficLine("kv: "));
         out.println(phase.cpuLine(settings.options.cpu, "kv: "));
         Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
         out.println("kv: CSV written to " + csv.toAbsolutePath());
@@ -623,7 +625,7 @@ public final class KvApplication implements Application<KvApplication.Options>
         final Histogram all = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
         final Histogram[] byKind = new Histogram[KvYcsbDb.Kind.values().length];
         final long[] errorsByKind = new long[byKind.length];
-        final long[] counters = new long[KvBenchmark.COUNTERS.length];
+        final long[] counters = new long[KvBenchmark.COUNTERS.length + NodeTraffic.LENGTH];
         final long[] cpuNsByRole = new long[ThreadCpuByRole.ROLE_NAMES.length];
         final long loadFailures;
         final long missing;
@@ -657,7 +659,8 @@ public final class KvApplication implements Application<KvApplication.Options>
                 }
                 for (int c = 0; c < counters.length; c++)
                 {
-                    counters[c] += result.counterDelta()[c];
+                    final long delta = result.counterDelta()[c];
+                    counters[c] = counters[c] < 0 || delta < 0 ? -1 : counters[c] + delta;
                 }
                 operations += result.operations();
                 elapsedNs = Math.max(elapsedNs, result.elapsedNs());
@@ -670,6 +673,22 @@ public final class KvApplication implements Application<KvApplication.Options>
                 }
             }
             throughput = operations * 1e9 / elapsedNs;
+        }
+
+        /**
+         * The traffic the engine's counters leave out (replication's mirrors): {@link NodeTraffic} of the client
+         * nodes over the measured window, per operation.
+         */
+        String trafficLine(final String prefix)
+        {
+            final long served = counters[KvBenchmark.COUNTERS.length + NodeTraffic.REQUESTS_SERVED];
+            final long sent = counters[KvBenchmark.COUNTERS.length + NodeTraffic.BYTES_SENT];
+            final long ops = Math.max(1, operations);
+            return prefix + "client nodes' transport: one-sided requests served per op " +
+                (served < 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", (double)served / ops)) +
+                " (replication's mirrors included), bytes sent per op " +
+                (sent < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", (double)sent / ops)) +
+                " (Aeron media driver, all traffic)";
         }
 
         String hitRate()

@@ -3,6 +3,7 @@ package org.jdsm.apps.kv;
 import org.HdrHistogram.Histogram;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
+import org.jdsm.apps.NodeTraffic;
 import site.ycsb.WorkloadException;
 import site.ycsb.measurements.Measurements;
 
@@ -146,7 +147,7 @@ public final class KvBenchmark
     {
         final KvCoreWorkload workload = newWorkload(props);
         final Map<String, Integer> recordNumbers = recordNumbers(props, workload);
-        final long[] window = new long[1 + COUNTERS.length];
+        final long[] window = new long[1 + COUNTERS.length + NodeTraffic.LENGTH];
         final AtomicReference<Map<String, Long>> cpuAtStart = new AtomicReference<>();
         final CyclicBarrier measuring = new CyclicBarrier(threads, () ->
         {
@@ -223,10 +224,10 @@ public final class KvBenchmark
             final long endNs = System.nanoTime();
             final long[] cpuNsByRole = ThreadCpuByRole.delta(cpuAtStart.get(), ThreadCpuByRole.snapshot());
             final long[] end = counters(node);
-            final long[] delta = new long[COUNTERS.length];
+            final long[] delta = new long[COUNTERS.length + NodeTraffic.LENGTH];
             for (int c = 0; c < delta.length; c++)
             {
-                delta[c] = end[c] - window[1 + c];
+                delta[c] = end[c] < 0 || window[1 + c] < 0 ? -1 : end[c] - window[1 + c];
             }
 
             return new KvNodeResult(histograms, all, errors, (long)threads * measuredPerThread, endNs - window[0], delta,
@@ -298,9 +299,12 @@ public final class KvBenchmark
         }
     }
 
+    /**
+     * The node's {@link #COUNTERS}, then its {@link NodeTraffic} (-1 when not readable; none without a node).
+     */
     private static long[] counters(final DsmNode node)
     {
-        final long[] values = new long[COUNTERS.length];
+        final long[] values = new long[COUNTERS.length + NodeTraffic.LENGTH];
         if (null != node)
         {
             final NodeCounters counters = node.counters();
@@ -308,6 +312,11 @@ public final class KvBenchmark
             {
                 values[c] = counters.get(COUNTERS[c]);
             }
+            System.arraycopy(NodeTraffic.snapshot(node), 0, values, COUNTERS.length, NodeTraffic.LENGTH);
+        }
+        else
+        {
+            java.util.Arrays.fill(values, COUNTERS.length, values.length, -1);
         }
 
         return values;

@@ -25,7 +25,8 @@ import java.util.zip.DataFormatException;
  * @param elapsedNs    length of the measured window.
  * @param counterDelta node counters over the window, as {@link KvBenchmark#COUNTERS} lists them: cache hits,
  *                     cache misses, bytes fetched, bytes moved in, remote reads, writes, compare-and-swaps,
- *                     fetch-and-adds, messages sent.
+ *                     fetch-and-adds, messages sent; then the node's {@link org.jdsm.apps.NodeTraffic} (one-sided
+ *                     requests served, bytes sent; -1 when not readable).
  * @param cpuNsByRole  CPU nanoseconds of the node's JVM over the window by thread role, indexed as
  *                     {@link ThreadCpuByRole#ROLE_NAMES}: the whole JVM's, so nodes sharing a JVM count it once.
  * @param processId    of the node's JVM.
