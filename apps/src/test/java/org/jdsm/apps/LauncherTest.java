@@ -70,6 +70,21 @@ class LauncherTest
     }
 
     @Test
+    void shouldRejectReplicasOutOfRangeOrGivenTwiceInOneLine()
+    {
+        final LauncherRun tooMany = launch("local", "--nodes", "2", "--replicas", "2", "demo");
+        assertEquals(2, tooMany.status());
+        assertEquals("jdsm: --replicas=2 must be in [0, 2] and less than --nodes=2: each backup is on another node" +
+            System.lineSeparator(), tooMany.err());
+
+        final LauncherRun twice = launch("local", "--nodes", "3", "--replicas", "1", "--jvm-opt=-Djdsm.replicas=0",
+            "demo");
+        assertEquals(2, twice.status());
+        assertEquals("jdsm: --replicas=1 and --jvm-opt=-Djdsm.replicas=...: give one of them" + System.lineSeparator(),
+            twice.err());
+    }
+
+    @Test
     void shouldRejectHostThatCanNotBeBoundWithoutLeavingDirectory() throws IOException
     {
         // TEST-NET-1 (RFC 5737): not an address of this machine; only bound, never sent to

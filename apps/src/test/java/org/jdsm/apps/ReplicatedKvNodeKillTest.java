@@ -96,4 +96,40 @@ class ReplicatedKvNodeKillTest
             Files.deleteIfExists(directory);
         }
     }
+
+    /**
+     * The user's command, {@code jdsm local --replicas 1 kv ... --kill-node 2}: the launcher leaves node 2 to the
+     * application, shows it as killed on purpose and exits 0.
+     */
+    @Test
+    void theLocalCommandCountsANodeTheApplicationKilledAsAskedFor() throws Exception
+    {
+        final Path csv = Files.createTempFile("jdsm-kv-kill-", ".csv");
+        LauncherRun run = null;
+        try
+        {
+            run = LauncherRun.launch("local", "--nodes", "3", "--replicas", "1",
+                "--jvm-opt=-D" + org.jdsm.DsmConfig.PEER_TIMEOUT_PROP_NAME + "=2s", "--jvm-opt=-Djdsm.heap.size=32m",
+                "kv", "--records", "600", "--operations", "9000", "--warmup", "600", "--client-nodes", "0,1",
+                "--target", "1500", "--kill-node", "2", "--kill-after", "1500ms", "--csv", csv.toString());
+            System.out.println(run.out() + run.err());
+            assertEquals(0, run.status(), run.out() + run.err());
+            assertTrue(run.out().contains("[node 0] kv: all results correct"), run.out());
+            assertTrue(run.out().contains("|    2 | killed* |"), run.out());
+            assertTrue(run.out().contains("* killed by the application, as it asked (not a failure)\n" +
+                "jdsm local: all nodes succeeded"), run.out());
+        }
+        finally
+        {
+            Files.deleteIfExists(csv);
+            if (null != run)
+            {
+                final Matcher failOver = FAIL_OVER.matcher(run.out());
+                if (failOver.find())
+                {
+                    ReplicatedNodeDeathTest.removeDirectoriesOf(Long.parseLong(failOver.group(1)));
+                }
+            }
+        }
+    }
 }

@@ -160,19 +160,32 @@ class ReplicatedNodeDeathTest
                 process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
         }
+        for (final Process process : processes)
+        {
+            if (null != process && !process.isAlive())
+            {
+                removeDirectoriesOf(process.pid());
+            }
+        }
+    }
+
+    /**
+     * Remove the directories a node JVM that has ended left in {@code /dev/shm} and {@code java.io.tmpdir}: its
+     * embedded media driver's ({@code jdsm-aeron-PID-*}) and its membership member's ({@code jdsm-membership-NODE-PID-*}).
+     *
+     * @param pid of the JVM, no longer running.
+     */
+    static void removeDirectoriesOf(final long pid)
+    {
         for (final File parent : new File[] { new File("/dev/shm"), new File(System.getProperty("java.io.tmpdir")) })
         {
             final File[] entries = parent.listFiles();
             for (int i = 0; null != entries && i < entries.length; i++)
             {
-                for (final Process process : processes)
+                if (entries[i].getName().startsWith("jdsm-aeron-" + pid + "-") ||
+                    entries[i].getName().matches("jdsm-membership-\\d+-" + pid + "-\\d+"))
                 {
-                    if (null != process && !process.isAlive() &&
-                        (entries[i].getName().startsWith("jdsm-aeron-" + process.pid() + "-") ||
-                        entries[i].getName().matches("jdsm-membership-\\d+-" + process.pid() + "-\\d+")))
-                    {
-                        IoUtil.delete(entries[i], true);
-                    }
+                    IoUtil.delete(entries[i], true);
                 }
             }
         }

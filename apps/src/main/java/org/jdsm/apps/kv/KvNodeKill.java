@@ -1,6 +1,7 @@
 package org.jdsm.apps.kv;
 
 import org.jdsm.DsmNode;
+import org.jdsm.apps.DeadNodeReport;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -103,6 +104,7 @@ final class KvNodeKill implements AutoCloseable
         failOverMs = thread.submit(() ->
         {
             TimeUnit.NANOSECONDS.sleep(afterNs);
+            DeadNodeReport.reportKilledByApplication(nodeId, "kv --kill-node " + nodeId + " (SIGKILL)");
             final long killNs = System.nanoTime();
             process.destroyForcibly(); // SIGKILL
             killedAtMs = TimeUnit.NANOSECONDS.toMillis(killNs - startNs);
