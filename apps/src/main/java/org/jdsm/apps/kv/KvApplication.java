@@ -27,7 +27,11 @@ import java.util.concurrent.TimeUnit;
  * cache hit rate and bytes moved per operation as a table and a CSV file.
  * <p>
  * Options ({@link Options}): {@code [--workload a|b|c|d|e|f|drust] [--records R] [--operations O] [--threads T] [--warmup W]
- * [--buckets B] [--fieldcount F] [--fieldlength L] [--csv FILE] [--baseline | --compare [--rounds R]]}. With
+ * [--buckets B] [--fieldcount F] [--fieldlength L] [--csv FILE] [--cpu] [--client-nodes I,J,...] [--target OPS]
+ * [--verify-updates] [--kill-node K [--kill-after D]] [--baseline | --compare [--rounds R]]}. With
+ * {@code --client-nodes} only those nodes run clients (every node holds buckets); {@code --target} paces the clients;
+ * {@code --verify-updates} checks every record against the acknowledged updates ({@link KvUpdateModel});
+ * {@code --kill-node} kills a serving node during the workload and prints the fail-over time ({@link KvNodeKill}). With
  * {@code --baseline} the same workload runs on {@link LocalKvStore} with the driver's threads only. With
  * {@code --compare} one run measures, in rotating order for each round: the baseline, jdsm with the map and its
  * clients on the driver alone (jdsm on 1 node), and, in a cluster of N &gt; 1 nodes, jdsm on all N nodes; it prints
