@@ -133,8 +133,10 @@ class LauncherTest
         final List<String> kvLines = kv.out().lines().collect(Collectors.toList());
         assertEquals("Usage: jdsm local [OPTIONS] kv [KV OPTIONS]", kvLines.get(0));
         assertTrue(kvLines.contains("      --workload=a|b|c|d|e|f|drust"), kv.out());
-        assertTrue(kvLines.contains("      --records=R       Records loaded (default: 10000)."), kv.out());
-        assertTrue(kvLines.contains("  -h, --help            Show this help."), kv.out());
+        assertTrue(kvLines.contains("      --records=R        Records loaded (default: 10000)."), kv.out());
+        assertTrue(kvLines.contains("      --kill-node=K      Kill node K (SIGKILL, same host) during the workload,"),
+            kv.out());
+        assertTrue(kvLines.contains("  -h, --help             Show this help."), kv.out());
         // no cluster was started: the launcher prints its cluster line and summary only when it forks nodes
         assertFalse(kv.out().contains("jdsm local:"), kv.out());
 
