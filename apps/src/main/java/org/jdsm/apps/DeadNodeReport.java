@@ -28,11 +28,21 @@ import java.util.List;
  * it ({@link #failure}). A node unavailable before the driver closes has been declared dead (silent for the peer
  * timeout, its image lost) or has left on its own: either way the launcher has nothing to wait for.
  * <p>
+ * An application that kills a node on purpose ({@code kv --kill-node}) says so first with
+ * {@link #reportKilledByApplication(int, String)}: the launcher then counts that node's end as asked for, not as a
+ * failure.
+ * <p>
  * <b>Note:</b> threadsafe: the watch agent and the driver's thread append under this object's lock; each node is
  * reported once.
  */
-final class DeadNodeReport
+public final class DeadNodeReport
 {
+    /** The start of the reason of a node an application killed on purpose. */
+    static final String KILLED_BY_APPLICATION = "killed by the application: ";
+
+    /** The report file of the application running in this process (node 0 under a launcher), or null. */
+    private static volatile Path applicationFile;
+
     /** How often the watch polls the driver's node for unavailable peers. */
     static final int POLL_MS = 50;
 
@@ -47,6 +57,35 @@ final class DeadNodeReport
     {
         this.file = file;
         this.reported = new boolean[nodeCount];
+    }
+
+    /**
+     * Tell the launcher, before killing a node on purpose, that its end is what the application asked for.
+     *
+     * @param nodeId of the node, not the driver's.
+     * @param what   the application does, one line, e.g. {@code kv --kill-node 2}.
+     * @return false if no launcher is listening (the node's end will count as a failure), else true.
+     */
+    public static boolean reportKilledByApplication(final int nodeId, final String what)
+    {
+        final Path file = applicationFile;
+        if (null == file)
+        {
+            return false;
+        }
+        append(file, nodeId + " " + KILLED_BY_APPLICATION + what.replace('\n', ' ') + "\n");
+        return true;
+    }
+
+    /**
+     * Make this report's file the one {@link #reportKilledByApplication(int, String)} writes to, while the
+     * application runs.
+     *
+     * @param isRunning true when the application starts, false when it ended.
+     */
+    void applicationRunning(final boolean isRunning)
+    {
+        applicationFile = isRunning ? file : null;
     }
 
     /**
@@ -91,7 +130,11 @@ final class DeadNodeReport
             return;
         }
         reported[nodeId] = true;
-        final String line = nodeId + " " + reason.replace('\n', ' ') + "\n";
+        append(file, nodeId + " " + reason.replace('\n', ' ') + "\n");
+    }
+
+    private static synchronized void append(final Path file, final String line)
+    {
         try
         {
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,

@@ -56,7 +56,7 @@ final class LocalCommand implements Callable<Integer>
         }
         for (final int nodeStatus : status)
         {
-            if (0 != nodeStatus)
+            if (0 != nodeStatus && LoopbackCluster.KILLED_BY_APPLICATION_STATUS != nodeStatus)
             {
                 return 1;
             }

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * appends it to the {@link #declaredDeadFile} next to the cluster file, see {@link DeadNodeReport}), at once, even
  * if it is stopped ({@code SIGSTOP}) or hung; a serving node still running the peer timeout plus
  * {@link #DRIVER_GRACE_NS} after the driver ended; and every node still running at {@code --timeout}. A killed node's
- * status is {@link #KILLED_STATUS}.
+ * status is {@link #KILLED_STATUS}; a node the application reported it kills itself is left to it, and its end is
+ * {@link #KILLED_BY_APPLICATION_STATUS}, not a failure.
  * <p>
  * <b>Note:</b> one run per instance; not threadsafe.
  */
@@ -49,6 +50,15 @@ final class LoopbackCluster
 
     /** Exit status shown for a node the launcher killed: declared dead, hung after the driver ended, or too slow. */
     static final int KILLED_STATUS = -1;
+
+    /**
+     * Exit status shown for a node the application killed on purpose, as it reported first
+     * ({@link DeadNodeReport#reportKilledByApplication}): not a failure.
+     */
+    static final int KILLED_BY_APPLICATION_STATUS = -2;
+
+    /** Exit status of a JVM ended by SIGKILL. */
+    private static final int SIGKILL_EXIT_STATUS = 128 + 9;
 
     /** How often the launcher looks at the nodes and the dead node report while it waits. */
     static final long POLL_MS = 100;
@@ -137,6 +147,7 @@ final class LoopbackCluster
             final int[] status = new int[nodes];
             final long[] endNs = new long[nodes];
             final boolean[] ended = new boolean[nodes];
+            final boolean[] killedByApplication = new boolean[nodes];
             final Path declaredDead = declaredDeadFile(clusterFile);
             int running = nodes;
             int reportsRead = 0;
@@ -149,7 +160,11 @@ final class LoopbackCluster
                 {
                     final String[] report = reports.get(reportsRead);
                     final int nodeId = parseNodeId(report[0]);
-                    if (nodeId > 0 && nodeId < nodes && !ended[nodeId] && processes[nodeId].isAlive())
+                    if (nodeId > 0 && nodeId < nodes && report[1].startsWith(DeadNodeReport.KILLED_BY_APPLICATION))
+                    {
+                        killedByApplication[nodeId] = true; // it kills the node itself
+                    }
+                    else if (nodeId > 0 && nodeId < nodes && !ended[nodeId] && processes[nodeId].isAlive())
                     {
                         running -= kill(processes, nodeId, status, endNs, ended, pumps, "node " + nodeId +
                             " was declared dead by the cluster (" + report[1] + "): killed");
@@ -196,6 +211,13 @@ final class LoopbackCluster
                         processes[i].waitFor(POLL_MS, TimeUnit.MILLISECONDS); // the first still running
                         break;
                     }
+                }
+            }
+            for (int i = 0; i < nodes; i++)
+            {
+                if (killedByApplication[i] && (SIGKILL_EXIT_STATUS == status[i] || KILLED_STATUS == status[i]))
+                {
+                    status[i] = KILLED_BY_APPLICATION_STATUS;
                 }
             }
             summary(status, startNs, endNs);
@@ -266,8 +288,8 @@ final class LoopbackCluster
 
     /**
      * The start of a node's command line: the java binary, the flags every node needs, a Java heap, a direct
-     * memory limit that holds the node's heap slice and cache (each from a {@code -Djdsm.heap.size} or
-     * {@code -Djdsm.cache.size} option, this JVM's system property, or the default), every {@code jdsm.*} system
+     * memory limit that holds the node's heap slice, its {@code jdsm.replicas} backup slots and its cache (each from a
+     * {@code -Djdsm.*} option, this JVM's system property, or the default), every {@code jdsm.*} system
      * property of this JVM, then {@code jvmOptions}, which win over all of these.
      *
      * @param jvmOptions extra JVM options.
@@ -287,8 +309,10 @@ final class LoopbackCluster
             throw new ConfigurationException(DsmConfig.HEAP_SIZE_PROP_NAME + "=" + heapSize + " is larger than this " +
                 "machine's physical memory of " + physicalBytes + " bytes: give each node a smaller heap slice");
         }
-        // the heap slice and cache are direct memory: without this the JVM caps them at -Xmx
-        command.add("-XX:MaxDirectMemorySize=" + (heapSize + cacheSize + DIRECT_MEMORY_HEADROOM));
+        // the heap slice, its backup slots (jdsm.replicas) and the cache are direct memory: without this the JVM
+        // caps them at -Xmx
+        command.add("-XX:MaxDirectMemorySize=" +
+            (heapSize + replicasOption(jvmOptions) * backupSlotSize(heapSize) + cacheSize + DIRECT_MEMORY_HEADROOM));
         for (final String name : System.getProperties().stringPropertyNames())
         {
             if (name.startsWith("jdsm."))
@@ -307,6 +331,30 @@ final class LoopbackCluster
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean ?
             ((com.sun.management.OperatingSystemMXBean)os).getTotalMemorySize() : 0;
+    }
+
+    /**
+     * A backup slot's size: the slice's rounded up to a power of two, or to whole 1 GiB segments (README,
+     * "Replication").
+     */
+    private static long backupSlotSize(final long heapSize)
+    {
+        final long segment = 1L << 30;
+        return heapSize >= segment ? (heapSize + segment - 1) / segment * segment :
+            Long.highestOneBit(Math.max(1, heapSize - 1)) << 1;
+    }
+
+    private static int replicasOption(final List<String> jvmOptions)
+    {
+        final String value = option(jvmOptions, DsmConfig.REPLICAS_PROP_NAME);
+        try
+        {
+            return null == value ? DsmConfig.REPLICAS_DEFAULT : Math.max(0, Integer.parseInt(value.trim()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigurationException(DsmConfig.REPLICAS_PROP_NAME + "=" + value + " is not a number of backups");
+        }
     }
 
     private static long sizeOption(final List<String> jvmOptions, final String propertyName, final long defaultValue)
@@ -451,11 +499,16 @@ final class LoopbackCluster
         for (int i = 0; i < status.length; i++)
         {
             out.printf("| %4d | %6s | %9.2f |%n", i,
-                0 == status[i] ? "ok" : KILLED_STATUS == status[i] ? "killed" : "exit " + status[i],
+                0 == status[i] ? "ok" : KILLED_STATUS == status[i] ? "killed" :
+                KILLED_BY_APPLICATION_STATUS == status[i] ? "killed*" : "exit " + status[i],
                 (endNs[i] - startNs) / 1e9);
-            failures += 0 == status[i] ? 0 : 1;
+            failures += 0 == status[i] || KILLED_BY_APPLICATION_STATUS == status[i] ? 0 : 1;
         }
         out.println("+------+--------+-----------+");
+        if (Arrays.stream(status).anyMatch((value) -> KILLED_BY_APPLICATION_STATUS == value))
+        {
+            out.println("* killed by the application, as it asked (not a failure)");
+        }
         out.println(0 == failures ? "jdsm " + name + ": all nodes succeeded" :
             "jdsm " + name + ": " + failures + " node(s) failed");
     }

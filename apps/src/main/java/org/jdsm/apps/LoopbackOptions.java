@@ -1,6 +1,7 @@
 package org.jdsm.apps;
 
 import org.jdsm.ConfigurationException;
+import org.jdsm.DsmConfig;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -35,6 +36,10 @@ final class LoopbackOptions
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
 
+    @Option(names = "--replicas", paramLabel = "R",
+        description = "Backups of every node's heap slice, 0 to 2 (jdsm.replicas; default: none, or the property).")
+    Integer replicas;
+
     /**
      * Check the options for a cluster of {@code nodes}, before anything is forked or printed: the node count, the
      * timeout, and the heap and cache sizes the JVM options give each node.
@@ -54,6 +59,21 @@ final class LoopbackOptions
         if (timeoutSeconds < 1)
         {
             throw new ConfigurationException("--timeout=" + timeoutSeconds + " must be at least 1 second");
+        }
+        if (null != replicas)
+        {
+            if (replicas < 0 || replicas > DsmConfig.MAX_REPLICAS || (replicas > 0 && replicas >= nodes))
+            {
+                throw new ConfigurationException("--replicas=" + replicas + " must be in [0, " +
+                    DsmConfig.MAX_REPLICAS + "] and less than --nodes=" + nodes + ": each backup is on another node");
+            }
+            final String property = "-D" + DsmConfig.REPLICAS_PROP_NAME + "=";
+            if (jvmOptions.stream().anyMatch((option) -> option.startsWith(property)))
+            {
+                throw new ConfigurationException("--replicas=" + replicas + " and --jvm-opt=" + property + "...: " +
+                    "give one of them");
+            }
+            jvmOptions.add(property + replicas); // every node's JVM, after this JVM's own jdsm.* properties
         }
     }
 

@@ -151,6 +151,7 @@ final class NodeCommand implements Callable<Integer>
         {
             System.out.println("node " + nodeId + "/" + node.nodeCount() + " joined over " + dsmConfig.transport());
             final AgentRunner watch = deadNodes.watch(node);
+            deadNodes.applicationRunning(true);
             try
             {
                 return app.run(node, arguments, System.out);
@@ -164,6 +165,7 @@ final class NodeCommand implements Callable<Integer>
             }
             finally
             {
+                deadNodes.applicationRunning(false);
                 CloseHelper.close(watch); // before close: the serving nodes leave after it, they are not dead
             }
         }

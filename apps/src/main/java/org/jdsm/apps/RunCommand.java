@@ -73,7 +73,7 @@ final class RunCommand implements Callable<Integer>
         }
         for (final int nodeStatus : status)
         {
-            if (0 != nodeStatus)
+            if (0 != nodeStatus && LoopbackCluster.KILLED_BY_APPLICATION_STATUS != nodeStatus)
             {
                 return 1;
             }

@@ -70,6 +70,21 @@ class LauncherTest
     }
 
     @Test
+    void shouldRejectReplicasOutOfRangeOrGivenTwiceInOneLine()
+    {
+        final LauncherRun tooMany = launch("local", "--nodes", "2", "--replicas", "2", "demo");
+        assertEquals(2, tooMany.status());
+        assertEquals("jdsm: --replicas=2 must be in [0, 2] and less than --nodes=2: each backup is on another node" +
+            System.lineSeparator(), tooMany.err());
+
+        final LauncherRun twice = launch("local", "--nodes", "3", "--replicas", "1", "--jvm-opt=-Djdsm.replicas=0",
+            "demo");
+        assertEquals(2, twice.status());
+        assertEquals("jdsm: --replicas=1 and --jvm-opt=-Djdsm.replicas=...: give one of them" + System.lineSeparator(),
+            twice.err());
+    }
+
+    @Test
     void shouldRejectHostThatCanNotBeBoundWithoutLeavingDirectory() throws IOException
     {
         // TEST-NET-1 (RFC 5737): not an address of this machine; only bound, never sent to
@@ -118,8 +133,10 @@ class LauncherTest
         final List<String> kvLines = kv.out().lines().collect(Collectors.toList());
         assertEquals("Usage: jdsm local [OPTIONS] kv [KV OPTIONS]", kvLines.get(0));
         assertTrue(kvLines.contains("      --workload=a|b|c|d|e|f|drust"), kv.out());
-        assertTrue(kvLines.contains("      --records=R       Records loaded (default: 10000)."), kv.out());
-        assertTrue(kvLines.contains("  -h, --help            Show this help."), kv.out());
+        assertTrue(kvLines.contains("      --records=R        Records loaded (default: 10000)."), kv.out());
+        assertTrue(kvLines.contains("      --kill-node=K      Kill node K (SIGKILL, same host) during the workload,"),
+            kv.out());
+        assertTrue(kvLines.contains("  -h, --help             Show this help."), kv.out());
         // no cluster was started: the launcher prints its cluster line and summary only when it forks nodes
         assertFalse(kv.out().contains("jdsm local:"), kv.out());
 

@@ -1,5 +1,6 @@
 package org.jdsm.apps;
 
+import org.agrona.IoUtil;
 import org.jdsm.Codecs;
 import org.jdsm.DBox;
 import org.jdsm.Dsm;
@@ -10,6 +11,8 @@ import org.jdsm.Ref;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,11 +120,17 @@ class ReplicatedNodeDeathTest
         runKillingNodeOne(", \"properties\": {\"jdsm.membership\": \"agreed\"}");
     }
 
-    private void runKillingNodeOne(final String extraSettings) throws Exception
+    /**
+     * Write the cluster file of 3 node JVMs on loopback over Aeron with {@code replicas=1} and a 2 s peer timeout.
+     *
+     * @param clusterFile   to write.
+     * @param heapSize      of each node's slice, e.g. {@code 8m}.
+     * @param extraSettings appended to the file's object, e.g. {@code , "properties": {...}}, or empty.
+     * @throws IOException if no ports are free or the file can not be written.
+     */
+    static void writeReplicatedCluster(final Path clusterFile, final String heapSize, final String extraSettings)
+        throws IOException
     {
-        final Path directory = Files.createTempDirectory("jdsm-replicated-death-");
-        final Path clusterFile = directory.resolve("cluster.json");
-        final Path killed = directory.resolve("killed");
         final int[] ports = LocalCommand.freeUdpPorts("127.0.0.1", 3);
         final StringBuilder nodes = new StringBuilder();
         for (int i = 0; i < 3; i++)
@@ -130,8 +139,64 @@ class ReplicatedNodeDeathTest
                 .append("\"port\": ").append(ports[i]).append('}');
         }
         Files.writeString(clusterFile, "{\"transport\": \"aeron\", \"clusterSecret\": \"0123456789abcdef\"," +
-            " \"heapSize\": \"8m\", \"cacheSize\": \"8m\", \"maxObjectSize\": \"1m\", \"replicas\": 1," +
-            " \"peerTimeout\": \"2s\", \"nodes\": [" + nodes + "]" + extraSettings + "}");
+            " \"heapSize\": \"" + heapSize + "\", \"cacheSize\": \"8m\", \"maxObjectSize\": \"1m\", " +
+            "\"replicas\": 1, \"peerTimeout\": \"2s\", \"nodes\": [" + nodes + "]" + extraSettings + "}");
+    }
+
+    /**
+     * Kill the node JVMs still running, wait for each, and remove the directories each left in {@code /dev/shm}
+     * and {@code java.io.tmpdir}: its embedded media driver's ({@code jdsm-aeron-PID-*}) and its membership
+     * member's ({@code jdsm-membership-NODE-PID-*}), which a JVM killed with SIGKILL can not remove itself.
+     *
+     * @param processes the node JVMs the test started; null entries were never started.
+     * @throws InterruptedException if interrupted while waiting for one to end.
+     */
+    static void endNodes(final Process[] processes) throws InterruptedException
+    {
+        for (final Process process : processes)
+        {
+            if (null != process)
+            {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        for (final Process process : processes)
+        {
+            if (null != process && !process.isAlive())
+            {
+                removeDirectoriesOf(process.pid());
+            }
+        }
+    }
+
+    /**
+     * Remove the directories a node JVM that has ended left in {@code /dev/shm} and {@code java.io.tmpdir}: its
+     * embedded media driver's ({@code jdsm-aeron-PID-*}) and its membership member's ({@code jdsm-membership-NODE-PID-*}).
+     *
+     * @param pid of the JVM, no longer running.
+     */
+    static void removeDirectoriesOf(final long pid)
+    {
+        for (final File parent : new File[] { new File("/dev/shm"), new File(System.getProperty("java.io.tmpdir")) })
+        {
+            final File[] entries = parent.listFiles();
+            for (int i = 0; null != entries && i < entries.length; i++)
+            {
+                if (entries[i].getName().startsWith("jdsm-aeron-" + pid + "-") ||
+                    entries[i].getName().matches("jdsm-membership-\\d+-" + pid + "-\\d+"))
+                {
+                    IoUtil.delete(entries[i], true);
+                }
+            }
+        }
+    }
+
+    private void runKillingNodeOne(final String extraSettings) throws Exception
+    {
+        final Path directory = Files.createTempDirectory("jdsm-replicated-death-");
+        final Path clusterFile = directory.resolve("cluster.json");
+        final Path killed = directory.resolve("killed");
+        writeReplicatedCluster(clusterFile, "8m", extraSettings);
         final Process[] processes = new Process[3];
         final StringBuffer log = new StringBuffer();
         final LinkedBlockingQueue<String> driverLines = new LinkedBlockingQueue<>();
@@ -172,13 +237,7 @@ class ReplicatedNodeDeathTest
         }
         finally
         {
-            for (final Process process : processes)
-            {
-                if (null != process)
-                {
-                    process.destroyForcibly();
-                }
-            }
+            endNodes(processes);
             Files.deleteIfExists(killed);
             Files.deleteIfExists(clusterFile);
             Files.deleteIfExists(LoopbackCluster.declaredDeadFile(clusterFile));

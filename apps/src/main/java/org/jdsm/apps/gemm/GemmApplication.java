@@ -6,6 +6,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.NodeTraffic;
 import org.jdsm.apps.TaskResult;
 import picocli.CommandLine.Option;
 
@@ -316,13 +317,16 @@ public final class GemmApplication implements Application<GemmApplication.Option
         final long seed = check.seed();
         final TiledMatrix a = DistributedGemm.inputs(node, nodes, plan, seed, 0);
         final TiledMatrix b = DistributedGemm.inputs(node, nodes, plan, seed, 1);
+        final long[][] trafficBefore = traffic(node);
         final long[][] before = counters(node);
         final long startNs = System.nanoTime();
         final TiledMatrix c = DistributedGemm.multiply(node, nodes, plan, a, b, progress(out, "jdsm"));
         final double seconds = (System.nanoTime() - startNs) / 1e9;
         final long[][] after = counters(node);
+        final long[][] trafficAfter = traffic(node);
         out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%n", nodes, seconds, plan.flops() / seconds / 1e9);
         printCounters(before, after, out);
+        printTraffic(trafficBefore, trafficAfter, out);
         try
         {
             return new Timed(seconds, GemmCheck.digest(plan, c), check.firstWrong(plan, c));
@@ -382,6 +386,42 @@ public final class GemmApplication implements Application<GemmApplication.Option
     private static long[][] counters(final DsmNode node)
     {
         return TaskResult.counters(node, SHOWN, "gemm", DistributedGemm.TASK_TIMEOUT_S, GemmException::new);
+    }
+
+    /**
+     * Every node's {@link NodeTraffic}: the one-sided requests it served (replication's mirrors included, which the
+     * engine's counters leave out) and the bytes its media driver sent.
+     */
+    private static long[][] traffic(final DsmNode node)
+    {
+        final long[][] values = new long[node.nodeCount()][];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = TaskResult.await(node.spawnOn(i, NodeTraffic::snapshot),
+                "gemm reading the traffic of node " + i, DistributedGemm.TASK_TIMEOUT_S, GemmException::new);
+        }
+
+        return values;
+    }
+
+    private static void printTraffic(final long[][] before, final long[][] after, final PrintStream out)
+    {
+        final StringBuilder line = new StringBuilder("gemm: transport during the multiply (with the counter tasks):");
+        final String[] names = { "one-sided requests served", "bytes sent" };
+        for (int k = 0; k < NodeTraffic.LENGTH; k++)
+        {
+            long total = 0;
+            final StringBuilder perNode = new StringBuilder();
+            for (int i = 0; i < before.length; i++)
+            {
+                final long delta = NodeTraffic.delta(before[i], after[i])[k];
+                total = total < 0 || delta < 0 ? -1 : total + delta;
+                perNode.append(0 == i ? "" : ", ").append(delta < 0 ? "n/a" : Long.toString(delta));
+            }
+            line.append(0 == k ? " " : "; ").append(names[k]).append(' ').append(total < 0 ? "n/a" : total)
+                .append(" (per node ").append(perNode).append(')');
+        }
+        out.println(line);
     }
 
     private static void printCounters(final long[][] before, final long[][] after, final PrintStream out)

@@ -49,15 +49,17 @@ public final class DistributedKvStore implements KvStore
     private final DsmNode node;
     private final long mapId;
     private final DCell<byte[]>[] buckets;
+    private final int homeNodes;
     private final boolean isOwner;
     private volatile boolean closed;
 
     private DistributedKvStore(
-        final DsmNode node, final long mapId, final DCell<byte[]>[] buckets, final boolean isOwner)
+        final DsmNode node, final long mapId, final DCell<byte[]>[] buckets, final int homeNodes, final boolean isOwner)
     {
         this.node = node;
         this.mapId = mapId;
         this.buckets = buckets;
+        this.homeNodes = homeNodes;
         this.isOwner = isOwner;
     }
 
@@ -118,7 +120,7 @@ public final class DistributedKvStore implements KvStore
                 }
             }
 
-            final DistributedKvStore store = new DistributedKvStore(node, mapId, buckets, true);
+            final DistributedKvStore store = new DistributedKvStore(node, mapId, buckets, homeNodes, true);
             ATTACHED.put(registryKey(node.nodeId(), mapId), store);
             for (int peer = 0; peer < nodes; peer++)
             {
@@ -133,7 +135,7 @@ public final class DistributedKvStore implements KvStore
                         buckets, from, Math.min(bucketCount, from + BUCKETS_PER_TASK));
                     node.spawnOn(peer, (n) ->
                     {
-                        attachChunk(n, mapId, bucketCount, start, chunk);
+                        attachChunk(n, mapId, bucketCount, homeNodes, start, chunk);
                         return null;
                     }).get(TIMEOUT_S, TimeUnit.SECONDS);
                 }
@@ -188,6 +190,18 @@ public final class DistributedKvStore implements KvStore
     public int bucketCount()
     {
         return buckets.length;
+    }
+
+    /**
+     * The node a key's bucket was created on (it stays there, or on its backup once that node died): bucket
+     * {@code b} on node {@code b % homeNodes}.
+     *
+     * @param key any key.
+     * @return the node its bucket was created on.
+     */
+    public int homeNodeOf(final String key)
+    {
+        return bucketIndex(key, checkedBuckets().length) % homeNodes;
     }
 
     /**
@@ -430,8 +444,13 @@ public final class DistributedKvStore implements KvStore
     private DCell<byte[]> bucket(final String key)
     {
         final DCell<byte[]>[] checked = checkedBuckets();
+        return checked[bucketIndex(key, checked.length)];
+    }
+
+    private static int bucketIndex(final String key, final int bucketCount)
+    {
         final int hash = key.hashCode() * 0x9E3779B9;
-        return checked[(int)(((hash ^ (hash >>> 16)) & 0xFFFF_FFFFL) % checked.length)];
+        return (int)(((hash ^ (hash >>> 16)) & 0xFFFF_FFFFL) % bucketCount);
     }
 
     private DCell<byte[]>[] checkedBuckets()
@@ -458,10 +477,15 @@ public final class DistributedKvStore implements KvStore
 
     @SuppressWarnings("unchecked")
     private static void attachChunk(
-        final DsmNode node, final long mapId, final int bucketCount, final int from, final DCell<byte[]>[] chunk)
+        final DsmNode node,
+        final long mapId,
+        final int bucketCount,
+        final int homeNodes,
+        final int from,
+        final DCell<byte[]>[] chunk)
     {
-        final DistributedKvStore store = ATTACHED.computeIfAbsent(
-            registryKey(node.nodeId(), mapId), (k) -> new DistributedKvStore(node, mapId, new DCell[bucketCount], false));
+        final DistributedKvStore store = ATTACHED.computeIfAbsent(registryKey(node.nodeId(), mapId),
+            (k) -> new DistributedKvStore(node, mapId, new DCell[bucketCount], homeNodes, false));
         for (int i = 0; i < chunk.length; i++)
         {
             store.buckets[from + i] = chunk[i].share();

@@ -1,8 +1,10 @@
 package org.jdsm.apps.kv;
 
 import org.HdrHistogram.Histogram;
+import org.agrona.SystemUtil;
 import org.jdsm.DsmNode;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.NodeTraffic;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -25,7 +27,11 @@ import java.util.concurrent.TimeUnit;
  * cache hit rate and bytes moved per operation as a table and a CSV file.
  * <p>
  * Options ({@link Options}): {@code [--workload a|b|c|d|e|f|drust] [--records R] [--operations O] [--threads T] [--warmup W]
- * [--buckets B] [--fieldcount F] [--fieldlength L] [--csv FILE] [--baseline | --compare [--rounds R]]}. With
+ * [--buckets B] [--fieldcount F] [--fieldlength L] [--csv FILE] [--cpu] [--client-nodes I,J,...] [--target OPS]
+ * [--verify-updates] [--kill-node K [--kill-after D]] [--baseline | --compare [--rounds R]]}. With
+ * {@code --client-nodes} only those nodes run clients (every node holds buckets); {@code --target} paces the clients;
+ * {@code --verify-updates} checks every record against the acknowledged updates ({@link KvUpdateModel});
+ * {@code --kill-node} kills a serving node during the workload and prints the fail-over time ({@link KvNodeKill}). With
  * {@code --baseline} the same workload runs on {@link LocalKvStore} with the driver's threads only. With
  * {@code --compare} one run measures, in rotating order for each round: the baseline, jdsm with the map and its
  * clients on the driver alone (jdsm on 1 node), and, in a cluster of N &gt; 1 nodes, jdsm on all N nodes; it prints
@@ -83,6 +89,26 @@ public final class KvApplication implements Application<KvApplication.Options>
 
         @Option(names = "--rounds", paramLabel = "R", description = "Rounds of --compare (default: ${DEFAULT-VALUE}).")
         long rounds = 3;
+
+        @Option(names = "--client-nodes", paramLabel = "I,J,...",
+            description = "Nodes that run client threads (default: every node); every node holds buckets.")
+        String clientNodes;
+
+        @Option(names = "--target", paramLabel = "OPS",
+            description = "Operations per second over all client threads (default: as fast as they can).")
+        Long target;
+
+        @Option(names = "--verify-updates", description = "Check at the end that every record holds exactly its " +
+            "acknowledged updates (each update stamps the record's version).")
+        boolean verifyUpdates;
+
+        @Option(names = "--kill-node", paramLabel = "K", description = "Kill node K (SIGKILL, same host) during the " +
+            "workload, measure the fail-over; needs jdsm.replicas >= 1, implies --verify-updates.")
+        Integer killNode;
+
+        @Option(names = "--kill-after", paramLabel = "D",
+            description = "When to kill --kill-node, from the start of the transactions (default: ${DEFAULT-VALUE}).")
+        String killAfter = "2s";
     }
 
     public Options newOptions()
@@ -102,7 +128,7 @@ public final class KvApplication implements Application<KvApplication.Options>
 
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final Settings settings = new Settings(options);
+        final Settings settings = new Settings(options, node);
         if (options.compare)
         {
             return compare(node, settings, out);
@@ -113,7 +139,8 @@ public final class KvApplication implements Application<KvApplication.Options>
         final String storeName = isBaseline ? "baseline" : "jdsm";
         final Path csv = Path.of(null != options.csv ? options.csv :
             "kv-" + settings.workloadName + "-" + storeName + "-" + nodes + "n.csv");
-        final Phase phase = runPhase(node, settings, isBaseline, nodes, out);
+        final Phase phase = runPhase(node, settings, isBaseline, nodes,
+            isBaseline ? allNodes(1) : settings.clientNodes, out);
 
         final StringBuilder csvText = new StringBuilder(
             "workload,store,nodes,threads_per_node,op,count,errors,mean_us,p50_us,p95_us,p99_us,p999_us,max_us," +
@@ -137,6 +164,7 @@ public final class KvApplication implements Application<KvApplication.Options>
             phase.throughput, phase.hitRate(), phase.counters[0], phase.counters[1], phase.bytesPerOp(),
             phase.counters[2], phase.counters[3], phase.roundTripsPerOp(), phase.counters[4], phase.counters[5],
             phase.counters[6], phase.counters[7], phase.messagesPerOp());
+        out.println(phase.trafficLine("kv: "));
         out.println(phase.cpuLine(settings.options.cpu, "kv: "));
         Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
         out.println("kv: CSV written to " + csv.toAbsolutePath());
@@ -169,7 +197,7 @@ public final class KvApplication implements Application<KvApplication.Options>
                 final boolean isBaseline = 0 == kind;
                 final int nodes = 2 == kind ? clusterNodes : 1;
                 out.printf("kv compare: round %d of %d%n", round + 1, rounds);
-                final Phase phase = runPhase(node, settings, isBaseline, nodes, out);
+                final Phase phase = runPhase(node, settings, isBaseline, nodes, allNodes(nodes), out);
                 status |= verdict(phase, settings, out);
                 throughput[kind][round] = phase.throughput;
                 final String name = isBaseline ? "baseline" : "jdsm " + nodes + " node" + (1 == nodes ? "" : "s");
@@ -231,21 +259,29 @@ public final class KvApplication implements Application<KvApplication.Options>
     }
 
     /**
-     * Create a store, load it, run the workload with clients on the first {@code nodes} nodes (whose heaps also
-     * hold the map), check every loaded record, and close the store.
+     * Create a store on the first {@code nodes} nodes, load it from each of them, run the workload with clients on
+     * {@code clientNodes} (killing {@code --kill-node} during it), check every loaded record, and close the store.
      */
     private static Phase runPhase(
-        final DsmNode node, final Settings settings, final boolean isBaseline, final int nodes, final PrintStream out)
+        final DsmNode node,
+        final Settings settings,
+        final boolean isBaseline,
+        final int nodes,
+        final int[] clientNodes,
+        final PrintStream out)
         throws Exception
     {
         final String storeName = isBaseline ? "baseline" : "jdsm";
         final long records = settings.records;
         final int threads = settings.threads;
         final Properties props = settings.props;
-        out.printf("kv: workload %s, %s store, %d node(s) x %d client threads, %d records, %d operations (+%d warm-up)%n",
-            settings.workloadName, storeName, nodes, threads, records, settings.operations, settings.warmup);
+        out.printf("kv: workload %s, %s store, %d node(s), clients on %s x %d threads, %d records, %d operations " +
+            "(+%d warm-up), replicas %d%s%n", settings.workloadName, storeName, nodes, Arrays.toString(clientNodes),
+            threads, records, settings.operations, settings.warmup, isBaseline ? 0 : node.config().replicas(),
+            KvBenchmark.isChecked(props) ? ", checking every acknowledged update" : "");
         final KvStore store = isBaseline ?
             new LocalKvStore((int)records) : DistributedKvStore.create(node, settings.buckets, nodes);
+        KvNodeKill kill = null;
         try
         {
             final long mapId = isBaseline ? 0 : ((DistributedKvStore)store).mapId();
@@ -265,43 +301,151 @@ public final class KvApplication implements Application<KvApplication.Options>
             }
             out.printf("kv: loaded %d records in %d ms%n", records, ms(startNs));
 
+            final KvCoreWorkload names = KvBenchmark.newWorkload(props);
+            if (!isBaseline && null != settings.killNode)
+            {
+                kill = KvNodeKill.prepare(
+                    node, (DistributedKvStore)store, settings.killNode, settings.killAfterNs, names, records);
+            }
             startNs = System.nanoTime();
-            final int clients = nodes * threads;
+            final int clients = clientNodes.length * threads;
             final long warmupPerThread = settings.warmup / clients;
             final long measuredPerThread = Math.max(1, settings.operations / clients);
+            final long intervalNs = null == settings.options.target ? 0 :
+                Math.max(1, TimeUnit.SECONDS.toNanos(clients) / settings.options.target);
             final List<CompletableFuture<KvNodeResult>> runs = new ArrayList<>();
-            for (int i = 1; i < nodes; i++)
+            if (null != kill)
             {
-                runs.add(node.spawnOn(i, (n) -> KvBenchmark.run(
-                    n, DistributedKvStore.attached(n, mapId), props, threads, warmupPerThread, measuredPerThread)));
+                kill.start();
+            }
+            boolean driverRuns = false;
+            for (final int i : clientNodes)
+            {
+                driverRuns |= 0 == i;
+                if (0 != i)
+                {
+                    runs.add(node.spawnOn(i, (n) -> KvBenchmark.run(n, DistributedKvStore.attached(n, mapId), props,
+                        threads, warmupPerThread, measuredPerThread, intervalNs)));
+                }
             }
             final List<KvNodeResult> results = new ArrayList<>();
-            results.add(KvBenchmark.run(isBaseline ? null : node, store, props, threads, warmupPerThread,
-                measuredPerThread));
+            if (driverRuns)
+            {
+                results.add(KvBenchmark.run(isBaseline ? null : node, store, props, threads, warmupPerThread,
+                    measuredPerThread, intervalNs));
+            }
             for (final CompletableFuture<KvNodeResult> run : runs)
             {
                 results.add(run.get(TIMEOUT_S, TimeUnit.SECONDS));
             }
             out.printf("kv: ran in %d ms%n", ms(startNs));
+            final int killStatus = null == kill ? 0 : kill.finish(out);
 
             long missing = 0;
-            final KvCoreWorkload names = KvBenchmark.newWorkload(props);
-            final int fieldCount = Integer.parseInt(props.getProperty("fieldcount", "10"));
+            final int fieldCount = KvBenchmark.fieldCount(props);
             for (long k = 0; k < records; k++)
             {
                 final byte[] value = store.get(names.keyName(k));
-                if (null == value || KvFields.decode(value).size() != fieldCount)
+                if (null == value || KvFields.decode(value).size() !=
+                    fieldCount + (KvBenchmark.isChecked(props) ? 1 : 0))
                 {
                     missing++;
                 }
             }
+            if (KvBenchmark.isChecked(props))
+            {
+                missing += checkAcknowledged(store, names, props, results, out);
+            }
 
-            return new Phase(storeName, nodes, results, loadFailures, missing);
+            return new Phase(storeName, nodes, results, loadFailures + killStatus, missing);
         }
         finally
         {
+            if (null != kill)
+            {
+                kill.close();
+            }
             store.close();
         }
+    }
+
+    /**
+     * In a checked run, compare every loaded record with what the clients got acknowledged ({@link KvUpdateModel}).
+     *
+     * @return records not as acknowledged.
+     */
+    static long checkAcknowledged(
+        final KvStore store,
+        final KvCoreWorkload names,
+        final Properties props,
+        final List<KvNodeResult> results,
+        final PrintStream out)
+    {
+        final int records = Integer.parseInt(props.getProperty("recordcount"));
+        final int fieldCount = KvBenchmark.fieldCount(props);
+        final int fieldLength = Integer.parseInt(props.getProperty("fieldlength", "100"));
+        final String prefix = props.getProperty("fieldnameprefix", "field");
+        final int[] lastVersions = new int[records * fieldCount];
+        final int[] acknowledged = new int[records];
+        for (final KvNodeResult result : results)
+        {
+            for (int i = 0; i < lastVersions.length; i++)
+            {
+                lastVersions[i] = Math.max(lastVersions[i], result.lastVersions()[i]);
+            }
+            for (int i = 0; i < records; i++)
+            {
+                acknowledged[i] += result.acknowledged()[i];
+            }
+        }
+        long wrong = 0;
+        long updates = 0;
+        long updatedRecords = 0;
+        for (int k = 0; k < records; k++)
+        {
+            final String key = names.keyName(k);
+            updates += acknowledged[k];
+            updatedRecords += acknowledged[k] > 0 ? 1 : 0;
+            final byte[] value = store.get(key);
+            String problem = null;
+            if (null == value)
+            {
+                problem = "missing";
+            }
+            else
+            {
+                final Map<String, byte[]> fields = KvFields.decode(value);
+                final int version = fields.containsKey(KvUpdateModel.VERSION_FIELD) ?
+                    KvUpdateModel.version(fields) : -1;
+                if (version != acknowledged[k])
+                {
+                    problem = "version " + version + ", but " + acknowledged[k] + " updates were acknowledged";
+                }
+                for (int f = 0; f < fieldCount && null == problem; f++)
+                {
+                    final int expected = lastVersions[k * fieldCount + f];
+                    final byte[] field = fields.get(prefix + f);
+                    if (!Arrays.equals(field, KvUpdateModel.value(key, f, expected, fieldLength)))
+                    {
+                        problem = prefix + f + " is not the value of version " + expected + ", its last " +
+                            "acknowledged write" + (null == field || field.length < 4 ? "" :
+                            " (holds version " + KvUpdateModel.version(Map.of(KvUpdateModel.VERSION_FIELD,
+                            Arrays.copyOf(field, 4))) + ", " + field.length + " bytes)");
+                    }
+                }
+            }
+            if (null != problem)
+            {
+                if (++wrong <= 5)
+                {
+                    out.println("kv: record " + key + " not as acknowledged: " + problem);
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "kv: checked %d records against %d acknowledged updates (of %d records): %d not as " +
+            "acknowledged%n", records, updates, updatedRecords, wrong);
+
+        return wrong;
     }
 
     private static int verdict(final Phase phase, final Settings settings, final PrintStream out)
@@ -333,6 +477,41 @@ public final class KvApplication implements Application<KvApplication.Options>
             errors, us[0], us[1], us[2], us[3], us[4], us[5], phase.throughput, phase.hitRate(), phase.bytesPerOp()));
     }
 
+    private static int[] allNodes(final int nodes)
+    {
+        final int[] all = new int[nodes];
+        Arrays.setAll(all, (i) -> i);
+        return all;
+    }
+
+    private static int[] clientNodes(final String list, final int nodeCount)
+    {
+        final String[] items = list.split(",");
+        final int[] ids = new int[items.length];
+        for (int i = 0; i < items.length; i++)
+        {
+            try
+            {
+                ids[i] = Integer.parseInt(items[i].trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                ids[i] = -1;
+            }
+            if (ids[i] < 0 || ids[i] >= nodeCount)
+            {
+                throw new KvException("--client-nodes=" + list + ": " + items[i].trim() + " is not a node id in [0, " +
+                    (nodeCount - 1) + "]");
+            }
+        }
+        if (Arrays.stream(ids).distinct().count() != ids.length)
+        {
+            throw new KvException("--client-nodes=" + list + " names a node twice");
+        }
+
+        return ids;
+    }
+
     private static long ms(final long startNs)
     {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
@@ -362,7 +541,11 @@ public final class KvApplication implements Application<KvApplication.Options>
         final int buckets;
         final Properties props;
 
-        Settings(final Options options) throws Exception
+        final int[] clientNodes;
+        final Integer killNode;
+        final long killAfterNs;
+
+        Settings(final Options options, final DsmNode node) throws Exception
         {
             this.options = options;
             workloadName = options.workload;
@@ -385,6 +568,54 @@ public final class KvApplication implements Application<KvApplication.Options>
             {
                 throw new KvException("--baseline and --compare exclude each other: --compare runs the baseline too");
             }
+            final boolean isSingle = options.baseline || options.compare;
+            final String single = options.baseline ? "--baseline" : "--compare";
+            clientNodes = null == options.clientNodes ? allNodes(node.nodeCount()) :
+                clientNodes(options.clientNodes, node.nodeCount());
+            if (isSingle && (null != options.clientNodes || null != options.killNode))
+            {
+                throw new KvException((null != options.clientNodes ? "--client-nodes" : "--kill-node") +
+                    " runs jdsm on all nodes only: leave out " + single);
+            }
+            if (null != options.target)
+            {
+                atLeastOne("--target", options.target);
+            }
+            killNode = options.killNode;
+            try
+            {
+                killAfterNs = SystemUtil.parseDuration("--kill-after", options.killAfter);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new KvException("--kill-after=" + options.killAfter + " is not a duration such as 2s or 500ms");
+            }
+            if (null != killNode)
+            {
+                if (killNode < 1 || killNode >= node.nodeCount())
+                {
+                    throw new KvException("--kill-node=" + killNode + " must be in [1, " + (node.nodeCount() - 1) +
+                        "]: node 0 is the driver");
+                }
+                if (Arrays.stream(clientNodes).anyMatch((i) -> i == killNode))
+                {
+                    throw new KvException("--kill-node=" + killNode + " runs clients: give --client-nodes without it" +
+                        " (its clients would die with it), e.g. --client-nodes 0");
+                }
+                if (node.config().replicas() < 1)
+                {
+                    throw new KvException("--kill-node=" + killNode + " needs jdsm.replicas >= 1 (jdsm local " +
+                        "--replicas 1): without a backup the node's buckets die with it");
+                }
+            }
+            if (options.verifyUpdates || null != killNode)
+            {
+                props.setProperty(KvBenchmark.CHECKED_PROP_NAME, "true");
+                if (Long.parseLong(props.getProperty("fieldlength", "100")) < 4)
+                {
+                    throw new KvException("--verify-updates needs --fieldlength >= 4: a field holds its version");
+                }
+            }
         }
     }
 
@@ -398,7 +629,7 @@ public final class KvApplication implements Application<KvApplication.Options>
         final Histogram all = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
         final Histogram[] byKind = new Histogram[KvYcsbDb.Kind.values().length];
         final long[] errorsByKind = new long[byKind.length];
-        final long[] counters = new long[KvBenchmark.COUNTERS.length];
+        final long[] counters = new long[KvBenchmark.COUNTERS.length + NodeTraffic.LENGTH];
         final long[] cpuNsByRole = new long[ThreadCpuByRole.ROLE_NAMES.length];
         final long loadFailures;
         final long missing;
@@ -432,7 +663,8 @@ public final class KvApplication implements Application<KvApplication.Options>
                 }
                 for (int c = 0; c < counters.length; c++)
                 {
-                    counters[c] += result.counterDelta()[c];
+                    final long delta = result.counterDelta()[c];
+                    counters[c] = counters[c] < 0 || delta < 0 ? -1 : counters[c] + delta;
                 }
                 operations += result.operations();
                 elapsedNs = Math.max(elapsedNs, result.elapsedNs());
@@ -445,6 +677,22 @@ public final class KvApplication implements Application<KvApplication.Options>
                 }
             }
             throughput = operations * 1e9 / elapsedNs;
+        }
+
+        /**
+         * The traffic the engine's counters leave out (replication's mirrors): {@link NodeTraffic} of the client
+         * nodes over the measured window, per operation.
+         */
+        String trafficLine(final String prefix)
+        {
+            final long served = counters[KvBenchmark.COUNTERS.length + NodeTraffic.REQUESTS_SERVED];
+            final long sent = counters[KvBenchmark.COUNTERS.length + NodeTraffic.BYTES_SENT];
+            final long ops = Math.max(1, operations);
+            return prefix + "client nodes' transport: one-sided requests served per op " +
+                (served < 0 ? "n/a" : String.format(Locale.ROOT, "%.3f", (double)served / ops)) +
+                " (replication's mirrors included), bytes sent per op " +
+                (sent < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", (double)sent / ops)) +
+                " (Aeron media driver, all traffic)";
         }
 
         String hitRate()

@@ -3,11 +3,13 @@ package org.jdsm.apps.kv;
 import org.HdrHistogram.Histogram;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
+import org.jdsm.apps.NodeTraffic;
 import site.ycsb.WorkloadException;
 import site.ycsb.measurements.Measurements;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The client side of a KV run on one node: YCSB's {@link KvCoreWorkload} driven by a pool of client threads, each
@@ -32,6 +35,12 @@ public final class KvBenchmark
         NodeCounters.Counter.REMOTE_READS, NodeCounters.Counter.REMOTE_WRITES,
         NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS, NodeCounters.Counter.REMOTE_FETCH_ADDS,
         NodeCounters.Counter.MESSAGES_SENT };
+
+    /**
+     * A workload property: {@code true} for a checked run, whose clients write {@link KvUpdateModel}'s values and
+     * return what they got acknowledged.
+     */
+    static final String CHECKED_PROP_NAME = "jdsm.kv.checked";
 
     private KvBenchmark()
     {
@@ -56,6 +65,7 @@ public final class KvBenchmark
         loadProps.setProperty("insertstart", Long.toString(insertStart));
         loadProps.setProperty("insertcount", Long.toString(insertCount));
         final KvCoreWorkload workload = newWorkload(loadProps);
+        final Map<String, Integer> recordNumbers = recordNumbers(props, workload);
         final ExecutorService pool = Executors.newFixedThreadPool(threads);
         try
         {
@@ -66,7 +76,7 @@ public final class KvBenchmark
                 final long count = insertCount * (t + 1) / threads - insertCount * t / threads;
                 clients.add(pool.submit(() ->
                 {
-                    final KvYcsbDb db = new KvYcsbDb(store);
+                    final KvYcsbDb db = new KvYcsbDb(store, newModel(props, recordNumbers));
                     final Object state = workload.initThread(loadProps, thread, threads);
                     long failed = 0;
                     for (long i = 0; i < count; i++)
@@ -109,8 +119,35 @@ public final class KvBenchmark
         final long warmupPerThread,
         final long measuredPerThread) throws Exception
     {
+        return run(node, store, props, threads, warmupPerThread, measuredPerThread, 0);
+    }
+
+    /**
+     * Run transactions as {@link #run(DsmNode, KvStore, Properties, int, long, long)} does, each thread starting at
+     * most one transaction every {@code intervalNs} (a late thread catches up), in warm-up and measured windows each.
+     *
+     * @param node              whose counters are read over the measured window, or null for none.
+     * @param store             to run on.
+     * @param props             the workload's properties.
+     * @param threads           client threads.
+     * @param warmupPerThread   transactions per thread before measuring.
+     * @param measuredPerThread transactions per thread measured.
+     * @param intervalNs        between the starts of a thread's transactions, 0 for as fast as it can.
+     * @return what was measured.
+     * @throws Exception if a client thread fails.
+     */
+    public static KvNodeResult run(
+        final DsmNode node,
+        final KvStore store,
+        final Properties props,
+        final int threads,
+        final long warmupPerThread,
+        final long measuredPerThread,
+        final long intervalNs) throws Exception
+    {
         final KvCoreWorkload workload = newWorkload(props);
-        final long[] window = new long[1 + COUNTERS.length];
+        final Map<String, Integer> recordNumbers = recordNumbers(props, workload);
+        final long[] window = new long[1 + COUNTERS.length + NodeTraffic.LENGTH];
         final AtomicReference<Map<String, Long>> cpuAtStart = new AtomicReference<>();
         final CyclicBarrier measuring = new CyclicBarrier(threads, () ->
         {
@@ -130,23 +167,28 @@ public final class KvBenchmark
                 final int thread = t;
                 clients.add(pool.submit(() ->
                 {
-                    final KvYcsbDb db = new KvYcsbDb(store);
+                    final KvUpdateModel model = newModel(props, recordNumbers);
+                    final KvYcsbDb db = new KvYcsbDb(store, model);
                     final Histogram all = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
                     final Object state = workload.initThread(props, thread, threads);
                     db.recording(false);
+                    final long warmupStartNs = System.nanoTime();
                     for (long i = 0; i < warmupPerThread; i++)
                     {
+                        pace(warmupStartNs, i, intervalNs);
                         workload.doTransaction(db, state);
                     }
                     measuring.await();
                     db.recording(true);
+                    final long measuredStartNs = System.nanoTime();
                     for (long i = 0; i < measuredPerThread; i++)
                     {
+                        pace(measuredStartNs, i, intervalNs);
                         final long startNs = System.nanoTime();
                         workload.doTransaction(db, state);
                         all.recordValue(Math.min(KvYcsbDb.MAX_LATENCY_NS, System.nanoTime() - startNs));
                     }
-                    return new Object[] { db, all };
+                    return new Object[] { db, all, model };
                 }));
             }
 
@@ -157,6 +199,8 @@ public final class KvBenchmark
             {
                 histograms.put(kind, new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3));
             }
+            int[] lastVersions = null;
+            int[] acknowledged = null;
             for (final Future<Object[]> client : clients)
             {
                 final Object[] measured = client.get();
@@ -167,18 +211,27 @@ public final class KvBenchmark
                     errors[kind.ordinal()] += db.errors(kind);
                 }
                 all.add((Histogram)measured[1]);
+                if (null != measured[2])
+                {
+                    if (null == lastVersions)
+                    {
+                        lastVersions = new int[recordNumbers.size() * fieldCount(props)];
+                        acknowledged = new int[recordNumbers.size()];
+                    }
+                    ((KvUpdateModel)measured[2]).merge(lastVersions, acknowledged);
+                }
             }
             final long endNs = System.nanoTime();
             final long[] cpuNsByRole = ThreadCpuByRole.delta(cpuAtStart.get(), ThreadCpuByRole.snapshot());
             final long[] end = counters(node);
-            final long[] delta = new long[COUNTERS.length];
+            final long[] delta = new long[COUNTERS.length + NodeTraffic.LENGTH];
             for (int c = 0; c < delta.length; c++)
             {
-                delta[c] = end[c] - window[1 + c];
+                delta[c] = end[c] < 0 || window[1 + c] < 0 ? -1 : end[c] - window[1 + c];
             }
 
             return new KvNodeResult(histograms, all, errors, (long)threads * measuredPerThread, endNs - window[0], delta,
-                cpuNsByRole, ProcessHandle.current().pid());
+                cpuNsByRole, ProcessHandle.current().pid(), lastVersions, acknowledged);
         }
         finally
         {
@@ -194,9 +247,64 @@ public final class KvBenchmark
         return workload;
     }
 
+    /**
+     * @param props of a workload.
+     * @return whether it is a checked run.
+     */
+    static boolean isChecked(final Properties props)
+    {
+        return Boolean.parseBoolean(props.getProperty(CHECKED_PROP_NAME, "false"));
+    }
+
+    static int fieldCount(final Properties props)
+    {
+        return Integer.parseInt(props.getProperty("fieldcount", "10"));
+    }
+
+    /**
+     * @return the record number of every key the workload loads, in a checked run; else null.
+     */
+    static Map<String, Integer> recordNumbers(final Properties props, final KvCoreWorkload workload)
+    {
+        if (!isChecked(props))
+        {
+            return null;
+        }
+        final int records = Integer.parseInt(props.getProperty("recordcount"));
+        final Map<String, Integer> numbers = new HashMap<>(records * 2);
+        for (int k = 0; k < records; k++)
+        {
+            numbers.put(workload.keyName(k), k);
+        }
+
+        return numbers;
+    }
+
+    private static KvUpdateModel newModel(final Properties props, final Map<String, Integer> recordNumbers)
+    {
+        return null == recordNumbers ? null :
+            new KvUpdateModel(recordNumbers, props.getProperty("fieldnameprefix", "field"), fieldCount(props));
+    }
+
+    private static void pace(final long startNs, final long index, final long intervalNs)
+    {
+        if (intervalNs > 0)
+        {
+            final long dueNs = startNs + index * intervalNs;
+            long waitNs;
+            while ((waitNs = dueNs - System.nanoTime()) > 0)
+            {
+                LockSupport.parkNanos(waitNs);
+            }
+        }
+    }
+
+    /**
+     * The node's {@link #COUNTERS}, then its {@link NodeTraffic} (-1 when not readable; none without a node).
+     */
     private static long[] counters(final DsmNode node)
     {
-        final long[] values = new long[COUNTERS.length];
+        final long[] values = new long[COUNTERS.length + NodeTraffic.LENGTH];
         if (null != node)
         {
             final NodeCounters counters = node.counters();
@@ -204,6 +312,11 @@ public final class KvBenchmark
             {
                 values[c] = counters.get(COUNTERS[c]);
             }
+            System.arraycopy(NodeTraffic.snapshot(node), 0, values, COUNTERS.length, NodeTraffic.LENGTH);
+        }
+        else
+        {
+            java.util.Arrays.fill(values, COUNTERS.length, values.length, -1);
         }
 
         return values;

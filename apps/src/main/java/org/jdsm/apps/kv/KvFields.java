@@ -51,13 +51,21 @@ final class KvFields
 
     static byte[] encodeIterators(final Map<String, ByteIterator> values)
     {
+        return encode(toArrays(values));
+    }
+
+    /**
+     * Read each value once: a {@link ByteIterator} can be read only once.
+     */
+    static Map<String, byte[]> toArrays(final Map<String, ByteIterator> values)
+    {
         final Map<String, byte[]> fields = new LinkedHashMap<>();
         for (final Map.Entry<String, ByteIterator> value : values.entrySet())
         {
             fields.put(value.getKey(), value.getValue().toArray());
         }
 
-        return encode(fields);
+        return fields;
     }
 
     static Map<String, byte[]> decode(final byte[] bytes)
@@ -91,13 +99,10 @@ final class KvFields
         }
     }
 
-    static byte[] merge(final byte[] old, final Map<String, ByteIterator> values)
+    static byte[] merge(final byte[] old, final Map<String, byte[]> values)
     {
         final Map<String, byte[]> fields = decode(old);
-        for (final Map.Entry<String, ByteIterator> value : values.entrySet())
-        {
-            fields.put(value.getKey(), value.getValue().toArray());
-        }
+        fields.putAll(values);
 
         return encode(fields);
     }

@@ -25,10 +25,14 @@ import java.util.zip.DataFormatException;
  * @param elapsedNs    length of the measured window.
  * @param counterDelta node counters over the window, as {@link KvBenchmark#COUNTERS} lists them: cache hits,
  *                     cache misses, bytes fetched, bytes moved in, remote reads, writes, compare-and-swaps,
- *                     fetch-and-adds, messages sent.
+ *                     fetch-and-adds, messages sent; then the node's {@link org.jdsm.apps.NodeTraffic} (one-sided
+ *                     requests served, bytes sent; -1 when not readable).
  * @param cpuNsByRole  CPU nanoseconds of the node's JVM over the window by thread role, indexed as
  *                     {@link ThreadCpuByRole#ROLE_NAMES}: the whole JVM's, so nodes sharing a JVM count it once.
  * @param processId    of the node's JVM.
+ * @param lastVersions in a checked run ({@link KvUpdateModel}), per {@code record * fieldCount + field} the highest
+ *                     version the node's clients got acknowledged for a write of it; else null.
+ * @param acknowledged in a checked run, per record the updates the node's clients got acknowledged; else null.
  */
 public record KvNodeResult(
     EnumMap<KvYcsbDb.Kind, Histogram> histograms,
@@ -38,7 +42,9 @@ public record KvNodeResult(
     long elapsedNs,
     long[] counterDelta,
     long[] cpuNsByRole,
-    long processId) implements Serializable
+    long processId,
+    int[] lastVersions,
+    int[] acknowledged) implements Serializable
 {
     private Object writeReplace()
     {
@@ -79,6 +85,8 @@ public record KvNodeResult(
         private final long[] counterDelta;
         private final long[] cpuNsByRole;
         private final long processId;
+        private final int[] lastVersions;
+        private final int[] acknowledged;
 
         Compressed(final KvNodeResult result)
         {
@@ -93,6 +101,8 @@ public record KvNodeResult(
             counterDelta = result.counterDelta();
             cpuNsByRole = result.cpuNsByRole();
             processId = result.processId();
+            lastVersions = result.lastVersions();
+            acknowledged = result.acknowledged();
         }
 
         private Object readResolve()
@@ -104,7 +114,7 @@ public record KvNodeResult(
             }
 
             return new KvNodeResult(decoded, decode(all), errors, operations, elapsedNs, counterDelta, cpuNsByRole,
-                processId);
+                processId, lastVersions, acknowledged);
         }
     }
 }

@@ -7,6 +7,7 @@ import site.ycsb.Status;
 
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,7 @@ public class KvYcsbDb extends DB
     static final long MAX_LATENCY_NS = 60_000_000_000L;
 
     private KvStore store;
+    private final KvUpdateModel model;
     private final EnumMap<Kind, Histogram> histograms = new EnumMap<>(Kind.class);
     private final long[] errors = new long[Kind.values().length];
     private boolean isRecording = true;
@@ -49,10 +51,7 @@ public class KvYcsbDb extends DB
      */
     public KvYcsbDb()
     {
-        for (final Kind kind : Kind.values())
-        {
-            histograms.put(kind, new Histogram(MAX_LATENCY_NS, 3));
-        }
+        this(null, null);
     }
 
     /**
@@ -62,8 +61,24 @@ public class KvYcsbDb extends DB
      */
     public KvYcsbDb(final KvStore store)
     {
-        this();
+        this(store, null);
+    }
+
+    /**
+     * A DB over a store that, with a model, writes a checked run's values and remembers what it got acknowledged
+     * ({@link KvUpdateModel}).
+     *
+     * @param store to run operations on.
+     * @param model of this client thread, or null for the workload's own values.
+     */
+    public KvYcsbDb(final KvStore store, final KvUpdateModel model)
+    {
         this.store = store;
+        this.model = model;
+        for (final Kind kind : Kind.values())
+        {
+            histograms.put(kind, new Histogram(MAX_LATENCY_NS, 3));
+        }
     }
 
     /**
@@ -153,7 +168,31 @@ public class KvYcsbDb extends DB
     public Status update(final String table, final String key, final Map<String, ByteIterator> values)
     {
         final long startNs = System.nanoTime();
-        final boolean updated = store.update(key, (old) -> KvFields.merge(old, values));
+        // the values once: the function runs again when another writer got in first, and an iterator reads once
+        final Map<String, byte[]> fields = KvFields.toArrays(values);
+        if (null == model)
+        {
+            final boolean updated = store.update(key, (old) -> KvFields.merge(old, fields));
+            return record(Kind.UPDATE, startNs, updated ? Status.OK : Status.NOT_FOUND);
+        }
+
+        final int[] version = new int[1];
+        final boolean updated = store.update(key, (old) ->
+        {
+            final Map<String, byte[]> record = KvFields.decode(old);
+            version[0] = KvUpdateModel.version(record) + 1; // the last call is the one the store applied
+            for (final Map.Entry<String, byte[]> field : fields.entrySet())
+            {
+                record.put(field.getKey(), KvUpdateModel.value(
+                    key, model.fieldNumber(field.getKey()), version[0], field.getValue().length));
+            }
+            record.put(KvUpdateModel.VERSION_FIELD, KvUpdateModel.versionBytes(version[0]));
+            return KvFields.encode(record);
+        });
+        if (updated)
+        {
+            model.acknowledge(key, fields.keySet(), version[0]);
+        }
 
         return record(Kind.UPDATE, startNs, updated ? Status.OK : Status.NOT_FOUND);
     }
@@ -164,7 +203,21 @@ public class KvYcsbDb extends DB
     public Status insert(final String table, final String key, final Map<String, ByteIterator> values)
     {
         final long startNs = System.nanoTime();
-        store.put(key, KvFields.encodeIterators(values));
+        if (null == model)
+        {
+            store.put(key, KvFields.encodeIterators(values));
+        }
+        else
+        {
+            final Map<String, byte[]> record = new LinkedHashMap<>();
+            for (final Map.Entry<String, byte[]> field : KvFields.toArrays(values).entrySet())
+            {
+                record.put(field.getKey(), KvUpdateModel.value(
+                    key, model.fieldNumber(field.getKey()), 0, field.getValue().length));
+            }
+            record.put(KvUpdateModel.VERSION_FIELD, KvUpdateModel.versionBytes(0));
+            store.put(key, KvFields.encode(record));
+        }
 
         return record(Kind.INSERT, startNs, Status.OK);
     }

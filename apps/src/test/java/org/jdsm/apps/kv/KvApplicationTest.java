@@ -86,6 +86,68 @@ class KvApplicationTest
         assertEquals("--baseline and --compare exclude each other: --compare runs the baseline too", ex.getMessage());
     }
 
+    @Test
+    void shouldCheckEveryAcknowledgedUpdateWithClientsOnSomeNodesOnly(@TempDir final Path dir) throws Exception
+    {
+        final String output = run(3, dir, "--workload", "a", "--client-nodes", "0,1", "--verify-updates");
+        assertTrue(output.contains("clients on [0, 1] x 2 threads"), output);
+        assertTrue(output.matches("(?s).*kv: checked 300 records against [1-9][0-9]* acknowledged updates " +
+            "\\(of [1-9][0-9]* records\\): 0 not as acknowledged.*"), output);
+        assertTrue(output.contains("kv: all results correct"), output);
+        // 4 client threads, each 150 operations, and every node's counters from the nodes that ran clients only
+        final List<String> csv = Files.readAllLines(dir.resolve("out.csv"));
+        assertTrue(csv.get(csv.size() - 1).startsWith("a,jdsm,3,2,ALL,600,0,"), csv.toString());
+    }
+
+    @Test
+    void shouldFindAnUpdateLostOrAppliedTwice() throws Exception
+    {
+        final java.util.Properties props = KvWorkloads.properties("a", 50, 400);
+        props.setProperty(KvBenchmark.CHECKED_PROP_NAME, "true");
+        props.setProperty("fieldcount", "3");
+        props.setProperty("fieldlength", "16");
+        try (LocalKvStore store = new LocalKvStore(50))
+        {
+            assertEquals(0, KvBenchmark.load(store, props, 0, 50, 2));
+            final KvNodeResult result = KvBenchmark.run(null, store, props, 2, 0, 200);
+            final KvCoreWorkload names = KvBenchmark.newWorkload(props);
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+            assertEquals(0, KvApplication.checkAcknowledged(store, names, props, List.of(result), out),
+                bytes.toString(StandardCharsets.UTF_8));
+
+            // an update applied without its acknowledgement (as a retry applied twice would be): found
+            int updated = 0;
+            while (0 == result.acknowledged()[updated])
+            {
+                updated++;
+            }
+            final String key = names.keyName(updated);
+            final KvUpdateModel stray = new KvUpdateModel(java.util.Map.of(key, 0), "field", 3);
+            assertEquals(site.ycsb.Status.OK, new KvYcsbDb(store, stray).update("t", key,
+                java.util.Map.of("field1", new site.ycsb.ByteArrayByteIterator(new byte[16]))));
+            assertEquals(1, KvApplication.checkAcknowledged(store, names, props, List.of(result), out));
+            assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("kv: record " + key + " not as " +
+                "acknowledged: version " + (result.acknowledged()[updated] + 1) + ", but " +
+                result.acknowledged()[updated] + " updates were acknowledged"), bytes.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void shouldRejectKillingTheDriverOrAClientNodeOrWithoutReplicas(@TempDir final Path dir)
+    {
+        assertEquals("--kill-node=0 must be in [1, 2]: node 0 is the driver", org.junit.jupiter.api.Assertions
+            .assertThrows(KvException.class, () -> run(3, dir, "--kill-node", "0")).getMessage());
+        assertEquals("--kill-node=2 runs clients: give --client-nodes without it (its clients would die with it), " +
+            "e.g. --client-nodes 0", org.junit.jupiter.api.Assertions
+            .assertThrows(KvException.class, () -> run(3, dir, "--kill-node", "2")).getMessage());
+        assertEquals("--kill-node=2 needs jdsm.replicas >= 1 (jdsm local --replicas 1): without a backup the node's " +
+            "buckets die with it", org.junit.jupiter.api.Assertions.assertThrows(KvException.class,
+            () -> run(3, dir, "--kill-node", "2", "--client-nodes", "0,1")).getMessage());
+        assertEquals("--client-nodes=0,3: 3 is not a node id in [0, 2]", org.junit.jupiter.api.Assertions
+            .assertThrows(KvException.class, () -> run(3, dir, "--client-nodes", "0,3")).getMessage());
+    }
+
     private static String run(final int nodes, final Path dir, final String... workload) throws Exception
     {
         try (KvTestCluster cluster = new KvTestCluster(nodes, 11, 2))
