@@ -173,11 +173,31 @@ final class SliceHandover implements Agent
     {
         for (int slice = 0; slice < nodeCount; slice++)
         {
-            if (replication.holders(slice).indexOf(node) >= 0)
+            final Replication.Holders current = replication.holders(slice);
+            if (current.indexOf(node) >= 0)
             {
-                gate.close(slice);
+                if (hasLiveHolder(current))
+                {
+                    gate.close(slice);
+                }
+                else
+                {
+                    gate.open(slice); // nothing left to hand over: operations fail at once, naming the lost slice
+                }
             }
         }
+    }
+
+    private boolean hasLiveHolder(final Replication.Holders current)
+    {
+        for (final int node : current.nodes)
+        {
+            if (!replication.isDead(node))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int acknowledge(final int slice)
