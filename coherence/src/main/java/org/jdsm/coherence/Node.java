@@ -171,7 +171,8 @@ public final class Node implements DsmNode, MessageHandler
         this.lifecycle = new ClusterLifecycle(this, tasks, proxy, config.operationTimeoutNs());
         this.control = new ControlAdapter(heap, placement, tasks, scheduler, lifecycle, rejections);
         final SliceHandover handover = null == replication ? null : new SliceHandover(
-            replication, membershipView, transport, proxy, errorHandler, config.operationTimeoutNs());
+            replication, membershipView, transport, proxy, errorHandler, config.operationTimeoutNs(),
+            lifecycle::isStopRequested);
         if (null != replication)
         {
             replication.handover(handover);
@@ -358,6 +359,10 @@ public final class Node implements DsmNode, MessageHandler
         if (isClosed)
         {
             return;
+        }
+        if (null != heap.replication())
+        {
+            heap.replication().handover().close();
         }
         lifecycle.stopServers();
         isClosed = true;

@@ -11,6 +11,7 @@ import org.jdsm.spi.Transport;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.HANDED_OVER_TYPE;
@@ -47,9 +48,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_GRANT_TYPE;
  * drained fences, and drives the hand-overs this node coordinates (the copy is the only blocking step). Messages
  * arrive on the transport's receiving thread and only change state.
  * <p>
- * <b>Note:</b> threadsafe: state changes under this object's monitor, held only briefly and never while sending
- * or copying... except the few non-blocking sends of an answer. One per node with replicas, owned by its
- * {@link Node}.
+ * <b>Note:</b> threadsafe: state changes under this object's monitor, held briefly and never while copying or
+ * waiting; messages are sent outside it. One per node with replicas, owned by its {@link Node}, which stops it ({@link #close()}) before it closes.
  */
 final class SliceHandover implements Agent
 {
@@ -68,6 +68,8 @@ final class SliceHandover implements Agent
     private final ControlProxy proxy;
     private final ErrorHandler errorHandler;
     private final long claimTimeoutNs;
+    private final BooleanSupplier isStopping;
+    private volatile boolean isClosed;
 
     // guarded by this
     private final long[] fenceEpoch;
@@ -98,6 +100,7 @@ final class SliceHandover implements Agent
      * @param proxy          sends the hand-over messages.
      * @param errorHandler   of the node, counting: a slice left with fewer copies is reported once through it.
      * @param claimTimeoutNs how long a coordinator waits for a spare slot's grant (the operation timeout).
+     * @param isStopping     true once the program ended and nodes leave: no hand-over is started then.
      */
     SliceHandover(
         final Replication replication,
@@ -105,8 +108,10 @@ final class SliceHandover implements Agent
         final Transport transport,
         final ControlProxy proxy,
         final ErrorHandler errorHandler,
-        final long claimTimeoutNs)
+        final long claimTimeoutNs,
+        final BooleanSupplier isStopping)
     {
+        this.isStopping = isStopping;
         this.nodeId = replication.nodeId();
         this.nodeCount = replication.nodeCount();
         this.replicas = replication.replicas();
@@ -146,6 +151,10 @@ final class SliceHandover implements Agent
      */
     public int doWork()
     {
+        if (isClosed || isStopping.getAsBoolean())
+        {
+            return 0; // nodes that leave at the end of the program are not handed over
+        }
         int work = 0;
         for (int node = 0; node < nodeCount; node++)
         {
@@ -162,6 +171,14 @@ final class SliceHandover implements Agent
         }
 
         return work;
+    }
+
+    /**
+     * Stop starting and driving hand-overs: the node closes. Its agent's runner is closed after this.
+     */
+    void close()
+    {
+        isClosed = true;
     }
 
     /**
@@ -445,7 +462,7 @@ final class SliceHandover implements Agent
             return -1;
         }
         final long deadlineNs = System.nanoTime() + claimTimeoutNs;
-        while (System.nanoTime() - deadlineNs < 0 && !replication.checkDead(candidate))
+        while (System.nanoTime() - deadlineNs < 0 && !replication.checkDead(candidate) && !isClosed)
         {
             synchronized (this)
             {
