@@ -123,7 +123,11 @@ class ReplicationFailOverProperties
         final Outcome outcome = run(nodes, victim, crashStep, seed, maxDelaySteps, 1, true);
         System.out.println("replication " + schedule + ": homed on victim at crash=" + outcome.homedOnVictimAtCrash +
             " read back=" + outcome.homedOnVictimReadBack + " objects=" + outcome.objects + " ops=" +
-            outcome.history.size() + " mirrorOps=" + outcome.mirrorOperations + " delivered=" + outcome.delivered);
+            outcome.history.size() + " mirrorOps=" + outcome.mirrorOperations + " delivered=" + outcome.delivered +
+            " hand-overs=" + outcome.handOvers + " hand-over ms mean=" +
+            String.format("%.2f", outcome.handOverNanos / 1e6 / Math.max(1, outcome.handOvers)) + " max=" +
+            String.format("%.2f", outcome.maxHandOverNanos / 1e6) + " hand-over messages=" + outcome.handOverMessages +
+            " re-replicated=" + outcome.slicesReReplicated + " bytes copied=" + outcome.bytesCopied);
 
         assertEquals(0, outcome.errors.get(), "operations that failed, " + schedule + ": " + outcome.firstError);
         assertTrue(outcome.homedOnVictimAtCrash > 0, "objects homed on node " + victim + " at the crash, " + schedule);
@@ -131,6 +135,8 @@ class ReplicationFailOverProperties
             "objects homed on the crashed node read back equal to the model, " + schedule);
         assertEquals(outcome.objects, outcome.objectsEqualToModel, "objects equal to the model, " + schedule);
         assertEquals(1, outcome.failOversAtDriver, "node 0 declared node " + victim + " dead, " + schedule);
+        assertEquals(2, outcome.handOvers, "the victim's slice and the one it backed up were handed over, " + schedule);
+        assertEquals(2, outcome.slicesReReplicated, "both got a new copy in a spare slot, " + schedule);
         assertEquals(0, outcome.history.pendingCount(), "every op returned, " + schedule);
         assertEquals(Verdict.LINEARIZABLE, outcome.verdict.verdict(), schedule + ": " + outcome.verdict);
     }
