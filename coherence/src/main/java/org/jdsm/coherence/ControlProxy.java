@@ -183,7 +183,8 @@ final class ControlProxy
      * @param nodes  holders' nodes, the serving one first.
      * @param slots  holders' slots, in the same order.
      */
-    void sendHolders(final int target, final int type, final int slice, final long epoch, final int[] nodes, final int[] slots)
+    void sendHolders(
+        final int target, final int type, final int slice, final long epoch, final int[] nodes, final int[] slots)
     {
         final Encoder encoder = encoders.get();
         final int bodyOffset = encoder.flyweight.wrap(encoder.buffer, 0)

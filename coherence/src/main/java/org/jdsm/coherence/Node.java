@@ -118,7 +118,8 @@ public final class Node implements DsmNode, MessageHandler
         final long sliceLength = (config.heapSize() + 7) & ~7L;
         final int replicas = config.replicas();
         final long stride = 0 == replicas ? sliceLength : Replication.stride(sliceLength, HeapSlice.MAX_SEGMENT_LENGTH);
-        final HeapSlice heapSlice = new HeapSlice(0 == replicas ? sliceLength : stride * Replication.slotCount(replicas));
+        final HeapSlice heapSlice = new HeapSlice(
+            0 == replicas ? sliceLength : stride * Replication.slotCount(replicas));
         final CopyCache cache = new CopyCache(config.cacheSize(), config.maxObjectSize() + HEADER_LENGTH, counters);
         final ExecutorService workers = new ForkJoinPool(config.workerThreads(), workerThreadFactory(), null, true, 0,
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);

@@ -49,7 +49,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_GRANT_TYPE;
  * arrive on the transport's receiving thread and only change state.
  * <p>
  * <b>Note:</b> threadsafe: state changes under this object's monitor, held briefly and never while copying or
- * waiting; messages are sent outside it. One per node with replicas, owned by its {@link Node}, which stops it ({@link #close()}) before it closes.
+ * waiting; messages are sent outside it. One per node with replicas, owned by its {@link Node}, which stops it
+ * ({@link #close()}) before it closes.
  */
 final class SliceHandover implements Agent
 {
@@ -610,7 +611,12 @@ final class SliceHandover implements Agent
     }
 
     private String onHandedOver(
-        final int source, final int slice, final long epoch, final DirectBuffer buffer, final int offset, final int length)
+        final int source,
+        final int slice,
+        final long epoch,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
         if (length < BODY_OFFSET + HOLDERS_COUNT_LENGTH)
         {
@@ -737,7 +743,8 @@ final class SliceHandover implements Agent
         }
         if (fenceEpoch[slice] > replication.holders(slice).epoch)
         {
-            return "fenced at epoch " + fenceEpoch[slice] + " by node " + fenceFrom[slice] + ", awaiting its HANDED_OVER";
+            return "fenced at epoch " + fenceEpoch[slice] + " by node " + fenceFrom[slice] +
+                ", awaiting its HANDED_OVER";
         }
         return "not yet fenced by the slice's next live holder";
     }

@@ -308,21 +308,25 @@ class ReplicationFailOverProperties
             outcome.fetchedBytes = fetchedBytes(cluster, nodes, victims) - fetchedBefore;
             for (int n = 0; n < nodes; n++)
             {
+                final Replication replication = ((EngineHeap)((Node)cluster.node(n)).heap()).replication();
+                if (null != replication)
+                {
+                    // a victim coordinated hand-overs before it crashed in turn: its counts are read in-process
+                    final SliceHandover handover = replication.handover();
+                    outcome.handOvers += handover.handOvers();
+                    outcome.handOverNanos += handover.handOverNanos();
+                    outcome.maxHandOverNanos = Math.max(outcome.maxHandOverNanos, handover.maxHandOverNanos());
+                    outcome.handOverMessages += handover.messagesSent();
+                    outcome.slicesReReplicated += handover.slicesReReplicated();
+                    outcome.bytesCopied += handover.bytesCopied();
+                    outcome.underReplicated += handover.underReplicated();
+                }
                 if (!isVictim(victims, n))
                 {
-                    final Replication replication = ((EngineHeap)((Node)cluster.node(n)).heap()).replication();
                     if (null != replication)
                     {
                         outcome.mirrorOperations += replication.mirrorOperations();
                         outcome.mirrorBytes += replication.mirrorBytes();
-                        final SliceHandover handover = replication.handover();
-                        outcome.handOvers += handover.handOvers();
-                        outcome.handOverNanos += handover.handOverNanos();
-                        outcome.maxHandOverNanos = Math.max(outcome.maxHandOverNanos, handover.maxHandOverNanos());
-                        outcome.handOverMessages += handover.messagesSent();
-                        outcome.slicesReReplicated += handover.slicesReReplicated();
-                        outcome.bytesCopied += handover.bytesCopied();
-                        outcome.underReplicated += handover.underReplicated();
                     }
                 }
             }
