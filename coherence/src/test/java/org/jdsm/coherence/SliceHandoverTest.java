@@ -125,6 +125,59 @@ class SliceHandoverTest
         }
     }
 
+    @Test
+    @Timeout(60)
+    void whenTheCoordinatorDiesDuringTheHandOverTheNextLiveHolderRunsItAgainAtTheSameEpoch() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(4, (config) -> config
+            .replicas(2)
+            .heapSize(256 * 1024)
+            .maxObjectSize(16 * 1024)
+            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(20))
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))))
+        {
+            // slice 2 is held by nodes 2, 3 and 0 (slots 0, 1, 2)
+            final DBox<Long> box = cluster.node(0).allocOn(2, Codecs.LONG, 1L);
+            final long address = box.address();
+            final long offset = GlobalAddress.offset(address) + HEADER_LENGTH;
+            final Replication writer = ((EngineHeap)cluster.node(1).heap()).replication();
+            final EngineHeap reader = (EngineHeap)cluster.node(1).heap();
+            writer.gate().enter(2, TIMED_OUT);
+            ((EngineHeap)cluster.node(2).heap()).region().putLongRelease(offset, 2L);
+
+            cluster.network.crash(2);
+            final SliceHandover first = ((EngineHeap)cluster.node(3).heap()).replication().handover();
+            awaitDescribed(first, "run by this node 3 at epoch 1");
+            final CompletableFuture<Long> afterDeath = CompletableFuture.supplyAsync(() -> read(reader, address));
+
+            cluster.network.crash(3); // the coordinator, before node 1 drained
+            final SliceHandover second = ((EngineHeap)cluster.node(0).heap()).replication().handover();
+            awaitDescribed(second, "run by this node 0 at epoch 1, waiting for fence acknowledgements from nodes [1]");
+            assertFalse(afterDeath.isDone(), "still behind the fence");
+
+            ((EngineHeap)cluster.node(0).heap()).region().putLongRelease(writer.base(2) + offset, 2L); // the mirror
+            writer.gate().leave(2);
+
+            assertEquals(2L, afterDeath.get(10, TimeUnit.SECONDS));
+            final Replication.Holders holders = reader.replication().holders(2);
+            assertEquals(1, holders.epoch, "the same epoch: " + holders);
+            assertEquals(0, holders.nodes[0], "node 0 serves slice 2: " + holders);
+            assertEquals(2, holders.slots[0], holders.toString());
+            assertEquals(1, holders.nodes[1], "node 1, the only other live node, got a copy: " + holders);
+            assertTrue(second.underReplicated() > 0, "2 of 3 copies: no third live node");
+        }
+    }
+
+    private static void awaitDescribed(final SliceHandover handover, final String prefix) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!handover.describe(2).startsWith(prefix))
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "expected " + prefix + ", is " + handover.describe(2));
+            Thread.sleep(5);
+        }
+    }
+
     private static long read(final EngineHeap heap, final long address)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8]);
