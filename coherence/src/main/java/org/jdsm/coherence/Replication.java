@@ -38,9 +38,11 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * {@link #mirrorOwn}, {@link #fetchAddOwn} or {@link #compareAndSwapOwn}: each is admitted at the slice's
  * {@link SliceGate} first and leaves it when it completed, mirrors included. Once a holder of the slice is known dead
  * the gate is closed to new operations until the slice's hand-over ({@link SliceHandover}) has installed the new
- * holder list: an operation that failed at the dead node leaves the gate and is retried at the new server only after
- * the hand-over, so a value visible at the dead node is at the new server before anyone reads there. A node's death
- * is sticky: its slice is never routed back.
+ * holder list: a read that failed at the dead node leaves the gate and is retried at the new server only after the
+ * hand-over, so a value visible at the dead node is at the new server before anyone reads there. A write, CAS or
+ * fetch-add that failed there is admitted and retried at once at the next live holder, as its mirrors are: it may
+ * have landed at the dead node, and the swaps mirrored after it wait for it at the next holder (holding it back
+ * until the hand-over would hold the hand-over back too). A node's death is sticky: its slice is never routed back.
  * <p>
  * <b>Refusing writes.</b> Every write, CAS and fetch-add it routes, and every mirror of a change to this node's own
  * slice, first asks {@link MembershipView#checkCanServeWrites()}: a node the membership says may not act on its own
@@ -472,7 +474,7 @@ final class Replication
         return builder.append(']').toString();
     }
 
-    // an operation that failed at a dead server waits for the slice's hand-over, if one is pending, before its retry
+    // a read that failed at a dead server waits for the slice's hand-over, if one is pending, before its retry
     private void readmit(final int slice)
     {
         if (gate.isClosed(slice))
@@ -524,7 +526,7 @@ final class Replication
                 catch (final NodeUnavailableException ex)
                 {
                     onUnavailable(target, ex);
-                    readmit(slice);
+                    readmit(slice); // a read retries only after the hand-over
                 }
             }
         }
@@ -579,7 +581,8 @@ final class Replication
                 catch (final NodeUnavailableException ex)
                 {
                     onUnavailable(target, ex);
-                    readmit(slice);
+                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
+                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
                 }
             }
             mirrorWrite(current, holder + 1, offset, src, srcOffset, length);
@@ -629,7 +632,8 @@ final class Replication
                 catch (final NodeUnavailableException ex)
                 {
                     onUnavailable(target, ex);
-                    readmit(slice);
+                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
+                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
                 }
             }
             if (witness == expected && expected != update)
@@ -682,7 +686,8 @@ final class Replication
                 catch (final NodeUnavailableException ex)
                 {
                     onUnavailable(target, ex);
-                    readmit(slice);
+                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
+                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
                 }
             }
             if (0 != delta)

@@ -129,6 +129,14 @@ class SliceHandoverProperties
         checkSwaps(4, 5, 2, 11, -258, 1);
     }
 
+    @Example
+    void aSwapThatLandedAtTheDyingHomeIsRetriedAtOnceSoTheSwapsMirroredAfterItDrain() throws Exception
+    {
+        // found by the property when failed swaps waited for the hand-over: a later swap's mirror waited at the
+        // backup for the retried one, the hand-over for that mirror, the retry for the hand-over (timed out)
+        checkSwaps(5, 4, 1, 38, -143, 4);
+    }
+
     static void checkSwaps(
         final int nodes,
         final int clients,
