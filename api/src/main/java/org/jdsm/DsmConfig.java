@@ -258,10 +258,11 @@ public final class DsmConfig implements Cloneable
             throw new ConfigurationException(REPLICAS_PROP_NAME + "=" + replicas + " must be < " +
                 NODE_COUNT_PROP_NAME + "=" + nodeCount + ": each backup lives on another node");
         }
-        if (replicas > 0 && heapSize * (1 + replicas) > MAX_HEAP_SIZE)
+        if (replicas > 0 && heapSize * (1 + 2L * replicas) > MAX_HEAP_SIZE)
         {
-            throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " times (1 + " +
-                REPLICAS_PROP_NAME + "=" + replicas + ") must be <= " + MAX_HEAP_SIZE + ": backups share the region");
+            throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " times (1 + 2 * " +
+                REPLICAS_PROP_NAME + "=" + replicas + ") must be <= " + MAX_HEAP_SIZE + ": backup slots and spare " +
+                "slots (for re-replication after a death) share the region");
         }
         if (null != clusterSecret && clusterSecret.length() < 8)
         {
@@ -285,7 +286,7 @@ public final class DsmConfig implements Cloneable
                 NODE_COUNT_PROP_NAME + "=" + nodeCount + ": set " + TRANSPORT_PROP_NAME + "=aeron (artifact " +
                 "jdsm-transport-aeron, in jdsm-all) for a cluster");
         }
-        checkMemoryFits(heapSize * (1 + replicas), cacheSize);
+        checkMemoryFits(heapSize, replicas, cacheSize);
         if (null == countersDir)
         {
             countersDir = org.jdsm.spi.CountersFile.defaultDirectory();
@@ -308,12 +309,18 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
-     * A node's heap slice and cache are direct memory, reserved when it starts: reject before any is touched a heap
-     * slice larger than the machine's physical memory, or a slice and cache larger than the direct memory this
-     * JVM may reserve ({@code -XX:MaxDirectMemorySize}, by default the Java heap's {@code -Xmx}).
+     * A node's heap region (its slice, with backups also its backup and spare slots) and cache are direct memory,
+     * reserved when it starts: reject before any is touched a region larger than the machine's physical memory, or
+     * a region and cache larger than the direct memory this JVM may reserve ({@code -XX:MaxDirectMemorySize}, by
+     * default the Java heap's {@code -Xmx}).
      */
-    private static void checkMemoryFits(final long heapSize, final long cacheSize)
+    private static void checkMemoryFits(final long sliceSize, final int replicas, final long cacheSize)
     {
+        // with backups the region is the own slice, a backup slot and a spare slot per replica
+        final long heapSize = sliceSize * (1 + 2L * replicas);
+        final String heapName = 0 == replicas ? HEAP_SIZE_PROP_NAME + "=" + heapSize : HEAP_SIZE_PROP_NAME + "=" +
+            sliceSize + " times (1 + 2 * " + REPLICAS_PROP_NAME + "=" + replicas + "), own slice, backup and spare " +
+            "slots, = " + heapSize;
         final java.lang.management.OperatingSystemMXBean os =
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean)
@@ -321,7 +328,7 @@ public final class DsmConfig implements Cloneable
             final long physicalBytes = ((com.sun.management.OperatingSystemMXBean)os).getTotalMemorySize();
             if (physicalBytes > 0 && heapSize > physicalBytes)
             {
-                throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " is larger than this " +
+                throw new ConfigurationException(heapName + " is larger than this " +
                     "machine's physical memory of " + physicalBytes + " bytes: give each node a smaller heap slice " +
                     "and add nodes");
             }
@@ -330,7 +337,7 @@ public final class DsmConfig implements Cloneable
         final long maxDirectBytes = maxDirectMemory();
         if (heapSize + cacheSize > maxDirectBytes)
         {
-            throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " plus " + CACHE_SIZE_PROP_NAME +
+            throw new ConfigurationException(heapName + " plus " + CACHE_SIZE_PROP_NAME +
                 "=" + cacheSize + " is more direct memory than this JVM may reserve (" + maxDirectBytes + " bytes): " +
                 "raise -XX:MaxDirectMemorySize (default: -Xmx) to at least " + (heapSize + cacheSize) +
                 " or lower " + HEAP_SIZE_PROP_NAME);

@@ -288,7 +288,7 @@ final class LoopbackCluster
 
     /**
      * The start of a node's command line: the java binary, the flags every node needs, a Java heap, a direct
-     * memory limit that holds the node's heap slice, its {@code jdsm.replicas} backup slots and its cache (each from a
+     * memory limit that holds the node's heap slice, its {@code jdsm.replicas} backup and spare slots and its cache (each from a
      * {@code -Djdsm.*} option, this JVM's system property, or the default), every {@code jdsm.*} system
      * property of this JVM, then {@code jvmOptions}, which win over all of these.
      *
@@ -309,10 +309,10 @@ final class LoopbackCluster
             throw new ConfigurationException(DsmConfig.HEAP_SIZE_PROP_NAME + "=" + heapSize + " is larger than this " +
                 "machine's physical memory of " + physicalBytes + " bytes: give each node a smaller heap slice");
         }
-        // the heap slice, its backup slots (jdsm.replicas) and the cache are direct memory: without this the JVM
+        // the heap slice, its backup and spare slots (2 * jdsm.replicas) and the cache are direct memory: without this the JVM
         // caps them at -Xmx
         command.add("-XX:MaxDirectMemorySize=" +
-            (heapSize + replicasOption(jvmOptions) * backupSlotSize(heapSize) + cacheSize + DIRECT_MEMORY_HEADROOM));
+            (heapSize + 2L * replicasOption(jvmOptions) * backupSlotSize(heapSize) + cacheSize + DIRECT_MEMORY_HEADROOM));
         for (final String name : System.getProperties().stringPropertyNames())
         {
             if (name.startsWith("jdsm."))

@@ -94,6 +94,14 @@ final class ClusterLifecycle
     }
 
     /**
+     * @return true once the driver asked this node to stop: the program ended and nodes leave from now on.
+     */
+    synchronized boolean isStopRequested()
+    {
+        return isStopRequested;
+    }
+
+    /**
      * The node's transport has joined every peer: acknowledge a stop request that arrived while it was joining,
      * unless the node serves (then {@link #serve()} acknowledges once it is idle).
      */

@@ -7,7 +7,12 @@ import static org.jdsm.coherence.ControlMessageDescriptor.ALLOC_REQUEST_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.ALLOC_RESPONSE_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.FREE_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.HANDED_OVER_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.HANDOVER_FENCE_ACK_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.HANDOVER_FENCE_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.HEARTBEAT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_CLAIM_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_GRANT_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_GRANT_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_LOST_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TYPE;
@@ -25,7 +30,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.STOP_REQUEST_TYPE;
  * Decodes the control messages a node receives ({@link ControlMessageDescriptor}, little-endian, through a
  * {@link ControlMessageFlyweight}), validates them, and calls the room that acts on each: {@link Placement} for
  * allocations, {@link EngineHeap} for frees, {@link TaskRuntime} for tasks and results, {@link MutexLeases} for
- * leases, {@link Scheduler} for heartbeats, {@link ClusterLifecycle} for stops. {@link ControlProxy} encodes them.
+ * leases, {@link SliceHandover} for slice hand-overs, {@link Scheduler} for heartbeats, {@link ClusterLifecycle}
+ * for stops. {@link ControlProxy} encodes them.
  * <p>
  * It never blocks, and never throws for a message it refuses: a malformed message, or one the node can not act on,
  * is counted as {@link Counters#REQUESTS_REJECTED} and reported through {@link Rejections} (see
@@ -159,6 +165,25 @@ final class ControlAdapter implements MessageHandler
             case MUTEX_LEASE_LOST_TYPE:
             {
                 final String rejected = heap.mutexLeases().onMessage(sourceNodeId, buffer, offset, length);
+                if (null != rejected)
+                {
+                    rejections.reject(rejected);
+                }
+                break;
+            }
+
+            case HANDOVER_FENCE_TYPE:
+            case HANDOVER_FENCE_ACK_TYPE:
+            case HANDED_OVER_TYPE:
+            case SPARE_CLAIM_TYPE:
+            case SPARE_GRANT_TYPE:
+            {
+                final Replication replication = heap.replication();
+                final SliceHandover handover = null == replication ? null : replication.handover();
+                final String rejected = null == handover ?
+                    ControlMessageDescriptor.handoverTypeName(type) + " from node " + sourceNodeId + " to node " +
+                    nodeId + ", which runs no slice hand-over (jdsm.replicas=0)" :
+                    handover.onMessage(sourceNodeId, type, correlationId, value, buffer, offset, length);
                 if (null != rejected)
                 {
                     rejections.reject(rejected);

@@ -95,10 +95,60 @@ public final class ControlMessageDescriptor
     /** Value of {@link #MUTEX_LEASE_GRANT_TYPE}: the value was written back to the mutex's home block. */
     public static final long LEASE_VALUE_AT_HOME = 1;
 
+    /**
+     * Slice hand-over, fence (types 20-29 are the hand-over's, see {@link SliceHandover}): sent by the coordinator of
+     * a slice's hand-over to every live node; correlation id = the slice (a node id); value = the hand-over's epoch
+     * (&gt; 0); no body. The node closes the slice's gate to new operations and answers
+     * {@link #HANDOVER_FENCE_ACK_TYPE} once its admitted operations on the slice have drained.
+     */
+    public static final int HANDOVER_FENCE_TYPE = 20;
+    /** The node's operations on the slice have drained: correlation id = the slice; value = the epoch; no body. */
+    public static final int HANDOVER_FENCE_ACK_TYPE = 21;
+    /**
+     * The slice is handed over: correlation id = the slice; value = the epoch; body = holder count (32 bits), then
+     * for each holder, the serving one first, its node (32 bits) and the slot of its region that keeps the slice
+     * (32 bits). Also the answer to a {@link #HANDOVER_FENCE_TYPE} of an epoch the node already installed.
+     */
+    public static final int HANDED_OVER_TYPE = 22;
+    /**
+     * Claim a spare slot for a slice being re-replicated: correlation id = the slice; value = the epoch; no body.
+     * Answered by {@link #SPARE_GRANT_TYPE}.
+     */
+    public static final int SPARE_CLAIM_TYPE = 23;
+    /** Answer to a claim: correlation id = the slice; value = the spare slot, or -1 when none is free; no body. */
+    public static final int SPARE_GRANT_TYPE = 24;
+    /** Length of the holder count in the body of a {@link #HANDED_OVER_TYPE}. */
+    public static final int HOLDERS_COUNT_LENGTH = 4;
+    /** Length of one holder, node and slot, in the body of a {@link #HANDED_OVER_TYPE}. */
+    public static final int HOLDER_LENGTH = 8;
+
     /** Result value of a task that returned. */
     public static final long RESULT_OK = 0;
     /** Result value of a task that threw. */
     public static final long RESULT_FAILED = 1;
+
+    /**
+     * @param type a hand-over type (20-24).
+     * @return its name, for messages.
+     */
+    static String handoverTypeName(final int type)
+    {
+        switch (type)
+        {
+            case HANDOVER_FENCE_TYPE:
+                return "HANDOVER_FENCE";
+            case HANDOVER_FENCE_ACK_TYPE:
+                return "HANDOVER_FENCE_ACK";
+            case HANDED_OVER_TYPE:
+                return "HANDED_OVER";
+            case SPARE_CLAIM_TYPE:
+                return "SPARE_CLAIM";
+            case SPARE_GRANT_TYPE:
+                return "SPARE_GRANT";
+            default:
+                return "type " + type;
+        }
+    }
 
     private ControlMessageDescriptor()
     {

@@ -7,6 +7,8 @@ import org.jdsm.spi.Transport;
 
 import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.HEARTBEAT_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.HOLDERS_COUNT_LENGTH;
+import static org.jdsm.coherence.ControlMessageDescriptor.HOLDER_LENGTH;
 import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_ADDRESS_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_BODY_LENGTH;
 import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_LENGTH_OFFSET;
@@ -169,6 +171,32 @@ final class ControlProxy
             .type(HEARTBEAT_TYPE).correlationId(0).value(load).bodyOffset();
         encoder.buffer.putLong(bodyOffset, freeBytes, ControlMessageFlyweight.ORDER);
         sendMessage(target, encoder.buffer, 0, BODY_OFFSET + 8);
+    }
+
+    /**
+     * Send a slice's holder list ({@link ControlMessageDescriptor#HANDED_OVER_TYPE}).
+     *
+     * @param target node.
+     * @param type   {@link ControlMessageDescriptor#HANDED_OVER_TYPE}.
+     * @param slice  the correlation id.
+     * @param epoch  the value.
+     * @param nodes  holders' nodes, the serving one first.
+     * @param slots  holders' slots, in the same order.
+     */
+    void sendHolders(
+        final int target, final int type, final int slice, final long epoch, final int[] nodes, final int[] slots)
+    {
+        final Encoder encoder = encoders.get();
+        final int bodyOffset = encoder.flyweight.wrap(encoder.buffer, 0)
+            .type(type).correlationId(slice).value(epoch).bodyOffset();
+        encoder.buffer.putInt(bodyOffset, nodes.length, ControlMessageFlyweight.ORDER);
+        for (int j = 0; j < nodes.length; j++)
+        {
+            final int at = bodyOffset + HOLDERS_COUNT_LENGTH + j * HOLDER_LENGTH;
+            encoder.buffer.putInt(at, nodes[j], ControlMessageFlyweight.ORDER);
+            encoder.buffer.putInt(at + 4, slots[j], ControlMessageFlyweight.ORDER);
+        }
+        sendMessage(target, encoder.buffer, 0, BODY_OFFSET + HOLDERS_COUNT_LENGTH + nodes.length * HOLDER_LENGTH);
     }
 
     private void sendMessage(final int target, final DirectBuffer buffer, final int offset, final int length)

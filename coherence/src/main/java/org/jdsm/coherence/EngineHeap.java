@@ -408,16 +408,8 @@ final class EngineHeap implements HeapAccess
         final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
         if (isLocal(address))
         {
-            if (null != replication)
-            {
-                replication.checkCanServeWrites(); // before the change: a refused one leaves nothing behind
-            }
-            final long before = heap.getAndAddLong(offset, delta);
-            if (null != replication)
-            {
-                replication.mirrorOwnFetchAdd(offset, delta);
-            }
-            return before;
+            // with backups, the change and its mirrors are admitted at the own slice's gate together
+            return null == replication ? heap.getAndAddLong(offset, delta) : replication.fetchAddOwn(offset, delta);
         }
 
         counters.increment(Counters.REMOTE_FETCH_ADDS);
@@ -431,16 +423,8 @@ final class EngineHeap implements HeapAccess
         final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
         if (isLocal(address))
         {
-            if (null != replication)
-            {
-                replication.checkCanServeWrites(); // before the change: a refused one leaves nothing behind
-            }
-            final long witness = heap.compareAndSwapLong(offset, expected, update);
-            if (null != replication && witness == expected)
-            {
-                replication.mirrorOwnCompareAndSwap(offset, expected, update);
-            }
-            return witness;
+            return null == replication ? heap.compareAndSwapLong(offset, expected, update) :
+                replication.compareAndSwapOwn(offset, expected, update);
         }
 
         counters.increment(Counters.REMOTE_COMPARE_AND_SWAPS);

@@ -78,6 +78,7 @@ public final class Node implements DsmNode, MessageHandler
     private final ClusterLifecycle lifecycle;
     private final ControlAdapter control;
     private final AgentRunner nodeAgentRunner;
+    private final AgentRunner handoverRunner;
     /** Resolves the classes of tasks and results: the context class loader of the thread that started the node. */
     private final ClassLoader taskClassLoader = Thread.currentThread().getContextClassLoader();
     private volatile boolean isClosed;
@@ -113,11 +114,12 @@ public final class Node implements DsmNode, MessageHandler
             counters.increment(Counters.ERRORS);
             countersFile.errorHandler().onError(throwable);
         };
-        // with replicas, the registered region is the own slice then one backup slot per replica (see Replication)
+        // with replicas, the registered region is the own slice, one backup slot and one spare slot per replica
         final long sliceLength = (config.heapSize() + 7) & ~7L;
         final int replicas = config.replicas();
         final long stride = 0 == replicas ? sliceLength : Replication.stride(sliceLength, HeapSlice.MAX_SEGMENT_LENGTH);
-        final HeapSlice heapSlice = new HeapSlice(0 == replicas ? sliceLength : stride * (1 + replicas));
+        final HeapSlice heapSlice = new HeapSlice(
+            0 == replicas ? sliceLength : stride * Replication.slotCount(replicas));
         final CopyCache cache = new CopyCache(config.cacheSize(), config.maxObjectSize() + HEADER_LENGTH, counters);
         final ExecutorService workers = new ForkJoinPool(config.workerThreads(), workerThreadFactory(), null, true, 0,
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);
@@ -155,7 +157,7 @@ public final class Node implements DsmNode, MessageHandler
             null != loadedMembershipView ? loadedMembershipView : MembershipView.fromTransport(transport);
         final Replication replication = 0 == replicas ? null : new Replication(
             nodeId, nodeCount, replicas, stride, heapSlice, transport, membershipView,
-            Math.min(config.peerTimeoutNs(), config.operationTimeoutNs()));
+            Math.min(config.peerTimeoutNs(), config.operationTimeoutNs()), config.operationTimeoutNs());
         final SizeClassAllocator allocator = new SizeClassAllocator(heapSlice, config.maxObjectSize() + HEADER_LENGTH,
             sliceLength, null == replication ? null : (offset) -> replication.mirrorOwn(offset, HEADER_LENGTH));
         final Rejections rejections = new Rejections(counters, errorHandler);
@@ -169,6 +171,13 @@ public final class Node implements DsmNode, MessageHandler
             this, heap, placement, proxy, scheduler, rejections, transport, workers, completer, errorHandler);
         this.lifecycle = new ClusterLifecycle(this, tasks, proxy, config.operationTimeoutNs());
         this.control = new ControlAdapter(heap, placement, tasks, scheduler, lifecycle, rejections);
+        final SliceHandover handover = null == replication ? null : new SliceHandover(
+            replication, membershipView, transport, proxy, errorHandler, config.operationTimeoutNs(),
+            lifecycle::isStopRequested);
+        if (null != replication)
+        {
+            replication.handover(handover);
+        }
         try
         {
             transport.start();
@@ -193,6 +202,12 @@ public final class Node implements DsmNode, MessageHandler
             null,
             new NodeAgent(nodeId, config.heartbeatIntervalNs(), scheduler, tasks, placement, counters));
         AgentRunner.startOnThread(nodeAgentRunner);
+        this.handoverRunner = null == handover ? null :
+            new AgentRunner(new SleepingMillisIdleStrategy(1), errorHandler, null, handover);
+        if (null != handoverRunner)
+        {
+            AgentRunner.startOnThread(handoverRunner);
+        }
     }
 
     private ForkJoinPool.ForkJoinWorkerThreadFactory workerThreadFactory()
@@ -346,9 +361,17 @@ public final class Node implements DsmNode, MessageHandler
         {
             return;
         }
+        if (null != heap.replication())
+        {
+            heap.replication().handover().close();
+        }
         lifecycle.stopServers();
         isClosed = true;
         nodeAgentRunner.close();
+        if (null != handoverRunner)
+        {
+            handoverRunner.close();
+        }
         transport.close();
         if (null != loadedMembershipView)
         {

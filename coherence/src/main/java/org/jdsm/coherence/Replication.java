@@ -7,29 +7,42 @@ import org.jdsm.NodeUnavailableException;
 import org.jdsm.spi.MembershipView;
 import org.jdsm.spi.Transport;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntFunction;
 
 import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
 
 /**
  * Backups of heap slices and fail-over ({@code jdsm.replicas} > 0; with 0 the engine has none of this room).
  * <p>
- * <b>Layout.</b> A node's registered heap region is its own slice followed by {@code replicas} backup slots, each
- * {@link #stride} bytes from the previous. Slice X is held by its <i>holders</i> j = 0..replicas: holder j is node
- * (X + j) mod N and keeps the slice at base j &times; stride of its region, byte for byte at the same offsets (holder
- * 0 is X itself, base 0). So backup slot k of node Y holds slice (Y &minus; k &minus; 1) mod N, every holder is
- * reachable through the transport's one-sided read, write, CAS and fetch-add, and global addresses never change.
+ * <b>Layout.</b> A node's registered heap region is {@code 1 + 2 × replicas} slots, each {@link #stride} bytes from
+ * the previous: slot 0 its own slice, slots 1..replicas backup slots, slots replicas+1..2×replicas spare slots that
+ * receive a slice re-replicated after a death ({@link SliceHandover}). Every holder keeps a slice byte for byte at
+ * the same offsets in one of its slots, so global addresses never change.
  * <p>
- * <b>Mirroring.</b> The node that changes a slice's bytes mirrors the change to every live holder after the serving
- * one, before the operation that published it completes: a range by a write, a CAS by a CAS with the home's old
- * value as expected (retried until it lands, so backups apply CASes in the home's order), a fetch-add by a fetch-add.
+ * <b>Holder table.</b> For every slice, the list of its holders as (node, slot), the serving one first: it starts as
+ * the formula holder j = node (X + j) mod N at slot j, j = 0..replicas, and changes only when a hand-over installs a
+ * new list ({@link #install}), the same on every node.
  * <p>
- * <b>Routing.</b> Slice X is served by its first holder not declared dead ({@link MembershipView}); every address the
- * engine turns into a one-sided operation goes through {@link #read}, {@link #write}, {@link #compareAndSwap} and
- * {@link #fetchAdd}, which retry at the next holder when the target is declared dead (waiting up to the peer
- * timeout for the membership to decide, after an operation failed). A node's death is sticky: its slice is never
- * routed back.
+ * <b>Mirroring.</b> The node that changes a slice's bytes mirrors the change to every live holder after the one it
+ * was applied at, before the operation that published it completes: a range by a write, a CAS by a CAS with the
+ * home's old value as expected (retried until it lands, so backups apply CASes in the home's order), a fetch-add by
+ * a fetch-add.
+ * <p>
+ * <b>Routing and the fail-over barrier.</b> Slice X is served by its first holder not declared dead
+ * ({@link MembershipView}); every address the engine turns into a one-sided operation goes through {@link #read},
+ * {@link #write}, {@link #compareAndSwap} and {@link #fetchAdd}, and every change to this node's own slice through
+ * {@link #mirrorOwn}, {@link #fetchAddOwn} or {@link #compareAndSwapOwn}: each is admitted at the slice's
+ * {@link SliceGate} first and leaves it when it completed, mirrors included. Once a holder of the slice is known dead
+ * the gate is closed to new operations until the slice's hand-over ({@link SliceHandover}) has installed the new
+ * holder list: a read that failed at the dead node leaves the gate and is retried at the new server only after the
+ * hand-over, so a value visible at the dead node is at the new server before anyone reads there. A write, CAS or
+ * fetch-add that failed there is admitted and retried at once at the next live holder, as its mirrors are: it may
+ * have landed at the dead node, and the swaps mirrored after it wait for it at the next holder (holding it back
+ * until the hand-over would hold the hand-over back too). A node's death is sticky: its slice is never routed back.
  * <p>
  * <b>Refusing writes.</b> Every write, CAS and fetch-add it routes, and every mirror of a change to this node's own
  * slice, first asks {@link MembershipView#checkCanServeWrites()}: a node the membership says may not act on its own
@@ -56,23 +69,30 @@ final class Replication
     private final long decisionTimeoutNs;
     private final long awaitDecisionNs;
     private final AtomicIntegerArray dead;
+    private final AtomicReferenceArray<Holders> holders;
+    private final AtomicIntegerArray spareOwners;
+    private final SliceGate gate;
+    private final IntFunction<NodeUnavailableException> gateTimeout = this::gateTimedOut;
     private final AtomicLong mirrorOperations = new AtomicLong();
     private final AtomicLong mirrorBytes = new AtomicLong();
     private final AtomicLong failOvers = new AtomicLong();
     private final AtomicLong takenOverOperations = new AtomicLong();
     private final AtomicLong deferredFrees = new AtomicLong();
+    private volatile SliceHandover handover;
 
     /**
      * @param nodeId     of this node.
      * @param nodeCount  of the cluster.
      * @param replicas   backups of each slice, in [1, nodeCount).
      * @param stride     bytes between slots, see {@link #stride(long, int)}.
-     * @param heap       this node's region: own slice and backup slots.
+     * @param heap       this node's region: own slice, backup slots and spare slots.
      * @param transport  for one-sided operations on holders.
      * @param membership decides which nodes are dead.
      * @param decisionTimeoutNs how long a failed operation waits for the membership to declare its target dead
      *                          (the peer timeout: a dead node is declared within it) before the failure stands,
      *                          or the membership's {@link MembershipView#decisionTimeoutNs()} if longer.
+     * @param gateTimeoutNs     how long a new operation on a slice being handed over waits for the hand-over
+     *                          (the operation timeout) before it fails.
      */
     Replication(
         final int nodeId,
@@ -82,16 +102,17 @@ final class Replication
         final HeapSlice heap,
         final Transport transport,
         final MembershipView membership,
-        final long decisionTimeoutNs)
+        final long decisionTimeoutNs,
+        final long gateTimeoutNs)
     {
         if (replicas < 1 || replicas >= nodeCount)
         {
             throw new IllegalArgumentException("replicas=" + replicas + " not in [1, nodeCount=" + nodeCount + ")");
         }
-        if (heap.capacity() < stride * (replicas + 1))
+        if (heap.capacity() < stride * slotCount(replicas))
         {
             throw new IllegalArgumentException("heap capacity=" + heap.capacity() + " < stride=" + stride +
-                " * (1 + replicas=" + replicas + ")");
+                " * (1 + 2 * replicas=" + replicas + "): own slice, backup slots and spare slots");
         }
         this.nodeId = nodeId;
         this.nodeCount = nodeCount;
@@ -103,6 +124,22 @@ final class Replication
         this.decisionTimeoutNs = decisionTimeoutNs;
         this.awaitDecisionNs = Math.max(decisionTimeoutNs, membership.decisionTimeoutNs());
         this.dead = new AtomicIntegerArray(nodeCount);
+        this.holders = new AtomicReferenceArray<>(nodeCount);
+        for (int slice = 0; slice < nodeCount; slice++)
+        {
+            holders.set(slice, Holders.initial(slice, replicas, nodeCount));
+        }
+        this.spareOwners = new AtomicIntegerArray(replicas);
+        this.gate = new SliceGate(nodeCount, gateTimeoutNs);
+    }
+
+    /**
+     * @param replicas backups of each slice.
+     * @return slots of a region: own slice, {@code replicas} backup slots, {@code replicas} spare slots.
+     */
+    static int slotCount(final int replicas)
+    {
+        return 1 + 2 * replicas;
     }
 
     /**
@@ -132,7 +169,7 @@ final class Replication
      * @param slice     a node's id, whose slice is held.
      * @param holder    j in [0, replicas]: 0 is the slice's own node.
      * @param nodeCount of the cluster.
-     * @return the node holding the slice as holder j.
+     * @return the node holding the slice as holder j in the initial holder table.
      */
     static int holderNode(final int slice, final int holder, final int nodeCount)
     {
@@ -143,7 +180,7 @@ final class Replication
      * @param node      holding a backup slot.
      * @param slot      k in [0, replicas).
      * @param nodeCount of the cluster.
-     * @return the slice backup slot k of the node holds: (node − k − 1) mod N.
+     * @return the slice backup slot k of the node holds in the initial holder table: (node − k − 1) mod N.
      */
     static int sliceInSlot(final int node, final int slot, final int nodeCount)
     {
@@ -151,12 +188,31 @@ final class Replication
     }
 
     /**
-     * @param holder j in [0, replicas].
-     * @return where holder j keeps the slice in its region.
+     * Attach the hand-over room: from then on, learning of a holder's death closes the gates of its slices until
+     * their hand-over. Called once by the node, before it starts.
+     *
+     * @param handover of this node.
      */
-    long base(final int holder)
+    void handover(final SliceHandover handover)
     {
-        return holder * stride;
+        this.handover = handover;
+    }
+
+    /**
+     * @return the hand-over room of this node, or null if none was attached (tests of this room alone).
+     */
+    SliceHandover handover()
+    {
+        return handover;
+    }
+
+    /**
+     * @param slot index of a slot in a region: 0 own slice, 1..replicas backups, then spares.
+     * @return where the slot starts in the region.
+     */
+    long base(final int slot)
+    {
+        return slot * stride;
     }
 
     /**
@@ -168,23 +224,97 @@ final class Replication
     }
 
     /**
+     * @return backups of each slice.
+     */
+    int replicas()
+    {
+        return replicas;
+    }
+
+    /**
+     * @return this node's id.
+     */
+    int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @return nodes of the cluster.
+     */
+    int nodeCount()
+    {
+        return nodeCount;
+    }
+
+    /**
+     * @return this node's region.
+     */
+    HeapSlice region()
+    {
+        return heap;
+    }
+
+    /**
+     * @return the gate of this node's slices.
+     */
+    SliceGate gate()
+    {
+        return gate;
+    }
+
+    /**
      * @param slice a node's id.
-     * @return the holder index j now serving the slice.
-     * @throws NodeUnavailableException if the slice's node and all its backups are dead.
+     * @return its holders now, the serving one first.
+     */
+    Holders holders(final int slice)
+    {
+        return holders.get(slice);
+    }
+
+    /**
+     * Install a slice's holder list from a hand-over. Called by {@link SliceHandover} only.
+     *
+     * @param slice   a node's id.
+     * @param current the new list.
+     */
+    void install(final int slice, final Holders current)
+    {
+        holders.set(slice, current);
+    }
+
+    /**
+     * @param node a peer.
+     * @return true if this node has declared the node dead.
+     */
+    boolean isDead(final int node)
+    {
+        return node != nodeId && 0 != dead.get(node);
+    }
+
+    /**
+     * @param slice a node's id.
+     * @return the index in the slice's holder list of the holder now serving it.
+     * @throws NodeUnavailableException if all the slice's holders are dead.
      */
     int servingHolder(final int slice)
     {
-        for (int j = 0; j <= replicas; j++)
+        return servingIndex(slice, holders.get(slice));
+    }
+
+    private int servingIndex(final int slice, final Holders current)
+    {
+        for (int j = 0; j < current.nodes.length; j++)
         {
-            final int node = holderNode(slice, j, nodeCount);
+            final int node = current.nodes[j];
             if (node == nodeId || 0 == dead.get(node))
             {
                 return j;
             }
         }
 
-        throw new NodeUnavailableException(slice, "node " + slice + " and its " + replicas +
-            " backup(s) are dead: its objects are lost");
+        throw new NodeUnavailableException(slice, "slice " + slice + ": all its holders " +
+            Arrays.toString(current.nodes) + " are dead: its objects are lost");
     }
 
     /**
@@ -193,7 +323,8 @@ final class Replication
      */
     int servingNode(final int slice)
     {
-        return holderNode(slice, servingHolder(slice), nodeCount);
+        final Holders current = holders.get(slice);
+        return current.nodes[servingIndex(slice, current)];
     }
 
     /**
@@ -203,6 +334,33 @@ final class Replication
     boolean isTakenOver(final int slice)
     {
         return slice != nodeId && 0 != dead.get(slice);
+    }
+
+    /**
+     * Claim a spare slot of this node for a slice being re-replicated here: the slot it already has, else the first
+     * free one. Called on the receiving thread; never blocks.
+     *
+     * @param slice a node's id.
+     * @return the slot index, or -1 when every spare slot holds another slice.
+     */
+    int claimSpare(final int slice)
+    {
+        for (int k = 0; k < replicas; k++)
+        {
+            if (spareOwners.get(k) == slice + 1)
+            {
+                return replicas + 1 + k;
+            }
+        }
+        for (int k = 0; k < replicas; k++)
+        {
+            if (spareOwners.compareAndSet(k, 0, slice + 1))
+            {
+                return replicas + 1 + k;
+            }
+        }
+
+        return -1;
     }
 
     /**
@@ -227,9 +385,25 @@ final class Replication
         {
             throw failure;
         }
-        if (dead.compareAndSet(node, 0, 1))
+        markDead(node);
+    }
+
+    /**
+     * Declare a node dead here (the membership said so): route around it, and close the gates of the slices it
+     * held until their hand-over.
+     *
+     * @param node a peer.
+     */
+    void markDead(final int node)
+    {
+        if (node != nodeId && dead.compareAndSet(node, 0, 1))
         {
             failOvers.incrementAndGet();
+            final SliceHandover attached = handover;
+            if (null != attached)
+            {
+                attached.onDeath(node);
+            }
         }
     }
 
@@ -271,14 +445,51 @@ final class Replication
         }
         if (membership.isDeclaredDead(node))
         {
-            if (dead.compareAndSet(node, 0, 1))
-            {
-                failOvers.incrementAndGet();
-            }
+            markDead(node);
             return true;
         }
 
         return false;
+    }
+
+    private NodeUnavailableException gateTimedOut(final int slice)
+    {
+        final SliceHandover attached = handover;
+        return new NodeUnavailableException(slice, "slice " + slice + " is being handed over (holders " +
+            holders.get(slice) + ", dead " + deadNodes() + ") and the hand-over " +
+            (null == attached ? "" : attached.describe(slice) + " ") + "did not complete within the operation " +
+            "timeout: the operation was not started");
+    }
+
+    private String deadNodes()
+    {
+        final StringBuilder builder = new StringBuilder("[");
+        for (int node = 0; node < nodeCount; node++)
+        {
+            if (0 != dead.get(node))
+            {
+                builder.append(builder.length() > 1 ? ", " : "").append(node);
+            }
+        }
+        return builder.append(']').toString();
+    }
+
+    // a read that failed at a dead server waits for the slice's hand-over, if one is pending, before its retry
+    private void readmit(final int slice)
+    {
+        if (gate.isClosed(slice))
+        {
+            gate.leave(slice);
+            try
+            {
+                gate.enter(slice, gateTimeout);
+            }
+            catch (final NodeUnavailableException ex)
+            {
+                gate.admitUnchecked(slice); // the caller leaves once, in its finally
+                throw ex;
+            }
+        }
     }
 
     /**
@@ -292,25 +503,44 @@ final class Replication
      */
     void read(final int slice, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
-        while (true)
+        gate.enter(slice, gateTimeout);
+        try
         {
-            final int holder = servingHolder(slice);
-            final int target = holderNode(slice, holder, nodeCount);
-            if (target == nodeId)
+            while (true)
             {
-                takenOverOperations.incrementAndGet();
-                heap.getBytes(base(holder) + offset, dst, dstOffset, length);
-                return;
+                final Holders current = holders.get(slice);
+                final int holder = servingIndex(slice, current);
+                final int target = current.nodes[holder];
+                final long at = base(current.slots[holder]) + offset;
+                if (target == nodeId)
+                {
+                    countTakenOver(slice);
+                    heap.getBytes(at, dst, dstOffset, length);
+                    return;
+                }
+                try
+                {
+                    transport.read(target, at, dst, dstOffset, length);
+                    return;
+                }
+                catch (final NodeUnavailableException ex)
+                {
+                    onUnavailable(target, ex);
+                    readmit(slice); // a read retries only after the hand-over
+                }
             }
-            try
-            {
-                transport.read(target, base(holder) + offset, dst, dstOffset, length);
-                return;
-            }
-            catch (final NodeUnavailableException ex)
-            {
-                onUnavailable(target, ex);
-            }
+        }
+        finally
+        {
+            gate.leave(slice);
+        }
+    }
+
+    private void countTakenOver(final int slice)
+    {
+        if (slice != nodeId)
+        {
+            takenOverOperations.incrementAndGet();
         }
     }
 
@@ -326,28 +556,41 @@ final class Replication
     void write(final int slice, final long offset, final DirectBuffer src, final int srcOffset, final int length)
     {
         membership.checkCanServeWrites();
-        int holder;
-        while (true)
+        gate.enter(slice, gateTimeout);
+        try
         {
-            holder = servingHolder(slice);
-            final int target = holderNode(slice, holder, nodeCount);
-            if (target == nodeId)
+            Holders current;
+            int holder;
+            while (true)
             {
-                takenOverOperations.incrementAndGet();
-                heap.putBytes(base(holder) + offset, src, srcOffset, length);
-                break;
+                current = holders.get(slice);
+                holder = servingIndex(slice, current);
+                final int target = current.nodes[holder];
+                final long at = base(current.slots[holder]) + offset;
+                if (target == nodeId)
+                {
+                    countTakenOver(slice);
+                    heap.putBytes(at, src, srcOffset, length);
+                    break;
+                }
+                try
+                {
+                    transport.write(target, at, src, srcOffset, length);
+                    break;
+                }
+                catch (final NodeUnavailableException ex)
+                {
+                    onUnavailable(target, ex);
+                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
+                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
+                }
             }
-            try
-            {
-                transport.write(target, base(holder) + offset, src, srcOffset, length);
-                break;
-            }
-            catch (final NodeUnavailableException ex)
-            {
-                onUnavailable(target, ex);
-            }
+            mirrorWrite(current, holder + 1, offset, src, srcOffset, length);
         }
-        mirrorWrite(slice, holder + 1, offset, src, srcOffset, length);
+        finally
+        {
+            gate.leave(slice);
+        }
     }
 
     /**
@@ -363,34 +606,47 @@ final class Replication
     long compareAndSwap(final int slice, final long offset, final long expected, final long update)
     {
         membership.checkCanServeWrites();
-        long witness;
-        int holder;
-        while (true)
+        gate.enter(slice, gateTimeout);
+        try
         {
-            holder = servingHolder(slice);
-            final int target = holderNode(slice, holder, nodeCount);
-            if (target == nodeId)
+            long witness;
+            Holders current;
+            int holder;
+            while (true)
             {
-                takenOverOperations.incrementAndGet();
-                witness = heap.compareAndSwapLong(base(holder) + offset, expected, update);
-                break;
+                current = holders.get(slice);
+                holder = servingIndex(slice, current);
+                final int target = current.nodes[holder];
+                final long at = base(current.slots[holder]) + offset;
+                if (target == nodeId)
+                {
+                    countTakenOver(slice);
+                    witness = heap.compareAndSwapLong(at, expected, update);
+                    break;
+                }
+                try
+                {
+                    witness = transport.compareAndSwap(target, at, expected, update);
+                    break;
+                }
+                catch (final NodeUnavailableException ex)
+                {
+                    onUnavailable(target, ex);
+                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
+                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
+                }
             }
-            try
+            if (witness == expected && expected != update)
             {
-                witness = transport.compareAndSwap(target, base(holder) + offset, expected, update);
-                break;
+                mirrorCompareAndSwap(current, holder + 1, offset, expected, update);
             }
-            catch (final NodeUnavailableException ex)
-            {
-                onUnavailable(target, ex);
-            }
-        }
-        if (witness == expected && expected != update)
-        {
-            mirrorCompareAndSwap(slice, holder + 1, offset, expected, update);
-        }
 
-        return witness;
+            return witness;
+        }
+        finally
+        {
+            gate.leave(slice);
+        }
     }
 
     /**
@@ -404,38 +660,52 @@ final class Replication
     long fetchAdd(final int slice, final long offset, final long delta)
     {
         membership.checkCanServeWrites();
-        long before;
-        int holder;
-        while (true)
+        gate.enter(slice, gateTimeout);
+        try
         {
-            holder = servingHolder(slice);
-            final int target = holderNode(slice, holder, nodeCount);
-            if (target == nodeId)
+            long before;
+            Holders current;
+            int holder;
+            while (true)
             {
-                takenOverOperations.incrementAndGet();
-                before = heap.getAndAddLong(base(holder) + offset, delta);
-                break;
+                current = holders.get(slice);
+                holder = servingIndex(slice, current);
+                final int target = current.nodes[holder];
+                final long at = base(current.slots[holder]) + offset;
+                if (target == nodeId)
+                {
+                    countTakenOver(slice);
+                    before = heap.getAndAddLong(at, delta);
+                    break;
+                }
+                try
+                {
+                    before = transport.fetchAdd(target, at, delta);
+                    break;
+                }
+                catch (final NodeUnavailableException ex)
+                {
+                    onUnavailable(target, ex);
+                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
+                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
+                }
             }
-            try
+            if (0 != delta)
             {
-                before = transport.fetchAdd(target, base(holder) + offset, delta);
-                break;
+                mirrorFetchAdd(current, holder + 1, offset, delta);
             }
-            catch (final NodeUnavailableException ex)
-            {
-                onUnavailable(target, ex);
-            }
-        }
-        if (0 != delta)
-        {
-            mirrorFetchAdd(slice, holder + 1, offset, delta);
-        }
 
-        return before;
+            return before;
+        }
+        finally
+        {
+            gate.leave(slice);
+        }
     }
 
     /**
-     * Mirror bytes this node just changed in its own slice to the slice's live backups.
+     * Mirror bytes this node just changed in its own slice to the slice's live backups, admitted at the own
+     * slice's gate (bytes written again are harmless, so the change itself may precede the admission).
      *
      * @param offset in the own slice.
      * @param length bytes.
@@ -443,7 +713,15 @@ final class Replication
     void mirrorOwn(final long offset, final int length)
     {
         membership.checkCanServeWrites();
-        mirrorWrite(nodeId, 1, offset, heap.segment(offset), heap.indexInSegment(offset), length);
+        gate.enter(nodeId, gateTimeout);
+        try
+        {
+            mirrorWrite(holders.get(nodeId), 1, offset, heap.segment(offset), heap.indexInSegment(offset), length);
+        }
+        finally
+        {
+            gate.leave(nodeId);
+        }
     }
 
     /**
@@ -457,63 +735,88 @@ final class Replication
     }
 
     /**
-     * Mirror a CAS that swapped in this node's own slice.
+     * Compare and swap a word of this node's own slice and mirror it if it swapped, both admitted at the own
+     * slice's gate (a CAS applied twice would not be harmless).
      *
      * @param offset   of the word in the own slice.
-     * @param expected the value swapped out.
-     * @param update   the value swapped in.
+     * @param expected value.
+     * @param update   value.
+     * @return the value found.
      */
-    void mirrorOwnCompareAndSwap(final long offset, final long expected, final long update)
+    long compareAndSwapOwn(final long offset, final long expected, final long update)
     {
-        membership.checkCanServeWrites();
-        if (expected != update)
+        membership.checkCanServeWrites(); // before the change: a refused one leaves nothing behind
+        gate.enter(nodeId, gateTimeout);
+        try
         {
-            mirrorCompareAndSwap(nodeId, 1, offset, expected, update);
+            final long witness = heap.compareAndSwapLong(offset, expected, update);
+            if (witness == expected && expected != update)
+            {
+                mirrorCompareAndSwap(holders.get(nodeId), 1, offset, expected, update);
+            }
+            return witness;
+        }
+        finally
+        {
+            gate.leave(nodeId);
         }
     }
 
     /**
-     * Mirror a fetch-add in this node's own slice.
+     * Fetch-add a word of this node's own slice and mirror it, both admitted at the own slice's gate (an addition
+     * applied twice would not be harmless).
      *
      * @param offset of the word in the own slice.
-     * @param delta  added.
+     * @param delta  to add.
+     * @return the value before.
      */
-    void mirrorOwnFetchAdd(final long offset, final long delta)
+    long fetchAddOwn(final long offset, final long delta)
     {
-        membership.checkCanServeWrites();
-        if (0 != delta)
+        membership.checkCanServeWrites(); // before the change: a refused one leaves nothing behind
+        gate.enter(nodeId, gateTimeout);
+        try
         {
-            mirrorFetchAdd(nodeId, 1, offset, delta);
+            final long before = heap.getAndAddLong(offset, delta);
+            if (0 != delta)
+            {
+                mirrorFetchAdd(holders.get(nodeId), 1, offset, delta);
+            }
+            return before;
+        }
+        finally
+        {
+            gate.leave(nodeId);
         }
     }
 
     // to every live holder after the one the change was applied at (not after the one serving now: a change applied
     // at a home that died since still reaches the backup that took over)
     private void mirrorWrite(
-        final int slice,
+        final Holders current,
         final int fromHolder,
         final long offset,
         final DirectBuffer src,
         final int srcOffset,
         final int length)
     {
-        for (int j = fromHolder; j <= replicas; j++)
+        for (int j = fromHolder; j < current.nodes.length; j++)
         {
-            final int node = holderNode(slice, j, nodeCount);
+            final int node = current.nodes[j];
             if (0 != dead.get(node))
             {
                 continue;
             }
+            final long at = base(current.slots[j]) + offset;
             if (node == nodeId)
             {
-                heap.putBytes(base(j) + offset, src, srcOffset, length);
+                heap.putBytes(at, src, srcOffset, length);
                 continue;
             }
             mirrorOperations.incrementAndGet();
             mirrorBytes.addAndGet(length);
             try
             {
-                transport.write(node, base(j) + offset, src, srcOffset, length);
+                transport.write(node, at, src, srcOffset, length);
             }
             catch (final NodeUnavailableException ex)
             {
@@ -523,15 +826,17 @@ final class Replication
     }
 
     private void mirrorCompareAndSwap(
-        final int slice, final int fromHolder, final long offset, final long expected, final long update)
+        final Holders current, final int fromHolder, final long offset, final long expected, final long update)
     {
-        for (int j = fromHolder; j <= replicas; j++)
+        final int home = current.nodes[fromHolder - 1];
+        for (int j = fromHolder; j < current.nodes.length; j++)
         {
-            final int node = holderNode(slice, j, nodeCount);
+            final int node = current.nodes[j];
             if (0 != dead.get(node))
             {
                 continue;
             }
+            final long at = base(current.slots[j]) + offset;
             try
             {
                 final long deadline = System.nanoTime() + MIRROR_CAS_PATIENCE_NS;
@@ -540,13 +845,13 @@ final class Replication
                     final long witness;
                     if (node == nodeId)
                     {
-                        witness = heap.compareAndSwapLong(base(j) + offset, expected, update);
+                        witness = heap.compareAndSwapLong(at, expected, update);
                     }
                     else
                     {
                         mirrorOperations.incrementAndGet();
                         mirrorBytes.addAndGet(8);
-                        witness = transport.compareAndSwap(node, base(j) + offset, expected, update);
+                        witness = transport.compareAndSwap(node, at, expected, update);
                     }
                     if (witness == expected)
                     {
@@ -557,17 +862,17 @@ final class Replication
                     // moved on from it, so the backup takes the home's value. Once the home is dead, the CAS may be
                     // one in flight when it died, which its node retries here: wait for it (far longer)
                     final long waitedNs = System.nanoTime() - deadline;
-                    if (waitedNs > 0 && (!checkDead(slice) || waitedNs > decisionTimeoutNs))
+                    if (waitedNs > 0 && (!checkDead(home) || waitedNs > decisionTimeoutNs))
                     {
                         final UnsafeBuffer word = new UnsafeBuffer(new byte[8]);
                         word.putLong(0, update);
                         if (node == nodeId)
                         {
-                            heap.putBytes(base(j) + offset, word, 0, 8);
+                            heap.putBytes(at, word, 0, 8);
                         }
                         else
                         {
-                            transport.write(node, base(j) + offset, word, 0, 8);
+                            transport.write(node, at, word, 0, 8);
                         }
                         break;
                     }
@@ -581,25 +886,26 @@ final class Replication
         }
     }
 
-    private void mirrorFetchAdd(final int slice, final int fromHolder, final long offset, final long delta)
+    private void mirrorFetchAdd(final Holders current, final int fromHolder, final long offset, final long delta)
     {
-        for (int j = fromHolder; j <= replicas; j++)
+        for (int j = fromHolder; j < current.nodes.length; j++)
         {
-            final int node = holderNode(slice, j, nodeCount);
+            final int node = current.nodes[j];
             if (0 != dead.get(node))
             {
                 continue;
             }
+            final long at = base(current.slots[j]) + offset;
             if (node == nodeId)
             {
-                heap.getAndAddLong(base(j) + offset, delta);
+                heap.getAndAddLong(at, delta);
                 continue;
             }
             mirrorOperations.incrementAndGet();
             mirrorBytes.addAndGet(8);
             try
             {
-                transport.fetchAdd(node, base(j) + offset, delta);
+                transport.fetchAdd(node, at, delta);
             }
             catch (final NodeUnavailableException ex)
             {
@@ -607,7 +913,6 @@ final class Replication
             }
         }
     }
-
 
     /**
      * Fail if the membership says this node may not serve writes now (it is cut off from a majority): for a change
@@ -664,5 +969,66 @@ final class Replication
     long deferredFrees()
     {
         return deferredFrees.get();
+    }
+
+    /**
+     * The holders of one slice, the serving one first, each as a node and the slot of its region that keeps the
+     * slice; with the epoch of the hand-over that installed the list (0 for the initial formula).
+     * <p>
+     * <b>Note:</b> immutable.
+     */
+    static final class Holders
+    {
+        final long epoch;
+        final int[] nodes;
+        final int[] slots;
+
+        Holders(final long epoch, final int[] nodes, final int[] slots)
+        {
+            this.epoch = epoch;
+            this.nodes = nodes;
+            this.slots = slots;
+        }
+
+        static Holders initial(final int slice, final int replicas, final int nodeCount)
+        {
+            final int[] nodes = new int[replicas + 1];
+            final int[] slots = new int[replicas + 1];
+            for (int j = 0; j <= replicas; j++)
+            {
+                nodes[j] = holderNode(slice, j, nodeCount);
+                slots[j] = j;
+            }
+            return new Holders(0, nodes, slots);
+        }
+
+        /**
+         * @param node an id.
+         * @return the node's index in the list, or -1.
+         */
+        int indexOf(final int node)
+        {
+            for (int j = 0; j < nodes.length; j++)
+            {
+                if (nodes[j] == node)
+                {
+                    return j;
+                }
+            }
+            return -1;
+        }
+
+        /**
+         * @return e.g. {@code epoch=1 [2@1, 3@3]}: node at slot, serving one first.
+         */
+        public String toString()
+        {
+            final StringBuilder builder = new StringBuilder("epoch=").append(epoch).append(" [");
+            for (int j = 0; j < nodes.length; j++)
+            {
+                builder.append(j > 0 ? ", " : "").append(nodes[j]).append('@').append(slots[j]);
+            }
+            return builder.append(']').toString();
+        }
     }
 }

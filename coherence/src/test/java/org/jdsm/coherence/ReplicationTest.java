@@ -67,9 +67,9 @@ class ReplicationTest
     void servingHolderIsTheFirstHolderNotDeclaredDeadAndStaysSo()
     {
         final boolean[] declaredDead = new boolean[4];
-        final HeapSlice region = new HeapSlice(3 * 64 * 1024);
+        final HeapSlice region = new HeapSlice(5 * 64 * 1024);
         final Replication replication = new Replication(0, 4, 2, 64 * 1024, region, (Transport)null,
-            (node) -> declaredDead[node], TimeUnit.MILLISECONDS.toNanos(20));
+            (node) -> declaredDead[node], TimeUnit.MILLISECONDS.toNanos(20), TimeUnit.SECONDS.toNanos(1));
 
         assertEquals(2, replication.servingNode(2));
         declaredDead[2] = true;

@@ -123,7 +123,11 @@ class ReplicationFailOverProperties
         final Outcome outcome = run(nodes, victim, crashStep, seed, maxDelaySteps, 1, true);
         System.out.println("replication " + schedule + ": homed on victim at crash=" + outcome.homedOnVictimAtCrash +
             " read back=" + outcome.homedOnVictimReadBack + " objects=" + outcome.objects + " ops=" +
-            outcome.history.size() + " mirrorOps=" + outcome.mirrorOperations + " delivered=" + outcome.delivered);
+            outcome.history.size() + " mirrorOps=" + outcome.mirrorOperations + " delivered=" + outcome.delivered +
+            " hand-overs=" + outcome.handOvers + " hand-over ms mean=" +
+            String.format("%.2f", outcome.handOverNanos / 1e6 / Math.max(1, outcome.handOvers)) + " max=" +
+            String.format("%.2f", outcome.maxHandOverNanos / 1e6) + " hand-over messages=" + outcome.handOverMessages +
+            " re-replicated=" + outcome.slicesReReplicated + " bytes copied=" + outcome.bytesCopied);
 
         assertEquals(0, outcome.errors.get(), "operations that failed, " + schedule + ": " + outcome.firstError);
         assertTrue(outcome.homedOnVictimAtCrash > 0, "objects homed on node " + victim + " at the crash, " + schedule);
@@ -131,6 +135,8 @@ class ReplicationFailOverProperties
             "objects homed on the crashed node read back equal to the model, " + schedule);
         assertEquals(outcome.objects, outcome.objectsEqualToModel, "objects equal to the model, " + schedule);
         assertEquals(1, outcome.failOversAtDriver, "node 0 declared node " + victim + " dead, " + schedule);
+        assertEquals(2, outcome.handOvers, "the victim's slice and the one it backed up were handed over, " + schedule);
+        assertEquals(2, outcome.slicesReReplicated, "both got a new copy in a spare slot, " + schedule);
         assertEquals(0, outcome.history.pendingCount(), "every op returned, " + schedule);
         assertEquals(Verdict.LINEARIZABLE, outcome.verdict.verdict(), schedule + ": " + outcome.verdict);
     }
@@ -151,6 +157,14 @@ class ReplicationFailOverProperties
         long mirrorOperations;
         long mirrorBytes;
         long fetchedBytes;
+        int handOversCompletedBeforeNextCrash;
+        long handOvers;
+        long handOverNanos;
+        long maxHandOverNanos;
+        long handOverMessages;
+        long slicesReReplicated;
+        long bytesCopied;
+        long underReplicated;
     }
 
     static Outcome run(
@@ -162,6 +176,22 @@ class ReplicationFailOverProperties
         final int replicas,
         final boolean crash) throws Exception
     {
+        return run(nodes, crash ? new int[]{victim} : new int[0], new int[]{crashStep}, seed, maxDelaySteps, replicas);
+    }
+
+    /**
+     * The workload, crashing {@code victims[k]} at client 0's step {@code crashSteps[k]}; before each crash but the
+     * first, client 0 waits until every live node has installed the hand-overs of the crashes before it.
+     */
+    static Outcome run(
+        final int nodes,
+        final int[] victims,
+        final int[] crashSteps,
+        final long seed,
+        final int maxDelaySteps,
+        final int replicas) throws Exception
+    {
+        final boolean crash = victims.length > 0;
         final Outcome outcome = new Outcome();
         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
         final Consumer<DsmConfig> config = (c) -> c
@@ -209,7 +239,7 @@ class ReplicationFailOverProperties
             }
 
             final long deliveredBefore = cluster.network().deliveredCount();
-            final long fetchedBefore = fetchedBytes(cluster, nodes, crash ? victim : -1);
+            final long fetchedBefore = fetchedBytes(cluster, nodes, victims);
             final CountDownLatch crashed = new CountDownLatch(1);
             final int[] homedAtCrash = new int[1];
             final List<Integer> victimObjects = new ArrayList<>();
@@ -223,28 +253,37 @@ class ReplicationFailOverProperties
                 {
                     for (int step = 0; step < OPS_PER_CLIENT; step++)
                     {
-                        if (0 == clientId && step == crashStep && crash)
+                        for (int k = 0; 0 == clientId && k < victims.length; k++)
                         {
+                            if (step != crashSteps[k])
+                            {
+                                continue;
+                            }
+                            if (k > 0)
+                            {
+                                awaitHandedOver(cluster, nodes);
+                                outcome.handOversCompletedBeforeNextCrash++;
+                            }
                             synchronized (victimObjects)
                             {
                                 for (int i = 0; i < boxes.size(); i++)
                                 {
-                                    if (GlobalAddress.nodeId(boxes.get(i).address()) == victim)
+                                    if (GlobalAddress.nodeId(boxes.get(i).address()) == victims[k] &&
+                                        !victimObjects.contains(i))
                                     {
                                         victimObjects.add(i);
                                     }
                                 }
-                                homedAtCrash[0] = victimObjects.size() + 2; // + the victim's cell and arc
+                                homedAtCrash[0] = victimObjects.size() + 2 * (k + 1); // + victims' cells, arcs
                             }
-                            cluster.network().crash(victim);
+                            cluster.network().crash(victims[k]);
                             crashed.countDown();
                         }
                         try
                         {
                             if (0 == clientId && clientRandom.nextInt(8) == 0)
                             {
-                                writeOnPeer(driver, nodes, crash && step >= crashStep ? victim : -1, clientRandom, log,
-                                    boxes, boxModel);
+                                writeOnPeer(driver, nodes, cluster.network(), clientRandom, log, boxes, boxModel);
                             }
                             else
                             {
@@ -267,12 +306,28 @@ class ReplicationFailOverProperties
             }
             outcome.operations = (long)CLIENTS * OPS_PER_CLIENT;
             outcome.delivered = cluster.network().deliveredCount() - deliveredBefore;
-            outcome.fetchedBytes = fetchedBytes(cluster, nodes, crash ? victim : -1) - fetchedBefore;
+            outcome.fetchedBytes = fetchedBytes(cluster, nodes, victims) - fetchedBefore;
+            if (crash && replicas > 0)
+            {
+                awaitHandedOver(cluster, nodes); // a crash near the end: its hand-overs may still run
+            }
             for (int n = 0; n < nodes; n++)
             {
-                if (!crash || n != victim)
+                final Replication replication = ((EngineHeap)((Node)cluster.node(n)).heap()).replication();
+                if (null != replication)
                 {
-                    final Replication replication = ((EngineHeap)((Node)cluster.node(n)).heap()).replication();
+                    // a victim coordinated hand-overs before it crashed in turn: its counts are read in-process
+                    final SliceHandover handover = replication.handover();
+                    outcome.handOvers += handover.handOvers();
+                    outcome.handOverNanos += handover.handOverNanos();
+                    outcome.maxHandOverNanos = Math.max(outcome.maxHandOverNanos, handover.maxHandOverNanos());
+                    outcome.handOverMessages += handover.messagesSent();
+                    outcome.slicesReReplicated += handover.slicesReReplicated();
+                    outcome.bytesCopied += handover.bytesCopied();
+                    outcome.underReplicated += handover.underReplicated();
+                }
+                if (!isVictim(victims, n))
+                {
                     if (null != replication)
                     {
                         outcome.mirrorOperations += replication.mirrorOperations();
@@ -318,7 +373,7 @@ class ReplicationFailOverProperties
                     if (ARC_VALUE == arcValue && 1 == count)
                     {
                         outcome.objectsEqualToModel++;
-                        if (crash && n == victim)
+                        if (isVictim(victims, n))
                         {
                             outcome.homedOnVictimReadBack += 2; // its cell's read is checked by the history
                         }
@@ -345,6 +400,61 @@ class ReplicationFailOverProperties
         return outcome;
     }
 
+    private static boolean isVictim(final int[] victims, final int node)
+    {
+        for (final int victim : victims)
+        {
+            if (victim == node)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Wait until every live node has installed a holder list without a crashed node for every slice.
+     */
+    static void awaitHandedOver(final SimulatedCluster cluster, final int nodes)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (!isHandedOver(cluster, nodes))
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new AssertionError("the hand-overs did not complete within " + TIMEOUT_S + " s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
+    static boolean isHandedOver(final SimulatedCluster cluster, final int nodes)
+    {
+        for (int n = 0; n < nodes; n++)
+        {
+            if (cluster.network().isCrashed(n))
+            {
+                continue;
+            }
+            final Replication replication = ((EngineHeap)((Node)cluster.node(n)).heap()).replication();
+            for (int slice = 0; slice < nodes; slice++)
+            {
+                for (final int holder : replication.holders(slice).nodes)
+                {
+                    if (cluster.network().isCrashed(holder))
+                    {
+                        return false;
+                    }
+                }
+                if (replication.gate().isClosed(slice))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static void recordError(final Outcome outcome, final Throwable ex)
     {
         if (outcome.errors.getAndIncrement() == 0)
@@ -360,7 +470,7 @@ class ReplicationFailOverProperties
     private static void writeOnPeer(
         final Node driver,
         final int nodes,
-        final int crashed,
+        final SimulatedNetwork network,
         final Random random,
         final HistoryRecorder.Client log,
         final List<DBox<Long>> boxes,
@@ -370,10 +480,10 @@ class ReplicationFailOverProperties
         final int firstOwned = nodes % CLIENTS == 0 ? nodes : nodes + 1;
         final int index = firstOwned + CLIENTS * random.nextInt(HOT_BOXES / CLIENTS);
         int peer = 1 + random.nextInt(nodes - 1);
-        if (peer == crashed)
+        if (network.isCrashed(peer))
         {
             peer = 1 + peer % (nodes - 1);
-            if (peer == crashed)
+            if (network.isCrashed(peer))
             {
                 return;
             }
@@ -469,12 +579,12 @@ class ReplicationFailOverProperties
     }
 
     // bytes read from peers (copies fetched, objects moved in), summed over the nodes but a crashed one
-    private static long fetchedBytes(final SimulatedCluster cluster, final int nodes, final int skip)
+    private static long fetchedBytes(final SimulatedCluster cluster, final int nodes, final int[] skip)
     {
         long sum = 0;
         for (int n = 0; n < nodes; n++)
         {
-            if (n != skip)
+            if (!isVictim(skip, n))
             {
                 final NodeCounters counters = cluster.node(n).counters();
                 sum += counters.get(NodeCounters.Counter.BYTES_FETCHED) +
