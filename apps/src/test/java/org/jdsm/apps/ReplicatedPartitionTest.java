@@ -464,6 +464,7 @@ class ReplicatedPartitionTest
             assertEquals(before, valuesAfter(log, "partition driver values after the heal: "), log.toString());
             assertEquals(before, valuesAfter(log, "partition driver values read on node 1 after the heal: "));
 
+            System.out.println(at(startNs) + " partition test: every node ended, checking the history");
             checkHistory(directory, cutNs, restoredNs);
             passed = true;
         }
@@ -516,6 +517,7 @@ class ReplicatedPartitionTest
         events.sort(Comparator.comparingLong((event) -> event.get("time").asLong()));
 
         // the majority completed reads and writes of node 2's cells after the cut (served by its backup, then moved)
+        long firstMajorityWriteOfCutNodesCellsNs = Long.MAX_VALUE;
         int majorityWritesOfCutNodesCells = 0;
         int majorityReadsOfCutNodesCells = 0;
         long firstRefusalNs = Long.MAX_VALUE;
@@ -529,6 +531,7 @@ class ReplicatedPartitionTest
             {
                 if (!"read".equals(event.get("f").asText()))
                 {
+                    firstMajorityWriteOfCutNodesCellsNs = Math.min(firstMajorityWriteOfCutNodesCellsNs, time);
                     majorityWritesOfCutNodesCells++;
                 }
                 else
@@ -544,7 +547,9 @@ class ReplicatedPartitionTest
             }
         }
         System.out.println("partition history: " + events.size() + " events; after the cut the majority wrote " +
-            majorityWritesOfCutNodesCells + " and read " + majorityReadsOfCutNodesCells + " times node 2's cells; " +
+            majorityWritesOfCutNodesCells + " and read " + majorityReadsOfCutNodesCells + " times node 2's cells " +
+            "(first write completed " + TimeUnit.NANOSECONDS.toMillis(firstMajorityWriteOfCutNodesCellsNs - cutNs) +
+            " ms after the cut); " +
             "node 2's first refusal " + (null == firstRefusal ? "never" :
             TimeUnit.NANOSECONDS.toMillis(firstRefusalNs - cutNs) + " ms after the cut: " + firstRefusal));
         assertTrue(majorityWritesOfCutNodesCells > 0, "the majority wrote none of node 2's cells after the cut");
@@ -574,7 +579,8 @@ class ReplicatedPartitionTest
         final Model model = Models.register(0);
         final CheckResult result = new LinearizabilityChecker(model).check(
             JsonLinesHistory.parse(merged.toString(), directory + "/history-*.jsonl", model));
-        System.out.println("partition history check: " + result);
+        System.out.println("partition history check (" + TimeUnit.NANOSECONDS.toMillis(result.elapsedNs()) +
+            " ms): " + result);
         assertTrue(result.isLinearizable(), result.toString());
     }
 
