@@ -443,7 +443,14 @@ class AeronTransportTest
 
         assertEquals(List.of(), nonNull(startAll(node1)));
         started0.get(10, TimeUnit.SECONDS);
-        write.get(10, TimeUnit.SECONDS);
+        try
+        {
+            write.get(10, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new AssertionError("the write failed; node 1 reported " + errors.get(1), ex.getCause());
+        }
 
         final UnsafeBuffer read = new UnsafeBuffer(new byte[8]);
         node0.read(1, 64, read, 0, 8);
