@@ -91,6 +91,9 @@ public final class AeronTransport implements Transport
 
     private static final long LEAVE_POLL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    /** How often a caller waiting for a peer still joining checks it ({@link #awaitJoinOf}). */
+    private static final long JOIN_POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
     /** Longest a caller waits on its own completion while another thread holds the duty cycle, before trying again. */
     private static final long DRIVE_RETRY_NS = TimeUnit.MICROSECONDS.toNanos(50);
 
@@ -379,9 +382,10 @@ public final class AeronTransport implements Transport
             return;
         }
 
+        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        awaitJoinOf(peer, deadlineNs);
         final Sender sender = senders.get();
         sender.frame.wrap(sender.header, 0).header(AeronFrameDescriptor.MESSAGE, this.nodeId, nodeId).length(length);
-        final long deadlineNs = System.nanoTime() + operationTimeoutNs;
         final String outcome = offer(peer, sender.header, buffer, offset, length, deadlineNs, null);
         if (null != outcome)
         {
@@ -587,6 +591,25 @@ public final class AeronTransport implements Transport
         return "AeronTransport{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", " + ctx + '}';
     }
 
+    /**
+     * Wait until a peer that is still joining this node has joined, died or the deadline passed. This node serves
+     * the peers that joined it before its own {@link #start()} returns, so a handler may send to (or, with replicas,
+     * mirror a change to) a peer whose handshake with this node is not done. Offered at once, that frame would be the
+     * first on this node's new session to the peer, ahead of this node's PROOF: the peer rejects it as unproved
+     * ("... from a node that has not proved the cluster secret on this session") and never answers it.
+     *
+     * @param peer       to send to.
+     * @param deadlineNs of the operation, by {@link System#nanoTime()}.
+     */
+    private void awaitJoinOf(final Peer peer, final long deadlineNs)
+    {
+        while (peer.isJoining() && !isClosed && System.nanoTime() < deadlineNs)
+        {
+            runtime.wake(); // the handshake runs on the duty cycle, as in awaitJoined
+            LockSupport.parkNanos(this, JOIN_POLL_NS);
+        }
+    }
+
     private long invoke(
         final byte kind,
         final int nodeId,
@@ -609,6 +632,7 @@ public final class AeronTransport implements Transport
         throwIfUnavailable(peer, kind, offset, length);
 
         final long deadlineNs = System.nanoTime() + operationTimeoutNs;
+        awaitJoinOf(peer, deadlineNs);
         final PendingOperation operation = operations.acquire();
         try
         {

@@ -145,7 +145,8 @@ final class FrameSender
     }
 
     /**
-     * Send the {@code MESSAGE} frame of a control message from the duty-cycle thread, e.g. from inside a handler.
+     * Send the {@code MESSAGE} frame of a control message from the duty-cycle thread, e.g. from inside a handler;
+     * to a peer still joining it waits in the backlog until the peer has joined (see {@link #progressBacklogs()}).
      *
      * @param peer   to send to.
      * @param buffer holding the message.
@@ -159,7 +160,7 @@ final class FrameSender
         {
             return;
         }
-        if (peer.backlog.isEmpty())
+        if (peer.backlog.isEmpty() && !peer.isJoining())
         {
             final long result = peer.tryOffer(sendBuffer, 0, HEADER_LENGTH, buffer, offset, length);
             if (result > 0)
@@ -238,7 +239,9 @@ final class FrameSender
         int workCount = 0;
         for (final Peer peer : peers)
         {
-            if (!peer.backlog.isEmpty())
+            // a peer still joining has not proved this node yet: what waits for it (a message a handler sent before
+            // this node's start() returned) would be rejected ahead of this node's PROOF, so it waits for the join
+            if (!peer.backlog.isEmpty() && !peer.isJoining())
             {
                 workCount += progressBacklog(peer);
             }

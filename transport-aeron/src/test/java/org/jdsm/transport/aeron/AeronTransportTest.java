@@ -403,6 +403,62 @@ class AeronTransportTest
         assertEquals(1, node0.fetchAdd(0, 0, 1));
     }
 
+    /**
+     * The start flake of {@code ReplicatedNodeDeathTest} (one run in four): a node serves its joined peers before its
+     * own {@code start()} returns, so with replicas its engine mirrored an allocation asked by the driver to its
+     * backup on a peer it had not joined yet. The WRITE went out on the new session ahead of this node's PROOF, the
+     * peer rejected it ("WRITE from a node that has not proved the cluster secret on this session") and the write
+     * waited for a response that never came. An operation or message to a peer still joining now waits for the join.
+     */
+    @Test
+    void shouldHoldAWriteToAPeerStillJoiningUntilItHasJoined() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 5000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 5000);
+        final CompletableFuture<Void> started0 = CompletableFuture.runAsync(node0::start);
+        final UnsafeBuffer bytes = new UnsafeBuffer(new byte[8]);
+        bytes.putLong(0, 0x1234_5678_9abc_def0L);
+        final CompletableFuture<Long> write = CompletableFuture.supplyAsync(() ->
+        {
+            final long startNs = System.nanoTime();
+            while (true)
+            {
+                try
+                {
+                    node0.write(1, 64, bytes, 0, 8); // node 0 started, node 1 not yet: it is still joining
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+                }
+                catch (final org.jdsm.DsmException ex)
+                {
+                    if (!ex.getMessage().endsWith("before start()"))
+                    {
+                        throw ex;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+        });
+        Thread.sleep(300);
+        assertFalse(write.isDone(), "the write waits for node 1");
+
+        assertEquals(List.of(), nonNull(startAll(node1)));
+        started0.get(10, TimeUnit.SECONDS);
+        try
+        {
+            write.get(10, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new AssertionError("the write failed; node 1 reported " + errors.get(1), ex.getCause());
+        }
+
+        final UnsafeBuffer read = new UnsafeBuffer(new byte[8]);
+        node0.read(1, 64, read, 0, 8);
+        assertEquals(0x1234_5678_9abc_def0L, read.getLong(0));
+        assertEquals(0, node1.rejectedCount(), errors.get(1).toString());
+        assertEquals(List.of(), errors.get(1));
+    }
+
     @Test
     void shouldRejectOneSidedOperationBeforeStart()
     {
