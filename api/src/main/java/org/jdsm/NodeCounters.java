@@ -58,7 +58,15 @@ public final class NodeCounters
         /** One-sided fetch-and-adds on a peer's heap: one network round trip each. */
         REMOTE_FETCH_ADDS,
         /** Two-sided control messages sent to peers (allocation, free, spawn, result, heartbeat, mutex lease). */
-        MESSAGES_SENT
+        MESSAGES_SENT,
+        /**
+         * One-sided writes, compare-and-swaps and fetch-and-adds this node sent to a backup to mirror a change
+         * ({@code jdsm.replicas} &gt; 0): one network round trip each, waited for before the change's operation
+         * completes. Not in the four remote counters above; {@link #roundTrips()} includes them.
+         */
+        MIRROR_OPERATIONS,
+        /** Bytes this node mirrored to backups ({@code jdsm.replicas} &gt; 0). */
+        MIRROR_BYTES
     }
 
     private final long[] values;
@@ -114,16 +122,18 @@ public final class NodeCounters
 
     /**
      * Network round trips this node started: one-sided reads, writes, compare-and-swaps and fetch-and-adds, each one
-     * request and its answer. Control messages are one way and counted apart ({@link Counter#MESSAGES_SENT}).
-     * Divide the difference of two snapshots by the operations between them for round trips per operation.
+     * request and its answer, and the mirrors of changes to backups. Control messages are one way and counted apart
+     * ({@link Counter#MESSAGES_SENT}). Divide the difference of two snapshots by the operations between them for
+     * round trips per operation.
      *
      * @return the sum of {@link Counter#REMOTE_READS}, {@link Counter#REMOTE_WRITES},
-     * {@link Counter#REMOTE_COMPARE_AND_SWAPS} and {@link Counter#REMOTE_FETCH_ADDS}.
+     * {@link Counter#REMOTE_COMPARE_AND_SWAPS}, {@link Counter#REMOTE_FETCH_ADDS} and
+     * {@link Counter#MIRROR_OPERATIONS}.
      */
     public long roundTrips()
     {
         return get(Counter.REMOTE_READS) + get(Counter.REMOTE_WRITES) + get(Counter.REMOTE_COMPARE_AND_SWAPS) +
-            get(Counter.REMOTE_FETCH_ADDS);
+            get(Counter.REMOTE_FETCH_ADDS) + get(Counter.MIRROR_OPERATIONS);
     }
 
     /**

@@ -43,12 +43,17 @@ public final class Counters
     static final int REMOTE_COMPARE_AND_SWAPS = NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS.ordinal();
     static final int REMOTE_FETCH_ADDS = NodeCounters.Counter.REMOTE_FETCH_ADDS.ordinal();
     static final int MESSAGES_SENT = NodeCounters.Counter.MESSAGES_SENT.ordinal();
+    static final int MIRROR_OPERATIONS = NodeCounters.Counter.MIRROR_OPERATIONS.ordinal();
+    static final int MIRROR_BYTES = NodeCounters.Counter.MIRROR_BYTES.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
     /** The counters in the file, or null for counters of a component built without a node. */
     private final AtomicCounter[] published;
     /** Cache hits counted apart, per thread, by the leased hit path (see {@code ReaderLeases}). */
     private volatile LongSupplier leasedCacheHits = () -> 0;
+    /** Mirror operations and bytes, counted by the node's {@code Replication} room (none without replicas). */
+    private volatile LongSupplier mirrorOperations = () -> 0;
+    private volatile LongSupplier mirrorBytes = () -> 0;
 
     /**
      * All counters at zero, in no file: for an engine component built without a node (tests, jcstress states, which
@@ -88,6 +93,18 @@ public final class Counters
     void leasedCacheHits(final LongSupplier hits)
     {
         leasedCacheHits = hits;
+    }
+
+    /**
+     * Add the mirrors counted by the node's replication room to every snapshot.
+     *
+     * @param operations their number.
+     * @param bytes      their bytes.
+     */
+    void mirrors(final LongSupplier operations, final LongSupplier bytes)
+    {
+        mirrorOperations = operations;
+        mirrorBytes = bytes;
     }
 
     void increment(final int counter)
@@ -135,6 +152,24 @@ public final class Counters
 
     private long sum(final int counter)
     {
-        return adders[counter].sum() + (CACHE_HITS == counter ? leasedCacheHits.getAsLong() : 0);
+        final long external;
+        if (CACHE_HITS == counter)
+        {
+            external = leasedCacheHits.getAsLong();
+        }
+        else if (MIRROR_OPERATIONS == counter)
+        {
+            external = mirrorOperations.getAsLong();
+        }
+        else if (MIRROR_BYTES == counter)
+        {
+            external = mirrorBytes.getAsLong();
+        }
+        else
+        {
+            external = 0;
+        }
+
+        return adders[counter].sum() + external;
     }
 }

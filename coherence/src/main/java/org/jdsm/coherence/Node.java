@@ -158,6 +158,10 @@ public final class Node implements DsmNode, MessageHandler
         final Replication replication = 0 == replicas ? null : new Replication(
             nodeId, nodeCount, replicas, stride, heapSlice, transport, membershipView,
             Math.min(config.peerTimeoutNs(), config.operationTimeoutNs()), config.operationTimeoutNs());
+        if (null != replication)
+        {
+            counters.mirrors(replication::mirrorOperations, replication::mirrorBytes);
+        }
         final SizeClassAllocator allocator = new SizeClassAllocator(heapSlice, config.maxObjectSize() + HEADER_LENGTH,
             sliceLength, null == replication ? null : (offset) -> replication.mirrorOwn(offset, HEADER_LENGTH));
         final Rejections rejections = new Rejections(counters, errorHandler);

@@ -151,8 +151,12 @@ class HomeLockedMutexTest
             NodeCounters before = home.counters();
             long mirrorsBefore = atHome.mirrorOperations();
             increment(mutex);
-            assertEquals(0, home.counters().roundTrips() - before.roundTrips(), "the home's word is local");
+            NodeCounters after = home.counters();
+            assertEquals(0, after.roundTrips() - before.roundTrips() - delta(before, after, Counter.MIRROR_OPERATIONS),
+                "the home's word is local");
             assertEquals(3, atHome.mirrorOperations() - mirrorsBefore, "CAS, value and free reach the backup");
+            assertEquals(3, delta(before, after, Counter.MIRROR_OPERATIONS), "the node's counters count the mirrors");
+            assertEquals(3, after.roundTrips() - before.roundTrips(), "round trips include the mirrors");
 
             // read only: the value is not written back
             mirrorsBefore = atHome.mirrorOperations();
@@ -166,13 +170,14 @@ class HomeLockedMutexTest
             before = other.counters();
             mirrorsBefore = atOther.mirrorOperations();
             increment(onOther);
-            final NodeCounters after = other.counters();
+            after = other.counters();
             assertEquals(2, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS), "lock and free");
             assertEquals(1, delta(before, after, Counter.REMOTE_READS), "the value after the lock");
             assertEquals(1, delta(before, after, Counter.REMOTE_WRITES), "the value before the free");
             assertEquals(0, delta(before, after, Counter.MESSAGES_SENT), "no lease message");
-            assertEquals(4, after.roundTrips() - before.roundTrips());
             assertEquals(3, atOther.mirrorOperations() - mirrorsBefore, "CAS, value and free reach the backup");
+            assertEquals(3, delta(before, after, Counter.MIRROR_OPERATIONS));
+            assertEquals(4 + 3, after.roundTrips() - before.roundTrips(), "4 at the home, 3 mirrors");
 
             try (Mut<Long> mut = onOther.lock())
             {
