@@ -111,6 +111,12 @@ final class AeronRuntime
     private final long callerDrivingParkNs;
     private final DutyCycle dutyCycle;
     private volatile Thread runnerThread;
+    /**
+     * Set when a thread unparks the duty-cycle thread for a cycle (a caller that stopped driving with more than one
+     * caller parked, or a {@link #wake()} while nobody holds the duty cycle): it runs one even though a caller drove
+     * a moment ago.
+     */
+    private volatile boolean runnerCalled;
     private volatile Throwable clientTimeout;
     private int referenceCount;
 
@@ -346,6 +352,16 @@ final class AeronRuntime
     }
 
     /**
+     * @return {@link System#nanoTime()} read at the start of the last {@link #drive()} on the calling thread, which
+     * must hold the duty cycle: a driving caller checks its deadline against it rather than read the clock again
+     * (a clock read costs 40-120 ns on a virtual machine, a lean cycle about a microsecond).
+     */
+    long lastDriveNs()
+    {
+        return dutyCycle.cycleStartNs;
+    }
+
+    /**
      * @return true if a waiting caller's cycles run the driver's receiver and sender alone, the driver conductor and
      * the client conductor only every {@link #FULL_CYCLE_INTERVAL_NS}; false if the driver's agents could not be
      * reached (an external driver, or an Agrona whose {@code CompositeAgent} differs) and every cycle is a full one.
@@ -378,6 +394,7 @@ final class AeronRuntime
             final Thread thread = runnerThread;
             if ((null == caller || parked > 1) && null != thread)
             {
+                runnerCalled = true;
                 LockSupport.unpark(thread);
             }
         }
@@ -431,6 +448,10 @@ final class AeronRuntime
         final Thread thread = null != driving ? driving : runnerThread;
         if (null != thread)
         {
+            if (null == driving)
+            {
+                runnerCalled = true;
+            }
             LockSupport.unpark(thread);
         }
     }
@@ -538,9 +559,15 @@ final class AeronRuntime
 
         public int doWork()
         {
-            if (0 == parkedCallers.get() && System.nanoTime() - lastCallerDriveNs < callerDrivingParkNs)
+            if (runnerCalled)
             {
-                // a caller drove a moment ago and will likely drive again: stay off its core; one busy thread
+                runnerCalled = false; // woken for a cycle: run it
+            }
+            else if (System.nanoTime() - lastCallerDriveNs < callerDrivingParkNs)
+            {
+                // a caller drove a moment ago and will likely drive again: stay off its core; one busy thread. A
+                // caller parked meanwhile is handed the duty cycle by the one that drives (stopDriving), so this
+                // thread does not run full cycles between their lean ones
                 LockSupport.parkNanos(this, callerDrivingParkNs);
                 return 0;
             }
@@ -585,8 +612,9 @@ final class AeronRuntime
      * A caller waiting for its response runs lean cycles ({@link #doCallerWork()}): what its response needs, the
      * driver's receiver (reads the socket into the image) and the responders (poll the subscription), and the driver's
      * sender only when a frame was offered to a publication ({@link #offered}: by the caller before its first cycle,
-     * by a responder in this cycle, then at once, or by another thread); the driver conductor, the client conductor and
-     * the sender's poll for status messages run in a full cycle every {@link #FULL_CYCLE_INTERVAL_NS}. An idle sender
+     * by a responder in this cycle, then at once, or by another thread); the driver conductor, the client conductor,
+     * the sender's poll for status messages and the responders' timers ({@link Responder#doLeanWork()}) run in a full
+     * cycle every {@link #FULL_CYCLE_INTERVAL_NS}. A lean cycle reads the clock once for itself and its caller. An idle sender
      * polls its socket for status messages ({@code recvmsg}) every cycle, and the conductors do their timer work:
      * about half the system calls and much of the CPU of a cycle a waiting caller does not need every microsecond.
      * The driver's agents are taken from its {@link CompositeAgent} (Aeron's {@code ThreadingMode.INVOKER} gives one
@@ -602,6 +630,8 @@ final class AeronRuntime
         private final Agent driverSender;
         private final Agent driverReceiver;
         private long nextFullCycleNs;
+        /** Time at the start of the last caller's cycle; written and read by the thread holding the duty cycle. */
+        long cycleStartNs;
 
         DutyCycle(
             final ReentrantLock clientLock,
@@ -638,6 +668,11 @@ final class AeronRuntime
 
         int doWork()
         {
+            return doWork(System.nanoTime());
+        }
+
+        private int doWork(final long nowNs)
+        {
             int workCount = 0;
             if (clientLock.tryLock())
             {
@@ -648,7 +683,7 @@ final class AeronRuntime
                         workCount += driverInvoker.invoke();
                     }
                     workCount += conductorInvoker.invoke();
-                    nextFullCycleNs = System.nanoTime() + FULL_CYCLE_INTERVAL_NS;
+                    nextFullCycleNs = nowNs + FULL_CYCLE_INTERVAL_NS;
                 }
                 catch (final Exception ex)
                 {
@@ -660,7 +695,7 @@ final class AeronRuntime
                 }
             }
 
-            workCount += doAgentWork();
+            workCount += doAgentWork(false);
             dutyCycles.incrementAndGet();
 
             return workCount;
@@ -668,13 +703,15 @@ final class AeronRuntime
 
         int doCallerWork()
         {
-            if (null == driverReceiver || System.nanoTime() - nextFullCycleNs >= 0)
+            final long nowNs = System.nanoTime();
+            cycleStartNs = nowNs;
+            if (null == driverReceiver || nowNs - nextFullCycleNs >= 0)
             {
-                return doWork();
+                return doWork(nowNs);
             }
 
             int workCount = doDriverWork(takeOffered(), true);
-            workCount += doAgentWork();
+            workCount += doAgentWork(true);
             if (takeOffered())
             {
                 workCount += doDriverWork(true, false); // a responder offered a response: send it now
@@ -725,14 +762,15 @@ final class AeronRuntime
             return workCount;
         }
 
-        private int doAgentWork()
+        private int doAgentWork(final boolean lean)
         {
             int workCount = 0;
             for (final Agent agent : agents)
             {
                 try
                 {
-                    workCount += agent.doWork();
+                    workCount += lean && agent instanceof Responder ?
+                        ((Responder)agent).doLeanWork() : agent.doWork();
                 }
                 catch (final Exception ex)
                 {

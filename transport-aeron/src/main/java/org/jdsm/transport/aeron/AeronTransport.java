@@ -686,9 +686,9 @@ public final class AeronTransport implements Transport
                 try
                 {
                     idleStrategy.reset();
-                    while (!operation.isCompleted() && System.nanoTime() < deadlineNs)
+                    while (!operation.isCompleted() && runtime.lastDriveNs() < deadlineNs)
                     {
-                        idleStrategy.idle(runtime.drive());
+                        idleStrategy.idle(runtime.drive()); // reads the clock for its cycle and this deadline
                     }
                 }
                 finally
