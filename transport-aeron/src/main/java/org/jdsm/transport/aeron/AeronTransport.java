@@ -10,7 +10,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 import org.jdsm.ConfigurationException;
@@ -210,7 +209,7 @@ public final class AeronTransport implements Transport
                 });
             responder = new Responder(nodeId, peers, heap, messageHandler, errorHandler, operations,
                 new Authenticator(config.clusterSecret()), CHUNK_LENGTH, config.peerTimeoutNs(),
-                config.heartbeatIntervalNs(), subscription, SystemNanoClock.INSTANCE, counters);
+                config.heartbeatIntervalNs(), subscription, runtime.cycleClock(), counters);
             created[0] = responder;
             runtime.add(responder);
         }
