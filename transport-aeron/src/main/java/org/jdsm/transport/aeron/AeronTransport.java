@@ -10,7 +10,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 import org.jdsm.ConfigurationException;
@@ -213,7 +212,7 @@ public final class AeronTransport implements Transport
                 });
             responder = new Responder(nodeId, peers, heap, messageHandler, errorHandler, operations,
                 new Authenticator(config.clusterSecret()), CHUNK_LENGTH, config.peerTimeoutNs(),
-                config.heartbeatIntervalNs(), subscription, SystemNanoClock.INSTANCE, counters);
+                config.heartbeatIntervalNs(), subscription, runtime.cycleClock(), counters);
             created[0] = responder;
             runtime.add(responder);
         }
@@ -710,9 +709,9 @@ public final class AeronTransport implements Transport
                 try
                 {
                     idleStrategy.reset();
-                    while (!operation.isCompleted() && System.nanoTime() < deadlineNs)
+                    while (!operation.isCompleted() && runtime.lastDriveNs() < deadlineNs)
                     {
-                        idleStrategy.idle(runtime.drive());
+                        idleStrategy.idle(runtime.drive()); // reads the clock for its cycle and this deadline
                     }
                 }
                 finally

@@ -216,6 +216,36 @@ final class Responder implements Agent, FragmentHandler
     }
 
     /**
+     * A lean duty cycle, run by a caller waiting for its response between full ones: poll and send what is waiting,
+     * as {@link #doWork()}, but leave the timers (HELLOs, heartbeats, deaths, rejection summaries: intervals of
+     * milliseconds and more) to the full cycles that the duty cycle still runs every
+     * {@link AeronRuntime#FULL_CYCLE_INTERVAL_NS}, so that a lean cycle does not read the clock for them.
+     *
+     * @return work done.
+     */
+    int doLeanWork()
+    {
+        if (isHalted)
+        {
+            return 0;
+        }
+
+        int workCount = 0;
+        try
+        {
+            workCount += subscription.poll(assembler, FRAGMENT_LIMIT);
+            workCount += lifecycle.drainLostSessions();
+            workCount += sender.progressBacklogs();
+        }
+        catch (final Throwable ex)
+        {
+            errorHandler.onError(ex);
+        }
+
+        return workCount;
+    }
+
+    /**
      * Send the {@code MESSAGE} frame of a control message from the duty-cycle thread, e.g. from inside a handler.
      *
      * @param peer   to send to.

@@ -57,7 +57,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * processes alive, so that in busy-spin mode no more than one thread per process spins (on 2 cores more would
  * measure the scheduler). Rounds alternate rows and idle strategies, and repeat, so noise from other processes hits
  * them alike; the report gives every round's p50/p99, then per idle strategy and row the median p50 over rounds, its
- * spread, and the ratio to raw. Other {@code jdsm.aeron.*} system properties of this JVM are passed to the children.
+ * spread, and the ratio to raw. Each round also gives the CPU time both processes spent per round trip (all their
+ * threads, from {@code /proc/<pid>/task/<tid>/schedstat}), the floor a node's round trips are measured against on a
+ * machine where CPU, not the wire, bounds throughput. Other {@code jdsm.aeron.*} system properties of this JVM are passed to the children.
  * Runs only with {@code -Djdsm.pingpong=true}:
  * <pre>
  * mvn -B -pl transport-aeron -am verify -Dtest=PingPongMeasurementTest -Djdsm.pingpong=true \
@@ -79,6 +81,13 @@ class PingPongMeasurementTest
 
     /** idle strategy -> row -> size -> p50 and p99 of each round, in microseconds. */
     private final Map<String, Map<String, Map<Integer, List<double[]>>>> results = new LinkedHashMap<>();
+    /** idle strategy -> row -> size -> CPU time of both processes per round trip in each round, in microseconds. */
+    private final Map<String, Map<String, Map<Integer, List<Double>>>> cpuResults = new LinkedHashMap<>();
+    /**
+     * CPU time of both processes over the measured samples of each size of the last {@link #measure}, nanoseconds
+     * (per-thread {@code schedstat} of this JVM and the child, so the JIT and GC threads count too).
+     */
+    private static long[] cpuNsPerSize;
 
     @Test
     @Timeout(3600)
@@ -108,7 +117,11 @@ class PingPongMeasurementTest
                         results.computeIfAbsent(idle, (k) -> new LinkedHashMap<>())
                             .computeIfAbsent(row, (k) -> new LinkedHashMap<>())
                             .computeIfAbsent(SIZES[s], (k) -> new ArrayList<>()).add(new double[]{ p50, p99 });
-                        report.append(String.format(" %6d B %7.1f / %-7.1f", SIZES[s], p50, p99));
+                        final double cpuUs = cpuNsPerSize[s] / 1000.0 / MEASURED;
+                        cpuResults.computeIfAbsent(idle, (k) -> new LinkedHashMap<>())
+                            .computeIfAbsent(row, (k) -> new LinkedHashMap<>())
+                            .computeIfAbsent(SIZES[s], (k) -> new ArrayList<>()).add(cpuUs);
+                        report.append(String.format(" %6d B %7.1f / %-7.1f cpu %5.1f", SIZES[s], p50, p99, cpuUs));
                     }
                     report.append(String.format("  load %s%n", loadAverage()));
                     System.out.print(report.substring(report.lastIndexOf("round ")));
@@ -154,11 +167,66 @@ class PingPongMeasurementTest
             }
         }
 
+        out.append(String.format("%nCPU time of both processes per round trip, us: median over %d rounds (min-max)%n",
+            ROUNDS));
+        for (final Map.Entry<String, Map<String, Map<Integer, List<Double>>>> idle : cpuResults.entrySet())
+        {
+            for (final Map.Entry<String, Map<Integer, List<Double>>> row : idle.getValue().entrySet())
+            {
+                out.append(String.format("%-9s %-14s", idle.getKey(), row.getKey()));
+                for (final int size : SIZES)
+                {
+                    final double[] cpu = row.getValue().get(size).stream().mapToDouble(Double::doubleValue).sorted()
+                        .toArray();
+                    out.append(String.format(" %6d B %6.1f (%5.1f-%-6.1f)", size, cpu[cpu.length / 2], cpu[0],
+                        cpu[cpu.length - 1]));
+                }
+                out.append(String.format("%n"));
+            }
+        }
+
         return out.toString();
+    }
+
+    /**
+     * CPU time a process has run so far, in nanoseconds: the sum over its threads of the first field of
+     * {@code /proc/<pid>/task/<tid>/schedstat} (nanosecond resolution, unlike {@code /proc/<pid>/stat}'s ticks).
+     * Threads that ended in between are not counted; none end while a row is measured.
+     *
+     * @param pid of the process.
+     * @return its CPU time, or 0 where {@code /proc} has no schedstat.
+     */
+    static long processCpuNs(final long pid)
+    {
+        final File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+        long sum = 0;
+        if (null != tasks)
+        {
+            for (final File task : tasks)
+            {
+                try
+                {
+                    final String line = new String(Files.readAllBytes(new File(task, "schedstat").toPath())).trim();
+                    sum += Long.parseLong(line.substring(0, line.indexOf(' ')));
+                }
+                catch (final Exception ex)
+                {
+                    // a thread that ended between the listing and the read: its time is lost to this sample alone
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    private static long bothProcessesCpuNs(final long childPid)
+    {
+        return processCpuNs(ProcessHandle.current().pid()) + processCpuNs(childPid);
     }
 
     private long[][] measure(final String row, final String idle) throws Exception
     {
+        cpuNsPerSize = new long[SIZES.length];
         final List<String> childOptions = new ArrayList<>(forwardedOptions());
         childOptions.add("-D" + AeronTransportContext.Configuration.IDLE_STRATEGY_PROP_NAME + "=" + idle);
         try (ForkedNodes children = new ForkedNodes())
@@ -203,6 +271,7 @@ class PingPongMeasurementTest
         final int child = children.startMeasured(childOptions, ContractNodeMain.class, "1", "2",
             String.join(",", members), String.valueOf(heap), String.valueOf(TIMEOUT_NS), String.valueOf(heartbeatNs),
             "ping-pong-secret");
+        final long childPid = children.process(child).pid();
         children.awaitStarting(60_000);
         final DsmConfig config = new DsmConfig().nodeId(0).nodeCount(2).members(members).transport("aeron")
             .clusterSecret("ping-pong-secret").heapSize(heap).cacheSize(heap).maxObjectSize(heap / 2)
@@ -223,12 +292,15 @@ class PingPongMeasurementTest
                 Arrays.fill(out.byteArray(), (byte)size);
                 transport.write(1, 0, out, 0, size);
                 final long[] all = new long[WARMUP + MEASURED];
+                long cpuStartNs = 0;
                 for (int i = 0; i < all.length; i++)
                 {
+                    cpuStartNs = WARMUP == i ? bothProcessesCpuNs(childPid) : cpuStartNs;
                     final long startNs = System.nanoTime();
                     transport.read(1, 0, in, 0, size);
                     all[i] = System.nanoTime() - startNs;
                 }
+                cpuNsPerSize[s] = bothProcessesCpuNs(childPid) - cpuStartNs;
                 assertEquals((byte)size, in.getByte(size - 1));
                 samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
             }
@@ -243,6 +315,7 @@ class PingPongMeasurementTest
     {
         final String members = String.join(",", ForkedNodes.loopbackMembers(2));
         final int child = children.startMeasured(childOptions, EngineNodeMain.class, "1", "2", members, "engine-secret");
+        final long childPid = children.process(child).pid();
         children.awaitStarting(60_000);
         try (DsmNode engine = Dsm.start(EngineNodeMain.config(0, 2, members, "engine-secret")
             .operationTimeoutNs(TIMEOUT_NS)
@@ -257,10 +330,13 @@ class PingPongMeasurementTest
                 Arrays.fill(value, (byte)SIZES[s]);
                 final long missesBefore = engine.counters().get(NodeCounters.Counter.CACHE_MISSES);
                 final long[] all = new long[WARMUP + MEASURED];
+                long cpuStartNs = 0;
                 for (int i = 0; i < all.length; i++)
                 {
+                    cpuStartNs = WARMUP == i ? bothProcessesCpuNs(childPid) : cpuStartNs;
                     all[i] = engineReadMiss(engine, value);
                 }
+                cpuNsPerSize[s] = bothProcessesCpuNs(childPid) - cpuStartNs;
                 assertEquals(all.length, engine.counters().get(NodeCounters.Counter.CACHE_MISSES) - missesBefore,
                     "every engine sample was a cache miss");
                 samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
@@ -304,6 +380,7 @@ class PingPongMeasurementTest
     {
         final List<String> endpoints = ForkedNodes.loopbackMembers(2);
         final int child = children.startMeasured(childOptions, RawPongMain.class, endpoints.get(0), endpoints.get(1));
+        final long childPid = children.process(child).pid();
         final AeronTransportContext ctx = RawPongMain.context(
             new AeronTransportContext().idleStrategy(idle), endpoints.get(0), endpoints.get(1));
         final File directory = Files.createTempDirectory("jdsm-raw-ping-").toFile();
@@ -348,8 +425,10 @@ class PingPongMeasurementTest
             {
                 ping.putInt(0, AeronFrameDescriptor.HEADER_LENGTH + SIZES[s]);
                 final long[] all = new long[WARMUP + MEASURED];
+                long cpuStartNs = 0;
                 for (int i = 0; i < all.length; i++)
                 {
+                    cpuStartNs = WARMUP == i ? bothProcessesCpuNs(childPid) : cpuStartNs;
                     final long expected = pongs[0] + 1;
                     final long startNs = System.nanoTime();
                     while (publication.offer(ping, 0, ping.capacity()) < 0)
@@ -366,6 +445,7 @@ class PingPongMeasurementTest
                     }
                     all[i] = System.nanoTime() - startNs;
                 }
+                cpuNsPerSize[s] = bothProcessesCpuNs(childPid) - cpuStartNs;
                 samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
             }
 
