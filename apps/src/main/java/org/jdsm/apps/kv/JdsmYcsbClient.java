@@ -22,6 +22,13 @@ import java.util.Properties;
  * {@code java -cp jdsm.jar site.ycsb.Client -t -db org.jdsm.apps.kv.JdsmYcsbClient -P workloads/workloada
  * -p jdsm.kv.preload=true -threads 4 -s}.
  * <p>
+ * The node starts, and the preload runs (on {@code threadcount} threads), when YCSB hands the first instance its
+ * properties ({@link #setProperties(Properties)}), which YCSB does while it builds its client threads, before it
+ * starts the run's clock: YCSB's {@code RunTime} and throughput then time the workload's operations, as for a store
+ * whose records a separate {@code -load} run put in a server, and not the start of this process's node and its
+ * loading (YCSB times {@link #init()}, which each client thread calls after the clock started). A failure there is
+ * thrown by {@link #init()}.
+ * <p>
  * <b>Note:</b> one instance per YCSB client thread, as YCSB uses a DB; the shared node and store are threadsafe.
  */
 public final class JdsmYcsbClient extends KvYcsbDb
@@ -30,6 +37,32 @@ public final class JdsmYcsbClient extends KvYcsbDb
     private static DsmNode node;
     private static DistributedKvStore store;
     private static int users;
+    private static DBException startFailure;
+
+    /**
+     * Keep the properties and, for the first instance of the process, start the node, create the store and preload
+     * it, before YCSB starts its clock; a failure is kept for {@link #init()} to throw.
+     *
+     * @param properties of the YCSB run.
+     */
+    public void setProperties(final Properties properties)
+    {
+        super.setProperties(properties);
+        synchronized (LOCK)
+        {
+            if (null == node && null == startFailure)
+            {
+                try
+                {
+                    startShared(properties);
+                }
+                catch (final DBException ex)
+                {
+                    startFailure = ex;
+                }
+            }
+        }
+    }
 
     /**
      * {@inheritDoc}
@@ -38,28 +71,36 @@ public final class JdsmYcsbClient extends KvYcsbDb
     {
         synchronized (LOCK)
         {
-            try
+            if (null != startFailure)
             {
-                if (0 == users)
-                {
-                    node = Dsm.start(new DsmConfig());
-                    store = DistributedKvStore.create(
-                        node, Integer.parseInt(getProperties().getProperty("jdsm.kv.buckets", "4096")));
-                    preload(getProperties());
-                }
-                users++;
-                store(store);
+                throw startFailure;
             }
-            catch (final DBException ex)
+            if (null == node)
             {
-                closeShared();
-                throw ex;
+                startShared(getProperties());
             }
-            catch (final RuntimeException ex)
-            {
-                closeShared();
-                throw new DBException("could not start jdsm: " + ex.getMessage(), ex);
-            }
+            users++;
+            store(store);
+        }
+    }
+
+    private static void startShared(final Properties properties) throws DBException
+    {
+        try
+        {
+            node = Dsm.start(new DsmConfig());
+            store = DistributedKvStore.create(node, Integer.parseInt(properties.getProperty("jdsm.kv.buckets", "4096")));
+            preload(properties);
+        }
+        catch (final DBException ex)
+        {
+            closeShared();
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            closeShared();
+            throw new DBException("could not start jdsm: " + ex.getMessage(), ex);
         }
     }
 
@@ -90,11 +131,13 @@ public final class JdsmYcsbClient extends KvYcsbDb
         try
         {
             records = Long.parseLong(recordCount);
-            failures = KvBenchmark.load(store, props, 0, records, 1);
+            failures = KvBenchmark.load(
+                store, props, 0, records, Math.max(1, Integer.parseInt(props.getProperty("threadcount", "1"))));
         }
         catch (final NumberFormatException ex)
         {
-            throw new DBException("jdsm.kv.preload: recordcount=" + recordCount + " is not a number");
+            throw new DBException("jdsm.kv.preload: recordcount=" + recordCount + " or threadcount=" +
+                props.getProperty("threadcount") + " is not a number");
         }
         catch (final Exception ex)
         {

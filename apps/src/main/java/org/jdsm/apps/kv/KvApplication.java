@@ -40,6 +40,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KvApplication implements Application<KvApplication.Options>
 {
+    /** Warm-up operations per client thread at least, unless {@code --warmup} is given. */
+    static final long MIN_WARMUP_PER_CLIENT = 20_000;
+
     private static final long TIMEOUT_S = 1800;
 
     /**
@@ -61,7 +64,8 @@ public final class KvApplication implements Application<KvApplication.Options>
             description = "Client threads per node (default: ${DEFAULT-VALUE}).")
         long threads = 2;
 
-        @Option(names = "--warmup", paramLabel = "W", description = "Warm-up operations (default: O / 10).")
+        @Option(names = "--warmup", paramLabel = "W",
+            description = "Warm-up operations (default: O / 10, at least 20000 per client thread).")
         Long warmup;
 
         @Option(names = "--buckets", paramLabel = "B", description = "Buckets (default: max(16, R / 4)).")
@@ -309,7 +313,10 @@ public final class KvApplication implements Application<KvApplication.Options>
             }
             startNs = System.nanoTime();
             final int clients = clientNodes.length * threads;
-            final long warmupPerThread = settings.warmup / clients;
+            // every node's JIT must be warm: a node idle through the phases before this one (the baseline and jdsm
+            // on 1 node run on node 0 only) would otherwise be measured compiling
+            final long warmupPerThread = null != settings.options.warmup ? settings.warmup / clients :
+                Math.max(settings.warmup / clients, MIN_WARMUP_PER_CLIENT);
             final long measuredPerThread = Math.max(1, settings.operations / clients);
             final long intervalNs = null == settings.options.target ? 0 :
                 Math.max(1, TimeUnit.SECONDS.toNanos(clients) / settings.options.target);
