@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -206,7 +205,6 @@ public final class DistributedSocialNet implements SocialNet
             return CompletableFuture.failedFuture(ex);
         }
         final long id = graph.id;
-        final ExecutorService frontend = graph.frontend;
         final String text = request.text();
         final String username = request.username();
         final int clipId = request.clipId();
@@ -214,18 +212,19 @@ public final class DistributedSocialNet implements SocialNet
         passing.begin(c, text);
         bytesPassedByValue.addAndGet(text.length());
 
-        final CompletableFuture<Long> done = graph.call(Service.USER, ServiceGraph.lookUpUser(id, username))
-            .thenComposeAsync((userId) ->
+        final CompletableFuture<Long> done = graph.onFrontend(() ->
+        {
+            final var parsed = graph.then(graph.call(Service.USER, ServiceGraph.lookUpUser(id, username)), (userId) ->
             {
                 c.userId = userId;
                 return passing.parse(c, text);
-            }, frontend)
-            .thenComposeAsync((parts) ->
+            });
+            final var mentioned = graph.then(parsed, (parts) ->
             {
                 c.parts = parts;
                 return graph.call(Service.USER_MENTION, ServiceGraph.resolveMentions(id, parts.mentionNames()));
-            }, frontend)
-            .thenComposeAsync((mentionIds) ->
+            });
+            final var permitted = graph.then(mentioned, (mentionIds) ->
             {
                 // every check passed: from here on the request changes state
                 c.mentionIds = mentionIds;
@@ -238,30 +237,31 @@ public final class DistributedSocialNet implements SocialNet
                         return mediaPermits.acquire();
                     })
                     .thenCompose((permit) -> permit);
-            }, frontend)
-            .thenComposeAsync((permit) ->
+            });
+            final var stored = graph.then(permitted, (permit) ->
             {
                 try
                 {
                     return passing.storeWithMedia(c, username, clipId, text)
-                        .whenComplete((stored, failure) -> mediaPermits.release());
+                        .whenComplete((result, failure) -> mediaPermits.release());
                 }
                 catch (final RuntimeException ex)
                 {
                     mediaPermits.release();
                     throw ex;
                 }
-            }, frontend)
-            .thenComposeAsync((stored) ->
+            });
+            return graph.then(stored, (result) ->
             {
                 final CompletableFuture<Boolean> userTimeline =
                     graph.call(Service.USER_TIMELINE, ServiceGraph.writeUserTimeline(id, c.userId, c.postId));
-                final CompletableFuture<Integer> homeTimelines =
-                    graph.call(Service.SOCIAL_GRAPH, ServiceGraph.followers(id, c.userId))
-                    .thenComposeAsync((followers) -> graph.call(Service.HOME_TIMELINE,
-                        ServiceGraph.fanOut(id, c.postId, Timelines.audience(followers, c.mentionIds))), frontend);
+                final CompletableFuture<Integer> homeTimelines = graph.then(
+                    graph.call(Service.SOCIAL_GRAPH, ServiceGraph.followers(id, c.userId)),
+                    (followers) -> graph.call(Service.HOME_TIMELINE,
+                        ServiceGraph.fanOut(id, c.postId, Timelines.audience(followers, c.mentionIds))));
                 return userTimeline.thenCombine(homeTimelines, (written, fannedOut) -> c.postId);
-            }, frontend);
+            });
+        });
 
         return typed(done.whenComplete((postId, failure) ->
         {
@@ -274,14 +274,16 @@ public final class DistributedSocialNet implements SocialNet
 
     public CompletableFuture<List<Post>> readUserTimeline(final int userId, final int start, final int stop)
     {
-        return typed(graph.call(Service.USER_TIMELINE, ServiceGraph.readTimeline(graph.id, false, userId, start, stop))
-            .thenComposeAsync(this::readPosts, graph.frontend));
+        return typed(graph.onFrontend(() -> graph.then(
+            graph.call(Service.USER_TIMELINE, ServiceGraph.readTimeline(graph.id, false, userId, start, stop)),
+            this::readPosts)));
     }
 
     public CompletableFuture<List<Post>> readHomeTimeline(final int userId, final int start, final int stop)
     {
-        return typed(graph.call(Service.HOME_TIMELINE, ServiceGraph.readTimeline(graph.id, true, userId, start, stop))
-            .thenComposeAsync(this::readPosts, graph.frontend));
+        return typed(graph.onFrontend(() -> graph.then(
+            graph.call(Service.HOME_TIMELINE, ServiceGraph.readTimeline(graph.id, true, userId, start, stop)),
+            this::readPosts)));
     }
 
     private CompletableFuture<List<Post>> readPosts(final long[] postIds)

@@ -9,11 +9,15 @@ import org.jdsm.apps.socialnet.DistributedSocialNet.Service;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The services of one deployment as the frontend sees them: set up on the nodes ({@link #deploy}), which node each
@@ -21,6 +25,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * method call on a frontend thread when it is on the frontend's own node), and the calls that are the same whichever
  * {@link PassMode} the deployment uses. The calls are static factories, so a task captures its arguments and never
  * the frontend; each finds its node's state through {@link NodeServices#of}.
+ * <p>
+ * <p>
+ * A request's steps run on the frontend's threads ({@link #onFrontend}, {@link #then}). A call made there to a
+ * service on the frontend's own node is a task spawned and joined at once: the engine runs a joined task that no
+ * worker has started inline on the joining thread, with a task's moves, lends and failures, so the call costs no
+ * thread hand-off and the request goes on on the same thread ({@link #then} runs the next step at once when the
+ * call has completed). A call to another node's service does not block: the next step runs on a frontend thread
+ * when its result comes.
  * <p>
  * <b>Note:</b> threadsafe; owned by its {@link DistributedSocialNet}, which shuts its frontend threads down.
  */
@@ -48,7 +60,7 @@ final class ServiceGraph
         }
         frontend = Executors.newFixedThreadPool(frontendThreads, (runnable) ->
         {
-            final Thread thread = new Thread(runnable, "socialnet-frontend");
+            final Thread thread = new FrontendThread(this, runnable);
             thread.setDaemon(true);
             return thread;
         });
@@ -132,7 +144,83 @@ final class ServiceGraph
             }, frontend);
         }
 
-        return node.spawnOn(target, task);
+        final CompletableFuture<R> future = node.spawnOn(target, task);
+        if (target == node.nodeId() && onFrontendThread())
+        {
+            try
+            {
+                // run inline on this thread unless a worker took it first; the future keeps its result or failure
+                future.join();
+            }
+            catch (final CompletionException | CancellationException ex)
+            {
+                // not lost: the caller composes on the future, which completed with it
+            }
+        }
+
+        return future;
+    }
+
+    /**
+     * Start a request's steps on a frontend thread.
+     *
+     * @param steps the request's first call and what follows it.
+     * @param <R>   type of the request's result.
+     * @return the future of the request's result.
+     */
+    <R> CompletableFuture<R> onFrontend(final Supplier<CompletableFuture<R>> steps)
+    {
+        return CompletableFuture.supplyAsync(steps, frontend).thenCompose(Function.identity());
+    }
+
+    /**
+     * The next step of a request after a call: at once on this thread when the call has completed and this is a
+     * frontend thread (a call to the own node's service, run inline), else on a frontend thread when it completes.
+     *
+     * @param call its future.
+     * @param next step.
+     * @param <T>  type of the call's result.
+     * @param <U>  type of the step's result.
+     * @return the future of the step's result.
+     */
+    <T, U> CompletableFuture<U> then(
+        final CompletableFuture<T> call, final Function<? super T, ? extends CompletionStage<U>> next)
+    {
+        return call.isDone() && onFrontendThread() ? call.thenCompose(next) : call.thenComposeAsync(next, frontend);
+    }
+
+    /**
+     * As {@link #then}, for a step that returns a value.
+     *
+     * @param call its future.
+     * @param next step.
+     * @param <T>  type of the call's result.
+     * @param <U>  type of the step's result.
+     * @return the future of the step's result.
+     */
+    <T, U> CompletableFuture<U> thenApply(final CompletableFuture<T> call, final Function<? super T, ? extends U> next)
+    {
+        return call.isDone() && onFrontendThread() ? call.thenApply(next) : call.thenApplyAsync(next, frontend);
+    }
+
+    private boolean onFrontendThread()
+    {
+        final Thread thread = Thread.currentThread();
+        return thread instanceof FrontendThread && ((FrontendThread)thread).graph == this;
+    }
+
+    /**
+     * A thread of one deployment's frontend.
+     */
+    private static final class FrontendThread extends Thread
+    {
+        final ServiceGraph graph;
+
+        FrontendThread(final ServiceGraph graph, final Runnable runnable)
+        {
+            super(runnable, "socialnet-frontend");
+            this.graph = graph;
+        }
     }
 
     private static DsmTask<Boolean> setUp(final long id, final int users, final SocialNetSettings settings, final int spread)
