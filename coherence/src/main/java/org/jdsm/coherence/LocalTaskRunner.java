@@ -10,7 +10,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,6 +82,29 @@ final class LocalTaskRunner
         }
     };
 
+    /**
+     * Whether a class is a serializable lambda whose captured fields are all of types that can only hold immutable
+     * values that can not hold a handle (primitives, strings, boxed primitives, enums), so it runs as it is.
+     */
+    private static final ClassValue<Boolean> CAPTURES_ONLY_IMMUTABLES = new ClassValue<>()
+    {
+        protected Boolean computeValue(final Class<?> type)
+        {
+            if ((!type.isSynthetic() && !type.isHidden()) || null == WRITE_REPLACE.get(type))
+            {
+                return Boolean.FALSE;
+            }
+            for (final Field field : type.getDeclaredFields())
+            {
+                if (!Modifier.isStatic(field.getModifiers()) && !isImmutableType(field.getType()))
+                {
+                    return Boolean.FALSE;
+                }
+            }
+            return Boolean.TRUE;
+        }
+    };
+
     private final DsmNode face;
     private final HeapAccess node;
     private final Executor workers;
@@ -117,6 +142,11 @@ final class LocalTaskRunner
      */
     <R> CompletableFuture<R> trySpawn(final DsmTask<R> task)
     {
+        if (CAPTURES_ONLY_IMMUTABLES.get(task.getClass()))
+        {
+            // its fields' types admit only values that can not hold a handle: no need to look at them
+            return submit(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
+        }
         final SerializedLambda lambda = lambdaOf(task);
         if (null == lambda)
         {
@@ -412,6 +442,13 @@ final class LocalTaskRunner
             type == Boolean.class || type == Short.class || type == Byte.class || type == Character.class ||
             type == Float.class || value instanceof Enum ||
             (type.isArray() && (type.getComponentType().isPrimitive() || type == String[].class));
+    }
+
+    private static boolean isImmutableType(final Class<?> type)
+    {
+        return type.isPrimitive() || type == String.class || type == Long.class || type == Integer.class ||
+            type == Double.class || type == Boolean.class || type == Short.class || type == Byte.class ||
+            type == Character.class || type == Float.class || type.isEnum();
     }
 
     private static Object copyOfArray(final Object array)
