@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * (not inlined), and a {@code submit} + {@code get} on a plain two-thread {@link ExecutorService}. The jdsm rows: a
  * task capturing only a value, joined ({@code join()}: run inline by the joining thread when no worker has started
  * it) or waited for with a timed {@code get} (always run by a worker: two thread hand-offs, as before inline joins);
- * and a task lent a {@code Ref}, joined (its lambda rebuilt with the task's own handle, the lend ended on return).
+ * and a task lent a {@code Ref}, joined (its lambda rebuilt with the task's own handle, the lend ended on return);
+ * and both called with {@code callOn} (run on the calling thread, never queued: no worker is woken).
  * One node over the simulated transport, which carries nothing on these paths.
  * <p>
  * Run: {@code java -jar bench/target/benchmarks.jar SpawnBenchmark -prof gc}
@@ -110,6 +111,30 @@ public class SpawnBenchmark
     {
         final Long v = value;
         return node.spawnOn(0, (n) -> plusOne(v)).join();
+    }
+
+    /**
+     * Call a task capturing a value on the own node ({@code callOn}: run on this thread, never queued).
+     *
+     * @return the value.
+     */
+    @Benchmark
+    public long localCallOn()
+    {
+        final Long v = value;
+        return node.callOn(0, (n) -> plusOne(v));
+    }
+
+    /**
+     * Call a task lent a {@code Ref} on the own node.
+     *
+     * @return the value.
+     */
+    @Benchmark
+    public long localCallOnLentRef()
+    {
+        final Ref<Long> lent = ref;
+        return node.callOn(0, (n) -> plusOne(lent.getLong()));
     }
 
     /**

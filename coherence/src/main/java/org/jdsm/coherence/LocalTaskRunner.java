@@ -142,10 +142,50 @@ final class LocalTaskRunner
      */
     <R> CompletableFuture<R> trySpawn(final DsmTask<R> task)
     {
+        final LocalTask<R> local = prepare(task);
+        if (null == local)
+        {
+            return null;
+        }
+        submit(local);
+
+        return local;
+    }
+
+    /**
+     * Run a task on the calling thread at once, as a worker would run it (moves, lends, scope, failure as
+     * {@link RemoteTaskException}), if it can be handed over without serialization: never queued, so no worker is
+     * woken for it.
+     *
+     * @param task to run.
+     * @param <R>  type of its result.
+     * @return its completed future, or null if the task must be sent as a message.
+     */
+    <R> CompletableFuture<R> tryCall(final DsmTask<R> task)
+    {
+        final LocalTask<R> local = prepare(task);
+        if (null == local)
+        {
+            return null;
+        }
+        pending.add(local);
+        activeTasks.incrementAndGet();
+        local.runIfUnclaimed();
+
+        return local;
+    }
+
+    /**
+     * The task as it will run here: its captured handles handed over, not yet queued.
+     *
+     * @return it, or null if the task must be sent as a message.
+     */
+    private <R> LocalTask<R> prepare(final DsmTask<R> task)
+    {
         if (CAPTURES_ONLY_IMMUTABLES.get(task.getClass()))
         {
             // its fields' types admit only values that can not hold a handle: no need to look at them
-            return submit(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
+            return newTask(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
         }
         final SerializedLambda lambda = lambdaOf(task);
         if (null == lambda)
@@ -166,7 +206,7 @@ final class LocalTaskRunner
         if (!rebuild)
         {
             // only immutable values captured: the task itself runs, as its deserialized copy would
-            return submit(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
+            return newTask(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
         }
         final Class<?> capturing = capturingClass(lambda, task);
         final Method deserialize = DESERIALIZE_LAMBDA.get(capturing);
@@ -193,10 +233,10 @@ final class LocalTaskRunner
         }
         spawnScope.exit();
 
-        return submit(null, lambda, capturing, deserialize, tokens, spawnScope);
+        return newTask(null, lambda, capturing, deserialize, tokens, spawnScope);
     }
 
-    private <R> CompletableFuture<R> submit(
+    private <R> LocalTask<R> newTask(
         final DsmTask<R> direct,
         final SerializedLambda lambda,
         final Class<?> capturing,
@@ -204,7 +244,12 @@ final class LocalTaskRunner
         final Object[] tokens,
         final TaskScope spawnScope)
     {
-        final LocalTask<R> task = new LocalTask<>(this, direct, lambda, capturing, deserialize, tokens, spawnScope);
+        return new LocalTask<>(this, direct, lambda, capturing, deserialize, tokens, spawnScope);
+    }
+
+    private void submit(final LocalTask<?> task)
+    {
+        final TaskScope spawnScope = task.spawnScope;
         pending.add(task);
         activeTasks.incrementAndGet();
         try
@@ -218,8 +263,6 @@ final class LocalTaskRunner
             spawnScope.abort();
             throw new NodeUnavailableException(node.nodeId(), "node " + node.nodeId() + " closed");
         }
-
-        return task;
     }
 
     /**
@@ -673,7 +716,7 @@ final class LocalTaskRunner
             return 0 != claimed;
         }
 
-        private void runIfUnclaimed()
+        void runIfUnclaimed()
         {
             if (claim())
             {

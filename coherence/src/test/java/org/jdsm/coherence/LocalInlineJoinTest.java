@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A task spawned on its own node that no worker has started yet runs inline on the thread that joins it
- * ({@code get()} or {@code join()}), exactly once, with what it would see on a worker: moved and lent handles, the
+ * ({@code get()} or {@code join()}), exactly once, and a {@code callOn} the own node runs on the calling thread without
+ * being queued, with what it would see on a worker: moved and lent handles, the
  * lend ended on return, a failure as {@link RemoteTaskException}. To make "not started yet" certain, the node's two
  * workers are first held by gate tasks that sleep until the test opens the gate (a sleeping worker gets no spare
  * from the pool, as a managed block would); the tasks under test record the thread they ran on in static fields
@@ -287,6 +288,74 @@ class LocalInlineJoinTest
         Thread.sleep(50);
         assertEquals(tasks, RUNS.get(), "every task ran, none twice (" + inline + " inline)");
         assertEquals(tasksBefore + tasks, node.counters().get(Counter.TASKS_RUN));
+    }
+
+    @Test
+    void shouldRunACallOnTheOwnNodeOnTheCallingThreadNeverQueued() throws Exception
+    {
+        final long tasksBefore = node.counters().get(Counter.TASKS_RUN);
+        for (int i = 0; i < 200; i++)
+        {
+            final Integer value = i;
+            ranOn = null;
+            assertEquals(i + 1, (int)node.callOn(0, (n) ->
+            {
+                RUNS.incrementAndGet();
+                ranOn = Thread.currentThread();
+                return value + 1;
+            }));
+            assertSame(Thread.currentThread(), ranOn, "call " + i + " ran on the calling thread");
+        }
+        Thread.sleep(50);
+        assertEquals(200, RUNS.get());
+        assertEquals(tasksBefore + 200, node.counters().get(Counter.TASKS_RUN));
+        assertEquals(0, activeTasks());
+    }
+
+    @Test
+    void shouldMoveAndLendToACallAndCarryItsFailure() throws Exception
+    {
+        final DBox<Long> moved = node.alloc(Codecs.LONG, 5L);
+        final DBox<Long> lent = node.alloc(Codecs.LONG, 1L);
+        final long freesBefore = node.counters().get(Counter.FREES);
+        assertEquals(5L, (long)node.callOn(0, (n) ->
+        {
+            try (Ref<Long> ref = moved.read())
+            {
+                return ref.getLong();
+            }
+        }));
+        assertThrows(BorrowException.class, moved::read, "moved into the call");
+        assertEquals(freesBefore + 1, node.counters().get(Counter.FREES), "the call did not move it on: freed");
+        try (Mut<Long> mut = lent.write())
+        {
+            assertEquals(1L, (long)node.callOn(0, (n) ->
+            {
+                final long before = mut.getLong();
+                mut.setLong(before + 1);
+                return before;
+            }));
+            assertEquals(2L, mut.getLong(), "the lent Mut is back with the call's write");
+        }
+
+        final CompletionException ex = assertThrows(CompletionException.class, () -> node.callOn(0, (n) ->
+        {
+            throw new IllegalStateException("boom");
+        }));
+        assertEquals("boom", assertInstanceOf(IllegalStateException.class,
+            assertInstanceOf(RemoteTaskException.class, ex.getCause()).getCause()).getMessage());
+    }
+
+    @Test
+    void shouldSendACallThatNeedsSerializationAndWaitForIt()
+    {
+        final ArrayList<Long> notPassable = new ArrayList<>(List.of(7L));
+        assertEquals(7L, (long)node.callOn(0, (n) ->
+        {
+            ranOn = Thread.currentThread();
+            return notPassable.get(0);
+        }));
+        assertNotSame(Thread.currentThread(), ranOn, "sent to the node itself and run by a worker");
     }
 
     private static org.jdsm.DsmTask<Long> nested(final int depth)

@@ -9,7 +9,6 @@ import org.jdsm.apps.socialnet.DistributedSocialNet.Service;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
@@ -28,11 +27,10 @@ import java.util.function.Supplier;
  * <p>
  * <p>
  * A request's steps run on the frontend's threads ({@link #onFrontend}, {@link #then}). A call made there to a
- * service on the frontend's own node is a task spawned and joined at once: the engine runs a joined task that no
- * worker has started inline on the joining thread, with a task's moves, lends and failures, so the call costs no
- * thread hand-off and the request goes on on the same thread ({@link #then} runs the next step at once when the
- * call has completed). A call to another node's service does not block: the next step runs on a frontend thread
- * when its result comes.
+ * service on the frontend's own node is still a task, run by {@link DsmNode#callOn} at once on the calling thread
+ * with a task's moves, lends and failures, never queued for a worker: the call costs no thread hand-off and the
+ * request goes on on the same thread ({@link #then} runs the next step at once when the call has completed). A call
+ * to another node's service does not block: the next step runs on a frontend thread when its result comes.
  * <p>
  * <b>Note:</b> threadsafe; owned by its {@link DistributedSocialNet}, which shuts its frontend threads down.
  */
@@ -144,21 +142,20 @@ final class ServiceGraph
             }, frontend);
         }
 
-        final CompletableFuture<R> future = node.spawnOn(target, task);
         if (target == node.nodeId() && onFrontendThread())
         {
             try
             {
-                // run inline on this thread unless a worker took it first; the future keeps its result or failure
-                future.join();
+                return CompletableFuture.completedFuture(node.callOn(target, task));
             }
-            catch (final CompletionException | CancellationException ex)
+            catch (final CompletionException ex)
             {
-                // not lost: the caller composes on the future, which completed with it
+                // the task failed (RemoteTaskException): the caller composes on the failure, as on a spawned task's
+                return CompletableFuture.failedFuture(ex.getCause());
             }
         }
 
-        return future;
+        return node.spawnOn(target, task);
     }
 
     /**
