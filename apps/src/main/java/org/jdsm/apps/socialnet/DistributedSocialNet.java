@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -205,6 +206,7 @@ public final class DistributedSocialNet implements SocialNet
             return CompletableFuture.failedFuture(ex);
         }
         final long id = graph.id;
+        final ExecutorService frontend = graph.frontend;
         final String text = request.text();
         final String username = request.username();
         final int clipId = request.clipId();
@@ -212,19 +214,18 @@ public final class DistributedSocialNet implements SocialNet
         passing.begin(c, text);
         bytesPassedByValue.addAndGet(text.length());
 
-        final CompletableFuture<Long> done = graph.onFrontend(() ->
-        {
-            final var parsed = graph.then(graph.call(Service.USER, ServiceGraph.lookUpUser(id, username)), (userId) ->
+        final CompletableFuture<Long> done = graph.call(Service.USER, ServiceGraph.lookUpUser(id, username))
+            .thenComposeAsync((userId) ->
             {
                 c.userId = userId;
                 return passing.parse(c, text);
-            });
-            final var mentioned = graph.then(parsed, (parts) ->
+            }, frontend)
+            .thenComposeAsync((parts) ->
             {
                 c.parts = parts;
                 return graph.call(Service.USER_MENTION, ServiceGraph.resolveMentions(id, parts.mentionNames()));
-            });
-            final var permitted = graph.then(mentioned, (mentionIds) ->
+            }, frontend)
+            .thenComposeAsync((mentionIds) ->
             {
                 // every check passed: from here on the request changes state
                 c.mentionIds = mentionIds;
@@ -237,31 +238,30 @@ public final class DistributedSocialNet implements SocialNet
                         return mediaPermits.acquire();
                     })
                     .thenCompose((permit) -> permit);
-            });
-            final var stored = graph.then(permitted, (permit) ->
+            }, frontend)
+            .thenComposeAsync((permit) ->
             {
                 try
                 {
                     return passing.storeWithMedia(c, username, clipId, text)
-                        .whenComplete((result, failure) -> mediaPermits.release());
+                        .whenComplete((stored, failure) -> mediaPermits.release());
                 }
                 catch (final RuntimeException ex)
                 {
                     mediaPermits.release();
                     throw ex;
                 }
-            });
-            return graph.then(stored, (result) ->
+            }, frontend)
+            .thenComposeAsync((stored) ->
             {
                 final CompletableFuture<Boolean> userTimeline =
                     graph.call(Service.USER_TIMELINE, ServiceGraph.writeUserTimeline(id, c.userId, c.postId));
-                final CompletableFuture<Integer> homeTimelines = graph.then(
-                    graph.call(Service.SOCIAL_GRAPH, ServiceGraph.followers(id, c.userId)),
-                    (followers) -> graph.call(Service.HOME_TIMELINE,
-                        ServiceGraph.fanOut(id, c.postId, Timelines.audience(followers, c.mentionIds))));
+                final CompletableFuture<Integer> homeTimelines =
+                    graph.call(Service.SOCIAL_GRAPH, ServiceGraph.followers(id, c.userId))
+                    .thenComposeAsync((followers) -> graph.call(Service.HOME_TIMELINE,
+                        ServiceGraph.fanOut(id, c.postId, Timelines.audience(followers, c.mentionIds))), frontend);
                 return userTimeline.thenCombine(homeTimelines, (written, fannedOut) -> c.postId);
-            });
-        });
+            }, frontend);
 
         return typed(done.whenComplete((postId, failure) ->
         {
@@ -274,16 +274,14 @@ public final class DistributedSocialNet implements SocialNet
 
     public CompletableFuture<List<Post>> readUserTimeline(final int userId, final int start, final int stop)
     {
-        return typed(graph.onFrontend(() -> graph.then(
-            graph.call(Service.USER_TIMELINE, ServiceGraph.readTimeline(graph.id, false, userId, start, stop)),
-            this::readPosts)));
+        return typed(graph.call(Service.USER_TIMELINE, ServiceGraph.readTimeline(graph.id, false, userId, start, stop))
+            .thenComposeAsync(this::readPosts, graph.frontend));
     }
 
     public CompletableFuture<List<Post>> readHomeTimeline(final int userId, final int start, final int stop)
     {
-        return typed(graph.onFrontend(() -> graph.then(
-            graph.call(Service.HOME_TIMELINE, ServiceGraph.readTimeline(graph.id, true, userId, start, stop)),
-            this::readPosts)));
+        return typed(graph.call(Service.HOME_TIMELINE, ServiceGraph.readTimeline(graph.id, true, userId, start, stop))
+            .thenComposeAsync(this::readPosts, graph.frontend));
     }
 
     private CompletableFuture<List<Post>> readPosts(final long[] postIds)

@@ -47,15 +47,16 @@ final class ReferencePassing implements PostPassing
     public CompletableFuture<Boolean> storeWithMedia(
         final Compose c, final String username, final int clipId, final String text)
     {
-        return graph.then(graph.call(Service.MEDIA, watermark(clips[clipId], c.postId)), (frames) -> graph.then(
-            lending(c.textBox, (ref) -> graph.call(Service.COMPOSE_POST,
-                assemble(ref, c.postId, c.userId, clipId, username, c.parts.urls(), c.shortUrls, c.mentionIds))),
-            (post) -> graph.call(Service.POST_STORAGE, store(graph.id, c.postId, post, frames))));
+        return graph.call(Service.MEDIA, watermark(clips[clipId], c.postId))
+            .thenComposeAsync((frames) -> lending(c.textBox, (ref) -> graph.call(Service.COMPOSE_POST,
+                assemble(ref, c.postId, c.userId, clipId, username, c.parts.urls(), c.shortUrls, c.mentionIds)))
+                .thenComposeAsync((post) -> graph.call(Service.POST_STORAGE, store(graph.id, c.postId, post, frames)),
+                graph.frontend), graph.frontend);
     }
 
     public CompletableFuture<List<Post>> readPosts(final long[] postIds)
     {
-        return graph.thenApply(graph.call(Service.POST_STORAGE, sharePosts(graph.id, postIds)), (arcs) ->
+        return graph.call(Service.POST_STORAGE, sharePosts(graph.id, postIds)).thenApplyAsync((arcs) ->
         {
             final List<Post> posts = new ArrayList<>(arcs.length);
             for (final DArc<Post> arc : arcs)
@@ -64,7 +65,7 @@ final class ReferencePassing implements PostPassing
                 arc.close();
             }
             return posts;
-        });
+        }, graph.frontend);
     }
 
     /**

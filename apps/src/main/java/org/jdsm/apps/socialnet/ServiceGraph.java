@@ -10,13 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The services of one deployment as the frontend sees them: set up on the nodes ({@link #deploy}), which node each
@@ -24,13 +21,6 @@ import java.util.function.Supplier;
  * method call on a frontend thread when it is on the frontend's own node), and the calls that are the same whichever
  * {@link PassMode} the deployment uses. The calls are static factories, so a task captures its arguments and never
  * the frontend; each finds its node's state through {@link NodeServices#of}.
- * <p>
- * <p>
- * A request's steps run on the frontend's threads ({@link #onFrontend}, {@link #then}). A call made there to a
- * service on the frontend's own node is still a task, run by {@link DsmNode#callOn} at once on the calling thread
- * with a task's moves, lends and failures, never queued for a worker: the call costs no thread hand-off and the
- * request goes on on the same thread ({@link #then} runs the next step at once when the call has completed). A call
- * to another node's service does not block: the next step runs on a frontend thread when its result comes.
  * <p>
  * <b>Note:</b> threadsafe; owned by its {@link DistributedSocialNet}, which shuts its frontend threads down.
  */
@@ -58,7 +48,7 @@ final class ServiceGraph
         }
         frontend = Executors.newFixedThreadPool(frontendThreads, (runnable) ->
         {
-            final Thread thread = new FrontendThread(this, runnable);
+            final Thread thread = new Thread(runnable, "socialnet-frontend");
             thread.setDaemon(true);
             return thread;
         });
@@ -142,82 +132,7 @@ final class ServiceGraph
             }, frontend);
         }
 
-        if (target == node.nodeId() && onFrontendThread())
-        {
-            try
-            {
-                return CompletableFuture.completedFuture(node.callOn(target, task));
-            }
-            catch (final CompletionException ex)
-            {
-                // the task failed (RemoteTaskException): the caller composes on the failure, as on a spawned task's
-                return CompletableFuture.failedFuture(ex.getCause());
-            }
-        }
-
         return node.spawnOn(target, task);
-    }
-
-    /**
-     * Start a request's steps on a frontend thread.
-     *
-     * @param steps the request's first call and what follows it.
-     * @param <R>   type of the request's result.
-     * @return the future of the request's result.
-     */
-    <R> CompletableFuture<R> onFrontend(final Supplier<CompletableFuture<R>> steps)
-    {
-        return CompletableFuture.supplyAsync(steps, frontend).thenCompose(Function.identity());
-    }
-
-    /**
-     * The next step of a request after a call: at once on this thread when the call has completed and this is a
-     * frontend thread (a call to the own node's service, run inline), else on a frontend thread when it completes.
-     *
-     * @param call its future.
-     * @param next step.
-     * @param <T>  type of the call's result.
-     * @param <U>  type of the step's result.
-     * @return the future of the step's result.
-     */
-    <T, U> CompletableFuture<U> then(
-        final CompletableFuture<T> call, final Function<? super T, ? extends CompletionStage<U>> next)
-    {
-        return call.isDone() && onFrontendThread() ? call.thenCompose(next) : call.thenComposeAsync(next, frontend);
-    }
-
-    /**
-     * As {@link #then}, for a step that returns a value.
-     *
-     * @param call its future.
-     * @param next step.
-     * @param <T>  type of the call's result.
-     * @param <U>  type of the step's result.
-     * @return the future of the step's result.
-     */
-    <T, U> CompletableFuture<U> thenApply(final CompletableFuture<T> call, final Function<? super T, ? extends U> next)
-    {
-        return call.isDone() && onFrontendThread() ? call.thenApply(next) : call.thenApplyAsync(next, frontend);
-    }
-
-    private boolean onFrontendThread()
-    {
-        final Thread thread = Thread.currentThread();
-        return thread instanceof FrontendThread && ((FrontendThread)thread).graph == this;
-    }
-
-    /**
-     * A thread of one deployment's frontend.
-     */
-    private static final class FrontendThread extends Thread
-    {
-        final ServiceGraph graph;
-
-        FrontendThread(final ServiceGraph graph, final Runnable runnable)
-        {
-            super(runnable, "socialnet-frontend");
-            this.graph = graph;
-        }
     }
 
     private static DsmTask<Boolean> setUp(final long id, final int users, final SocialNetSettings settings, final int spread)

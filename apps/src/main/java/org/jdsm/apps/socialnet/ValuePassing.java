@@ -49,18 +49,18 @@ final class ValuePassing implements PostPassing
     {
         final DBox<byte[]> clipCopy = graph.node.alloc(Codecs.BYTES, clips[clipId].get());
         bytesPassedByValue.addAndGet(Clips.CLIP_BYTES);
-        final CompletableFuture<Assembled> assembled = graph.then(
-            graph.call(Service.MEDIA, watermarkCopy(clipCopy, c.postId)), (frames) ->
+        return graph.call(Service.MEDIA, watermarkCopy(clipCopy, c.postId))
+            .thenComposeAsync((frames) ->
             {
                 bytesPassedByValue.addAndGet(Clips.CLIP_BYTES + text.length());
                 return graph.call(Service.COMPOSE_POST, assembleCopy(passed(text), c.postId, c.userId, clipId,
                     username, c.parts.urls(), c.shortUrls, c.mentionIds, frames));
-            });
-        return graph.then(assembled, (a) ->
-        {
-            bytesPassedByValue.addAndGet(2L * a.post().approximateBytes() + Clips.CLIP_BYTES);
-            return graph.call(Service.POST_STORAGE, storeCopy(graph.id, a.post(), a.frames()));
-        });
+            }, graph.frontend)
+            .thenComposeAsync((assembled) ->
+            {
+                bytesPassedByValue.addAndGet(2L * assembled.post().approximateBytes() + Clips.CLIP_BYTES);
+                return graph.call(Service.POST_STORAGE, storeCopy(graph.id, assembled.post(), assembled.frames()));
+            }, graph.frontend);
     }
 
     public CompletableFuture<List<Post>> readPosts(final long[] postIds)
