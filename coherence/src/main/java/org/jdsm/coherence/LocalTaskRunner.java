@@ -708,14 +708,6 @@ final class LocalTaskRunner
             return super.join();
         }
 
-        /**
-         * @return true if a worker or a joining thread has taken the task to run it.
-         */
-        boolean isClaimed()
-        {
-            return 0 != claimed;
-        }
-
         void runIfUnclaimed()
         {
             if (claim())
