@@ -125,6 +125,25 @@ public interface DsmNode extends AutoCloseable
     <R> CompletableFuture<R> spawnOn(int nodeId, DsmTask<R> task);
 
     /**
+     * Run a task on a chosen node and wait for its result: {@code spawnOn(nodeId, task).join()}, except that a task
+     * for this node that needs no serialization runs at once on the calling thread, with what it would have on a
+     * worker (moved and lent handles, ended when it returns; a failure as {@link RemoteTaskException}), and is never
+     * queued: no thread hand-off, no worker woken. A call between services on one node costs a method call and the
+     * hand-over of the task's handles.
+     *
+     * @param nodeId where to run it.
+     * @param task   to run.
+     * @param <R>    type of the result.
+     * @return the result.
+     * @throws java.util.concurrent.CompletionException with a {@link RemoteTaskException} as cause if the task
+     *                                                  failed, as {@link CompletableFuture#join()}.
+     */
+    default <R> R callOn(int nodeId, DsmTask<R> task)
+    {
+        return spawnOn(nodeId, task).join();
+    }
+
+    /**
      * Run a task on the node that holds a box's object.
      *
      * @param box  whose home node is chosen.

@@ -10,13 +10,18 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * Runs a task spawned on its own node on the node's workers without Java serialization and without a message.
@@ -33,6 +38,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as before. A result that is a value or a handle is handed over the same way; another object is serialized and
  * deserialized in memory, with the handles in it moved. A failure completes the future with a
  * {@link RemoteTaskException} whose cause is the task's exception, as from a peer.
+ * <p>
+ * The future returned is the queued task itself ({@link LocalTask}): a thread that joins it ({@code get()} or
+ * {@code join()}) before a worker has started it runs it inline, so a spawn and join on the own node costs a method
+ * call and the hand-over of its captured handles, not two thread hand-offs. The task runs exactly once, and sees
+ * the same on either thread, with one difference a task should not depend on: inline, it runs on the joining
+ * thread, with that thread's thread-locals and monitors.
  * <p>
  * <b>Note:</b> threadsafe.
  */
@@ -68,6 +79,29 @@ final class LocalTaskRunner
             {
                 return null;
             }
+        }
+    };
+
+    /**
+     * Whether a class is a serializable lambda whose captured fields are all of types that can only hold immutable
+     * values that can not hold a handle (primitives, strings, boxed primitives, enums), so it runs as it is.
+     */
+    private static final ClassValue<Boolean> CAPTURES_ONLY_IMMUTABLES = new ClassValue<>()
+    {
+        protected Boolean computeValue(final Class<?> type)
+        {
+            if ((!type.isSynthetic() && !type.isHidden()) || null == WRITE_REPLACE.get(type))
+            {
+                return Boolean.FALSE;
+            }
+            for (final Field field : type.getDeclaredFields())
+            {
+                if (!Modifier.isStatic(field.getModifiers()) && !isImmutableType(field.getType()))
+                {
+                    return Boolean.FALSE;
+                }
+            }
+            return Boolean.TRUE;
         }
     };
 
@@ -108,6 +142,51 @@ final class LocalTaskRunner
      */
     <R> CompletableFuture<R> trySpawn(final DsmTask<R> task)
     {
+        final LocalTask<R> local = prepare(task);
+        if (null == local)
+        {
+            return null;
+        }
+        submit(local);
+
+        return local;
+    }
+
+    /**
+     * Run a task on the calling thread at once, as a worker would run it (moves, lends, scope, failure as
+     * {@link RemoteTaskException}), if it can be handed over without serialization: never queued, so no worker is
+     * woken for it.
+     *
+     * @param task to run.
+     * @param <R>  type of its result.
+     * @return its completed future, or null if the task must be sent as a message.
+     */
+    <R> CompletableFuture<R> tryCall(final DsmTask<R> task)
+    {
+        final LocalTask<R> local = prepare(task);
+        if (null == local)
+        {
+            return null;
+        }
+        pending.add(local);
+        activeTasks.incrementAndGet();
+        local.runIfUnclaimed();
+
+        return local;
+    }
+
+    /**
+     * The task as it will run here: its captured handles handed over, not yet queued.
+     *
+     * @return it, or null if the task must be sent as a message.
+     */
+    private <R> LocalTask<R> prepare(final DsmTask<R> task)
+    {
+        if (CAPTURES_ONLY_IMMUTABLES.get(task.getClass()))
+        {
+            // its fields' types admit only values that can not hold a handle: no need to look at them
+            return newTask(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
+        }
         final SerializedLambda lambda = lambdaOf(task);
         if (null == lambda)
         {
@@ -127,7 +206,7 @@ final class LocalTaskRunner
         if (!rebuild)
         {
             // only immutable values captured: the task itself runs, as its deserialized copy would
-            return submit(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
+            return newTask(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
         }
         final Class<?> capturing = capturingClass(lambda, task);
         final Method deserialize = DESERIALIZE_LAMBDA.get(capturing);
@@ -154,10 +233,10 @@ final class LocalTaskRunner
         }
         spawnScope.exit();
 
-        return submit(null, lambda, capturing, deserialize, tokens, spawnScope);
+        return newTask(null, lambda, capturing, deserialize, tokens, spawnScope);
     }
 
-    private <R> CompletableFuture<R> submit(
+    private <R> LocalTask<R> newTask(
         final DsmTask<R> direct,
         final SerializedLambda lambda,
         final Class<?> capturing,
@@ -165,22 +244,25 @@ final class LocalTaskRunner
         final Object[] tokens,
         final TaskScope spawnScope)
     {
-        final CompletableFuture<R> future = new CompletableFuture<>();
-        pending.add(future);
+        return new LocalTask<>(this, direct, lambda, capturing, deserialize, tokens, spawnScope);
+    }
+
+    private void submit(final LocalTask<?> task)
+    {
+        final TaskScope spawnScope = task.spawnScope;
+        pending.add(task);
         activeTasks.incrementAndGet();
         try
         {
-            workers.execute(() -> run(direct, lambda, capturing, deserialize, tokens, spawnScope, future));
+            workers.execute(task);
         }
         catch (final RejectedExecutionException ex)
         {
             activeTasks.decrementAndGet();
-            pending.remove(future);
+            pending.remove(task);
             spawnScope.abort();
             throw new NodeUnavailableException(node.nodeId(), "node " + node.nodeId() + " closed");
         }
-
-        return future;
     }
 
     /**
@@ -197,16 +279,36 @@ final class LocalTaskRunner
         pending.clear();
     }
 
-    @SuppressWarnings("unchecked")
-    private <R> void run(
-        final DsmTask<?> direct,
-        final SerializedLambda lambda,
-        final Class<?> capturing,
-        final Method deserialize,
-        final Object[] tokens,
-        final TaskScope spawnScope,
-        final CompletableFuture<R> future)
+    /**
+     * Run a claimed task on the thread that joins it, as a worker would: the thread's current {@link TaskScope}, if
+     * it is inside one, is restored after, since the task's own scopes end by clearing it.
+     */
+    private void runInline(final LocalTask<?> task)
     {
+        final TaskScope outer = TaskScope.currentOrNull();
+        try
+        {
+            run(task);
+        }
+        finally
+        {
+            if (null != outer)
+            {
+                outer.enter();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R> void run(final LocalTask<R> future)
+    {
+        final DsmTask<?> direct = future.direct;
+        final SerializedLambda lambda = future.lambda;
+        final Class<?> capturing = future.capturing;
+        final Method deserialize = future.deserialize;
+        final Object[] tokens = future.tokens;
+        final TaskScope spawnScope = future.spawnScope;
+        future.clear();
         final int nodeId = node.nodeId();
         final TaskScope runScope = new TaskScope(node, nodeId, false);
         Object result = null;
@@ -385,6 +487,13 @@ final class LocalTaskRunner
             (type.isArray() && (type.getComponentType().isPrimitive() || type == String[].class));
     }
 
+    private static boolean isImmutableType(final Class<?> type)
+    {
+        return type.isPrimitive() || type == String.class || type == Long.class || type == Integer.class ||
+            type == Double.class || type == Boolean.class || type == Short.class || type == Byte.class ||
+            type == Character.class || type == Float.class || type.isEnum();
+    }
+
     private static Object copyOfArray(final Object array)
     {
         if (array instanceof String[])
@@ -521,6 +630,109 @@ final class LocalTaskRunner
         }
 
         return null;
+    }
+
+    /**
+     * A task queued on the workers and the future of its result. It runs exactly once, on whichever thread claims it
+     * first (one compare-and-set of {@link #claimed}): the worker that takes it from the queue, or a thread that calls
+     * {@link #get()} or {@link #join()} before any worker started it, which then runs it inline, as a method call,
+     * instead of waiting for a worker and being woken (work-stealing in the manner of {@code ForkJoinTask}). Either
+     * way the task sees the same things: its own handles resolved from the tokens, its scope, its failure as a
+     * {@link RemoteTaskException}. A worker that finds it claimed drops it. A timed {@link #get(long, TimeUnit)} never
+     * runs it inline, so it never waits longer than asked.
+     * <p>
+     * <b>Note:</b> threadsafe, as {@link CompletableFuture}; its spawning fields are read only by the claiming thread.
+     */
+    static final class LocalTask<R> extends CompletableFuture<R> implements Runnable
+    {
+        private static final AtomicIntegerFieldUpdater<LocalTask> CLAIMED =
+            AtomicIntegerFieldUpdater.newUpdater(LocalTask.class, "claimed");
+
+        private final LocalTaskRunner runner;
+        private DsmTask<R> direct;
+        private SerializedLambda lambda;
+        private Class<?> capturing;
+        private Method deserialize;
+        private Object[] tokens;
+        private TaskScope spawnScope;
+        private volatile int claimed;
+
+        LocalTask(
+            final LocalTaskRunner runner,
+            final DsmTask<R> direct,
+            final SerializedLambda lambda,
+            final Class<?> capturing,
+            final Method deserialize,
+            final Object[] tokens,
+            final TaskScope spawnScope)
+        {
+            this.runner = runner;
+            this.direct = direct;
+            this.lambda = lambda;
+            this.capturing = capturing;
+            this.deserialize = deserialize;
+            this.tokens = tokens;
+            this.spawnScope = spawnScope;
+        }
+
+        /**
+         * Run by a worker: the task, unless a joining thread claimed it first.
+         */
+        public void run()
+        {
+            if (claim())
+            {
+                runner.run(this);
+            }
+        }
+
+        /**
+         * Wait for the result, first running the task on this thread if no worker has started it.
+         * <p>
+         * {@inheritDoc}
+         */
+        public R get() throws InterruptedException, ExecutionException
+        {
+            runIfUnclaimed();
+            return super.get();
+        }
+
+        /**
+         * Wait for the result, first running the task on this thread if no worker has started it.
+         * <p>
+         * {@inheritDoc}
+         */
+        public R join()
+        {
+            runIfUnclaimed();
+            return super.join();
+        }
+
+        void runIfUnclaimed()
+        {
+            if (claim())
+            {
+                runner.runInline(this);
+            }
+        }
+
+        private boolean claim()
+        {
+            return 0 == claimed && CLAIMED.compareAndSet(this, 0, 1);
+        }
+
+        /**
+         * Drop what the claiming thread took, so a completed future held by the caller keeps nothing of the task.
+         */
+        private void clear()
+        {
+            direct = null;
+            lambda = null;
+            capturing = null;
+            deserialize = null;
+            tokens = null;
+            spawnScope = null;
+        }
     }
 
     /**

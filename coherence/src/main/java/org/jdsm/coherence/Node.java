@@ -342,6 +342,13 @@ public final class Node implements DsmNode, MessageHandler
         return tasks.spawnOn(targetNodeId, task);
     }
 
+    public <R> R callOn(final int targetNodeId, final DsmTask<R> task)
+    {
+        checkOpen();
+        checkNodeId(targetNodeId);
+        return tasks.callOn(targetNodeId, task);
+    }
+
     public boolean isNodeAvailable(final int nodeId)
     {
         checkNodeId(nodeId);

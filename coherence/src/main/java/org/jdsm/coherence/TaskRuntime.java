@@ -158,6 +158,29 @@ final class TaskRuntime
     }
 
     /**
+     * Run a task on a node and wait for its result: on this node, when the task allows, at once on the calling
+     * thread without queueing it; else spawned and joined.
+     *
+     * @param targetNodeId node to run it on, checked.
+     * @param task         to run.
+     * @param <R>          type of its result.
+     * @return its result.
+     */
+    <R> R callOn(final int targetNodeId, final DsmTask<R> task)
+    {
+        if (targetNodeId == nodeId)
+        {
+            final CompletableFuture<R> local = localTasks.tryCall(task);
+            if (null != local)
+            {
+                return local.join();
+            }
+        }
+
+        return spawnOn(targetNodeId, task).join();
+    }
+
+    /**
      * @return true if no task runs here and none sent from here is waited for.
      */
     boolean isIdle()

@@ -29,9 +29,10 @@ final class TaskScope
     final int peerNodeId;
     private final boolean keepsHandles;
     private boolean sendingResult;
-    private final ArrayList<Runnable> onAbort = new ArrayList<>();
-    private final ArrayList<Runnable> onReturn = new ArrayList<>();
-    private final ArrayList<Runnable> onTaskEnd = new ArrayList<>();
+    // made on first use: most local tasks hand over no handle, and a scope is made for each side of every task
+    private ArrayList<Runnable> onAbort;
+    private ArrayList<Runnable> onReturn;
+    private ArrayList<Runnable> onTaskEnd;
 
     /**
      * @param node         this side's node.
@@ -79,7 +80,7 @@ final class TaskScope
     Object move(final BoxHandle<?> box)
     {
         box.moveOut("a task on node " + peerNodeId);
-        onAbort.add(box::undoMoveOut);
+        onAbort().add(box::undoMoveOut);
         return new BoxToken(box.address(), box.length(), box.codec());
     }
 
@@ -101,8 +102,8 @@ final class TaskScope
         }
         final BoxHandle<?> box = (BoxHandle<?>)owner;
         box.acquireRead();
-        onAbort.add(box::releaseRead);
-        onReturn.add(box::releaseRead);
+        onAbort().add(box::releaseRead);
+        onReturn().add(box::releaseRead);
         return new RefToken(box.address(), box.length(), borrow.codec());
     }
 
@@ -112,12 +113,12 @@ final class TaskScope
         final BoxHandle<?> box = borrow.box();
         final long cell = node.allocateOwnerCell(box.address());
         borrow.lend(peerNodeId);
-        onAbort.add(() ->
+        onAbort().add(() ->
         {
             node.freeOwnerCell(cell);
             borrow.returned(box.address());
         });
-        onReturn.add(() ->
+        onReturn().add(() ->
         {
             final long address = node.readOwnerCell(cell);
             node.freeOwnerCell(cell);
@@ -134,7 +135,7 @@ final class TaskScope
             return handle.token();
         }
         handle.addReference();
-        onAbort.add(handle::dropReference);
+        onAbort().add(handle::dropReference);
         return handle.token();
     }
 
@@ -154,22 +155,52 @@ final class TaskScope
 
     void abort()
     {
-        for (int i = onAbort.size() - 1; i >= 0; i--)
+        if (null != onAbort)
         {
-            onAbort.get(i).run();
+            for (int i = onAbort.size() - 1; i >= 0; i--)
+            {
+                onAbort.get(i).run();
+            }
+            onAbort.clear();
         }
-        onAbort.clear();
-        onReturn.clear();
+        if (null != onReturn)
+        {
+            onReturn.clear();
+        }
     }
 
     void returned()
     {
-        for (final Runnable action : onReturn)
+        if (null != onReturn)
         {
-            action.run();
+            for (final Runnable action : onReturn)
+            {
+                action.run();
+            }
+            onReturn.clear();
         }
-        onReturn.clear();
-        onAbort.clear();
+        if (null != onAbort)
+        {
+            onAbort.clear();
+        }
+    }
+
+    private ArrayList<Runnable> onAbort()
+    {
+        if (null == onAbort)
+        {
+            onAbort = new ArrayList<>();
+        }
+        return onAbort;
+    }
+
+    private ArrayList<Runnable> onReturn()
+    {
+        if (null == onReturn)
+        {
+            onReturn = new ArrayList<>();
+        }
+        return onReturn;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -180,6 +211,10 @@ final class TaskScope
     {
         if (!keepsHandles)
         {
+            if (null == onTaskEnd)
+            {
+                onTaskEnd = new ArrayList<>();
+            }
             onTaskEnd.add(action);
         }
     }
@@ -193,6 +228,10 @@ final class TaskScope
     RuntimeException taskEnded()
     {
         RuntimeException failure = null;
+        if (null == onTaskEnd)
+        {
+            return null;
+        }
         for (int i = onTaskEnd.size() - 1; i >= 0; i--)
         {
             try

@@ -7,6 +7,7 @@ import org.jdsm.apps.Application;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,8 +203,8 @@ public final class SocialNetApplication implements Application<SocialNetApplicat
         {
             if (null != baseline && run.getValue() != baseline)
             {
-                out.printf(Locale.ROOT, "socialnet: %s / baseline throughput = %.3f%n", run.getKey(),
-                    run.getValue()[0] / baseline[0]);
+                out.printf(Locale.ROOT, "socialnet: %s / baseline throughput = %.3f; CPU per request = %.3f " +
+                    "(this JVM)%n", run.getKey(), run.getValue()[0] / baseline[0], run.getValue()[3] / baseline[3]);
             }
         }
         for (final PassMode mode : modes)
@@ -252,14 +253,18 @@ public final class SocialNetApplication implements Application<SocialNetApplicat
         out.printf(Locale.ROOT, "socialnet: %s warm-up %d composes in %.1f s, %d errors%n", name, warmup,
             (System.nanoTime() - warmupStartNs) / 1e9, warm.errors());
         final long[] countersBefore = bytesMoved.get();
+        final long cpuBeforeNs = processCpuNs();
         final SocialNetBenchmark.Result result = benchmark.run(
             new SocialNetWorkload(mix, graph.userCount(), settings.clips(), seed), requests, wave);
+        final long cpuNs = processCpuNs() - cpuBeforeNs;
         final long[] countersAfter = bytesMoved.get();
+        final double cpuUsPerRequest = cpuBeforeNs < 0 ? Double.NaN : cpuNs / 1e3 / result.requests();
         out.printf(Locale.ROOT, "socialnet: %s ran %d requests in %.2f s: %.0f req/s, %d errors; round trips per " +
-            "request %.2f, messages per request %.2f (node counters, with the counters' own reads)%n", name,
+            "request %.2f, messages per request %.2f (node counters, with the counters' own reads); CPU per request " +
+            "%.1f us (this JVM's process CPU time: every thread, GC and JIT included)%n", name,
             result.requests(), result.seconds(), result.throughput(), result.errors(),
             perRequest(countersBefore, countersAfter, 1, result.requests()),
-            perRequest(countersBefore, countersAfter, 2, result.requests()));
+            perRequest(countersBefore, countersAfter, 2, result.requests()), cpuUsPerRequest);
         final Throwable firstError = null != warm.firstError() ? warm.firstError() : result.firstError();
         if (null != firstError)
         {
@@ -290,9 +295,19 @@ public final class SocialNetApplication implements Application<SocialNetApplicat
         }
         row.append(String.format(Locale.ROOT, " %12.0f %12.0f", movedPerRequest, byValuePerRequest));
         rows.add(row.toString());
-        measured.put(name, new double[] { result.throughput(), movedPerRequest, byValuePerRequest });
+        measured.put(name, new double[] { result.throughput(), movedPerRequest, byValuePerRequest, cpuUsPerRequest });
 
         return 0 == warm.errors() && 0 == result.errors() && null == wrong;
+    }
+
+    /**
+     * @return this JVM's CPU time in nanoseconds, or -1 where the platform does not tell.
+     */
+    private static long processCpuNs()
+    {
+        final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean ?
+            ((com.sun.management.OperatingSystemMXBean)os).getProcessCpuTime() : -1;
     }
 
     private static Supplier<long[]> bytesMoved(final DsmNode node)

@@ -35,6 +35,8 @@ class SocialNetApplicationTest
         assertTrue(output.contains("socialnet: jdsm 2n ref / jdsm 1n ref throughput = "), output);
         assertTrue(output.contains("socialnet: 2n reference / value throughput = "), output);
         assertTrue(output.contains("socialnet: jdsm 2n value / baseline throughput = "), output);
+        assertTrue(output.matches("(?s).*socialnet: jdsm 2n ref / baseline throughput = [0-9.]+; CPU per request = " +
+            "[0-9.]+ \\(this JVM\\).*"), output);
         assertTrue(output.contains("socialnet: all results correct"), output);
     }
 
