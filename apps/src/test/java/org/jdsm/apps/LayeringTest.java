@@ -39,6 +39,8 @@ class LayeringTest
     {
         classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // test jars on the test class path (the membership module's NamespaceNetwork): test classes, packaged
+            .withImportOption((location) -> !location.contains("-tests.jar"))
             .importPackages("org.jdsm");
     }
 
