@@ -28,9 +28,14 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * new list ({@link #install}), the same on every node.
  * <p>
  * <b>Mirroring.</b> The node that changes a slice's bytes mirrors the change to every live holder after the one it
- * was applied at, before the operation that published it completes: a range by a write, a CAS by a CAS with the
- * home's old value as expected (retried until it lands, so backups apply CASes in the home's order), a fetch-add by
- * a fetch-add.
+ * was applied at, before the operation that published it completes: a range by a write after it. Words swapped by CAS
+ * (a {@code DCell}'s value word, a {@code DMutex}'s lock word, owner cells) go the other way, so the serving holder,
+ * the only one read, never shows such a word its backups do not hold: a CAS is decided at the slice's last live
+ * holder (the tail) and then applied at each holder before it down to the serving one, each waiting there for the
+ * CASes the tail decided before it (retried until it lands, so every holder applies CASes in the tail's order). A
+ * home cut off from its backups therefore cannot show a swapped word ({@code DCell}, {@code DMutex}) that the
+ * majority, serving its slice from a backup, does not have. A fetch-add ({@code DArc} counts) is applied at the
+ * serving holder first, then mirrored (additions commute).
  * <p>
  * <b>Routing and the fail-over barrier.</b> Slice X is served by its first holder not declared dead
  * ({@link MembershipView}); every address the engine turns into a one-sided operation goes through {@link #read},
@@ -53,9 +58,9 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
 final class Replication
 {
     /**
-     * How long a backup CAS waits, while the home lives, for the earlier CASes of the home's order to land before
-     * the backup takes the home's value (the node of the missing one died between its CAS and its mirror). Once the
-     * home is dead it waits up to the peer timeout: the missing CAS may be in flight and retried at the backup.
+     * How long a holder's CAS waits, while the tail that decided it lives, for the earlier CASes of the tail's order
+     * to land before the holder takes the tail's value (the node of the missing one died between the tail and this
+     * holder). Once the tail is dead it waits up to the peer timeout: the missing CAS may be in flight.
      */
     static final long MIRROR_CAS_PATIENCE_NS = 50_000_000L;
 
@@ -609,43 +614,159 @@ final class Replication
         gate.enter(slice, gateTimeout);
         try
         {
-            long witness;
-            Holders current;
-            int holder;
-            while (true)
-            {
-                current = holders.get(slice);
-                holder = servingIndex(slice, current);
-                final int target = current.nodes[holder];
-                final long at = base(current.slots[holder]) + offset;
-                if (target == nodeId)
-                {
-                    countTakenOver(slice);
-                    witness = heap.compareAndSwapLong(at, expected, update);
-                    break;
-                }
-                try
-                {
-                    witness = transport.compareAndSwap(target, at, expected, update);
-                    break;
-                }
-                catch (final NodeUnavailableException ex)
-                {
-                    onUnavailable(target, ex);
-                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
-                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
-                }
-            }
-            if (witness == expected && expected != update)
-            {
-                mirrorCompareAndSwap(current, holder + 1, offset, expected, update);
-            }
-
-            return witness;
+            return compareAndSwapTailFirst(slice, offset, expected, update);
         }
         finally
         {
             gate.leave(slice);
+        }
+    }
+
+    /**
+     * A compare-and-swap decided at the slice's last live holder (the tail), then applied at every live holder
+     * before it down to the serving one, each waiting there for the changes decided before it: so the serving
+     * holder, where the slice is read, never shows a value its backups do not hold yet, and a backup that takes
+     * over (or a majority that routes around a cut-off home) has every value anybody could have read.
+     */
+    private long compareAndSwapTailFirst(final int slice, final long offset, final long expected, final long update)
+    {
+        while (true)
+        {
+            final Holders current = holders.get(slice);
+            final int serving = servingIndex(slice, current);
+            final int tail = lastLiveIndex(current, serving);
+            final int decider = current.nodes[tail];
+            final long witness;
+            try
+            {
+                witness = compareAndSwapAt(current, tail, serving, slice, offset, expected, update);
+            }
+            catch (final NodeUnavailableException ex)
+            {
+                onUnavailable(decider, ex);
+                // declared dead: the holder before it decides. Had it decided, nobody read the value: only the
+                // serving holder is read, and it follows the tail
+                continue;
+            }
+            if (witness != expected || expected == update || tail == serving)
+            {
+                return witness;
+            }
+            followCompareAndSwap(current, decider, tail - 1, serving, offset, expected, update);
+
+            return witness;
+        }
+    }
+
+    private long compareAndSwapAt(
+        final Holders current,
+        final int index,
+        final int serving,
+        final int slice,
+        final long offset,
+        final long expected,
+        final long update)
+    {
+        final int node = current.nodes[index];
+        final long at = base(current.slots[index]) + offset;
+        if (node == nodeId)
+        {
+            if (index == serving)
+            {
+                countTakenOver(slice);
+            }
+            return heap.compareAndSwapLong(at, expected, update);
+        }
+        if (index != serving)
+        {
+            mirrorOperations.incrementAndGet();
+            mirrorBytes.addAndGet(8);
+        }
+
+        return transport.compareAndSwap(node, at, expected, update);
+    }
+
+    private int lastLiveIndex(final Holders current, final int serving)
+    {
+        for (int j = current.nodes.length - 1; j > serving; j--)
+        {
+            final int node = current.nodes[j];
+            if (node == nodeId || 0 == dead.get(node))
+            {
+                return j;
+            }
+        }
+
+        return serving;
+    }
+
+    // apply a swap the tail decided at holders from..down to serving, in the tail's order: a holder that has not
+    // seen the swap before ours yet waits for it (its node applies it soon, or died between its holders: then,
+    // after a patience, this holder takes the tail's value)
+    private void followCompareAndSwap(
+        final Holders current,
+        final int decider,
+        final int from,
+        final int serving,
+        final long offset,
+        final long expected,
+        final long update)
+    {
+        for (int j = from; j >= serving; j--)
+        {
+            final int node = current.nodes[j];
+            if (node != nodeId && 0 != dead.get(node))
+            {
+                continue;
+            }
+            final long at = base(current.slots[j]) + offset;
+            try
+            {
+                final long deadline = System.nanoTime() + MIRROR_CAS_PATIENCE_NS;
+                while (true)
+                {
+                    final long witness;
+                    if (node == nodeId)
+                    {
+                        witness = heap.compareAndSwapLong(at, expected, update);
+                    }
+                    else
+                    {
+                        if (j != serving)
+                        {
+                            mirrorOperations.incrementAndGet();
+                            mirrorBytes.addAndGet(8);
+                        }
+                        witness = transport.compareAndSwap(node, at, expected, update);
+                    }
+                    if (witness == expected)
+                    {
+                        break;
+                    }
+                    final long waitedNs = System.nanoTime() - deadline;
+                    if (waitedNs > 0 && (!checkDead(decider) || waitedNs > decisionTimeoutNs))
+                    {
+                        final UnsafeBuffer word = new UnsafeBuffer(new byte[8]);
+                        word.putLong(0, update);
+                        if (node == nodeId)
+                        {
+                            heap.putBytes(at, word, 0, 8);
+                        }
+                        else
+                        {
+                            transport.write(node, at, word, 0, 8);
+                        }
+                        break;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            catch (final NodeUnavailableException ex)
+            {
+                // the swap is decided at the tail: a holder declared dead is skipped, one that is not fails the
+                // operation, whose outcome is then unknown to the caller (it took effect at the tail)
+                onUnavailable(node, ex);
+            }
         }
     }
 
@@ -663,44 +784,50 @@ final class Replication
         gate.enter(slice, gateTimeout);
         try
         {
-            long before;
-            Holders current;
-            int holder;
-            while (true)
-            {
-                current = holders.get(slice);
-                holder = servingIndex(slice, current);
-                final int target = current.nodes[holder];
-                final long at = base(current.slots[holder]) + offset;
-                if (target == nodeId)
-                {
-                    countTakenOver(slice);
-                    before = heap.getAndAddLong(at, delta);
-                    break;
-                }
-                try
-                {
-                    before = transport.fetchAdd(target, at, delta);
-                    break;
-                }
-                catch (final NodeUnavailableException ex)
-                {
-                    onUnavailable(target, ex);
-                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
-                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
-                }
-            }
-            if (0 != delta)
-            {
-                mirrorFetchAdd(current, holder + 1, offset, delta);
-            }
-
-            return before;
+            return fetchAddAtServingFirst(slice, offset, delta);
         }
         finally
         {
             gate.leave(slice);
         }
+    }
+
+    // an addition is applied at the serving holder, then at every live holder after it (additions commute); one
+    // that failed at a holder declared dead is retried at once at the next (it may have landed there: an addition
+    // in doubt)
+    private long fetchAddAtServingFirst(final int slice, final long offset, final long delta)
+    {
+        long before;
+        Holders current;
+        int holder;
+        while (true)
+        {
+            current = holders.get(slice);
+            holder = servingIndex(slice, current);
+            final int target = current.nodes[holder];
+            final long at = base(current.slots[holder]) + offset;
+            if (target == nodeId)
+            {
+                countTakenOver(slice);
+                before = heap.getAndAddLong(at, delta);
+                break;
+            }
+            try
+            {
+                before = transport.fetchAdd(target, at, delta);
+                break;
+            }
+            catch (final NodeUnavailableException ex)
+            {
+                onUnavailable(target, ex);
+            }
+        }
+        if (0 != delta)
+        {
+            mirrorFetchAdd(current, holder + 1, offset, delta);
+        }
+
+        return before;
     }
 
     /**
@@ -749,12 +876,7 @@ final class Replication
         gate.enter(nodeId, gateTimeout);
         try
         {
-            final long witness = heap.compareAndSwapLong(offset, expected, update);
-            if (witness == expected && expected != update)
-            {
-                mirrorCompareAndSwap(holders.get(nodeId), 1, offset, expected, update);
-            }
-            return witness;
+            return compareAndSwapTailFirst(nodeId, offset, expected, update);
         }
         finally
         {
@@ -776,12 +898,7 @@ final class Replication
         gate.enter(nodeId, gateTimeout);
         try
         {
-            final long before = heap.getAndAddLong(offset, delta);
-            if (0 != delta)
-            {
-                mirrorFetchAdd(holders.get(nodeId), 1, offset, delta);
-            }
-            return before;
+            return fetchAddAtServingFirst(nodeId, offset, delta);
         }
         finally
         {
@@ -817,67 +934,6 @@ final class Replication
             try
             {
                 transport.write(node, at, src, srcOffset, length);
-            }
-            catch (final NodeUnavailableException ex)
-            {
-                onUnavailable(node, ex);
-            }
-        }
-    }
-
-    private void mirrorCompareAndSwap(
-        final Holders current, final int fromHolder, final long offset, final long expected, final long update)
-    {
-        final int home = current.nodes[fromHolder - 1];
-        for (int j = fromHolder; j < current.nodes.length; j++)
-        {
-            final int node = current.nodes[j];
-            if (0 != dead.get(node))
-            {
-                continue;
-            }
-            final long at = base(current.slots[j]) + offset;
-            try
-            {
-                final long deadline = System.nanoTime() + MIRROR_CAS_PATIENCE_NS;
-                while (true)
-                {
-                    final long witness;
-                    if (node == nodeId)
-                    {
-                        witness = heap.compareAndSwapLong(at, expected, update);
-                    }
-                    else
-                    {
-                        mirrorOperations.incrementAndGet();
-                        mirrorBytes.addAndGet(8);
-                        witness = transport.compareAndSwap(node, at, expected, update);
-                    }
-                    if (witness == expected)
-                    {
-                        break;
-                    }
-                    // the CAS before ours in the home's order has not reached this backup yet. While the home lives,
-                    // its node either mirrors it soon or died between the two: after a short patience the home has
-                    // moved on from it, so the backup takes the home's value. Once the home is dead, the CAS may be
-                    // one in flight when it died, which its node retries here: wait for it (far longer)
-                    final long waitedNs = System.nanoTime() - deadline;
-                    if (waitedNs > 0 && (!checkDead(home) || waitedNs > decisionTimeoutNs))
-                    {
-                        final UnsafeBuffer word = new UnsafeBuffer(new byte[8]);
-                        word.putLong(0, update);
-                        if (node == nodeId)
-                        {
-                            heap.putBytes(at, word, 0, 8);
-                        }
-                        else
-                        {
-                            transport.write(node, at, word, 0, 8);
-                        }
-                        break;
-                    }
-                    Thread.onSpinWait();
-                }
             }
             catch (final NodeUnavailableException ex)
             {
