@@ -298,6 +298,12 @@ final class MutexLease
                     // witness == self: an unlock of this node failed before it freed the word; the node still holds it
                     break;
                 }
+                if (MutexHandle.UNLOCKED == witness)
+                {
+                    // freed meanwhile (a take-over raced with the dead holder's unlock that was still landing)
+                    expected = MutexHandle.UNLOCKED;
+                    continue;
+                }
                 final long holder = witness - 1;
                 if (holder < 0 || holder >= node.nodeCount())
                 {
