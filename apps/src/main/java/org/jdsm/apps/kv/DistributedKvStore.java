@@ -55,7 +55,11 @@ public final class DistributedKvStore implements KvStore
     private volatile boolean closed;
 
     private DistributedKvStore(
-        final DsmNode node, final long mapId, final DCell<KvBucket>[] buckets, final int homeNodes, final boolean isOwner)
+        final DsmNode node,
+        final long mapId,
+        final DCell<KvBucket>[] buckets,
+        final int homeNodes,
+        final boolean isOwner)
     {
         this.node = node;
         this.mapId = mapId;
@@ -215,7 +219,8 @@ public final class DistributedKvStore implements KvStore
         {
             final DirectBuffer entries = at(buffer, offset, length);
             final int slot = KvBucketDescriptor.find(entries, length, key, keyHash);
-            return slot < 0 ? null : KvBucketDescriptor.value(entries, KvBucketDescriptor.entryOffset(entries, slot));
+            return slot < 0 ? null :
+                KvBucketDescriptor.value(entries, length, KvBucketDescriptor.entryOffset(entries, slot));
         });
     }
 
@@ -253,7 +258,8 @@ public final class DistributedKvStore implements KvStore
                 return entries; // the same instance: nothing is written
             }
             final byte[] newValue = function.apply(
-                KvBucketDescriptor.value(entries.buffer, KvBucketDescriptor.entryOffset(entries.buffer, slot)));
+                KvBucketDescriptor.value(
+                    entries.buffer, entries.length, KvBucketDescriptor.entryOffset(entries.buffer, slot)));
             return entries.edit(slot, keyBytes, keyHash, newValue);
         });
         return present[0];
@@ -294,11 +300,12 @@ public final class DistributedKvStore implements KvStore
                 for (int slot = 0; slot < entryCount; slot++)
                 {
                     final int at = KvBucketDescriptor.entryOffset(entries, slot);
-                    final String key = KvBucketDescriptor.key(entries, at);
+                    final String key = KvBucketDescriptor.key(entries, length, at);
                     if (key.compareTo(startKey) >= 0 &&
                         (smallest.size() < count || key.compareTo(smallest.lastKey()) < 0))
                     {
-                        ScanCollector.offer(smallest, count, startKey, key, KvBucketDescriptor.value(entries, at));
+                        ScanCollector.offer(
+                            smallest, count, startKey, key, KvBucketDescriptor.value(entries, length, at));
                     }
                 }
                 return null;

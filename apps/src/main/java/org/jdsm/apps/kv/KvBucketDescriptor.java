@@ -119,15 +119,39 @@ final class KvBucketDescriptor
         return -1;
     }
 
-    static String key(final DirectBuffer buffer, final int entryOffset)
+    static String key(final DirectBuffer buffer, final int length, final int entryOffset)
     {
-        return buffer.getStringWithoutLengthUtf8(keyOffset(entryOffset), keyLength(buffer, entryOffset));
+        final int keyLength = keyLength(buffer, entryOffset);
+        if (keyLength < 0 || keyOffset(entryOffset) > length - keyLength)
+        {
+            throw new IndexOutOfBoundsException("entry at " + entryOffset + " key length=" + keyLength +
+                " outside a bucket of " + length + " bytes");
+        }
+        return buffer.getStringWithoutLengthUtf8(keyOffset(entryOffset), keyLength);
     }
 
-    static byte[] value(final DirectBuffer buffer, final int entryOffset)
+    /**
+     * A copy of an entry's value.
+     *
+     * @param buffer      of the bucket.
+     * @param length      of the bucket in bytes.
+     * @param entryOffset of the entry.
+     * @return the value's bytes.
+     * @throws IndexOutOfBoundsException if the entry does not fit in the bucket: the bytes read were not a bucket
+     *                                   (a block freed and reused while it was read, which the read then retries),
+     *                                   so no array is sized from them.
+     */
+    static byte[] value(final DirectBuffer buffer, final int length, final int entryOffset)
     {
-        final byte[] bytes = new byte[valueLength(buffer, entryOffset)];
-        buffer.getBytes(valueOffset(buffer, entryOffset), bytes);
+        final int valueOffset = valueOffset(buffer, entryOffset);
+        final int valueLength = valueLength(buffer, entryOffset);
+        if (valueLength < 0 || valueOffset < 0 || valueOffset > length - valueLength)
+        {
+            throw new IndexOutOfBoundsException("entry at " + entryOffset + " value offset=" + valueOffset +
+                " length=" + valueLength + " outside a bucket of " + length + " bytes");
+        }
+        final byte[] bytes = new byte[valueLength];
+        buffer.getBytes(valueOffset, bytes);
         return bytes;
     }
 
@@ -142,7 +166,11 @@ final class KvBucketDescriptor
      * @return the new bucket's length in bytes (0 when it has no entries).
      */
     static int rewrittenLength(
-        final DirectBuffer buffer, final int length, final int removedSlot, final byte[] addedKey, final byte[] addedValue)
+        final DirectBuffer buffer,
+        final int length,
+        final int removedSlot,
+        final byte[] addedKey,
+        final byte[] addedValue)
     {
         final int count = count(buffer, length);
         int newCount = count;
