@@ -227,6 +227,31 @@ public final class DistributedKvStore implements KvStore
     /**
      * {@inheritDoc}
      */
+    public <R> R read(final String key, final ValueReader<R> reader)
+    {
+        final int keyHash = key.hashCode();
+        return bucket(keyHash).read((buffer, offset, length) ->
+        {
+            final DirectBuffer entries = at(buffer, offset, length);
+            final int slot = KvBucketDescriptor.find(entries, length, key, keyHash);
+            if (slot < 0)
+            {
+                return null;
+            }
+            final int entry = KvBucketDescriptor.entryOffset(entries, slot);
+            final int valueOffset = KvBucketDescriptor.valueOffset(entries, entry);
+            final int valueLength = KvBucketDescriptor.valueLength(entries, entry);
+            if (valueLength < 0 || valueOffset < 0 || valueOffset > length - valueLength)
+            {
+                throw new IndexOutOfBoundsException("entry at " + entry + " outside a bucket of " + length + " bytes");
+            }
+            return reader.read(entries, valueOffset, valueLength);
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public boolean put(final String key, final byte[] value)
     {
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);

@@ -54,6 +54,9 @@ class DistributedKvStoreTest
             assertTrue(store.update("a", (old) -> bytes(new String(old, StandardCharsets.UTF_8) + "!")));
             assertFalse(store.update("zz", (old) -> old));
             assertArrayEquals(bytes("uno!"), store.get("a"));
+            assertEquals("uno!", store.read("a", (buffer, offset, length) ->
+                buffer.getStringWithoutLengthUtf8(offset, length)));
+            assertNull(store.read("zz", (buffer, offset, length) -> length));
             assertEquals(3000, store.get("c").length);
             assertEquals(3, store.size());
 
