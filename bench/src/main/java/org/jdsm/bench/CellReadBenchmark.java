@@ -11,23 +11,26 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine's share of a KV get on one node: a {@link DCell#read} of a cell on the reader's own node whose view
  * reads one int of the value, beside an {@link AtomicReference#get()} of the same bytes and the same int, over
- * {@link #CELLS} cells so the reads miss the cache as a store's buckets do.
+ * {@link #cells} cells shared by every benchmark thread: 1024 so the reads miss the cache as a store's buckets do,
+ * 16 for the hot keys of a zipfian workload, which with {@code -t 2} two threads read at once.
  * <p>
- * Run: {@code java -jar bench/target/benchmarks.jar CellReadBenchmark -prof gc}
+ * Run: {@code java -jar bench/target/benchmarks.jar CellReadBenchmark -prof gc} (and {@code -t 2}).
  */
-@State(Scope.Thread)
+@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -35,28 +38,42 @@ import java.util.concurrent.atomic.AtomicReference;
 @Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
 public class CellReadBenchmark
 {
-    private static final int CELLS = 1024;
     private static final int VALUE_LENGTH = 4096;
 
+    /**
+     * Cells read, a power of two.
+     */
+    @Param({ "1024", "16" })
+    public int cells;
+
     private SimulatedCluster cluster;
-    @SuppressWarnings("unchecked")
-    private final DCell<byte[]>[] cells = new DCell[CELLS];
-    @SuppressWarnings("unchecked")
-    private final AtomicReference<byte[]>[] references = new AtomicReference[CELLS];
-    private int next;
+    private DCell<byte[]>[] cellHandles;
+    private AtomicReference<byte[]>[] references;
+
+    /**
+     * A thread's position in the cells.
+     */
+    @State(Scope.Thread)
+    public static class Cursor
+    {
+        int next = ThreadLocalRandom.current().nextInt(1 << 16);
+    }
 
     /**
      * Start one node and make the cells.
      */
     @Setup(Level.Trial)
+    @SuppressWarnings("unchecked")
     public void setUp()
     {
+        cellHandles = new DCell[cells];
+        references = new AtomicReference[cells];
         cluster = SimulatedCluster.start(new SimulatedNetwork.Context(), 1, (config) -> {});
-        for (int i = 0; i < CELLS; i++)
+        for (int i = 0; i < cells; i++)
         {
             final byte[] value = new byte[VALUE_LENGTH];
             value[0] = (byte)i;
-            cells[i] = cluster.node(0).cell(Codecs.BYTES, value);
+            cellHandles[i] = cluster.node(0).cell(Codecs.BYTES, value);
             references[i] = new AtomicReference<>(value);
         }
     }
@@ -67,7 +84,7 @@ public class CellReadBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        for (final DCell<byte[]> cell : cells)
+        for (final DCell<byte[]> cell : cellHandles)
         {
             cell.close();
         }
@@ -77,29 +94,31 @@ public class CellReadBenchmark
     /**
      * Read a local cell's first int in place.
      *
+     * @param cursor of the thread.
      * @return the int.
      */
     @Benchmark
-    public int localCellRead()
+    public int localCellRead(final Cursor cursor)
     {
-        return cells[nextIndex()].read((buffer, offset, length) -> buffer.getInt(offset));
+        return cellHandles[nextIndex(cursor)].read((buffer, offset, length) -> buffer.getInt(offset));
     }
 
     /**
      * Read an atomic reference's array's first int.
      *
+     * @param cursor of the thread.
      * @return the int.
      */
     @Benchmark
-    public int atomicReferenceRead()
+    public int atomicReferenceRead(final Cursor cursor)
     {
-        final byte[] value = references[nextIndex()].get();
+        final byte[] value = references[nextIndex(cursor)].get();
         return (value[0] & 0xFF) | (value[1] & 0xFF) << 8 | (value[2] & 0xFF) << 16 | value[3] << 24;
     }
 
-    private int nextIndex()
+    private int nextIndex(final Cursor cursor)
     {
-        next = (next + 1) & (CELLS - 1);
-        return next;
+        cursor.next = (cursor.next + 1) & (cells - 1);
+        return cursor.next;
     }
 }
