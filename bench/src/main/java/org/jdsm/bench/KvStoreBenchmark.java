@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
  * {@link #FIELD_LENGTH} bytes, 1,144 bytes encoded), on the single-machine baseline ({@link LocalKvStore}) and on
  * jdsm with one node ({@link DistributedKvStore} with records / 4 buckets, the {@code kv} application's default:
  * four records per bucket on average). {@code get}, {@code put} and {@code update} are the store's own cost per
- * operation; {@code ycsbRead} and {@code ycsbUpdate} are one operation of the {@code kv} application's YCSB
+ * operation, {@code readLength} a get without the value's copy; {@code ycsbRead} and {@code ycsbUpdate} are one operation of the {@code kv} application's YCSB
  * binding ({@link KvYcsbDb}: a read of all fields into YCSB's result map, an update of one field), what
  * {@code kv --compare} runs per operation without the workload's key choice.
  * <p>
@@ -54,6 +54,7 @@ public class KvStoreBenchmark
     private static final int FIELD_LENGTH = 100;
     private static final int VALUE_LENGTH = 1000;
     private static final String TABLE = "usertable";
+    private static final KvStore.ValueReader<Integer> VALUE_LENGTH_READER = (buffer, offset, length) -> length;
     private static final UnaryOperator<byte[]> FLIP_FIRST_BYTE = (old) ->
     {
         old[0] ^= 1; // the store hands the function a copy, in both stores
@@ -131,6 +132,17 @@ public class KvStoreBenchmark
     public byte[] get()
     {
         return kv.get(new String(keys[nextIndex()]));
+    }
+
+    /**
+     * Find a record and read its value's length in place, no copy: {@link #get()} less the value's copy.
+     *
+     * @return the value's length.
+     */
+    @Benchmark
+    public Integer readLength()
+    {
+        return kv.read(new String(keys[nextIndex()]), VALUE_LENGTH_READER);
     }
 
     /**
