@@ -2,7 +2,6 @@ package org.jdsm.apps.kv;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.jdsm.Codecs;
 import org.jdsm.DCell;
 import org.jdsm.DsmNode;
 
@@ -20,15 +19,18 @@ import java.util.function.UnaryOperator;
 /**
  * A hash map on jdsm. Layout, chosen for the round-trip budget (see the README's KV section):
  * <ul>
- *   <li>a fixed array of buckets, each a {@code DCell<byte[]>} (an atomic reference to an immutable value) holding
- *       the bucket's packed entries ({@link KvBucketDescriptor}); bucket {@code b} is homed on node
+ *   <li>a fixed array of buckets, each a {@code DCell} (an atomic reference to an immutable value) holding
+ *       the bucket's slot table and packed entries ({@link KvBucketDescriptor}); bucket {@code b} is homed on node
  *       {@code b % homeNodes}, so cell words spread over the cluster;</li>
  *   <li>a get reads its bucket's cell: one atomic 8-byte read of the cell word at the bucket's home (none when
  *       local) and, while the bucket did not change, the node's cached copy of the entries: one round trip on a
  *       warm cache, a fetch only after a write;</li>
+ *   <li>a get finds its key in the slot table of the bucket's bytes in place, compares the key's bytes in place
+ *       and copies out only its value;</li>
  *   <li>a put, update or delete replaces the bucket's entries with {@link DCell#update}: the read above plus one
  *       compare-and-swap of the cell word (two round trips, retried only when another writer got in between), the
- *       new entries in a block on the writer's node, the old freed at theirs;</li>
+ *       new entries in a block on the writer's node, written there straight from the old ones and the edit
+ *       ({@link KvBucket}), the old freed at theirs;</li>
  *   <li>each key is linearizable: reads at the cell-word read, writes at the swap.</li>
  * </ul>
  * Every node holds its own handle on every bucket: {@link #create(DsmNode, int)} builds the buckets and attaches
@@ -43,18 +45,21 @@ public final class DistributedKvStore implements KvStore
     /** Buckets sent per setup task, to stay well under the transport's largest message. */
     static final int BUCKETS_PER_TASK = 512;
     private static final long TIMEOUT_S = 120;
-    private static final byte[] EMPTY = new byte[0];
     private static final ConcurrentHashMap<Long, DistributedKvStore> ATTACHED = new ConcurrentHashMap<>();
 
     private final DsmNode node;
     private final long mapId;
-    private final DCell<byte[]>[] buckets;
+    private final DCell<KvBucket>[] buckets;
     private final int homeNodes;
     private final boolean isOwner;
     private volatile boolean closed;
 
     private DistributedKvStore(
-        final DsmNode node, final long mapId, final DCell<byte[]>[] buckets, final int homeNodes, final boolean isOwner)
+        final DsmNode node,
+        final long mapId,
+        final DCell<KvBucket>[] buckets,
+        final int homeNodes,
+        final boolean isOwner)
     {
         this.node = node;
         this.mapId = mapId;
@@ -100,7 +105,7 @@ public final class DistributedKvStore implements KvStore
         }
         final long mapId = ThreadLocalRandom.current().nextLong(1, 1L << 48);
         final int nodes = node.nodeCount();
-        final DCell<byte[]>[] buckets = new DCell[bucketCount];
+        final DCell<KvBucket>[] buckets = new DCell[bucketCount];
         try
         {
             for (int home = 0; home < homeNodes; home++)
@@ -110,7 +115,7 @@ public final class DistributedKvStore implements KvStore
                 while (made < homed)
                 {
                     final int batch = Math.min(BUCKETS_PER_TASK, homed - made);
-                    final DCell<byte[]>[] created = home == node.nodeId() ? newBuckets(node, batch) :
+                    final DCell<KvBucket>[] created = home == node.nodeId() ? newBuckets(node, batch) :
                         node.spawnOn(home, (n) -> newBuckets(n, batch)).get(TIMEOUT_S, TimeUnit.SECONDS);
                     for (int k = 0; k < batch; k++)
                     {
@@ -131,7 +136,7 @@ public final class DistributedKvStore implements KvStore
                 for (int from = 0; from < bucketCount; from += BUCKETS_PER_TASK)
                 {
                     final int start = from;
-                    final DCell<byte[]>[] chunk = Arrays.copyOfRange(
+                    final DCell<KvBucket>[] chunk = Arrays.copyOfRange(
                         buckets, from, Math.min(bucketCount, from + BUCKETS_PER_TASK));
                     node.spawnOn(peer, (n) ->
                     {
@@ -201,7 +206,7 @@ public final class DistributedKvStore implements KvStore
      */
     public int homeNodeOf(final String key)
     {
-        return bucketIndex(key, checkedBuckets().length) % homeNodes;
+        return bucketIndex(key.hashCode(), checkedBuckets().length) % homeNodes;
     }
 
     /**
@@ -209,13 +214,38 @@ public final class DistributedKvStore implements KvStore
      */
     public byte[] get(final String key)
     {
-        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         final int keyHash = key.hashCode();
-        return bucket(key).read((buffer, offset, length) ->
+        return bucket(keyHash).read((buffer, offset, length) ->
         {
             final DirectBuffer entries = at(buffer, offset, length);
-            final int at = KvBucketDescriptor.find(entries, length, keyBytes, keyHash);
-            return at < 0 ? null : KvBucketDescriptor.value(entries, at);
+            final int slot = KvBucketDescriptor.find(entries, length, key, keyHash);
+            return slot < 0 ? null :
+                KvBucketDescriptor.value(entries, length, KvBucketDescriptor.entryOffset(entries, slot));
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public <R> R read(final String key, final ValueReader<R> reader)
+    {
+        final int keyHash = key.hashCode();
+        return bucket(keyHash).read((buffer, offset, length) ->
+        {
+            final DirectBuffer entries = at(buffer, offset, length);
+            final int slot = KvBucketDescriptor.find(entries, length, key, keyHash);
+            if (slot < 0)
+            {
+                return null;
+            }
+            final int entry = KvBucketDescriptor.entryOffset(entries, slot);
+            final int valueOffset = KvBucketDescriptor.valueOffset(entries, entry);
+            final int valueLength = KvBucketDescriptor.valueLength(entries, entry);
+            if (valueLength < 0 || valueOffset < 0 || valueOffset > length - valueLength)
+            {
+                throw new IndexOutOfBoundsException("entry at " + entry + " outside a bucket of " + length + " bytes");
+            }
+            return reader.read(entries, valueOffset, valueLength);
         });
     }
 
@@ -226,13 +256,14 @@ public final class DistributedKvStore implements KvStore
     {
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         final int keyHash = key.hashCode();
-        final int[] outcome = new int[1];
-        bucket(key).update((entries) ->
+        final boolean[] inserted = new boolean[1];
+        bucket(keyHash).update((entries) ->
         {
-            final byte[] rebuilt = write(entries, keyBytes, keyHash, value, null, outcome);
-            return null == rebuilt ? entries : rebuilt;
+            final int slot = KvBucketDescriptor.find(entries.buffer, entries.length, key, keyHash);
+            inserted[0] = slot < 0;
+            return entries.edit(slot, keyBytes, keyHash, value);
         });
-        return outcome[0] == 1;
+        return inserted[0];
     }
 
     /**
@@ -242,13 +273,21 @@ public final class DistributedKvStore implements KvStore
     {
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         final int keyHash = key.hashCode();
-        final int[] outcome = new int[1];
-        bucket(key).update((entries) ->
+        final boolean[] present = new boolean[1];
+        bucket(keyHash).update((entries) ->
         {
-            final byte[] rebuilt = write(entries, keyBytes, keyHash, null, function, outcome);
-            return null == rebuilt ? entries : rebuilt;
+            final int slot = KvBucketDescriptor.find(entries.buffer, entries.length, key, keyHash);
+            present[0] = slot >= 0;
+            if (slot < 0)
+            {
+                return entries; // the same instance: nothing is written
+            }
+            final byte[] newValue = function.apply(
+                KvBucketDescriptor.value(
+                    entries.buffer, entries.length, KvBucketDescriptor.entryOffset(entries.buffer, slot)));
+            return entries.edit(slot, keyBytes, keyHash, newValue);
         });
-        return outcome[0] == 0;
+        return present[0];
     }
 
     /**
@@ -256,23 +295,13 @@ public final class DistributedKvStore implements KvStore
      */
     public boolean delete(final String key)
     {
-        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         final int keyHash = key.hashCode();
         final boolean[] deleted = new boolean[1];
-        bucket(key).update((entries) ->
+        bucket(keyHash).update((entries) ->
         {
-            final UnsafeBuffer buffer = new UnsafeBuffer(entries);
-            final int at = KvBucketDescriptor.find(buffer, entries.length, keyBytes, keyHash);
-            deleted[0] = at >= 0;
-            if (at < 0)
-            {
-                return entries;
-            }
-            final int entryLength = KvBucketDescriptor.entryLength(buffer, at);
-            final byte[] rest = new byte[entries.length - entryLength];
-            System.arraycopy(entries, 0, rest, 0, at);
-            System.arraycopy(entries, at + entryLength, rest, at, entries.length - at - entryLength);
-            return rest;
+            final int slot = KvBucketDescriptor.find(entries.buffer, entries.length, key, keyHash);
+            deleted[0] = slot >= 0;
+            return slot < 0 ? entries : entries.edit(slot, null, 0, null);
         });
         return deleted[0];
     }
@@ -287,18 +316,21 @@ public final class DistributedKvStore implements KvStore
             throw new KvException("count=" + count + " must be >= 1");
         }
         final TreeMap<String, byte[]> smallest = new TreeMap<>();
-        for (final DCell<byte[]> bucket : checkedBuckets())
+        for (final DCell<KvBucket> bucket : checkedBuckets())
         {
             bucket.read((buffer, offset, length) ->
             {
                 final DirectBuffer entries = at(buffer, offset, length);
-                for (int at = 0; at < length; at += KvBucketDescriptor.entryLength(entries, at))
+                final int entryCount = KvBucketDescriptor.count(entries, length);
+                for (int slot = 0; slot < entryCount; slot++)
                 {
-                    final String key = KvBucketDescriptor.key(entries, at);
+                    final int at = KvBucketDescriptor.entryOffset(entries, slot);
+                    final String key = KvBucketDescriptor.key(entries, length, at);
                     if (key.compareTo(startKey) >= 0 &&
                         (smallest.size() < count || key.compareTo(smallest.lastKey()) < 0))
                     {
-                        ScanCollector.offer(smallest, count, startKey, key, KvBucketDescriptor.value(entries, at));
+                        ScanCollector.offer(
+                            smallest, count, startKey, key, KvBucketDescriptor.value(entries, length, at));
                     }
                 }
                 return null;
@@ -314,18 +346,10 @@ public final class DistributedKvStore implements KvStore
     public long size()
     {
         long size = 0;
-        for (final DCell<byte[]> bucket : checkedBuckets())
+        for (final DCell<KvBucket> bucket : checkedBuckets())
         {
-            size += bucket.read((buffer, offset, length) ->
-            {
-                final DirectBuffer entries = at(buffer, offset, length);
-                int count = 0;
-                for (int at = 0; at < length; at += KvBucketDescriptor.entryLength(entries, at))
-                {
-                    count++;
-                }
-                return count;
-            });
+            size += bucket.read(
+                (buffer, offset, length) -> KvBucketDescriptor.count(at(buffer, offset, length), length));
         }
 
         return size;
@@ -388,72 +412,24 @@ public final class DistributedKvStore implements KvStore
         return "DistributedKvStore{mapId=" + mapId + ", node=" + node.nodeId() + ", buckets=" + buckets.length + '}';
     }
 
-    /**
-     * A bucket's entries with a key's value written: {@code value} if given, else {@code function} of the old value.
-     * {@code outcome[0]} is set to 1 if the key was inserted, 0 if replaced, -1 if absent and {@code value} was not
-     * given.
-     *
-     * @return the new entries, or null when nothing changes.
-     */
-    private static byte[] write(
-        final byte[] entries,
-        final byte[] keyBytes,
-        final int keyHash,
-        final byte[] value,
-        final UnaryOperator<byte[]> function,
-        final int[] outcome)
-    {
-        final UnsafeBuffer buffer = new UnsafeBuffer(entries);
-        final int length = entries.length;
-        final int at = KvBucketDescriptor.find(buffer, length, keyBytes, keyHash);
-        if (at < 0 && null == value)
-        {
-            outcome[0] = -1;
-            return null;
-        }
-        outcome[0] = at < 0 ? 1 : 0;
-        final byte[] newValue = null != value ? value : function.apply(KvBucketDescriptor.value(buffer, at));
-        if (at >= 0 && KvBucketDescriptor.valueLength(buffer, at) == newValue.length)
-        {
-            final byte[] rewritten = entries.clone();
-            new UnsafeBuffer(rewritten).putBytes(KvBucketDescriptor.valueOffset(buffer, at), newValue);
-            return rewritten;
-        }
-
-        final int oldEntryLength = at < 0 ? 0 : KvBucketDescriptor.entryLength(buffer, at);
-        final int keep = length - oldEntryLength;
-        final byte[] rebuilt = new byte[keep + KvBucketDescriptor.entryLength(keyBytes, newValue.length)];
-        if (at < 0)
-        {
-            System.arraycopy(entries, 0, rebuilt, 0, length);
-        }
-        else
-        {
-            System.arraycopy(entries, 0, rebuilt, 0, at);
-            System.arraycopy(entries, at + oldEntryLength, rebuilt, at, length - at - oldEntryLength);
-        }
-        KvBucketDescriptor.putEntry(new UnsafeBuffer(rebuilt), keep, keyBytes, keyHash, newValue);
-        return rebuilt;
-    }
-
     private static DirectBuffer at(final DirectBuffer buffer, final int offset, final int length)
     {
         return 0 == offset ? buffer : new UnsafeBuffer(buffer, offset, length);
     }
 
-    private DCell<byte[]> bucket(final String key)
+    private DCell<KvBucket> bucket(final int keyHash)
     {
-        final DCell<byte[]>[] checked = checkedBuckets();
-        return checked[bucketIndex(key, checked.length)];
+        final DCell<KvBucket>[] checked = checkedBuckets();
+        return checked[bucketIndex(keyHash, checked.length)];
     }
 
-    private static int bucketIndex(final String key, final int bucketCount)
+    private static int bucketIndex(final int keyHash, final int bucketCount)
     {
-        final int hash = key.hashCode() * 0x9E3779B9;
+        final int hash = keyHash * 0x9E3779B9;
         return (int)(((hash ^ (hash >>> 16)) & 0xFFFF_FFFFL) % bucketCount);
     }
 
-    private DCell<byte[]>[] checkedBuckets()
+    private DCell<KvBucket>[] checkedBuckets()
     {
         if (closed)
         {
@@ -464,12 +440,12 @@ public final class DistributedKvStore implements KvStore
     }
 
     @SuppressWarnings("unchecked")
-    private static DCell<byte[]>[] newBuckets(final DsmNode node, final int count)
+    private static DCell<KvBucket>[] newBuckets(final DsmNode node, final int count)
     {
-        final DCell<byte[]>[] created = new DCell[count];
+        final DCell<KvBucket>[] created = new DCell[count];
         for (int i = 0; i < count; i++)
         {
-            created[i] = node.cell(Codecs.BYTES, EMPTY);
+            created[i] = node.cell(KvBucket.CODEC, KvBucket.EMPTY);
         }
 
         return created;
@@ -482,7 +458,7 @@ public final class DistributedKvStore implements KvStore
         final int bucketCount,
         final int homeNodes,
         final int from,
-        final DCell<byte[]>[] chunk)
+        final DCell<KvBucket>[] chunk)
     {
         final DistributedKvStore store = ATTACHED.computeIfAbsent(registryKey(node.nodeId(), mapId),
             (k) -> new DistributedKvStore(node, mapId, new DCell[bucketCount], homeNodes, false));
@@ -492,9 +468,9 @@ public final class DistributedKvStore implements KvStore
         }
     }
 
-    private static void closeHandles(final DCell<byte[]>[] handles)
+    private static void closeHandles(final DCell<KvBucket>[] handles)
     {
-        for (final DCell<byte[]> handle : handles)
+        for (final DCell<KvBucket> handle : handles)
         {
             if (null != handle)
             {

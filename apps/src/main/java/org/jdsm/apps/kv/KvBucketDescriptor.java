@@ -7,26 +7,64 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Layout of a bucket's entries: packed entries, no header, no padding; the object's length ends the last one.
+ * Layout of a bucket's entries: a slot table, then the packed entries, no padding. An empty bucket is 0 bytes.
  * <pre>
  *   0                   4                   8                   12
- *   +-------------------+-------------------+-------------------+------------------+-------------+
- *   | key length (int)  | value length (int)| key hash (int)    | key (UTF-8) ...  | value ...   |  entry, repeated
- *   +-------------------+-------------------+-------------------+------------------+-------------+
+ *   +-------------------+-------------------+-------------------+-----
+ *   | entry count (int) | key hash (int)    | entry offset (int)| ...   slot, repeated count times
+ *   +-------------------+-------------------+-------------------+-----
+ *   +-------------------+-------------------+------------------+-------------+
+ *   | key length (int)  | value length (int)| key (UTF-8) ...  | value ...   |  entry, at its slot's offset
+ *   +-------------------+-------------------+------------------+-------------+
  * </pre>
- * Integers are little-endian. The key hash is {@link String#hashCode()} of the key, so a lookup compares one int
- * per entry and key bytes, in place and with no allocation, only where the hashes match.
+ * Integers are little-endian; an entry offset counts from the bucket's start. The key hash is
+ * {@link String#hashCode()} of the key, so a lookup reads the slot table (one or two cache lines for a few
+ * entries) and goes straight to the entry whose hash matches, comparing its key bytes in place against the key's
+ * characters, with no allocation.
  */
 final class KvBucketDescriptor
 {
     static final ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
+    static final int COUNT_OFFSET = 0;
+    static final int SLOTS_OFFSET = 4;
+    static final int SLOT_LENGTH = 8;
+    static final int SLOT_HASH_OFFSET = 0;
+    static final int SLOT_ENTRY_OFFSET = 4;
     static final int KEY_LENGTH_OFFSET = 0;
     static final int VALUE_LENGTH_OFFSET = 4;
-    static final int KEY_HASH_OFFSET = 8;
-    static final int HEADER_LENGTH = 12;
+    static final int ENTRY_HEADER_LENGTH = 8;
 
     private KvBucketDescriptor()
     {
+    }
+
+    /**
+     * Number of entries.
+     *
+     * @param buffer of the bucket.
+     * @param length of the bucket in bytes, 0 when empty.
+     * @return the entry count.
+     */
+    static int count(final DirectBuffer buffer, final int length)
+    {
+        return 0 == length ? 0 : buffer.getInt(COUNT_OFFSET, BYTE_ORDER);
+    }
+
+    static int slotHash(final DirectBuffer buffer, final int slot)
+    {
+        return buffer.getInt(SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_HASH_OFFSET, BYTE_ORDER);
+    }
+
+    /**
+     * The offset of a slot's entry.
+     *
+     * @param buffer of the bucket.
+     * @param slot   in [0, count).
+     * @return the entry's offset from the bucket's start.
+     */
+    static int entryOffset(final DirectBuffer buffer, final int slot)
+    {
+        return buffer.getInt(SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_ENTRY_OFFSET, BYTE_ORDER);
     }
 
     static int keyLength(final DirectBuffer buffer, final int entryOffset)
@@ -41,78 +79,206 @@ final class KvBucketDescriptor
 
     static int keyOffset(final int entryOffset)
     {
-        return entryOffset + HEADER_LENGTH;
+        return entryOffset + ENTRY_HEADER_LENGTH;
     }
 
     static int valueOffset(final DirectBuffer buffer, final int entryOffset)
     {
-        return entryOffset + HEADER_LENGTH + keyLength(buffer, entryOffset);
+        return entryOffset + ENTRY_HEADER_LENGTH + keyLength(buffer, entryOffset);
     }
 
     static int entryLength(final DirectBuffer buffer, final int entryOffset)
     {
-        return HEADER_LENGTH + keyLength(buffer, entryOffset) + valueLength(buffer, entryOffset);
-    }
-
-    static int entryLength(final byte[] key, final int valueLength)
-    {
-        return HEADER_LENGTH + key.length + valueLength;
+        return ENTRY_HEADER_LENGTH + keyLength(buffer, entryOffset) + valueLength(buffer, entryOffset);
     }
 
     /**
-     * Find a key's entry.
+     * Find a key's slot.
      *
-     * @param buffer of the entries.
-     * @param length of the entries in bytes.
-     * @param key     UTF-8 bytes of the key.
+     * @param buffer  of the bucket.
+     * @param length  of the bucket in bytes.
+     * @param key     to find.
      * @param keyHash {@link String#hashCode()} of the key.
-     * @return the entry's offset, or -1 if the key is absent.
+     * @return the slot, or -1 if the key is absent.
      */
-    static int find(final DirectBuffer buffer, final int length, final byte[] key, final int keyHash)
+    static int find(final DirectBuffer buffer, final int length, final String key, final int keyHash)
     {
-        int offset = 0;
-        while (offset < length)
+        final int count = count(buffer, length);
+        for (int slot = 0; slot < count; slot++)
         {
-            final int keyLength = keyLength(buffer, offset);
-            if (buffer.getInt(offset + KEY_HASH_OFFSET, BYTE_ORDER) == keyHash && keyLength == key.length &&
-                equalBytes(buffer, keyOffset(offset), key))
+            if (slotHash(buffer, slot) == keyHash)
             {
-                return offset;
+                final int entry = entryOffset(buffer, slot);
+                if (keyEquals(buffer, keyOffset(entry), keyLength(buffer, entry), key))
+                {
+                    return slot;
+                }
             }
-            offset += HEADER_LENGTH + keyLength + valueLength(buffer, offset);
         }
 
         return -1;
     }
 
-    static String key(final DirectBuffer buffer, final int entryOffset)
+    static String key(final DirectBuffer buffer, final int length, final int entryOffset)
     {
-        final byte[] bytes = new byte[keyLength(buffer, entryOffset)];
-        buffer.getBytes(keyOffset(entryOffset), bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        final int keyLength = keyLength(buffer, entryOffset);
+        if (keyLength < 0 || keyOffset(entryOffset) > length - keyLength)
+        {
+            throw new IndexOutOfBoundsException("entry at " + entryOffset + " key length=" + keyLength +
+                " outside a bucket of " + length + " bytes");
+        }
+        return buffer.getStringWithoutLengthUtf8(keyOffset(entryOffset), keyLength);
     }
 
-    static byte[] value(final DirectBuffer buffer, final int entryOffset)
+    /**
+     * A copy of an entry's value.
+     *
+     * @param buffer      of the bucket.
+     * @param length      of the bucket in bytes.
+     * @param entryOffset of the entry.
+     * @return the value's bytes.
+     * @throws IndexOutOfBoundsException if the entry does not fit in the bucket: the bytes read were not a bucket
+     *                                   (a block freed and reused while it was read, which the read then retries),
+     *                                   so no array is sized from them.
+     */
+    static byte[] value(final DirectBuffer buffer, final int length, final int entryOffset)
     {
-        final byte[] bytes = new byte[valueLength(buffer, entryOffset)];
-        buffer.getBytes(valueOffset(buffer, entryOffset), bytes);
+        final int valueOffset = valueOffset(buffer, entryOffset);
+        final int valueLength = valueLength(buffer, entryOffset);
+        if (valueLength < 0 || valueOffset < 0 || valueOffset > length - valueLength)
+        {
+            throw new IndexOutOfBoundsException("entry at " + entryOffset + " value offset=" + valueOffset +
+                " length=" + valueLength + " outside a bucket of " + length + " bytes");
+        }
+        final byte[] bytes = new byte[valueLength];
+        buffer.getBytes(valueOffset, bytes);
         return bytes;
     }
 
-    static int putEntry(
-        final MutableDirectBuffer buffer, final int offset, final byte[] key, final int keyHash, final byte[] value)
+    /**
+     * Length of a bucket rewritten by {@link #rewrite}.
+     *
+     * @param buffer       of the old bucket.
+     * @param length       of the old bucket in bytes.
+     * @param removedSlot  slot left out, or -1 for none.
+     * @param addedKey     UTF-8 bytes of the key of the entry appended, or null for none.
+     * @param addedValue   value of the entry appended.
+     * @return the new bucket's length in bytes (0 when it has no entries).
+     */
+    static int rewrittenLength(
+        final DirectBuffer buffer,
+        final int length,
+        final int removedSlot,
+        final byte[] addedKey,
+        final byte[] addedValue)
     {
-        buffer.putInt(offset + KEY_LENGTH_OFFSET, key.length, BYTE_ORDER);
-        buffer.putInt(offset + VALUE_LENGTH_OFFSET, value.length, BYTE_ORDER);
-        buffer.putInt(offset + KEY_HASH_OFFSET, keyHash, BYTE_ORDER);
-        buffer.putBytes(offset + HEADER_LENGTH, key);
-        buffer.putBytes(offset + HEADER_LENGTH + key.length, value);
-        return offset + HEADER_LENGTH + key.length + value.length;
+        final int count = count(buffer, length);
+        int newCount = count;
+        int entriesLength = 0 == count ? 0 : length - SLOTS_OFFSET - count * SLOT_LENGTH;
+        if (removedSlot >= 0)
+        {
+            newCount--;
+            entriesLength -= entryLength(buffer, entryOffset(buffer, removedSlot));
+        }
+        if (null != addedKey)
+        {
+            newCount++;
+            entriesLength += ENTRY_HEADER_LENGTH + addedKey.length + addedValue.length;
+        }
+
+        return 0 == newCount ? 0 : SLOTS_OFFSET + newCount * SLOT_LENGTH + entriesLength;
     }
 
-    private static boolean equalBytes(final DirectBuffer buffer, final int offset, final byte[] key)
+    /**
+     * Write a bucket: the old one's entries in their order, less one, plus one appended.
+     *
+     * @param src          the old bucket.
+     * @param srcLength    of the old bucket in bytes.
+     * @param removedSlot  slot left out, or -1 for none.
+     * @param addedKey     UTF-8 bytes of the key of the entry appended, or null for none.
+     * @param addedHash    {@link String#hashCode()} of that key.
+     * @param addedValue   value of the entry appended.
+     * @param dst          to write to, with room for {@link #rewrittenLength} bytes from {@code dstOffset}.
+     * @param dstOffset    at which to write.
+     */
+    static void rewrite(
+        final DirectBuffer src,
+        final int srcLength,
+        final int removedSlot,
+        final byte[] addedKey,
+        final int addedHash,
+        final byte[] addedValue,
+        final MutableDirectBuffer dst,
+        final int dstOffset)
     {
-        for (int i = 0; i < key.length; i++)
+        final int count = count(src, srcLength);
+        final int newCount = count - (removedSlot >= 0 ? 1 : 0) + (null != addedKey ? 1 : 0);
+        if (0 == newCount)
+        {
+            return;
+        }
+        dst.putInt(dstOffset + COUNT_OFFSET, newCount, BYTE_ORDER);
+        int slotAt = dstOffset + SLOTS_OFFSET;
+        int entryAt = SLOTS_OFFSET + newCount * SLOT_LENGTH;
+        for (int slot = 0; slot < count; slot++)
+        {
+            if (slot != removedSlot)
+            {
+                final int entry = entryOffset(src, slot);
+                final int entryLength = entryLength(src, entry);
+                dst.putInt(slotAt + SLOT_HASH_OFFSET, slotHash(src, slot), BYTE_ORDER);
+                dst.putInt(slotAt + SLOT_ENTRY_OFFSET, entryAt, BYTE_ORDER);
+                dst.putBytes(dstOffset + entryAt, src, entry, entryLength);
+                slotAt += SLOT_LENGTH;
+                entryAt += entryLength;
+            }
+        }
+        if (null != addedKey)
+        {
+            dst.putInt(slotAt + SLOT_HASH_OFFSET, addedHash, BYTE_ORDER);
+            dst.putInt(slotAt + SLOT_ENTRY_OFFSET, entryAt, BYTE_ORDER);
+            final int at = dstOffset + entryAt;
+            dst.putInt(at + KEY_LENGTH_OFFSET, addedKey.length, BYTE_ORDER);
+            dst.putInt(at + VALUE_LENGTH_OFFSET, addedValue.length, BYTE_ORDER);
+            dst.putBytes(at + ENTRY_HEADER_LENGTH, addedKey);
+            dst.putBytes(at + ENTRY_HEADER_LENGTH + addedKey.length, addedValue);
+        }
+    }
+
+    /**
+     * Whether stored UTF-8 key bytes are a key's encoding, compared in place: a character below 0x80 is its own
+     * byte; a key with any other character is compared by its encoding.
+     */
+    static boolean keyEquals(final DirectBuffer buffer, final int offset, final int length, final String key)
+    {
+        final int chars = key.length();
+        if (length < chars)
+        {
+            return false; // UTF-8 takes at least one byte per char
+        }
+        for (int i = 0; i < chars; i++)
+        {
+            final char c = key.charAt(i);
+            if (c >= 0x80)
+            {
+                return equalBytes(buffer, offset, length, key.getBytes(StandardCharsets.UTF_8));
+            }
+            if (buffer.getByte(offset + i) != (byte)c)
+            {
+                return false;
+            }
+        }
+
+        return length == chars;
+    }
+
+    private static boolean equalBytes(final DirectBuffer buffer, final int offset, final int length, final byte[] key)
+    {
+        if (length != key.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
         {
             if (buffer.getByte(offset + i) != key[i])
             {

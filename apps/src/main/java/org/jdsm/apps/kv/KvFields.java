@@ -1,11 +1,13 @@
 package org.jdsm.apps.kv;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import site.ycsb.ByteArrayByteIterator;
 import site.ycsb.ByteIterator;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -86,6 +88,56 @@ final class KvFields
         }
 
         return fields;
+    }
+
+    /**
+     * Decode a record's fields in place, only those wanted: names at even indexes, values as
+     * {@link ByteArrayByteIterator}s at odd ones.
+     *
+     * @param buffer holding the record.
+     * @param offset of the record.
+     * @param length of the record in bytes.
+     * @param wanted names of the fields to decode, or null for all.
+     * @return the fields decoded.
+     * @throws IndexOutOfBoundsException if the bytes are not a record that fits in {@code length}.
+     */
+    static Object[] decodeWanted(
+        final DirectBuffer buffer, final int offset, final int length, final Set<String> wanted)
+    {
+        final int end = offset + length;
+        final int count = buffer.getInt(offset, ORDER);
+        if (count < 0 || count > length / 8)
+        {
+            throw new IndexOutOfBoundsException("field count=" + count + " in a record of " + length + " bytes");
+        }
+        Object[] fields = new Object[2 * (null == wanted ? count : Math.min(count, wanted.size()))];
+        int decoded = 0;
+        int at = offset + 4;
+        for (int i = 0; i < count; i++)
+        {
+            final int nameLength = buffer.getInt(at, ORDER);
+            final int valueLength = buffer.getInt(at + 4, ORDER);
+            if (nameLength < 0 || valueLength < 0 || (long)at + 8 + nameLength + valueLength > end)
+            {
+                throw new IndexOutOfBoundsException("field at " + (at - offset) + " outside a record of " + length +
+                    " bytes");
+            }
+            final String name = buffer.getStringWithoutLengthUtf8(at + 8, nameLength);
+            if (null == wanted || wanted.contains(name))
+            {
+                final byte[] value = new byte[valueLength];
+                buffer.getBytes(at + 8 + nameLength, value);
+                if (decoded == fields.length)
+                {
+                    fields = Arrays.copyOf(fields, fields.length + 2); // a field name twice in the record
+                }
+                fields[decoded++] = name;
+                fields[decoded++] = new ByteArrayByteIterator(value);
+            }
+            at += 8 + nameLength + valueLength;
+        }
+
+        return decoded == fields.length ? fields : Arrays.copyOf(fields, decoded);
     }
 
     static void decodeInto(final byte[] bytes, final Set<String> wanted, final Map<String, ByteIterator> result)

@@ -1,5 +1,8 @@
 package org.jdsm.apps.kv;
 
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -22,6 +25,42 @@ public interface KvStore extends AutoCloseable
      * @return a copy of its value, or {@code null} if the key is absent.
      */
     byte[] get(String key);
+
+    /**
+     * Reads a stored value's bytes in place.
+     *
+     * @param <R> what the reader returns.
+     */
+    @FunctionalInterface
+    interface ValueReader<R>
+    {
+        /**
+         * Read a value.
+         *
+         * @param buffer holding the value; valid only during the call.
+         * @param offset of the value in {@code buffer}.
+         * @param length of the value in bytes.
+         * @return the result, not null.
+         */
+        R read(DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
+     * Apply a reader to a key's value in place, without copying the value out first: linearizable like
+     * {@link #get(String)}, which it is with a reader that copies the bytes.
+     *
+     * @param key    to look up.
+     * @param reader of the value's bytes; it may run more than once, also on the bytes of a value being replaced
+     *               (that result is then discarded and the reader may throw on such bytes), so it must not have
+     *               side effects that matter.
+     * @param <R>    what the reader returns.
+     * @return what the reader returned for the value the read is linearized at, or {@code null} if the key is absent.
+     */
+    default <R> R read(final String key, final ValueReader<R> reader)
+    {
+        final byte[] value = get(key);
+        return null == value ? null : reader.read(new UnsafeBuffer(value), 0, value.length);
+    }
 
     /**
      * Set the value of a key, inserting it if absent.

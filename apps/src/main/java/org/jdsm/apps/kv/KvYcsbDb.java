@@ -40,6 +40,8 @@ public class KvYcsbDb extends DB
     /** Highest latency recorded, in nanoseconds. */
     static final long MAX_LATENCY_NS = 60_000_000_000L;
 
+    private static final KvStore.ValueReader<Boolean> PRESENT = (buffer, offset, length) -> Boolean.TRUE;
+
     private KvStore store;
     private final KvUpdateModel model;
     private final EnumMap<Kind, Histogram> histograms = new EnumMap<>(Kind.class);
@@ -128,13 +130,24 @@ public class KvYcsbDb extends DB
         final String table, final String key, final Set<String> fields, final Map<String, ByteIterator> result)
     {
         final long startNs = System.nanoTime();
-        final byte[] value = store.get(key);
-        if (null != value && null != result)
+        if (null == result)
         {
-            KvFields.decodeInto(value, fields, result);
+            return record(Kind.READ, startNs, null == store.read(key, PRESENT) ? Status.NOT_FOUND : Status.OK);
+        }
+        // decoded in place, only the fields asked for; put in the result once the read is done (the reader may
+        // run more than once)
+        final Object[] decoded = store.read(
+            key, (buffer, offset, length) -> KvFields.decodeWanted(buffer, offset, length, fields));
+        if (null == decoded)
+        {
+            return record(Kind.READ, startNs, Status.NOT_FOUND);
+        }
+        for (int i = 0; i < decoded.length; i += 2)
+        {
+            result.put((String)decoded[i], (ByteIterator)decoded[i + 1]);
         }
 
-        return record(Kind.READ, startNs, null == value ? Status.NOT_FOUND : Status.OK);
+        return record(Kind.READ, startNs, Status.OK);
     }
 
     /**

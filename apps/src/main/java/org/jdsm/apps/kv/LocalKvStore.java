@@ -1,5 +1,7 @@
 package org.jdsm.apps.kv;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +11,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The single-machine baseline: the KV store a program would use without jdsm, a {@link ConcurrentHashMap} of keys
- * to values. Values are copied in and out, like {@link DistributedKvStore}'s, so both do the same work per byte.
+ * to values. Values are copied in and out, like {@link DistributedKvStore}'s, so both do the same work per byte;
+ * {@link #read(String, ValueReader)} reads the stored array in place, as the jdsm store reads its bucket's bytes.
  * <p>
  * <b>Note:</b> threadsafe, as {@link KvStore} requires.
  */
@@ -34,6 +37,15 @@ public final class LocalKvStore implements KvStore
     {
         final byte[] value = map.get(key);
         return null == value ? null : value.clone();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public <R> R read(final String key, final ValueReader<R> reader)
+    {
+        final byte[] value = map.get(key); // never written after it is stored: a write stores a new array
+        return null == value ? null : reader.read(new UnsafeBuffer(value), 0, value.length);
     }
 
     /**

@@ -54,6 +54,9 @@ class DistributedKvStoreTest
             assertTrue(store.update("a", (old) -> bytes(new String(old, StandardCharsets.UTF_8) + "!")));
             assertFalse(store.update("zz", (old) -> old));
             assertArrayEquals(bytes("uno!"), store.get("a"));
+            assertEquals("uno!", store.read("a", (buffer, offset, length) ->
+                buffer.getStringWithoutLengthUtf8(offset, length)));
+            assertNull(store.read("zz", (buffer, offset, length) -> length));
             assertEquals(3000, store.get("c").length);
             assertEquals(3, store.size());
 
@@ -70,6 +73,41 @@ class DistributedKvStoreTest
             assertEquals(0, store.size());
             assertTrue(store.put("a", bytes("again")));
             assertArrayEquals(bytes("again"), store.get("a"));
+        }
+    }
+
+    @Test
+    void shouldTellApartKeysOfOneBucketWithEqualHashCodesOrCharCounts()
+    {
+        // "Aa", "BB", "AaBB" and "BBAa" share hash codes pairwise; "é" and "e" are one char, "é" two UTF-8 bytes
+        final String[] keys = { "Aa", "BB", "AaBB", "BBAa", "AaAa", "é", "e", "\u00e9\u00e9", "ée" };
+        assertEquals("Aa".hashCode(), "BB".hashCode());
+        assertEquals("AaBB".hashCode(), "BBAa".hashCode());
+        try (DistributedKvStore store = DistributedKvStore.create(cluster.nodes[0], 1))
+        {
+            for (int i = 0; i < keys.length; i++)
+            {
+                assertTrue(store.put(keys[i], bytes("v" + i)), keys[i]);
+            }
+            for (int i = 0; i < keys.length; i++)
+            {
+                assertArrayEquals(bytes("v" + i), store.get(keys[i]), keys[i]);
+            }
+            assertNull(store.get("AaBBAa"));
+            assertNull(store.get("\u00e8"));
+            assertNull(store.get("A"));
+
+            assertTrue(store.update("BB", (old) -> bytes("updated")));
+            assertTrue(store.delete("Aa"));
+            assertTrue(store.delete("é"));
+            assertNull(store.get("Aa"));
+            assertNull(store.get("é"));
+            assertArrayEquals(bytes("updated"), store.get("BB"));
+            assertArrayEquals(bytes("v6"), store.get("e"));
+            assertArrayEquals(bytes("v7"), store.get("éé"));
+            assertArrayEquals(bytes("v3"), store.get("BBAa"));
+            assertEquals(keys.length - 2, store.size());
+            assertEquals("AaAa", store.scan("A", 1).get(0).getKey());
         }
     }
 

@@ -1,15 +1,24 @@
 package org.jdsm.apps.kv;
 
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.simulator.SimulatedCluster;
+import org.jdsm.simulator.SimulatedNetwork;
 import org.junit.jupiter.api.Test;
+import site.ycsb.ByteIterator;
 import site.ycsb.RandomByteIterator;
 import site.ycsb.Status;
+import site.ycsb.StringByteIterator;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * {@link KvYcsbDb} over a store whose update runs its function again, as {@link DistributedKvStore} does when another
@@ -17,6 +26,54 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class KvYcsbDbTest
 {
+    @Test
+    void shouldReadAllOrTheWantedFieldsOfARecordFromEitherStore()
+    {
+        final SimulatedCluster cluster = SimulatedCluster.start(new SimulatedNetwork.Context(), 1, (config) -> {});
+        try (KvStore local = new LocalKvStore(4); KvStore jdsm = DistributedKvStore.create(cluster.node(0), 2))
+        {
+            for (final KvStore store : List.of(local, jdsm))
+            {
+                final KvYcsbDb db = new KvYcsbDb(store);
+                final Map<String, ByteIterator> fields = new LinkedHashMap<>();
+                fields.put("field0", new StringByteIterator("zero"));
+                fields.put("field1", new StringByteIterator("one"));
+                fields.put("field2", new StringByteIterator(""));
+                assertEquals(Status.OK, db.insert("t", "k", fields));
+                assertEquals(Status.OK, db.insert("t", "other", Map.of("field0", new StringByteIterator("x"))));
+
+                final HashMap<String, ByteIterator> all = new HashMap<>();
+                assertEquals(Status.OK, db.read("t", "k", null, all));
+                assertEquals(
+                    Map.of("field0", "zero", "field1", "one", "field2", ""), StringByteIterator.getStringMap(all));
+
+                final HashMap<String, ByteIterator> some = new HashMap<>();
+                assertEquals(Status.OK, db.read("t", "k", Set.of("field1", "field9"), some));
+                assertEquals(Map.of("field1", "one"), StringByteIterator.getStringMap(some));
+
+                assertEquals(Status.NOT_FOUND, db.read("t", "absent", null, new HashMap<>()));
+                assertEquals(Status.OK, db.read("t", "k", null, null));
+                assertEquals(Status.NOT_FOUND, db.read("t", "absent", null, null));
+            }
+        }
+        finally
+        {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void shouldRejectBytesThatAreNotARecordWithoutSizingAnArrayFromThem()
+    {
+        final UnsafeBuffer record = new UnsafeBuffer(KvFields.encode(Map.of("field0", new byte[10])));
+        record.putInt(8, Integer.MAX_VALUE, java.nio.ByteOrder.LITTLE_ENDIAN); // the field's value length
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> KvFields.decodeWanted(record, 0, record.capacity(), null));
+        record.putInt(0, 1 << 30, java.nio.ByteOrder.LITTLE_ENDIAN); // the field count
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> KvFields.decodeWanted(record, 0, record.capacity(), null));
+    }
+
     @Test
     void shouldWriteAnUpdatesValuesWhenTheStoreRunsItsFunctionAgain()
     {
