@@ -164,10 +164,10 @@ public final class KvApplication implements Application<KvApplication.Options>
         out.println();
         out.printf(Locale.ROOT, "kv: throughput %.0f ops/s, cache hit rate %s (%d hits, %d misses), " +
             "bytes moved per op %.1f (%d fetched, %d moved in), round trips per op %.3f (%d reads, %d writes, " +
-            "%d CAS, %d fetch-adds), messages per op %.3f%n",
+            "%d CAS, %d fetch-adds, %d mirrors to backups), messages per op %.3f%n",
             phase.throughput, phase.hitRate(), phase.counters[0], phase.counters[1], phase.bytesPerOp(),
             phase.counters[2], phase.counters[3], phase.roundTripsPerOp(), phase.counters[4], phase.counters[5],
-            phase.counters[6], phase.counters[7], phase.messagesPerOp());
+            phase.counters[6], phase.counters[7], phase.counters[9], phase.messagesPerOp());
         out.println(phase.trafficLine("kv: "));
         out.println(phase.cpuLine(settings.options.cpu, "kv: "));
         Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);
@@ -715,7 +715,8 @@ public final class KvApplication implements Application<KvApplication.Options>
 
         double roundTripsPerOp()
         {
-            return (double)(counters[4] + counters[5] + counters[6] + counters[7]) / Math.max(1, operations);
+            return (double)(counters[4] + counters[5] + counters[6] + counters[7] + counters[9]) /
+                Math.max(1, operations);
         }
 
         double messagesPerOp()

@@ -34,7 +34,7 @@ public final class KvBenchmark
         NodeCounters.Counter.BYTES_FETCHED, NodeCounters.Counter.BYTES_MOVED_IN,
         NodeCounters.Counter.REMOTE_READS, NodeCounters.Counter.REMOTE_WRITES,
         NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS, NodeCounters.Counter.REMOTE_FETCH_ADDS,
-        NodeCounters.Counter.MESSAGES_SENT };
+        NodeCounters.Counter.MESSAGES_SENT, NodeCounters.Counter.MIRROR_OPERATIONS };
 
     /**
      * A workload property: {@code true} for a checked run, whose clients write {@link KvUpdateModel}'s values and
