@@ -11,9 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -196,50 +193,7 @@ class HomeLockedMutexTest
         final int threads = 2;
         try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> config.replicas(1)))
         {
-            final Node driver = cluster.node(0);
-            final DMutex<Long> counter = cluster.node(1).mutex(Codecs.LONG, 0L);
-
-            final List<CompletableFuture<long[]>> tasks = new ArrayList<>();
-            for (int node = 0; node < 3; node++)
-            {
-                for (int t = 0; t < threads; t++)
-                {
-                    final DMutex<Long> shared = counter.share();
-                    tasks.add(driver.spawnOn(node, (n) ->
-                    {
-                        final long[] seen = new long[increments];
-                        for (int i = 0; i < increments; i++)
-                        {
-                            try (Mut<Long> mut = shared.lock())
-                            {
-                                seen[i] = mut.getLong();
-                                mut.setLong(seen[i] + 1);
-                            }
-                        }
-                        shared.close();
-                        return seen;
-                    }));
-                }
-            }
-
-            final int total = 3 * threads * increments;
-            final BitSet values = new BitSet(total);
-            for (final CompletableFuture<long[]> task : tasks)
-            {
-                long last = -1;
-                for (final long value : task.get(50, TimeUnit.SECONDS))
-                {
-                    assertTrue(value > last, "one thread's locks are ordered: " + value + " after " + last);
-                    assertFalse(values.get((int)value), "two holders saw value " + value + ": mutual exclusion broken");
-                    values.set((int)value);
-                    last = value;
-                }
-            }
-            assertEquals(total, values.cardinality());
-            try (Mut<Long> mut = counter.lock())
-            {
-                assertEquals(total, mut.getLong());
-            }
+            final DMutex<Long> counter = MutexLeaseTest.incrementFromEveryNode(cluster, threads, increments);
             assertTrue(((MutexHandle<Long>)counter).lease().isHomeLocked());
             counter.close();
         }

@@ -90,52 +90,66 @@ class MutexLeaseTest
         final int threads = 2;
         try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> {}))
         {
-            final Node driver = cluster.node(0);
-            final DMutex<Long> counter = cluster.node(1).mutex(Codecs.LONG, 0L);
-
-            final List<CompletableFuture<long[]>> tasks = new ArrayList<>();
-            for (int node = 0; node < 3; node++)
-            {
-                for (int t = 0; t < threads; t++)
-                {
-                    final DMutex<Long> shared = counter.share();
-                    tasks.add(driver.spawnOn(node, (n) ->
-                    {
-                        final long[] seen = new long[increments];
-                        for (int i = 0; i < increments; i++)
-                        {
-                            try (Mut<Long> mut = shared.lock())
-                            {
-                                seen[i] = mut.getLong();
-                                mut.setLong(seen[i] + 1);
-                            }
-                        }
-                        shared.close();
-                        return seen;
-                    }));
-                }
-            }
-
-            final int total = 3 * threads * increments;
-            final BitSet values = new BitSet(total);
-            for (final CompletableFuture<long[]> task : tasks)
-            {
-                long last = -1;
-                for (final long value : task.get(50, TimeUnit.SECONDS))
-                {
-                    assertTrue(value > last, "one thread's locks are ordered: " + value + " after " + last);
-                    assertFalse(values.get((int)value), "two holders saw value " + value + ": mutual exclusion broken");
-                    values.set((int)value);
-                    last = value;
-                }
-            }
-            assertEquals(total, values.cardinality());
-            try (Mut<Long> mut = counter.lock())
-            {
-                assertEquals(total, mut.getLong());
-            }
+            final DMutex<Long> counter = incrementFromEveryNode(cluster, threads, increments);
             counter.close();
         }
+    }
+
+    /**
+     * Threads on each of a cluster's three nodes increment one mutex homed on node 1; every value one thread saw is
+     * higher than its last, no value is seen twice (mutual exclusion), and the mutex ends at the total.
+     *
+     * @return the mutex, still open.
+     */
+    static DMutex<Long> incrementFromEveryNode(final SimulatedCluster cluster, final int threads, final int increments)
+        throws Exception
+    {
+        final Node driver = cluster.node(0);
+        final DMutex<Long> counter = cluster.node(1).mutex(Codecs.LONG, 0L);
+
+        final List<CompletableFuture<long[]>> tasks = new ArrayList<>();
+        for (int node = 0; node < 3; node++)
+        {
+            for (int t = 0; t < threads; t++)
+            {
+                final DMutex<Long> shared = counter.share();
+                tasks.add(driver.spawnOn(node, (n) ->
+                {
+                    final long[] seen = new long[increments];
+                    for (int i = 0; i < increments; i++)
+                    {
+                        try (Mut<Long> mut = shared.lock())
+                        {
+                            seen[i] = mut.getLong();
+                            mut.setLong(seen[i] + 1);
+                        }
+                    }
+                    shared.close();
+                    return seen;
+                }));
+            }
+        }
+
+        final int total = 3 * threads * increments;
+        final BitSet values = new BitSet(total);
+        for (final CompletableFuture<long[]> task : tasks)
+        {
+            long last = -1;
+            for (final long value : task.get(50, TimeUnit.SECONDS))
+            {
+                assertTrue(value > last, "one thread's locks are ordered: " + value + " after " + last);
+                assertFalse(values.get((int)value), "two holders saw value " + value + ": mutual exclusion broken");
+                values.set((int)value);
+                last = value;
+            }
+        }
+        assertEquals(total, values.cardinality());
+        try (Mut<Long> mut = counter.lock())
+        {
+            assertEquals(total, mut.getLong());
+        }
+
+        return counter;
     }
 
     @Test
