@@ -44,10 +44,11 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * {@link SliceGate} first and leaves it when it completed, mirrors included. Once a holder of the slice is known dead
  * the gate is closed to new operations until the slice's hand-over ({@link SliceHandover}) has installed the new
  * holder list: a read that failed at the dead node leaves the gate and is retried at the new server only after the
- * hand-over, so a value visible at the dead node is at the new server before anyone reads there. A write, CAS or
- * fetch-add that failed there is admitted and retried at once at the next live holder, as its mirrors are: it may
- * have landed at the dead node, and the swaps mirrored after it wait for it at the next holder (holding it back
- * until the hand-over would hold the hand-over back too). A node's death is sticky: its slice is never routed back.
+ * hand-over, so a value visible at the dead node is at the new server before anyone reads there. A write or fetch-add
+ * that failed there is admitted and retried at once at the next live holder, as its mirrors are (its writer
+ * mirrors after the home answered, so the next holder gets it once). A CAS never fails at the home before it is
+ * decided: it is decided at the last live holder, and one whose decision there is in doubt (that holder died) is
+ * decided again at the holder before it, where nobody can have read it. A node's death is sticky: its slice is never routed back.
  * <p>
  * <b>Refusing writes.</b> Every write, CAS and fetch-add it routes, and every mirror of a change to this node's own
  * slice, first asks {@link MembershipView#checkCanServeWrites()}: a node the membership says may not act on its own
