@@ -88,8 +88,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.MUTEX_LEASE_REQUEST_TY
  * Cost per lock and unlock with R backups, in round trips: at the home 0 to the home and 3R mirrors (2R when the
  * value was not written); from another node 4 to the home (swap, read, write, swap) and 3R mirrors (3 and 2R when
  * not written). The migrating lease's re-lock on the same node costs 0; it is kept with {@code jdsm.replicas=0}.
- * Mutual exclusion across the death of the <em>home</em> also relies on {@link Replication} applying a swap that
- * was in flight when the home died in the home's order at the backup (its "Not yet" paragraph).
+ * Mutual exclusion across the death of the <em>home</em> relies on {@link Replication} deciding every swap at the
+ * slice's last live holder and applying it at the home last: the backup that takes over holds every swap anybody saw.
  * <p>
  * <b>Note:</b> threadsafe. Owned by its node's {@link MutexLeases}; application threads lock and unlock, the
  * transport's receiving thread calls {@code on*} methods.

@@ -600,8 +600,8 @@ final class Replication
     }
 
     /**
-     * Compare and swap a word of a slice at its serving holder; if it swapped, the same on every live holder after
-     * it, expecting the home's old value.
+     * Compare and swap a word of a slice: decided at its last live holder, then, if it swapped, applied at every live
+     * holder before it down to the serving one, in the order the last holder decided.
      *
      * @param slice    a node's id.
      * @param offset   of an aligned word in the slice.
@@ -794,8 +794,8 @@ final class Replication
     }
 
     // an addition is applied at the serving holder, then at every live holder after it (additions commute); one
-    // that failed at a holder declared dead is retried at once at the next (it may have landed there: an addition
-    // in doubt)
+    // that failed at a holder declared dead is retried at once at the next (the writer mirrors after the serving
+    // holder answered, so the next holder gets it once)
     private long fetchAddAtServingFirst(final int slice, final long offset, final long delta)
     {
         long before;
