@@ -41,9 +41,9 @@ class HomeLockedMutexTest
             .replicas(1).operationTimeoutNs(TimeUnit.SECONDS.toNanos(2))))
         {
             final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 5L);
-            final DMutex<Long> onDoomed = handleOn(cluster.node(2), mutex);
-            final DMutex<Long> onSurvivor = handleOn(cluster.node(0), mutex);
-            increment(onDoomed);                                    // 6, unlocked: acknowledged
+            final DMutex<Long> onDoomed = MutexLeaseTest.handleOn(cluster.node(2), mutex);
+            final DMutex<Long> onSurvivor = MutexLeaseTest.handleOn(cluster.node(0), mutex);
+            MutexLeaseTest.increment(onDoomed);                                    // 6, unlocked: acknowledged
             final Mut<Long> held = onDoomed.lock();                 // node 2 holds the lock
             held.setLong(1000);                                     // never unlocked: never published
 
@@ -81,7 +81,7 @@ class HomeLockedMutexTest
             .replicas(1).operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))))
         {
             final DMutex<Long> mutex = cluster.node(0).mutex(Codecs.LONG, 5L);
-            final DMutex<Long> onDoomed = handleOn(cluster.node(1), mutex);
+            final DMutex<Long> onDoomed = MutexLeaseTest.handleOn(cluster.node(1), mutex);
             final Mut<Long> held = onDoomed.lock();
             held.setLong(6);
             cluster.network.crash(1);
@@ -101,13 +101,13 @@ class HomeLockedMutexTest
             .replicas(1).operationTimeoutNs(TimeUnit.SECONDS.toNanos(2))))
         {
             final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 0L);  // home 1, backup on node 2
-            final DMutex<Long> onZero = handleOn(cluster.node(0), mutex);
-            final DMutex<Long> onTwo = handleOn(cluster.node(2), mutex);
+            final DMutex<Long> onZero = MutexLeaseTest.handleOn(cluster.node(0), mutex);
+            final DMutex<Long> onTwo = MutexLeaseTest.handleOn(cluster.node(2), mutex);
             for (int i = 0; i < 10; i++)
             {
-                increment(onZero);
-                increment(onTwo);
-                increment(mutex);
+                MutexLeaseTest.increment(onZero);
+                MutexLeaseTest.increment(onTwo);
+                MutexLeaseTest.increment(mutex);
             }
             final Mut<Long> held = mutex.lock();                    // the home holds its own lock, then dies
             held.setLong(-1);
@@ -138,21 +138,21 @@ class HomeLockedMutexTest
             final Node home = cluster.node(1);
             final Node other = cluster.node(0);
             final DMutex<Long> mutex = home.mutex(Codecs.LONG, 0L);
-            final DMutex<Long> onOther = handleOn(other, mutex);
+            final DMutex<Long> onOther = MutexLeaseTest.handleOn(other, mutex);
             final Replication atHome = ((EngineHeap)home.heap()).replication();
             final Replication atOther = ((EngineHeap)other.heap()).replication();
-            increment(mutex);
-            increment(onOther);
+            MutexLeaseTest.increment(mutex);
+            MutexLeaseTest.increment(onOther);
 
             // at the home: a local CAS mirrored (1), the value mirrored (1), the free mirrored (1)
             NodeCounters before = home.counters();
             long mirrorsBefore = atHome.mirrorOperations();
-            increment(mutex);
+            MutexLeaseTest.increment(mutex);
             NodeCounters after = home.counters();
-            assertEquals(0, after.roundTrips() - before.roundTrips() - delta(before, after, Counter.MIRROR_OPERATIONS),
+            assertEquals(0, after.roundTrips() - before.roundTrips() - MutexLeaseTest.delta(before, after, Counter.MIRROR_OPERATIONS),
                 "the home's word is local");
             assertEquals(3, atHome.mirrorOperations() - mirrorsBefore, "CAS, value and free reach the backup");
-            assertEquals(3, delta(before, after, Counter.MIRROR_OPERATIONS), "the node's counters count the mirrors");
+            assertEquals(3, MutexLeaseTest.delta(before, after, Counter.MIRROR_OPERATIONS), "the node's counters count the mirrors");
             assertEquals(3, after.roundTrips() - before.roundTrips(), "round trips include the mirrors");
 
             // read only: the value is not written back
@@ -166,14 +166,14 @@ class HomeLockedMutexTest
             // from another node: CAS + read at the home, write + CAS at the home, each write and CAS mirrored
             before = other.counters();
             mirrorsBefore = atOther.mirrorOperations();
-            increment(onOther);
+            MutexLeaseTest.increment(onOther);
             after = other.counters();
-            assertEquals(2, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS), "lock and free");
-            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "the value after the lock");
-            assertEquals(1, delta(before, after, Counter.REMOTE_WRITES), "the value before the free");
-            assertEquals(0, delta(before, after, Counter.MESSAGES_SENT), "no lease message");
+            assertEquals(2, MutexLeaseTest.delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS), "lock and free");
+            assertEquals(1, MutexLeaseTest.delta(before, after, Counter.REMOTE_READS), "the value after the lock");
+            assertEquals(1, MutexLeaseTest.delta(before, after, Counter.REMOTE_WRITES), "the value before the free");
+            assertEquals(0, MutexLeaseTest.delta(before, after, Counter.MESSAGES_SENT), "no lease message");
             assertEquals(3, atOther.mirrorOperations() - mirrorsBefore, "CAS, value and free reach the backup");
-            assertEquals(3, delta(before, after, Counter.MIRROR_OPERATIONS));
+            assertEquals(3, MutexLeaseTest.delta(before, after, Counter.MIRROR_OPERATIONS));
             assertEquals(4 + 3, after.roundTrips() - before.roundTrips(), "4 at the home, 3 mirrors");
 
             try (Mut<Long> mut = onOther.lock())
@@ -205,9 +205,9 @@ class HomeLockedMutexTest
         try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
         {
             final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 1L);
-            final DMutex<Long> onZero = handleOn(cluster.node(0), mutex);
+            final DMutex<Long> onZero = MutexLeaseTest.handleOn(cluster.node(0), mutex);
             final Mut<Long> held = onZero.lock();
-            final DMutex<Long> sameNode = handleOn(cluster.node(0), mutex);
+            final DMutex<Long> sameNode = MutexLeaseTest.handleOn(cluster.node(0), mutex);
             assertEquals(null, CompletableFuture.supplyAsync(sameNode::tryLock).get(10, TimeUnit.SECONDS),
                 "a thread of node 0 holds it");
             held.setLong(2);
@@ -229,37 +229,14 @@ class HomeLockedMutexTest
         try (SimulatedCluster cluster = SimulatedCluster.start(2))
         {
             final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 0L);
-            final DMutex<Long> onZero = handleOn(cluster.node(0), mutex);
-            increment(onZero);
+            final DMutex<Long> onZero = MutexLeaseTest.handleOn(cluster.node(0), mutex);
+            MutexLeaseTest.increment(onZero);
             assertFalse(((MutexHandle<Long>)onZero).lease().isHomeLocked());
             final NodeCounters before = cluster.node(0).counters();
-            increment(onZero);
+            MutexLeaseTest.increment(onZero);
             assertEquals(0, cluster.node(0).counters().roundTrips() - before.roundTrips(),
                 "the lease stayed on node 0");
             assertEquals(MutexLease.FREE, ((MutexHandle<Long>)onZero).lease().state());
         }
-    }
-
-    private static void increment(final DMutex<Long> mutex)
-    {
-        try (Mut<Long> mut = mutex.lock())
-        {
-            mut.setLong(mut.getLong() + 1);
-        }
-    }
-
-    private static long delta(final NodeCounters before, final NodeCounters after, final Counter counter)
-    {
-        return after.get(counter) - before.get(counter);
-    }
-
-    /**
-     * A handle of the mutex on another node, as a task that shares it would have.
-     */
-    private static DMutex<Long> handleOn(final Node node, final DMutex<Long> mutex)
-    {
-        final MutexHandle<Long> handle = (MutexHandle<Long>)mutex;
-        handle.addReference();
-        return new MutexHandle<>(node.heap(), Codecs.LONG, handle.address, handle.length);
     }
 }

@@ -176,7 +176,7 @@ class MutexLeaseTest
         }
     }
 
-    private static void increment(final DMutex<Long> mutex)
+    static void increment(final DMutex<Long> mutex)
     {
         try (Mut<Long> mut = mutex.lock())
         {
@@ -184,7 +184,7 @@ class MutexLeaseTest
         }
     }
 
-    private static long delta(final NodeCounters before, final NodeCounters after, final Counter counter)
+    static long delta(final NodeCounters before, final NodeCounters after, final Counter counter)
     {
         return after.get(counter) - before.get(counter);
     }
@@ -192,7 +192,7 @@ class MutexLeaseTest
     /**
      * A handle of the mutex on another node, as a task that shares it would have.
      */
-    private static DMutex<Long> handleOn(final Node node, final DMutex<Long> mutex)
+    static DMutex<Long> handleOn(final Node node, final DMutex<Long> mutex)
     {
         final MutexHandle<Long> handle = (MutexHandle<Long>)mutex;
         handle.addReference();
