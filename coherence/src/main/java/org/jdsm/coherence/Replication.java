@@ -45,10 +45,13 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *       {@code DMutex} value by the unlock's swap of the lock word (below); an owner cell by the task's result
  *       message. A reader on another node needs the block's address with its colour, which it gets only from one
  *       of these publications, so no one-sided read reaches such bytes before their backups have them either.</li>
- *   <li><b>Block headers</b> ({@link SizeClassAllocator.HeaderMirror}): an allocation's header is mirrored before
- *       the address is handed out (for a peer's allocation request before the answer), a free's before the block
- *       goes back to a free list (so no later allocation of it can be overtaken by the free's mirror), a colour
- *       bump's before the exclusive borrow starts.</li>
+ *   <li><b>Block headers</b> are visible once the block's address is: an allocation for this node's own use and an
+ *       exclusive borrow's colour bump are mirrored with the block's bytes, header and payload in one range (the
+ *       block's first write; the release of the borrow, or the element of a vector chunk written under it), not
+ *       apart, which saves a round trip per new block and per {@code Mut} of a local object; a peer's allocation
+ *       request has its header mirrored before the answer ({@link SizeClassAllocator.HeaderMirror}), and a free
+ *       before the block goes back to a free list (so no later allocation of it can be overtaken by the free's
+ *       mirror). A block published through a dead home's backup therefore always has its header there.</li>
  *   <li><b>Words swapped by CAS</b> (a {@code DCell}'s value word, a {@code DMutex}'s lock word, owner cells): a CAS
  *       is decided at the slice's last live holder (the tail) and then applied at each holder before it down to the
  *       serving one, each waiting there for the CASes the tail decided before it (retried until it lands, so every
