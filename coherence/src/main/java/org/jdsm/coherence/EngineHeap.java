@@ -183,6 +183,8 @@ final class EngineHeap implements HeapAccess
     // and its old block is freed at its home asynchronously
     public long acquireExclusive(final long address, final int lengthHint)
     {
+        // its header is mirrored at the release only: a node that may not publish is refused before it starts
+        checkCanPublish();
         if (isLocal(address))
         {
             final long offset = GlobalAddress.offset(address);
@@ -265,11 +267,8 @@ final class EngineHeap implements HeapAccess
 
         if (newLength <= allocator.payloadCapacity(BlockDescriptor.sizeClass(header)))
         {
+            // under the exclusive borrow: the new length reaches the backups with the block at its release
             heap.putLongRelease(offset, BlockDescriptor.withLength(header, newLength));
-            if (null != replication)
-            {
-                replication.mirrorOwn(offset, HEADER_LENGTH);
-            }
             return address;
         }
 
@@ -290,11 +289,23 @@ final class EngineHeap implements HeapAccess
 
     public long allocate(final int length)
     {
+        checkCanPublish();
         return placement.allocate(length);
+    }
+
+    // a local block's header is mirrored with its first write, not at the allocation: a node that may not publish
+    // (cut off from a majority) is refused before it allocates, as it was when the allocation mirrored the header
+    private void checkCanPublish()
+    {
+        if (null != replication)
+        {
+            replication.checkCanServeWrites();
+        }
     }
 
     public <T> BoxHandle<T> newBox(final int placementNodeId, final Codec<T> codec, final T value)
     {
+        checkCanPublish();
         final int length = codec.encodedLength(value);
         final long address = placementNodeId < 0 ?
             placement.allocate(length) : placement.allocateOn(placementNodeId, length);
@@ -311,7 +322,8 @@ final class EngineHeap implements HeapAccess
             codec.encode(value, view, 0, handleContext(null));
             if (null != replication)
             {
-                replication.mirrorOwn(GlobalAddress.offset(address) + HEADER_LENGTH, length);
+                // a new block: its header (not mirrored at the allocation) and its payload, in one range
+                replication.mirrorOwn(GlobalAddress.offset(address), HEADER_LENGTH + length);
             }
         }
         else
@@ -456,7 +468,10 @@ final class EngineHeap implements HeapAccess
             heap.putBytes(offset, src, srcOffset, length);
             if (null != replication)
             {
-                replication.mirrorOwn(offset, length);
+                // from the start of the payload: with the header, in one range (a new block's header is not mirrored
+                // at its allocation; a live block's, written again, is unchanged)
+                final int fromHeader = 0 == payloadOffset ? HEADER_LENGTH : 0;
+                replication.mirrorOwn(offset - fromHeader, fromHeader + length);
             }
         }
         else
@@ -475,11 +490,12 @@ final class EngineHeap implements HeapAccess
 
     public long allocateOwnerCell(final long address)
     {
+        checkCanPublish();
         final long offset = placement.allocateLocal(8, "allocate an owner cell", GlobalAddress.NULL);
         heap.putLongRelease(offset + HEADER_LENGTH, address);
         if (null != replication)
         {
-            replication.mirrorOwn(offset + HEADER_LENGTH, 8);
+            replication.mirrorOwn(offset, HEADER_LENGTH + 8); // the new block's header with the word
         }
         return placement.withLocalColour(offset);
     }

@@ -110,7 +110,8 @@ final class ExclusiveBorrow<T> implements Mut<T>, Borrow, Serializable
             throw misuse(box, closed, lentTo, "closed twice", " and can not be closed until the task returns");
         }
         closed = true;
-        // the written value reaches the slice's backups before the release publishes it (nothing without replicas)
+        // the written value, with the header (the colour bumped for this borrow is not mirrored before), reaches the
+        // slice's backups before the release publishes it (nothing without replicas)
         box.node().publish(box.address());
         if (0 != ownerCell)
         {

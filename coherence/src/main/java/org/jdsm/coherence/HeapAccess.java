@@ -200,7 +200,7 @@ interface HeapAccess
      * the backups of this node's slice. Nothing with {@code jdsm.replicas=0}.
      *
      * @param address       of the object.
-     * @param payloadOffset first byte written.
+     * @param payloadOffset first byte written; {@code -BlockDescriptor.HEADER_LENGTH} starts with the block header.
      * @param length        bytes written.
      */
     void publish(long address, int payloadOffset, int length);

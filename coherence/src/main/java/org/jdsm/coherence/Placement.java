@@ -73,7 +73,8 @@ final class Placement
     }
 
     /**
-     * Allocate, on this node when it has room, else on the peer last reported to have the most free heap.
+     * Allocate, on this node when it has room, else on the peer last reported to have the most free heap. A block of
+     * this node has its header not yet mirrored: the caller's first write of it mirrors header and payload together.
      *
      * @param length of the payload.
      * @return the global address.
@@ -81,7 +82,8 @@ final class Placement
     long allocate(final int length)
     {
         checkObjectSize(length);
-        final long offset = allocator.allocate(length);
+        // for this node's own use: the header reaches the backups with the block's first write
+        final long offset = allocator.allocateUnmirrored(length);
         if (SizeClassAllocator.NO_SPACE != offset)
         {
             counters.increment(Counters.ALLOCATIONS);
@@ -155,7 +157,8 @@ final class Placement
     }
 
     /**
-     * Allocate in this node's heap.
+     * Allocate in this node's heap. The header is not yet mirrored: the caller mirrors it with the block's bytes
+     * before the block is published.
      *
      * @param length  of the payload.
      * @param action  named in the exception, e.g. "grow".
@@ -166,7 +169,8 @@ final class Placement
     long allocateLocal(final int length, final String action, final long address)
     {
         checkObjectSize(length);
-        final long offset = allocator.allocate(length);
+        // for this node's own use: the header reaches the backups with the block's first write
+        final long offset = allocator.allocateUnmirrored(length);
         if (SizeClassAllocator.NO_SPACE == offset)
         {
             throw new HeapExhaustedException("node " + nodeId + " heap full (" + allocator.freeBytes() +

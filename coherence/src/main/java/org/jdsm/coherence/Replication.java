@@ -27,15 +27,40 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * the formula holder j = node (X + j) mod N at slot j, j = 0..replicas, and changes only when a hand-over installs a
  * new list ({@link #install}), the same on every node.
  * <p>
- * <b>Mirroring.</b> The node that changes a slice's bytes mirrors the change to every live holder after the one it
- * was applied at, before the operation that published it completes: a range by a write after it. Words swapped by CAS
- * (a {@code DCell}'s value word, a {@code DMutex}'s lock word, owner cells) go the other way, so the serving holder,
- * the only one read, never shows such a word its backups do not hold: a CAS is decided at the slice's last live
- * holder (the tail) and then applied at each holder before it down to the serving one, each waiting there for the
- * CASes the tail decided before it (retried until it lands, so every holder applies CASes in the tail's order). A
- * home cut off from its backups therefore cannot show a swapped word ({@code DCell}, {@code DMutex}) that the
- * majority, serving its slice from a backup, does not have. A fetch-add ({@code DArc} counts) is applied at the
- * serving holder first, then mirrored (additions commute).
+ * <b>Mirroring.</b> Every change is on every live holder of the slice before the operation that publishes it
+ * completes, and the serving holder, the only one read, never shows a published state its backups lack: a home that
+ * dies or is cut off from the majority after a reader saw a state cannot leave the majority, serving the slice from
+ * a backup, with an older one. Per kind of change:
+ * <ul>
+ *   <li><b>Byte ranges written by a node other than the home</b> ({@link #write}: a value block or cell created on a
+ *       peer, an owner cell, a {@code DMutex} value written back by a holder on another node) are written at the
+ *       slice's last live holder first and at the serving holder last, so they show there only once every backup
+ *       has them. A writer that dies half-way leaves them at a tail of the holders that nobody reads: the write is
+ *       in doubt, and if the home then dies the range takes effect at the backup that takes over.</li>
+ *   <li><b>Byte ranges of the own slice</b> ({@link #mirrorOwn}, {@link #mirrorOwnBlock}) are in the home's memory
+ *       before they are mirrored, but not visible: nothing reads them until a later step publishes them, and every
+ *       such step comes after the mirror returned. A {@code Mut}'s bytes (in place, or moved or relocated into a
+ *       new block) are published by its release, the borrow state word of its handle in this JVM; a new block by
+ *       handing out its address (a cell's swap, a {@code Mut}'s release that stores it, a task's result); a
+ *       {@code DMutex} value by the unlock's swap of the lock word (below); an owner cell by the task's result
+ *       message. A reader on another node needs the block's address with its colour, which it gets only from one
+ *       of these publications, so no one-sided read reaches such bytes before their backups have them either.</li>
+ *   <li><b>Block headers</b> are visible once the block's address is: an allocation for this node's own use and an
+ *       exclusive borrow's colour bump are mirrored with the block's bytes, header and payload in one range (the
+ *       block's first write; the release of the borrow, or the element of a vector chunk written under it), not
+ *       apart, which saves a round trip per new block and per {@code Mut} of a local object; a peer's allocation
+ *       request has its header mirrored before the answer ({@link SizeClassAllocator.HeaderMirror}), and a free
+ *       before the block goes back to a free list (so no later allocation of it can be overtaken by the free's
+ *       mirror). A block published through a dead home's backup therefore always has its header there.</li>
+ *   <li><b>Words swapped by CAS</b> (a {@code DCell}'s value word, a {@code DMutex}'s lock word, owner cells): a CAS
+ *       is decided at the slice's last live holder (the tail) and then applied at each holder before it down to the
+ *       serving one, each waiting there for the CASes the tail decided before it (retried until it lands, so every
+ *       holder applies CASes in the tail's order). A home cut off from its backups therefore cannot show a swapped
+ *       word that the majority does not have.</li>
+ *   <li><b>Fetch-adds</b> ({@code DArc} counts) are applied at the serving holder first, then mirrored: additions
+ *       commute, and one that failed at a holder declared dead is retried at the next, which must not have it yet
+ *       (a fetch-add applied twice is not harmless, unlike a range written twice).</li>
+ * </ul>
  * <p>
  * <b>Routing and the fail-over barrier.</b> Slice X is served by its first holder not declared dead
  * ({@link MembershipView}); every address the engine turns into a one-sided operation goes through {@link #read},
@@ -44,9 +69,10 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * {@link SliceGate} first and leaves it when it completed, mirrors included. Once a holder of the slice is known dead
  * the gate is closed to new operations until the slice's hand-over ({@link SliceHandover}) has installed the new
  * holder list: a read that failed at the dead node leaves the gate and is retried at the new server only after the
- * hand-over, so a value visible at the dead node is at the new server before anyone reads there. A write or fetch-add
- * that failed there is admitted and retried at once at the next live holder, as its mirrors are (its writer
- * mirrors after the home answered, so the next holder gets it once). A CAS never fails at the home before it is
+ * hand-over, so a value visible at the dead node is at the new server before anyone reads there. A range write that
+ * failed there is complete (the holders after it have it); a fetch-add that failed there is admitted and retried at
+ * once at the next live holder, as its mirrors are (its writer mirrors after the home answered, so the next holder
+ * gets it once). A CAS never fails at the home before it is
  * decided: it is decided at the last live holder, and one whose decision there is in doubt (that holder died) is
  * decided again at the holder before it, where nobody can have read it. A node's death is sticky: its slice is never routed back.
  * <p>
@@ -551,7 +577,8 @@ final class Replication
     }
 
     /**
-     * Write bytes of a slice at its serving holder, then at every live holder after it.
+     * Write bytes of a slice at every live holder, the last one first and the serving one (the only one read) last,
+     * so the serving holder never shows bytes its backups lack.
      *
      * @param slice     a node's id.
      * @param offset    in the slice.
@@ -565,37 +592,68 @@ final class Replication
         gate.enter(slice, gateTimeout);
         try
         {
-            Holders current;
-            int holder;
-            while (true)
-            {
-                current = holders.get(slice);
-                holder = servingIndex(slice, current);
-                final int target = current.nodes[holder];
-                final long at = base(current.slots[holder]) + offset;
-                if (target == nodeId)
-                {
-                    countTakenOver(slice);
-                    heap.putBytes(at, src, srcOffset, length);
-                    break;
-                }
-                try
-                {
-                    transport.write(target, at, src, srcOffset, length);
-                    break;
-                }
-                catch (final NodeUnavailableException ex)
-                {
-                    onUnavailable(target, ex);
-                    // admitted: the retry goes on at the next holder. It may have landed at the dead node, and
-                    // changes mirrored after it there wait for it at the next holder, blocking the hand-over
-                }
-            }
-            mirrorWrite(current, holder + 1, offset, src, srcOffset, length);
+            writeTailFirst(slice, offset, src, srcOffset, length);
         }
         finally
         {
             gate.leave(slice);
+        }
+    }
+
+    /**
+     * A range written at the slice's last live holder first, then at each live holder before it, the serving one
+     * last: once the serving holder shows the bytes, every backup has them, so a home that dies or is cut off after
+     * a reader saw them cannot leave the majority with an older range. A holder that fails and is declared dead is
+     * skipped; if that was the serving holder, the holders after it have the range already (a range written twice
+     * is harmless, so nothing is retried). A writer that dies half-way leaves the range at a tail of the holders
+     * only: the write is in doubt and nobody has read it, since only the serving holder is read.
+     */
+    private void writeTailFirst(
+        final int slice, final long offset, final DirectBuffer src, final int srcOffset, final int length)
+    {
+        while (true)
+        {
+            final Holders current = holders.get(slice);
+            final int serving = servingIndex(slice, current);
+            boolean landed = false;
+            for (int j = current.nodes.length - 1; j >= serving; j--)
+            {
+                final int node = current.nodes[j];
+                if (node != nodeId && 0 != dead.get(node))
+                {
+                    continue;
+                }
+                final long at = base(current.slots[j]) + offset;
+                if (node == nodeId)
+                {
+                    if (j == serving)
+                    {
+                        countTakenOver(slice);
+                    }
+                    heap.putBytes(at, src, srcOffset, length);
+                    landed = true;
+                    continue;
+                }
+                if (j != serving)
+                {
+                    mirrorOperations.incrementAndGet();
+                    mirrorBytes.addAndGet(length);
+                }
+                try
+                {
+                    transport.write(node, at, src, srcOffset, length);
+                    landed = true;
+                }
+                catch (final NodeUnavailableException ex)
+                {
+                    onUnavailable(node, ex); // rethrows unless the node is declared dead: then it is skipped
+                }
+            }
+            if (landed)
+            {
+                return;
+            }
+            // every holder failed and was declared dead: the next pass names the slice lost
         }
     }
 

@@ -51,8 +51,12 @@ public final class SizeClassAllocator
     private final HeaderMirror headerMirror;
 
     /**
-     * Told of every header word this allocator changes (allocation, free, colour bump), after the change and before
-     * the block can change hands again, so a backup of the slice can copy it.
+     * Told of the header words this allocator changes that must reach a backup of the slice before the change is
+     * used: a free (before the block goes back to a free list, so no later allocation of it is overtaken by the
+     * free's copy) and an allocation made with {@link #allocate(int)} (a peer's, before its address is answered).
+     * Not told of an allocation made with {@link #allocateUnmirrored(int)} nor of a colour bump: their headers are
+     * copied with the block's bytes, in one range, before the block is published (the block's first write, or the
+     * release of the exclusive borrow the bump was for).
      */
     @FunctionalInterface
     interface HeaderMirror
@@ -177,6 +181,23 @@ public final class SizeClassAllocator
      */
     public long allocate(final int payloadLength)
     {
+        return allocate(payloadLength, true);
+    }
+
+    /**
+     * Allocate a block for this node's own use and mark it live, without telling the {@link HeaderMirror}: the caller
+     * copies the header to the backups together with the block's first bytes, before the address is published.
+     *
+     * @param payloadLength in bytes, in [0, {@link #maxPayloadLength()}].
+     * @return offset of the block header, or {@link #NO_SPACE}.
+     */
+    long allocateUnmirrored(final int payloadLength)
+    {
+        return allocate(payloadLength, false);
+    }
+
+    private long allocate(final int payloadLength, final boolean mirrorHeader)
+    {
         if (payloadLength < 0 || payloadLength > maxPayloadLength)
         {
             throw new IllegalArgumentException(
@@ -203,7 +224,7 @@ public final class SizeClassAllocator
         usedBytes.addAndGet(classSizes[sizeClass]);
         // release: a reader that acquires the header sees the block as this allocation left it
         slice.putLongRelease(offset, BlockDescriptor.header(colour, sizeClass, STATE_LIVE, payloadLength));
-        if (null != headerMirror)
+        if (mirrorHeader && null != headerMirror)
         {
             headerMirror.onHeaderChanged(offset);
         }
@@ -284,10 +305,7 @@ public final class SizeClassAllocator
             }
             if (slice.compareAndSwapLong(offset, header, BlockDescriptor.withColour(header, colour + 1)) == header)
             {
-                if (null != headerMirror)
-                {
-                    headerMirror.onHeaderChanged(offset);
-                }
+                // not mirrored: the new colour is published with the block's bytes at the borrow's release
                 return colour + 1;
             }
         }

@@ -39,6 +39,8 @@ final class VecHandle<T> implements DVec<T>, Serializable
     static final int CHUNK_SLOTS_OFFSET = 20;
     static final int CHUNKS_OFFSET = 24;
     static final int INITIAL_SLOTS = 4;
+    /** Bytes of a chunk up to an element's end below which the element is published with the header in one range. */
+    static final int PUBLISH_IN_ONE_RANGE_LIMIT = 1024;
     static final Codec<byte[]> SPINE_CODEC = SpineCodec.INSTANCE;
 
     private final transient HeapAccess node;
@@ -296,7 +298,9 @@ final class VecHandle<T> implements DVec<T>, Serializable
     }
 
     /**
-     * An element written in place in its chunk reaches the backups before the spine's release publishes it.
+     * An element written in place in its chunk reaches the backups before the spine's release publishes it, with the
+     * chunk's header (the colour the exclusive borrow of the chunk bumped, which the allocator does not mirror): in
+     * one range when the element is near the start of the chunk, else the header and the element apart.
      *
      * @param spineBuffer of the spine, held exclusively.
      * @param index       of the element written.
@@ -306,7 +310,17 @@ final class VecHandle<T> implements DVec<T>, Serializable
         final int chunkLength = spineBuffer.getInt(CHUNK_LENGTH_OFFSET);
         final int elementLength = spineBuffer.getInt(ELEMENT_LENGTH_OFFSET);
         final long chunk = spineBuffer.getLong(CHUNKS_OFFSET + (int)(index / chunkLength) * 8);
-        node.publish(chunk, (int)(index % chunkLength) * elementLength, elementLength);
+        final int offsetInChunk = (int)(index % chunkLength) * elementLength;
+        if (offsetInChunk + elementLength <= PUBLISH_IN_ONE_RANGE_LIMIT)
+        {
+            node.publish(chunk, -BlockDescriptor.HEADER_LENGTH, BlockDescriptor.HEADER_LENGTH + offsetInChunk +
+                elementLength);
+        }
+        else
+        {
+            node.publish(chunk, -BlockDescriptor.HEADER_LENGTH, BlockDescriptor.HEADER_LENGTH);
+            node.publish(chunk, offsetInChunk, elementLength);
+        }
     }
 
     private void exclusiveElement(final MutableDirectBuffer spineBuffer, final long index, final UnsafeBuffer element)

@@ -313,4 +313,41 @@ class ReplicationTest
             assertEquals(2, ((EngineHeap)node.heap()).replication().servingNode(2));
         }
     }
+
+    @Test
+    void shouldMirrorANewBlockWithItsHeaderAndAMutsColourBumpWithItsReleaseInOneRoundTripEach()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final Node node = cluster.node(0);
+            final Replication replication = ((EngineHeap)node.heap()).replication();
+            final long before = replication.mirrorOperations();
+
+            final DBox<Long> box = node.alloc(Codecs.LONG, 1L);
+            assertEquals(before + 1, replication.mirrorOperations(), "the new block's header and payload: one range");
+            assertBackupHoldsTheBlock(cluster, box.address(), 1L);
+
+            try (Mut<Long> mut = box.write())
+            {
+                assertEquals(before + 1, replication.mirrorOperations(), "the colour bump is not mirrored apart");
+                mut.setLong(2L);
+            }
+            assertEquals(before + 2, replication.mirrorOperations(), "the release: header and payload, one range");
+            assertBackupHoldsTheBlock(cluster, box.address(), 2L);
+        }
+    }
+
+    // slice 0's backup is node 1, in its backup slot 1: the block's header (with the address's colour) and payload
+    private static void assertBackupHoldsTheBlock(final SimulatedCluster cluster, final long address, final long value)
+    {
+        final HeapSlice home = ((EngineHeap)cluster.node(0).heap()).region();
+        final EngineHeap backup = (EngineHeap)cluster.node(1).heap();
+        final long offset = GlobalAddress.offset(address);
+        final long atBackup = backup.replication().base(1) + offset;
+        final long header = backup.region().getLongAcquire(atBackup);
+        assertEquals(home.getLongAcquire(offset), header, "the header at the backup");
+        assertEquals(GlobalAddress.colour(address), BlockDescriptor.colour(header), "the colour at the backup");
+        assertEquals(BlockDescriptor.STATE_LIVE, BlockDescriptor.state(header));
+        assertEquals(value, backup.region().getLongAcquire(atBackup + HEADER_LENGTH), "the payload at the backup");
+    }
 }

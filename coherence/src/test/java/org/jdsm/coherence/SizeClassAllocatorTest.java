@@ -128,4 +128,20 @@ class SizeClassAllocatorTest
         assertEquals(SizeClassAllocator.FREED, allocator.free(offsets.get(3), 0));
         assertEquals(offsets.get(3), allocator.allocate(16 * 1024 - 8));
     }
+
+    @Test
+    void shouldTellTheHeaderMirrorOfFreesAndMirroredAllocationsOnly()
+    {
+        final List<Long> told = new ArrayList<>();
+        final SizeClassAllocator mirrored = new SizeClassAllocator(slice, 16 * 1024, slice.capacity(), told::add);
+
+        final long forPeer = mirrored.allocate(8);
+        assertEquals(List.of(forPeer), told, "a peer's allocation: its header is mirrored before the answer");
+        final long own = mirrored.allocateUnmirrored(8);
+        assertEquals(List.of(forPeer), told, "an own allocation: its header goes with the block's first write");
+        assertEquals(1, mirrored.bumpColour(own, 0));
+        assertEquals(List.of(forPeer), told, "a colour bump: its header goes with the borrow's release");
+        assertEquals(SizeClassAllocator.FREED, mirrored.free(own, 1));
+        assertEquals(List.of(forPeer, own), told, "a free: mirrored before the block is on a free list again");
+    }
 }
