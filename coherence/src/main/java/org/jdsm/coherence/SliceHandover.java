@@ -83,6 +83,7 @@ final class SliceHandover implements Agent
     private final int[] claimFrom;
     private final int[] claimSlot;
     private final boolean[] underReplicationLogged;
+    private final String[] completing; // what complete() is doing for a slice, for describe(); null when not in it
 
     private final AtomicLong handOvers = new AtomicLong();
     private final AtomicLong handOverNanos = new AtomicLong();
@@ -133,6 +134,7 @@ final class SliceHandover implements Agent
         this.claimFrom = new int[nodeCount];
         this.claimSlot = new int[nodeCount];
         this.underReplicationLogged = new boolean[nodeCount];
+        this.completing = new String[nodeCount];
         Arrays.fill(fenceFrom, NOBODY);
         Arrays.fill(ackedTo, NOBODY);
         Arrays.fill(claimFrom, NOBODY);
@@ -382,11 +384,13 @@ final class SliceHandover implements Agent
             {
                 continue;
             }
+            phase(slice, "re-replicating: claiming a spare slot of node " + candidate);
             final int slot = claim(candidate, slice, epoch);
             if (slot < 0)
             {
                 continue;
             }
+            phase(slice, "re-replicating: copying the slice to node " + candidate + " slot " + slot);
             try
             {
                 copy(ownSlot, candidate, slot);
@@ -403,6 +407,7 @@ final class SliceHandover implements Agent
             epoch, Arrays.copyOf(nodes, count), Arrays.copyOf(slots, count));
         synchronized (this)
         {
+            completing[slice] = null;
             if (runningEpoch[slice] != epoch || replication.holders(slice).epoch >= epoch)
             {
                 return; // another coordinator installed it meanwhile
@@ -437,6 +442,11 @@ final class SliceHandover implements Agent
                     " copies after its hand-over (holders " + current + "): no live node has a free spare slot"));
             }
         }
+    }
+
+    private synchronized void phase(final int slice, final String what)
+    {
+        completing[slice] = what;
     }
 
     private static boolean contains(final int[] nodes, final int count, final int node)
@@ -739,12 +749,16 @@ final class SliceHandover implements Agent
                 }
             }
             return "run by this node " + nodeId + " at epoch " + runningEpoch[slice] + ", waiting for fence " +
-                "acknowledgements from nodes [" + waiting + "]";
+                "acknowledgements from nodes [" + waiting + "]" + (null != completing[slice] ? ", " +
+                completing[slice] : gate.inFlight(slice) > 0 ? " and for " + gate.inFlight(slice) +
+                " operations of this node on the slice to drain" : "");
         }
         if (fenceEpoch[slice] > replication.holders(slice).epoch)
         {
             return "fenced at epoch " + fenceEpoch[slice] + " by node " + fenceFrom[slice] +
-                ", awaiting its HANDED_OVER";
+                (ackedEpoch[slice] == fenceEpoch[slice] && ackedTo[slice] == fenceFrom[slice] ?
+                ", acknowledged" : ", not acknowledged yet (" + gate.inFlight(slice) +
+                " operations of this node on the slice in flight)") + ", awaiting its HANDED_OVER";
         }
         return "not yet fenced by the slice's next live holder";
     }
