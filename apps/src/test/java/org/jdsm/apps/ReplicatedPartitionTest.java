@@ -444,9 +444,6 @@ class ReplicatedPartitionTest
     @Test
     void theMajorityGoesOnTheCutNodeRefusesWritesWithTheReasonAndTheHistoryIsLinearizable() throws Exception
     {
-        // on demand until operations of the majority that hang across the cut node's hand-over are found and fixed:
-        // about 1 run in 3 ends with the clients of node 1 timing out (see README, Replication, Not yet)
-        assumeTrue(Boolean.getBoolean("jdsm.partition"), "run with -Djdsm.partition=true");
         final Path directory = Files.createTempDirectory("jdsm-partition-");
         final Path clusterFile = directory.resolve("cluster.json");
         final StringBuffer log = new StringBuffer();
@@ -470,9 +467,11 @@ class ReplicatedPartitionTest
             {
                 processes[h] = network.start(h, LocalCommand.nodeCommand(clusterFile, h, AERON_LIVENESS, "--main",
                     List.of(Driver.class.getName(), directory.toString())), null);
-                pump(processes[h], h, log, 0 == h ? driverLines : null, startNs);
+                pump(processes[h], h, log, 0 == h ? driverLines : null, startNs,
+                    (line) -> dumpThreadsOnClientTimeout(line, processes, directory, log, startNs));
             }
-            awaitDriverLine(driverLines, "partition driver: workload started", log);
+            final Runnable dump = () -> dumpThreads(processes, directory, log, startNs);
+            awaitDriverLine(driverLines, "partition driver: workload started", log, dump);
             Thread.sleep(3_000);
 
             network.cut(CUT_NODE);
@@ -482,7 +481,7 @@ class ReplicatedPartitionTest
             final boolean cutNodeExited = processes[CUT_NODE].waitFor(PEER_TIMEOUT_MS * 5, TimeUnit.MILLISECONDS);
             Thread.sleep(3_000);
             Files.createFile(directory.resolve("stop"));
-            awaitDriverLine(driverLines, "partition driver values before the heal: ", log);
+            awaitDriverLine(driverLines, "partition driver values before the heal: ", log, dump);
 
             network.restore(CUT_NODE);
             final long restoredNs = System.nanoTime();
@@ -562,10 +561,26 @@ class ReplicatedPartitionTest
         int majorityReadsOfCutNodesCells = 0;
         long firstRefusalNs = Long.MAX_VALUE;
         String firstRefusal = null;
+        final java.util.Map<Integer, Long> invokedAt = new java.util.HashMap<>();
+        long longestMajorityOperationNs = 0;
+        int handOverTimeouts = 0;
+        String firstHandOverTimeout = null;
         for (final JsonNode event : events)
         {
             final long time = event.get("time").asLong();
             final int node = event.get("process").asInt() / 2000;
+            final Long invoked = "invoke".equals(event.get("type").asText()) ?
+                invokedAt.put(event.get("process").asInt(), time) : invokedAt.remove(event.get("process").asInt());
+            if (null != invoked && node != CUT_NODE && !"invoke".equals(event.get("type").asText()))
+            {
+                longestMajorityOperationNs = Math.max(longestMajorityOperationNs, time - invoked);
+            }
+            if (node != CUT_NODE && event.has("error") && event.get("error").asText().contains("is being handed over"))
+            {
+                handOverTimeouts++;
+                firstHandOverTimeout = null == firstHandOverTimeout ? event.get("error").asText() :
+                    firstHandOverTimeout;
+            }
             final boolean cutNodesBox = event.get("key").asText().startsWith("c" + CUT_NODE + "-");
             if (time > cutNs && node != CUT_NODE && cutNodesBox && "ok".equals(event.get("type").asText()))
             {
@@ -591,7 +606,10 @@ class ReplicatedPartitionTest
             "(first write completed " + TimeUnit.NANOSECONDS.toMillis(firstMajorityWriteOfCutNodesCellsNs - cutNs) +
             " ms after the cut); " +
             "node 2's first refusal " + (null == firstRefusal ? "never" :
-            TimeUnit.NANOSECONDS.toMillis(firstRefusalNs - cutNs) + " ms after the cut: " + firstRefusal));
+            TimeUnit.NANOSECONDS.toMillis(firstRefusalNs - cutNs) + " ms after the cut: " + firstRefusal) +
+            "; the majority's longest operation took " + TimeUnit.NANOSECONDS.toMillis(longestMajorityOperationNs) +
+            " ms, " + handOverTimeouts + " of its operations timed out waiting for a hand-over" +
+            (null == firstHandOverTimeout ? "" : ", the first: " + firstHandOverTimeout));
         assertTrue(majorityWritesOfCutNodesCells > 0, "the majority wrote none of node 2's cells after the cut");
         assertTrue(majorityReadsOfCutNodesCells > 0, "the majority read none of node 2's cells after the cut");
         assertTrue(null != firstRefusal, "node 2 refused no write with the membership's reason");
@@ -599,6 +617,11 @@ class ReplicatedPartitionTest
         assertTrue(firstRefusalNs - cutNs < TimeUnit.MILLISECONDS.toNanos(PEER_TIMEOUT_MS),
             "node 2 refused its first write " + TimeUnit.NANOSECONDS.toMillis(firstRefusalNs - cutNs) +
             " ms after the cut, past the peer timeout");
+        final java.util.Map<Integer, List<JsonNode>> eventsOfProcess = new java.util.HashMap<>();
+        for (final JsonNode event : events)
+        {
+            eventsOfProcess.computeIfAbsent(event.get("process").asInt(), (p) -> new ArrayList<>()).add(event);
+        }
         for (final JsonNode event : events)
         {
             // from its first refusal on, node 2 completes no write: every one invoked later is refused or never ends
@@ -606,7 +629,8 @@ class ReplicatedPartitionTest
                 !"read".equals(event.get("f").asText()) && event.get("time").asLong() > firstRefusalNs)
             {
                 final int process = event.get("process").asInt();
-                for (final JsonNode later : events)
+                // the events of its process only: over all events this took minutes on a loaded machine
+                for (final JsonNode later : eventsOfProcess.get(process))
                 {
                     assertTrue(later.get("process").asInt() != process || !"ok".equals(later.get("type").asText()) ||
                         later.get("time").asLong() < event.get("time").asLong(),
@@ -695,7 +719,8 @@ class ReplicatedPartitionTest
     }
 
     private static void awaitDriverLine(
-        final LinkedBlockingQueue<String> driverLines, final String prefix, final StringBuffer log)
+        final LinkedBlockingQueue<String> driverLines, final String prefix, final StringBuffer log,
+        final Runnable onTimeout)
         throws InterruptedException
     {
         while (true)
@@ -703,6 +728,7 @@ class ReplicatedPartitionTest
             final String line = driverLines.poll(90, TimeUnit.SECONDS);
             if (null == line || NodeDeathTest.END.equals(line))
             {
+                onTimeout.run();
                 fail("the driver never printed \"" + prefix + "\":\n" + log);
             }
             if (line.startsWith(prefix))
@@ -723,7 +749,7 @@ class ReplicatedPartitionTest
      */
     private static void pump(
         final Process process, final int nodeId, final StringBuffer log, final LinkedBlockingQueue<String> lines,
-        final long startNs)
+        final long startNs, final java.util.function.Consumer<String> onDriverLine)
     {
         final Thread thread = new Thread(() ->
         {
@@ -737,6 +763,7 @@ class ReplicatedPartitionTest
                     if (null != lines)
                     {
                         lines.add(line);
+                        onDriverLine.accept(line);
                     }
                 }
             }
@@ -754,6 +781,60 @@ class ReplicatedPartitionTest
         }, "partition-output-" + nodeId);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * When the driver reports that the clients of a node, or its own main, did not end in time (an operation that
+     * never returned), save
+     * a thread dump of every node JVM still running ({@code jcmd <pid> Thread.print}) in the run's directory, which
+     * a failed run keeps, and name the files in the log.
+     */
+    private static void dumpThreadsOnClientTimeout(
+        final String line, final Process[] processes, final Path directory, final StringBuffer log,
+        final long startNs)
+    {
+        if ((line.startsWith("partition driver: clients on node ") || line.startsWith("jdsm: main of ")) &&
+            line.contains("TimeoutException"))
+        {
+            dumpThreads(processes, directory, log, startNs);
+        }
+    }
+
+    private static void dumpThreads(
+        final Process[] processes, final Path directory, final StringBuffer log, final long startNs)
+    {
+        for (int h = 0; h < processes.length; h++)
+        {
+            final Process process = processes[h];
+            if (null == process || !process.isAlive())
+            {
+                continue;
+            }
+            final Path file = directory.resolve("threads-" + h + "-at-" + at(startNs).trim() + "s.txt");
+            // `ip netns exec` runs the JVM as its child
+            final long pid = process.descendants()
+                .filter((child) -> child.info().command().map((command) -> command.endsWith("java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+            try
+            {
+                final Process jcmd = new ProcessBuilder("jcmd", String.valueOf(pid), "Thread.print", "-l")
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+                final boolean ended = jcmd.waitFor(30, TimeUnit.SECONDS);
+                log.append(at(startNs)).append(" [test] threads of node ").append(h).append(" (pid ")
+                    .append(pid).append(ended ? ", jcmd exit " + jcmd.exitValue() : ", jcmd still running")
+                    .append(") in ").append(file).append('\n');
+            }
+            catch (final IOException ex)
+            {
+                log.append(at(startNs)).append(" [test] no thread dump of node ").append(h).append(": ")
+                    .append(ex).append('\n');
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static String valuesAfter(final StringBuffer log, final String prefix)

@@ -304,7 +304,19 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             return FILL_WRONG_LENGTH;
         }
         // a block is freed only after the word moved away from it, and its address never returns to the word
-        if (readWord() != word)
+        final long wordAfter;
+        try
+        {
+            wordAfter = readWord();
+        }
+        catch (final RuntimeException ex)
+        {
+            // neither published nor abandoned, the entry would hold every later reader of this value for ever
+            // (they wait for its filler): e.g. the word's slice being handed over past the operation timeout
+            cache.abandon(entry);
+            throw ex;
+        }
+        if (wordAfter != word)
         {
             cache.abandon(entry);
             return FILL_MOVED;

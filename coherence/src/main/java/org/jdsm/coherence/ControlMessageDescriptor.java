@@ -115,7 +115,10 @@ public final class ControlMessageDescriptor
      * Answered by {@link #SPARE_GRANT_TYPE}.
      */
     public static final int SPARE_CLAIM_TYPE = 23;
-    /** Answer to a claim: correlation id = the slice; value = the spare slot, or -1 when none is free; no body. */
+    /**
+     * Answer to a claim: correlation id = the slice; value = the spare slot, or'ed with 2<sup>32</sup> when the slot
+     * was claimed for the slice before (it may hold bytes of an earlier copy), or -1 when none is free; no body.
+     */
     public static final int SPARE_GRANT_TYPE = 24;
     /** Length of the holder count in the body of a {@link #HANDED_OVER_TYPE}. */
     public static final int HOLDERS_COUNT_LENGTH = 4;

@@ -369,19 +369,27 @@ final class Replication
     }
 
     /**
+     * Or-ed into {@link #claimSpare}'s slot when the slot was claimed for the slice before (by a hand-over whose copy
+     * did not complete): it may hold bytes of that copy. A slot claimed for the first time has never been written
+     * since the region was allocated, zeroed.
+     */
+    static final long SPARE_CLAIMED_BEFORE = 1L << 32;
+
+    /**
      * Claim a spare slot of this node for a slice being re-replicated here: the slot it already has, else the first
      * free one. Called on the receiving thread; never blocks.
      *
      * @param slice a node's id.
-     * @return the slot index, or -1 when every spare slot holds another slice.
+     * @return the slot index, or'ed with {@link #SPARE_CLAIMED_BEFORE} if the slot was claimed for the slice before;
+     * or -1 when every spare slot holds another slice.
      */
-    int claimSpare(final int slice)
+    long claimSpare(final int slice)
     {
         for (int k = 0; k < replicas; k++)
         {
             if (spareOwners.get(k) == slice + 1)
             {
-                return replicas + 1 + k;
+                return (replicas + 1 + k) | SPARE_CLAIMED_BEFORE;
             }
         }
         for (int k = 0; k < replicas; k++)

@@ -3,6 +3,7 @@ package org.jdsm.coherence;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.DsmException;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.spi.MembershipView;
@@ -35,7 +36,9 @@ import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_GRANT_TYPE;
  *     <li>once every live node has answered (one declared dead meanwhile is not waited for) and its own operations
  *     have drained, no write to the slice is in flight anywhere: it copies the slice's {@code stride} bytes from its
  *     own slot into a spare slot of a live node that does not hold the slice yet (claimed with
- *     {@code SPARE_CLAIM}/{@code SPARE_GRANT}), for every copy the slice lost, as long as spare slots remain;</li>
+ *     {@code SPARE_CLAIM}/{@code SPARE_GRANT}), for every copy the slice lost, as long as spare slots remain, in
+ *     chunks of {@link #COPY_CHUNK_LENGTH}, leaving out the chunks that are zero when the slot was never written (a
+ *     slice is carved from its start, so the copy costs about the bytes it used);</li>
  *     <li>it installs the new holder list (itself first, serving; the dead node out; the new copies last) and sends
  *     {@code HANDED_OVER(slice, epoch, holders)} to every live node, which installs it and opens the gate.</li>
  * </ol>
@@ -56,7 +59,7 @@ final class SliceHandover implements Agent
 {
     /** Bytes copied per one-sided write when a slice is re-replicated. */
     static final int COPY_CHUNK_LENGTH = 64 * 1024;
-    private static final int NO_CLAIM = Integer.MIN_VALUE;
+    private static final long NO_CLAIM = Long.MIN_VALUE;
     private static final int NOBODY = -1;
 
     private final int nodeId;
@@ -81,8 +84,9 @@ final class SliceHandover implements Agent
     private final long[] runningSinceNs;
     private final boolean[][] acked;
     private final int[] claimFrom;
-    private final int[] claimSlot;
+    private final long[] claimSlot; // the grant: a slot, maybe or'ed with Replication.SPARE_CLAIMED_BEFORE, or -1
     private final boolean[] underReplicationLogged;
+    private final String[] completing; // what complete() is doing for a slice, for describe(); null when not in it
 
     private final AtomicLong handOvers = new AtomicLong();
     private final AtomicLong handOverNanos = new AtomicLong();
@@ -91,6 +95,7 @@ final class SliceHandover implements Agent
     private final AtomicLong fencesReceived = new AtomicLong();
     private final AtomicLong slicesReReplicated = new AtomicLong();
     private final AtomicLong bytesCopied = new AtomicLong();
+    private final AtomicLong bytesNotCopied = new AtomicLong();
     private final AtomicLong underReplicated = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
 
@@ -131,8 +136,9 @@ final class SliceHandover implements Agent
         this.runningSinceNs = new long[nodeCount];
         this.acked = new boolean[nodeCount][nodeCount];
         this.claimFrom = new int[nodeCount];
-        this.claimSlot = new int[nodeCount];
+        this.claimSlot = new long[nodeCount];
         this.underReplicationLogged = new boolean[nodeCount];
+        this.completing = new String[nodeCount];
         Arrays.fill(fenceFrom, NOBODY);
         Arrays.fill(ackedTo, NOBODY);
         Arrays.fill(claimFrom, NOBODY);
@@ -382,14 +388,17 @@ final class SliceHandover implements Agent
             {
                 continue;
             }
-            final int slot = claim(candidate, slice, epoch);
-            if (slot < 0)
+            phase(slice, "re-replicating: claiming a spare slot of node " + candidate);
+            final long grant = claim(candidate, slice, epoch);
+            if (grant < 0)
             {
                 continue;
             }
+            final int slot = (int)(grant & ~Replication.SPARE_CLAIMED_BEFORE);
+            phase(slice, "re-replicating: copying the slice to node " + candidate + " slot " + slot);
             try
             {
-                copy(ownSlot, candidate, slot);
+                copy(ownSlot, candidate, slot, 0 == (grant & Replication.SPARE_CLAIMED_BEFORE));
             }
             catch (final NodeUnavailableException ex)
             {
@@ -403,6 +412,7 @@ final class SliceHandover implements Agent
             epoch, Arrays.copyOf(nodes, count), Arrays.copyOf(slots, count));
         synchronized (this)
         {
+            completing[slice] = null;
             if (runningEpoch[slice] != epoch || replication.holders(slice).epoch >= epoch)
             {
                 return; // another coordinator installed it meanwhile
@@ -439,6 +449,11 @@ final class SliceHandover implements Agent
         }
     }
 
+    private synchronized void phase(final int slice, final String what)
+    {
+        completing[slice] = what;
+    }
+
     private static boolean contains(final int[] nodes, final int count, final int node)
     {
         for (int j = 0; j < count; j++)
@@ -451,7 +466,7 @@ final class SliceHandover implements Agent
         return false;
     }
 
-    private int claim(final int candidate, final int slice, final long epoch)
+    private long claim(final int candidate, final int slice, final long epoch)
     {
         synchronized (this)
         {
@@ -473,6 +488,7 @@ final class SliceHandover implements Agent
                     return claimSlot[slice];
                 }
             }
+            acknowledgeAll();
             LockSupport.parkNanos(100_000L);
         }
         synchronized (this)
@@ -482,7 +498,11 @@ final class SliceHandover implements Agent
         return -1;
     }
 
-    private void copy(final int fromSlot, final int target, final int toSlot)
+    // chunk by chunk; into a slot never written before (zero, as the region was allocated), chunks that are zero
+    // here are not sent: a slice is carved by a bump pointer from its start, so the copy costs the bytes the slice
+    // has used, not its stride (all operations on the slice wait for it). Fences of other slices are acknowledged
+    // between chunks, so their hand-overs do not wait for this copy.
+    private void copy(final int fromSlot, final int target, final int toSlot, final boolean isTargetZero)
     {
         final HeapSlice region = replication.region();
         final long stride = replication.stride();
@@ -491,9 +511,45 @@ final class SliceHandover implements Agent
         {
             final long from = replication.base(fromSlot) + offset;
             final int length = (int)Math.min(chunk, stride - offset);
+            if (isTargetZero && isZero(region, from, length))
+            {
+                bytesNotCopied.addAndGet(length);
+                continue;
+            }
             transport.write(target, replication.base(toSlot) + offset, region.segment(from),
                 region.indexInSegment(from), length);
             bytesCopied.addAndGet(length);
+            acknowledgeAll();
+        }
+    }
+
+    private static boolean isZero(final HeapSlice region, final long from, final int length)
+    {
+        final UnsafeBuffer segment = region.segment(from);
+        final int index = region.indexInSegment(from);
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            if (0 != segment.getLong(index + i))
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (0 != segment.getByte(index + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void acknowledgeAll()
+    {
+        for (int slice = 0; slice < nodeCount; slice++)
+        {
+            acknowledge(slice);
         }
     }
 
@@ -674,7 +730,7 @@ final class SliceHandover implements Agent
             return refuse("SPARE_CLAIM of slice " + slice + " epoch " + epoch + " from node " + source +
                 " is stale: this node installed epoch " + current.epoch);
         }
-        final int slot = current.indexOf(nodeId) >= 0 ? -1 : replication.claimSpare(slice);
+        final long slot = current.indexOf(nodeId) >= 0 ? -1 : replication.claimSpare(slice);
         send(source, SPARE_GRANT_TYPE, slice, slot);
         return null;
     }
@@ -685,12 +741,13 @@ final class SliceHandover implements Agent
         {
             return refuse("SPARE_GRANT of slice " + slice + " from node " + source + ": not asked for one");
         }
-        if (-1 != slot && (slot <= replicas || slot >= Replication.slotCount(replicas)))
+        final long index = slot & ~Replication.SPARE_CLAIMED_BEFORE;
+        if (-1 != slot && (index <= replicas || index >= Replication.slotCount(replicas)))
         {
             return refuse("SPARE_GRANT of slice " + slice + " from node " + source + " names slot " + slot +
                 ", not a spare slot in [" + (replicas + 1) + ", " + Replication.slotCount(replicas) + ") nor -1");
         }
-        claimSlot[slice] = (int)slot;
+        claimSlot[slice] = slot;
         return null;
     }
 
@@ -739,12 +796,16 @@ final class SliceHandover implements Agent
                 }
             }
             return "run by this node " + nodeId + " at epoch " + runningEpoch[slice] + ", waiting for fence " +
-                "acknowledgements from nodes [" + waiting + "]";
+                "acknowledgements from nodes [" + waiting + "]" + (null != completing[slice] ? ", " +
+                completing[slice] : gate.inFlight(slice) > 0 ? " and for " + gate.inFlight(slice) +
+                " operations of this node on the slice to drain" : "");
         }
         if (fenceEpoch[slice] > replication.holders(slice).epoch)
         {
             return "fenced at epoch " + fenceEpoch[slice] + " by node " + fenceFrom[slice] +
-                ", awaiting its HANDED_OVER";
+                (ackedEpoch[slice] == fenceEpoch[slice] && ackedTo[slice] == fenceFrom[slice] ?
+                ", acknowledged" : ", not acknowledged yet (" + gate.inFlight(slice) +
+                " operations of this node on the slice in flight)") + ", awaiting its HANDED_OVER";
         }
         return "not yet fenced by the slice's next live holder";
     }
@@ -803,6 +864,14 @@ final class SliceHandover implements Agent
     long bytesCopied()
     {
         return bytesCopied.get();
+    }
+
+    /**
+     * @return bytes of re-replicated slices not sent: zero chunks copied into a slot that was zero.
+     */
+    long bytesNotCopied()
+    {
+        return bytesNotCopied.get();
     }
 
     /**

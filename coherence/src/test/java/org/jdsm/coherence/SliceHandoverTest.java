@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The fail-over barrier: the per-slice {@link SliceGate}, the {@link SliceHandover} on a simulated cluster (an
@@ -121,7 +122,39 @@ class SliceHandoverTest
             assertEquals(2L, ((EngineHeap)cluster.node(holders.nodes[1]).heap()).region()
                 .getLongAcquire(writer.base(2) + offset), "the copy holds the value");
             assertEquals(1, coordinator.handOvers());
-            assertTrue(coordinator.bytesCopied() >= writer.stride());
+            // into a spare slot never written, only the chunks that are not zero travel, and the copy is whole
+            final HeapSlice copy = ((EngineHeap)cluster.node(holders.nodes[1]).heap()).region();
+            long nonZero = 0;
+            for (long at = 0; at < writer.stride(); at += SliceHandover.COPY_CHUNK_LENGTH)
+            {
+                boolean isZero = true;
+                for (long word = 0; word < SliceHandover.COPY_CHUNK_LENGTH; word += 8)
+                {
+                    final long value = atBackup.getLongAcquire(writer.base(1) + at + word);
+                    isZero &= 0 == value;
+                    if (value != copy.getLongAcquire(writer.base(2) + at + word))
+                    {
+                        fail("the copy differs at offset " + (at + word) + " of slice 2");
+                    }
+                }
+                nonZero += isZero ? 0 : SliceHandover.COPY_CHUNK_LENGTH;
+            }
+            assertTrue(nonZero > 0 && nonZero < writer.stride(), "slice 2 used " + nonZero + " bytes of chunks");
+            assertEquals(nonZero, coordinator.bytesCopied(), "the chunks that are not zero");
+            assertEquals(writer.stride() - nonZero, coordinator.bytesNotCopied());
+        }
+    }
+
+    @Test
+    void aSpareSlotClaimedAgainForTheSameSliceSaysSoAndAnotherSliceFindsNoneFree()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
+        {
+            final Replication replication = ((EngineHeap)cluster.node(0).heap()).replication();
+            assertEquals(2, replication.claimSpare(1), "the spare slot of replicas=1, never written");
+            assertEquals(2 | Replication.SPARE_CLAIMED_BEFORE, replication.claimSpare(1),
+                "claimed before: it may hold an earlier copy's bytes, so it is copied whole");
+            assertEquals(-1, replication.claimSpare(2), "the only spare slot holds slice 1");
         }
     }
 
