@@ -60,9 +60,13 @@ final class ImageHighWaterMarks implements ReceivedPositions
             peer.hwmCounterId = find(imageId, peer.sessionId);
         }
         final int counterId = peer.hwmCounterId;
-        if (CountersReader.NULL_COUNTER_ID == counterId || !isCounterOf(counterId, imageId))
+        if (CountersReader.NULL_COUNTER_ID == counterId)
         {
-            peer.hwmImageId = Long.MIN_VALUE; // look it up again next time: the driver may not have allocated it yet
+            return NONE; // the driver allocates it before it announces the image: this image has none (IPC)
+        }
+        if (!isCounterOf(counterId, imageId))
+        {
+            peer.hwmImageId = Long.MIN_VALUE; // freed, maybe reused for another image: look it up again next time
             return NONE;
         }
 
