@@ -18,7 +18,10 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.jdsm.ConfigurationException;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -92,6 +95,15 @@ final class AeronRuntime
      */
     private static final AtomicBoolean OFFERED = new AtomicBoolean();
 
+    /**
+     * Receive buffer of the embedded driver's UDP sockets unless {@code aeron.socket.so_rcvbuf} is set: room for the
+     * receiver windows (Aeron's default, 128 KiB) of 16 senders at once. One socket receives the streams of every peer
+     * (and the node's own), each allowed a window in flight; with Aeron's default buffer of one window, a node that
+     * polled late on a loaded machine dropped datagrams (kernel {@code RcvbufErrors}), and their repair by NAK and
+     * retransmit held the rest of the stream back for seconds, heartbeats included.
+     */
+    static final int SOCKET_RCVBUF_LENGTH = 2 * 1024 * 1024;
+
     private final CycleClock cycleClock = new CycleClock();
     private final String key;
     private final String idleStrategyName;
@@ -152,6 +164,7 @@ final class AeronRuntime
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true)
                     .termBufferSparseFile(true)
+                    .socketRcvbufLength(socketRcvbufLength())
                     .warnIfDirectoryExists(false)
                     .errorHandler(errorHandler));
             }
@@ -837,6 +850,32 @@ final class AeronRuntime
         {
             return Thread.currentThread() == cycleThread ? cycleStartNs : System.nanoTime();
         }
+    }
+
+    /**
+     * @return {@code aeron.socket.so_rcvbuf} if set, else {@link #SOCKET_RCVBUF_LENGTH} capped by the largest
+     * receive buffer the OS allows (probed as Aeron does, so that it warns of nothing), never below Aeron's default.
+     */
+    static int socketRcvbufLength()
+    {
+        final String property = System.getProperty(io.aeron.driver.Configuration.SOCKET_RCVBUF_LENGTH_PROP_NAME);
+        if (null != property)
+        {
+            return io.aeron.driver.Configuration.socketRcvbufLength();
+        }
+        int osMax = io.aeron.driver.Configuration.SOCKET_RCVBUF_LENGTH_DEFAULT;
+        try (DatagramChannel probe = DatagramChannel.open())
+        {
+            probe.setOption(StandardSocketOptions.SO_RCVBUF, Integer.MAX_VALUE);
+            osMax = probe.getOption(StandardSocketOptions.SO_RCVBUF);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return io.aeron.driver.Configuration.SOCKET_RCVBUF_LENGTH_DEFAULT; // Aeron's own default, as before
+        }
+
+        return Math.max(io.aeron.driver.Configuration.SOCKET_RCVBUF_LENGTH_DEFAULT,
+            Math.min(SOCKET_RCVBUF_LENGTH, osMax));
     }
 
     /**

@@ -212,7 +212,9 @@ public final class AeronTransport implements Transport
                 });
             responder = new Responder(nodeId, peers, heap, messageHandler, errorHandler, operations,
                 new Authenticator(config.clusterSecret()), CHUNK_LENGTH, config.peerTimeoutNs(),
-                config.heartbeatIntervalNs(), subscription, runtime.cycleClock(), counters);
+                config.heartbeatIntervalNs(), subscription,
+                ctx.isIpc() ? ReceivedPositions.UNKNOWN : new ImageHighWaterMarks(subscription, aeron.countersReader()),
+                runtime.cycleClock(), counters);
             created[0] = responder;
             runtime.add(responder);
         }

@@ -54,6 +54,12 @@ final class Peer
     long heapCapacity = -1;
     long lastHeardNs;
     long lastSentNs;
+    /** Position its stream had reached this node's driver at the last timer tick, or {@link ReceivedPositions#NONE}. */
+    long receivedPosition = ReceivedPositions.NONE;
+    /** Image whose receiver high-water mark counter {@link #hwmCounterId} is ({@link ImageHighWaterMarks}). */
+    long hwmImageId = Long.MIN_VALUE;
+    /** Counter of the receiver high-water mark of its image, or {@code NULL_COUNTER_ID}. */
+    int hwmCounterId = -1;
 
     Peer(final int nodeId, final byte[] nonce)
     {

@@ -29,6 +29,7 @@ final class PeerLifecycle
     private final OperationTable operations;
     private final FrameSender sender;
     private final PeerLiveness liveness;
+    private final ReceivedPositions receivedPositions;
     private final ConcurrentLinkedQueue<Integer> lostSessions = new ConcurrentLinkedQueue<>();
     private volatile Thread joinWaiter;
 
@@ -39,6 +40,8 @@ final class PeerLifecycle
      * @param operations   of this node, failed when their target dies.
      * @param sender       of HELLOs and heartbeats.
      * @param liveness     clock of the peers.
+     * @param received     how far the driver has received each peer's stream: a position that moved since the last
+     *                     tick counts as hearing the peer.
      */
     PeerLifecycle(
         final int nodeId,
@@ -46,7 +49,8 @@ final class PeerLifecycle
         final long heapCapacity,
         final OperationTable operations,
         final FrameSender sender,
-        final PeerLiveness liveness)
+        final PeerLiveness liveness,
+        final ReceivedPositions received)
     {
         this.nodeId = nodeId;
         this.peers = peers;
@@ -54,6 +58,7 @@ final class PeerLifecycle
         this.operations = operations;
         this.sender = sender;
         this.liveness = liveness;
+        this.receivedPositions = received;
     }
 
     /**
@@ -158,6 +163,28 @@ final class PeerLifecycle
     }
 
     /**
+     * A peer whose frames reach this node's driver is alive even when the node can not poll them yet: a frame lost on
+     * the way holds back the rest of the stream, its heartbeats included, until the driver has it again (Aeron's NAK
+     * and retransmit), which on a loaded machine took longer than the peer timeout. So the driver's high-water mark of
+     * the peer's stream moving since the last tick counts as hearing the peer.
+     *
+     * @param peer joined.
+     */
+    private void hearStreamProgress(final Peer peer)
+    {
+        final long position = receivedPositions.receivedPosition(peer);
+        if (ReceivedPositions.NONE == position)
+        {
+            return;
+        }
+        if (position > peer.receivedPosition && ReceivedPositions.NONE != peer.receivedPosition)
+        {
+            liveness.heard(peer);
+        }
+        peer.receivedPosition = position;
+    }
+
+    /**
      * Run the timers if a tick is due: HELLOs to peers that have not accepted this node, heartbeats, deaths.
      *
      * @param nowNs by the node's clock.
@@ -176,6 +203,10 @@ final class PeerLifecycle
             if (peer.isDead())
             {
                 continue;
+            }
+            if (peer.isJoined())
+            {
+                hearStreamProgress(peer);
             }
             final int due = liveness.due(peer, nowNs);
             if (0 != (due & PeerLiveness.SEND_HELLO))

@@ -77,6 +77,7 @@ final class Responder implements Agent, FragmentHandler
      * @param peerTimeoutNs       silence after which a joined peer is dead.
      * @param heartbeatIntervalNs between frames sent to a joined peer.
      * @param subscription        of this node, polled by {@link #doWork()}.
+     * @param received            how far the driver has received each peer's stream, for its liveness.
      * @param clock               of the node: the only source of time of the responder and its rooms.
      * @param counters            of the transport, in the node's counters file.
      */
@@ -92,6 +93,7 @@ final class Responder implements Agent, FragmentHandler
         final long peerTimeoutNs,
         final long heartbeatIntervalNs,
         final Subscription subscription,
+        final ReceivedPositions received,
         final NanoClock clock,
         final TransportCounters counters)
     {
@@ -109,7 +111,8 @@ final class Responder implements Agent, FragmentHandler
             return null == image ? null : image.sourceIdentity();
         });
         this.sender = new FrameSender(nodeId, peers, heap, errorHandler, liveness, chunkLength);
-        this.lifecycle = new PeerLifecycle(nodeId, peers, heap.capacity(), operations, sender, liveness);
+        this.lifecycle = new PeerLifecycle(
+            nodeId, peers, heap.capacity(), operations, sender, liveness, received);
         this.handshake = new JoinHandshake(
             nodeId, heap.capacity(), authenticator, sender, liveness, lifecycle, rejections);
         this.heapServer = new HeapServer(heap, sender, liveness, rejections, servedCount, lateCount);

@@ -96,6 +96,40 @@ class PeerLifecycleTest extends ResponderRigTest
     }
 
     @Test
+    void shouldKeepAPeerAliveWhileItsStreamReachesTheDriverBehindALostFrame()
+    {
+        // a frame of the peer's stream was lost on the way: nothing more reaches the responder until the driver has
+        // it again, but the peer's later frames (its heartbeats) keep arriving at the driver, moving its high-water mark
+        rig.received[PEER] = 4096;
+        final long lastMoveNs = START_NS + 3 * PEER_TIMEOUT_NS;
+        long deadAtNs = -1;
+        for (long nowNs = START_NS + TICK_NS; nowNs <= START_NS + 6 * PEER_TIMEOUT_NS && deadAtNs < 0; nowNs += TICK_NS)
+        {
+            if (nowNs <= lastMoveNs && 0 == (nowNs - START_NS) % (5 * TICK_NS))
+            {
+                rig.received[PEER] += 64; // a heartbeat every 100 ms
+            }
+            rig.doWorkAt(nowNs);
+            if (peer().isDead())
+            {
+                deadAtNs = nowNs;
+            }
+        }
+
+        assertEquals(lastMoveNs + PEER_TIMEOUT_NS, deadAtNs,
+            "alive while its stream moves, dead one peer timeout after it last moved");
+        assertEquals("silent for 1000 ms (no heartbeat within the peer timeout of 1000 ms)", peer().deathReason);
+    }
+
+    @Test
+    void shouldNotCountAStreamThatStandsStillAsHearingThePeer()
+    {
+        rig.received[PEER] = 4096; // received up to here before the peer fell silent: nothing new arrives
+
+        assertEquals(START_NS + PEER_TIMEOUT_NS, tickUntil(START_NS + 2 * PEER_TIMEOUT_NS));
+    }
+
+    @Test
     void shouldKeepAPeerAliveAtATickOneNanosecondBeforeThePeerTimeout()
     {
         rig.clock.update(START_NS + 1);

@@ -16,6 +16,7 @@ import org.jdsm.spi.MessageHandler;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +52,8 @@ final class ResponderRig implements AutoCloseable
     final List<Throwable> errors = new ArrayList<>();
     final List<String> messages = new ArrayList<>();
     final Responder responder;
+    /** What the rig's driver has received of each peer's stream, set by the test ({@link ReceivedPositions}). */
+    final long[] received;
     final UnsafeBuffer frame = new UnsafeBuffer(new byte[HEADER_LENGTH + 64 * 1024]);
     final AeronFrameFlyweight flyweight = new AeronFrameFlyweight().wrap(frame, 0);
 
@@ -92,6 +95,8 @@ final class ResponderRig implements AutoCloseable
         clock.update(START_NS);
         final int base = STREAMS.getAndAdd(nodeCount + 1);
         peers = new Peer[nodeCount];
+        received = new long[nodeCount];
+        Arrays.fill(received, ReceivedPositions.NONE);
         captures = new Subscription[nodeCount];
         final String channel = "aeron:ipc?term-length=64k";
         for (int i = 0; i < nodeCount; i++)
@@ -116,7 +121,7 @@ final class ResponderRig implements AutoCloseable
         final MessageHandler handler = (source, buffer, offset, length) ->
             messages.add(source + ":" + buffer.getStringWithoutLengthAscii(offset, length));
         responder = new Responder(nodeId, peers, heap, handler, errors::add, operations, new Authenticator(SECRET),
-            CHUNK_LENGTH, PEER_TIMEOUT_NS, HEARTBEAT_INTERVAL_NS, subscription, clock,
+            CHUNK_LENGTH, PEER_TIMEOUT_NS, HEARTBEAT_INTERVAL_NS, subscription, (peer) -> received[peer.nodeId], clock,
             new TransportCounters(org.jdsm.spi.CountersFile.inMemory(nodeId)));
         header.buffer(headerBuffer).offset(0);
     }
