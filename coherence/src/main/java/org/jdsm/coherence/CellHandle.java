@@ -7,6 +7,7 @@ import org.jdsm.DCell;
 import org.jdsm.RemoteAccessException;
 
 import java.io.Serializable;
+import java.lang.invoke.VarHandle;
 import java.util.function.UnaryOperator;
 
 import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
@@ -20,14 +21,16 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * node. Its global address, colour included, names that one value, so a copy cached under it is current for as
  * long as the cell's word holds that address.
  * <ul>
- *   <li><b>Read</b>: atomic read of the word (fetch-and-add of 0: one round trip of 8 bytes, local when the cell
- *       is here), then the node's copy cache by address + colour. On a hit, done: the read is linearized at the
+ *   <li><b>Read</b>: atomic read of the word (a volatile load when the cell is here and its node keeps no backups,
+ *       else a fetch-and-add of 0: one round trip of 8 bytes when the cell is remote), then the node's copy cache
+ *       by address + colour. On a hit, done: the read is linearized at the
  *       word read. On a miss, the value's block is fetched into the cache (one round trip), the word read again,
  *       and the copy published only if the word still names it: a writer frees a block only after swapping the
  *       word away from it, and an address never returns to the word (the block's colour changes when freed), so
  *       an unchanged word proves the block was live and unchanged during the fetch. Otherwise the copy is
- *       dropped and the read starts over. A value block on the reader's own node is read in place, then the
- *       word checked the same way.</li>
+ *       dropped and the read starts over. A value block on the reader's own node is read in place between two
+ *       reads of its header (a seqlock: the header's colour changes when the block is freed, before it can be
+ *       reused), and read again from the word when the header changed.</li>
  *   <li><b>Write</b>: allocate and fill a block on the writer's node, compare-and-swap the word from the
  *       address last seen (one round trip; again with the witness when another writer got in between), then
  *       free the old block at its home (local, or a message not waited for). Linearized at the swap.</li>
@@ -49,6 +52,12 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     private static final int FILL_PUBLISHED = 0;
     private static final int FILL_MOVED = 1;
     private static final int FILL_WRONG_LENGTH = 2;
+
+    /**
+     * Each thread's views over local value blocks, read in place: a view object per read would be allocated
+     * whenever the JIT cannot prove it does not escape (a read's view call site sees many views in a program).
+     */
+    private static final ThreadLocal<InPlaceViews> IN_PLACE_VIEWS = ThreadLocal.withInitial(InPlaceViews::new);
 
     private transient volatile long lastSeen;
     private transient volatile int lengthGuess = -1;
@@ -189,24 +198,33 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         {
             if (node.isLocal(word))
             {
-                // a block's colour changes when it is freed and never comes back: live with the word's colour
-                // before and after the view ran means the block held this value throughout
-                final int length = liveLocalLength(word);
-                if (length >= 0)
+                // read in place between two reads of the block's header, a seqlock whose sequence is the header: a
+                // block's colour changes when it is freed, before it can be reused, and never comes back, so the
+                // same live header before and after the view ran means the block held this value throughout
+                final long header = node.liveLocalHeader(word);
+                if (0 != header)
                 {
-                    final UnsafeBuffer block = new UnsafeBuffer(0, 0);
-                    node.wrapPayload(block, word, length);
+                    final int length = BlockDescriptor.length(header);
+                    final InPlaceViews views = IN_PLACE_VIEWS.get();
+                    final UnsafeBuffer block = views.acquire();
                     R result = null;
                     RuntimeException failure = null;
                     try
                     {
+                        node.wrapPayload(block, word, length);
                         result = view.apply(block, 0, length);
                     }
                     catch (final RuntimeException ex)
                     {
                         failure = ex;
                     }
-                    if (liveLocalLength(word) == length)
+                    finally
+                    {
+                        views.release();
+                    }
+                    // the view's loads happen before the header's second read (LoadLoad), as a seqlock reader's
+                    VarHandle.acquireFence();
+                    if (node.localHeader(word) == header)
                     {
                         if (null != failure)
                         {
@@ -344,31 +362,25 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     }
 
     /**
-     * The word naming the current value's block, read atomically: fetch-and-add of 0, local or one round trip.
-     * Remembered as the last address seen, the expected value of the next swap.
+     * The word naming the current value's block, read atomically ({@link HeapAccess#atomicRead}: a volatile load
+     * when the cell is here and unreplicated, else a fetch-and-add of 0, one round trip when remote). Remembered
+     * as the last address seen, the expected value of the next swap: a hint (a swap from a stale one fails and
+     * returns the current word), stored only when it changed, so readers on many threads do not write the
+     * handle's cache line.
      */
     private long readWord()
     {
-        final long word = node.fetchAdd(address, VALUE_WORD_OFFSET, 0);
+        final long word = node.atomicRead(address, VALUE_WORD_OFFSET);
         if (GlobalAddress.NULL == word)
         {
             throw new RemoteAccessException(describe() + " holds no value: freed, or not a cell");
         }
-        lastSeen = word;
+        if (lastSeen != word)
+        {
+            lastSeen = word;
+        }
 
         return word;
-    }
-
-    private int liveLocalLength(final long word)
-    {
-        try
-        {
-            return node.localLength(word);
-        }
-        catch (final RemoteAccessException ex)
-        {
-            return -1;
-        }
     }
 
     private long swap(final long expected, final long block)
@@ -425,6 +437,41 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         }
 
         return true;
+    }
+
+    /**
+     * One thread's views over local value blocks read in place, one per depth of reads nested in views (a view may
+     * read another cell); deeper than {@link #DEPTH} a read makes its own.
+     * <p>
+     * <b>Note:</b> not threadsafe: used only by its own thread.
+     */
+    static final class InPlaceViews
+    {
+        static final int DEPTH = 4;
+        private final UnsafeBuffer[] views = new UnsafeBuffer[DEPTH];
+        private int depth;
+
+        UnsafeBuffer acquire()
+        {
+            final int index = depth++;
+            if (index >= DEPTH)
+            {
+                return new UnsafeBuffer(0, 0);
+            }
+            UnsafeBuffer view = views[index];
+            if (null == view)
+            {
+                view = new UnsafeBuffer(0, 0);
+                views[index] = view;
+            }
+
+            return view;
+        }
+
+        void release()
+        {
+            depth--;
+        }
     }
 
     /**

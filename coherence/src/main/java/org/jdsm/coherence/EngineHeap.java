@@ -164,6 +164,29 @@ final class EngineHeap implements HeapAccess
         return length;
     }
 
+    public long liveLocalHeader(final long address)
+    {
+        final long offset = GlobalAddress.offset(address);
+        if (!allocator.isBlockStart(offset))
+        {
+            return 0;
+        }
+        // acquire: pairs with the allocator's release of the header (the payload written before it is visible)
+        final long header = heap.getLongAcquire(offset);
+        if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE ||
+            BlockDescriptor.colour(header) != GlobalAddress.colour(address))
+        {
+            return 0;
+        }
+
+        return header;
+    }
+
+    public long localHeader(final long address)
+    {
+        return heap.getLongAcquire(GlobalAddress.offset(address));
+    }
+
     public void wrapPayload(final UnsafeBuffer view, final long address, final int length)
     {
         heap.wrap(view, GlobalAddress.offset(address) + HEADER_LENGTH, length);
@@ -428,6 +451,18 @@ final class EngineHeap implements HeapAccess
         return null == replication ?
             transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta) :
             replication.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
+    }
+
+    public long atomicRead(final long address, final int payloadOffset)
+    {
+        if (null == replication && isLocal(address))
+        {
+            // pairs with the volatile CAS and fetch-add on the word, local (HeapSlice) or by a peer's one-sided
+            // operation served from this heap: all in one synchronization order
+            return heap.getLongVolatile(GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset);
+        }
+
+        return fetchAdd(address, payloadOffset, 0);
     }
 
     public long compareAndSwap(final long address, final int payloadOffset, final long expected, final long update)

@@ -66,6 +66,25 @@ interface HeapAccess
     int localLength(long address);
 
     /**
+     * The header word of a live local block, for a reader that checks afterwards that the block was neither freed
+     * nor reused while it read the payload in place ({@link #localHeader}: a freed block's colour changes, so an
+     * unchanged header proves the payload unchanged).
+     *
+     * @param address of a local object, with colour.
+     * @return its header ({@link BlockDescriptor}), or 0 if the address names no live block with its colour (a
+     * live header is never 0).
+     */
+    long liveLocalHeader(long address);
+
+    /**
+     * Re-read the header word of a block {@link #liveLocalHeader} found live, with acquire semantics.
+     *
+     * @param address of the local object, with colour.
+     * @return its header now.
+     */
+    long localHeader(long address);
+
+    /**
      * Wrap a view over a local object's payload.
      *
      * @param view    to wrap.
@@ -155,6 +174,19 @@ interface HeapAccess
      * @return the value before.
      */
     long fetchAdd(long address, int payloadOffset, long delta);
+
+    /**
+     * Read an aligned long of an object's payload atomically: linearizable with {@link #fetchAdd} and
+     * {@link #compareAndSwap} on it. A volatile load when the object is local and the node keeps no backups (no
+     * atomic, no store: readers on many threads share the word's cache line); a fetch-add of 0 otherwise, through
+     * the own slice's gate when it has backups (the word's value is decided at its last live holder) and one-sided
+     * when the object is remote (a transport's one-sided read of 8 bytes need not be atomic with its atomics).
+     *
+     * @param address       of the object.
+     * @param payloadOffset of an aligned long in its payload.
+     * @return the value.
+     */
+    long atomicRead(long address, int payloadOffset);
 
     /**
      * @param address       of the object.

@@ -145,6 +145,19 @@ public final class HeapSlice implements HeapRegion
     }
 
     /**
+     * Read an 8-byte aligned word with volatile semantics: linearizable with {@link #compareAndSwapLong} and
+     * {@link #getAndAddLong} on the same word (the three are in one synchronization order).
+     *
+     * @param offset of the word.
+     * @return its value.
+     */
+    public long getLongVolatile(final long offset)
+    {
+        checkWord("getLongVolatile", offset);
+        return segments[(int)(offset >>> segmentShift)].getLongVolatile((int)(offset & segmentMask));
+    }
+
+    /**
      * Write an 8-byte aligned word with release semantics.
      *
      * @param offset of the word.

@@ -2,6 +2,7 @@ package org.jdsm.coherence;
 
 import org.jdsm.Codecs;
 import org.jdsm.DBox;
+import org.jdsm.DCell;
 import org.jdsm.Mut;
 import org.jdsm.NodeCounters.Counter;
 import org.jdsm.Ref;
@@ -26,6 +27,10 @@ class HotPathAllocationTest
 {
     private static final int ROUND = 100_000;
     private static final long JIT_WAIT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final int CELLS = 16;
+    private static final DCell.View<Boolean> IS_ZERO = (buffer, offset, length) -> 0 == buffer.getLong(offset);
+    private static final DCell.View<Boolean> IS_ONE = (buffer, offset, length) -> 1 == buffer.getLong(offset);
+    private static final DCell.View<Boolean> IS_TWO = (buffer, offset, length) -> 2 == buffer.getLong(offset);
 
     @Test
     void shouldNotAllocateOnCacheHitReadGetClose()
@@ -85,6 +90,69 @@ class HotPathAllocationTest
                 " bytes of measurement overhead subtracted)");
             assertEquals(0, minimum, "bytes allocated in the best round of " + ROUND + " borrows");
         }
+    }
+
+    @Test
+    void shouldNotAllocateOnLocalCellRead()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(1))
+        {
+            final Node node = cluster.node(0);
+            @SuppressWarnings("unchecked")
+            final DCell<Long>[] cells = new DCell[CELLS];
+            for (int i = 0; i < CELLS; i++)
+            {
+                cells[i] = node.cell(Codecs.LONG, (long)i);
+            }
+            final long overhead = measurementOverhead();
+            long minimum = Long.MAX_VALUE;
+            int rounds = 0;
+            final long deadlineNs = System.nanoTime() + JIT_WAIT_NS;
+            while (minimum > 0 && System.nanoTime() - deadlineNs < 0)
+            {
+                rounds++;
+                final long before = allocatedBytes();
+                final long found = cellReadRound(cells);
+                minimum = Math.min(minimum, allocatedBytes() - before - overhead);
+                assertEquals(expectedFound(), found);
+            }
+
+            System.out.println("local DCell.read(view): " + minimum + " bytes allocated per round of " + ROUND +
+                " reads through 3 views, steady after " + rounds + " rounds (" + overhead +
+                " bytes of measurement overhead subtracted)");
+            assertEquals(0, minimum, "bytes allocated in the best round of " + ROUND + " cell reads");
+            for (final DCell<Long> cell : cells)
+            {
+                cell.close();
+            }
+        }
+    }
+
+    // three views at one call site, so the read's view call is megamorphic and the JIT can not scalar-replace what
+    // the engine hands the view: a program reads its cells through many views; each finds its cell's value 0..15
+    private static long cellReadRound(final DCell<Long>[] cells)
+    {
+        long found = 0;
+        for (int i = 0; i < ROUND; i++)
+        {
+            final DCell<Long> cell = cells[i & (CELLS - 1)];
+            final DCell.View<Boolean> view = 0 == i % 3 ? IS_ZERO : 1 == i % 3 ? IS_ONE : IS_TWO;
+            found += cell.read(view) ? 1 : 0;
+        }
+
+        return found;
+    }
+
+    // the reads whose cell (i mod 16, holding i mod 16) holds what their view (i mod 3) looks for
+    private static long expectedFound()
+    {
+        long found = 0;
+        for (int i = 0; i < ROUND; i++)
+        {
+            found += (i & (CELLS - 1)) == i % 3 ? 1 : 0;
+        }
+
+        return found;
     }
 
     private static long readRound(final DBox<Long> remote, final DBox<Long> local)

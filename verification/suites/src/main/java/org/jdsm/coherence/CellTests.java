@@ -1,0 +1,149 @@
+package org.jdsm.coherence;
+
+import org.jdsm.Codecs;
+import org.jdsm.DCell;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+import org.openjdk.jcstress.infra.results.JJ_Result;
+import org.openjdk.jcstress.infra.results.J_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * A {@link CellHandle} on the reader's own node with no backups, the local read path: the cell's word is read by a
+ * volatile load (no fetch-and-add), and the value's block is read in place between its live header and a re-read
+ * of the header, a seqlock whose sequence is the header (a block's colour changes when it is freed, before it can
+ * be reused). Cells are made in the shared {@link JcstressEngine#HEAP} and closed (freed) by each arbiter.
+ */
+public final class CellTests
+{
+    private static final int WORDS = 8;
+
+    private CellTests()
+    {
+    }
+
+    private static long[] filled(final long value)
+    {
+        final long[] words = new long[WORDS];
+        java.util.Arrays.fill(words, value);
+        return words;
+    }
+
+    /**
+     * A reader reads a cell's value in place, its first and last words, while a writer sets it twice: the second
+     * value goes into a new block, most often the first value's block, freed by the first set and reused at once
+     * (same size class, last in first out). r1, r2: the first and last words the reader returned.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Read before the first set")
+    @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Read between the sets")
+    @Outcome(id = "2, 2", expect = ACCEPTABLE, desc = "Read after the second set")
+    @Outcome(expect = FORBIDDEN, desc = "Words of two values in one read: a freed block reused under the reader")
+    @State
+    public static class InPlaceReadVersusReuse
+    {
+        final DCell<long[]> cell = CellHandle.create(JcstressEngine.HEAP, Codecs.LONGS, filled(0));
+
+        @Actor
+        public void reader(final JJ_Result r)
+        {
+            final long[] seen = cell.read((buffer, offset, length) ->
+                new long[] { buffer.getLong(offset), buffer.getLong(offset + length - 8) });
+            r.r1 = seen[0];
+            r.r2 = seen[1];
+        }
+
+        @Actor
+        public void writer()
+        {
+            cell.set(filled(1));
+            cell.set(filled(2));
+        }
+
+        @Arbiter
+        public void arbiter(final JJ_Result r)
+        {
+            cell.close();
+        }
+    }
+
+    /**
+     * Each actor sets its own cell, then reads the other's (store buffering, Dekker): linearizable cells never let
+     * both reads miss both writes. r1: what the first actor read of the second cell; r2: the converse.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "First actor ran wholly before the second")
+    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "Second actor ran wholly before the first")
+    @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Both set before either read")
+    @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "Both reads before both writes: not linearizable")
+    @Outcome(expect = FORBIDDEN, desc = "A value nobody wrote")
+    @State
+    public static class SetThenReadOther
+    {
+        final DCell<Long> first = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L);
+        final DCell<Long> second = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L);
+
+        @Actor
+        public void setFirstReadSecond(final II_Result r)
+        {
+            first.set(1L);
+            r.r1 = second.read((buffer, offset, length) -> (int)buffer.getLong(offset));
+        }
+
+        @Actor
+        public void setSecondReadFirst(final II_Result r)
+        {
+            second.set(1L);
+            r.r2 = first.read((buffer, offset, length) -> (int)buffer.getLong(offset));
+        }
+
+        @Arbiter
+        public void arbiter(final II_Result r)
+        {
+            first.close();
+            second.close();
+        }
+    }
+
+    /**
+     * Two actors increment one cell by {@link DCell#update}, each through its own handle, reading the word without
+     * storing it when unchanged: the swap expects what the read returned, so no increment is lost. r1: the value at
+     * the end.
+     */
+    @JCStressTest
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "Both increments applied")
+    @Outcome(id = "1", expect = FORBIDDEN, desc = "An increment lost: a swap from a stale word succeeded")
+    @Outcome(expect = FORBIDDEN, desc = "Any other value")
+    @State
+    public static class UpdateVersusUpdate
+    {
+        final CellHandle<Long> cell = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L);
+        final DCell<Long> other = cell.share();
+
+        @Actor
+        public void increment1()
+        {
+            cell.update((value) -> value + 1);
+        }
+
+        @Actor
+        public void increment2()
+        {
+            other.update((value) -> value + 1);
+        }
+
+        @Arbiter
+        public void arbiter(final J_Result r)
+        {
+            r.r1 = cell.get();
+            other.close();
+            cell.close();
+        }
+    }
+}
