@@ -102,7 +102,10 @@ final class Replication
     private final long awaitDecisionNs;
     private final AtomicIntegerArray dead;
     private final AtomicReferenceArray<Holders> holders;
-    private final AtomicIntegerArray spareOwners;
+    private final int[] spareOwners; // guarded by itself: slice + 1 holding each spare slot, 0 when free
+    private final long[] spareEpochs; // guarded by spareOwners: the latest hand-over epoch a spare was granted at
+    private final boolean[] sparesGranted; // guarded by spareOwners: granted once, so it may hold an old copy's bytes
+    private final AtomicLong sparesGivenBack = new AtomicLong();
     private final SliceGate gate;
     private final IntFunction<NodeUnavailableException> gateTimeout = this::gateTimedOut;
     private final AtomicLong mirrorOperations = new AtomicLong();
@@ -161,7 +164,9 @@ final class Replication
         {
             holders.set(slice, Holders.initial(slice, replicas, nodeCount));
         }
-        this.spareOwners = new AtomicIntegerArray(replicas);
+        this.spareOwners = new int[replicas];
+        this.spareEpochs = new long[replicas];
+        this.sparesGranted = new boolean[replicas];
         this.gate = new SliceGate(nodeCount, gateTimeoutNs);
     }
 
@@ -369,38 +374,109 @@ final class Replication
     }
 
     /**
-     * Or-ed into {@link #claimSpare}'s slot when the slot was claimed for the slice before (by a hand-over whose copy
-     * did not complete): it may hold bytes of that copy. A slot claimed for the first time has never been written
-     * since the region was allocated, zeroed.
+     * Or-ed into {@link #claimSpare}'s slot when the slot was granted before, for this slice (by a hand-over whose
+     * copy did not complete) or for another one (a slot given back, {@link #giveBackSpares}): it may hold bytes of
+     * that copy, so the copier copies it whole. A slot granted for the first time has never been written since the
+     * region was allocated, zeroed.
      */
     static final long SPARE_CLAIMED_BEFORE = 1L << 32;
 
     /**
-     * Claim a spare slot of this node for a slice being re-replicated here: the slot it already has, else the first
-     * free one. Called on the receiving thread; never blocks.
+     * Claim a spare slot of this node for a slice being re-replicated here by a hand-over: the slot it already has,
+     * else the first free one. Called on the receiving thread; never blocks (a monitor held briefly, shared with
+     * {@link #giveBackSpares}).
      *
      * @param slice a node's id.
-     * @return the slot index, or'ed with {@link #SPARE_CLAIMED_BEFORE} if the slot was claimed for the slice before;
-     * or -1 when every spare slot holds another slice.
+     * @param epoch of the hand-over that claims it: a claim for an epoch this node has installed already is stale
+     *              and gets nothing (its hand-over is over; a grant now would never be named nor given back).
+     * @return the slot index, or'ed with {@link #SPARE_CLAIMED_BEFORE} if the slot was granted before; or -1 when
+     * every spare slot holds another slice, or the claim is stale.
      */
-    long claimSpare(final int slice)
+    long claimSpare(final int slice, final long epoch)
     {
-        for (int k = 0; k < replicas; k++)
+        synchronized (spareOwners)
         {
-            if (spareOwners.get(k) == slice + 1)
+            if (epoch <= holders.get(slice).epoch)
             {
-                return (replicas + 1 + k) | SPARE_CLAIMED_BEFORE;
+                return -1;
             }
-        }
-        for (int k = 0; k < replicas; k++)
-        {
-            if (spareOwners.compareAndSet(k, 0, slice + 1))
+            int free = -1;
+            for (int k = 0; k < replicas; k++)
             {
-                return replicas + 1 + k;
+                if (spareOwners[k] == slice + 1)
+                {
+                    spareEpochs[k] = Math.max(spareEpochs[k], epoch);
+                    return (replicas + 1 + k) | SPARE_CLAIMED_BEFORE;
+                }
+                if (0 == spareOwners[k] && free < 0)
+                {
+                    free = k;
+                }
             }
-        }
+            if (free < 0)
+            {
+                return -1;
+            }
+            final boolean grantedBefore = sparesGranted[free];
+            spareOwners[free] = slice + 1;
+            spareEpochs[free] = epoch;
+            sparesGranted[free] = true;
 
-        return -1;
+            return (replicas + 1 + free) | (grantedBefore ? SPARE_CLAIMED_BEFORE : 0);
+        }
+    }
+
+    /**
+     * Give back the spare slots granted for a slice that its installed holder list does not name: called by
+     * {@link SliceHandover} right after it installed the list (so a claim of the same epoch either came first and is
+     * given back here, or comes after and is refused as stale by {@link #claimSpare}).
+     * <p>
+     * A spare slot granted at epoch g is free for good once this node installed an epoch &ge; g that does not name
+     * it: holder lists change only by hand-overs, which keep every live holder, so a slot missing from the list of
+     * the epoch it was granted for is never named later (a claim at a later epoch gets a slot anew); no routed
+     * operation ever targeted it (only holders named in an installed list are read, written or mirrored to; the
+     * fence drained every live node's operations on the slice before that list was installed); and the only writes
+     * it ever received were the copies of a coordinator of epoch g that got its grant, which ended before that
+     * coordinator installed the list (its copy failed, or its claim timed out and the grant came late) or ended with
+     * its death (a successor ran the epoch again and chose another node). That takes the fence's own assumption: a
+     * one-sided operation that returned or failed does not land later. The next grant of the slot says
+     * {@link #SPARE_CLAIMED_BEFORE}, so its copier copies it whole over whatever that earlier copy left.
+     * <p>
+     * With today's hand-over only such grants are ever given back: a slot that a list names stays named while its
+     * node lives (a hand-over drops dead holders only), backup slots included, and a dead node's slots are gone with
+     * it.
+     *
+     * @param slice     a node's id.
+     * @param installed its holder list just installed here.
+     * @return spare slots given back.
+     */
+    int giveBackSpares(final int slice, final Holders installed)
+    {
+        final int index = installed.indexOf(nodeId);
+        final int namedSlot = index < 0 ? -1 : installed.slots[index];
+        int givenBack = 0;
+        synchronized (spareOwners)
+        {
+            for (int k = 0; k < replicas; k++)
+            {
+                if (spareOwners[k] == slice + 1 && spareEpochs[k] <= installed.epoch && namedSlot != replicas + 1 + k)
+                {
+                    spareOwners[k] = 0;
+                    givenBack++;
+                }
+            }
+        }
+        sparesGivenBack.addAndGet(givenBack);
+
+        return givenBack;
+    }
+
+    /**
+     * @return spare slots given back so far ({@link #giveBackSpares}).
+     */
+    long sparesGivenBack()
+    {
+        return sparesGivenBack.get();
     }
 
     /**

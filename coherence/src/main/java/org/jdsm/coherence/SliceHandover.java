@@ -47,6 +47,17 @@ import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_GRANT_TYPE;
  * {@code HANDED_OVER}, so a coordinator that missed it catches up. Messages that are malformed, stale or from a node
  * that may not send them are refused with the reason ({@link #onMessage}), counted by the control adapter.
  * <p>
+ * <b>Spare slots given back.</b> A spare slot a node granted for a slice at an epoch whose installed holder list
+ * does not name it (the grant reached the coordinator after its claim timed out, the copy into it failed, or the
+ * coordinator died and its successor chose another node) is given back when the list is installed
+ * ({@link Replication#giveBackSpares}) and granted later, to any slice, as claimed before (copied whole). No other
+ * slot ever becomes free: a hand-over drops only dead holders, so a live node's backup or spare slot stays named
+ * while it lives, and a dead node's slots are gone with it. A grant outstanding when the slice's last live holder
+ * dies stays taken: the granting node cannot tell a lost slice from a holder list naming it that it has not received
+ * yet. Running out of spare slots after several deaths is therefore mostly a matter of capacity: slot 0 keeps its
+ * node's own slice only, so the other 2R slots of the N - d live nodes cannot keep R + 1 copies of all N slices
+ * once 2R (N - d) &lt; R N + d, e.g. R = 1 on 5 nodes at the second death (6 slots for 7 copies).
+ * <p>
  * <b>Duty cycle.</b> As an {@link Agent} on a thread of its own: polls the membership for deaths, acknowledges
  * drained fences, and drives the hand-overs this node coordinates (the copy is the only blocking step). Messages
  * arrive on the transport's receiving thread and only change state.
@@ -418,6 +429,7 @@ final class SliceHandover implements Agent
                 return; // another coordinator installed it meanwhile
             }
             replication.install(slice, current);
+            replication.giveBackSpares(slice, current);
             runningEpoch[slice] = 0;
             maybeOpen(slice);
         }
@@ -713,6 +725,7 @@ final class SliceHandover implements Agent
                     " is stale: this node installed epoch " + installed.epoch + " (holders " + installed + ")");
             }
             replication.install(slice, current);
+            replication.giveBackSpares(slice, current);
             if (0 != runningEpoch[slice] && runningEpoch[slice] <= epoch)
             {
                 runningEpoch[slice] = 0;
@@ -730,7 +743,7 @@ final class SliceHandover implements Agent
             return refuse("SPARE_CLAIM of slice " + slice + " epoch " + epoch + " from node " + source +
                 " is stale: this node installed epoch " + current.epoch);
         }
-        final long slot = current.indexOf(nodeId) >= 0 ? -1 : replication.claimSpare(slice);
+        final long slot = current.indexOf(nodeId) >= 0 ? -1 : replication.claimSpare(slice, epoch);
         send(source, SPARE_GRANT_TYPE, slice, slot);
         return null;
     }

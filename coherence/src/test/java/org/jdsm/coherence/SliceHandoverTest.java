@@ -18,6 +18,7 @@ import static org.jdsm.coherence.ControlMessageDescriptor.BODY_OFFSET;
 import static org.jdsm.coherence.ControlMessageDescriptor.HANDED_OVER_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.HANDOVER_FENCE_ACK_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.HANDOVER_FENCE_TYPE;
+import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_CLAIM_TYPE;
 import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_GRANT_TYPE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -151,10 +152,41 @@ class SliceHandoverTest
         try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
         {
             final Replication replication = ((EngineHeap)cluster.node(0).heap()).replication();
-            assertEquals(2, replication.claimSpare(1), "the spare slot of replicas=1, never written");
-            assertEquals(2 | Replication.SPARE_CLAIMED_BEFORE, replication.claimSpare(1),
+            assertEquals(2, replication.claimSpare(1, 1), "the spare slot of replicas=1, never written");
+            assertEquals(2 | Replication.SPARE_CLAIMED_BEFORE, replication.claimSpare(1, 1),
                 "claimed before: it may hold an earlier copy's bytes, so it is copied whole");
-            assertEquals(-1, replication.claimSpare(2), "the only spare slot holds slice 1");
+            assertEquals(-1, replication.claimSpare(2, 1), "the only spare slot holds slice 1");
+            assertEquals(-1, replication.claimSpare(0, 0), "epoch 0 is installed: a stale claim gets nothing");
+        }
+    }
+
+    @Test
+    void aSpareSlotGrantedForAnEpochWhoseHolderListDoesNotNameItIsGivenBackAndGrantedAgainAsClaimedBefore()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(4, (config) -> config.replicas(1)))
+        {
+            // node 0, not a holder of slice 1 (nodes 1 and 2), grants its spare slot 2 to node 2's hand-over at
+            // epoch 1; the coordinator's claim had timed out, so it copied into node 3 and installed that
+            final SliceHandover handover = ((EngineHeap)cluster.node(0).heap()).replication().handover();
+            final Replication replication = ((EngineHeap)cluster.node(0).heap()).replication();
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+            assertNull(handover.onMessage(2, SPARE_CLAIM_TYPE, 1, 1, message(buffer, SPARE_CLAIM_TYPE, 1, 1), 0,
+                BODY_OFFSET));
+            assertEquals(-1, replication.claimSpare(2, 1), "slot 2 is granted to slice 1");
+
+            assertNull(handover.onMessage(2, HANDED_OVER_TYPE, 1, 1, buffer, 0, holders(buffer, 2, 1, 3, 2)));
+            assertEquals(1, replication.sparesGivenBack(), "epoch 1 of slice 1 does not name node 0 at slot 2");
+            assertEquals(-1, replication.claimSpare(1, 1), "a claim of the installed epoch is stale");
+            assertEquals(2 | Replication.SPARE_CLAIMED_BEFORE, replication.claimSpare(2, 2),
+                "free again for another slice, and copied whole: it may hold bytes of slice 1");
+
+            // a list of an epoch before the grant's does not give it back; the grant's own epoch names it
+            assertNull(handover.onMessage(3, HANDED_OVER_TYPE, 2, 1, buffer, 0, holders(buffer, 3, 1, 1, 2)));
+            assertEquals(1, replication.sparesGivenBack(), "granted at epoch 2 of slice 2, installed epoch 1");
+            assertEquals(-1, replication.claimSpare(1, 2), "slot 2 holds slice 2");
+            assertNull(handover.onMessage(3, HANDED_OVER_TYPE, 2, 2, buffer, 0, holders(buffer, 3, 1, 0, 2)));
+            assertEquals(1, replication.sparesGivenBack(), "epoch 2 of slice 2 names node 0 at slot 2");
+            assertEquals(-1, replication.claimSpare(1, 2), "slot 2 still holds slice 2");
         }
     }
 
