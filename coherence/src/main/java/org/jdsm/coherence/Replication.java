@@ -861,10 +861,7 @@ final class Replication
      */
     long fetchAdd(final int slice, final long offset, final long delta)
     {
-        if (0 != delta)
-        {
-            membership.checkCanServeWrites();
-        }
+        membership.checkCanServeWrites(); // a word read too, as before: a cut-off node's word reads are refused
         gate.enter(slice, gateTimeout);
         try
         {
