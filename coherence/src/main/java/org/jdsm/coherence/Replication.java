@@ -1136,8 +1136,9 @@ final class Replication
     }
 
     /**
-     * Fetch-add a word of this node's own slice and mirror it, both admitted at the own slice's gate (an addition
-     * applied twice would not be harmless).
+     * Fetch-add a word of this node's own slice, admitted at the own slice's gate: decided at the slice's last live
+     * backup and applied here last ({@link #fetchAddTailFirst}), so this node never shows a count its backups lack.
+     * A fetch-add of 0 is a volatile read here.
      *
      * @param offset of the word in the own slice.
      * @param delta  to add.
