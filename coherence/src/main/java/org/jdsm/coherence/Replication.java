@@ -57,9 +57,15 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *       serving one, each waiting there for the CASes the tail decided before it (retried until it lands, so every
  *       holder applies CASes in the tail's order). A home cut off from its backups therefore cannot show a swapped
  *       word that the majority does not have.</li>
- *   <li><b>Fetch-adds</b> ({@code DArc} counts) are applied at the serving holder first, then mirrored: additions
- *       commute, and one that failed at a holder declared dead is retried at the next, which must not have it yet
- *       (a fetch-add applied twice is not harmless, unlike a range written twice).</li>
+ *   <li><b>Fetch-adds</b> ({@code DArc} and {@code DMutex} counts) are decided like a CAS: added at the slice's
+ *       last live holder (the tail), which returns the value before, then applied at each holder before it down to
+ *       the serving one as the swap from that value to the sum, waiting there for the additions the tail decided
+ *       before it. Every holder passes through the tail's sequence of sums only, never an intermediate sum of
+ *       concurrent additions applied in another order, and the serving holder never shows a count its backups lack.
+ *       A holder still short of the value before after {@link #MIRROR_CAS_PATIENCE_NS} (an earlier addition's
+ *       writer died between the holders) catches up to the value of the nearest live holder after it. A fetch-add
+ *       of 0 is a read at the serving holder. Same round trips as a serving-first addition: one per remote
+ *       holder.</li>
  * </ul>
  * <p>
  * <b>Routing and the fail-over barrier.</b> Slice X is served by its first holder not declared dead
@@ -70,11 +76,12 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * the gate is closed to new operations until the slice's hand-over ({@link SliceHandover}) has installed the new
  * holder list: a read that failed at the dead node leaves the gate and is retried at the new server only after the
  * hand-over, so a value visible at the dead node is at the new server before anyone reads there. A range write that
- * failed there is complete (the holders after it have it); a fetch-add that failed there is admitted and retried at
- * once at the next live holder, as its mirrors are (its writer mirrors after the home answered, so the next holder
- * gets it once). A CAS never fails at the home before it is
- * decided: it is decided at the last live holder, and one whose decision there is in doubt (that holder died) is
- * decided again at the holder before it, where nobody can have read it. A node's death is sticky: its slice is never routed back.
+ * failed there is complete (the holders after it have it). A CAS or a fetch-add never fails at the home before it
+ * is decided: it is decided at the last live holder, and one whose decision there is in doubt (that holder died) is
+ * decided again at the holder before it, where nobody can have read it (and which cannot have it yet: holders
+ * apply it only after the tail answered). A hand-over puts the serving holder's new copies before the live backups
+ * ({@link SliceHandover}), so each holder stays at or behind every holder after it. A node's death is sticky: its
+ * slice is never routed back.
  * <p>
  * <b>Refusing writes.</b> Every write, CAS and fetch-add it routes, and every mirror of a change to this node's own
  * slice, first asks {@link MembershipView#checkCanServeWrites()}: a node the membership says may not act on its own
@@ -90,6 +97,11 @@ final class Replication
      * holder). Once the tail is dead it waits up to the peer timeout: the missing CAS may be in flight.
      */
     static final long MIRROR_CAS_PATIENCE_NS = 50_000_000L;
+
+    // outcomes of a follower's catch-up to the holder after it
+    private static final int CAUGHT_UP = 1;
+    private static final int CHANGED = 0;
+    private static final int NO_SOURCE = -1;
 
     private final int nodeId;
     private final int nodeCount;
@@ -914,20 +926,22 @@ final class Replication
     }
 
     /**
-     * Fetch-add a word of a slice at its serving holder, then on every live holder after it (additions commute).
+     * Fetch-add a word of a slice: decided at its last live holder (the tail), then applied at every live holder
+     * before it down to the serving one as the swap from the tail's value before to the value after, in the order
+     * the tail decided (see {@link #fetchAddTailFirst}). A fetch-add of 0 is a read at the serving holder.
      *
      * @param slice  a node's id.
      * @param offset of an aligned word in the slice.
      * @param delta  to add.
-     * @return the value before, at the serving holder.
+     * @return the value before, in the tail's order (the value the serving holder shows before the addition).
      */
     long fetchAdd(final int slice, final long offset, final long delta)
     {
-        membership.checkCanServeWrites();
+        membership.checkCanServeWrites(); // a word read too, as before: a cut-off node's word reads are refused
         gate.enter(slice, gateTimeout);
         try
         {
-            return fetchAddAtServingFirst(slice, offset, delta);
+            return 0 == delta ? readWordAtServing(slice, offset) : fetchAddTailFirst(slice, offset, delta);
         }
         finally
         {
@@ -935,42 +949,212 @@ final class Replication
         }
     }
 
-    // an addition is applied at the serving holder, then at every live holder after it (additions commute); one
-    // that failed at a holder declared dead is retried at once at the next (the writer mirrors after the serving
-    // holder answered, so the next holder gets it once)
-    private long fetchAddAtServingFirst(final int slice, final long offset, final long delta)
+    // a fetch-add of 0 reads the word at the serving holder (a volatile read when it is this node)
+    private long readWordAtServing(final int slice, final long offset)
     {
-        long before;
-        Holders current;
-        int holder;
         while (true)
         {
-            current = holders.get(slice);
-            holder = servingIndex(slice, current);
+            final Holders current = holders.get(slice);
+            final int holder = servingIndex(slice, current);
             final int target = current.nodes[holder];
             final long at = base(current.slots[holder]) + offset;
             if (target == nodeId)
             {
                 countTakenOver(slice);
-                before = heap.getAndAddLong(at, delta);
-                break;
+                return heap.getLongVolatile(at);
             }
             try
             {
-                before = transport.fetchAdd(target, at, delta);
-                break;
+                return transport.fetchAdd(target, at, 0);
             }
             catch (final NodeUnavailableException ex)
             {
                 onUnavailable(target, ex);
+                readmit(slice); // a read retries only after the hand-over, like a range read
             }
         }
-        if (0 != delta)
+    }
+
+    /**
+     * A fetch-add decided at the slice's last live holder (the tail): {@code before = fetchAdd(tail, delta)}; then
+     * the swap {@code before -> before + delta} at each live holder before it down to the serving one, each waiting
+     * there for the additions the tail decided before it ({@link #followFetchAdd}). Every holder therefore passes
+     * through the tail's sequence of values only, never an intermediate sum of concurrent additions applied in
+     * another order, and the serving holder, where the slice is read, never shows a sum its backups lack: a home
+     * that dies or is cut off after a reader saw a count cannot leave the backup that takes over with a smaller one.
+     * A fetch-add whose tail failed and was declared dead is decided again at the holder before it: had the dead
+     * tail applied it, no live holder has it (its follow had not started) and nobody read it there. Round trips are
+     * those of the serving-first order: one per remote holder.
+     */
+    private long fetchAddTailFirst(final int slice, final long offset, final long delta)
+    {
+        while (true)
         {
-            mirrorFetchAdd(current, holder + 1, offset, delta);
+            final Holders current = holders.get(slice);
+            final int serving = servingIndex(slice, current);
+            final int tail = lastLiveIndex(current, serving);
+            final int decider = current.nodes[tail];
+            final long at = base(current.slots[tail]) + offset;
+            final long before;
+            if (decider == nodeId)
+            {
+                if (tail == serving)
+                {
+                    countTakenOver(slice);
+                }
+                before = heap.getAndAddLong(at, delta);
+            }
+            else
+            {
+                if (tail != serving)
+                {
+                    mirrorOperations.incrementAndGet();
+                    mirrorBytes.addAndGet(8);
+                }
+                try
+                {
+                    before = transport.fetchAdd(decider, at, delta);
+                }
+                catch (final NodeUnavailableException ex)
+                {
+                    onUnavailable(decider, ex); // rethrows unless declared dead: then the holder before decides
+                    continue;
+                }
+            }
+            if (tail != serving)
+            {
+                followFetchAdd(current, tail, serving, slice, offset, before, before + delta);
+            }
+
+            return before;
+        }
+    }
+
+    /**
+     * Apply an addition the tail decided, as the swap {@code before -> after}, at holders {@code tail - 1} down to
+     * {@code serving}. A holder that has not reached {@code before} yet is waiting for an addition decided earlier
+     * whose writer is slow or died between the holders: after {@link #MIRROR_CAS_PATIENCE_NS} it catches up by
+     * swapping the value it shows for the value of the nearest live holder after it, which has this addition and
+     * every earlier one (each holder is only ever set to a value the holder after it had), so no holder moves
+     * backwards and none applies an addition twice. If no holder after it lives any more, whether the holder has the
+     * addition can not be told from its value: the fetch-add fails as in doubt (it took effect at the dead tail).
+     */
+    private void followFetchAdd(
+        final Holders current,
+        final int tail,
+        final int serving,
+        final int slice,
+        final long offset,
+        final long before,
+        final long after)
+    {
+        for (int j = tail - 1; j >= serving; j--)
+        {
+            final int node = current.nodes[j];
+            if (node != nodeId && 0 != dead.get(node))
+            {
+                continue;
+            }
+            final long at = base(current.slots[j]) + offset;
+            boolean stuck = false;
+            long stuckAt = 0;
+            try
+            {
+                final long patienceNs = System.nanoTime() + MIRROR_CAS_PATIENCE_NS;
+                while (true)
+                {
+                    final long witness = compareAndSwapWordAt(node, j, serving, at, before, after);
+                    if (witness == before)
+                    {
+                        break;
+                    }
+                    if (System.nanoTime() - patienceNs > 0)
+                    {
+                        final int caughtUp = catchUp(current, j, serving, offset, witness);
+                        if (CAUGHT_UP == caughtUp)
+                        {
+                            break;
+                        }
+                        if (NO_SOURCE == caughtUp)
+                        {
+                            stuck = true;
+                            stuckAt = witness;
+                            break;
+                        }
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            catch (final NodeUnavailableException ex)
+            {
+                // a holder declared dead is skipped; one that is not fails the fetch-add, in doubt for the caller
+                onUnavailable(node, ex);
+            }
+            if (stuck)
+            {
+                throw new NodeUnavailableException(slice, "fetch-add at offset=" + offset + " of slice " + slice +
+                    " in doubt: every holder after node " + node + " in " + current + " died before that holder " +
+                    "reached the value before it, " + before + " (it shows " + stuckAt + ")");
+            }
+        }
+    }
+
+    private long compareAndSwapWordAt(
+        final int node, final int index, final int serving, final long at, final long expected, final long update)
+    {
+        if (node == nodeId)
+        {
+            return heap.compareAndSwapLong(at, expected, update);
+        }
+        if (index != serving)
+        {
+            mirrorOperations.incrementAndGet();
+            mirrorBytes.addAndGet(8);
         }
 
-        return before;
+        return transport.compareAndSwap(node, at, expected, update);
+    }
+
+    // holder j shows `seen`, not the value before our addition: swap it for the value of the nearest live holder
+    // after j, which has our addition; CHANGED if j changed meanwhile (the caller tries again), NO_SOURCE if no
+    // holder after j lives
+    private int catchUp(
+        final Holders current, final int j, final int serving, final long offset, final long seen)
+    {
+        for (int k = j + 1; k < current.nodes.length; k++)
+        {
+            final int source = current.nodes[k];
+            if (source != nodeId && checkDead(source))
+            {
+                continue;
+            }
+            final long sourceAt = base(current.slots[k]) + offset;
+            final long latest;
+            if (source == nodeId)
+            {
+                latest = heap.getLongVolatile(sourceAt);
+            }
+            else
+            {
+                try
+                {
+                    mirrorOperations.incrementAndGet();
+                    mirrorBytes.addAndGet(8);
+                    latest = transport.fetchAdd(source, sourceAt, 0);
+                }
+                catch (final NodeUnavailableException ex)
+                {
+                    onUnavailable(source, ex); // declared dead: the next holder after j is the source
+                    continue;
+                }
+            }
+            final int node = current.nodes[j];
+            final long witness = compareAndSwapWordAt(node, j, serving, base(current.slots[j]) + offset, seen, latest);
+
+            return witness == seen ? CAUGHT_UP : CHANGED;
+        }
+
+        return NO_SOURCE;
     }
 
     /**
@@ -1028,8 +1212,9 @@ final class Replication
     }
 
     /**
-     * Fetch-add a word of this node's own slice and mirror it, both admitted at the own slice's gate (an addition
-     * applied twice would not be harmless).
+     * Fetch-add a word of this node's own slice, admitted at the own slice's gate: decided at the slice's last live
+     * backup and applied here last ({@link #fetchAddTailFirst}), so this node never shows a count its backups lack.
+     * A fetch-add of 0 is a volatile read here.
      *
      * @param offset of the word in the own slice.
      * @param delta  to add.
@@ -1041,7 +1226,7 @@ final class Replication
         gate.enter(nodeId, gateTimeout);
         try
         {
-            return fetchAddAtServingFirst(nodeId, offset, delta);
+            return 0 == delta ? heap.getLongVolatile(offset) : fetchAddTailFirst(nodeId, offset, delta);
         }
         finally
         {
@@ -1077,34 +1262,6 @@ final class Replication
             try
             {
                 transport.write(node, at, src, srcOffset, length);
-            }
-            catch (final NodeUnavailableException ex)
-            {
-                onUnavailable(node, ex);
-            }
-        }
-    }
-
-    private void mirrorFetchAdd(final Holders current, final int fromHolder, final long offset, final long delta)
-    {
-        for (int j = fromHolder; j < current.nodes.length; j++)
-        {
-            final int node = current.nodes[j];
-            if (0 != dead.get(node))
-            {
-                continue;
-            }
-            final long at = base(current.slots[j]) + offset;
-            if (node == nodeId)
-            {
-                heap.getAndAddLong(at, delta);
-                continue;
-            }
-            mirrorOperations.incrementAndGet();
-            mirrorBytes.addAndGet(8);
-            try
-            {
-                transport.fetchAdd(node, at, delta);
             }
             catch (final NodeUnavailableException ex)
             {

@@ -39,7 +39,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.SPARE_GRANT_TYPE;
  *     {@code SPARE_CLAIM}/{@code SPARE_GRANT}), for every copy the slice lost, as long as spare slots remain, in
  *     chunks of {@link #COPY_CHUNK_LENGTH}, leaving out the chunks that are zero when the slot was never written (a
  *     slice is carved from its start, so the copy costs about the bytes it used);</li>
- *     <li>it installs the new holder list (itself first, serving; the dead node out; the new copies last) and sends
+ *     <li>it installs the new holder list (itself first, serving; then the new copies; then the live backups, which
+ *     may be ahead of it by changes decided at the last holder; the dead node out) and sends
  *     {@code HANDED_OVER(slice, epoch, holders)} to every live node, which installs it and opens the gate.</li>
  * </ol>
  * If the coordinator dies during the hand-over, the next live holder runs it again at the same epoch (nodes already
@@ -392,6 +393,7 @@ final class SliceHandover implements Agent
             }
         }
         final int ownSlot = slots[0]; // this node: the first live holder
+        final int liveHolders = count;
         for (int k = 1; k < nodeCount && count <= replicas; k++)
         {
             final int candidate = (slice + k) % nodeCount;
@@ -419,8 +421,7 @@ final class SliceHandover implements Agent
             slots[count++] = slot;
             slicesReReplicated.incrementAndGet();
         }
-        final Replication.Holders current = new Replication.Holders(
-            epoch, Arrays.copyOf(nodes, count), Arrays.copyOf(slots, count));
+        final Replication.Holders current = copiesAfterServing(epoch, nodes, slots, liveHolders, count);
         synchronized (this)
         {
             completing[slice] = null;
@@ -459,6 +460,30 @@ final class SliceHandover implements Agent
                     " copies after its hand-over (holders " + current + "): no live node has a free spare slot"));
             }
         }
+    }
+
+    // the new copies go right after the serving holder, before the live backups: a copy is of the serving holder,
+    // and a backup may be ahead of it (a word a writer that died swapped or added at the tail only; Replication
+    // decides those at the last holder), so each holder stays at or behind every holder after it
+    private static Replication.Holders copiesAfterServing(
+        final long epoch, final int[] nodes, final int[] slots, final int liveHolders, final int count)
+    {
+        final int[] orderedNodes = new int[count];
+        final int[] orderedSlots = new int[count];
+        orderedNodes[0] = nodes[0];
+        orderedSlots[0] = slots[0];
+        int j = 1;
+        for (int k = liveHolders; k < count; k++, j++)
+        {
+            orderedNodes[j] = nodes[k];
+            orderedSlots[j] = slots[k];
+        }
+        for (int k = 1; k < liveHolders; k++, j++)
+        {
+            orderedNodes[j] = nodes[k];
+            orderedSlots[j] = slots[k];
+        }
+        return new Replication.Holders(epoch, orderedNodes, orderedSlots);
     }
 
     private synchronized void phase(final int slice, final String what)

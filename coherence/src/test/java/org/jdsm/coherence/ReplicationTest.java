@@ -337,6 +337,159 @@ class ReplicationTest
         }
     }
 
+    @Test
+    void aFetchAddCostsOneRoundTripPerRemoteHolderAndLeavesEveryHolderWithTheSameCount()
+    {
+        for (int replicas = 1; replicas <= 2; replicas++)
+        {
+            final CountingTransports counting = new CountingTransports();
+            final int r = replicas;
+            try (SimulatedCluster cluster = SimulatedCluster.start(4, (config) ->
+            {
+                config.replicas(r);
+                if (config.nodeId() == 0)
+                {
+                    config.transportProvider(counting.around(config.transportProvider()));
+                }
+            }))
+            {
+                final Node node = cluster.node(0);
+                final DArc<Long> remote = node.spawnOn(1, (x) -> x.arc(Codecs.LONG, 0L)).join();
+                final long remoteAddress = ((SharedObjectHandle<Long>)remote).address;
+                final long ownAddress = ((SharedObjectHandle<Long>)node.arc(Codecs.LONG, 0L)).address;
+                final HeapAccess heap = node.heap();
+
+                final long atStart = counting.operations.get();
+                assertEquals(1L, heap.fetchAdd(remoteAddress, 0, 5), "replicas=" + r);
+                assertEquals(1 + r, counting.operations.get() - atStart,
+                    "a peer's fetch-add: the tail decides, then every holder before it down to the home, replicas=" + r);
+                final long afterRemote = counting.operations.get();
+                assertEquals(1L, heap.fetchAdd(ownAddress, 0, 5), "replicas=" + r);
+                assertEquals(r, counting.operations.get() - afterRemote,
+                    "a fetch-add of the own slice: the tail decides, then every backup before it, replicas=" + r);
+                final long afterOwn = counting.operations.get();
+                assertEquals(6L, heap.fetchAdd(remoteAddress, 0, 0), "replicas=" + r);
+                assertEquals(6L, heap.fetchAdd(ownAddress, 0, 0), "replicas=" + r);
+                assertEquals(1, counting.operations.get() - afterOwn,
+                    "a fetch-add of 0 reads at the serving holder only, replicas=" + r);
+
+                assertEveryHolderHolds(cluster, remoteAddress, 6L);
+                assertEveryHolderHolds(cluster, ownAddress, 6L);
+            }
+        }
+    }
+
+    private static void assertEveryHolderHolds(final SimulatedCluster cluster, final long address, final long count)
+    {
+        final int slice = GlobalAddress.nodeId(address);
+        final Replication replication = ((EngineHeap)cluster.node(0).heap()).replication();
+        final Replication.Holders holders = replication.holders(slice);
+        for (int j = 0; j < holders.nodes.length; j++)
+        {
+            final long at = replication.base(holders.slots[j]) + GlobalAddress.offset(address) + HEADER_LENGTH;
+            assertEquals(count, ((EngineHeap)cluster.node(holders.nodes[j]).heap()).region().getLongVolatile(at),
+                "the count at holder " + j + " of " + holders);
+        }
+    }
+
+    /**
+     * Counts the one-sided operations (round trips) of the transports it wraps.
+     */
+    static final class CountingTransports
+    {
+        final java.util.concurrent.atomic.AtomicLong operations = new java.util.concurrent.atomic.AtomicLong();
+
+        org.jdsm.spi.TransportProvider around(final org.jdsm.spi.TransportProvider inner)
+        {
+            return new org.jdsm.spi.TransportProvider()
+            {
+                public String name()
+                {
+                    return inner.name();
+                }
+
+                public Transport newTransport(final org.jdsm.spi.TransportContext context)
+                {
+                    return new Counted(inner.newTransport(context));
+                }
+            };
+        }
+
+        final class Counted implements Transport
+        {
+            private final Transport inner;
+
+            Counted(final Transport inner)
+            {
+                this.inner = inner;
+            }
+
+            public void start()
+            {
+                inner.start();
+            }
+
+            public int nodeId()
+            {
+                return inner.nodeId();
+            }
+
+            public boolean isAvailable(final int nodeId)
+            {
+                return inner.isAvailable(nodeId);
+            }
+
+            public void read(
+                final int nodeId,
+                final long offset,
+                final org.agrona.MutableDirectBuffer dst,
+                final int dstOffset,
+                final int length)
+            {
+                operations.incrementAndGet();
+                inner.read(nodeId, offset, dst, dstOffset, length);
+            }
+
+            public void write(
+                final int nodeId,
+                final long offset,
+                final org.agrona.DirectBuffer src,
+                final int srcOffset,
+                final int length)
+            {
+                operations.incrementAndGet();
+                inner.write(nodeId, offset, src, srcOffset, length);
+            }
+
+            public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
+            {
+                operations.incrementAndGet();
+                return inner.compareAndSwap(nodeId, offset, expected, update);
+            }
+
+            public long fetchAdd(final int nodeId, final long offset, final long delta)
+            {
+                operations.incrementAndGet();
+                return inner.fetchAdd(nodeId, offset, delta);
+            }
+
+            public void send(final int nodeId, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                inner.send(nodeId, buffer, offset, length);
+            }
+
+            public int maxMessageLength()
+            {
+                return inner.maxMessageLength();
+            }
+
+            public void close()
+            {
+                inner.close();
+            }
+        }
+    }
+
     // slice 0's backup is node 1, in its backup slot 1: the block's header (with the address's colour) and payload
     private static void assertBackupHoldsTheBlock(final SimulatedCluster cluster, final long address, final long value)
     {

@@ -1,0 +1,432 @@
+package org.jdsm.coherence;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.jdsm.Codecs;
+import org.jdsm.DArc;
+import org.jdsm.DsmConfig;
+import org.jdsm.linearizability.CheckResult;
+import org.jdsm.linearizability.HistoryRecorder;
+import org.jdsm.linearizability.LinearizabilityChecker;
+import org.jdsm.linearizability.Models;
+import org.jdsm.linearizability.OpKind;
+import org.jdsm.linearizability.Verdict;
+import org.jdsm.simulator.SimulatedCluster;
+import org.jdsm.simulator.SimulatedNetwork;
+import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportContext;
+import org.jdsm.spi.TransportProvider;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fetch-adds under replication, on the simulator: a count the slice's home shows is at every live backup, so when
+ * the home dies (or is cut off) after a reader saw the count there, the backup that takes over serves it too, and
+ * concurrent additions from several nodes never show a sum that did not exist in one order of them.
+ * <p>
+ * The counter is a {@link DArc}'s count word, homed on a node other than the driver, updated with
+ * {@link HeapAccess#fetchAdd} (additions 1, 2, 3 or 5, so it only grows; an addition of 0 is a read) from every node
+ * at once. Then a writer on another node adds {@link #IN_DOUBT_DELTA} and is crashed by its own transport right after
+ * its first one-sided atomic on the word that changed a holder (with the serving-first order of before: the addition
+ * at the home, before its mirror to the backups was sent). The live nodes declare it dead, may add and read at once
+ * again (with the order of the last holder, the home lacks the writer's addition and catches up), and read the
+ * count at the home (in place there, one-sided elsewhere); the home crashes; every live node adds and reads again at the
+ * backup that took the slice over. Checked: after the writer died, no live backup holds less than the home; no read
+ * after the take-over is smaller than one before it; the history (the writer's addition in doubt) is linearizable as
+ * a counter; and the final count is the initial one plus every acknowledged addition once, plus the one in doubt
+ * at most once.
+ * With the serving-first order of before (at {@code db1c02c}) the examples fail: the home shows the writer's
+ * addition, its backup does not, the readers see the larger count at the home and the smaller one at the backup.
+ */
+class FetchAddFailOverProperties
+{
+    static final long TIMEOUT_S = 60;
+    static final long IN_DOUBT_DELTA = 1000;
+    static final String KEY = "count";
+    static final long[] DELTAS = {1, 2, 3, 5};
+
+    @Property(tries = 6)
+    void aCountVisibleAtTheHomeIsAtEveryBackupWhenTheHomeDies(
+        @ForAll @IntRange(min = 3, max = 5) final int nodes,
+        @ForAll @IntRange(min = 1, max = 2) final int replicas,
+        @ForAll @IntRange(min = 1, max = 4) final int homeDraw,
+        @ForAll @IntRange(min = 1, max = 3) final int writerDraw,
+        @ForAll @IntRange(min = 1, max = 6) final int opsPerNode,
+        @ForAll final boolean addWhileHomeLags,
+        @ForAll final long seed,
+        @ForAll @IntRange(min = 0, max = 3) final int maxDelaySteps) throws Exception
+    {
+        // node 0, the driver, never crashes: the home and the writer are two other nodes
+        final int home = 1 + (homeDraw - 1) % (nodes - 1);
+        final int writer = 1 + (home - 1 + 1 + (writerDraw - 1) % (nodes - 2)) % (nodes - 1);
+        check(nodes, replicas, home, writer, opsPerNode, addWhileHomeLags, seed, maxDelaySteps);
+    }
+
+    @Example
+    void anAdditionFromAWriterThatDiesBeforeItsMirror() throws Exception
+    {
+        // slice 2 is held by node 2 (home) and node 0 (backup); node 1 adds and dies half-way
+        check(3, 1, 2, 1, 4, true, 7, 0);
+    }
+
+    @Example
+    void anAdditionFromTheMiddleBackupOfTwo() throws Exception
+    {
+        // slice 1 is held by nodes 1 (home), 2 and 3; node 2, its first backup, adds and dies half-way; its
+        // hand-over copies the home, which lacks the addition, to a spare slot: listed after node 3, which has it,
+        // the copy would decide the additions after the home's death and lose the one read at node 3
+        check(4, 2, 1, 2, 5, false, -41, 2);
+    }
+
+    static void check(
+        final int nodes,
+        final int replicas,
+        final int home,
+        final int writer,
+        final int opsPerNode,
+        final boolean addWhileHomeLags,
+        final long seed,
+        final int maxDelaySteps) throws Exception
+    {
+        final String schedule = "nodes=" + nodes + " replicas=" + replicas + " home=" + home + " writer=" + writer +
+            " opsPerNode=" + opsPerNode + " addWhileHomeLags=" + addWhileHomeLags + " seed=" + seed +
+            " maxDelaySteps=" + maxDelaySteps;
+        assertTrue(home != writer && home > 0 && writer > 0, schedule);
+        final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
+        final CrashAfterAtomic trap = new CrashAfterAtomic();
+        final Consumer<DsmConfig> config = (c) ->
+        {
+            c.replicas(replicas)
+                .heapSize(256 * 1024)
+                .cacheSize(128 * 1024)
+                .maxObjectSize(16 * 1024)
+                .workerThreads(1)
+                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(20)) // the join too: generous on a loaded machine
+                .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
+            if (c.nodeId() == writer)
+            {
+                c.transportProvider(trap.around(c.transportProvider()));
+            }
+        };
+        final List<Long> readBeforeHomeDied = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> readAfterHomeDied = Collections.synchronizedList(new ArrayList<>());
+        final List<String> homeAheadOfBackup = new ArrayList<>();
+        final AtomicLong acknowledged = new AtomicLong();
+        final long initial;
+        final long last;
+        try (SimulatedCluster cluster = SimulatedCluster.start(
+            new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(maxDelaySteps > 0),
+            nodes, config, Node::new))
+        {
+            trap.network.set(cluster.network());
+            final Node driver = (Node)cluster.node(0);
+            final DArc<Long> arc = driver.spawnOn(home, (x) -> x.arc(Codecs.LONG, 0L))
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
+            final long address = ((SharedObjectHandle<Long>)arc).address;
+            assertEquals(home, GlobalAddress.nodeId(address), schedule);
+            final long wordOffset = GlobalAddress.offset(address) + BlockDescriptor.HEADER_LENGTH +
+                SharedObjectHandle.COUNT_OFFSET;
+            final Replication replication = ((EngineHeap)driver.heap()).replication();
+            initial = heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 0);
+
+            // every node adds and reads at once, the home in place, the others one-sided
+            concurrently(cluster, nodes, recorder, 0, opsPerNode, seed, address, acknowledged, null);
+
+            // the writer adds and dies right after its first atomic on the word changed a holder
+            final HistoryRecorder.Client writerLog = recorder.client(100 + writer);
+            writerLog.invoke(KEY, OpKind.GET_AND_ADD, IN_DOUBT_DELTA); // never completes: in doubt
+            trap.arm(replication.stride(), wordOffset);
+            final HeapAccess atWriter = heap(cluster, writer);
+            final Thread add = new Thread(() ->
+            {
+                try
+                {
+                    atWriter.fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, IN_DOUBT_DELTA);
+                }
+                catch (final RuntimeException expected)
+                {
+                    // the writer is crashed: its addition fails, or is in doubt either way
+                }
+            }, "crashing-writer-add");
+            add.setDaemon(true);
+            add.start();
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+            while (!cluster.network().isCrashed(writer) && add.isAlive() && System.nanoTime() - deadlineNs < 0)
+            {
+                Thread.sleep(1);
+            }
+            assertTrue(cluster.network().isCrashed(writer), "the writer crashed after its first atomic, " + schedule);
+            ReplicationFailOverProperties.awaitHandedOver(cluster, nodes);
+
+            // the invariant itself, in the heaps: no live backup holds a smaller count than the home shows
+            final Replication.Holders holders = replication.holders(home);
+            final long atHome = wordAt(cluster, holders, 0, replication, wordOffset);
+            for (int j = 1; j < holders.nodes.length; j++)
+            {
+                final long atBackup = wordAt(cluster, holders, j, replication, wordOffset);
+                if (!cluster.network().isCrashed(holders.nodes[j]) && atBackup < atHome)
+                {
+                    homeAheadOfBackup.add("the home shows " + atHome + ", backup node " + holders.nodes[j] +
+                        " holds " + atBackup);
+                }
+            }
+
+            // the live nodes add and read while the home lacks the writer's addition (their swaps at the home wait
+            // for it, then catch up to the holder after it), readers read at the home, then the home dies, then every
+            // live node adds and reads at the backup
+            if (addWhileHomeLags)
+            {
+                concurrently(cluster, nodes, recorder, 500, opsPerNode, seed + 2, address, acknowledged,
+                    readBeforeHomeDied);
+            }
+            for (int n = 0; n < nodes; n++)
+            {
+                if (n != writer)
+                {
+                    readBeforeHomeDied.add(read(recorder.client(200 + n), heap(cluster, n), address));
+                }
+            }
+            cluster.network().crash(home);
+            ReplicationFailOverProperties.awaitHandedOver(cluster, nodes);
+            concurrently(cluster, nodes, recorder, 300, opsPerNode, seed + 1, address, acknowledged,
+                readAfterHomeDied);
+            last = read(recorder.client(400), heap(cluster, 0), address);
+            readAfterHomeDied.add(last);
+            assertEquals(2, replication.failOvers(), "node 0 declared the writer and the home dead, " + schedule);
+        }
+
+        final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
+        System.out.println("fetch-add fail-over " + schedule + ": read before the home died " + readBeforeHomeDied +
+            ", after " + readAfterHomeDied + ", history " + result.verdict());
+        final long largestBefore = Collections.max(readBeforeHomeDied);
+        for (final long value : readAfterHomeDied)
+        {
+            assertTrue(value >= largestBefore, "a read at the backup that took over (" + value + ") is older than " +
+                "one at the home before it died (" + largestBefore + "), " + schedule);
+        }
+        final long expected = initial + acknowledged.get();
+        assertTrue(last == expected || last == expected + IN_DOUBT_DELTA, "the final count " + last +
+            " is the initial " + initial + " plus every acknowledged addition once (" + acknowledged.get() +
+            ") and the one in doubt at most once, " + schedule);
+        assertEquals(List.of(), homeAheadOfBackup, "after the writer died, " + schedule);
+        assertEquals(Verdict.LINEARIZABLE, result.verdict(), schedule + ": " + result);
+    }
+
+    // one thread per live node, each adding or reading opsPerNode times; reads are collected into `reads` if given
+    private static void concurrently(
+        final SimulatedCluster cluster,
+        final int nodes,
+        final HistoryRecorder recorder,
+        final int clientBase,
+        final int opsPerNode,
+        final long seed,
+        final long address,
+        final AtomicLong acknowledged,
+        final List<Long> reads) throws InterruptedException
+    {
+        final List<Thread> threads = new ArrayList<>();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int n = 0; n < nodes; n++)
+        {
+            if (cluster.network().isCrashed(n))
+            {
+                continue;
+            }
+            final HeapAccess heap = heap(cluster, n);
+            final HistoryRecorder.Client log = recorder.client(clientBase + n);
+            final Random random = new Random(seed * 31 + n);
+            final Thread thread = new Thread(() ->
+            {
+                try
+                {
+                    for (int i = 0; i < opsPerNode; i++)
+                    {
+                        if (random.nextInt(3) == 0)
+                        {
+                            final long value = read(log, heap, address);
+                            if (null != reads)
+                            {
+                                reads.add(value);
+                            }
+                            continue;
+                        }
+                        final long delta = DELTAS[random.nextInt(DELTAS.length)];
+                        final int slot = log.invoke(KEY, OpKind.GET_AND_ADD, delta);
+                        final long before = heap.fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, delta);
+                        log.ok(slot, before);
+                        acknowledged.addAndGet(delta);
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure.compareAndSet(null, ex);
+                }
+            }, "adder-" + n);
+            threads.add(thread);
+            thread.start();
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+            assertTrue(!thread.isAlive(), thread.getName() + " finished");
+        }
+        if (null != failure.get())
+        {
+            throw new AssertionError("an addition or read failed", failure.get());
+        }
+    }
+
+    private static long read(final HistoryRecorder.Client log, final HeapAccess heap, final long address)
+    {
+        final int slot = log.invoke(KEY, OpKind.READ, 0);
+        final long value = heap.fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 0);
+        log.ok(slot, value);
+        return value;
+    }
+
+    private static HeapAccess heap(final SimulatedCluster cluster, final int node)
+    {
+        return ((Node)cluster.node(node)).heap();
+    }
+
+    private static long wordAt(
+        final SimulatedCluster cluster,
+        final Replication.Holders holders,
+        final int index,
+        final Replication replication,
+        final long wordOffset)
+    {
+        return ((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
+            .getLongVolatile(replication.base(holders.slots[index]) + wordOffset);
+    }
+
+    /**
+     * Crashes its node on the simulated network right after the first one-sided atomic, once armed, that changed
+     * the word at a given offset of any slot (a fetch-add of a non-zero delta, or a compare-and-swap that swapped):
+     * the change reached one holder, the node's next operation fails.
+     */
+    static final class CrashAfterAtomic
+    {
+        final AtomicReference<SimulatedNetwork> network = new AtomicReference<>();
+        private final AtomicLong armedOffset = new AtomicLong(-1);
+        private volatile long stride;
+
+        void arm(final long stride, final long offsetInSlice)
+        {
+            this.stride = stride;
+            armedOffset.set(offsetInSlice);
+        }
+
+        TransportProvider around(final TransportProvider inner)
+        {
+            return new TransportProvider()
+            {
+                public String name()
+                {
+                    return inner.name();
+                }
+
+                public Transport newTransport(final TransportContext context)
+                {
+                    return new Trapped(inner.newTransport(context));
+                }
+            };
+        }
+
+        private void onChange(final int self, final long offset)
+        {
+            final long armed = armedOffset.get();
+            if (armed >= 0 && offset % stride == armed && armedOffset.compareAndSet(armed, -1))
+            {
+                network.get().crash(self);
+            }
+        }
+
+        final class Trapped implements Transport
+        {
+            private final Transport inner;
+
+            Trapped(final Transport inner)
+            {
+                this.inner = inner;
+            }
+
+            public void start()
+            {
+                inner.start();
+            }
+
+            public int nodeId()
+            {
+                return inner.nodeId();
+            }
+
+            public boolean isAvailable(final int nodeId)
+            {
+                return inner.isAvailable(nodeId);
+            }
+
+            public void read(
+                final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+            {
+                inner.read(nodeId, offset, dst, dstOffset, length);
+            }
+
+            public void write(
+                final int nodeId, final long offset, final DirectBuffer src, final int srcOffset, final int length)
+            {
+                inner.write(nodeId, offset, src, srcOffset, length);
+            }
+
+            public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
+            {
+                final long witness = inner.compareAndSwap(nodeId, offset, expected, update);
+                if (witness == expected && expected != update)
+                {
+                    onChange(inner.nodeId(), offset);
+                }
+                return witness;
+            }
+
+            public long fetchAdd(final int nodeId, final long offset, final long delta)
+            {
+                final long before = inner.fetchAdd(nodeId, offset, delta);
+                if (0 != delta)
+                {
+                    onChange(inner.nodeId(), offset);
+                }
+                return before;
+            }
+
+            public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
+            {
+                inner.send(nodeId, buffer, offset, length);
+            }
+
+            public int maxMessageLength()
+            {
+                return inner.maxMessageLength();
+            }
+
+            public void close()
+            {
+                inner.close();
+            }
+        }
+    }
+}
