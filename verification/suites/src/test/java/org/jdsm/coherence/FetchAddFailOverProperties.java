@@ -5,8 +5,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.jdsm.Codecs;
 import org.jdsm.DArc;
 import org.jdsm.DsmConfig;
@@ -18,9 +16,6 @@ import org.jdsm.linearizability.OpKind;
 import org.jdsm.linearizability.Verdict;
 import org.jdsm.simulator.SimulatedCluster;
 import org.jdsm.simulator.SimulatedNetwork;
-import org.jdsm.spi.Transport;
-import org.jdsm.spi.TransportContext;
-import org.jdsm.spi.TransportProvider;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -108,7 +103,7 @@ class FetchAddFailOverProperties
             " maxDelaySteps=" + maxDelaySteps;
         assertTrue(home != writer && home > 0 && writer > 0, schedule);
         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
-        final CrashAfterAtomic trap = new CrashAfterAtomic();
+        final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
         final Consumer<DsmConfig> config = (c) ->
         {
             c.replicas(replicas)
@@ -313,120 +308,5 @@ class FetchAddFailOverProperties
     {
         return ((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
             .getLongVolatile(replication.base(holders.slots[index]) + wordOffset);
-    }
-
-    /**
-     * Crashes its node on the simulated network right after the first one-sided atomic, once armed, that changed
-     * the word at a given offset of any slot (a fetch-add of a non-zero delta, or a compare-and-swap that swapped):
-     * the change reached one holder, the node's next operation fails.
-     */
-    static final class CrashAfterAtomic
-    {
-        final AtomicReference<SimulatedNetwork> network = new AtomicReference<>();
-        private final AtomicLong armedOffset = new AtomicLong(-1);
-        private volatile long stride;
-
-        void arm(final long stride, final long offsetInSlice)
-        {
-            this.stride = stride;
-            armedOffset.set(offsetInSlice);
-        }
-
-        TransportProvider around(final TransportProvider inner)
-        {
-            return new TransportProvider()
-            {
-                public String name()
-                {
-                    return inner.name();
-                }
-
-                public Transport newTransport(final TransportContext context)
-                {
-                    return new Trapped(inner.newTransport(context));
-                }
-            };
-        }
-
-        private void onChange(final int self, final long offset)
-        {
-            final long armed = armedOffset.get();
-            if (armed >= 0 && offset % stride == armed && armedOffset.compareAndSet(armed, -1))
-            {
-                network.get().crash(self);
-            }
-        }
-
-        final class Trapped implements Transport
-        {
-            private final Transport inner;
-
-            Trapped(final Transport inner)
-            {
-                this.inner = inner;
-            }
-
-            public void start()
-            {
-                inner.start();
-            }
-
-            public int nodeId()
-            {
-                return inner.nodeId();
-            }
-
-            public boolean isAvailable(final int nodeId)
-            {
-                return inner.isAvailable(nodeId);
-            }
-
-            public void read(
-                final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
-            {
-                inner.read(nodeId, offset, dst, dstOffset, length);
-            }
-
-            public void write(
-                final int nodeId, final long offset, final DirectBuffer src, final int srcOffset, final int length)
-            {
-                inner.write(nodeId, offset, src, srcOffset, length);
-            }
-
-            public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
-            {
-                final long witness = inner.compareAndSwap(nodeId, offset, expected, update);
-                if (witness == expected && expected != update)
-                {
-                    onChange(inner.nodeId(), offset);
-                }
-                return witness;
-            }
-
-            public long fetchAdd(final int nodeId, final long offset, final long delta)
-            {
-                final long before = inner.fetchAdd(nodeId, offset, delta);
-                if (0 != delta)
-                {
-                    onChange(inner.nodeId(), offset);
-                }
-                return before;
-            }
-
-            public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
-            {
-                inner.send(nodeId, buffer, offset, length);
-            }
-
-            public int maxMessageLength()
-            {
-                return inner.maxMessageLength();
-            }
-
-            public void close()
-            {
-                inner.close();
-            }
-        }
     }
 }

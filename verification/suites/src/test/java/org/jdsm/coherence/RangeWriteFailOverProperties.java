@@ -5,8 +5,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.jdsm.Codecs;
 import org.jdsm.DMutex;
 import org.jdsm.DsmConfig;
@@ -19,16 +17,11 @@ import org.jdsm.linearizability.OpKind;
 import org.jdsm.linearizability.Verdict;
 import org.jdsm.simulator.SimulatedCluster;
 import org.jdsm.simulator.SimulatedNetwork;
-import org.jdsm.spi.Transport;
-import org.jdsm.spi.TransportContext;
-import org.jdsm.spi.TransportProvider;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
@@ -103,7 +96,7 @@ class RangeWriteFailOverProperties
             " maxDelaySteps=" + maxDelaySteps;
         assertTrue(home != writer && home > 0 && writer > 0, schedule);
         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
-        final CrashAfterWrite trap = new CrashAfterWrite();
+        final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.WRITE);
         final Consumer<DsmConfig> config = (c) ->
         {
             c.replicas(replicas)
@@ -287,110 +280,5 @@ class RangeWriteFailOverProperties
         final MutexHandle<Long> handle = (MutexHandle<Long>)mutex;
         handle.addReference();
         return new MutexHandle<>(node.heap(), Codecs.LONG, handle.address, handle.length);
-    }
-
-    /**
-     * Crashes its node on the simulated network right after the first one-sided write, once armed, of a range
-     * starting at a given offset of any slot: the write reached one holder, the node's next operation fails.
-     */
-    static final class CrashAfterWrite
-    {
-        final AtomicReference<SimulatedNetwork> network = new AtomicReference<>();
-        private final AtomicLong armedOffset = new AtomicLong(-1);
-        private volatile long stride;
-
-        void arm(final long stride, final long offsetInSlice)
-        {
-            this.stride = stride;
-            armedOffset.set(offsetInSlice);
-        }
-
-        TransportProvider around(final TransportProvider inner)
-        {
-            return new TransportProvider()
-            {
-                public String name()
-                {
-                    return inner.name();
-                }
-
-                public Transport newTransport(final TransportContext context)
-                {
-                    return new Trapped(inner.newTransport(context));
-                }
-            };
-        }
-
-        private void onWrite(final int self, final long offset)
-        {
-            final long armed = armedOffset.get();
-            if (armed >= 0 && offset % stride == armed && armedOffset.compareAndSet(armed, -1))
-            {
-                network.get().crash(self);
-            }
-        }
-
-        final class Trapped implements Transport
-        {
-            private final Transport inner;
-
-            Trapped(final Transport inner)
-            {
-                this.inner = inner;
-            }
-
-            public void start()
-            {
-                inner.start();
-            }
-
-            public int nodeId()
-            {
-                return inner.nodeId();
-            }
-
-            public boolean isAvailable(final int nodeId)
-            {
-                return inner.isAvailable(nodeId);
-            }
-
-            public void read(
-                final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
-            {
-                inner.read(nodeId, offset, dst, dstOffset, length);
-            }
-
-            public void write(
-                final int nodeId, final long offset, final DirectBuffer src, final int srcOffset, final int length)
-            {
-                inner.write(nodeId, offset, src, srcOffset, length);
-                onWrite(inner.nodeId(), offset);
-            }
-
-            public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
-            {
-                return inner.compareAndSwap(nodeId, offset, expected, update);
-            }
-
-            public long fetchAdd(final int nodeId, final long offset, final long delta)
-            {
-                return inner.fetchAdd(nodeId, offset, delta);
-            }
-
-            public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
-            {
-                inner.send(nodeId, buffer, offset, length);
-            }
-
-            public int maxMessageLength()
-            {
-                return inner.maxMessageLength();
-            }
-
-            public void close()
-            {
-                inner.close();
-            }
-        }
     }
 }

@@ -1,0 +1,146 @@
+package org.jdsm.coherence;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.jdsm.simulator.SimulatedNetwork;
+import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportContext;
+import org.jdsm.spi.TransportProvider;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Crashes its node on the simulated network right after the first one-sided change, once armed, of the word or
+ * range at a given offset of any slot: a range write ({@link Kind#WRITE}), or a fetch-add of a non-zero delta or a
+ * compare-and-swap that swapped ({@link Kind#ATOMIC}). The change reached one holder; the node's next operation fails.
+ * <p>
+ * <b>Note:</b> threadsafe. One per simulated cluster, owned by the property that arms it.
+ */
+final class CrashAfterChange
+{
+    /**
+     * Which one-sided operations fire an armed trap.
+     */
+    enum Kind
+    {
+        /** A range write. */
+        WRITE,
+        /** A fetch-add of a non-zero delta, or a compare-and-swap that swapped. */
+        ATOMIC
+    }
+
+    final AtomicReference<SimulatedNetwork> network = new AtomicReference<>();
+    private final Kind kind;
+    private final AtomicLong armedOffset = new AtomicLong(-1);
+    private volatile long stride;
+
+    CrashAfterChange(final Kind kind)
+    {
+        this.kind = kind;
+    }
+
+    void arm(final long stride, final long offsetInSlice)
+    {
+        this.stride = stride;
+        armedOffset.set(offsetInSlice);
+    }
+
+    TransportProvider around(final TransportProvider inner)
+    {
+        return new TransportProvider()
+        {
+            public String name()
+            {
+                return inner.name();
+            }
+
+            public Transport newTransport(final TransportContext context)
+            {
+                return new Trapped(inner.newTransport(context));
+            }
+        };
+    }
+
+    private void onChange(final Kind changed, final int self, final long offset)
+    {
+        final long armed = armedOffset.get();
+        if (changed == kind && armed >= 0 && offset % stride == armed && armedOffset.compareAndSet(armed, -1))
+        {
+            network.get().crash(self);
+        }
+    }
+
+    final class Trapped implements Transport
+    {
+        private final Transport inner;
+
+        Trapped(final Transport inner)
+        {
+            this.inner = inner;
+        }
+
+        public void start()
+        {
+            inner.start();
+        }
+
+        public int nodeId()
+        {
+            return inner.nodeId();
+        }
+
+        public boolean isAvailable(final int nodeId)
+        {
+            return inner.isAvailable(nodeId);
+        }
+
+        public void read(
+            final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+        {
+            inner.read(nodeId, offset, dst, dstOffset, length);
+        }
+
+        public void write(
+            final int nodeId, final long offset, final DirectBuffer src, final int srcOffset, final int length)
+        {
+            inner.write(nodeId, offset, src, srcOffset, length);
+            onChange(Kind.WRITE, inner.nodeId(), offset);
+        }
+
+        public long compareAndSwap(final int nodeId, final long offset, final long expected, final long update)
+        {
+            final long witness = inner.compareAndSwap(nodeId, offset, expected, update);
+            if (witness == expected && expected != update)
+            {
+                onChange(Kind.ATOMIC, inner.nodeId(), offset);
+            }
+            return witness;
+        }
+
+        public long fetchAdd(final int nodeId, final long offset, final long delta)
+        {
+            final long before = inner.fetchAdd(nodeId, offset, delta);
+            if (0 != delta)
+            {
+                onChange(Kind.ATOMIC, inner.nodeId(), offset);
+            }
+            return before;
+        }
+
+        public void send(final int nodeId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            inner.send(nodeId, buffer, offset, length);
+        }
+
+        public int maxMessageLength()
+        {
+            return inner.maxMessageLength();
+        }
+
+        public void close()
+        {
+            inner.close();
+        }
+    }
+}
