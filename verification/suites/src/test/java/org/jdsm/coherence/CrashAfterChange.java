@@ -2,13 +2,17 @@ package org.jdsm.coherence;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.jdsm.DsmConfig;
+import org.jdsm.simulator.SimulatedCluster;
 import org.jdsm.simulator.SimulatedNetwork;
 import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
 import org.jdsm.spi.TransportProvider;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Crashes its node on the simulated network right after the first one-sided change, once armed, of the word or
@@ -38,6 +42,67 @@ final class CrashAfterChange
     CrashAfterChange(final Kind kind)
     {
         this.kind = kind;
+    }
+
+    /**
+     * The home of the object a property works on, drawn among the nodes other than node 0 (the driver never crashes).
+     *
+     * @param nodes    of the cluster, at least 3.
+     * @param homeDraw in [1, 4].
+     * @return a node in [1, nodes).
+     */
+    static int home(final int nodes, final int homeDraw)
+    {
+        return 1 + (homeDraw - 1) % (nodes - 1);
+    }
+
+    /**
+     * The node that changes the object and crashes half-way, drawn among the nodes other than node 0 and the home.
+     *
+     * @param nodes      of the cluster, at least 3.
+     * @param home       from {@link #home(int, int)}.
+     * @param writerDraw in [1, 3].
+     * @return a node in [1, nodes), never the home.
+     */
+    static int writer(final int nodes, final int home, final int writerDraw)
+    {
+        return 1 + (home - 1 + 1 + (writerDraw - 1) % (nodes - 2)) % (nodes - 1);
+    }
+
+    /**
+     * Start a small simulated cluster with backups whose writer's transport is this trap, and point the trap at its
+     * network.
+     *
+     * @param nodes         of the cluster.
+     * @param replicas      backups of each slice.
+     * @param writer        the node whose transport is trapped.
+     * @param seed          of the simulated network.
+     * @param maxDelaySteps of the simulated network (reordering when above 0).
+     * @return the started cluster, owned by the caller.
+     */
+    SimulatedCluster startCluster(
+        final int nodes, final int replicas, final int writer, final long seed, final int maxDelaySteps)
+    {
+        final Consumer<DsmConfig> config = (c) ->
+        {
+            c.replicas(replicas)
+                .heapSize(256 * 1024)
+                .cacheSize(128 * 1024)
+                .maxObjectSize(16 * 1024)
+                .workerThreads(1)
+                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(20)) // the join too: generous on a loaded machine
+                .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
+            if (c.nodeId() == writer)
+            {
+                c.transportProvider(around(c.transportProvider()));
+            }
+        };
+        final SimulatedCluster cluster = SimulatedCluster.start(
+            new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(maxDelaySteps > 0),
+            nodes, config, Node::new);
+        network.set(cluster.network());
+
+        return cluster;
     }
 
     void arm(final long stride, final long offsetInSlice)

@@ -7,7 +7,6 @@ import net.jqwik.api.constraints.IntRange;
 
 import org.jdsm.Codecs;
 import org.jdsm.DArc;
-import org.jdsm.DsmConfig;
 import org.jdsm.linearizability.CheckResult;
 import org.jdsm.linearizability.HistoryRecorder;
 import org.jdsm.linearizability.LinearizabilityChecker;
@@ -15,7 +14,6 @@ import org.jdsm.linearizability.Models;
 import org.jdsm.linearizability.OpKind;
 import org.jdsm.linearizability.Verdict;
 import org.jdsm.simulator.SimulatedCluster;
-import org.jdsm.simulator.SimulatedNetwork;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,7 +22,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,8 +64,8 @@ class FetchAddFailOverProperties
         @ForAll @IntRange(min = 0, max = 3) final int maxDelaySteps) throws Exception
     {
         // node 0, the driver, never crashes: the home and the writer are two other nodes
-        final int home = 1 + (homeDraw - 1) % (nodes - 1);
-        final int writer = 1 + (home - 1 + 1 + (writerDraw - 1) % (nodes - 2)) % (nodes - 1);
+        final int home = CrashAfterChange.home(nodes, homeDraw);
+        final int writer = CrashAfterChange.writer(nodes, home, writerDraw);
         check(nodes, replicas, home, writer, opsPerNode, addWhileHomeLags, seed, maxDelaySteps);
     }
 
@@ -104,31 +101,14 @@ class FetchAddFailOverProperties
         assertTrue(home != writer && home > 0 && writer > 0, schedule);
         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
         final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
-        final Consumer<DsmConfig> config = (c) ->
-        {
-            c.replicas(replicas)
-                .heapSize(256 * 1024)
-                .cacheSize(128 * 1024)
-                .maxObjectSize(16 * 1024)
-                .workerThreads(1)
-                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(20)) // the join too: generous on a loaded machine
-                .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
-            if (c.nodeId() == writer)
-            {
-                c.transportProvider(trap.around(c.transportProvider()));
-            }
-        };
         final List<Long> readBeforeHomeDied = Collections.synchronizedList(new ArrayList<>());
         final List<Long> readAfterHomeDied = Collections.synchronizedList(new ArrayList<>());
         final List<String> homeAheadOfBackup = new ArrayList<>();
         final AtomicLong acknowledged = new AtomicLong();
         final long initial;
         final long last;
-        try (SimulatedCluster cluster = SimulatedCluster.start(
-            new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(maxDelaySteps > 0),
-            nodes, config, Node::new))
+        try (SimulatedCluster cluster = trap.startCluster(nodes, replicas, writer, seed, maxDelaySteps))
         {
-            trap.network.set(cluster.network());
             final Node driver = (Node)cluster.node(0);
             final DArc<Long> arc = driver.spawnOn(home, (x) -> x.arc(Codecs.LONG, 0L))
                 .get(TIMEOUT_S, TimeUnit.SECONDS);

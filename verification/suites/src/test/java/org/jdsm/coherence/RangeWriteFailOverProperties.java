@@ -7,7 +7,6 @@ import net.jqwik.api.constraints.IntRange;
 
 import org.jdsm.Codecs;
 import org.jdsm.DMutex;
-import org.jdsm.DsmConfig;
 import org.jdsm.Mut;
 import org.jdsm.linearizability.CheckResult;
 import org.jdsm.linearizability.HistoryRecorder;
@@ -16,13 +15,11 @@ import org.jdsm.linearizability.Models;
 import org.jdsm.linearizability.OpKind;
 import org.jdsm.linearizability.Verdict;
 import org.jdsm.simulator.SimulatedCluster;
-import org.jdsm.simulator.SimulatedNetwork;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,8 +60,8 @@ class RangeWriteFailOverProperties
         @ForAll @IntRange(min = 0, max = 3) final int maxDelaySteps) throws Exception
     {
         // node 0, the driver, never crashes: the home and the writer are two other nodes
-        final int home = 1 + (homeDraw - 1) % (nodes - 1);
-        final int writer = 1 + (home - 1 + 1 + (writerDraw - 1) % (nodes - 2)) % (nodes - 1);
+        final int home = CrashAfterChange.home(nodes, homeDraw);
+        final int writer = CrashAfterChange.writer(nodes, home, writerDraw);
         check(nodes, replicas, home, writer, writesBefore, homeReadsFirst, seed, maxDelaySteps);
     }
 
@@ -97,29 +94,12 @@ class RangeWriteFailOverProperties
         assertTrue(home != writer && home > 0 && writer > 0, schedule);
         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
         final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.WRITE);
-        final Consumer<DsmConfig> config = (c) ->
-        {
-            c.replicas(replicas)
-                .heapSize(256 * 1024)
-                .cacheSize(128 * 1024)
-                .maxObjectSize(16 * 1024)
-                .workerThreads(1)
-                .operationTimeoutNs(TimeUnit.SECONDS.toNanos(20)) // the join too: generous on a loaded machine
-                .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
-            if (c.nodeId() == writer)
-            {
-                c.transportProvider(trap.around(c.transportProvider()));
-            }
-        };
         final List<Long> readBeforeHomeDied = new ArrayList<>();
         final List<Long> readAfterHomeDied = new ArrayList<>();
         final List<String> homeWithoutBackup = new ArrayList<>();
         long lastCompleted = 0;
-        try (SimulatedCluster cluster = SimulatedCluster.start(
-            new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(maxDelaySteps > 0),
-            nodes, config, Node::new))
+        try (SimulatedCluster cluster = trap.startCluster(nodes, replicas, writer, seed, maxDelaySteps))
         {
-            trap.network.set(cluster.network());
             final Node driver = (Node)cluster.node(0);
             final DMutex<Long> mutex = driver.spawnOn(home, (x) -> x.mutex(Codecs.LONG, 0L))
                 .get(TIMEOUT_S, TimeUnit.SECONDS);
