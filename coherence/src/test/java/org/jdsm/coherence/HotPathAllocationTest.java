@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Counts the bytes the JVM allocates on this thread for cache-hit borrows of a primitive, once the JIT has
@@ -41,25 +42,14 @@ class HotPathAllocationTest
             final DBox<Long> remote = node.allocOn(1, Codecs.LONG, 3L);
             final DBox<Long> local = node.alloc(Codecs.LONG, 4L);
 
-            final long overhead = measurementOverhead();
-            long minimum = Long.MAX_VALUE;
-            int rounds = 0;
-            final long deadlineNs = System.nanoTime() + JIT_WAIT_NS;
-            while (minimum > 0 && System.nanoTime() - deadlineNs < 0)
-            {
-                rounds++;
-                final long before = allocatedBytes();
-                final long sum = readRound(remote, local);
-                minimum = Math.min(minimum, allocatedBytes() - before - overhead);
-                assertEquals(7L * ROUND, sum);
-            }
+            final Steady steady = untilSteady(
+                () -> readRound(remote, local), (sum) -> assertEquals(7L * ROUND, sum));
 
             assertEquals(1, node.counters().get(Counter.CACHE_MISSES));
-            assertEquals((long)rounds * ROUND - 1, node.counters().get(Counter.CACHE_HITS));
-            System.out.println("cache-hit read()/getLong()/close(): " + minimum + " bytes allocated per round of " +
-                ROUND + " remote + " + ROUND + " local borrows, steady after " + rounds + " rounds (" + overhead +
-                " bytes of measurement overhead subtracted)");
-            assertEquals(0, minimum, "bytes allocated in the best round of " + ROUND + " borrows");
+            assertEquals((long)steady.rounds * ROUND - 1, node.counters().get(Counter.CACHE_HITS));
+            System.out.println("cache-hit read()/getLong()/close(): " + steady.minimum + " bytes allocated per round of " +
+                ROUND + " remote + " + ROUND + " local borrows, " + steady);
+            assertEquals(0, steady.minimum, "bytes allocated in the best round of " + ROUND + " borrows");
         }
     }
 
@@ -69,26 +59,15 @@ class HotPathAllocationTest
         try (SimulatedCluster cluster = SimulatedCluster.start(1))
         {
             final DBox<Long> local = cluster.node(0).alloc(Codecs.LONG, 0L);
-            final long overhead = measurementOverhead();
-            long minimum = Long.MAX_VALUE;
-            int rounds = 0;
-            final long deadlineNs = System.nanoTime() + JIT_WAIT_NS;
-            while (minimum > 0 && System.nanoTime() - deadlineNs < 0)
-            {
-                rounds++;
-                final long before = allocatedBytes();
-                writeRound(local);
-                minimum = Math.min(minimum, allocatedBytes() - before - overhead);
-            }
+            final Steady steady = untilSteady(() -> writeRound(local), (ignored) -> {});
 
             try (Ref<Long> ref = local.read())
             {
-                assertEquals((long)rounds * ROUND, ref.getLong());
+                assertEquals((long)steady.rounds * ROUND, ref.getLong());
             }
-            System.out.println("local write()/setLong()/close(): " + minimum + " bytes allocated per round of " +
-                ROUND + " borrows, steady after " + rounds + " rounds (" + overhead +
-                " bytes of measurement overhead subtracted)");
-            assertEquals(0, minimum, "bytes allocated in the best round of " + ROUND + " borrows");
+            System.out.println("local write()/setLong()/close(): " + steady.minimum + " bytes allocated per round of " +
+                ROUND + " borrows, " + steady);
+            assertEquals(0, steady.minimum, "bytes allocated in the best round of " + ROUND + " borrows");
         }
     }
 
@@ -104,23 +83,13 @@ class HotPathAllocationTest
             {
                 cells[i] = node.cell(Codecs.LONG, (long)i);
             }
-            final long overhead = measurementOverhead();
-            long minimum = Long.MAX_VALUE;
-            int rounds = 0;
-            final long deadlineNs = System.nanoTime() + JIT_WAIT_NS;
-            while (minimum > 0 && System.nanoTime() - deadlineNs < 0)
-            {
-                rounds++;
-                final long before = allocatedBytes();
-                final long found = cellReadRound(cells);
-                minimum = Math.min(minimum, allocatedBytes() - before - overhead);
-                assertEquals(expectedFound(), found);
-            }
+            final long expected = expectedFound();
+            final Steady steady = untilSteady(
+                () -> cellReadRound(cells), (found) -> assertEquals(expected, found));
 
-            System.out.println("local DCell.read(view): " + minimum + " bytes allocated per round of " + ROUND +
-                " reads through 3 views, steady after " + rounds + " rounds (" + overhead +
-                " bytes of measurement overhead subtracted)");
-            assertEquals(0, minimum, "bytes allocated in the best round of " + ROUND + " cell reads");
+            System.out.println("local DCell.read(view): " + steady.minimum + " bytes allocated per round of " + ROUND +
+                " reads through 3 views, " + steady);
+            assertEquals(0, steady.minimum, "bytes allocated in the best round of " + ROUND + " cell reads");
             for (final DCell<Long> cell : cells)
             {
                 cell.close();
@@ -174,12 +143,14 @@ class HotPathAllocationTest
         }
     }
 
-    private static void writeRound(final DBox<Long> box)
+    private static long writeRound(final DBox<Long> box)
     {
         for (int i = 0; i < ROUND; i++)
         {
             writeOnce(box);
         }
+
+        return ROUND;
     }
 
     private static void writeOnce(final DBox<Long> box)
@@ -188,6 +159,50 @@ class HotPathAllocationTest
         {
             mut.setLong(mut.getLong() + 1);
         }
+    }
+
+    /**
+     * The fewest bytes a round allocated, and after how many rounds.
+     */
+    private static final class Steady
+    {
+        final long minimum;
+        final int rounds;
+        final long overhead;
+
+        Steady(final long minimum, final int rounds, final long overhead)
+        {
+            this.minimum = minimum;
+            this.rounds = rounds;
+            this.overhead = overhead;
+        }
+
+        public String toString()
+        {
+            return "steady after " + rounds + " rounds (" + overhead + " bytes of measurement overhead subtracted)";
+        }
+    }
+
+    /**
+     * Run rounds until one allocates nothing on this thread, or {@link #JIT_WAIT_NS} passed; each round's result is
+     * checked.
+     */
+    private static Steady untilSteady(final LongSupplier round, final LongConsumer check)
+    {
+        final long overhead = measurementOverhead();
+        long minimum = Long.MAX_VALUE;
+        int rounds = 0;
+        final long deadlineNs = System.nanoTime() + JIT_WAIT_NS;
+        while (minimum > 0 && System.nanoTime() - deadlineNs < 0)
+        {
+            rounds++;
+            final long before = allocatedBytes();
+            final long result = round.getAsLong();
+            minimum = Math.min(minimum, allocatedBytes() - before - overhead);
+            check.accept(result);
+        }
+
+        return new Steady(minimum, rounds, overhead);
     }
 
     /**
