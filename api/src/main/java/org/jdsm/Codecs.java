@@ -620,10 +620,7 @@ public final class Codecs
             {
                 throw nullValue(this);
             }
-            for (int i = 0, index = offset; i < value.length; i++, index += SIZE_OF_LONG)
-            {
-                buffer.putLong(index, value[i]);
-            }
+            PrimitiveArrayCopy.putLongs(buffer, offset, value, 0, value.length);
         }
 
         /**
@@ -634,10 +631,7 @@ public final class Codecs
         {
             checkRange(this, buffer, offset, length);
             final long[] value = new long[elementCount("long[]", length, SIZE_OF_LONG)];
-            for (int i = 0, index = offset; i < value.length; i++, index += SIZE_OF_LONG)
-            {
-                value[i] = buffer.getLong(index);
-            }
+            PrimitiveArrayCopy.getLongs(buffer, offset, value, 0, value.length);
 
             return value;
         }
@@ -686,10 +680,7 @@ public final class Codecs
             {
                 throw nullValue(this);
             }
-            for (int i = 0, index = offset; i < value.length; i++, index += SIZE_OF_INT)
-            {
-                buffer.putInt(index, value[i]);
-            }
+            PrimitiveArrayCopy.putInts(buffer, offset, value, 0, value.length);
         }
 
         /**
@@ -700,10 +691,7 @@ public final class Codecs
         {
             checkRange(this, buffer, offset, length);
             final int[] value = new int[elementCount("int[]", length, SIZE_OF_INT)];
-            for (int i = 0, index = offset; i < value.length; i++, index += SIZE_OF_INT)
-            {
-                value[i] = buffer.getInt(index);
-            }
+            PrimitiveArrayCopy.getInts(buffer, offset, value, 0, value.length);
 
             return value;
         }
@@ -752,10 +740,7 @@ public final class Codecs
             {
                 throw nullValue(this);
             }
-            for (int i = 0, index = offset; i < value.length; i++, index += SIZE_OF_DOUBLE)
-            {
-                buffer.putDouble(index, value[i]);
-            }
+            PrimitiveArrayCopy.putDoubles(buffer, offset, value, 0, value.length);
         }
 
         /**
@@ -766,10 +751,7 @@ public final class Codecs
         {
             checkRange(this, buffer, offset, length);
             final double[] value = new double[elementCount("double[]", length, SIZE_OF_DOUBLE)];
-            for (int i = 0, index = offset; i < value.length; i++, index += SIZE_OF_DOUBLE)
-            {
-                value[i] = buffer.getDouble(index);
-            }
+            PrimitiveArrayCopy.getDoubles(buffer, offset, value, 0, value.length);
 
             return value;
         }

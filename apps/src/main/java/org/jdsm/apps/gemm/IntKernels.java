@@ -2,6 +2,7 @@ package org.jdsm.apps.gemm;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.jdsm.PrimitiveArrayCopy;
 
 /**
  * The int arithmetic of both GEMM versions on square row-major arrays: a cache-blocked multiply-add kernel,
@@ -159,7 +160,8 @@ public final class IntKernels
     }
 
     /**
-     * Add {@code coef x tile} into a region of a square array, reading the tile in place from the heap.
+     * Add {@code coef x tile} into a region of a square array, reading the tile from the heap in place, a row at a time
+     * ({@link PrimitiveArrayCopy}: one copy per row, then an array loop the JIT vectorises).
      *
      * @param dst     square array.
      * @param dstSide its side.
@@ -173,29 +175,16 @@ public final class IntKernels
         final int[] dst, final int dstSide, final int row, final int col, final int coef, final DirectBuffer tile,
         final int side)
     {
+        final int[] tileRow = new int[side];
         for (int i = 0; i < side; i++)
         {
-            final int d = (row + i) * dstSide + col;
-            int index = i * side * Integer.BYTES;
-            if (coef > 0)
-            {
-                for (int j = 0; j < side; j++, index += Integer.BYTES)
-                {
-                    dst[d + j] += tile.getInt(index);
-                }
-            }
-            else
-            {
-                for (int j = 0; j < side; j++, index += Integer.BYTES)
-                {
-                    dst[d + j] -= tile.getInt(index);
-                }
-            }
+            PrimitiveArrayCopy.getInts(tile, i * side * Integer.BYTES, tileRow, 0, side);
+            addRow(dst, (row + i) * dstSide + col, coef, tileRow, side);
         }
     }
 
     /**
-     * {@code tile += coef x src} where both are tiles of one size, in the heap.
+     * {@code tile += coef x src} where both are tiles of one size, in the heap, a row at a time.
      *
      * @param tile destination, written in place.
      * @param coef sign, +1 or -1.
@@ -205,11 +194,36 @@ public final class IntKernels
     public static void accumulate(
         final MutableDirectBuffer tile, final int coef, final DirectBuffer src, final int side)
     {
-        final int end = side * side * Integer.BYTES;
-        for (int index = 0; index < end; index += Integer.BYTES)
+        final int[] tileRow = new int[side];
+        final int[] srcRow = new int[side];
+        for (int i = 0; i < side; i++)
         {
-            final int value = src.getInt(index);
-            tile.putInt(index, coef > 0 ? tile.getInt(index) + value : tile.getInt(index) - value);
+            final int index = i * side * Integer.BYTES;
+            PrimitiveArrayCopy.getInts(tile, index, tileRow, 0, side);
+            PrimitiveArrayCopy.getInts(src, index, srcRow, 0, side);
+            addRow(tileRow, 0, coef, srcRow, side);
+            PrimitiveArrayCopy.putInts(tile, index, tileRow, 0, side);
+        }
+    }
+
+    /**
+     * {@code dst[offset..offset + length) += coef x src[0..length)}, a loop the JIT vectorises.
+     */
+    private static void addRow(final int[] dst, final int offset, final int coef, final int[] src, final int length)
+    {
+        if (coef > 0)
+        {
+            for (int j = 0; j < length; j++)
+            {
+                dst[offset + j] += src[j];
+            }
+        }
+        else
+        {
+            for (int j = 0; j < length; j++)
+            {
+                dst[offset + j] -= src[j];
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.jdsm.apps.gemm;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,6 +50,54 @@ class BaselineGemmTest
         assertEquals(java.util.Arrays.toString(kernel), java.util.Arrays.toString(IntKernels.strassen(a, b, size, 3)));
         assertEquals(java.util.Arrays.toString((int[])ElementType.INT.naive(1, size)),
             java.util.Arrays.toString(kernel));
+    }
+
+    @Test
+    void shouldSumATileReadInPlaceFromABufferAsFromItsArray()
+    {
+        final int side = 24;
+        final int dstSide = 3 * side;
+        for (final ElementType type : ElementType.values())
+        {
+            final Object tile = type.randomTile(5, 0, 1, 2, side, 1000);
+            final Object other = type.randomTile(5, 1, 2, 1, side, 1000);
+            final UnsafeBuffer tileBuffer = encoded(type, tile);
+            for (final int coef : new int[] { 1, -1 })
+            {
+                final Object fromArray = type.randomTile(9, 0, 0, 0, dstSide, 1000);
+                final Object fromBuffer = type.randomTile(9, 0, 0, 0, dstSide, 1000);
+                type.accumulate(fromArray, dstSide, side, 2 * side, coef, tile, side);
+                type.accumulate(fromBuffer, dstSide, side, 2 * side, coef, tileBuffer, side);
+                assertEquals(text(type, fromArray, dstSide), text(type, fromBuffer, dstSide), type + " " + coef);
+
+                final Object sum = type.randomTile(5, 1, 2, 1, side, 1000);
+                final UnsafeBuffer sumBuffer = encoded(type, other);
+                type.accumulate(sum, coef, tile);
+                type.accumulate(sumBuffer, coef, tileBuffer, side);
+                assertEquals(text(type, sum, side), text(type, type.codec().decode(
+                    sumBuffer, 0, sumBuffer.capacity(), null), side), type + " in place " + coef);
+            }
+        }
+    }
+
+    private static UnsafeBuffer encoded(final ElementType type, final Object tile)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(
+            org.agrona.BufferUtil.allocateDirectAligned(type.codec().encodedLength(tile), 64));
+        type.codec().encode(tile, buffer, 0, null);
+
+        return buffer;
+    }
+
+    private static String text(final ElementType type, final Object square, final int side)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; i < side * side; i++)
+        {
+            text.append(type.get(square, i)).append(' ');
+        }
+
+        return text.toString();
     }
 
     private static int mismatches(final GemmPlan plan, final long seed, final Object[] c)
