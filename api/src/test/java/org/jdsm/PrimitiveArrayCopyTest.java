@@ -6,6 +6,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -75,7 +76,7 @@ class PrimitiveArrayCopyTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
         final int[] ints = new int[16];
-        java.util.Arrays.fill(ints, 9);
+        Arrays.fill(ints, 9);
 
         assertThrows(IndexOutOfBoundsException.class, () -> PrimitiveArrayCopy.putInts(buffer, 4, ints, 0, 16));
         assertThrows(IndexOutOfBoundsException.class, () -> PrimitiveArrayCopy.getInts(buffer, 4, ints, 0, 16));
@@ -96,7 +97,8 @@ class PrimitiveArrayCopyTest
         final IndexOutOfBoundsException ex = assertThrows(IndexOutOfBoundsException.class,
             () -> PrimitiveArrayCopy.putLongs(buffer, 0, longs, 2, 3));
         assertTrue(ex.getMessage().contains("offset=2 length=3"), ex.getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> PrimitiveArrayCopy.getDoubles(buffer, 0, new double[2], -1, 1));
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> PrimitiveArrayCopy.getDoubles(buffer, 0, new double[2], -1, 1));
         assertThrows(IndexOutOfBoundsException.class, () -> PrimitiveArrayCopy.getInts(buffer, 0, new int[2], 0, -1));
     }
 

@@ -209,7 +209,8 @@ public final class DoubleKernels
     /**
      * {@code dst[offset..offset + length) += coef x src[0..length)}, a loop the JIT vectorises.
      */
-    private static void addRow(final double[] dst, final int offset, final int coef, final double[] src, final int length)
+    private static void addRow(
+        final double[] dst, final int offset, final int coef, final double[] src, final int length)
     {
         if (coef > 0)
         {
