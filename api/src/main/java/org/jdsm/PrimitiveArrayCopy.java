@@ -1,6 +1,8 @@
 package org.jdsm;
 
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,8 +17,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * one bounds check and one memory copy per run instead of one checked access per element. Use it to read a
  * borrowed object's numbers out of {@link Ref#buffer()} in place, e.g. a row of a matrix tile.
  * <p>
- * An {@link UnsafeBuffer} is copied with {@code Unsafe.copyMemory}; any other buffer element by element, so an
- * expandable buffer still grows on a write.
+ * Agrona's {@link UnsafeBuffer}, {@link ExpandableArrayBuffer} and {@link ExpandableDirectByteBuffer} are copied
+ * with {@code Unsafe.copyMemory} (an expandable buffer grows first on a write, as its {@code putInt} would); any
+ * other buffer element by element.
  * <p>
  * <b>Note:</b> stateless and threadsafe; the caller owns the buffers and arrays and must not change them while a
  * copy runs.
@@ -45,7 +48,7 @@ public final class PrimitiveArrayCopy
         final DirectBuffer src, final int index, final int[] dst, final int dstOffset, final int length)
     {
         checkArray(dst.length, dstOffset, length);
-        if (src instanceof UnsafeBuffer)
+        if (isAgronaBuffer(src))
         {
             src.boundsCheck(index, runBytes(length, SIZE_OF_INT));
             UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + index,
@@ -74,9 +77,14 @@ public final class PrimitiveArrayCopy
         final MutableDirectBuffer dst, final int index, final int[] src, final int srcOffset, final int length)
     {
         checkArray(src.length, srcOffset, length);
-        if (dst instanceof UnsafeBuffer)
+        if (isAgronaBuffer(dst))
         {
-            dst.boundsCheck(index, runBytes(length, SIZE_OF_INT));
+            final int bytes = runBytes(length, SIZE_OF_INT);
+            if (dst.isExpandable() && index >= 0)
+            {
+                dst.checkLimit(index + bytes);
+            }
+            dst.boundsCheck(index, bytes);
             UnsafeApi.copyMemory(src, INT_ARRAY_BASE + (long)srcOffset * SIZE_OF_INT,
                 dst.byteArray(), dst.addressOffset() + index, (long)length * SIZE_OF_INT);
         }
@@ -103,7 +111,7 @@ public final class PrimitiveArrayCopy
         final DirectBuffer src, final int index, final long[] dst, final int dstOffset, final int length)
     {
         checkArray(dst.length, dstOffset, length);
-        if (src instanceof UnsafeBuffer)
+        if (isAgronaBuffer(src))
         {
             src.boundsCheck(index, runBytes(length, SIZE_OF_LONG));
             UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + index,
@@ -132,9 +140,14 @@ public final class PrimitiveArrayCopy
         final MutableDirectBuffer dst, final int index, final long[] src, final int srcOffset, final int length)
     {
         checkArray(src.length, srcOffset, length);
-        if (dst instanceof UnsafeBuffer)
+        if (isAgronaBuffer(dst))
         {
-            dst.boundsCheck(index, runBytes(length, SIZE_OF_LONG));
+            final int bytes = runBytes(length, SIZE_OF_LONG);
+            if (dst.isExpandable() && index >= 0)
+            {
+                dst.checkLimit(index + bytes);
+            }
+            dst.boundsCheck(index, bytes);
             UnsafeApi.copyMemory(src, LONG_ARRAY_BASE + (long)srcOffset * SIZE_OF_LONG,
                 dst.byteArray(), dst.addressOffset() + index, (long)length * SIZE_OF_LONG);
         }
@@ -161,7 +174,7 @@ public final class PrimitiveArrayCopy
         final DirectBuffer src, final int index, final double[] dst, final int dstOffset, final int length)
     {
         checkArray(dst.length, dstOffset, length);
-        if (src instanceof UnsafeBuffer)
+        if (isAgronaBuffer(src))
         {
             src.boundsCheck(index, runBytes(length, SIZE_OF_DOUBLE));
             UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + index,
@@ -190,9 +203,14 @@ public final class PrimitiveArrayCopy
         final MutableDirectBuffer dst, final int index, final double[] src, final int srcOffset, final int length)
     {
         checkArray(src.length, srcOffset, length);
-        if (dst instanceof UnsafeBuffer)
+        if (isAgronaBuffer(dst))
         {
-            dst.boundsCheck(index, runBytes(length, SIZE_OF_DOUBLE));
+            final int bytes = runBytes(length, SIZE_OF_DOUBLE);
+            if (dst.isExpandable() && index >= 0)
+            {
+                dst.checkLimit(index + bytes);
+            }
+            dst.boundsCheck(index, bytes);
             UnsafeApi.copyMemory(src, DOUBLE_ARRAY_BASE + (long)srcOffset * SIZE_OF_DOUBLE,
                 dst.byteArray(), dst.addressOffset() + index, (long)length * SIZE_OF_DOUBLE);
         }
@@ -203,6 +221,13 @@ public final class PrimitiveArrayCopy
                 dst.putDouble(at, src[srcOffset + i]);
             }
         }
+    }
+
+    private static boolean isAgronaBuffer(final DirectBuffer buffer)
+    {
+        final Class<?> type = buffer.getClass();
+        return type == UnsafeBuffer.class || type == ExpandableArrayBuffer.class ||
+            type == ExpandableDirectByteBuffer.class;
     }
 
     private static int runBytes(final int length, final int elementSize)

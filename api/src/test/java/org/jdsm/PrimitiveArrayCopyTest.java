@@ -2,6 +2,7 @@ package org.jdsm;
 
 import org.agrona.BufferUtil;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ class PrimitiveArrayCopyTest
         return new MutableDirectBuffer[]{
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(capacity, 64)),
             new UnsafeBuffer(new byte[capacity]),
-            new ExpandableArrayBuffer(capacity) };
+            new ExpandableArrayBuffer(capacity),
+            new ExpandableDirectByteBuffer(capacity) };
     }
 
     @Test
@@ -105,12 +107,16 @@ class PrimitiveArrayCopyTest
     @Test
     void shouldGrowAnExpandableBufferOnWrite()
     {
-        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(8);
         final int[] values = { 1, 2, 3, 4, 5, 6, 7, 8 };
+        for (final MutableDirectBuffer buffer : new MutableDirectBuffer[]{
+            new ExpandableArrayBuffer(8), new ExpandableDirectByteBuffer(8) })
+        {
+            PrimitiveArrayCopy.putInts(buffer, 4, values, 0, values.length);
 
-        PrimitiveArrayCopy.putInts(buffer, 0, values, 0, values.length);
-
-        assertTrue(buffer.capacity() >= values.length * Integer.BYTES);
-        assertEquals(8, buffer.getInt(7 * Integer.BYTES));
+            assertTrue(buffer.capacity() >= 4 + values.length * Integer.BYTES, buffer.getClass().getName());
+            assertEquals(1, buffer.getInt(4));
+            assertEquals(8, buffer.getInt(4 + 7 * Integer.BYTES));
+            assertThrows(IndexOutOfBoundsException.class, () -> PrimitiveArrayCopy.putInts(buffer, -4, values, 0, 1));
+        }
     }
 }

@@ -1,6 +1,9 @@
 package org.jdsm.apps.dataframe;
 
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
+
+import java.util.Objects;
 
 /**
  * One column's values in one row group, as the group-by kernel reads them: {@link Arrays} over plain Java arrays
@@ -119,11 +122,13 @@ public abstract class ColumnChunk
      */
     public static final class Buffer extends ColumnChunk
     {
-        private final DirectBuffer buffer;
+        private final byte[] byteArray;
+        private final long addressOffset;
 
         /**
          * @param type   of the column.
-         * @param buffer over the chunk's bytes.
+         * @param buffer over the chunk's bytes; read in place, so its memory must stay where it is while this is
+         *               read (as a borrow's buffer does until the borrow closes).
          * @param rows   rows in the chunk.
          */
         public Buffer(final ColumnType type, final DirectBuffer buffer, final int rows)
@@ -134,29 +139,36 @@ public abstract class ColumnChunk
                 throw new DataFrameException("chunk of " + buffer.capacity() + " bytes is short for " + rows +
                     " rows of " + type);
             }
-            this.buffer = buffer;
+            this.byteArray = buffer.byteArray();
+            this.addressOffset = buffer.addressOffset();
         }
+
+        // The capacity is checked once above, so a row checked against the chunk's rows is inside the buffer: the
+        // reads below take one index check (which the JIT hoists out of a loop over rows) instead of a bounds check
+        // of the buffer per value.
 
         public int getInt(final int row)
         {
-            return buffer.getInt(row << 2);
+            return UnsafeApi.getInt(byteArray, addressOffset + ((long)Objects.checkIndex(row, rows) << 2));
         }
 
         public long getLong(final int row)
         {
-            return type.isInt() ? widen(buffer.getInt(row << 2)) : buffer.getLong(row << 3);
+            final long at = addressOffset + ((long)Objects.checkIndex(row, rows) << (type.isInt() ? 2 : 3));
+            return type.isInt() ? widen(UnsafeApi.getInt(byteArray, at)) : UnsafeApi.getLong(byteArray, at);
         }
 
         public double getDouble(final int row)
         {
+            Objects.checkIndex(row, rows);
             switch (type)
             {
                 case DOUBLE:
-                    return buffer.getDouble(row << 3);
+                    return UnsafeApi.getDouble(byteArray, addressOffset + ((long)row << 3));
                 case LONG:
-                    return toDouble(buffer.getLong(row << 3));
+                    return toDouble(UnsafeApi.getLong(byteArray, addressOffset + ((long)row << 3)));
                 default:
-                    return toDouble(buffer.getInt(row << 2));
+                    return toDouble(UnsafeApi.getInt(byteArray, addressOffset + ((long)row << 2)));
             }
         }
     }

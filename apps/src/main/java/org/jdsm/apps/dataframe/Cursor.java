@@ -3,6 +3,7 @@ package org.jdsm.apps.dataframe;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.jdsm.PrimitiveArrayCopy;
 
 /**
  * A position over a buffer for writing or reading a partial aggregate, numbers in the platform's byte order; the
@@ -67,26 +68,20 @@ final class Cursor
 
     void putInts(final int[] values, final int from, final int to)
     {
-        for (int i = from; i < to; i++)
-        {
-            putInt(values[i]);
-        }
+        PrimitiveArrayCopy.putInts(out, position, values, from, to - from);
+        position += (to - from) * Integer.BYTES;
     }
 
     void putLongs(final long[] values, final int from, final int to)
     {
-        for (int i = from; i < to; i++)
-        {
-            putLong(values[i]);
-        }
+        PrimitiveArrayCopy.putLongs(out, position, values, from, to - from);
+        position += (to - from) * Long.BYTES;
     }
 
     void putDoubles(final double[] values, final int from, final int to)
     {
-        for (int i = from; i < to; i++)
-        {
-            putDouble(values[i]);
-        }
+        PrimitiveArrayCopy.putDoubles(out, position, values, from, to - from);
+        position += (to - from) * Double.BYTES;
     }
 
     int getInt()
@@ -112,25 +107,19 @@ final class Cursor
 
     void getInts(final int[] values, final int count)
     {
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = getInt();
-        }
+        PrimitiveArrayCopy.getInts(in, position, values, 0, count);
+        position += count * Integer.BYTES;
     }
 
     void getLongs(final long[] values, final int count)
     {
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = getLong();
-        }
+        PrimitiveArrayCopy.getLongs(in, position, values, 0, count);
+        position += count * Long.BYTES;
     }
 
     void getDoubles(final double[] values, final int count)
     {
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = getDouble();
-        }
+        PrimitiveArrayCopy.getDoubles(in, position, values, 0, count);
+        position += count * Double.BYTES;
     }
 }
