@@ -33,10 +33,12 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * side, so the task runs on handles of its own, which end when it returns exactly as on a peer. The lambda is then
  * rebuilt with those handles by its capturing class's {@code $deserializeLambda$} (a lambda capturing only immutable
  * values runs as it is). Captured values that can not hold a
- * handle (strings, boxed primitives, enums) are passed as they are, primitive and string arrays as copies; a task capturing
- * anything else, or not a lambda, returns null from {@link #trySpawn} and is sent as a message to the node itself,
- * as before. A result that is a value or a handle is handed over the same way; another object is serialized and
- * deserialized in memory, with the handles in it moved. A failure completes the future with a
+ * handle (strings, boxed primitives, enums) are passed as they are, primitive and string arrays as copies. A task
+ * capturing anything else (an object that may hold handles: a record, a list, an array of handles), or not a lambda,
+ * is serialized and deserialized in memory, whole, exactly as for a peer (one object graph, its handles handed over
+ * by their {@code writeReplace} and {@code readResolve} under the same scopes), and still runs on the local workers
+ * with no message. A result that is a value or a handle is handed over the same way; another object is serialized
+ * and deserialized in memory, with the handles in it moved. A failure completes the future with a
  * {@link RemoteTaskException} whose cause is the task's exception, as from a peer.
  * <p>
  * The future returned is the queued task itself ({@link LocalTask}): a thread that joins it ({@code get()} or
@@ -134,19 +136,15 @@ final class LocalTaskRunner
     }
 
     /**
-     * Run a task on this node's workers, if it can be handed over without serialization.
+     * Run a task on this node's workers, with no message.
      *
      * @param task to run.
      * @param <R>  type of its result.
-     * @return its future, or null if the task must be sent as a message.
+     * @return its future.
      */
-    <R> CompletableFuture<R> trySpawn(final DsmTask<R> task)
+    <R> CompletableFuture<R> spawn(final DsmTask<R> task)
     {
         final LocalTask<R> local = prepare(task);
-        if (null == local)
-        {
-            return null;
-        }
         submit(local);
 
         return local;
@@ -154,20 +152,15 @@ final class LocalTaskRunner
 
     /**
      * Run a task on the calling thread at once, as a worker would run it (moves, lends, scope, failure as
-     * {@link RemoteTaskException}), if it can be handed over without serialization: never queued, so no worker is
-     * woken for it.
+     * {@link RemoteTaskException}): never queued, so no worker is woken for it.
      *
      * @param task to run.
      * @param <R>  type of its result.
-     * @return its completed future, or null if the task must be sent as a message.
+     * @return its completed future.
      */
-    <R> CompletableFuture<R> tryCall(final DsmTask<R> task)
+    <R> CompletableFuture<R> call(final DsmTask<R> task)
     {
         final LocalTask<R> local = prepare(task);
-        if (null == local)
-        {
-            return null;
-        }
         pending.add(local);
         activeTasks.incrementAndGet();
         local.runIfUnclaimed();
@@ -178,7 +171,7 @@ final class LocalTaskRunner
     /**
      * The task as it will run here: its captured handles handed over, not yet queued.
      *
-     * @return it, or null if the task must be sent as a message.
+     * @return it.
      */
     private <R> LocalTask<R> prepare(final DsmTask<R> task)
     {
@@ -190,7 +183,7 @@ final class LocalTaskRunner
         final SerializedLambda lambda = lambdaOf(task);
         if (null == lambda)
         {
-            return null;
+            return serialized(task);
         }
         final int count = lambda.getCapturedArgCount();
         boolean rebuild = false;
@@ -199,7 +192,7 @@ final class LocalTaskRunner
             final Object arg = lambda.getCapturedArg(i);
             if (!isPassable(arg))
             {
-                return null;
+                return serialized(task);
             }
             rebuild |= null != arg && (isHandle(arg) || arg.getClass().isArray());
         }
@@ -212,7 +205,7 @@ final class LocalTaskRunner
         final Method deserialize = DESERIALIZE_LAMBDA.get(capturing);
         if (null == deserialize)
         {
-            return null;
+            return serialized(task);
         }
 
         final TaskScope spawnScope = new TaskScope(node, node.nodeId(), false);
@@ -234,6 +227,30 @@ final class LocalTaskRunner
         spawnScope.exit();
 
         return newTask(null, lambda, capturing, deserialize, tokens, spawnScope);
+    }
+
+    /**
+     * The task serialized in memory under its spawn scope, exactly as {@code TaskRuntime.spawnOn} does for a peer,
+     * to be deserialized under its run scope when it runs.
+     */
+    private <R> LocalTask<R> serialized(final DsmTask<R> task)
+    {
+        final TaskScope spawnScope = new TaskScope(node, node.nodeId(), false);
+        final byte[] bytes;
+        spawnScope.enter();
+        try
+        {
+            bytes = TaskCodec.serialize(task, "task " + task.getClass().getName());
+        }
+        catch (final RuntimeException ex)
+        {
+            spawnScope.exit();
+            spawnScope.abort();
+            throw ex;
+        }
+        spawnScope.exit();
+
+        return newTask(null, null, null, null, new Object[]{ new Serialized(bytes) }, spawnScope);
     }
 
     private <R> LocalTask<R> newTask(
@@ -316,7 +333,20 @@ final class LocalTaskRunner
         try
         {
             DsmTask<?> task = direct;
-            if (null == task)
+            if (null == task && null == lambda)
+            {
+                runScope.enter();
+                try
+                {
+                    task = (DsmTask<?>)TaskCodec.deserialize(
+                        ((Serialized)tokens[0]).bytes, "task on node " + nodeId + " from itself");
+                }
+                finally
+                {
+                    runScope.exit();
+                }
+            }
+            else if (null == task)
             {
                 final Object[] args = new Object[tokens.length];
                 runScope.enter();
@@ -736,7 +766,7 @@ final class LocalTaskRunner
     }
 
     /**
-     * A result that is neither a value nor a handle, serialized on the running side.
+     * A task or a result that is neither a value nor a handle, serialized in memory.
      */
     private static final class Serialized
     {

@@ -26,8 +26,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_TYPE;
 /**
  * A node's task runtime: sends spawned tasks (in one message, or staged in a heap block when too large), runs the
  * tasks its peers send on the workers, sends their results back, completes the futures of the tasks it sent, and
- * fails those sent to nodes that became unavailable. Tasks spawned on this node that need no serialization go to
- * its {@link LocalTaskRunner}.
+ * fails those sent to nodes that became unavailable. Tasks spawned on this node go to its {@link LocalTaskRunner}:
+ * no message.
  * <p>
  * <b>Note:</b> threadsafe: any thread spawns; task bodies run on the workers, results are completed on the
  * completion thread, so a worker waiting for a result never waits for itself; the node agent fails tasks of dead
@@ -99,8 +99,7 @@ final class TaskRuntime
     }
 
     /**
-     * Spawn a task on a node: handed over in this JVM when it is this node and the task allows, else serialized
-     * and sent.
+     * Spawn a task on a node: handed over in this JVM when it is this node, else serialized and sent.
      *
      * @param targetNodeId node to run it on, checked.
      * @param task         to run.
@@ -111,11 +110,7 @@ final class TaskRuntime
     {
         if (targetNodeId == nodeId)
         {
-            final CompletableFuture<R> local = localTasks.trySpawn(task);
-            if (null != local)
-            {
-                return local;
-            }
+            return localTasks.spawn(task);
         }
         final TaskScope scope = new TaskScope(heap, targetNodeId, false);
         final byte[] bytes;
@@ -158,8 +153,8 @@ final class TaskRuntime
     }
 
     /**
-     * Run a task on a node and wait for its result: on this node, when the task allows, at once on the calling
-     * thread without queueing it; else spawned and joined.
+     * Run a task on a node and wait for its result: on this node at once on the calling thread without queueing it;
+     * else spawned and joined.
      *
      * @param targetNodeId node to run it on, checked.
      * @param task         to run.
@@ -170,11 +165,7 @@ final class TaskRuntime
     {
         if (targetNodeId == nodeId)
         {
-            final CompletableFuture<R> local = localTasks.tryCall(task);
-            if (null != local)
-            {
-                return local.join();
-            }
+            return localTasks.call(task).join();
         }
 
         return spawnOn(targetNodeId, task).join();

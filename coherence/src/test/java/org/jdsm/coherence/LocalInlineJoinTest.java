@@ -347,15 +347,17 @@ class LocalInlineJoinTest
     }
 
     @Test
-    void shouldSendACallThatNeedsSerializationAndWaitForIt()
+    void shouldRunACallThatNeedsSerializationOnTheCallingThreadOnItsOwnCopy()
     {
         final ArrayList<Long> notPassable = new ArrayList<>(List.of(7L));
         assertEquals(7L, (long)node.callOn(0, (n) ->
         {
             ranOn = Thread.currentThread();
+            notPassable.add(8L);
             return notPassable.get(0);
         }));
-        assertNotSame(Thread.currentThread(), ranOn, "sent to the node itself and run by a worker");
+        assertSame(Thread.currentThread(), ranOn, "serialized in memory and run at once, not sent to the node itself");
+        assertEquals(List.of(7L), notPassable, "the call ran on its deserialized copy of the list");
     }
 
     private static org.jdsm.DsmTask<Long> nested(final int depth)

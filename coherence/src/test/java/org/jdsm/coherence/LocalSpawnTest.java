@@ -5,6 +5,7 @@ import org.jdsm.Codecs;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
 import org.jdsm.DVec;
+import org.jdsm.DsmException;
 import org.jdsm.Mut;
 import org.jdsm.NodeCounters.Counter;
 import org.jdsm.Ref;
@@ -68,9 +69,53 @@ class LocalSpawnTest
         assertEquals(tasksBefore + 3, node.counters().get(Counter.TASKS_RUN));
 
         final ArrayList<Long> notPassable = new ArrayList<>(java.util.List.of(7L));
-        assertEquals(7L, node.spawnOn(0, (n) -> notPassable.get(0)).get(10, TimeUnit.SECONDS));
-        assertTrue(cluster.network.deliveredCount() >= deliveredBefore + 2,
-            "a task capturing an object that may hold handles is still sent to the node itself, and counted");
+        assertEquals(7L, node.spawnOn(0, (n) ->
+        {
+            notPassable.add(8L);
+            return notPassable.get(0);
+        }).get(10, TimeUnit.SECONDS));
+        assertEquals(java.util.List.of(7L), notPassable, "the task ran on its own deserialized copy of the list");
+        assertEquals(deliveredBefore, cluster.network.deliveredCount(),
+            "a task capturing an object that may hold handles is serialized in memory, not sent to the node itself");
+        assertEquals(tasksBefore + 4, node.counters().get(Counter.TASKS_RUN));
+    }
+
+    record Job(Ref<Long> ref, long add) implements java.io.Serializable
+    {
+    }
+
+    @Test
+    void shouldLendARefInsideACapturedRecordToALocalTaskAsOnTheWire() throws Exception
+    {
+        final DBox<Long> box = node.alloc(Codecs.LONG, 40L);
+        final long deliveredBefore = cluster.network.deliveredCount();
+        try (Ref<Long> ref = box.read())
+        {
+            final Job job = new Job(ref, 2);
+            final Ref<?>[] refs = { ref, ref };
+            assertEquals(42L, node.spawnOn(0, (n) -> job.ref().getLong() + job.add()).get(10, TimeUnit.SECONDS));
+            assertEquals(80L, node.spawnOn(0, (n) -> ((Ref<Long>)refs[0]).getLong() + ((Ref<Long>)refs[1]).getLong())
+                .get(10, TimeUnit.SECONDS));
+        }
+        try (Mut<Long> mut = box.write())
+        {
+            mut.setLong(41L);
+        }
+        assertEquals(deliveredBefore, cluster.network.deliveredCount(), "no envelope for a task on the own node");
+    }
+
+    @Test
+    void shouldRefuseALocalTaskCapturingWhatCanNotBeSerializedAndUndoItsHandOver()
+    {
+        final DBox<Long> box = node.alloc(Codecs.LONG, 5L);
+        final Object notSerializable = new Object();
+        final DsmException ex = assertThrows(DsmException.class,
+            () -> node.spawnOn(0, (n) -> box.address() + notSerializable.hashCode()));
+        assertTrue(ex.getMessage().contains("can not be serialized"), ex.getMessage());
+        try (Mut<Long> mut = box.write())
+        {
+            assertEquals(5L, mut.getLong(), "the box stays the spawner's, unmoved");
+        }
     }
 
     @Test
