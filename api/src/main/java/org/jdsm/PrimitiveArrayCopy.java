@@ -50,9 +50,7 @@ public final class PrimitiveArrayCopy
         checkArray(dst.length, dstOffset, length);
         if (isAgronaBuffer(src))
         {
-            src.boundsCheck(index, runBytes(length, SIZE_OF_INT));
-            UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + index,
-                dst, INT_ARRAY_BASE + (long)dstOffset * SIZE_OF_INT, (long)length * SIZE_OF_INT);
+            copyOut(src, index, dst, INT_ARRAY_BASE + (long)dstOffset * SIZE_OF_INT, runBytes(length, SIZE_OF_INT));
         }
         else
         {
@@ -79,14 +77,7 @@ public final class PrimitiveArrayCopy
         checkArray(src.length, srcOffset, length);
         if (isAgronaBuffer(dst))
         {
-            final int bytes = runBytes(length, SIZE_OF_INT);
-            if (dst.isExpandable() && index >= 0)
-            {
-                dst.checkLimit(index + bytes);
-            }
-            dst.boundsCheck(index, bytes);
-            UnsafeApi.copyMemory(src, INT_ARRAY_BASE + (long)srcOffset * SIZE_OF_INT,
-                dst.byteArray(), dst.addressOffset() + index, (long)length * SIZE_OF_INT);
+            copyIn(dst, index, src, INT_ARRAY_BASE + (long)srcOffset * SIZE_OF_INT, runBytes(length, SIZE_OF_INT));
         }
         else
         {
@@ -113,9 +104,7 @@ public final class PrimitiveArrayCopy
         checkArray(dst.length, dstOffset, length);
         if (isAgronaBuffer(src))
         {
-            src.boundsCheck(index, runBytes(length, SIZE_OF_LONG));
-            UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + index,
-                dst, LONG_ARRAY_BASE + (long)dstOffset * SIZE_OF_LONG, (long)length * SIZE_OF_LONG);
+            copyOut(src, index, dst, LONG_ARRAY_BASE + (long)dstOffset * SIZE_OF_LONG, runBytes(length, SIZE_OF_LONG));
         }
         else
         {
@@ -142,14 +131,7 @@ public final class PrimitiveArrayCopy
         checkArray(src.length, srcOffset, length);
         if (isAgronaBuffer(dst))
         {
-            final int bytes = runBytes(length, SIZE_OF_LONG);
-            if (dst.isExpandable() && index >= 0)
-            {
-                dst.checkLimit(index + bytes);
-            }
-            dst.boundsCheck(index, bytes);
-            UnsafeApi.copyMemory(src, LONG_ARRAY_BASE + (long)srcOffset * SIZE_OF_LONG,
-                dst.byteArray(), dst.addressOffset() + index, (long)length * SIZE_OF_LONG);
+            copyIn(dst, index, src, LONG_ARRAY_BASE + (long)srcOffset * SIZE_OF_LONG, runBytes(length, SIZE_OF_LONG));
         }
         else
         {
@@ -176,9 +158,7 @@ public final class PrimitiveArrayCopy
         checkArray(dst.length, dstOffset, length);
         if (isAgronaBuffer(src))
         {
-            src.boundsCheck(index, runBytes(length, SIZE_OF_DOUBLE));
-            UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + index,
-                dst, DOUBLE_ARRAY_BASE + (long)dstOffset * SIZE_OF_DOUBLE, (long)length * SIZE_OF_DOUBLE);
+            copyOut(src, index, dst, DOUBLE_ARRAY_BASE + (long)dstOffset * SIZE_OF_DOUBLE, runBytes(length, SIZE_OF_DOUBLE));
         }
         else
         {
@@ -205,14 +185,7 @@ public final class PrimitiveArrayCopy
         checkArray(src.length, srcOffset, length);
         if (isAgronaBuffer(dst))
         {
-            final int bytes = runBytes(length, SIZE_OF_DOUBLE);
-            if (dst.isExpandable() && index >= 0)
-            {
-                dst.checkLimit(index + bytes);
-            }
-            dst.boundsCheck(index, bytes);
-            UnsafeApi.copyMemory(src, DOUBLE_ARRAY_BASE + (long)srcOffset * SIZE_OF_DOUBLE,
-                dst.byteArray(), dst.addressOffset() + index, (long)length * SIZE_OF_DOUBLE);
+            copyIn(dst, index, src, DOUBLE_ARRAY_BASE + (long)srcOffset * SIZE_OF_DOUBLE, runBytes(length, SIZE_OF_DOUBLE));
         }
         else
         {
@@ -221,6 +194,24 @@ public final class PrimitiveArrayCopy
                 dst.putDouble(at, src[srcOffset + i]);
             }
         }
+    }
+
+    private static void copyOut(
+        final DirectBuffer src, final int index, final Object dst, final long dstAddress, final int bytes)
+    {
+        src.boundsCheck(index, bytes);
+        UnsafeApi.copyMemory(src.byteArray(), src.addressOffset() + index, dst, dstAddress, bytes);
+    }
+
+    private static void copyIn(
+        final MutableDirectBuffer dst, final int index, final Object src, final long srcAddress, final int bytes)
+    {
+        if (dst.isExpandable() && index >= 0)
+        {
+            dst.checkLimit(index + bytes); // grows it, as its putInt would
+        }
+        dst.boundsCheck(index, bytes);
+        UnsafeApi.copyMemory(src, srcAddress, dst.byteArray(), dst.addressOffset() + index, bytes);
     }
 
     private static boolean isAgronaBuffer(final DirectBuffer buffer)

@@ -236,19 +236,7 @@ final class LocalTaskRunner
     private <R> LocalTask<R> serialized(final DsmTask<R> task)
     {
         final TaskScope spawnScope = new TaskScope(node, node.nodeId(), false);
-        final byte[] bytes;
-        spawnScope.enter();
-        try
-        {
-            bytes = TaskCodec.serialize(task, "task " + task.getClass().getName());
-        }
-        catch (final RuntimeException ex)
-        {
-            spawnScope.exit();
-            spawnScope.abort();
-            throw ex;
-        }
-        spawnScope.exit();
+        final byte[] bytes = TaskCodec.serializeTask(spawnScope, task);
 
         return newTask(null, null, null, null, new Object[]{ new Serialized(bytes) }, spawnScope);
     }

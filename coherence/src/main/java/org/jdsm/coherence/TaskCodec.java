@@ -37,6 +37,33 @@ final class TaskCodec
         return bytes.toByteArray();
     }
 
+    /**
+     * Serialize a task being spawned under its spawn scope, so the handles it captures are handed over through it;
+     * on failure the scope is aborted (nothing handed over stays so) and the failure rethrown.
+     *
+     * @param scope the task's spawn scope, not entered.
+     * @param task  to serialize.
+     * @return its bytes.
+     */
+    static byte[] serializeTask(final TaskScope scope, final Object task)
+    {
+        final byte[] bytes;
+        scope.enter();
+        try
+        {
+            bytes = serialize(task, "task " + task.getClass().getName());
+        }
+        catch (final RuntimeException ex)
+        {
+            scope.exit();
+            scope.abort();
+            throw ex;
+        }
+        scope.exit();
+
+        return bytes;
+    }
+
     static Object deserialize(final byte[] data, final String what)
     {
         try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(data)))

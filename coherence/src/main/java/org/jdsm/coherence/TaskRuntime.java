@@ -113,19 +113,7 @@ final class TaskRuntime
             return localTasks.spawn(task);
         }
         final TaskScope scope = new TaskScope(heap, targetNodeId, false);
-        final byte[] bytes;
-        scope.enter();
-        try
-        {
-            bytes = TaskCodec.serialize(task, "task " + task.getClass().getName());
-        }
-        catch (final RuntimeException ex)
-        {
-            scope.exit();
-            scope.abort();
-            throw ex;
-        }
-        scope.exit();
+        final byte[] bytes = TaskCodec.serializeTask(scope, task);
 
         final long correlationId = correlationIds.incrementAndGet();
         final CompletableFuture<R> future = new CompletableFuture<>();
