@@ -107,9 +107,10 @@ final class SharedMediaDriver implements AutoCloseable
                 if (!process.isAlive() || System.nanoTime() > deadlineNs)
                 {
                     final String output = Files.exists(log) ? Files.readString(log).strip() : "";
+                    final String what = process.isAlive() ?
+                        "did not start within 20 s" : "exited with " + process.exitValue();
                     close();
-                    throw new ConfigurationException("--ipc: the shared Aeron media driver " +
-                        (process.isAlive() ? "did not start within 20 s" : "exited with " + process.exitValue()) +
+                    throw new ConfigurationException("--ipc: the shared Aeron media driver " + what +
                         (output.isEmpty() ? "" : ": " + output.substring(Math.max(0, output.length() - 500))));
                 }
                 Thread.sleep(20);
