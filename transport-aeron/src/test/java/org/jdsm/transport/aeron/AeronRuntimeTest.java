@@ -1,5 +1,7 @@
 package org.jdsm.transport.aeron;
 
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.jdsm.ConfigurationException;
@@ -168,6 +170,67 @@ class AeronRuntimeTest
         {
             runtime.stopDriving();
         }
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldRunLeanCallerCyclesWithAnExternalDriver()
+    {
+        final String directory = EmbeddedDriverDirectory.newDirectory();
+        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context().aeronDirectoryName(directory)
+            .threadingMode(ThreadingMode.SHARED).dirDeleteOnStart(true).dirDeleteOnShutdown(true)))
+        {
+            final AeronTransportContext ctx = new AeronTransportContext().channel("ipc").idleStrategy("busy-spin")
+                .driver("external").aeronDirectoryName(driver.aeronDirectoryName())
+                .conclude(new DsmConfig().nodeCount(1).conclude());
+            final AeronRuntime external = AeronRuntime.acquire(ctx, errorHandler);
+            try
+            {
+                assertTrue(external.hasLeanCallerCycles(), "with an external driver every caller cycle would run " +
+                    "the client conductor and the responders' timers");
+                final AtomicLong cycles = new AtomicLong();
+                final Thread self = Thread.currentThread();
+                final Agent counter = new Agent()
+                {
+                    public int doWork()
+                    {
+                        if (Thread.currentThread() == self)
+                        {
+                            cycles.incrementAndGet();
+                        }
+                        return 0;
+                    }
+
+                    public String roleName()
+                    {
+                        return "counter";
+                    }
+                };
+                external.add(counter);
+                while (!external.tryDrive())
+                {
+                    Thread.onSpinWait(); // the runner is in a cycle
+                }
+                try
+                {
+                    for (int i = 0; i < 1000; i++)
+                    {
+                        external.drive();
+                    }
+                }
+                finally
+                {
+                    external.stopDriving();
+                }
+                assertEquals(1000, cycles.get(), "a lean cycle skipped the registered agents");
+                external.remove(counter);
+            }
+            finally
+            {
+                external.release(errorHandler);
+            }
+        }
+        assertEquals(List.of(), errors);
     }
 
     private static AeronTransportContext context(final String idleStrategy, final long idleMaxParkNs)
