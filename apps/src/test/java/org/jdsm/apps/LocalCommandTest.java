@@ -59,7 +59,7 @@ class LocalCommandTest
         try
         {
             status = Launcher.execute("local", "--nodes", "2", "--ipc", "--timeout", "150", "kv", "--workload", "b",
-                "--records", "200", "--operations", "4000", "--threads", "2");
+                "--records", "200", "--operations", "4000", "--warmup", "400", "--threads", "2");
         }
         finally
         {
