@@ -182,6 +182,34 @@ final class EngineHeap implements HeapAccess
         return header;
     }
 
+    public long publishedLocalHeader(final long address)
+    {
+        // acquire: pairs with the allocator's release of the header (the payload written before it is visible)
+        final long header = heap.getLongAcquire(GlobalAddress.offset(address));
+        if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE ||
+            BlockDescriptor.colour(header) != GlobalAddress.colour(address))
+        {
+            return 0;
+        }
+
+        return header;
+    }
+
+    public UnsafeBuffer localSegment(final long address)
+    {
+        return heap.segment(GlobalAddress.offset(address));
+    }
+
+    public int indexInSegment(final long address, final int payloadOffset)
+    {
+        return heap.indexInSegment(GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset);
+    }
+
+    public UnsafeBuffer directWordSegment(final long address)
+    {
+        return null == replication && isLocal(address) ? localSegment(address) : null;
+    }
+
     public long localHeader(final long address)
     {
         return heap.getLongAcquire(GlobalAddress.offset(address));

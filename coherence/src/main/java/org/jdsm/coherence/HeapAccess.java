@@ -85,6 +85,44 @@ interface HeapAccess
     long localHeader(long address);
 
     /**
+     * {@link #liveLocalHeader} for an address a cell's word named: such a word only ever holds addresses of blocks
+     * allocated in a heap, and a block start, once carved, stays one, so the check that the address is a block start
+     * (a read of the allocator's bitmap, a cache line more per read) is left out.
+     *
+     * @param address of a local object, with colour, read from a cell's word.
+     * @return its header ({@link BlockDescriptor}), or 0 if the block is no longer live with that colour.
+     */
+    long publishedLocalHeader(long address);
+
+    /**
+     * The heap segment holding a local object, to read it in place from {@link #indexInSegment}: no view is wrapped
+     * per read. A block never spans segments; the segment is the same for the heap's life.
+     *
+     * @param address of a local object.
+     * @return the segment.
+     */
+    UnsafeBuffer localSegment(long address);
+
+    /**
+     * The index in {@link #localSegment} of a byte of a local object's payload.
+     *
+     * @param address       of a local object.
+     * @param payloadOffset of the byte in the payload.
+     * @return its index in the segment.
+     */
+    int indexInSegment(long address, int payloadOffset);
+
+    /**
+     * The segment whose word at {@link #indexInSegment} a reader may load (volatile) as {@link #atomicRead} does:
+     * the object is local and this node keeps no backups (with backups a word is read through its slice's gate).
+     * A handle whose object never moves (a cell) looks it up once.
+     *
+     * @param address of an object.
+     * @return the segment, or null if its words must be read by {@link #atomicRead}.
+     */
+    UnsafeBuffer directWordSegment(long address);
+
+    /**
      * Wrap a view over a local object's payload.
      *
      * @param view    to wrap.
