@@ -226,16 +226,20 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                 // read in place between two reads of the block's header, a seqlock whose sequence is the header: a
                 // block's colour changes when it is freed, before it can be reused, and never comes back, so the
                 // same live header before and after the view ran means the block held this value throughout
-                final long header = node.publishedLocalHeader(word);
-                if (0 != header)
+                // the heap's own segment, no view wrapped: the block lies in it, its header just before the payload
+                final UnsafeBuffer segment = node.localSegment(word);
+                final int payloadIndex = node.indexInSegment(word, 0);
+                // acquire: pairs with the allocator's release of the header (the payload written before it is
+                // visible). The word names only blocks allocated here, and a block start stays one: no bitmap check
+                final long header = segment.getLongAcquire(payloadIndex - HEADER_LENGTH);
+                if (BlockDescriptor.state(header) == BlockDescriptor.STATE_LIVE &&
+                    BlockDescriptor.colour(header) == GlobalAddress.colour(word))
                 {
                     R result = null;
                     RuntimeException failure = null;
                     try
                     {
-                        // the heap's own segment, no view wrapped: the block lies in it, from the payload's index
-                        result = view.apply(node.localSegment(word), node.indexInSegment(word, 0),
-                            BlockDescriptor.length(header), first, second);
+                        result = view.apply(segment, payloadIndex, BlockDescriptor.length(header), first, second);
                     }
                     catch (final RuntimeException ex)
                     {
@@ -243,7 +247,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                     }
                     // the view's loads happen before the header's second read (LoadLoad), as a seqlock reader's
                     VarHandle.acquireFence();
-                    if (node.localHeader(word) == header)
+                    if (segment.getLongAcquire(payloadIndex - HEADER_LENGTH) == header)
                     {
                         if (null != failure)
                         {

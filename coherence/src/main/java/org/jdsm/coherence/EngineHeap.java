@@ -182,19 +182,6 @@ final class EngineHeap implements HeapAccess
         return header;
     }
 
-    public long publishedLocalHeader(final long address)
-    {
-        // acquire: pairs with the allocator's release of the header (the payload written before it is visible)
-        final long header = heap.getLongAcquire(GlobalAddress.offset(address));
-        if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE ||
-            BlockDescriptor.colour(header) != GlobalAddress.colour(address))
-        {
-            return 0;
-        }
-
-        return header;
-    }
-
     public UnsafeBuffer localSegment(final long address)
     {
         return heap.segment(GlobalAddress.offset(address));

@@ -85,16 +85,6 @@ interface HeapAccess
     long localHeader(long address);
 
     /**
-     * {@link #liveLocalHeader} for an address a cell's word named: such a word only ever holds addresses of blocks
-     * allocated in a heap, and a block start, once carved, stays one, so the check that the address is a block start
-     * (a read of the allocator's bitmap, a cache line more per read) is left out.
-     *
-     * @param address of a local object, with colour, read from a cell's word.
-     * @return its header ({@link BlockDescriptor}), or 0 if the block is no longer live with that colour.
-     */
-    long publishedLocalHeader(long address);
-
-    /**
      * The heap segment holding a local object, to read it in place from {@link #indexInSegment}: no view is wrapped
      * per read. A block never spans segments; the segment is the same for the heap's life.
      *
