@@ -164,24 +164,6 @@ final class EngineHeap implements HeapAccess
         return length;
     }
 
-    public long liveLocalHeader(final long address)
-    {
-        final long offset = GlobalAddress.offset(address);
-        if (!allocator.isBlockStart(offset))
-        {
-            return 0;
-        }
-        // acquire: pairs with the allocator's release of the header (the payload written before it is visible)
-        final long header = heap.getLongAcquire(offset);
-        if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE ||
-            BlockDescriptor.colour(header) != GlobalAddress.colour(address))
-        {
-            return 0;
-        }
-
-        return header;
-    }
-
     public UnsafeBuffer localSegment(final long address)
     {
         return heap.segment(GlobalAddress.offset(address));
@@ -195,11 +177,6 @@ final class EngineHeap implements HeapAccess
     public UnsafeBuffer directWordSegment(final long address)
     {
         return null == replication && isLocal(address) ? localSegment(address) : null;
-    }
-
-    public long localHeader(final long address)
-    {
-        return heap.getLongAcquire(GlobalAddress.offset(address));
     }
 
     public void wrapPayload(final UnsafeBuffer view, final long address, final int length)

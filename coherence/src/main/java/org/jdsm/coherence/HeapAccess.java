@@ -66,27 +66,10 @@ interface HeapAccess
     int localLength(long address);
 
     /**
-     * The header word of a live local block, for a reader that checks afterwards that the block was neither freed
-     * nor reused while it read the payload in place ({@link #localHeader}: a freed block's colour changes, so an
-     * unchanged header proves the payload unchanged).
-     *
-     * @param address of a local object, with colour.
-     * @return its header ({@link BlockDescriptor}), or 0 if the address names no live block with its colour (a
-     * live header is never 0).
-     */
-    long liveLocalHeader(long address);
-
-    /**
-     * Re-read the header word of a block {@link #liveLocalHeader} found live, with acquire semantics.
-     *
-     * @param address of the local object, with colour.
-     * @return its header now.
-     */
-    long localHeader(long address);
-
-    /**
      * The heap segment holding a local object, to read it in place from {@link #indexInSegment}: no view is wrapped
-     * per read. A block never spans segments; the segment is the same for the heap's life.
+     * per read. A block never spans segments; the segment is the same for the heap's life. Its header
+     * ({@link BlockDescriptor}) lies just before its payload: a reader in place reads it (acquire) before and after,
+     * a seqlock whose sequence is the header (a freed block's colour changes before it can be reused).
      *
      * @param address of a local object.
      * @return the segment.
