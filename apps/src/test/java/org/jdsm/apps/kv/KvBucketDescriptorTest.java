@@ -49,6 +49,41 @@ class KvBucketDescriptorTest
     }
 
     @Test
+    void shouldFindEveryKeyAmongKeysOfTheSameHash()
+    {
+        // "Aa" and "BB" have the same String hash, so every string of n such pairs has the hash of the others
+        final String[] keys = new String[20];
+        for (int i = 0; i < keys.length; i++)
+        {
+            final StringBuilder key = new StringBuilder();
+            for (int bit = 0; bit < 5; bit++)
+            {
+                key.append(0 == (i >>> bit & 1) ? "Aa" : "BB");
+            }
+            keys[i] = 0 == i % 3 ? "other" + i : key.toString();
+        }
+        KvBucket bucket = KvBucket.EMPTY;
+        for (final String key : keys)
+        {
+            final KvBucket edit = bucket.edit(-1, key.getBytes(StandardCharsets.UTF_8), key.hashCode(), new byte[3]);
+            final UnsafeBuffer encoded = new UnsafeBuffer(new byte[KvBucket.CODEC.encodedLength(edit)]);
+            KvBucket.CODEC.encode(edit, encoded, 0, null);
+            bucket = KvBucket.CODEC.decode(encoded, 0, encoded.capacity(), null);
+        }
+        final UnsafeBuffer heap = new UnsafeBuffer(ByteBuffer.allocateDirect(OFFSET + bucket.length));
+        heap.putBytes(OFFSET, bucket.buffer, 0, bucket.length);
+
+        for (int slot = 0; slot < keys.length; slot++)
+        {
+            assertEquals(slot, KvBucketDescriptor.find(heap, OFFSET, bucket.length, keys[slot], keys[slot].hashCode()),
+                keys[slot]);
+        }
+        final String absent = "BBBBBBBBBB"; // the hash of the others, in no slot
+        assertEquals(-1, KvBucketDescriptor.find(heap, OFFSET, bucket.length, absent, absent.hashCode()));
+        assertEquals(-1, KvBucketDescriptor.find(heap, OFFSET, bucket.length, "nothing", "nothing".hashCode()));
+    }
+
+    @Test
     void shouldRefuseASlotCountThatDoesNotFitTheBucket()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
