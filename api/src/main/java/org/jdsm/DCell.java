@@ -39,12 +39,42 @@ public interface DCell<T> extends AutoCloseable
         /**
          * Read the value.
          *
-         * @param buffer holding the encoded value; valid only during the call.
+         * @param buffer holding the encoded value at [offset, offset + length), among other bytes (a value on the
+         *               reader's node is read in the heap where it lies): read only that range, and only during
+         *               the call.
          * @param offset of the value in {@code buffer}.
          * @param length of the encoded value.
          * @return the result.
          */
         R apply(DirectBuffer buffer, int offset, int length);
+    }
+
+    /**
+     * Reads a value's encoded bytes in place with two arguments passed by the read: a view that needs a key or a
+     * sink can then be a constant (a non-capturing lambda or a static field) and the read allocates nothing, where a
+     * {@link View} capturing them is a new object per read whenever the JIT cannot prove it does not escape (as at
+     * any read call site that sees several views).
+     *
+     * @param <A> type of the first argument.
+     * @param <B> type of the second argument.
+     * @param <R> what the view returns.
+     */
+    @FunctionalInterface
+    interface ArgumentView<A, B, R>
+    {
+        /**
+         * Read the value.
+         *
+         * @param buffer holding the encoded value at [offset, offset + length), among other bytes (a value on the
+         *               reader's node is read in the heap where it lies): read only that range, and only during
+         *               the call.
+         * @param offset of the value in {@code buffer}.
+         * @param length of the encoded value.
+         * @param first  argument given to {@link DCell#read(ArgumentView, Object, Object)}.
+         * @param second argument given to {@link DCell#read(ArgumentView, Object, Object)}.
+         * @return the result.
+         */
+        R apply(DirectBuffer buffer, int offset, int length, A first, B second);
     }
 
     /**
@@ -62,6 +92,20 @@ public interface DCell<T> extends AutoCloseable
      * @return what the view returned for the value the read is linearized at.
      */
     <R> R read(View<R> view);
+
+    /**
+     * Read the current value's bytes in place, passing two arguments to the view: the same read as
+     * {@link #read(View)}, for views that would otherwise capture their arguments.
+     *
+     * @param view   applied to the encoded bytes and the arguments; may run more than once.
+     * @param first  argument passed to the view.
+     * @param second argument passed to the view.
+     * @param <A>    type of the first argument.
+     * @param <B>    type of the second argument.
+     * @param <R>    what it returns.
+     * @return what the view returned for the value the read is linearized at.
+     */
+    <A, B, R> R read(ArgumentView<A, B, R> view, A first, B second);
 
     /**
      * Replace the value.

@@ -53,18 +53,33 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     private static final int FILL_MOVED = 1;
     private static final int FILL_WRONG_LENGTH = 2;
 
-    /**
-     * Each thread's views over local value blocks, read in place: a view object per read would be allocated
-     * whenever the JIT cannot prove it does not escape (a read's view call site sees many views in a program).
-     */
-    private static final ThreadLocal<InPlaceViews> IN_PLACE_VIEWS = ThreadLocal.withInitial(InPlaceViews::new);
+    /** Reads through a {@link View}, the first argument. */
+    @SuppressWarnings("rawtypes")
+    private static final ArgumentView APPLY_VIEW =
+        (buffer, offset, length, view, unused) -> ((View)view).apply(buffer, offset, length);
 
+    /** Decodes the value with the codec of the cell, the first argument. */
+    @SuppressWarnings("rawtypes")
+    private static final ArgumentView DECODE = (buffer, offset, length, cell, unused) ->
+    {
+        final CellHandle handle = (CellHandle)cell;
+        return handle.codec.decode(buffer, offset, length, handle.node.handleContext(null));
+    };
+
+    /**
+     * The heap segment holding the cell's word when it can be read by a volatile load (the cell is local and its
+     * node keeps no backups; a cell never moves), else null; and the word's index in it.
+     */
+    private final transient UnsafeBuffer wordSegment;
+    private final transient int wordIndex;
     private transient volatile long lastSeen;
     private transient volatile int lengthGuess = -1;
 
     CellHandle(final HeapAccess node, final Codec<T> codec, final long address)
     {
         super(node, codec, address, LENGTH);
+        this.wordSegment = node.directWordSegment(address);
+        this.wordIndex = null == wordSegment ? -1 : node.indexInSegment(address, VALUE_WORD_OFFSET);
     }
 
     /**
@@ -103,15 +118,24 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         return new CellToken(address, codec);
     }
 
+    @SuppressWarnings("unchecked")
     public T get()
     {
-        return read((buffer, offset, length) -> codec.decode(buffer, offset, length, node.handleContext(null)));
+        checkOpen();
+        return (T)read(DECODE, this, null, null);
     }
 
+    @SuppressWarnings("unchecked")
     public <R> R read(final View<R> view)
     {
         checkOpen();
-        return read(view, null);
+        return (R)read(APPLY_VIEW, view, null, null);
+    }
+
+    public <A, B, R> R read(final ArgumentView<A, B, R> view, final A first, final B second)
+    {
+        checkOpen();
+        return read(view, first, second, null);
     }
 
     public void set(final T value)
@@ -141,8 +165,9 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         long block = GlobalAddress.NULL;
         while (true)
         {
-            final boolean isEqual = read((buffer, offset, length) ->
-                length == expectedBytes.capacity() && equal(buffer, offset, expectedBytes, length), seen);
+            final boolean isEqual = read((buffer, offset, length, expectedValue, unused) ->
+                length == expectedValue.capacity() && equal(buffer, offset, expectedValue, length),
+                expectedBytes, null, seen);
             if (!isEqual)
             {
                 if (GlobalAddress.NULL != block)
@@ -170,8 +195,8 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         final long[] seen = new long[1];
         while (true)
         {
-            final T current = read(
-                (buffer, offset, length) -> codec.decode(buffer, offset, length, node.handleContext(null)), seen);
+            @SuppressWarnings("unchecked")
+            final T current = (T)read(DECODE, this, null, seen);
             final T next = function.apply(current);
             if (next == current)
             {
@@ -191,7 +216,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     /**
      * Read the current value, linearized at a read of the word; {@code seen[0]}, when given, is set to the word.
      */
-    private <R> R read(final View<R> view, final long[] seen)
+    private <A, B, R> R read(final ArgumentView<A, B, R> view, final A first, final B second, final long[] seen)
     {
         long word = readWord();
         while (true)
@@ -201,30 +226,28 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                 // read in place between two reads of the block's header, a seqlock whose sequence is the header: a
                 // block's colour changes when it is freed, before it can be reused, and never comes back, so the
                 // same live header before and after the view ran means the block held this value throughout
-                final long header = node.liveLocalHeader(word);
-                if (0 != header)
+                // the heap's own segment, no view wrapped: the block lies in it, its header just before the payload
+                final UnsafeBuffer segment = node.localSegment(word);
+                final int payloadIndex = node.indexInSegment(word, 0);
+                // acquire: pairs with the allocator's release of the header (the payload written before it is
+                // visible). The word names only blocks allocated here, and a block start stays one: no bitmap check
+                final long header = segment.getLongAcquire(payloadIndex - HEADER_LENGTH);
+                if (BlockDescriptor.state(header) == BlockDescriptor.STATE_LIVE &&
+                    BlockDescriptor.colour(header) == GlobalAddress.colour(word))
                 {
-                    final int length = BlockDescriptor.length(header);
-                    final InPlaceViews views = IN_PLACE_VIEWS.get();
-                    final UnsafeBuffer block = views.acquire();
                     R result = null;
                     RuntimeException failure = null;
                     try
                     {
-                        node.wrapPayload(block, word, length);
-                        result = view.apply(block, 0, length);
+                        result = view.apply(segment, payloadIndex, BlockDescriptor.length(header), first, second);
                     }
                     catch (final RuntimeException ex)
                     {
                         failure = ex;
                     }
-                    finally
-                    {
-                        views.release();
-                    }
                     // the view's loads happen before the header's second read (LoadLoad), as a seqlock reader's
                     VarHandle.acquireFence();
-                    if (node.localHeader(word) == header)
+                    if (segment.getLongAcquire(payloadIndex - HEADER_LENGTH) == header)
                     {
                         if (null != failure)
                         {
@@ -281,7 +304,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             {
                 final UnsafeBuffer payload = entry.payload();
                 lengthGuess = payload.capacity();
-                return view.apply(payload, 0, payload.capacity());
+                return view.apply(payload, 0, payload.capacity(), first, second);
             }
             finally
             {
@@ -370,7 +393,10 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
      */
     private long readWord()
     {
-        final long word = node.atomicRead(address, VALUE_WORD_OFFSET);
+        // pairs with the volatile CAS and fetch-add on the word, as atomicRead's volatile load does
+        final UnsafeBuffer segment = wordSegment;
+        final long word = null != segment ?
+            segment.getLongVolatile(wordIndex) : node.atomicRead(address, VALUE_WORD_OFFSET);
         if (GlobalAddress.NULL == word)
         {
             throw new RemoteAccessException(describe() + " holds no value: freed, or not a cell");
@@ -437,41 +463,6 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         }
 
         return true;
-    }
-
-    /**
-     * One thread's views over local value blocks read in place, one per depth of reads nested in views (a view may
-     * read another cell); deeper than {@link #DEPTH} a read makes its own.
-     * <p>
-     * <b>Note:</b> not threadsafe: used only by its own thread.
-     */
-    static final class InPlaceViews
-    {
-        static final int DEPTH = 4;
-        private final UnsafeBuffer[] views = new UnsafeBuffer[DEPTH];
-        private int depth;
-
-        UnsafeBuffer acquire()
-        {
-            final int index = depth++;
-            if (index >= DEPTH)
-            {
-                return new UnsafeBuffer(0, 0);
-            }
-            UnsafeBuffer view = views[index];
-            if (null == view)
-            {
-                view = new UnsafeBuffer(0, 0);
-                views[index] = view;
-            }
-
-            return view;
-        }
-
-        void release()
-        {
-            depth--;
-        }
     }
 
     /**

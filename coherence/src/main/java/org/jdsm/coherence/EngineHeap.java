@@ -164,27 +164,19 @@ final class EngineHeap implements HeapAccess
         return length;
     }
 
-    public long liveLocalHeader(final long address)
+    public UnsafeBuffer localSegment(final long address)
     {
-        final long offset = GlobalAddress.offset(address);
-        if (!allocator.isBlockStart(offset))
-        {
-            return 0;
-        }
-        // acquire: pairs with the allocator's release of the header (the payload written before it is visible)
-        final long header = heap.getLongAcquire(offset);
-        if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE ||
-            BlockDescriptor.colour(header) != GlobalAddress.colour(address))
-        {
-            return 0;
-        }
-
-        return header;
+        return heap.segment(GlobalAddress.offset(address));
     }
 
-    public long localHeader(final long address)
+    public int indexInSegment(final long address, final int payloadOffset)
     {
-        return heap.getLongAcquire(GlobalAddress.offset(address));
+        return heap.indexInSegment(GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset);
+    }
+
+    public UnsafeBuffer directWordSegment(final long address)
+    {
+        return null == replication && isLocal(address) ? localSegment(address) : null;
     }
 
     public void wrapPayload(final UnsafeBuffer view, final long address, final int length)

@@ -66,23 +66,34 @@ interface HeapAccess
     int localLength(long address);
 
     /**
-     * The header word of a live local block, for a reader that checks afterwards that the block was neither freed
-     * nor reused while it read the payload in place ({@link #localHeader}: a freed block's colour changes, so an
-     * unchanged header proves the payload unchanged).
+     * The heap segment holding a local object, to read it in place from {@link #indexInSegment}: no view is wrapped
+     * per read. A block never spans segments; the segment is the same for the heap's life. Its header
+     * ({@link BlockDescriptor}) lies just before its payload: a reader in place reads it (acquire) before and after,
+     * a seqlock whose sequence is the header (a freed block's colour changes before it can be reused).
      *
-     * @param address of a local object, with colour.
-     * @return its header ({@link BlockDescriptor}), or 0 if the address names no live block with its colour (a
-     * live header is never 0).
+     * @param address of a local object.
+     * @return the segment.
      */
-    long liveLocalHeader(long address);
+    UnsafeBuffer localSegment(long address);
 
     /**
-     * Re-read the header word of a block {@link #liveLocalHeader} found live, with acquire semantics.
+     * The index in {@link #localSegment} of a byte of a local object's payload.
      *
-     * @param address of the local object, with colour.
-     * @return its header now.
+     * @param address       of a local object.
+     * @param payloadOffset of the byte in the payload.
+     * @return its index in the segment.
      */
-    long localHeader(long address);
+    int indexInSegment(long address, int payloadOffset);
+
+    /**
+     * The segment whose word at {@link #indexInSegment} a reader may load (volatile) as {@link #atomicRead} does:
+     * the object is local and this node keeps no backups (with backups a word is read through its slice's gate).
+     * A handle whose object never moves (a cell) looks it up once.
+     *
+     * @param address of an object.
+     * @return the segment, or null if its words must be read by {@link #atomicRead}.
+     */
+    UnsafeBuffer directWordSegment(long address);
 
     /**
      * Wrap a view over a local object's payload.

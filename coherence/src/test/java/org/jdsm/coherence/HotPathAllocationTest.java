@@ -32,6 +32,9 @@ class HotPathAllocationTest
     private static final DCell.View<Boolean> IS_ZERO = (buffer, offset, length) -> 0 == buffer.getLong(offset);
     private static final DCell.View<Boolean> IS_ONE = (buffer, offset, length) -> 1 == buffer.getLong(offset);
     private static final DCell.View<Boolean> IS_TWO = (buffer, offset, length) -> 2 == buffer.getLong(offset);
+    private static final DCell.ArgumentView<Long, Object, Boolean> HOLDS =
+        (buffer, offset, length, value, unused) -> value == buffer.getLong(offset);
+    private static final Long TWO = 2L;
 
     @Test
     void shouldNotAllocateOnCacheHitReadGetClose()
@@ -88,7 +91,7 @@ class HotPathAllocationTest
                 () -> cellReadRound(cells), (found) -> assertEquals(expected, found));
 
             System.out.println("local DCell.read(view): " + steady.minimum + " bytes allocated per round of " + ROUND +
-                " reads through 3 views, " + steady);
+                " reads through 3 views and an argument view, " + steady);
             assertEquals(0, steady.minimum, "bytes allocated in the best round of " + ROUND + " cell reads");
             for (final DCell<Long> cell : cells)
             {
@@ -105,8 +108,15 @@ class HotPathAllocationTest
         for (int i = 0; i < ROUND; i++)
         {
             final DCell<Long> cell = cells[i & (CELLS - 1)];
-            final DCell.View<Boolean> view = 0 == i % 3 ? IS_ZERO : 1 == i % 3 ? IS_ONE : IS_TWO;
-            found += cell.read(view) ? 1 : 0;
+            if (2 == i % 3)
+            {
+                // every other third read passes its value to look for as an argument, no view captured per read
+                found += (0 == (i & 1) ? cell.read(HOLDS, TWO, null) : cell.read(IS_TWO)) ? 1 : 0;
+            }
+            else
+            {
+                found += cell.read(0 == i % 3 ? IS_ZERO : IS_ONE) ? 1 : 0;
+            }
         }
 
         return found;

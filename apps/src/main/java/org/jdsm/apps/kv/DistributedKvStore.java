@@ -1,7 +1,5 @@
 package org.jdsm.apps.kv;
 
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.DCell;
 import org.jdsm.DsmNode;
 
@@ -46,6 +44,37 @@ public final class DistributedKvStore implements KvStore
     static final int BUCKETS_PER_TASK = 512;
     private static final long TIMEOUT_S = 120;
     private static final ConcurrentHashMap<Long, DistributedKvStore> ATTACHED = new ConcurrentHashMap<>();
+
+    /**
+     * A get's view of its bucket, the key its argument: constant, so a get allocates no view (a capturing one is a
+     * new object per get wherever the read's view call sees several views, as in every program).
+     */
+    private static final DCell.ArgumentView<String, Object, byte[]> GET = (buffer, offset, length, key, unused) ->
+    {
+        // String caches its hash: computed once per key, by bucket()
+        final int slot = KvBucketDescriptor.find(buffer, offset, length, key, key.hashCode());
+        return slot < 0 ? null :
+            KvBucketDescriptor.value(buffer, offset, length, KvBucketDescriptor.entryOffset(buffer, offset, slot));
+    };
+
+    /** A read's view of its bucket, the key and the value's reader its arguments. */
+    private static final DCell.ArgumentView<String, ValueReader<?>, Object> READ =
+        (buffer, offset, length, key, reader) ->
+        {
+            final int slot = KvBucketDescriptor.find(buffer, offset, length, key, key.hashCode());
+            if (slot < 0)
+            {
+                return null;
+            }
+            final int entry = KvBucketDescriptor.entryOffset(buffer, offset, slot);
+            final int valueOffset = KvBucketDescriptor.valueOffset(buffer, offset, entry);
+            final int valueLength = KvBucketDescriptor.valueLength(buffer, offset, entry);
+            if (valueLength < 0 || valueOffset < 0 || valueOffset > length - valueLength)
+            {
+                throw new IndexOutOfBoundsException("entry at " + entry + " outside a bucket of " + length + " bytes");
+            }
+            return reader.read(buffer, offset + valueOffset, valueLength);
+        };
 
     private final DsmNode node;
     private final long mapId;
@@ -214,14 +243,7 @@ public final class DistributedKvStore implements KvStore
      */
     public byte[] get(final String key)
     {
-        final int keyHash = key.hashCode();
-        return bucket(keyHash).read((buffer, offset, length) ->
-        {
-            final DirectBuffer entries = at(buffer, offset, length);
-            final int slot = KvBucketDescriptor.find(entries, length, key, keyHash);
-            return slot < 0 ? null :
-                KvBucketDescriptor.value(entries, length, KvBucketDescriptor.entryOffset(entries, slot));
-        });
+        return bucket(key.hashCode()).read(GET, key, null);
     }
 
     /**
@@ -229,24 +251,9 @@ public final class DistributedKvStore implements KvStore
      */
     public <R> R read(final String key, final ValueReader<R> reader)
     {
-        final int keyHash = key.hashCode();
-        return bucket(keyHash).read((buffer, offset, length) ->
-        {
-            final DirectBuffer entries = at(buffer, offset, length);
-            final int slot = KvBucketDescriptor.find(entries, length, key, keyHash);
-            if (slot < 0)
-            {
-                return null;
-            }
-            final int entry = KvBucketDescriptor.entryOffset(entries, slot);
-            final int valueOffset = KvBucketDescriptor.valueOffset(entries, entry);
-            final int valueLength = KvBucketDescriptor.valueLength(entries, entry);
-            if (valueLength < 0 || valueOffset < 0 || valueOffset > length - valueLength)
-            {
-                throw new IndexOutOfBoundsException("entry at " + entry + " outside a bucket of " + length + " bytes");
-            }
-            return reader.read(entries, valueOffset, valueLength);
-        });
+        @SuppressWarnings("unchecked")
+        final R result = (R)bucket(key.hashCode()).read(READ, key, reader);
+        return result;
     }
 
     /**
@@ -259,7 +266,7 @@ public final class DistributedKvStore implements KvStore
         final boolean[] inserted = new boolean[1];
         bucket(keyHash).update((entries) ->
         {
-            final int slot = KvBucketDescriptor.find(entries.buffer, entries.length, key, keyHash);
+            final int slot = KvBucketDescriptor.find(entries.buffer, 0, entries.length, key, keyHash);
             inserted[0] = slot < 0;
             return entries.edit(slot, keyBytes, keyHash, value);
         });
@@ -276,7 +283,7 @@ public final class DistributedKvStore implements KvStore
         final boolean[] present = new boolean[1];
         bucket(keyHash).update((entries) ->
         {
-            final int slot = KvBucketDescriptor.find(entries.buffer, entries.length, key, keyHash);
+            final int slot = KvBucketDescriptor.find(entries.buffer, 0, entries.length, key, keyHash);
             present[0] = slot >= 0;
             if (slot < 0)
             {
@@ -284,7 +291,7 @@ public final class DistributedKvStore implements KvStore
             }
             final byte[] newValue = function.apply(
                 KvBucketDescriptor.value(
-                    entries.buffer, entries.length, KvBucketDescriptor.entryOffset(entries.buffer, slot)));
+                    entries.buffer, 0, entries.length, KvBucketDescriptor.entryOffset(entries.buffer, 0, slot)));
             return entries.edit(slot, keyBytes, keyHash, newValue);
         });
         return present[0];
@@ -299,7 +306,7 @@ public final class DistributedKvStore implements KvStore
         final boolean[] deleted = new boolean[1];
         bucket(keyHash).update((entries) ->
         {
-            final int slot = KvBucketDescriptor.find(entries.buffer, entries.length, key, keyHash);
+            final int slot = KvBucketDescriptor.find(entries.buffer, 0, entries.length, key, keyHash);
             deleted[0] = slot >= 0;
             return slot < 0 ? entries : entries.edit(slot, null, 0, null);
         });
@@ -320,17 +327,16 @@ public final class DistributedKvStore implements KvStore
         {
             bucket.read((buffer, offset, length) ->
             {
-                final DirectBuffer entries = at(buffer, offset, length);
-                final int entryCount = KvBucketDescriptor.count(entries, length);
+                final int entryCount = KvBucketDescriptor.count(buffer, offset, length);
                 for (int slot = 0; slot < entryCount; slot++)
                 {
-                    final int at = KvBucketDescriptor.entryOffset(entries, slot);
-                    final String key = KvBucketDescriptor.key(entries, length, at);
+                    final int at = KvBucketDescriptor.entryOffset(buffer, offset, slot);
+                    final String key = KvBucketDescriptor.key(buffer, offset, length, at);
                     if (key.compareTo(startKey) >= 0 &&
                         (smallest.size() < count || key.compareTo(smallest.lastKey()) < 0))
                     {
                         ScanCollector.offer(
-                            smallest, count, startKey, key, KvBucketDescriptor.value(entries, length, at));
+                            smallest, count, startKey, key, KvBucketDescriptor.value(buffer, offset, length, at));
                     }
                 }
                 return null;
@@ -348,8 +354,7 @@ public final class DistributedKvStore implements KvStore
         long size = 0;
         for (final DCell<KvBucket> bucket : checkedBuckets())
         {
-            size += bucket.read(
-                (buffer, offset, length) -> KvBucketDescriptor.count(at(buffer, offset, length), length));
+            size += bucket.read((buffer, offset, length) -> KvBucketDescriptor.count(buffer, offset, length));
         }
 
         return size;
@@ -410,11 +415,6 @@ public final class DistributedKvStore implements KvStore
     public String toString()
     {
         return "DistributedKvStore{mapId=" + mapId + ", node=" + node.nodeId() + ", buckets=" + buckets.length + '}';
-    }
-
-    private static DirectBuffer at(final DirectBuffer buffer, final int offset, final int length)
-    {
-        return 0 == offset ? buffer : new UnsafeBuffer(buffer, offset, length);
     }
 
     private DCell<KvBucket> bucket(final int keyHash)

@@ -42,39 +42,41 @@ final class KvBucketDescriptor
      * Number of entries.
      *
      * @param buffer of the bucket.
+     * @param base   index of the bucket's first byte in {@code buffer}.
      * @param length of the bucket in bytes, 0 when empty.
      * @return the entry count.
      */
-    static int count(final DirectBuffer buffer, final int length)
+    static int count(final DirectBuffer buffer, final int base, final int length)
     {
-        return 0 == length ? 0 : buffer.getInt(COUNT_OFFSET, BYTE_ORDER);
+        return 0 == length ? 0 : buffer.getInt(base + COUNT_OFFSET, BYTE_ORDER);
     }
 
-    static int slotHash(final DirectBuffer buffer, final int slot)
+    static int slotHash(final DirectBuffer buffer, final int base, final int slot)
     {
-        return buffer.getInt(SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_HASH_OFFSET, BYTE_ORDER);
+        return buffer.getInt(base + SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_HASH_OFFSET, BYTE_ORDER);
     }
 
     /**
      * The offset of a slot's entry.
      *
      * @param buffer of the bucket.
+     * @param base   index of the bucket's first byte in {@code buffer}.
      * @param slot   in [0, count).
      * @return the entry's offset from the bucket's start.
      */
-    static int entryOffset(final DirectBuffer buffer, final int slot)
+    static int entryOffset(final DirectBuffer buffer, final int base, final int slot)
     {
-        return buffer.getInt(SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_ENTRY_OFFSET, BYTE_ORDER);
+        return buffer.getInt(base + SLOTS_OFFSET + slot * SLOT_LENGTH + SLOT_ENTRY_OFFSET, BYTE_ORDER);
     }
 
-    static int keyLength(final DirectBuffer buffer, final int entryOffset)
+    static int keyLength(final DirectBuffer buffer, final int base, final int entryOffset)
     {
-        return buffer.getInt(entryOffset + KEY_LENGTH_OFFSET, BYTE_ORDER);
+        return buffer.getInt(base + entryOffset + KEY_LENGTH_OFFSET, BYTE_ORDER);
     }
 
-    static int valueLength(final DirectBuffer buffer, final int entryOffset)
+    static int valueLength(final DirectBuffer buffer, final int base, final int entryOffset)
     {
-        return buffer.getInt(entryOffset + VALUE_LENGTH_OFFSET, BYTE_ORDER);
+        return buffer.getInt(base + entryOffset + VALUE_LENGTH_OFFSET, BYTE_ORDER);
     }
 
     static int keyOffset(final int entryOffset)
@@ -82,34 +84,53 @@ final class KvBucketDescriptor
         return entryOffset + ENTRY_HEADER_LENGTH;
     }
 
-    static int valueOffset(final DirectBuffer buffer, final int entryOffset)
+    static int valueOffset(final DirectBuffer buffer, final int base, final int entryOffset)
     {
-        return entryOffset + ENTRY_HEADER_LENGTH + keyLength(buffer, entryOffset);
+        return entryOffset + ENTRY_HEADER_LENGTH + keyLength(buffer, base, entryOffset);
     }
 
-    static int entryLength(final DirectBuffer buffer, final int entryOffset)
+    static int entryLength(final DirectBuffer buffer, final int base, final int entryOffset)
     {
-        return ENTRY_HEADER_LENGTH + keyLength(buffer, entryOffset) + valueLength(buffer, entryOffset);
+        return ENTRY_HEADER_LENGTH + keyLength(buffer, base, entryOffset) + valueLength(buffer, base, entryOffset);
     }
 
     /**
      * Find a key's slot.
      *
      * @param buffer  of the bucket.
+     * @param base    index of the bucket's first byte in {@code buffer}.
      * @param length  of the bucket in bytes.
      * @param key     to find.
      * @param keyHash {@link String#hashCode()} of the key.
      * @return the slot, or -1 if the key is absent.
+     * @throws IndexOutOfBoundsException if the slot table or the entry compared does not fit in the bucket: the
+     *                                   bytes read were not a bucket (a block freed and reused while it was read in
+     *                                   place, which the read then retries), so nothing is read outside it.
      */
-    static int find(final DirectBuffer buffer, final int length, final String key, final int keyHash)
+    static int find(final DirectBuffer buffer, final int base, final int length, final String key, final int keyHash)
     {
-        final int count = count(buffer, length);
+        final int count = count(buffer, base, length);
+        if (count < 0 || count > (length - SLOTS_OFFSET) / SLOT_LENGTH)
+        {
+            throw new IndexOutOfBoundsException("count=" + count + " outside a bucket of " + length + " bytes");
+        }
         for (int slot = 0; slot < count; slot++)
         {
-            if (slotHash(buffer, slot) == keyHash)
+            if (slotHash(buffer, base, slot) == keyHash)
             {
-                final int entry = entryOffset(buffer, slot);
-                if (keyEquals(buffer, keyOffset(entry), keyLength(buffer, entry), key))
+                final int entry = entryOffset(buffer, base, slot);
+                if (entry < SLOTS_OFFSET || entry > length - ENTRY_HEADER_LENGTH)
+                {
+                    throw new IndexOutOfBoundsException("entry at " + entry + " outside a bucket of " + length +
+                        " bytes");
+                }
+                final int keyLength = keyLength(buffer, base, entry);
+                if (keyLength < 0 || keyLength > length - keyOffset(entry))
+                {
+                    throw new IndexOutOfBoundsException("entry at " + entry + " key length=" + keyLength +
+                        " outside a bucket of " + length + " bytes");
+                }
+                if (keyEquals(buffer, base + keyOffset(entry), keyLength, key))
                 {
                     return slot;
                 }
@@ -119,21 +140,22 @@ final class KvBucketDescriptor
         return -1;
     }
 
-    static String key(final DirectBuffer buffer, final int length, final int entryOffset)
+    static String key(final DirectBuffer buffer, final int base, final int length, final int entryOffset)
     {
-        final int keyLength = keyLength(buffer, entryOffset);
+        final int keyLength = keyLength(buffer, base, entryOffset);
         if (keyLength < 0 || keyOffset(entryOffset) > length - keyLength)
         {
             throw new IndexOutOfBoundsException("entry at " + entryOffset + " key length=" + keyLength +
                 " outside a bucket of " + length + " bytes");
         }
-        return buffer.getStringWithoutLengthUtf8(keyOffset(entryOffset), keyLength);
+        return buffer.getStringWithoutLengthUtf8(base + keyOffset(entryOffset), keyLength);
     }
 
     /**
      * A copy of an entry's value.
      *
      * @param buffer      of the bucket.
+     * @param base        index of the bucket's first byte in {@code buffer}.
      * @param length      of the bucket in bytes.
      * @param entryOffset of the entry.
      * @return the value's bytes.
@@ -141,17 +163,17 @@ final class KvBucketDescriptor
      *                                   (a block freed and reused while it was read, which the read then retries),
      *                                   so no array is sized from them.
      */
-    static byte[] value(final DirectBuffer buffer, final int length, final int entryOffset)
+    static byte[] value(final DirectBuffer buffer, final int base, final int length, final int entryOffset)
     {
-        final int valueOffset = valueOffset(buffer, entryOffset);
-        final int valueLength = valueLength(buffer, entryOffset);
+        final int valueOffset = valueOffset(buffer, base, entryOffset);
+        final int valueLength = valueLength(buffer, base, entryOffset);
         if (valueLength < 0 || valueOffset < 0 || valueOffset > length - valueLength)
         {
             throw new IndexOutOfBoundsException("entry at " + entryOffset + " value offset=" + valueOffset +
                 " length=" + valueLength + " outside a bucket of " + length + " bytes");
         }
         final byte[] bytes = new byte[valueLength];
-        buffer.getBytes(valueOffset, bytes);
+        buffer.getBytes(base + valueOffset, bytes);
         return bytes;
     }
 
@@ -172,13 +194,13 @@ final class KvBucketDescriptor
         final byte[] addedKey,
         final byte[] addedValue)
     {
-        final int count = count(buffer, length);
+        final int count = count(buffer, 0, length);
         int newCount = count;
         int entriesLength = 0 == count ? 0 : length - SLOTS_OFFSET - count * SLOT_LENGTH;
         if (removedSlot >= 0)
         {
             newCount--;
-            entriesLength -= entryLength(buffer, entryOffset(buffer, removedSlot));
+            entriesLength -= entryLength(buffer, 0, entryOffset(buffer, 0, removedSlot));
         }
         if (null != addedKey)
         {
@@ -211,7 +233,7 @@ final class KvBucketDescriptor
         final MutableDirectBuffer dst,
         final int dstOffset)
     {
-        final int count = count(src, srcLength);
+        final int count = count(src, 0, srcLength);
         final int newCount = count - (removedSlot >= 0 ? 1 : 0) + (null != addedKey ? 1 : 0);
         if (0 == newCount)
         {
@@ -224,9 +246,9 @@ final class KvBucketDescriptor
         {
             if (slot != removedSlot)
             {
-                final int entry = entryOffset(src, slot);
-                final int entryLength = entryLength(src, entry);
-                dst.putInt(slotAt + SLOT_HASH_OFFSET, slotHash(src, slot), BYTE_ORDER);
+                final int entry = entryOffset(src, 0, slot);
+                final int entryLength = entryLength(src, 0, entry);
+                dst.putInt(slotAt + SLOT_HASH_OFFSET, slotHash(src, 0, slot), BYTE_ORDER);
                 dst.putInt(slotAt + SLOT_ENTRY_OFFSET, entryAt, BYTE_ORDER);
                 dst.putBytes(dstOffset + entryAt, src, entry, entryLength);
                 slotAt += SLOT_LENGTH;
@@ -246,30 +268,58 @@ final class KvBucketDescriptor
     }
 
     /**
-     * Whether stored UTF-8 key bytes are a key's encoding, compared in place: a character below 0x80 is its own
-     * byte; a key with any other character is compared by its encoding.
+     * Whether stored UTF-8 key bytes are a key's encoding, compared in place eight stored bytes at a time. When the
+     * stored key has as many bytes as the key has characters, either both are ASCII and equal byte for character,
+     * or they differ: a stored byte of 0x80 or more means the stored key has fewer characters than bytes, so fewer
+     * than the key. Otherwise only a key with a character of 0x80 or more can match, compared by its encoding.
+     *
+     * @param buffer holding the stored key.
+     * @param offset of the stored key in {@code buffer}.
+     * @param length of the stored key in bytes.
+     * @param key    to compare.
+     * @return whether the stored bytes are the key's UTF-8 encoding.
      */
     static boolean keyEquals(final DirectBuffer buffer, final int offset, final int length, final String key)
     {
         final int chars = key.length();
-        if (length < chars)
+        if (length != chars)
         {
-            return false; // UTF-8 takes at least one byte per char
+            // UTF-8 takes at least one byte per char, and more only for chars of 0x80 or more
+            return length > chars && equalBytes(buffer, offset, length, key.getBytes(StandardCharsets.UTF_8));
         }
-        for (int i = 0; i < chars; i++)
+        if (chars < Long.BYTES)
         {
-            final char c = key.charAt(i);
-            if (c >= 0x80)
+            for (int i = 0; i < chars; i++)
             {
-                return equalBytes(buffer, offset, length, key.getBytes(StandardCharsets.UTF_8));
+                if (buffer.getByte(offset + i) != key.charAt(i)) // a byte of 0x80 or more is negative: never a char
+                {
+                    return false;
+                }
             }
-            if (buffer.getByte(offset + i) != (byte)c)
+            return true;
+        }
+        // whole longs, then the last eight bytes (overlapping the previous long when chars is no multiple of 8)
+        int i = 0;
+        while (true)
+        {
+            final long stored = buffer.getLong(offset + i, BYTE_ORDER);
+            if ((stored & 0x8080_8080_8080_8080L) != 0)
             {
                 return false;
             }
+            for (int k = 0; k < Long.BYTES; k++)
+            {
+                if ((int)(stored >>> (k << 3) & 0xFF) != key.charAt(i + k))
+                {
+                    return false;
+                }
+            }
+            if (i == chars - Long.BYTES)
+            {
+                return true;
+            }
+            i = Math.min(i + Long.BYTES, chars - Long.BYTES);
         }
-
-        return length == chars;
     }
 
     private static boolean equalBytes(final DirectBuffer buffer, final int offset, final int length, final byte[] key)
