@@ -45,7 +45,7 @@ public final class LocalTaskClaimTests
         Runnable queued;
         final LocalTaskRunner runner = new LocalTaskRunner(
             null, JcstressEngine.HEAP, (task) -> queued = task, activeTasks, new Counters());
-        final CompletableFuture<Integer> future = runner.trySpawn((node) -> 42);
+        final CompletableFuture<Integer> future = runner.spawn((node) -> 42);
 
         @Actor
         public void worker(final III_Result r)
@@ -81,7 +81,7 @@ public final class LocalTaskClaimTests
         final AtomicInteger activeTasks = new AtomicInteger();
         final LocalTaskRunner runner = new LocalTaskRunner(
             null, JcstressEngine.HEAP, (task) -> {}, activeTasks, new Counters());
-        final CompletableFuture<Integer> future = runner.trySpawn((node) -> 42);
+        final CompletableFuture<Integer> future = runner.spawn((node) -> 42);
 
         @Actor
         public void joiner1(final III_Result r)
