@@ -7,6 +7,7 @@ import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
 import org.jdsm.apps.Application;
 import org.jdsm.apps.NodeTraffic;
+import org.jdsm.apps.ProcessCpuTime;
 import org.jdsm.apps.TaskResult;
 import picocli.CommandLine.Option;
 
@@ -144,6 +145,7 @@ public final class GemmApplication implements Application<GemmApplication.Option
         final boolean jdsmFirstInRoundOne = options.jdsmFirst;
         final boolean withOneNode = options.withOneNode && node.nodeCount() > 1;
         final double[] ratios = new double[rounds];
+        final double[] cpuRatios = new double[rounds];
         final double[] scaling = new double[rounds];
         String wrong = null;
         for (int round = 0; round < rounds && null == wrong; round++)
@@ -163,11 +165,12 @@ public final class GemmApplication implements Application<GemmApplication.Option
                 differs("on " + node.nodeCount() + " node(s)", all, baselineRun),
                 differs("on node 0 alone", one, baselineRun));
             ratios[round] = null == baselineRun ? Double.NaN : all.seconds / baselineRun.seconds;
+            cpuRatios[round] = null == baselineRun ? Double.NaN : all.cpuSeconds / baselineRun.cpuSeconds;
             scaling[round] = null == one ? Double.NaN : all.seconds / one.seconds;
             if (null != baselineRun)
             {
-                out.printf("gemm: jdsm on %d node(s) / baseline = %.3f (%s first)%n", node.nodeCount(),
-                    ratios[round], jdsmFirst ? "jdsm" : "baseline");
+                out.printf("gemm: jdsm on %d node(s) / baseline = %.3f (%s first), CPU %.3f%n", node.nodeCount(),
+                    ratios[round], jdsmFirst ? "jdsm" : "baseline", cpuRatios[round]);
             }
             if (null != one)
             {
@@ -181,6 +184,7 @@ public final class GemmApplication implements Application<GemmApplication.Option
             {
                 out.printf("gemm: jdsm on %d node(s) / baseline over %d rounds, order alternating: %s%n",
                     node.nodeCount(), rounds, median(ratios));
+                out.printf("gemm: this JVM's CPU, jdsm / baseline, over %d rounds: %s%n", rounds, median(cpuRatios));
             }
             if (withOneNode)
             {
@@ -204,12 +208,14 @@ public final class GemmApplication implements Application<GemmApplication.Option
             final Object[] a = BaselineGemm.inputs(pool, plan, seed, 0);
             final Object[] b = BaselineGemm.inputs(pool, plan, seed, 1);
             final long startNs = System.nanoTime();
+            final long cpuStartNs = ProcessCpuTime.nanos();
             final Object[] c = BaselineGemm.multiply(pool, plan, a, b, progress(out, "baseline"));
+            final double cpuSeconds = (ProcessCpuTime.nanos() - cpuStartNs) / 1e9;
             final double seconds = (System.nanoTime() - startNs) / 1e9;
-            out.printf("gemm: baseline (ForkJoinPool of %d) %.3f s, %.2f GFLOP/s%n", threads, seconds,
-                plan.flops() / seconds / 1e9);
+            out.printf("gemm: baseline (ForkJoinPool of %d) %.3f s, %.2f GFLOP/s, %.3f s of this JVM's CPU%n",
+                threads, seconds, plan.flops() / seconds / 1e9, cpuSeconds);
 
-            return new Timed(seconds, GemmCheck.digest(plan, c), null);
+            return new Timed(seconds, cpuSeconds, GemmCheck.digest(plan, c), null);
         }
         finally
         {
@@ -287,7 +293,7 @@ public final class GemmApplication implements Application<GemmApplication.Option
      * One multiplication: its time, the {@link GemmCheck#digest} of its product, and its first sampled element
      * that differs from the naive dot product (null if none, or not checked).
      */
-    private record Timed(double seconds, long digest, String wrong)
+    private record Timed(double seconds, double cpuSeconds, long digest, String wrong)
     {
     }
 
@@ -320,16 +326,19 @@ public final class GemmApplication implements Application<GemmApplication.Option
         final long[][] trafficBefore = traffic(node);
         final long[][] before = counters(node);
         final long startNs = System.nanoTime();
+        final long cpuStartNs = ProcessCpuTime.nanos();
         final TiledMatrix c = DistributedGemm.multiply(node, nodes, plan, a, b, progress(out, "jdsm"));
+        final double cpuSeconds = (ProcessCpuTime.nanos() - cpuStartNs) / 1e9;
         final double seconds = (System.nanoTime() - startNs) / 1e9;
         final long[][] after = counters(node);
         final long[][] trafficAfter = traffic(node);
-        out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s%n", nodes, seconds, plan.flops() / seconds / 1e9);
+        out.printf("gemm: jdsm on %d node(s) %.3f s, %.2f GFLOP/s, %.3f s of this JVM's CPU%s%n", nodes, seconds,
+            plan.flops() / seconds / 1e9, cpuSeconds, 1 == node.nodeCount() ? "" : " (node 0's alone)");
         printCounters(before, after, out);
         printTraffic(trafficBefore, trafficAfter, out);
         try
         {
-            return new Timed(seconds, GemmCheck.digest(plan, c), check.firstWrong(plan, c));
+            return new Timed(seconds, cpuSeconds, GemmCheck.digest(plan, c), check.firstWrong(plan, c));
         }
         finally
         {

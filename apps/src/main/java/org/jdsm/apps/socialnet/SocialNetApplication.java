@@ -4,10 +4,10 @@ import org.HdrHistogram.Histogram;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ProcessCpuTime;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -253,10 +253,10 @@ public final class SocialNetApplication implements Application<SocialNetApplicat
         out.printf(Locale.ROOT, "socialnet: %s warm-up %d composes in %.1f s, %d errors%n", name, warmup,
             (System.nanoTime() - warmupStartNs) / 1e9, warm.errors());
         final long[] countersBefore = bytesMoved.get();
-        final long cpuBeforeNs = processCpuNs();
+        final long cpuBeforeNs = ProcessCpuTime.nanos();
         final SocialNetBenchmark.Result result = benchmark.run(
             new SocialNetWorkload(mix, graph.userCount(), settings.clips(), seed), requests, wave);
-        final long cpuNs = processCpuNs() - cpuBeforeNs;
+        final long cpuNs = ProcessCpuTime.nanos() - cpuBeforeNs;
         final long[] countersAfter = bytesMoved.get();
         final double cpuUsPerRequest = cpuBeforeNs < 0 ? Double.NaN : cpuNs / 1e3 / result.requests();
         out.printf(Locale.ROOT, "socialnet: %s ran %d requests in %.2f s: %.0f req/s, %d errors; round trips per " +
@@ -298,16 +298,6 @@ public final class SocialNetApplication implements Application<SocialNetApplicat
         measured.put(name, new double[] { result.throughput(), movedPerRequest, byValuePerRequest, cpuUsPerRequest });
 
         return 0 == warm.errors() && 0 == result.errors() && null == wrong;
-    }
-
-    /**
-     * @return this JVM's CPU time in nanoseconds, or -1 where the platform does not tell.
-     */
-    private static long processCpuNs()
-    {
-        final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean ?
-            ((com.sun.management.OperatingSystemMXBean)os).getProcessCpuTime() : -1;
     }
 
     private static Supplier<long[]> bytesMoved(final DsmNode node)

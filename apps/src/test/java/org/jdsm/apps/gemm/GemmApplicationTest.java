@@ -43,6 +43,9 @@ class GemmApplicationTest
             assertTrue(output.contains("gemm: round 2 of 2 (jdsm first)"), output);
             assertTrue(output.contains("gemm: jdsm on 2 node(s) / baseline over 2 rounds, order alternating: median "),
                 output);
+            assertTrue(output.contains("gemm: this JVM's CPU, jdsm / baseline, over 2 rounds: median "), output);
+            assertTrue(java.util.regex.Pattern.compile("gemm: baseline \\(ForkJoinPool of \\d+\\) [0-9.]+ s, [0-9.]+ " +
+                "GFLOP/s, [0-9.]+ s of this JVM's CPU").matcher(output).find(), output);
             assertTrue(output.contains("gemm: jdsm on 2 node(s) / jdsm on 1 node over 2 rounds, order alternating: " +
                 "median "), output);
             assertTrue(output.contains("gemm: jdsm on 1 node(s) "), output);
