@@ -38,6 +38,9 @@ class DataFrameApplicationTest
                 "of 2048 rows (16384 B chunks)"), output);
             assertTrue(output.contains("dataframe: q10 sum v3 count by id1:id6"), output);
             assertTrue(output.contains("dataframe: batch of 29 concurrent queries"), output);
+            assertTrue(output.contains("dataframe: questions total, this JVM's CPU (least of the rounds): jdsm "),
+                output);
+            assertTrue(output.contains("; CPU jdsm/baseline = "), output);
             assertTrue(output.contains("dataframe: results correct (every result equal to the baseline's)"), output);
         }
     }
