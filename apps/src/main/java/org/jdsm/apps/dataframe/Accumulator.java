@@ -16,6 +16,9 @@ abstract class Accumulator
     private final int column2;
     ColumnChunk chunk;
     ColumnChunk chunk2;
+    private double[] scratch = new double[0];
+    private double[] scratch2 = new double[0];
+    private long[] longScratch = new long[0];
 
     Accumulator(final int column, final int column2)
     {
@@ -57,6 +60,43 @@ abstract class Accumulator
     {
         chunk = column >= 0 ? chunks[column] : null;
         chunk2 = column2 >= 0 ? chunks[column2] : null;
+    }
+
+    /**
+     * The bound chunk's rows as doubles, read at once ({@link ColumnChunk#doubles}), so the kernel's loop makes no
+     * call per value.
+     */
+    final double[] doubles(final int rows)
+    {
+        if (scratch.length < rows && !chunk.holds(double[].class))
+        {
+            scratch = new double[rows];
+        }
+        return chunk.doubles(scratch);
+    }
+
+    /**
+     * The second bound chunk's rows as doubles, read at once.
+     */
+    final double[] doubles2(final int rows)
+    {
+        if (scratch2.length < rows && !chunk2.holds(double[].class))
+        {
+            scratch2 = new double[rows];
+        }
+        return chunk2.doubles(scratch2);
+    }
+
+    /**
+     * The bound integer chunk's rows as longs, read at once.
+     */
+    final long[] longs(final int rows)
+    {
+        if (longScratch.length < rows && !chunk.holds(long[].class))
+        {
+            longScratch = new long[rows];
+        }
+        return chunk.longs(longScratch);
     }
 
     abstract void grow(int capacity);
@@ -154,7 +194,7 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
+            final long[] in = longs(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -162,7 +202,7 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final long v = chunk.getLong(row);
+                final long v = in[row];
                 if (ColumnType.NA_LONG != v)
                 {
                     sum[group] += v;
@@ -214,7 +254,7 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
+            final double[] in = doubles(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -222,7 +262,7 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final double v = chunk.getDouble(row);
+                final double v = in[row];
                 if (v == v)
                 {
                     sum[group] += v;
@@ -276,7 +316,7 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
+            final double[] in = doubles(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -284,7 +324,7 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final double v = chunk.getDouble(row);
+                final double v = in[row];
                 if (v == v)
                 {
                     sum[group] += v;
@@ -351,7 +391,7 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
+            final double[] in = doubles(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -359,7 +399,7 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final double v = chunk.getDouble(row);
+                final double v = in[row];
                 if (v == v)
                 {
                     offer(group, v, 1);
@@ -450,8 +490,8 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
-            final ColumnChunk chunk2 = this.chunk2;
+            final double[] in = doubles(rows);
+            final double[] in2 = doubles2(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -459,12 +499,12 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final double hi = chunk.getDouble(row);
+                final double hi = in[row];
                 if (hi == hi)
                 {
                     high.offer(group, hi, 1);
                 }
-                final double lo = chunk2.getDouble(row);
+                final double lo = in2[row];
                 if (lo == lo)
                 {
                     low.offer(group, lo, 1);
@@ -534,7 +574,7 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
+            final double[] in = doubles(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -542,7 +582,7 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final double v = chunk.getDouble(row);
+                final double v = in[row];
                 if (v == v)
                 {
                     final long count = ++n[group];
@@ -622,7 +662,7 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
+            final double[] in = doubles(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -630,7 +670,7 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final double v = chunk.getDouble(row);
+                final double v = in[row];
                 if (v == v)
                 {
                     append(group, v);
@@ -731,7 +771,7 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
+            final double[] in = doubles(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -739,7 +779,7 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final double v = chunk.getDouble(row);
+                final double v = in[row];
                 if (v == v)
                 {
                     offer(group, v);
@@ -838,8 +878,8 @@ abstract class Accumulator
 
         void addBlock(final int[] groups, final int rows)
         {
-            final ColumnChunk chunk = this.chunk;
-            final ColumnChunk chunk2 = this.chunk2;
+            final double[] in = doubles(rows);
+            final double[] in2 = doubles2(rows);
             for (int row = 0; row < rows; row++)
             {
                 final int group = groups[row];
@@ -847,8 +887,8 @@ abstract class Accumulator
                 {
                     continue;
                 }
-                final double x = chunk.getDouble(row);
-                final double y = chunk2.getDouble(row);
+                final double x = in[row];
+                final double y = in2[row];
                 if (x == x && y == y)
                 {
                     sums[0][group] += 1;

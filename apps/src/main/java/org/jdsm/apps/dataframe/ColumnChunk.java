@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * One column's values in one row group, as the group-by kernel reads them: {@link Arrays} over plain Java arrays
  * (the baseline) or {@link Buffer} over a chunk's bytes seen through a zero-copy {@link DirectBuffer} (jdsm). Values
- * are read one at a time at their offset; no element object is ever decoded. NA reads as
+ * are read one at a time at their offset, or a chunk's rows at once into an array (the chunk's own, or a scratch
+ * array filled in one pass) for a kernel's loop; no element object is ever decoded. NA reads as
  * {@link ColumnType#NA_INT}, {@link ColumnType#NA_LONG} or {@code NaN}, whatever the accessor.
  * <p>
  * <b>Note:</b> reads only; threadsafe as long as the data under it does not change.
@@ -59,6 +60,42 @@ public abstract class ColumnChunk
      * @return the value, {@code NaN} for NA.
      */
     public abstract double getDouble(int row);
+
+    /**
+     * The values of an {@code INT} or {@code STRING} column, rows {@code [0, rows())}: the chunk's own array where it
+     * has one, else {@code scratch} filled. A kernel's loop over the array makes no call per value.
+     *
+     * @param scratch of at least {@link #rows()} elements, written if needed.
+     * @return the values, read only.
+     */
+    public abstract int[] ints(int[] scratch);
+
+    /**
+     * The values of an integer column as {@code long}s ({@link ColumnType#NA_LONG} for NA), rows
+     * {@code [0, rows())}: the chunk's own array where it has one, else {@code scratch} filled.
+     *
+     * @param scratch of at least {@link #rows()} elements, written if needed.
+     * @return the values, read only.
+     */
+    public abstract long[] longs(long[] scratch);
+
+    /**
+     * The values of any numeric column as {@code double}s ({@code NaN} for NA), rows {@code [0, rows())}: the
+     * chunk's own array where it has one, else {@code scratch} filled.
+     *
+     * @param scratch of at least {@link #rows()} elements, written if needed.
+     * @return the values, read only.
+     */
+    public abstract double[] doubles(double[] scratch);
+
+    /**
+     * Whether {@link #ints}, {@link #longs} or {@link #doubles} of this chunk returns its own array, so a caller
+     * needs no scratch array for it.
+     *
+     * @param kind {@code int[].class}, {@code long[].class} or {@code double[].class}.
+     * @return true if the chunk holds its values in an array of that kind.
+     */
+    public abstract boolean holds(Class<?> kind);
 
     static long widen(final int value)
     {
@@ -113,6 +150,42 @@ public abstract class ColumnChunk
         {
             return null != doubles ? doubles[row] : null != ints ? toDouble(ints[row]) : toDouble(longs[row]);
         }
+
+        public int[] ints(final int[] scratch)
+        {
+            return ints;
+        }
+
+        public boolean holds(final Class<?> kind)
+        {
+            return int[].class == kind ? null != ints : long[].class == kind ? null != longs : null != doubles;
+        }
+
+        public long[] longs(final long[] scratch)
+        {
+            if (null != longs)
+            {
+                return longs;
+            }
+            for (int row = 0; row < rows; row++)
+            {
+                scratch[row] = widen(ints[row]);
+            }
+            return scratch;
+        }
+
+        public double[] doubles(final double[] scratch)
+        {
+            if (null != doubles)
+            {
+                return doubles;
+            }
+            for (int row = 0; row < rows; row++)
+            {
+                scratch[row] = null != ints ? toDouble(ints[row]) : toDouble(longs[row]);
+            }
+            return scratch;
+        }
     }
 
     /**
@@ -122,6 +195,10 @@ public abstract class ColumnChunk
      */
     public static final class Buffer extends ColumnChunk
     {
+        private static final long INT_ARRAY_BASE = UnsafeApi.arrayBaseOffset(int[].class);
+        private static final long LONG_ARRAY_BASE = UnsafeApi.arrayBaseOffset(long[].class);
+        private static final long DOUBLE_ARRAY_BASE = UnsafeApi.arrayBaseOffset(double[].class);
+
         private final byte[] byteArray;
         private final long addressOffset;
 
@@ -170,6 +247,58 @@ public abstract class ColumnChunk
                 default:
                     return toDouble(UnsafeApi.getInt(byteArray, addressOffset + ((long)row << 2)));
             }
+        }
+
+        public boolean holds(final Class<?> kind)
+        {
+            return false;
+        }
+
+        public int[] ints(final int[] scratch)
+        {
+            Objects.checkFromIndexSize(0, rows, scratch.length);
+            UnsafeApi.copyMemory(byteArray, addressOffset, scratch, INT_ARRAY_BASE, (long)rows << 2);
+            return scratch;
+        }
+
+        public long[] longs(final long[] scratch)
+        {
+            Objects.checkFromIndexSize(0, rows, scratch.length);
+            if (type.isInt())
+            {
+                for (int row = 0; row < rows; row++)
+                {
+                    scratch[row] = widen(UnsafeApi.getInt(byteArray, addressOffset + ((long)row << 2)));
+                }
+            }
+            else
+            {
+                UnsafeApi.copyMemory(byteArray, addressOffset, scratch, LONG_ARRAY_BASE, (long)rows << 3);
+            }
+            return scratch;
+        }
+
+        public double[] doubles(final double[] scratch)
+        {
+            Objects.checkFromIndexSize(0, rows, scratch.length);
+            switch (type)
+            {
+                case DOUBLE:
+                    UnsafeApi.copyMemory(byteArray, addressOffset, scratch, DOUBLE_ARRAY_BASE, (long)rows << 3);
+                    break;
+                case LONG:
+                    for (int row = 0; row < rows; row++)
+                    {
+                        scratch[row] = toDouble(UnsafeApi.getLong(byteArray, addressOffset + ((long)row << 3)));
+                    }
+                    break;
+                default:
+                    for (int row = 0; row < rows; row++)
+                    {
+                        scratch[row] = toDouble(UnsafeApi.getInt(byteArray, addressOffset + ((long)row << 2)));
+                    }
+            }
+            return scratch;
         }
     }
 }

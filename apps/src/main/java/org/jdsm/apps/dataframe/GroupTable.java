@@ -27,6 +27,9 @@ public final class GroupTable
     private final Accumulator[] accumulators;
     private final int[] scratch;
     private int[] groupIds = new int[0];
+    private final int[][] keyScratch;
+    private final int[][] keyValues;
+    private double[] filterScratch = new double[0];
     private int[] keys;
     private int[] hashes;
     private int capacity;
@@ -56,6 +59,8 @@ public final class GroupTable
             accumulators[a] = Accumulator.create(query.aggregates().get(a), columns, types);
         }
         scratch = new int[width];
+        keyValues = new int[width][];
+        keyScratch = new int[width][0];
         resize(INITIAL_CAPACITY);
         if (indexed)
         {
@@ -98,25 +103,41 @@ public final class GroupTable
         {
             accumulator.bind(chunks);
         }
-        final ColumnChunk filterChunk = filterColumn < 0 ? null : chunks[filterColumn];
         final Filter filter = query.filter();
-        final ColumnChunk[] keyChunks = new ColumnChunk[width];
-        for (int k = 0; k < width; k++)
-        {
-            keyChunks[k] = chunks[keyColumns[k]];
-        }
         if (groupIds.length < rows)
         {
             groupIds = new int[rows];
         }
+        // each column's rows read at once (the chunk's own array, or a scratch array filled in one pass): the loops
+        // below make no call per value
+        final int[][] keyValues = this.keyValues;
+        for (int k = 0; k < width; k++)
+        {
+            final ColumnChunk keyChunk = chunks[keyColumns[k]];
+            if (keyScratch[k].length < rows && !keyChunk.holds(int[].class))
+            {
+                keyScratch[k] = new int[rows];
+            }
+            keyValues[k] = keyChunk.ints(keyScratch[k]);
+        }
+        double[] filterValues = null;
+        if (filterColumn >= 0)
+        {
+            final ColumnChunk filterChunk = chunks[filterColumn];
+            if (filterScratch.length < rows && !filterChunk.holds(double[].class))
+            {
+                filterScratch = new double[rows];
+            }
+            filterValues = filterChunk.doubles(filterScratch);
+        }
         final int[] ids = groupIds;
         final int[] key = scratch;
-        if (1 == width && null == filterChunk)
+        if (1 == width && null == filterValues)
         {
-            final ColumnChunk keyChunk = keyChunks[0];
+            final int[] keys = keyValues[0];
             for (int row = 0; row < rows; row++)
             {
-                key[0] = keyChunk.getInt(row);
+                key[0] = keys[row];
                 ids[row] = findOrInsert(key);
             }
         }
@@ -124,14 +145,14 @@ public final class GroupTable
         {
             for (int row = 0; row < rows; row++)
             {
-                if (null != filterChunk && !filter.test(filterChunk.getDouble(row)))
+                if (null != filterValues && !filter.test(filterValues[row]))
                 {
                     ids[row] = -1;
                     continue;
                 }
                 for (int k = 0; k < key.length; k++)
                 {
-                    key[k] = keyChunks[k].getInt(row);
+                    key[k] = keyValues[k][row];
                 }
                 ids[row] = findOrInsert(key);
             }
