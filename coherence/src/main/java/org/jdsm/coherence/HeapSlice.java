@@ -21,6 +21,7 @@ public final class HeapSlice implements HeapRegion
 {
     /** Largest segment: 1 GiB. */
     public static final int MAX_SEGMENT_LENGTH = 1 << 30;
+    private static final byte[] EMPTY = new byte[0];
 
     private final long capacity;
     private final int segmentShift;
@@ -107,6 +108,12 @@ public final class HeapSlice implements HeapRegion
     public void wrap(final UnsafeBuffer view, final long offset, final int length)
     {
         checkBounds("wrap", offset, length);
+        if (0 == length)
+        {
+            // an empty range may end the slice (offset == capacity), past its last segment: it needs no segment
+            view.wrap(EMPTY, 0, 0);
+            return;
+        }
         view.wrap(segments[(int)(offset >>> segmentShift)], (int)(offset & segmentMask), length);
     }
 
@@ -175,7 +182,10 @@ public final class HeapSlice implements HeapRegion
     public void getBytes(final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
         checkBounds("read", offset, length);
-        segments[(int)(offset >>> segmentShift)].getBytes((int)(offset & segmentMask), dst, dstOffset, length);
+        if (0 != length)
+        {
+            segments[(int)(offset >>> segmentShift)].getBytes((int)(offset & segmentMask), dst, dstOffset, length);
+        }
     }
 
     /**
@@ -184,7 +194,10 @@ public final class HeapSlice implements HeapRegion
     public void putBytes(final long offset, final DirectBuffer src, final int srcOffset, final int length)
     {
         checkBounds("write", offset, length);
-        segments[(int)(offset >>> segmentShift)].putBytes((int)(offset & segmentMask), src, srcOffset, length);
+        if (0 != length)
+        {
+            segments[(int)(offset >>> segmentShift)].putBytes((int)(offset & segmentMask), src, srcOffset, length);
+        }
     }
 
     /**

@@ -72,4 +72,25 @@ class HeapSliceTest
         assertEquals("compareAndSwap offset=196608 length=8 out of range of heap [0, 196608) in segments of 65536",
             assertThrows(RemoteAccessException.class, () -> slice.compareAndSwapLong(196608, 0, 1)).getMessage());
     }
+
+    @Test
+    void shouldGiveAnEmptyRangeThatEndsTheSliceOrASegmentWithoutAnError()
+    {
+        // an empty value's copy at the very end of the cache's arena ended a cluster run with
+        // "ArrayIndexOutOfBoundsException: Index 1 out of bounds for length 1" before
+        final HeapSlice oneSegment = new HeapSlice(64 * 1024, 64 * 1024);
+        final UnsafeBuffer view = new UnsafeBuffer(new byte[8]);
+        oneSegment.wrap(view, 64 * 1024, 0);
+        assertEquals(0, view.capacity());
+        oneSegment.getBytes(64 * 1024, view, 0, 0);
+        oneSegment.putBytes(64 * 1024, view, 0, 0);
+
+        slice.wrap(view, 64 * 1024, 0);
+        assertEquals(0, view.capacity());
+        slice.wrap(view, 3 * 64 * 1024, 0);
+        assertEquals(0, view.capacity());
+
+        assertEquals("wrap offset=65544 length=0 out of range of heap [0, 65536) in segments of 65536",
+            assertThrows(RemoteAccessException.class, () -> oneSegment.wrap(view, 64 * 1024 + 8, 0)).getMessage());
+    }
 }
