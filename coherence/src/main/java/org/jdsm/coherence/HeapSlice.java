@@ -21,7 +21,6 @@ public final class HeapSlice implements HeapRegion
 {
     /** Largest segment: 1 GiB. */
     public static final int MAX_SEGMENT_LENGTH = 1 << 30;
-    private static final byte[] EMPTY = new byte[0];
 
     private final long capacity;
     private final int segmentShift;
@@ -56,7 +55,9 @@ public final class HeapSlice implements HeapRegion
         this.segmentShift = Integer.numberOfTrailingZeros(segmentLength);
         this.segmentMask = segmentLength - 1;
         final int count = (int)((capacity + segmentLength - 1) >>> segmentShift);
-        this.segments = new UnsafeBuffer[count];
+        // one empty segment past the last: an empty range may end the slice (offset == capacity), and when the
+        // capacity fills the last segment such a range's segment index is one past it
+        this.segments = new UnsafeBuffer[count + 1];
         for (int i = 0; i < count; i++)
         {
             final long remaining = capacity - ((long)i << segmentShift);
@@ -64,6 +65,7 @@ public final class HeapSlice implements HeapRegion
             final ByteBuffer byteBuffer = BufferUtil.allocateDirectAligned(segmentCapacity, 64);
             segments[i] = new UnsafeBuffer(byteBuffer);
         }
+        segments[count] = new UnsafeBuffer(new byte[0]);
     }
 
     /**
@@ -89,8 +91,8 @@ public final class HeapSlice implements HeapRegion
      */
     public ByteBuffer[] segments()
     {
-        final ByteBuffer[] buffers = new ByteBuffer[segments.length];
-        for (int i = 0; i < segments.length; i++)
+        final ByteBuffer[] buffers = new ByteBuffer[segments.length - 1];
+        for (int i = 0; i < buffers.length; i++)
         {
             buffers[i] = segments[i].byteBuffer();
         }
@@ -108,12 +110,6 @@ public final class HeapSlice implements HeapRegion
     public void wrap(final UnsafeBuffer view, final long offset, final int length)
     {
         checkBounds("wrap", offset, length);
-        if (0 == length)
-        {
-            // an empty range may end the slice (offset == capacity), past its last segment: it needs no segment
-            view.wrap(EMPTY, 0, 0);
-            return;
-        }
         view.wrap(segments[(int)(offset >>> segmentShift)], (int)(offset & segmentMask), length);
     }
 
@@ -182,10 +178,7 @@ public final class HeapSlice implements HeapRegion
     public void getBytes(final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
     {
         checkBounds("read", offset, length);
-        if (0 != length)
-        {
-            segments[(int)(offset >>> segmentShift)].getBytes((int)(offset & segmentMask), dst, dstOffset, length);
-        }
+        segments[(int)(offset >>> segmentShift)].getBytes((int)(offset & segmentMask), dst, dstOffset, length);
     }
 
     /**
@@ -194,10 +187,7 @@ public final class HeapSlice implements HeapRegion
     public void putBytes(final long offset, final DirectBuffer src, final int srcOffset, final int length)
     {
         checkBounds("write", offset, length);
-        if (0 != length)
-        {
-            segments[(int)(offset >>> segmentShift)].putBytes((int)(offset & segmentMask), src, srcOffset, length);
-        }
+        segments[(int)(offset >>> segmentShift)].putBytes((int)(offset & segmentMask), src, srcOffset, length);
     }
 
     /**
