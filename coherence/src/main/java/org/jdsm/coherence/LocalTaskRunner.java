@@ -178,7 +178,7 @@ final class LocalTaskRunner
         if (CAPTURES_ONLY_IMMUTABLES.get(task.getClass()))
         {
             // its fields' types admit only values that can not hold a handle: no need to look at them
-            return newTask(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
+            return newTask(task, null, null, null, null, null, new TaskScope(node, node.nodeId(), false));
         }
         final SerializedLambda lambda = lambdaOf(task);
         if (null == lambda)
@@ -199,7 +199,7 @@ final class LocalTaskRunner
         if (!rebuild)
         {
             // only immutable values captured: the task itself runs, as its deserialized copy would
-            return newTask(task, null, null, null, null, new TaskScope(node, node.nodeId(), false));
+            return newTask(task, null, null, null, null, null, new TaskScope(node, node.nodeId(), false));
         }
         final Class<?> capturing = capturingClass(lambda, task);
         final Method deserialize = DESERIALIZE_LAMBDA.get(capturing);
@@ -226,7 +226,7 @@ final class LocalTaskRunner
         }
         spawnScope.exit();
 
-        return newTask(null, lambda, capturing, deserialize, tokens, spawnScope);
+        return newTask(null, null, lambda, capturing, deserialize, tokens, spawnScope);
     }
 
     /**
@@ -238,18 +238,19 @@ final class LocalTaskRunner
         final TaskScope spawnScope = new TaskScope(node, node.nodeId(), false);
         final byte[] bytes = TaskCodec.serializeTask(spawnScope, task);
 
-        return newTask(null, null, null, null, new Object[]{ new Serialized(bytes) }, spawnScope);
+        return newTask(null, bytes, null, null, null, null, spawnScope);
     }
 
     private <R> LocalTask<R> newTask(
         final DsmTask<R> direct,
+        final byte[] serializedTask,
         final SerializedLambda lambda,
         final Class<?> capturing,
         final Method deserialize,
         final Object[] tokens,
         final TaskScope spawnScope)
     {
-        return new LocalTask<>(this, direct, lambda, capturing, deserialize, tokens, spawnScope);
+        return new LocalTask<>(this, direct, serializedTask, lambda, capturing, deserialize, tokens, spawnScope);
     }
 
     private void submit(final LocalTask<?> task)
@@ -308,6 +309,7 @@ final class LocalTaskRunner
     private <R> void run(final LocalTask<R> future)
     {
         final DsmTask<?> direct = future.direct;
+        final byte[] serializedTask = future.serializedTask;
         final SerializedLambda lambda = future.lambda;
         final Class<?> capturing = future.capturing;
         final Method deserialize = future.deserialize;
@@ -321,13 +323,12 @@ final class LocalTaskRunner
         try
         {
             DsmTask<?> task = direct;
-            if (null == task && null == lambda)
+            if (null != serializedTask)
             {
                 runScope.enter();
                 try
                 {
-                    task = (DsmTask<?>)TaskCodec.deserialize(
-                        ((Serialized)tokens[0]).bytes, "task on node " + nodeId + " from itself");
+                    task = (DsmTask<?>)TaskCodec.deserialize(serializedTask, "task on node " + nodeId + " from itself");
                 }
                 finally
                 {
@@ -668,6 +669,7 @@ final class LocalTaskRunner
 
         private final LocalTaskRunner runner;
         private DsmTask<R> direct;
+        private byte[] serializedTask;
         private SerializedLambda lambda;
         private Class<?> capturing;
         private Method deserialize;
@@ -678,6 +680,7 @@ final class LocalTaskRunner
         LocalTask(
             final LocalTaskRunner runner,
             final DsmTask<R> direct,
+            final byte[] serializedTask,
             final SerializedLambda lambda,
             final Class<?> capturing,
             final Method deserialize,
@@ -686,6 +689,7 @@ final class LocalTaskRunner
         {
             this.runner = runner;
             this.direct = direct;
+            this.serializedTask = serializedTask;
             this.lambda = lambda;
             this.capturing = capturing;
             this.deserialize = deserialize;
@@ -745,6 +749,7 @@ final class LocalTaskRunner
         private void clear()
         {
             direct = null;
+            serializedTask = null;
             lambda = null;
             capturing = null;
             deserialize = null;
@@ -754,7 +759,7 @@ final class LocalTaskRunner
     }
 
     /**
-     * A task or a result that is neither a value nor a handle, serialized in memory.
+     * A result that is neither a value nor a handle, serialized on the running side.
      */
     private static final class Serialized
     {
