@@ -15,8 +15,11 @@ import java.util.function.UnaryOperator;
  * has a copy of that value in its cache, that is all. When the value changed since, the new value is fetched once
  * (one more round trip, plus one of 8 bytes to check the cell did not move on during the fetch) and cached. A write
  * stores the new value in a new block on the writer's node and swaps the cell's word by compare-and-swap (one round
- * trip), then frees the old value at its home (a message, not waited for). {@link #update(UnaryOperator)} reads
- * and swaps: two round trips when nobody wrote in between, retried otherwise.
+ * trip), then frees the old value at its home (a message, not waited for). {@link #update(UnaryOperator)} starts
+ * from the value this handle last saw and swaps: one round trip when nobody wrote since (and that value is on this
+ * node or in its cache); otherwise the failed swap returns the current word and the update is tried again from it,
+ * two round trips when nobody wrote in between. An update whose function returns its argument writes nothing and
+ * reads the word instead.
  * <p>
  * Handles are reference counted like {@link DArc}: a task that captures one shares it; the cell and its value
  * are freed when the last handle closes.

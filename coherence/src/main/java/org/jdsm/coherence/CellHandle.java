@@ -122,20 +122,20 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     public T get()
     {
         checkOpen();
-        return (T)read(DECODE, this, null, null);
+        return (T)read(DECODE, this, null, null, GlobalAddress.NULL);
     }
 
     @SuppressWarnings("unchecked")
     public <R> R read(final View<R> view)
     {
         checkOpen();
-        return (R)read(APPLY_VIEW, view, null, null);
+        return (R)read(APPLY_VIEW, view, null, null, GlobalAddress.NULL);
     }
 
     public <A, B, R> R read(final ArgumentView<A, B, R> view, final A first, final B second)
     {
         checkOpen();
-        return read(view, first, second, null);
+        return read(view, first, second, null, GlobalAddress.NULL);
     }
 
     public void set(final T value)
@@ -167,7 +167,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         {
             final boolean isEqual = read((buffer, offset, length, expectedValue, unused) ->
                 length == expectedValue.capacity() && equal(buffer, offset, expectedValue, length),
-                expectedBytes, null, seen);
+                expectedBytes, null, seen, GlobalAddress.NULL);
             if (!isEqual)
             {
                 if (GlobalAddress.NULL != block)
@@ -193,32 +193,50 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     {
         checkOpen();
         final long[] seen = new long[1];
+        // start from the last word this handle saw, not a read of the word: when nobody wrote since, the swap
+        // succeeds and the update costs one round trip; when somebody did, the swap fails, returns the current
+        // word and the next try starts from it, two round trips as with a read first. The swap is the
+        // linearization point either way: a block's colour never comes back, so the swap succeeds only while the
+        // cell still names the value the function saw
+        long hint = lastSeen;
         while (true)
         {
             @SuppressWarnings("unchecked")
-            final T current = (T)read(DECODE, this, null, seen);
+            final T current = (T)read(DECODE, this, null, seen, hint);
             final T next = function.apply(current);
             if (next == current)
             {
-                return current;
+                // nothing to write: the update is a read, linearized at a read of the word, which a hint is not
+                if (GlobalAddress.NULL == hint || readWord() == seen[0])
+                {
+                    return current;
+                }
+                hint = GlobalAddress.NULL;
+                continue;
             }
             final long block = newValueBlock(node, codec, next);
-            if (swap(seen[0], block) == seen[0])
+            final long witness = swap(seen[0], block);
+            if (witness == seen[0])
             {
                 lastSeen = block;
                 node.free(seen[0]);
                 return next;
             }
             node.free(block);
+            hint = witness;
         }
     }
 
     /**
      * Read the current value, linearized at a read of the word; {@code seen[0]}, when given, is set to the word.
+     * A {@code hint} other than {@link GlobalAddress#NULL} is a word seen before, read from instead of the word:
+     * the result is then that word's value, not linearized by this read; the caller's swap from {@code seen[0]}
+     * decides.
      */
-    private <A, B, R> R read(final ArgumentView<A, B, R> view, final A first, final B second, final long[] seen)
+    private <A, B, R> R read(
+        final ArgumentView<A, B, R> view, final A first, final B second, final long[] seen, final long hint)
     {
-        long word = readWord();
+        long word = GlobalAddress.NULL != hint ? hint : readWord();
         while (true)
         {
             if (node.isLocal(word))

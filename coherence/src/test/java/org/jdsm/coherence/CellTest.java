@@ -155,6 +155,111 @@ class CellTest
     }
 
     @Test
+    void shouldUpdateWithOneSwapWhenTheLastSeenValueIsCurrentAndTwoWhenAnotherNodeWroteSince()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .operationTimeoutNs(4 * HEARTBEAT_NS).peerTimeoutNs(8 * HEARTBEAT_NS).heartbeatIntervalNs(HEARTBEAT_NS)))
+        {
+            final DCell<String> cell = cluster.node(1).cell(Codecs.STRING, "a");
+            final DCell<String> updater = handleOn(cluster.node(0), cell);
+            final DCell<String> writer = handleOn(cluster.node(2), cell);
+            final Node updaterNode = cluster.node(0);
+
+            assertEquals("a", updater.get());                 // the value is cached and its word seen
+            NodeCounters before = updaterNode.counters();
+            assertEquals("ab", updater.update((value) -> value + "b"));
+            NodeCounters after = updaterNode.counters();
+            assertEquals(1, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS), "the swap only");
+            assertEquals(1, after.roundTrips() - before.roundTrips(), "no read of the word before the swap");
+
+            before = updaterNode.counters();
+            assertEquals("abc", updater.update((value) -> value + "c"));   // its own new value is on its node
+            after = updaterNode.counters();
+            assertEquals(1, after.roundTrips() - before.roundTrips());
+
+            writer.set("x");
+            before = updaterNode.counters();
+            assertEquals("xd", updater.update((value) -> value + "d"));
+            after = updaterNode.counters();
+            assertEquals(2, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS),
+                "the swap from the stale word fails and returns the current one, the second succeeds");
+            assertEquals("xd", writer.get());
+
+            writer.set("y");
+            before = updaterNode.counters();
+            assertEquals("y", updater.update((value) -> value), "an update that writes nothing reads the word");
+            after = updaterNode.counters();
+            assertEquals(0, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS));
+            assertEquals("y", writer.update((value) -> value));
+
+            updater.close();
+            writer.close();
+            cell.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 3, 29 })
+    void shouldBeLinearizableUnderUpdatesAndReadsFromThreeNodes(final long seed) throws Exception
+    {
+        final int opsPerClient = 100;
+        final int clients = 6;
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> {}))
+        {
+            final Node driver = cluster.node(0);
+            final DCell<byte[]> cell = cluster.node(1).cell(Codecs.BYTES, encode(0));
+            final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
+            RECORDERS.put(seed, recorder);
+
+            final List<CompletableFuture<Integer>> tasks = new ArrayList<>();
+            for (int c = 0; c < clients; c++)
+            {
+                final int clientId = c;
+                final DCell<byte[]> shared = cell.share();
+                tasks.add(driver.spawnOn(c % 3, (n) ->
+                {
+                    final HistoryRecorder.Client log = RECORDERS.get(seed).client(clientId);
+                    final SplittableRandom random = new SplittableRandom(seed * 31 + clientId);
+                    for (int i = 0; i < opsPerClient; i++)
+                    {
+                        final int choice = random.nextInt(4);
+                        if (choice < 2)
+                        {
+                            // an update that writes nothing (delta 0) returns the value it read
+                            final long delta = choice == 0 ? 1 + random.nextInt(5) : 0;
+                            final int slot = log.invoke("cell", OpKind.GET_AND_ADD, delta);
+                            final long[] previous = new long[1];
+                            shared.update((value) ->
+                            {
+                                previous[0] = ByteBuffer.wrap(value).getLong(0);
+                                return 0 == delta ? value : encode(previous[0] + delta);
+                            });
+                            log.ok(slot, previous[0]);
+                        }
+                        else
+                        {
+                            final int slot = log.invoke("cell", OpKind.READ, 0);
+                            log.ok(slot, shared.read((buffer, offset, length) -> buffer.getLong(offset, ByteOrder.BIG_ENDIAN)));
+                        }
+                    }
+                    shared.close();
+                    return clientId;
+                }));
+            }
+            for (final CompletableFuture<Integer> task : tasks)
+            {
+                task.get(50, TimeUnit.SECONDS);
+            }
+
+            final CheckResult result = new LinearizabilityChecker(Models.counter(0)).check(recorder.history());
+            assertTrue(result.isLinearizable(), result.toString());
+            assertEquals(clients * opsPerClient, result.operations());
+            RECORDERS.remove(seed);
+            cell.close();
+        }
+    }
+
+    @Test
     void shouldReadAValueHeldOnTheReadersOwnNode()
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(2))

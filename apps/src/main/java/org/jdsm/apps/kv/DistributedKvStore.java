@@ -25,8 +25,10 @@ import java.util.function.UnaryOperator;
  *       warm cache, a fetch only after a write;</li>
  *   <li>a get finds its key in the slot table of the bucket's bytes in place, compares the key's bytes in place
  *       and copies out only its value;</li>
- *   <li>a put, update or delete replaces the bucket's entries with {@link DCell#update}: the read above plus one
- *       compare-and-swap of the cell word (two round trips, retried only when another writer got in between), the
+ *   <li>a put, update or delete replaces the bucket's entries with {@link DCell#update}: one compare-and-swap of
+ *       the cell word from the bucket this node last saw (one round trip when nobody wrote the bucket since, two
+ *       when somebody did: the failed swap returns the current word; retried only when another writer got in
+ *       between), the
  *       new entries in a block on the writer's node, written there straight from the old ones and the edit
  *       ({@link KvBucket}), the old freed at theirs;</li>
  *   <li>each key is linearizable: reads at the cell-word read, writes at the swap.</li>
