@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * than the wall clock JMH reads.
  * <p>
  * Run: {@code java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar
- * org.jdsm.bench.LocalReadCpu [rounds]}
+ * org.jdsm.bench.LocalReadCpu [rounds] [buckets]}: {@code buckets} is the jdsm store's bucket count (default 1,024,
+ * the kv app's default of one per 4 records).
  */
 public final class LocalReadCpu
 {
@@ -42,12 +43,13 @@ public final class LocalReadCpu
     /**
      * Measure and print.
      *
-     * @param args number of rounds (default 11).
+     * @param args number of rounds (default 11), then the jdsm store's bucket count (default {@code RECORDS / 4}).
      */
     @SuppressWarnings("unchecked")
     public static void main(final String[] args)
     {
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 11;
+        final int buckets = args.length > 1 ? Integer.parseInt(args[1]) : RECORDS / 4;
         try (SimulatedCluster cluster = SimulatedCluster.start(new SimulatedNetwork.Context(), 1, (config) -> {}))
         {
             final DCell<byte[]>[] cells = new DCell[CELLS];
@@ -59,7 +61,7 @@ public final class LocalReadCpu
                 cells[i] = cluster.node(0).cell(Codecs.BYTES, value);
                 references[i] = new AtomicReference<>(value);
             }
-            final KvStore jdsm = DistributedKvStore.create(cluster.node(0), RECORDS / 4);
+            final KvStore jdsm = DistributedKvStore.create(cluster.node(0), buckets);
             final KvStore baseline = new LocalKvStore(RECORDS);
             final String[] keys = new String[RECORDS];
             final byte[] value = new byte[VALUE_LENGTH];
@@ -98,7 +100,7 @@ public final class LocalReadCpu
                 System.out.printf("%-22s median %6.1f ns/op (CPU), rounds %s%n",
                     names[kind], sorted[rounds / 2] / 10.0, Arrays.toString(nsPerOp[kind]));
             }
-            System.out.println("(sink " + sink + ")");
+            System.out.println("(" + buckets + " buckets, sink " + sink + ")");
             jdsm.close();
             for (final DCell<byte[]> cell : cells)
             {
