@@ -72,7 +72,7 @@ public final class KvApplication implements Application<KvApplication.Options>
             description = "Warm-up operations (default: O / 10, at least 100000 per client thread).")
         Long warmup;
 
-        @Option(names = "--buckets", paramLabel = "B", description = "Buckets (default: max(16, R / 4)).")
+        @Option(names = "--buckets", paramLabel = "B", description = "Buckets (default: max(16, R), at most 2^24).")
         Long buckets;
 
         @Option(names = "--fieldcount", paramLabel = "F", description = "Fields per record (YCSB default 10).")
@@ -565,7 +565,7 @@ public final class KvApplication implements Application<KvApplication.Options>
             threads = (int)atLeastOne("--threads", options.threads);
             warmup = null != options.warmup ? atLeastOne("--warmup", options.warmup) : operations / 10;
             buckets = (int)(null != options.buckets ?
-                atLeastOne("--buckets", options.buckets) : Math.max(16, records / 4));
+                atLeastOne("--buckets", options.buckets) : Math.max(16, Math.min(records, 1 << 24)));
             props = KvWorkloads.properties(workloadName, records, operations);
             if (null != options.fieldCount)
             {
