@@ -112,9 +112,9 @@ public final class CellTests
     }
 
     /**
-     * Two actors increment one cell by {@link DCell#update}, each through its own handle, reading the word without
-     * storing it when unchanged: the swap expects what the read returned, so no increment is lost. r1: the value at
-     * the end.
+     * Two actors increment one cell by {@link DCell#update}, each through its own handle, both starting from the
+     * word their handles last saw (the same one): the swap expects the word whose value the function saw, and a
+     * failed swap's witness is where the retry starts, so no increment is lost. r1: the value at the end.
      */
     @JCStressTest
     @Outcome(id = "2", expect = ACCEPTABLE, desc = "Both increments applied")
