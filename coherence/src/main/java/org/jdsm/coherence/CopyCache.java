@@ -11,7 +11,8 @@ import java.util.ArrayList;
  * space is needed, as is any copy no {@link org.jdsm.Ref} pins.
  * <p>
  * The arena's pages move between size classes: when a copy's class has no free block and no page is free, the
- * insert evicts cold copies by CLOCK over all copies (at most {@link #MAX_CLOCK_EVICTIONS}) until one leaves a block
+ * insert evicts cold copies by CLOCK over all copies (at most as many as a page holds blocks of its class, and at least
+ * {@link #MIN_CLOCK_EVICTIONS}) until one leaves a block
  * of its class or a page empties, and then empties the page (or run of pages, for a copy larger than a page) that
  * holds the fewest bytes of unpinned copies, which the copy's class takes over. So an insert evicts at most that
  * many copies and a few pages' worth, never the whole cache: copies whose size class changes (an object that grows)
@@ -27,8 +28,11 @@ import java.util.ArrayList;
  */
 public final class CopyCache
 {
-    /** Copies {@link #reclaim} may evict by CLOCK for one insert before it empties whole pages. */
-    static final int MAX_CLOCK_EVICTIONS = 8;
+    /**
+     * Copies {@link #reclaim} may evict by CLOCK for one insert before it empties whole pages, at least: as many as
+     * a page holds blocks of the copy's class, when more.
+     */
+    static final int MIN_CLOCK_EVICTIONS = 8;
     /** Runs of pages {@link #reclaim} tries to empty for one insert, when each it picks holds a pinned copy. */
     static final int MAX_WINDOW_ATTEMPTS = 4;
 
@@ -219,7 +223,8 @@ public final class CopyCache
 
     /**
      * Free a block for a copy when neither its class nor the pool of free pages has one: first evict cold copies by
-     * CLOCK over all copies, at most {@link #MAX_CLOCK_EVICTIONS}, until one of them leaves a block of the class or
+     * CLOCK over all copies, at most as many as a page holds blocks of the class (and at least
+     * {@link #MIN_CLOCK_EVICTIONS}), until one of them leaves a block of the class or
      * a free page; then empty the pages that hold the fewest bytes of copies none of which is pinned (at most
      * {@link #MAX_WINDOW_ATTEMPTS} tries), so the page moves to the copy's class.
      *
@@ -228,7 +233,8 @@ public final class CopyCache
      */
     private long reclaim(final int copyLength)
     {
-        for (int i = 0; i < MAX_CLOCK_EVICTIONS && evictOne(); i++)
+        final int maxClockEvictions = Math.max(MIN_CLOCK_EVICTIONS, arena.pageLength() / arena.blockLength(copyLength));
+        for (int i = 0; i < maxClockEvictions && evictOne(); i++)
         {
             final long offset = arena.allocate(copyLength);
             if (SlabAllocator.NO_SPACE != offset)
