@@ -130,8 +130,13 @@ class CopyCacheTest
         final int newCopies = 500;
         for (int i = 0; i < newCopies; i++)
         {
+            final long evictionsBefore = counters.snapshot().get(NodeCounters.Counter.CACHE_EVICTIONS);
             final CacheEntry entry = cache.insert(GlobalAddress.compose(0, 2, 64 + i * 8192L), newLength);
             assertTrue(entry.arenaOffset >= 0, "new copy " + i + " cached, not a private copy outside the budget");
+            // at most 8 by CLOCK, then a run of pages of 4 KiB: of 4 old copies each, at most 2 pages, 4 tries
+            final long evicted = counters.snapshot().get(NodeCounters.Counter.CACHE_EVICTIONS) - evictionsBefore;
+            assertTrue(evicted <= CopyCache.MIN_CLOCK_EVICTIONS + CopyCache.MAX_WINDOW_ATTEMPTS * 2 * 4,
+                "new copy " + i + " evicted " + evicted + " copies");
             assertTrue(cache.contains(entry.key()));
             cache.publish(entry);
             entry.unpin();
