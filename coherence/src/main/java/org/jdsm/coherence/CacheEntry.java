@@ -28,6 +28,8 @@ public final class CacheEntry
     volatile boolean filled;
     volatile boolean failed;
     boolean referenced = true;
+    /** Index in the cache's CLOCK, guarded by the cache's lock. */
+    int clockIndex;
 
     CacheEntry(final long key, final long arenaOffset, final int length)
     {

@@ -6,21 +6,37 @@ import java.util.ArrayList;
 
 /**
  * A node's cache of copies of remote objects, keyed by global address with colour and bounded by a byte budget:
- * the copies live in an arena of that size with its own {@link SizeClassAllocator}. A copy whose object has since
+ * the copies live in an arena of that size with its own {@link SlabAllocator}. A copy whose object has since
  * been written is keyed by an old colour, so it is never looked up again; it is evicted lazily, by CLOCK, when
  * space is needed, as is any copy no {@link org.jdsm.Ref} pins.
+ * <p>
+ * The arena's pages move between size classes: when a copy's class has no free block and no page is free, the
+ * insert evicts cold copies by CLOCK over all copies (at most as many as a page holds blocks of its class, and at least
+ * {@link #MIN_CLOCK_EVICTIONS}) until one leaves a block
+ * of its class or a page empties, and then empties the page (or run of pages, for a copy larger than a page) that
+ * holds the fewest bytes of unpinned copies, which the copy's class takes over. So an insert evicts at most that
+ * many copies and a few pages' worth, never the whole cache: copies whose size class changes (an object that grows)
+ * take pages from the classes that hold the cold ones.
  * <p>
  * A borrow that finds every copy pinned and no space gets a private copy outside the budget, released with it.
  * Besides the pins of open Refs, each reading thread holds at most {@link ReaderLeases#RING_LENGTH} leases (one pin
  * each, see {@link ReaderLeases}) so its cache hits take no atomic; the leases of terminated threads are released
  * when space runs out.
  * <p>
- * <b>Note:</b> threadsafe: the map and the clock are guarded by the cache's lock, taken on a miss and on
+ * <b>Note:</b> threadsafe: the map, the clock and the arena are guarded by the cache's lock, taken on a miss and on
  * eviction; a hit through an entry already held (see {@link CacheEntry#tryPin()}) takes no lock.
  */
 public final class CopyCache
 {
-    private final SizeClassAllocator arena;
+    /**
+     * Copies {@link #reclaim} may evict by CLOCK for one insert before it empties whole pages, at least: as many as
+     * a page holds blocks of the copy's class, when more.
+     */
+    static final int MIN_CLOCK_EVICTIONS = 8;
+    /** Runs of pages {@link #reclaim} tries to empty for one insert, when each it picks holds a pinned copy. */
+    static final int MAX_WINDOW_ATTEMPTS = 4;
+
+    private final SlabAllocator arena;
     private final Long2ObjectHashMap<CacheEntry> entries = new Long2ObjectHashMap<>();
     private final ArrayList<CacheEntry> clock = new ArrayList<>();
     private final Counters counters;
@@ -34,10 +50,7 @@ public final class CopyCache
      */
     public CopyCache(final long budget, final int maxPayloadLength, final Counters counters)
     {
-        final long capacity = (budget + 7) & ~7L;
-        this.arena = new SizeClassAllocator(
-            new HeapSlice(capacity, (int)Math.min(HeapSlice.MAX_SEGMENT_LENGTH, Long.highestOneBit(capacity - 1) << 1)),
-            maxPayloadLength);
+        this.arena = new SlabAllocator((budget + 7) & ~7L, maxPayloadLength);
         this.counters = counters;
         counters.leasedCacheHits(leases::leasedHits);
     }
@@ -98,22 +111,19 @@ public final class CopyCache
                 {
                     final int copyLength = BlockDescriptor.HEADER_LENGTH + length;
                     long offset = arena.allocate(copyLength);
-                    while (SizeClassAllocator.NO_SPACE == offset && evictOne())
+                    if (SlabAllocator.NO_SPACE == offset)
                     {
-                        offset = arena.allocate(copyLength);
+                        offset = reclaim(copyLength);
                     }
-                    if (SizeClassAllocator.NO_SPACE == offset && leases.releaseEndedThreads())
+                    if (SlabAllocator.NO_SPACE == offset && leases.releaseEndedThreads())
                     {
-                        while (SizeClassAllocator.NO_SPACE == offset && evictOne())
-                        {
-                            offset = arena.allocate(copyLength);
-                        }
+                        offset = reclaim(copyLength);
                     }
 
                     final CacheEntry entry;
-                    if (SizeClassAllocator.NO_SPACE == offset)
+                    if (SlabAllocator.NO_SPACE == offset)
                     {
-                        entry = new CacheEntry(key, SizeClassAllocator.NO_SPACE, length);
+                        entry = new CacheEntry(key, SlabAllocator.NO_SPACE, length);
                         entry.fetchBuffer.wrap(new byte[copyLength]);
                         entry.payload.wrap(entry.fetchBuffer, BlockDescriptor.HEADER_LENGTH, length);
                         return entry;
@@ -122,7 +132,9 @@ public final class CopyCache
                     entry = new CacheEntry(key, offset, length);
                     arena.slice().wrap(entry.fetchBuffer, offset + BlockDescriptor.HEADER_LENGTH, copyLength);
                     arena.slice().wrap(entry.payload, offset + 2 * BlockDescriptor.HEADER_LENGTH, length);
+                    arena.own(offset, entry);
                     entries.put(key, entry);
+                    entry.clockIndex = clock.size();
                     clock.add(entry);
                     return entry;
                 }
@@ -209,6 +221,101 @@ public final class CopyCache
         return true;
     }
 
+    /**
+     * Free a block for a copy when neither its class nor the pool of free pages has one: first evict cold copies by
+     * CLOCK over all copies, at most as many as a page holds blocks of the class (and at least
+     * {@link #MIN_CLOCK_EVICTIONS}), until one of them leaves a block of the class or
+     * a free page; then empty the pages that hold the fewest bytes of copies none of which is pinned (at most
+     * {@link #MAX_WINDOW_ATTEMPTS} tries), so the page moves to the copy's class.
+     *
+     * @param copyLength bytes of the copy.
+     * @return offset of the block, or {@link SlabAllocator#NO_SPACE} if every candidate is pinned.
+     */
+    private long reclaim(final int copyLength)
+    {
+        final int maxClockEvictions = Math.max(MIN_CLOCK_EVICTIONS, arena.pageLength() / arena.blockLength(copyLength));
+        for (int i = 0; i < maxClockEvictions && evictOne(); i++)
+        {
+            final long offset = arena.allocate(copyLength);
+            if (SlabAllocator.NO_SPACE != offset)
+            {
+                return offset;
+            }
+        }
+
+        try
+        {
+            for (int attempt = 0; attempt < MAX_WINDOW_ATTEMPTS; attempt++)
+            {
+                final int first = arena.cheapestWindow(copyLength);
+                if (SlabAllocator.NO_WINDOW == first)
+                {
+                    return SlabAllocator.NO_SPACE;
+                }
+                final int pages = arena.windowPages(first, arena.blockLength(copyLength));
+                if (evictWindow(first, pages))
+                {
+                    final long offset = arena.allocate(copyLength);
+                    if (SlabAllocator.NO_SPACE != offset)
+                    {
+                        return offset;
+                    }
+                }
+            }
+
+            return SlabAllocator.NO_SPACE;
+        }
+        finally
+        {
+            arena.clearBlocked();
+        }
+    }
+
+    /**
+     * Evict every copy in a run of pages, unless one is pinned or unfilled: then evict none and block its page.
+     *
+     * @return true if the pages are now empty.
+     */
+    private boolean evictWindow(final int first, final int pages)
+    {
+        for (int page = first; page < first + pages; page++)
+        {
+            for (final CacheEntry entry : arena.owners(page))
+            {
+                if (null != entry && (0 != entry.pins || !entry.isFilled()))
+                {
+                    arena.block(page);
+                    return false;
+                }
+            }
+        }
+
+        boolean emptied = true;
+        for (int page = first; page < first + pages; page++)
+        {
+            final CacheEntry[] owners = arena.owners(page);
+            for (int i = 0; i < owners.length; i++)
+            {
+                final CacheEntry entry = owners[i];
+                if (null != entry)
+                {
+                    if (entry.tryEvict())
+                    {
+                        remove(entry);
+                    }
+                    else
+                    {
+                        // pinned since the check above by a lock-free hit
+                        arena.block(page);
+                        emptied = false;
+                    }
+                }
+            }
+        }
+
+        return emptied;
+    }
+
     private boolean evictOne()
     {
         final int size = clock.size();
@@ -227,17 +334,26 @@ public final class CopyCache
             }
             if (entry.isFilled() && entry.tryEvict())
             {
-                final int last = clock.size() - 1;
-                clock.set(hand, clock.get(last));
-                clock.remove(last);
-                entries.remove(entry.key);
-                arena.free(entry.arenaOffset, BlockDescriptor.colour(arena.slice().getLongAcquire(entry.arenaOffset)));
-                counters.increment(Counters.CACHE_EVICTIONS);
+                // the last copy moves to the hand: examined next
+                remove(entry);
                 return true;
             }
             hand++;
         }
 
         return false;
+    }
+
+    private void remove(final CacheEntry entry)
+    {
+        final int index = entry.clockIndex;
+        final int last = clock.size() - 1;
+        final CacheEntry moved = clock.get(last);
+        clock.set(index, moved);
+        moved.clockIndex = index;
+        clock.remove(last);
+        entries.remove(entry.key);
+        arena.free(entry.arenaOffset);
+        counters.increment(Counters.CACHE_EVICTIONS);
     }
 }

@@ -53,10 +53,12 @@ class CopyCacheTest
     @Test
     void shouldNeverEvictPinnedCopyAndFallBackToPrivateCopy()
     {
-        final CacheEntry[] pinned = new CacheEntry[6];
+        // 8 KiB copies take spans of 33 pages of 256 B: 7 fit in 64 KiB
+        final CacheEntry[] pinned = new CacheEntry[7];
         for (int i = 0; i < pinned.length; i++)
         {
             pinned[i] = fill(GlobalAddress.compose(0, 1, 64 + i * 8192L), 8 * 1024, i);
+            assertTrue(cache.contains(pinned[i].key()), "copy " + i + " fits the budget");
         }
 
         final CacheEntry extra = fill(GlobalAddress.compose(0, 2, 64), 8 * 1024, 42);
@@ -67,6 +69,7 @@ class CopyCacheTest
             assertTrue(cache.contains(pinned[i].key()));
         }
         assertFalse(cache.contains(extra.key()), "private copy is outside the budget");
+        assertEquals(0, counters.snapshot().get(NodeCounters.Counter.CACHE_EVICTIONS));
     }
 
     @Test
@@ -87,5 +90,79 @@ class CopyCacheTest
         cache.abandon(entry);
         assertFalse(cache.contains(address));
         assertNull(cache.lookup(address));
+    }
+
+    @Test
+    void shouldKeepHotCopiesWhenCopiesMoveToALargerSizeClass()
+    {
+        // 1000 B payloads are 1024 B blocks, 1200 B ones 1280 B blocks: two slab classes of 4 KiB pages
+        assertKeepsHotCopiesAcrossSizeClasses(1000, 1200);
+    }
+
+    @Test
+    void shouldKeepHotCopiesWhenCopiesOutgrowAPage()
+    {
+        // 6000 B payloads take a span of two 4 KiB pages
+        assertKeepsHotCopiesAcrossSizeClasses(1000, 6000);
+    }
+
+    /**
+     * A 1 MiB cache full of copies of one size class, 50 of them hot, then copies of a larger class inserted one
+     * by one, each followed by a read of every hot copy (as a kv store whose buckets grow): every new copy must be
+     * cached, and the hot copies must stay.
+     */
+    private void assertKeepsHotCopiesAcrossSizeClasses(final int oldLength, final int newLength)
+    {
+        final Counters counters = new Counters();
+        final CopyCache cache = new CopyCache(1 << 20, 16 * 1024, counters);
+        final int oldCopies = 1500;
+        final int hotCopies = 50;
+        for (int i = 0; i < oldCopies; i++)
+        {
+            final CacheEntry entry = cache.insert(GlobalAddress.compose(0, 1, 64 + i * 8192L), oldLength);
+            assertTrue(entry.arenaOffset >= 0, "old copy " + i + " cached");
+            cache.publish(entry);
+            entry.unpin();
+        }
+
+        int hotHits = 0;
+        int hotReads = 0;
+        final int newCopies = 500;
+        for (int i = 0; i < newCopies; i++)
+        {
+            final long evictionsBefore = counters.snapshot().get(NodeCounters.Counter.CACHE_EVICTIONS);
+            final CacheEntry entry = cache.insert(GlobalAddress.compose(0, 2, 64 + i * 8192L), newLength);
+            assertTrue(entry.arenaOffset >= 0, "new copy " + i + " cached, not a private copy outside the budget");
+            // at most 8 by CLOCK, then a run of pages of 4 KiB: of 4 old copies each, at most 2 pages, 4 tries
+            final long evicted = counters.snapshot().get(NodeCounters.Counter.CACHE_EVICTIONS) - evictionsBefore;
+            assertTrue(evicted <= CopyCache.MIN_CLOCK_EVICTIONS + CopyCache.MAX_WINDOW_ATTEMPTS * 2 * 4,
+                "new copy " + i + " evicted " + evicted + " copies");
+            assertTrue(cache.contains(entry.key()));
+            cache.publish(entry);
+            entry.unpin();
+            for (int h = oldCopies - hotCopies; h < oldCopies; h++)
+            {
+                final long key = GlobalAddress.compose(0, 1, 64 + h * 8192L);
+                CacheEntry hot = cache.lookup(key);
+                hotReads++;
+                if (null != hot)
+                {
+                    hotHits++;
+                }
+                else
+                {
+                    hot = cache.insert(key, oldLength);
+                    cache.publish(hot);
+                }
+                hot.unpin();
+            }
+            assertTrue(cache.usedBytes() <= 1 << 20, "usedBytes=" + cache.usedBytes());
+        }
+
+        final double hotHitRate = (double)hotHits / hotReads;
+        assertTrue(hotHitRate >= 0.99, "hot copies' hit rate " + hotHitRate);
+        // the new copies fill the budget once over, evicting the cold old ones: not the cache for every insert
+        final long evictions = counters.snapshot().get(NodeCounters.Counter.CACHE_EVICTIONS);
+        assertTrue(evictions <= oldCopies + newCopies, "evictions=" + evictions);
     }
 }
