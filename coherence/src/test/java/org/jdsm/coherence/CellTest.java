@@ -177,20 +177,24 @@ class CellTest
             after = updaterNode.counters();
             assertEquals(1, after.roundTrips() - before.roundTrips());
 
+            // the value the updater saw last is another node's and cached here, so its copy outlives its free: the
+            // update computes from it, its swap fails and returns the current word, the retry swaps from that
             writer.set("x");
+            assertEquals("x", updater.get());
+            cell.set("y");
             before = updaterNode.counters();
-            assertEquals("xd", updater.update((value) -> value + "d"));
+            assertEquals("yd", updater.update((value) -> value + "d"));
             after = updaterNode.counters();
             assertEquals(2, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS),
                 "the swap from the stale word fails and returns the current one, the second succeeds");
-            assertEquals("xd", writer.get());
+            assertEquals("yd", writer.get());
 
-            writer.set("y");
+            writer.set("z");
             before = updaterNode.counters();
-            assertEquals("y", updater.update((value) -> value), "an update that writes nothing reads the word");
+            assertEquals("z", updater.update((value) -> value), "an update that writes nothing reads the word");
             after = updaterNode.counters();
             assertEquals(0, delta(before, after, Counter.REMOTE_COMPARE_AND_SWAPS));
-            assertEquals("y", writer.update((value) -> value));
+            assertEquals("z", writer.update((value) -> value));
 
             updater.close();
             writer.close();
