@@ -133,7 +133,18 @@ public final class SizeClassAllocator
      */
     public int sizeClass(final int payloadLength)
     {
-        final int blockLength = payloadLength + HEADER_LENGTH;
+        return classOf(classSizes, payloadLength + HEADER_LENGTH);
+    }
+
+    /**
+     * The smallest class whose blocks hold a block length.
+     *
+     * @param classSizes  ascending block lengths, from {@link #classSizes(int)}.
+     * @param blockLength in bytes, header included, at most the last class's.
+     * @return the class index.
+     */
+    static int classOf(final int[] classSizes, final int blockLength)
+    {
         int low = 0;
         int high = classSizes.length - 1;
         while (low < high)

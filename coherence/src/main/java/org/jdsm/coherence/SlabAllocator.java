@@ -529,22 +529,7 @@ final class SlabAllocator
 
     private int sizeClass(final int blockLength)
     {
-        int low = 0;
-        int high = classSizes.length - 1;
-        while (low < high)
-        {
-            final int mid = (low + high) >>> 1;
-            if (classSizes[mid] < blockLength)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
-
-        return low;
+        return SizeClassAllocator.classOf(classSizes, blockLength);
     }
 
     private long pageStart(final int page)
