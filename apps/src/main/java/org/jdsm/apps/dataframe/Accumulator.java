@@ -114,7 +114,12 @@ abstract class Accumulator
     abstract void encode(Cursor out, int from, int to);
 
     /**
-     * Read the state of groups [0, groups) into an accumulator grown to hold them.
+     * Bytes {@link #encode} writes for groups [from, to).
+     */
+    abstract long encodedLength(int from, int to);
+
+    /**
+     * Read the state of groups [0, groups) into an accumulator grown to hold them, overwriting what it held.
      */
     abstract void decode(Cursor in, int groups);
 
@@ -162,6 +167,11 @@ abstract class Accumulator
         void encode(final Cursor out, final int from, final int to)
         {
             out.putLongs(n, from, to);
+        }
+
+        long encodedLength(final int from, final int to)
+        {
+            return (long)(to - from) * Long.BYTES;
         }
 
         void decode(final Cursor in, final int groups)
@@ -224,6 +234,11 @@ abstract class Accumulator
             out.putLongs(sum, from, to);
         }
 
+        long encodedLength(final int from, final int to)
+        {
+            return (long)(to - from) * Long.BYTES;
+        }
+
         void decode(final Cursor in, final int groups)
         {
             in.getLongs(sum, groups);
@@ -282,6 +297,11 @@ abstract class Accumulator
         void encode(final Cursor out, final int from, final int to)
         {
             out.putDoubles(sum, from, to);
+        }
+
+        long encodedLength(final int from, final int to)
+        {
+            return (long)(to - from) * Double.BYTES;
         }
 
         void decode(final Cursor in, final int groups)
@@ -347,6 +367,11 @@ abstract class Accumulator
         {
             out.putDoubles(sum, from, to);
             out.putLongs(n, from, to);
+        }
+
+        long encodedLength(final int from, final int to)
+        {
+            return (long)(to - from) * (Double.BYTES + Long.BYTES);
         }
 
         void decode(final Cursor in, final int groups)
@@ -432,6 +457,11 @@ abstract class Accumulator
         {
             out.putDoubles(value, from, to);
             out.putLongs(n, from, to);
+        }
+
+        long encodedLength(final int from, final int to)
+        {
+            return (long)(to - from) * (Double.BYTES + Long.BYTES);
         }
 
         void decode(final Cursor in, final int groups)
@@ -522,6 +552,11 @@ abstract class Accumulator
         {
             high.encode(out, from, to);
             low.encode(out, from, to);
+        }
+
+        long encodedLength(final int from, final int to)
+        {
+            return high.encodedLength(from, to) + low.encodedLength(from, to);
         }
 
         void decode(final Cursor in, final int groups)
@@ -620,6 +655,11 @@ abstract class Accumulator
             out.putDoubles(m2, from, to);
         }
 
+        long encodedLength(final int from, final int to)
+        {
+            return (long)(to - from) * (Long.BYTES + 2 * Double.BYTES);
+        }
+
         void decode(final Cursor in, final int groups)
         {
             in.getLongs(n, groups);
@@ -716,12 +756,25 @@ abstract class Accumulator
             }
         }
 
+        long encodedLength(final int from, final int to)
+        {
+            long values = 0;
+            for (int i = from; i < to; i++)
+            {
+                values += n[i];
+            }
+            return (long)(to - from) * Integer.BYTES + values * Double.BYTES;
+        }
+
         void decode(final Cursor in, final int groups)
         {
             in.getInts(n, groups);
             for (int i = 0; i < groups; i++)
             {
-                values[i] = new double[n[i]];
+                if (values[i].length < n[i])
+                {
+                    values[i] = new double[n[i]];
+                }
                 in.getDoubles(values[i], n[i]);
             }
         }
@@ -827,6 +880,11 @@ abstract class Accumulator
             out.putDoubles(top, from * k, to * k);
         }
 
+        long encodedLength(final int from, final int to)
+        {
+            return (long)(to - from) * Integer.BYTES + (long)(to - from) * k * Double.BYTES;
+        }
+
         void decode(final Cursor in, final int groups)
         {
             in.getInts(n, groups);
@@ -919,6 +977,11 @@ abstract class Accumulator
             {
                 out.putDoubles(sum, from, to);
             }
+        }
+
+        long encodedLength(final int from, final int to)
+        {
+            return (long)sums.length * (to - from) * Double.BYTES;
         }
 
         void decode(final Cursor in, final int groups)

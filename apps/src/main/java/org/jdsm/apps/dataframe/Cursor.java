@@ -6,8 +6,8 @@ import org.agrona.MutableDirectBuffer;
 import org.jdsm.PrimitiveArrayCopy;
 
 /**
- * A position over a buffer for writing or reading a partial aggregate, numbers in the platform's byte order; the
- * writer grows its buffer as needed.
+ * A position over a buffer for writing or reading a partial aggregate, numbers in the platform's byte order; a
+ * writer of its own buffer grows it as needed.
  * <p>
  * <b>Note:</b> not threadsafe: one thread writes or reads it.
  */
@@ -26,6 +26,16 @@ final class Cursor
     static Cursor writer(final int initialCapacity)
     {
         return new Cursor(new ExpandableArrayBuffer(initialCapacity), null);
+    }
+
+    /**
+     * A writer into a buffer of the caller's, from an offset, which must have room for all it will write.
+     */
+    static Cursor writer(final MutableDirectBuffer buffer, final int offset)
+    {
+        final Cursor cursor = new Cursor(buffer, null);
+        cursor.position = offset;
+        return cursor;
     }
 
     static Cursor reader(final DirectBuffer buffer)

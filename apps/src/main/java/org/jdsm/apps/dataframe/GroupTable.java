@@ -9,7 +9,7 @@ import java.util.List;
  * The hash group-by of one {@link Query}: an open-addressing table (linear probing, load at most 1/2) from a tuple
  * of {@code int} keys to a dense group id, with one {@link Accumulator} per aggregate holding its state in primitive
  * arrays by group id. Rows are added a row group at a time ({@link #addRows}); tables of different slices merge
- * ({@link #mergeFrom}); a table travels as a partial aggregate ({@link #encode}, {@link #decode}).
+ * ({@link #mergeFrom}); a table travels as a partial aggregate ({@link #encode}, {@link #decodeFrom}).
  * <pre>
  *   partial:  width (int) | groups (int) | accumulators (int) | keys, groups x width ints | each accumulator's state
  * </pre>
@@ -202,34 +202,69 @@ public final class GroupTable
     }
 
     /**
-     * Read a partial aggregate written by {@link #encode(Cursor, int, int)} for the same query, as a table that can
-     * be merged into another but not added to.
+     * Bytes {@link #encode(Cursor, int, int)} writes for the groups [from, to).
      *
-     * @param query  of the partial.
-     * @param types  of {@link Query#columns()}.
-     * @param buffer holding the partial from index 0.
-     * @return the table.
+     * @param from first group.
+     * @param to   end of the groups.
+     * @return the length in bytes.
      */
-    static GroupTable decode(final Query query, final ColumnType[] types, final DirectBuffer buffer)
+    long encodedLength(final int from, final int to)
     {
-        final GroupTable table = new GroupTable(query, types, false);
+        long length = 3L * Integer.BYTES + (long)(to - from) * width * Integer.BYTES;
+        for (final Accumulator accumulator : accumulators)
+        {
+            length += accumulator.encodedLength(from, to);
+        }
+        return length;
+    }
+
+    /**
+     * An empty table to read partial aggregates of a query into ({@link #decodeFrom}), one after another: it grows
+     * to the largest partial read and then allocates nothing more (but for median lists longer than before).
+     *
+     * @param query of the partials.
+     * @param types of {@link Query#columns()}.
+     * @return the table, which can be merged into another but not added to.
+     */
+    static GroupTable decoder(final Query query, final ColumnType[] types)
+    {
+        return new GroupTable(query, types, false);
+    }
+
+    /**
+     * Replace this table's groups by a partial aggregate written by {@link #encode(Cursor, int, int)} for the same
+     * query. Only for a table of {@link #decoder}.
+     *
+     * @param buffer holding the partial from index 0.
+     * @return this table.
+     */
+    GroupTable decodeFrom(final DirectBuffer buffer)
+    {
+        if (null != slots)
+        {
+            throw new IllegalStateException("query " + query.name() + ": only a decoder table reads partials");
+        }
         final Cursor in = Cursor.reader(buffer);
         final int width = in.getInt();
         final int groups = in.getInt();
         final int accumulators = in.getInt();
-        if (width != table.width || accumulators != table.accumulators.length || groups < 0)
+        if (width != this.width || accumulators != this.accumulators.length || groups < 0)
         {
             throw new DataFrameException("partial of " + width + " keys, " + accumulators + " aggregates and " +
                 groups + " groups does not fit query " + query.name());
         }
-        table.resize(Math.max(INITIAL_CAPACITY, groups));
-        in.getInts(table.keys, groups * width);
-        for (final Accumulator accumulator : table.accumulators)
+        if (groups > capacity)
+        {
+            count = 0;
+            resize(groups);
+        }
+        in.getInts(keys, groups * width);
+        for (final Accumulator accumulator : this.accumulators)
         {
             accumulator.decode(in, groups);
         }
-        table.count = groups;
-        return table;
+        count = groups;
+        return this;
     }
 
     /**
