@@ -143,15 +143,13 @@ public final class DistributedEngine
     public QueryResult await(final Pending pending)
     {
         final GroupTable total = GroupTable.create(pending.query, pending.types);
-        // one table to read every partial of the query into, grown once: no table allocated per partial
-        final GroupTable decoder = GroupTable.decoder(pending.query, pending.types);
         try
         {
             for (int p = 0; p < pending.parts.size(); p++)
             {
                 final Object part = await(pending.parts.get(p), "query " + pending.query.name());
                 final long startNs = System.nanoTime();
-                final long bytes = merge(total, decoder, part);
+                final long bytes = merge(total, part);
                 mergeNs += System.nanoTime() - startNs;
                 partialBytes += bytes;
                 partialBytesByNode[pending.homes.get(p)] += bytes;
@@ -265,19 +263,19 @@ public final class DistributedEngine
 
     /**
      * Merge a task's partials into a table: inline arrays, or boxes read in place (a remote one fetched into this
-     * node's cache) and freed, each read into {@code decoder} first.
+     * node's cache) and freed, each merged straight from its bytes.
      *
      * @return bytes merged.
      */
     @SuppressWarnings("unchecked")
-    private static long merge(final GroupTable total, final GroupTable decoder, final Object part)
+    private static long merge(final GroupTable total, final Object part)
     {
         long bytes = 0;
         if (part instanceof byte[][])
         {
             for (final byte[] piece : (byte[][])part)
             {
-                total.mergeFrom(decoder.decodeFrom(new UnsafeBuffer(piece)));
+                total.mergeEncoded(new UnsafeBuffer(piece));
                 bytes += piece.length;
             }
             return bytes;
@@ -286,7 +284,7 @@ public final class DistributedEngine
         {
             try (Ref<Partial> ref = box.read())
             {
-                total.mergeFrom(decoder.decodeFrom(ref.buffer()));
+                total.mergeEncoded(ref.buffer());
                 bytes += ref.length();
             }
             box.close();
