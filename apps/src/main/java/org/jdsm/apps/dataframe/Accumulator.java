@@ -1,5 +1,8 @@
 package org.jdsm.apps.dataframe;
 
+import org.agrona.DirectBuffer;
+import org.jdsm.PrimitiveArrayCopy;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -106,7 +109,10 @@ abstract class Accumulator
      */
     abstract void addBlock(int[] groups, int rows);
 
-    abstract void mergeFrom(Accumulator other, int[] map, int groups);
+    /**
+     * Merge another table's state of its groups [from, to), group i into group {@code map[i - from]}.
+     */
+    abstract void mergeFrom(Accumulator other, int[] map, int from, int to);
 
     /**
      * Write the state of groups [from, to).
@@ -114,9 +120,17 @@ abstract class Accumulator
     abstract void encode(Cursor out, int from, int to);
 
     /**
-     * Read the state of groups [0, groups) into an accumulator grown to hold them.
+     * Bytes {@link #encode} writes for groups [from, to).
      */
-    abstract void decode(Cursor in, int groups);
+    abstract long encodedLength(int from, int to);
+
+    /**
+     * Merge the state of a partial's groups [0, groups), as {@link #encode} wrote it at {@code offset} of a buffer,
+     * straight from the buffer, group i into group {@code map[i]}: the same arithmetic as {@link #mergeFrom}.
+     *
+     * @return the offset after this accumulator's state.
+     */
+    abstract int mergeEncoded(DirectBuffer in, int offset, int[] map, int groups);
 
     abstract Object result(int groups);
 
@@ -150,12 +164,12 @@ abstract class Accumulator
             }
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final long[] on = ((Count)other).n;
-            for (int i = 0; i < groups; i++)
+            for (int i = from; i < to; i++)
             {
-                n[map[i]] += on[i];
+                n[map[i - from]] += on[i];
             }
         }
 
@@ -164,9 +178,18 @@ abstract class Accumulator
             out.putLongs(n, from, to);
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            in.getLongs(n, groups);
+            return (long)(to - from) * Long.BYTES;
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            for (int i = 0; i < groups; i++)
+            {
+                n[map[i]] += in.getLong(offset + i * Long.BYTES);
+            }
+            return offset + groups * Long.BYTES;
         }
 
         Object result(final int groups)
@@ -210,12 +233,12 @@ abstract class Accumulator
             }
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final long[] os = ((LongSum)other).sum;
-            for (int i = 0; i < groups; i++)
+            for (int i = from; i < to; i++)
             {
-                sum[map[i]] += os[i];
+                sum[map[i - from]] += os[i];
             }
         }
 
@@ -224,9 +247,18 @@ abstract class Accumulator
             out.putLongs(sum, from, to);
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            in.getLongs(sum, groups);
+            return (long)(to - from) * Long.BYTES;
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            for (int i = 0; i < groups; i++)
+            {
+                sum[map[i]] += in.getLong(offset + i * Long.BYTES);
+            }
+            return offset + groups * Long.BYTES;
         }
 
         Object result(final int groups)
@@ -270,12 +302,12 @@ abstract class Accumulator
             }
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final double[] os = ((DoubleSum)other).sum;
-            for (int i = 0; i < groups; i++)
+            for (int i = from; i < to; i++)
             {
-                sum[map[i]] += os[i];
+                sum[map[i - from]] += os[i];
             }
         }
 
@@ -284,9 +316,18 @@ abstract class Accumulator
             out.putDoubles(sum, from, to);
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            in.getDoubles(sum, groups);
+            return (long)(to - from) * Double.BYTES;
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            for (int i = 0; i < groups; i++)
+            {
+                sum[map[i]] += in.getDouble(offset + i * Double.BYTES);
+            }
+            return offset + groups * Double.BYTES;
         }
 
         Object result(final int groups)
@@ -333,13 +374,13 @@ abstract class Accumulator
             }
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final Mean o = (Mean)other;
-            for (int i = 0; i < groups; i++)
+            for (int i = from; i < to; i++)
             {
-                sum[map[i]] += o.sum[i];
-                n[map[i]] += o.n[i];
+                sum[map[i - from]] += o.sum[i];
+                n[map[i - from]] += o.n[i];
             }
         }
 
@@ -349,10 +390,20 @@ abstract class Accumulator
             out.putLongs(n, from, to);
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            in.getDoubles(sum, groups);
-            in.getLongs(n, groups);
+            return (long)(to - from) * (Double.BYTES + Long.BYTES);
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            final int counts = offset + groups * Double.BYTES;
+            for (int i = 0; i < groups; i++)
+            {
+                sum[map[i]] += in.getDouble(offset + i * Double.BYTES);
+                n[map[i]] += in.getLong(counts + i * Long.BYTES);
+            }
+            return counts + groups * Long.BYTES;
         }
 
         Object result(final int groups)
@@ -416,14 +467,14 @@ abstract class Accumulator
             n[group] += count;
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final Extreme o = (Extreme)other;
-            for (int i = 0; i < groups; i++)
+            for (int i = from; i < to; i++)
             {
                 if (o.n[i] > 0)
                 {
-                    offer(map[i], o.value[i], o.n[i]);
+                    offer(map[i - from], o.value[i], o.n[i]);
                 }
             }
         }
@@ -434,10 +485,23 @@ abstract class Accumulator
             out.putLongs(n, from, to);
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            in.getDoubles(value, groups);
-            in.getLongs(n, groups);
+            return (long)(to - from) * (Double.BYTES + Long.BYTES);
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            final int counts = offset + groups * Double.BYTES;
+            for (int i = 0; i < groups; i++)
+            {
+                final long count = in.getLong(counts + i * Long.BYTES);
+                if (count > 0)
+                {
+                    offer(map[i], in.getDouble(offset + i * Double.BYTES), count);
+                }
+            }
+            return counts + groups * Long.BYTES;
         }
 
         Object result(final int groups)
@@ -512,10 +576,10 @@ abstract class Accumulator
             }
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
-            high.mergeFrom(((Range)other).high, map, groups);
-            low.mergeFrom(((Range)other).low, map, groups);
+            high.mergeFrom(((Range)other).high, map, from, to);
+            low.mergeFrom(((Range)other).low, map, from, to);
         }
 
         void encode(final Cursor out, final int from, final int to)
@@ -524,10 +588,14 @@ abstract class Accumulator
             low.encode(out, from, to);
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            high.decode(in, groups);
-            low.decode(in, groups);
+            return high.encodedLength(from, to) + low.encodedLength(from, to);
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            return low.mergeEncoded(in, high.mergeEncoded(in, offset, map, groups), map, groups);
         }
 
         Object result(final int groups)
@@ -593,17 +661,17 @@ abstract class Accumulator
             }
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final StdDev o = (StdDev)other;
-            for (int i = 0; i < groups; i++)
+            for (int i = from; i < to; i++)
             {
                 final long nb = o.n[i];
                 if (0 == nb)
                 {
                     continue;
                 }
-                final int g = map[i];
+                final int g = map[i - from];
                 final long na = n[g];
                 final long total = na + nb;
                 final double delta = o.mean[i] - mean[g];
@@ -620,11 +688,31 @@ abstract class Accumulator
             out.putDoubles(m2, from, to);
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            in.getLongs(n, groups);
-            in.getDoubles(mean, groups);
-            in.getDoubles(m2, groups);
+            return (long)(to - from) * (Long.BYTES + 2 * Double.BYTES);
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            final int means = offset + groups * Long.BYTES;
+            final int m2s = means + groups * Double.BYTES;
+            for (int i = 0; i < groups; i++)
+            {
+                final long nb = in.getLong(offset + i * Long.BYTES);
+                if (0 == nb)
+                {
+                    continue;
+                }
+                final int g = map[i];
+                final long na = n[g];
+                final long total = na + nb;
+                final double delta = in.getDouble(means + i * Double.BYTES) - mean[g];
+                mean[g] += delta * nb / total;
+                m2[g] += in.getDouble(m2s + i * Double.BYTES) + delta * delta * ((double)na * nb / total);
+                n[g] = total;
+            }
+            return m2s + groups * Double.BYTES;
         }
 
         Object result(final int groups)
@@ -691,12 +779,12 @@ abstract class Accumulator
             n[group] = count + 1;
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final Median o = (Median)other;
-            for (int i = 0; i < groups; i++)
+            for (int i = from; i < to; i++)
             {
-                final int g = map[i];
+                final int g = map[i - from];
                 final int count = o.n[i];
                 if (n[g] + count > values[g].length)
                 {
@@ -716,14 +804,32 @@ abstract class Accumulator
             }
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            in.getInts(n, groups);
+            long values = 0;
+            for (int i = from; i < to; i++)
+            {
+                values += n[i];
+            }
+            return (long)(to - from) * Integer.BYTES + values * Double.BYTES;
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            int at = offset + groups * Integer.BYTES;
             for (int i = 0; i < groups; i++)
             {
-                values[i] = new double[n[i]];
-                in.getDoubles(values[i], n[i]);
+                final int g = map[i];
+                final int count = in.getInt(offset + i * Integer.BYTES);
+                if (n[g] + count > values[g].length)
+                {
+                    values[g] = Arrays.copyOf(values[g], n[g] + count);
+                }
+                PrimitiveArrayCopy.getDoubles(in, at, values[g], n[g], count);
+                n[g] += count;
+                at += count * Double.BYTES;
             }
+            return at;
         }
 
         Object result(final int groups)
@@ -809,14 +915,14 @@ abstract class Accumulator
             n[group] = count + 1;
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final TopK o = (TopK)other;
-            for (int i = 0; i < groups; i++)
+            for (int i = from; i < to; i++)
             {
                 for (int j = 0; j < o.n[i]; j++)
                 {
-                    offer(map[i], o.top[i * k + j]);
+                    offer(map[i - from], o.top[i * k + j]);
                 }
             }
         }
@@ -827,10 +933,23 @@ abstract class Accumulator
             out.putDoubles(top, from * k, to * k);
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            in.getInts(n, groups);
-            in.getDoubles(top, groups * k);
+            return (long)(to - from) * Integer.BYTES + (long)(to - from) * k * Double.BYTES;
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            final int tops = offset + groups * Integer.BYTES;
+            for (int i = 0; i < groups; i++)
+            {
+                final int count = in.getInt(offset + i * Integer.BYTES);
+                for (int j = 0; j < count; j++)
+                {
+                    offer(map[i], in.getDouble(tops + (i * k + j) * Double.BYTES));
+                }
+            }
+            return tops + groups * k * Double.BYTES;
         }
 
         Object result(final int groups)
@@ -901,14 +1020,14 @@ abstract class Accumulator
             }
         }
 
-        void mergeFrom(final Accumulator other, final int[] map, final int groups)
+        void mergeFrom(final Accumulator other, final int[] map, final int from, final int to)
         {
             final double[][] os = ((R2)other).sums;
             for (int s = 0; s < sums.length; s++)
             {
-                for (int i = 0; i < groups; i++)
+                for (int i = from; i < to; i++)
                 {
-                    sums[s][map[i]] += os[s][i];
+                    sums[s][map[i - from]] += os[s][i];
                 }
             }
         }
@@ -921,12 +1040,22 @@ abstract class Accumulator
             }
         }
 
-        void decode(final Cursor in, final int groups)
+        long encodedLength(final int from, final int to)
         {
-            for (final double[] sum : sums)
+            return (long)sums.length * (to - from) * Double.BYTES;
+        }
+
+        int mergeEncoded(final DirectBuffer in, final int offset, final int[] map, final int groups)
+        {
+            for (int s = 0; s < sums.length; s++)
             {
-                in.getDoubles(sum, groups);
+                final int base = offset + s * groups * Double.BYTES;
+                for (int i = 0; i < groups; i++)
+                {
+                    sums[s][map[i]] += in.getDouble(base + i * Double.BYTES);
+                }
             }
+            return offset + sums.length * groups * Double.BYTES;
         }
 
         Object result(final int groups)

@@ -18,6 +18,7 @@ public final class BaselineEngine
     private final ArrayFrame frame;
     private final ExecutorService pool;
     private final int slices;
+    private long mergeNs;
 
     /**
      * @param frame  to query.
@@ -96,7 +97,10 @@ public final class BaselineEngine
         {
             try
             {
-                total.mergeFrom(part.get());
+                final GroupTable table = part.get();
+                final long startNs = System.nanoTime();
+                total.mergeFrom(table);
+                mergeNs += System.nanoTime() - startNs;
             }
             catch (final ExecutionException ex)
             {
@@ -110,6 +114,16 @@ public final class BaselineEngine
             }
         }
         return total.toResult(frame.schema());
+    }
+
+    /**
+     * Time the caller spent merging the slices' tables so far (not waiting for them).
+     *
+     * @return nanoseconds.
+     */
+    public long mergeNs()
+    {
+        return mergeNs;
     }
 
     static GroupTable aggregate(

@@ -1,51 +1,36 @@
 package org.jdsm.apps.dataframe;
 
-import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.jdsm.PrimitiveArrayCopy;
 
 /**
- * A position over a buffer for writing or reading a partial aggregate, numbers in the platform's byte order; the
- * writer grows its buffer as needed.
+ * A position over a buffer for writing a partial aggregate, numbers in the platform's byte order; the buffer must
+ * have room for all it is given ({@link GroupTable#encodedLength}).
  * <p>
- * <b>Note:</b> not threadsafe: one thread writes or reads it.
+ * <b>Note:</b> not threadsafe: one thread writes it.
  */
 final class Cursor
 {
     private final MutableDirectBuffer out;
-    private final DirectBuffer in;
     private int position;
 
-    private Cursor(final MutableDirectBuffer out, final DirectBuffer in)
+    private Cursor(final MutableDirectBuffer out, final int position)
     {
         this.out = out;
-        this.in = in;
+        this.position = position;
     }
 
-    static Cursor writer(final int initialCapacity)
+    /**
+     * A writer into a buffer, from an offset.
+     */
+    static Cursor writer(final MutableDirectBuffer buffer, final int offset)
     {
-        return new Cursor(new ExpandableArrayBuffer(initialCapacity), null);
-    }
-
-    static Cursor reader(final DirectBuffer buffer)
-    {
-        return new Cursor(null, buffer);
-    }
-
-    void reset()
-    {
-        position = 0;
+        return new Cursor(buffer, offset);
     }
 
     int position()
     {
         return position;
-    }
-
-    DirectBuffer buffer()
-    {
-        return null == out ? in : out;
     }
 
     void putInt(final int value)
@@ -82,44 +67,5 @@ final class Cursor
     {
         PrimitiveArrayCopy.putDoubles(out, position, values, from, to - from);
         position += (to - from) * Double.BYTES;
-    }
-
-    int getInt()
-    {
-        final int value = in.getInt(position);
-        position += Integer.BYTES;
-        return value;
-    }
-
-    long getLong()
-    {
-        final long value = in.getLong(position);
-        position += Long.BYTES;
-        return value;
-    }
-
-    double getDouble()
-    {
-        final double value = in.getDouble(position);
-        position += Double.BYTES;
-        return value;
-    }
-
-    void getInts(final int[] values, final int count)
-    {
-        PrimitiveArrayCopy.getInts(in, position, values, 0, count);
-        position += count * Integer.BYTES;
-    }
-
-    void getLongs(final long[] values, final int count)
-    {
-        PrimitiveArrayCopy.getLongs(in, position, values, 0, count);
-        position += count * Long.BYTES;
-    }
-
-    void getDoubles(final double[] values, final int count)
-    {
-        PrimitiveArrayCopy.getDoubles(in, position, values, 0, count);
-        position += count * Double.BYTES;
     }
 }

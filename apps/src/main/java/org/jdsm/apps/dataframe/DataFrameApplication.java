@@ -209,17 +209,20 @@ public final class DataFrameApplication implements Application<DataFrameApplicat
                 {
                     final long partials = jdsm.partialBytes();
                     final long mergeNs = jdsm.mergeNs();
+                    final long baseMergeNs = null == base ? 0 : base.mergeNs();
                     final Timed[] timed = runBoth(base, jdsm, List.of(query), jdsmFirst, rounds);
                     baseTotal += null == timed[0] ? 0 : timed[0].seconds;
                     jdsmTotal += timed[1].seconds;
                     baseCpu += null == timed[0] ? 0 : timed[0].cpuSeconds;
                     jdsmCpu += timed[1].cpuSeconds;
                     final QueryResult result = timed[1].results.get(0);
-                    out.printf("dataframe: %-32s %8d rows  jdsm %8.3f s%s  partials %d KB merged in %.3f s%n",
+                    out.printf("dataframe: %-32s %8d rows  jdsm %8.3f s%s  partials %d KB merged in %.3f s%s%n",
                         query.name(), result.rows(), timed[1].seconds, null == timed[0] ? "" : String.format(
                         "  baseline %8.3f s  ratio %.3f", timed[0].seconds, timed[1].seconds / timed[0].seconds),
                         (jdsm.partialBytes() - partials) / Math.max(1, rounds) >> 10,
-                        (jdsm.mergeNs() - mergeNs) / 1e9 / Math.max(1, rounds));
+                        (jdsm.mergeNs() - mergeNs) / 1e9 / Math.max(1, rounds), null == base ? "" :
+                        String.format(" (baseline's merge %.3f s)", (base.mergeNs() - baseMergeNs) / 1e9 /
+                        Math.max(1, rounds)));
                     wrong += check(timed, out);
                 }
                 if (!questions.isEmpty())

@@ -1,7 +1,6 @@
 package org.jdsm.apps.dataframe;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.jdsm.Codecs;
 import org.jdsm.DBox;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeUnavailableException;
@@ -150,7 +149,7 @@ public final class DistributedEngine
             {
                 final Object part = await(pending.parts.get(p), "query " + pending.query.name());
                 final long startNs = System.nanoTime();
-                final long bytes = merge(total, pending.query, pending.types, part);
+                final long bytes = merge(total, part);
                 mergeNs += System.nanoTime() - startNs;
                 partialBytes += bytes;
                 partialBytesByNode[pending.homes.get(p)] += bytes;
@@ -226,65 +225,66 @@ public final class DistributedEngine
      * A table as self-contained partials of about {@code partBytes} each (a group range each, the range sized from
      * the bytes per group of the previous one, starting from one group and growing at most 16 times a step, so a
      * table of large groups, e.g. median lists, is never encoded as one piece past the nodes' largest object): the
-     * byte arrays themselves when they add up to at most {@link #INLINE_BYTES}, else boxes allocated on this node.
+     * byte arrays themselves when they add up to at most {@link #INLINE_BYTES}, else boxes allocated on this node,
+     * each written straight into its box ({@link Partial#CODEC}).
      */
     static Object ship(final DsmNode node, final GroupTable table, final int partBytes)
     {
         final int groups = table.groups();
-        final Cursor out = Cursor.writer(64 * 1024);
-        final List<byte[]> pieces = new ArrayList<>();
+        final List<Partial> pieces = new ArrayList<>();
         long total = 0;
         int step = 1;
         for (int from = 0; from < groups || pieces.isEmpty(); )
         {
             final int to = Math.min(groups, from + step);
-            out.reset();
-            table.encode(out, from, to);
-            final byte[] piece = new byte[out.position()];
-            out.buffer().getBytes(0, piece);
+            final Partial piece = Partial.of(table, from, to);
             pieces.add(piece);
-            total += piece.length;
-            final long sized = (long)partBytes * Math.max(1, to - from) / Math.max(1, piece.length);
+            total += piece.length();
+            final long sized = (long)partBytes * Math.max(1, to - from) / Math.max(1, piece.length());
             step = (int)Math.max(1, Math.min(sized, 16L * (to - from)));
             from = to;
         }
         if (total <= INLINE_BYTES)
         {
-            return pieces.toArray(new byte[0][]);
+            final byte[][] inline = new byte[pieces.size()][];
+            for (int b = 0; b < inline.length; b++)
+            {
+                inline[b] = pieces.get(b).toBytes();
+            }
+            return inline;
         }
         final DBox<?>[] boxes = new DBox<?>[pieces.size()];
         for (int b = 0; b < boxes.length; b++)
         {
-            boxes[b] = node.allocOn(node.nodeId(), Codecs.BYTES, pieces.get(b));
-            pieces.set(b, null);
+            boxes[b] = node.allocOn(node.nodeId(), Partial.CODEC, pieces.get(b));
         }
         return boxes;
     }
 
     /**
      * Merge a task's partials into a table: inline arrays, or boxes read in place (a remote one fetched into this
-     * node's cache) and freed.
+     * node's cache) and freed, each merged straight from its bytes.
      *
      * @return bytes merged.
      */
     @SuppressWarnings("unchecked")
-    private static long merge(final GroupTable total, final Query query, final ColumnType[] types, final Object part)
+    private static long merge(final GroupTable total, final Object part)
     {
         long bytes = 0;
         if (part instanceof byte[][])
         {
             for (final byte[] piece : (byte[][])part)
             {
-                total.mergeFrom(GroupTable.decode(query, types, new UnsafeBuffer(piece)));
+                total.mergeEncoded(new UnsafeBuffer(piece));
                 bytes += piece.length;
             }
             return bytes;
         }
-        for (final DBox<byte[]> box : (DBox<byte[]>[])part)
+        for (final DBox<Partial> box : (DBox<Partial>[])part)
         {
-            try (Ref<byte[]> ref = box.read())
+            try (Ref<Partial> ref = box.read())
             {
-                total.mergeFrom(GroupTable.decode(query, types, ref.buffer()));
+                total.mergeEncoded(ref.buffer());
                 bytes += ref.length();
             }
             box.close();

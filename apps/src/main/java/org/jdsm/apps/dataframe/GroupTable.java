@@ -1,6 +1,7 @@
 package org.jdsm.apps.dataframe;
 
 import org.agrona.DirectBuffer;
+import org.jdsm.PrimitiveArrayCopy;
 
 import java.util.Arrays;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.List;
  * The hash group-by of one {@link Query}: an open-addressing table (linear probing, load at most 1/2) from a tuple
  * of {@code int} keys to a dense group id, with one {@link Accumulator} per aggregate holding its state in primitive
  * arrays by group id. Rows are added a row group at a time ({@link #addRows}); tables of different slices merge
- * ({@link #mergeFrom}); a table travels as a partial aggregate ({@link #encode}, {@link #decode}).
+ * ({@link #mergeFrom}); a table travels as a partial aggregate ({@link #encode}, {@link #mergeEncoded}).
  * <pre>
  *   partial:  width (int) | groups (int) | accumulators (int) | keys, groups x width ints | each accumulator's state
  * </pre>
@@ -20,6 +21,11 @@ public final class GroupTable
 {
     private static final int INITIAL_CAPACITY = 16;
 
+    /**
+     * Groups of another table merged at a time by {@link #mergeFrom}: about one partial piece of a few keys.
+     */
+    static final int MERGE_BLOCK_GROUPS = 16 * 1024;
+
     private final Query query;
     private final int width;
     private final int[] keyColumns;
@@ -27,6 +33,8 @@ public final class GroupTable
     private final Accumulator[] accumulators;
     private final int[] scratch;
     private int[] groupIds = new int[0];
+    private int[] mergeMap = new int[0];
+    private int[] mergeKeys = new int[0];
     private final int[][] keyScratch;
     private final int[][] keyValues;
     private double[] filterScratch = new double[0];
@@ -37,7 +45,7 @@ public final class GroupTable
     private int[] slots;
     private int mask;
 
-    private GroupTable(final Query query, final ColumnType[] types, final boolean indexed)
+    private GroupTable(final Query query, final ColumnType[] types)
     {
         final List<String> columns = query.columns();
         if (types.length != columns.size())
@@ -62,11 +70,8 @@ public final class GroupTable
         keyValues = new int[width][];
         keyScratch = new int[width][0];
         resize(INITIAL_CAPACITY);
-        if (indexed)
-        {
-            slots = new int[INITIAL_CAPACITY * 2];
-            mask = slots.length - 1;
-        }
+        slots = new int[INITIAL_CAPACITY * 2];
+        mask = slots.length - 1;
     }
 
     /**
@@ -78,7 +83,7 @@ public final class GroupTable
      */
     public static GroupTable create(final Query query, final ColumnType[] types)
     {
-        return new GroupTable(query, types, true);
+        return new GroupTable(query, types);
     }
 
     /**
@@ -170,20 +175,22 @@ public final class GroupTable
      */
     public void mergeFrom(final GroupTable other)
     {
-        final int[] map = new int[other.count];
-        for (int g = 0; g < other.count; g++)
+        // a block of groups at a time, keys then each aggregate, as a partial piece is merged (mergeEncoded): the
+        // block's map and its groups' state stay in the cache between the passes
+        for (int from = 0; from < other.count; from += MERGE_BLOCK_GROUPS)
         {
-            System.arraycopy(other.keys, g * width, scratch, 0, width);
-            map[g] = findOrInsert(scratch);
-        }
-        for (int a = 0; a < accumulators.length; a++)
-        {
-            accumulators[a].mergeFrom(other.accumulators[a], map, other.count);
+            final int to = Math.min(other.count, from + MERGE_BLOCK_GROUPS);
+            final int[] map = mapKeys(other.keys, from, to);
+            for (int a = 0; a < accumulators.length; a++)
+            {
+                accumulators[a].mergeFrom(other.accumulators[a], map, from, to);
+            }
         }
     }
 
     /**
-     * Write the groups [from, to) of the table as a partial aggregate, self-contained: it decodes and merges alone.
+     * Write the groups [from, to) of the table as a partial aggregate, self-contained: it merges alone
+     * ({@link #mergeEncoded}).
      *
      * @param out  where to write, from its position.
      * @param from first group.
@@ -202,34 +209,58 @@ public final class GroupTable
     }
 
     /**
-     * Read a partial aggregate written by {@link #encode(Cursor, int, int)} for the same query, as a table that can
-     * be merged into another but not added to.
+     * Bytes {@link #encode(Cursor, int, int)} writes for the groups [from, to).
      *
-     * @param query  of the partial.
-     * @param types  of {@link Query#columns()}.
-     * @param buffer holding the partial from index 0.
-     * @return the table.
+     * @param from first group.
+     * @param to   end of the groups.
+     * @return the length in bytes.
      */
-    static GroupTable decode(final Query query, final ColumnType[] types, final DirectBuffer buffer)
+    long encodedLength(final int from, final int to)
     {
-        final GroupTable table = new GroupTable(query, types, false);
-        final Cursor in = Cursor.reader(buffer);
-        final int width = in.getInt();
-        final int groups = in.getInt();
-        final int accumulators = in.getInt();
-        if (width != table.width || accumulators != table.accumulators.length || groups < 0)
+        long length = 3L * Integer.BYTES + (long)(to - from) * width * Integer.BYTES;
+        for (final Accumulator accumulator : accumulators)
+        {
+            length += accumulator.encodedLength(from, to);
+        }
+        return length;
+    }
+
+    /**
+     * Merge a partial aggregate written by {@link #encode(Cursor, int, int)} for the same query straight from its
+     * bytes (no table made of it: its keys are copied once into a reused array, its aggregates' state read in
+     * place), as {@link #mergeFrom} would merge the table it was written from.
+     *
+     * @param buffer holding the partial from index 0.
+     * @throws DataFrameException if the partial does not fit this table's query.
+     */
+    void mergeEncoded(final DirectBuffer buffer)
+    {
+        final int width = buffer.getInt(0);
+        final int groups = buffer.getInt(Integer.BYTES);
+        final int accumulators = buffer.getInt(2 * Integer.BYTES);
+        if (width != this.width || accumulators != this.accumulators.length || groups < 0)
         {
             throw new DataFrameException("partial of " + width + " keys, " + accumulators + " aggregates and " +
                 groups + " groups does not fit query " + query.name());
         }
-        table.resize(Math.max(INITIAL_CAPACITY, groups));
-        in.getInts(table.keys, groups * width);
-        for (final Accumulator accumulator : table.accumulators)
+        if (3L * Integer.BYTES + (long)groups * width * Integer.BYTES > buffer.capacity())
         {
-            accumulator.decode(in, groups);
+            throw new DataFrameException("partial of " + groups + " groups of " + width + " keys is longer than its " +
+                buffer.capacity() + " bytes");
         }
-        table.count = groups;
-        return table;
+        final int keyCount = groups * width;
+        if (mergeKeys.length < keyCount)
+        {
+            mergeKeys = new int[keyCount];
+        }
+        // the piece's keys in one copy, then the very loop mergeFrom runs over a table's keys
+        PrimitiveArrayCopy.getInts(buffer, 3 * Integer.BYTES, mergeKeys, 0, keyCount);
+        final int[] map = mapKeys(mergeKeys, 0, groups);
+        int offset = 3 * Integer.BYTES + keyCount * Integer.BYTES;
+        for (final Accumulator accumulator : this.accumulators)
+        {
+            offset = accumulator.mergeEncoded(buffer, offset, map, groups);
+        }
     }
 
     /**
@@ -342,6 +373,30 @@ public final class GroupTable
             rehash(slots.length * 2);
         }
         return group;
+    }
+
+    /**
+     * The group id in this table of each of the groups [from, to) whose key tuples are in {@code keys}, adding the
+     * new ones: the map from those groups (index minus {@code from}) to this table's, valid until the next call.
+     */
+    private int[] mapKeys(final int[] keys, final int from, final int to)
+    {
+        if (mergeMap.length < to - from)
+        {
+            mergeMap = new int[to - from];
+        }
+        final int[] map = mergeMap;
+        final int[] key = scratch;
+        for (int g = from; g < to; g++)
+        {
+            final int base = g * width;
+            for (int k = 0; k < width; k++)
+            {
+                key[k] = keys[base + k];
+            }
+            map[g - from] = findOrInsert(key);
+        }
+        return map;
     }
 
     private boolean sameKey(final int group, final int[] key)
