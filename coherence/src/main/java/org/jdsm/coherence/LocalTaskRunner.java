@@ -13,6 +13,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +35,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * side, so the task runs on handles of its own, which end when it returns exactly as on a peer. The lambda is then
  * rebuilt with those handles by its capturing class's {@code $deserializeLambda$} (a lambda capturing only immutable
  * values runs as it is). Captured values that can not hold a
- * handle (strings, boxed primitives, enums) are passed as they are, primitive and string arrays as copies. A task
- * capturing anything else (an object that may hold handles: a record, a list, an array of handles), or not a lambda,
+ * handle (strings, boxed primitives, enums) are passed as they are, primitive and string arrays as copies, and
+ * arrays, serializable records and lists holding handles are copied around their handles' tokens
+ * ({@link TaskCaptures}). A task capturing anything else (another class, a cycle), or not a lambda,
  * is serialized and deserialized in memory, whole, exactly as for a peer (one object graph, its handles handed over
  * by their {@code writeReplace} and {@code readResolve} under the same scopes), and still runs on the local workers
  * with no message. A result that is a value or a handle is handed over the same way; another object is serialized
@@ -98,7 +101,7 @@ final class LocalTaskRunner
             }
             for (final Field field : type.getDeclaredFields())
             {
-                if (!Modifier.isStatic(field.getModifiers()) && !isImmutableType(field.getType()))
+                if (!Modifier.isStatic(field.getModifiers()) && !isScalar(field.getType()))
                 {
                     return Boolean.FALSE;
                 }
@@ -186,15 +189,16 @@ final class LocalTaskRunner
             return serialized(task);
         }
         final int count = lambda.getCapturedArgCount();
+        final List<String> allowedPackages = node.config().taskAllowedPackages();
         boolean rebuild = false;
         for (int i = 0; i < count; i++)
         {
             final Object arg = lambda.getCapturedArg(i);
-            if (!isPassable(arg))
+            if (!TaskCaptures.isHandedOver(arg, allowedPackages))
             {
                 return serialized(task);
             }
-            rebuild |= null != arg && (isHandle(arg) || arg.getClass().isArray());
+            rebuild |= TaskCaptures.needsHandOver(arg);
         }
         if (!rebuild)
         {
@@ -210,12 +214,13 @@ final class LocalTaskRunner
 
         final TaskScope spawnScope = new TaskScope(node, node.nodeId(), false);
         final Object[] tokens = new Object[count];
+        final IdentityHashMap<Object, Object> memo = new IdentityHashMap<>();
         spawnScope.enter();
         try
         {
             for (int i = 0; i < count; i++)
             {
-                tokens[i] = handOver(lambda.getCapturedArg(i));
+                tokens[i] = TaskCaptures.handOver(lambda.getCapturedArg(i), memo);
             }
         }
         catch (final RuntimeException ex)
@@ -338,12 +343,13 @@ final class LocalTaskRunner
             else if (null == task)
             {
                 final Object[] args = new Object[tokens.length];
+                final IdentityHashMap<Object, Object> memo = new IdentityHashMap<>();
                 runScope.enter();
                 try
                 {
                     for (int i = 0; i < tokens.length; i++)
                     {
-                        args[i] = resolve(tokens[i]);
+                        args[i] = TaskCaptures.resolve(tokens[i], memo);
                     }
                 }
                 finally
@@ -422,21 +428,14 @@ final class LocalTaskRunner
     }
 
     /**
-     * What a captured value becomes on the spawning side: a handle's token (moved, lent or shared through the
-     * current scope), a copy of a primitive array, or the value itself.
+     * What a handle becomes on the spawning side: its token, moved, lent or shared through the current scope.
+     *
+     * @param handle a jdsm handle ({@link #isHandle}).
+     * @return its token.
      */
-    private static Object handOver(final Object value)
+    static Object handOverHandle(final Object handle)
     {
-        if (isHandle(value))
-        {
-            return invoke(WRITE_REPLACE.get(value.getClass()), value);
-        }
-        if (null != value && value.getClass().isArray())
-        {
-            return copyOfArray(value);
-        }
-
-        return value;
+        return invoke(WRITE_REPLACE.get(handle.getClass()), handle);
     }
 
     /**
@@ -483,7 +482,7 @@ final class LocalTaskRunner
         return resolve(result);
     }
 
-    private static boolean isHandle(final Object value)
+    static boolean isHandle(final Object value)
     {
         return value instanceof BoxHandle || value instanceof SharedBorrow || value instanceof ExclusiveBorrow ||
             value instanceof SharedObjectHandle || value instanceof VecHandle;
@@ -506,14 +505,18 @@ final class LocalTaskRunner
             (type.isArray() && (type.getComponentType().isPrimitive() || type == String[].class));
     }
 
-    private static boolean isImmutableType(final Class<?> type)
+    /**
+     * Whether a class admits only immutable values that can not hold a handle: primitives, strings, boxed
+     * primitives, enums.
+     */
+    static boolean isScalar(final Class<?> type)
     {
         return type.isPrimitive() || type == String.class || type == Long.class || type == Integer.class ||
             type == Double.class || type == Boolean.class || type == Short.class || type == Byte.class ||
             type == Character.class || type == Float.class || type.isEnum();
     }
 
-    private static Object copyOfArray(final Object array)
+    static Object copyOfArray(final Object array)
     {
         if (array instanceof String[])
         {

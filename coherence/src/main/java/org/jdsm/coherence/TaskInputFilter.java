@@ -196,7 +196,7 @@ final class TaskInputFilter implements ObjectInputFilter
             }
             return Status.ALLOWED;
         }
-        if (ALWAYS_ALLOWED.get(type) || isInAllowedPackage(type.getName()))
+        if (allowsClass(allowedPackages, type))
         {
             return Status.ALLOWED;
         }
@@ -204,7 +204,20 @@ final class TaskInputFilter implements ObjectInputFilter
         return reject(true, type.getName());
     }
 
-    private boolean isInAllowedPackage(final String className)
+    /**
+     * Whether the filter lets a class (not an array) through, for a node with these allowed packages: the test a
+     * task's captured values are held to when they reach a task on their own node without a stream.
+     *
+     * @param allowedPackages the node's {@code jdsm.task.allowed.packages}.
+     * @param type            to check.
+     * @return true if allowed.
+     */
+    static boolean allowsClass(final List<String> allowedPackages, final Class<?> type)
+    {
+        return ALWAYS_ALLOWED.get(type) || isInAllowedPackage(allowedPackages, type.getName());
+    }
+
+    private static boolean isInAllowedPackage(final List<String> allowedPackages, final String className)
     {
         for (int i = 0, size = allowedPackages.size(); i < size; i++)
         {
