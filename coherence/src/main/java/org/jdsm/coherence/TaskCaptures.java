@@ -200,7 +200,9 @@ final class TaskCaptures
 
     private static boolean isHandedOver(final Object value, final List<String> allowedPackages, final int depth)
     {
-        if (null == value || LocalTaskRunner.isHandle(value) || LocalTaskRunner.isScalar(value.getClass()))
+        // an enum constant with a body is of an anonymous subclass, which is no enum type itself
+        if (null == value || LocalTaskRunner.isHandle(value) || LocalTaskRunner.isScalar(value.getClass()) ||
+            value instanceof Enum)
         {
             return true;
         }
