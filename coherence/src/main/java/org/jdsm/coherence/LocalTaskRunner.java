@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * ({@link TaskCaptures}). A task capturing anything else (another class, a cycle), or not a lambda,
  * is serialized and deserialized in memory, whole, exactly as for a peer (one object graph, its handles handed over
  * by their {@code writeReplace} and {@code readResolve} under the same scopes), and still runs on the local workers
- * with no message. A result that is a value or a handle is handed over the same way; another object is serialized
- * and deserialized in memory, with the handles in it moved. A failure completes the future with a
+ * with no message. A result that is a value, a handle or such a container is handed over the same way; another
+ * object is serialized and deserialized in memory, with the handles in it moved. A failure completes the future with a
  * {@link RemoteTaskException} whose cause is the task's exception, as from a peer.
  * <p>
  * The future returned is the queued task itself ({@link LocalTask}): a thread that joins it ({@code get()} or
@@ -456,9 +456,10 @@ final class LocalTaskRunner
 
     /**
      * A result on the running side, under its scope: a handle to its token (moved, with its count), a value as it is,
-     * anything else serialized with the handles in it moved.
+     * arrays, records and lists copied around their handles' tokens ({@link TaskCaptures}), anything else
+     * serialized with the handles in it moved.
      */
-    private static Object handOverResult(final Object value, final DsmTask<?> task)
+    private Object handOverResult(final Object value, final DsmTask<?> task)
     {
         if (isHandle(value))
         {
@@ -467,6 +468,10 @@ final class LocalTaskRunner
         if (isPassable(value))
         {
             return value;
+        }
+        if (TaskCaptures.isHandedOver(value, node.config().taskAllowedPackages()))
+        {
+            return TaskCaptures.handOver(value, new IdentityHashMap<>());
         }
 
         return new Serialized(TaskCodec.serialize(value, "result of task " + task.getClass().getName()));
@@ -479,7 +484,7 @@ final class LocalTaskRunner
             return TaskCodec.deserialize(((Serialized)result).bytes, "result from node " + node.nodeId());
         }
 
-        return resolve(result);
+        return TaskCaptures.resolve(result, new IdentityHashMap<>());
     }
 
     static boolean isHandle(final Object value)

@@ -224,6 +224,31 @@ class LocalSpawnTest
         back.close();
     }
 
+    record Result(String label, DBox<Long>[] boxes) implements java.io.Serializable
+    {
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldHandARecordOfBoxesReturnedByALocalTaskToTheCallerWithoutAStream() throws Exception
+    {
+        final String label = new String("made by the task");
+        final Result result = node.spawnOn(0, (n) ->
+            new Result(label, new DBox[]{ n.alloc(Codecs.LONG, 1L), n.alloc(Codecs.LONG, 2L) }))
+            .get(10, TimeUnit.SECONDS);
+        assertSame(label, result.label(), "the record's string is the task's own instance: no stream copied it");
+        long sum = 0;
+        for (final DBox<Long> box : result.boxes())
+        {
+            try (Ref<Long> ref = box.read())
+            {
+                sum += ref.getLong();
+            }
+            box.close();
+        }
+        assertEquals(3L, sum, "the boxes were moved out in the result, not freed when the task returned");
+    }
+
     @Test
     void shouldLendARefToALocalTaskUntilItReturns() throws Exception
     {
