@@ -7,6 +7,7 @@ import org.jdsm.NodeCounters.Counter;
 import org.jdsm.linearizability.CheckResult;
 import org.jdsm.linearizability.HistoryRecorder;
 import org.jdsm.linearizability.LinearizabilityChecker;
+import org.jdsm.linearizability.Model;
 import org.jdsm.linearizability.Models;
 import org.jdsm.linearizability.OpKind;
 import org.junit.jupiter.api.Test;
@@ -96,62 +97,28 @@ class CellTest
     @ValueSource(longs = { 5, 17, 41 })
     void shouldBeLinearizableUnderReadsWritesAndCompareAndSetsFromThreeNodes(final long seed) throws Exception
     {
-        final int opsPerClient = 120;
-        final int clients = 6;
-        try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> {}))
+        checkFromThreeNodes(seed, 120, Models.register(0), (shared, log, random, clientId, i) ->
         {
-            final Node driver = cluster.node(0);
-            final DCell<byte[]> cell = cluster.node(1).cell(Codecs.BYTES, encode(0));
-            final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
-            RECORDERS.put(seed, recorder);
-
-            final List<CompletableFuture<Integer>> tasks = new ArrayList<>();
-            for (int c = 0; c < clients; c++)
+            final int choice = random.nextInt(6);
+            if (choice == 0)
             {
-                final int clientId = c;
-                final DCell<byte[]> shared = cell.share();
-                tasks.add(driver.spawnOn(c % 3, (n) ->
-                {
-                    final HistoryRecorder.Client log = RECORDERS.get(seed).client(clientId);
-                    final SplittableRandom random = new SplittableRandom(seed * 31 + clientId);
-                    for (int i = 0; i < opsPerClient; i++)
-                    {
-                        final int choice = random.nextInt(6);
-                        if (choice == 0)
-                        {
-                            final long value = clientId * 1_000L + i + 1;
-                            final int slot = log.invoke("cell", OpKind.WRITE, value);
-                            shared.set(encode(value));
-                            log.ok(slot);
-                        }
-                        else if (choice == 1)
-                        {
-                            final long expected = random.nextInt(3) == 0 ? 0 : clientId * 1_000L + i;
-                            final long value = clientId * 1_000L + i + 1;
-                            final int slot = log.invoke("cell", OpKind.COMPARE_AND_SET, expected, value);
-                            log.ok(slot, shared.compareAndSet(encode(expected), encode(value)) ? 1 : 0);
-                        }
-                        else
-                        {
-                            final int slot = log.invoke("cell", OpKind.READ, 0);
-                            log.ok(slot, shared.read((buffer, offset, length) -> buffer.getLong(offset, ByteOrder.BIG_ENDIAN)));
-                        }
-                    }
-                    shared.close();
-                    return clientId;
-                }));
+                final long value = clientId * 1_000L + i + 1;
+                final int slot = log.invoke("cell", OpKind.WRITE, value);
+                shared.set(encode(value));
+                log.ok(slot);
             }
-            for (final CompletableFuture<Integer> task : tasks)
+            else if (choice == 1)
             {
-                task.get(50, TimeUnit.SECONDS);
+                final long expected = random.nextInt(3) == 0 ? 0 : clientId * 1_000L + i;
+                final long value = clientId * 1_000L + i + 1;
+                final int slot = log.invoke("cell", OpKind.COMPARE_AND_SET, expected, value);
+                log.ok(slot, shared.compareAndSet(encode(expected), encode(value)) ? 1 : 0);
             }
-
-            final CheckResult result = new LinearizabilityChecker(Models.register(0)).check(recorder.history());
-            assertTrue(result.isLinearizable(), result.toString());
-            assertEquals(clients * opsPerClient, result.operations());
-            RECORDERS.remove(seed);
-            cell.close();
-        }
+            else
+            {
+                read(shared, log);
+            }
+        });
     }
 
     @Test
@@ -206,7 +173,46 @@ class CellTest
     @ValueSource(longs = { 3, 29 })
     void shouldBeLinearizableUnderUpdatesAndReadsFromThreeNodes(final long seed) throws Exception
     {
-        final int opsPerClient = 100;
+        checkFromThreeNodes(seed, 100, Models.counter(0), (shared, log, random, clientId, i) ->
+        {
+            final int choice = random.nextInt(4);
+            if (choice < 2)
+            {
+                // an update that writes nothing (delta 0) returns the value it read
+                final long delta = choice == 0 ? 1 + random.nextInt(5) : 0;
+                final int slot = log.invoke("cell", OpKind.GET_AND_ADD, delta);
+                final long[] previous = new long[1];
+                shared.update((value) ->
+                {
+                    previous[0] = ByteBuffer.wrap(value).getLong(0);
+                    return 0 == delta ? value : encode(previous[0] + delta);
+                });
+                log.ok(slot, previous[0]);
+            }
+            else
+            {
+                read(shared, log);
+            }
+        });
+    }
+
+    /**
+     * One client's operation on the cell, recorded in its log.
+     */
+    @FunctionalInterface
+    interface ClientOperation extends java.io.Serializable
+    {
+        void run(DCell<byte[]> cell, HistoryRecorder.Client log, SplittableRandom random, int clientId, int i);
+    }
+
+    /**
+     * Six clients, two on each of three nodes under delays and reordering, run {@code opsPerClient} operations each on
+     * one cell homed on node 1; the history must be linearizable against the model.
+     */
+    private static void checkFromThreeNodes(
+        final long seed, final int opsPerClient, final Model model,
+        final ClientOperation operation) throws Exception
+    {
         final int clients = 6;
         try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> {}))
         {
@@ -226,25 +232,7 @@ class CellTest
                     final SplittableRandom random = new SplittableRandom(seed * 31 + clientId);
                     for (int i = 0; i < opsPerClient; i++)
                     {
-                        final int choice = random.nextInt(4);
-                        if (choice < 2)
-                        {
-                            // an update that writes nothing (delta 0) returns the value it read
-                            final long delta = choice == 0 ? 1 + random.nextInt(5) : 0;
-                            final int slot = log.invoke("cell", OpKind.GET_AND_ADD, delta);
-                            final long[] previous = new long[1];
-                            shared.update((value) ->
-                            {
-                                previous[0] = ByteBuffer.wrap(value).getLong(0);
-                                return 0 == delta ? value : encode(previous[0] + delta);
-                            });
-                            log.ok(slot, previous[0]);
-                        }
-                        else
-                        {
-                            final int slot = log.invoke("cell", OpKind.READ, 0);
-                            log.ok(slot, shared.read((buffer, offset, length) -> buffer.getLong(offset, ByteOrder.BIG_ENDIAN)));
-                        }
+                        operation.run(shared, log, random, clientId, i);
                     }
                     shared.close();
                     return clientId;
@@ -255,12 +243,18 @@ class CellTest
                 task.get(50, TimeUnit.SECONDS);
             }
 
-            final CheckResult result = new LinearizabilityChecker(Models.counter(0)).check(recorder.history());
+            final CheckResult result = new LinearizabilityChecker(model).check(recorder.history());
             assertTrue(result.isLinearizable(), result.toString());
             assertEquals(clients * opsPerClient, result.operations());
             RECORDERS.remove(seed);
             cell.close();
         }
+    }
+
+    private static void read(final DCell<byte[]> cell, final HistoryRecorder.Client log)
+    {
+        final int slot = log.invoke("cell", OpKind.READ, 0);
+        log.ok(slot, cell.read((buffer, offset, length) -> buffer.getLong(offset, ByteOrder.BIG_ENDIAN)));
     }
 
     @Test
