@@ -54,7 +54,9 @@ class MutexLeaseTest
             {
                 increment(onFirst);
             }
-            assertEquals(0, first.counters().roundTrips() - before.roundTrips(), "re-locks on the lease holder");
+            final NodeCounters reLocked = first.counters();
+            assertEquals(0, reLocked.roundTrips() - before.roundTrips(),
+                "re-locks on the lease holder: before " + before + ", after " + reLocked);
             assertEquals(0, delta(before, first.counters(), Counter.MESSAGES_SENT), "re-locks on the lease holder");
 
             increment(onSecond);                    // lease node 0 -> node 2: node 2 learns the tail the first time
