@@ -504,9 +504,7 @@ final class LocalTaskRunner
             return true;
         }
         final Class<?> type = value.getClass();
-        return type == String.class || type == Long.class || type == Integer.class || type == Double.class ||
-            type == Boolean.class || type == Short.class || type == Byte.class || type == Character.class ||
-            type == Float.class || value instanceof Enum ||
+        return isScalar(type) || value instanceof Enum ||
             (type.isArray() && (type.getComponentType().isPrimitive() || type == String[].class));
     }
 
