@@ -62,9 +62,11 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *       the serving one as the swap from that value to the sum, waiting there for the additions the tail decided
  *       before it. Every holder passes through the tail's sequence of sums only, never an intermediate sum of
  *       concurrent additions applied in another order, and the serving holder never shows a count its backups lack.
- *       A holder still short of the value before after {@link #MIRROR_CAS_PATIENCE_NS} (an earlier addition's
- *       writer died between the holders) catches up to the value of the nearest live holder after it. A fetch-add
- *       of 0 is a read at the serving holder. Same round trips as a serving-first addition: one per remote
+ *       A holder still short of the value before once a node has been declared dead or after the decision timeout
+ *       (an earlier addition's writer died between the holders) catches up to the value of the nearest live holder
+ *       after it; an addition whose every holder after the one it waits at died is void and decided again at the
+ *       holders left, like one whose answer from the dead tail was lost ({@link #followFetchAdd} says what is left
+ *       open). A fetch-add of 0 is a read at the serving holder. Same round trips as a serving-first addition: one per remote
  *       holder.</li>
  * </ul>
  * <p>
@@ -1021,9 +1023,9 @@ final class Replication
                     continue;
                 }
             }
-            if (tail != serving)
+            if (tail != serving && !followFetchAdd(current, tail, serving, slice, offset, before, before + delta))
             {
-                followFetchAdd(current, tail, serving, slice, offset, before, before + delta);
+                continue; // every holder that had it died before the holders left reached it: decide it again
             }
 
             return before;
@@ -1032,14 +1034,31 @@ final class Replication
 
     /**
      * Apply an addition the tail decided, as the swap {@code before -> after}, at holders {@code tail - 1} down to
-     * {@code serving}. A holder that has not reached {@code before} yet is waiting for an addition decided earlier
-     * whose writer is slow or died between the holders: after {@link #MIRROR_CAS_PATIENCE_NS} it catches up by
-     * swapping the value it shows for the value of the nearest live holder after it, which has this addition and
-     * every earlier one (each holder is only ever set to a value the holder after it had), so no holder moves
-     * backwards and none applies an addition twice. If no holder after it lives any more, whether the holder has the
-     * addition can not be told from its value: the fetch-add fails as in doubt (it took effect at the dead tail).
+     * {@code serving}, in the tail's order: a holder that has not reached {@code before} yet is waiting for an
+     * addition decided earlier whose writer is slow, or died between the holders.
+     * <ul>
+     *   <li>A slow writer's swap lands: the holder waits for it. Only once a node has been declared dead (the
+     *   missing writer may be it), or after the decision timeout (its swap, had it lived, has failed by then), does
+     *   it <i>catch up</i> by swapping the value it shows for the value of the nearest live holder after it, which
+     *   has this addition and every earlier one. Counts go down as well as up, so a value the holder shows may come
+     *   again: a catch-up is kept to the failures that need one, since a writer still on its way whose swap finds
+     *   the caught-up value equal to its own value before would apply its addition twice.</li>
+     *   <li>When no holder after it lives any more (the tail died, and with it every holder that had this addition),
+     *   the addition is on no live holder: this holder has not got it (only this caller applies it, unless a
+     *   catch-up copied it from a holder after it while that holder lived), and nobody read it, since the serving
+     *   holder is read and it is reached last. The addition is void: the caller decides it again at the holders
+     *   left, as a caller whose answer from the dead tail was lost does ({@link #fetchAddTailFirst}). Waiting
+     *   instead could last forever: such a caller's addition, decided again, is not in the dead tail's order.</li>
+     * </ul>
+     * What is left open: a catch-up from a holder after this one that then dies before this caller's swap would
+     * make the addition count twice, here or by a swap that finds the caught-up value equal to its value before.
+     * Both need a catch-up, which needs a death or a stall of the decision timeout, while additions are in flight;
+     * a sequence number in the word would close them.
+     *
+     * @return true once every live holder down to the serving one has the addition; false if it is void and must
+     * be decided again.
      */
-    private void followFetchAdd(
+    private boolean followFetchAdd(
         final Holders current,
         final int tail,
         final int serving,
@@ -1056,11 +1075,9 @@ final class Replication
                 continue;
             }
             final long at = base(current.slots[j]) + offset;
-            boolean stuck = false;
-            long stuckAt = 0;
             try
             {
-                final long patienceNs = System.nanoTime() + MIRROR_CAS_PATIENCE_NS;
+                final long startNs = System.nanoTime();
                 while (true)
                 {
                     final long witness = compareAndSwapWordAt(node, j, serving, at, before, after);
@@ -1068,17 +1085,16 @@ final class Replication
                     {
                         break;
                     }
-                    if (System.nanoTime() - patienceNs > 0)
+                    final long waitedNs = System.nanoTime() - startNs;
+                    if (waitedNs > MIRROR_CAS_PATIENCE_NS)
                     {
-                        final int caughtUp = catchUp(current, j, serving, offset, witness);
-                        if (CAUGHT_UP == caughtUp)
+                        if (noLiveHolderAfter(current, j))
                         {
-                            break;
+                            return false;
                         }
-                        if (NO_SOURCE == caughtUp)
+                        if ((waitedNs > decisionTimeoutNs || anyDeclaredDead()) &&
+                            CAUGHT_UP == catchUp(current, j, serving, offset, witness))
                         {
-                            stuck = true;
-                            stuckAt = witness;
                             break;
                         }
                     }
@@ -1090,13 +1106,36 @@ final class Replication
                 // a holder declared dead is skipped; one that is not fails the fetch-add, in doubt for the caller
                 onUnavailable(node, ex);
             }
-            if (stuck)
+        }
+
+        return true;
+    }
+
+    private boolean noLiveHolderAfter(final Holders current, final int j)
+    {
+        for (int k = j + 1; k < current.nodes.length; k++)
+        {
+            final int node = current.nodes[k];
+            if (node == nodeId || !checkDead(node))
             {
-                throw new NodeUnavailableException(slice, "fetch-add at offset=" + offset + " of slice " + slice +
-                    " in doubt: every holder after node " + node + " in " + current + " died before that holder " +
-                    "reached the value before it, " + before + " (it shows " + stuckAt + ")");
+                return false;
             }
         }
+
+        return true;
+    }
+
+    private boolean anyDeclaredDead()
+    {
+        for (int node = 0; node < nodeCount; node++)
+        {
+            if (checkDead(node))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private long compareAndSwapWordAt(

@@ -81,6 +81,19 @@ class ReplicationFailOverProperties
     }
 
     @Example
+    void aFollowerWhoseEveryLaterHolderDiedDecidesItsAdditionAgain() throws Exception
+    {
+        // found by the property (failed once in CI, about 1 run in 20 of this schedule): node 3, the last holder of
+        // node 2's slice, died after deciding two drops of an arc's count by node 0's clients; one client's answer
+        // was lost and it decided its drop again at node 2, so node 2 never reached the value the other's swap
+        // waited for, and that fetch-add failed as in doubt. The schedule's timing varies: it is run 40 times.
+        for (int i = 0; i < 40; i++)
+        {
+            check(5, 3, 1, -19219, 1);
+        }
+    }
+
+    @Example
     void withoutReplicasTheSameCrashLosesTheCrashedNodesObjects() throws Exception
     {
         // the negative control: the workload and its checks fail when there are no backups
