@@ -57,7 +57,10 @@ public final class NodeCounters
         REMOTE_COMPARE_AND_SWAPS,
         /** One-sided fetch-and-adds on a peer's heap: one network round trip each. */
         REMOTE_FETCH_ADDS,
-        /** Two-sided control messages sent to peers (allocation, free, spawn, result, heartbeat, mutex lease). */
+        /**
+         * Two-sided control messages sent to peers by operations (allocation, free, spawn, result, mutex lease,
+         * hand-over), heartbeats apart ({@link #HEARTBEATS_SENT}).
+         */
         MESSAGES_SENT,
         /**
          * One-sided writes, compare-and-swaps and fetch-and-adds this node sent to a backup to mirror a change
@@ -66,7 +69,12 @@ public final class NodeCounters
          */
         MIRROR_OPERATIONS,
         /** Bytes this node mirrored to backups ({@code jdsm.replicas} &gt; 0). */
-        MIRROR_BYTES
+        MIRROR_BYTES,
+        /**
+         * Heartbeats sent to peers (load and free heap, once per heartbeat interval when they changed): not in
+         * {@link #MESSAGES_SENT}, whose difference over a run's operations therefore counts the operations' own.
+         */
+        HEARTBEATS_SENT
     }
 
     private final long[] values;

@@ -16,7 +16,8 @@ import static org.jdsm.coherence.ControlMessageDescriptor.STAGED_LENGTH_OFFSET;
 /**
  * Encodes the engine's control messages ({@link ControlMessageDescriptor}) through a
  * {@link ControlMessageFlyweight}, little-endian, and sends them: the one place the engine calls
- * {@link Transport#send}, counted as {@link Counters#MESSAGES_SENT}. {@link ControlAdapter} decodes them.
+ * {@link Transport#send}, counted as {@link Counters#MESSAGES_SENT} (heartbeats as {@link Counters#HEARTBEATS_SENT}).
+ * {@link ControlAdapter} decodes them.
  * <p>
  * Messages are encoded into a buffer of the sending thread, reused for every message up to
  * {@link #REUSED_BUFFER_LENGTH} bytes: a heartbeat, an allocation, a free, a lease request or a small task allocate
@@ -170,7 +171,8 @@ final class ControlProxy
         final int bodyOffset = encoder.flyweight.wrap(encoder.buffer, 0)
             .type(HEARTBEAT_TYPE).correlationId(0).value(load).bodyOffset();
         encoder.buffer.putLong(bodyOffset, freeBytes, ControlMessageFlyweight.ORDER);
-        sendMessage(target, encoder.buffer, 0, BODY_OFFSET + 8);
+        counters.increment(Counters.HEARTBEATS_SENT);
+        transport.send(target, encoder.buffer, 0, BODY_OFFSET + 8);
     }
 
     /**

@@ -45,6 +45,7 @@ public final class Counters
     static final int MESSAGES_SENT = NodeCounters.Counter.MESSAGES_SENT.ordinal();
     static final int MIRROR_OPERATIONS = NodeCounters.Counter.MIRROR_OPERATIONS.ordinal();
     static final int MIRROR_BYTES = NodeCounters.Counter.MIRROR_BYTES.ordinal();
+    static final int HEARTBEATS_SENT = NodeCounters.Counter.HEARTBEATS_SENT.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
     /** The counters in the file, or null for counters of a component built without a node. */

@@ -31,13 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MutexLeaseTest
 {
-    /** Long enough that no heartbeat is sent while counting (the first goes at start), short enough to close fast. */
+    /** Few heartbeats (they are counted apart from the mutex's messages), short enough to close fast. */
     private static final long HEARTBEAT_NS = TimeUnit.SECONDS.toNanos(5);
 
     @Test
     void shouldReLockWithNoNetworkOperationAndHandOverWithOneRequestAndOneGrant() throws Exception
     {
-        // no heartbeats during the test: every message counted is the mutex's
+        // heartbeats are counted apart (HEARTBEATS_SENT): every message counted is the mutex's
         try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
             .operationTimeoutNs(4 * HEARTBEAT_NS).peerTimeoutNs(8 * HEARTBEAT_NS).heartbeatIntervalNs(HEARTBEAT_NS)))
         {
