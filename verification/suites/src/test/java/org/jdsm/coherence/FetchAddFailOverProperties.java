@@ -85,6 +85,85 @@ class FetchAddFailOverProperties
         check(4, 2, 1, 2, 5, false, -41, 2);
     }
 
+    @Example
+    void anAdditionWhoseEveryLaterHolderDiedIsDecidedAgainNotFailedInDoubt() throws Exception
+    {
+        // slice 1 is held by node 1 (home) and node 2 (tail); node 3 adds at the tail and dies before its swap at
+        // the home, so the home lacks that addition; node 0 then adds (decided at the tail, after node 3's) and
+        // waits at the home for node 3's; the tail dies meanwhile. Node 0's addition is on no live holder: decided
+        // again at the home, it succeeds. Before, it failed as in doubt once its patience ran out.
+        final int nodes = 4;
+        final int home = 1;
+        final int tail = 2;
+        final int writer = 3;
+        final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
+        final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
+        final long initial;
+        final long last;
+        final AtomicReference<Object> outcome = new AtomicReference<>();
+        try (SimulatedCluster cluster = trap.startCluster(nodes, 1, writer, 5, 0))
+        {
+            final Node driver = (Node)cluster.node(0);
+            final DArc<Long> arc = driver.spawnOn(home, (x) -> x.arc(Codecs.LONG, 0L))
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
+            final long address = ((SharedObjectHandle<Long>)arc).address;
+            final long wordOffset = GlobalAddress.offset(address) + BlockDescriptor.HEADER_LENGTH +
+                SharedObjectHandle.COUNT_OFFSET;
+            final Replication replication = ((EngineHeap)driver.heap()).replication();
+            final Replication.Holders holders = replication.holders(home);
+            assertEquals(List.of(home, tail), List.of(holders.nodes[0], holders.nodes[1]), "the holders of slice 1");
+            initial = read(recorder.client(0), heap(cluster, 0), address);
+
+            final HistoryRecorder.Client writerLog = recorder.client(writer);
+            writerLog.invoke(KEY, OpKind.GET_AND_ADD, IN_DOUBT_DELTA); // never completes: in doubt
+            trap.arm(replication.stride(), wordOffset);
+            try
+            {
+                heap(cluster, writer).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, IN_DOUBT_DELTA);
+            }
+            catch (final RuntimeException expected)
+            {
+                // crashed right after its addition reached the tail
+            }
+            assertTrue(cluster.network().isCrashed(writer), "the writer crashed after its addition at the tail");
+            assertEquals(initial + IN_DOUBT_DELTA, wordAt(cluster, holders, 1, replication, wordOffset), "at the tail");
+            assertEquals(initial, wordAt(cluster, holders, 0, replication, wordOffset), "at the home");
+
+            final HistoryRecorder.Client log = recorder.client(1);
+            final int slot = log.invoke(KEY, OpKind.GET_AND_ADD, 1);
+            final Thread add = new Thread(() ->
+            {
+                try
+                {
+                    final long before = heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 1);
+                    log.ok(slot, before);
+                    outcome.set(before);
+                }
+                catch (final RuntimeException ex)
+                {
+                    outcome.set(ex);
+                }
+            }, "adder-behind-the-dead-writer");
+            add.start();
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+            while (wordAt(cluster, holders, 1, replication, wordOffset) != initial + IN_DOUBT_DELTA + 1)
+            {
+                assertTrue(System.nanoTime() - deadlineNs < 0, "node 0's addition was decided at the tail");
+                Thread.onSpinWait();
+            }
+            cluster.network().crash(tail); // within node 0's patience at the home: nothing copied the tail's count
+            add.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+            assertTrue(outcome.get() instanceof Long, "node 0's addition succeeded: " + outcome.get());
+            ReplicationFailOverProperties.awaitHandedOver(cluster, nodes);
+            last = read(recorder.client(2), heap(cluster, 0), address);
+        }
+
+        assertTrue(last == initial + 1 || last == initial + 1 + IN_DOUBT_DELTA, "the final count " + last +
+            " is the initial " + initial + " plus node 0's addition once, and the writer's at most once");
+        final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
+        assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
+    }
+
     static void check(
         final int nodes,
         final int replicas,
