@@ -1125,11 +1125,12 @@ final class Replication
         return true;
     }
 
+    // a node this node has marked dead: its hand-over agent polls the membership for every node once per cycle
     private boolean anyDeclaredDead()
     {
         for (int node = 0; node < nodeCount; node++)
         {
-            if (checkDead(node))
+            if (0 != dead.get(node))
             {
                 return true;
             }
