@@ -2,7 +2,6 @@ package org.jdsm.apps.dataframe;
 
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
-import org.jdsm.PrimitiveArrayCopy;
 
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +34,6 @@ public final class GroupTable
     private final Accumulator[] accumulators;
     private final int[] scratch;
     private int[] mergeMap = new int[0];
-    private int[] mergeKeys = new int[0];
     private final int[][] keyValues;
     private final byte[][] keyByteArrays;
     private final long[] keyAddressOffsets;
@@ -328,13 +326,9 @@ public final class GroupTable
                 buffer.capacity() + " bytes");
         }
         final int keyCount = groups * width;
-        if (mergeKeys.length < keyCount)
-        {
-            mergeKeys = new int[keyCount];
-        }
-        // the piece's keys in one copy, then the very loop mergeFrom runs over a table's keys
-        PrimitiveArrayCopy.getInts(buffer, 3 * Integer.BYTES, mergeKeys, 0, keyCount);
-        final int[] map = mapKeys(mergeKeys, 0, groups);
+        // the piece's keys read where they are (inside the buffer, checked above) by the loop mergeFrom runs over a
+        // table's keys
+        final int[] map = mapKeysInPlace(buffer.byteArray(), buffer.addressOffset() + 3 * Integer.BYTES, groups);
         int offset = 3 * Integer.BYTES + keyCount * Integer.BYTES;
         for (final Accumulator accumulator : this.accumulators)
         {
@@ -474,6 +468,32 @@ public final class GroupTable
                 key[k] = keys[base + k];
             }
             map[g - from] = findOrInsert(key);
+        }
+        return map;
+    }
+
+    /**
+     * {@link #mapKeys} of {@code groups} key tuples of {@code width} ints each, read in place from a buffer's memory
+     * ({@code byteArray} null for off-heap memory, {@code offset} then its address) that the caller checked holds
+     * them.
+     */
+    private int[] mapKeysInPlace(final byte[] byteArray, final long offset, final int groups)
+    {
+        if (mergeMap.length < groups)
+        {
+            mergeMap = new int[groups];
+        }
+        final int[] map = mergeMap;
+        final int[] key = scratch;
+        long at = offset;
+        for (int g = 0; g < groups; g++)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                key[k] = UnsafeApi.getInt(byteArray, at);
+                at += Integer.BYTES;
+            }
+            map[g] = findOrInsert(key);
         }
         return map;
     }
