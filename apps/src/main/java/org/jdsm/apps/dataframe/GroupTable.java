@@ -242,7 +242,6 @@ public final class GroupTable
                 ids[row] = findOrInsert(key);
             }
         }
-        Arrays.fill(bases, null);
     }
 
     /**
