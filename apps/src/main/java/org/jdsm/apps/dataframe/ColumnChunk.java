@@ -254,24 +254,6 @@ public abstract class ColumnChunk
             return false;
         }
 
-        /**
-         * The object of the chunk's bytes for {@link UnsafeApi} reads: the buffer's byte array, or null for off-heap
-         * memory; the value of row r of an {@code INT} or {@code STRING} chunk is at
-         * {@code addressOffset() + 4 * r}, inside the buffer for every r in {@code [0, rows())}.
-         */
-        byte[] byteArray()
-        {
-            return byteArray;
-        }
-
-        /**
-         * Offset of row 0 from {@link #byteArray()}, or its address when that is null.
-         */
-        long addressOffset()
-        {
-            return addressOffset;
-        }
-
         public int[] ints(final int[] scratch)
         {
             Objects.checkFromIndexSize(0, rows, scratch.length);

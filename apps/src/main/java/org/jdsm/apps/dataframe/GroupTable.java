@@ -5,7 +5,6 @@ import org.agrona.UnsafeApi;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The hash group-by of one {@link Query}: an open-addressing table (linear probing, load at most 1/2) from a tuple
@@ -35,8 +34,6 @@ public final class GroupTable
     private final int[] scratch;
     private int[] mergeMap = new int[0];
     private final int[][] keyValues;
-    private final byte[][] keyByteArrays;
-    private final long[] keyAddressOffsets;
     private int[] keys;
     private int[] hashes;
     private int capacity;
@@ -67,8 +64,6 @@ public final class GroupTable
         }
         scratch = new int[width];
         keyValues = new int[width][];
-        keyByteArrays = new byte[width][];
-        keyAddressOffsets = new long[width];
         resize(INITIAL_CAPACITY);
         slots = new int[INITIAL_CAPACITY * 2];
         mask = slots.length - 1;
@@ -110,45 +105,22 @@ public final class GroupTable
         {
             accumulator.bind(chunks, scratchArrays);
         }
+        final Filter filter = query.filter();
         final int[] ids = scratchArrays.ints(ScratchArrays.GROUP_IDS, rows);
+        // each column's rows read at once (the chunk's own array, or a scratch array filled in one pass): the loops
+        // below make no call per value, and both engines run the same compiled loops (reading jdsm's key chunks in
+        // place instead, in loops of their own, left the JIT compiling and deoptimizing this method by turns)
+        final int[][] keyValues = this.keyValues;
+        for (int k = 0; k < width; k++)
+        {
+            final ColumnChunk keyChunk = chunks[keyColumns[k]];
+            keyValues[k] = keyChunk.ints(keyChunk.holds(int[].class) ? null : scratchArrays.ints(1 + k, rows));
+        }
         double[] filterValues = null;
         if (filterColumn >= 0)
         {
             filterValues = chunks[filterColumn].doubles(scratchArrays.doubles(ScratchArrays.FILTER, rows));
         }
-        if (keysInPlace(chunks, rows))
-        {
-            findKeysInPlace(chunks, rows, filterValues, ids);
-        }
-        else
-        {
-            findKeys(chunks, rows, filterValues, ids, scratchArrays);
-        }
-        for (final Accumulator accumulator : accumulators)
-        {
-            accumulator.addBlock(ids, rows);
-        }
-    }
-
-    /**
-     * The group id of each row (-1 for a row the filter drops), from key columns read at once into arrays (the
-     * chunk's own array, or a scratch array filled in one pass): the loops make no call per value.
-     */
-    private void findKeys(
-        final ColumnChunk[] chunks,
-        final int rows,
-        final double[] filterValues,
-        final int[] ids,
-        final ScratchArrays scratchArrays)
-    {
-        final int[][] keyValues = this.keyValues;
-        for (int k = 0; k < width; k++)
-        {
-            final ColumnChunk keyChunk = chunks[keyColumns[k]];
-            keyValues[k] = keyChunk.holds(int[].class) ?
-                keyChunk.ints(null) : keyChunk.ints(scratchArrays.ints(1 + k, rows));
-        }
-        final Filter filter = query.filter();
         final int[] key = scratch;
         if (1 == width && null == filterValues)
         {
@@ -175,72 +147,9 @@ public final class GroupTable
                 ids[row] = findOrInsert(key);
             }
         }
-    }
-
-    /**
-     * Whether every key column of the row group is a chunk of bytes that {@link #findKeysInPlace} can read where it
-     * is; checks once that the chunks hold {@code rows} rows.
-     */
-    private boolean keysInPlace(final ColumnChunk[] chunks, final int rows)
-    {
-        if (0 == width)
+        for (final Accumulator accumulator : accumulators)
         {
-            return false;
-        }
-        for (int k = 0; k < width; k++)
-        {
-            final ColumnChunk keyChunk = chunks[keyColumns[k]];
-            if (!(keyChunk instanceof ColumnChunk.Buffer) || !keyChunk.type.isInt())
-            {
-                return false;
-            }
-            Objects.checkFromIndexSize(0, rows, keyChunk.rows());
-        }
-        return true;
-    }
-
-    /**
-     * {@link #findKeys} for key chunks of bytes, each read in place (a chunk's rows are inside its buffer, checked
-     * once when the chunk was made) instead of copied into an array first: the same loops, a load per value.
-     */
-    private void findKeysInPlace(
-        final ColumnChunk[] chunks, final int rows, final double[] filterValues, final int[] ids)
-    {
-        final byte[][] bases = keyByteArrays;
-        final long[] offsets = keyAddressOffsets;
-        for (int k = 0; k < width; k++)
-        {
-            final ColumnChunk.Buffer keyChunk = (ColumnChunk.Buffer)chunks[keyColumns[k]];
-            bases[k] = keyChunk.byteArray();
-            offsets[k] = keyChunk.addressOffset();
-        }
-        final Filter filter = query.filter();
-        final int[] key = scratch;
-        if (1 == width && null == filterValues)
-        {
-            final byte[] base = bases[0];
-            final long offset = offsets[0];
-            for (int row = 0; row < rows; row++)
-            {
-                key[0] = UnsafeApi.getInt(base, offset + ((long)row << 2));
-                ids[row] = findOrInsert(key);
-            }
-        }
-        else
-        {
-            for (int row = 0; row < rows; row++)
-            {
-                if (null != filterValues && !filter.test(filterValues[row]))
-                {
-                    ids[row] = -1;
-                    continue;
-                }
-                for (int k = 0; k < key.length; k++)
-                {
-                    key[k] = UnsafeApi.getInt(bases[k], offsets[k] + ((long)row << 2));
-                }
-                ids[row] = findOrInsert(key);
-            }
+            accumulator.addBlock(ids, rows);
         }
     }
 

@@ -10,8 +10,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * A table built from chunks of bytes (key columns read in place from heap or off-heap memory, or copied where a row
- * group mixes kinds of chunk) gives exactly (tolerance 0) what the same rows in plain arrays give, for every question,
+ * A table built from chunks of bytes (on or off the heap, alone or mixed with arrays) gives exactly (tolerance 0) what the same rows in plain arrays give, for every question,
  * while another table of another question is built on the same thread row group by row group: the kernel's scratch
  * arrays, which every table of a thread shares, carry nothing from one row group or table to the next.
  */
