@@ -19,9 +19,7 @@ abstract class Accumulator
     private final int column2;
     ColumnChunk chunk;
     ColumnChunk chunk2;
-    private double[] scratch = new double[0];
-    private double[] scratch2 = new double[0];
-    private long[] longScratch = new long[0];
+    private ScratchArrays scratchArrays;
 
     Accumulator(final int column, final int column2)
     {
@@ -59,23 +57,20 @@ abstract class Accumulator
         }
     }
 
-    final void bind(final ColumnChunk[] chunks)
+    final void bind(final ColumnChunk[] chunks, final ScratchArrays scratchArrays)
     {
         chunk = column >= 0 ? chunks[column] : null;
         chunk2 = column2 >= 0 ? chunks[column2] : null;
+        this.scratchArrays = scratchArrays;
     }
 
     /**
-     * The bound chunk's rows as doubles, read at once ({@link ColumnChunk#doubles}), so the kernel's loop makes no
-     * call per value.
+     * The bound chunk's rows as doubles, read at once ({@link ColumnChunk#doubles}) into the chunk's own array or
+     * this thread's scratch array, so the kernel's loop makes no call per value.
      */
     final double[] doubles(final int rows)
     {
-        if (scratch.length < rows && !chunk.holds(double[].class))
-        {
-            scratch = new double[rows];
-        }
-        return chunk.doubles(scratch);
+        return chunk.holds(double[].class) ? chunk.doubles(null) : chunk.doubles(scratchArrays.doubles(0, rows));
     }
 
     /**
@@ -83,11 +78,7 @@ abstract class Accumulator
      */
     final double[] doubles2(final int rows)
     {
-        if (scratch2.length < rows && !chunk2.holds(double[].class))
-        {
-            scratch2 = new double[rows];
-        }
-        return chunk2.doubles(scratch2);
+        return chunk2.holds(double[].class) ? chunk2.doubles(null) : chunk2.doubles(scratchArrays.doubles(1, rows));
     }
 
     /**
@@ -95,11 +86,7 @@ abstract class Accumulator
      */
     final long[] longs(final int rows)
     {
-        if (longScratch.length < rows && !chunk.holds(long[].class))
-        {
-            longScratch = new long[rows];
-        }
-        return chunk.longs(longScratch);
+        return chunk.holds(long[].class) ? chunk.longs(null) : chunk.longs(scratchArrays.longs(rows));
     }
 
     abstract void grow(int capacity);

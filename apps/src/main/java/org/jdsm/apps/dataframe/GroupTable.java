@@ -1,7 +1,7 @@
 package org.jdsm.apps.dataframe;
 
 import org.agrona.DirectBuffer;
-import org.jdsm.PrimitiveArrayCopy;
+import org.agrona.UnsafeApi;
 
 import java.util.Arrays;
 import java.util.List;
@@ -32,12 +32,8 @@ public final class GroupTable
     private final int filterColumn;
     private final Accumulator[] accumulators;
     private final int[] scratch;
-    private int[] groupIds = new int[0];
     private int[] mergeMap = new int[0];
-    private int[] mergeKeys = new int[0];
-    private final int[][] keyScratch;
     private final int[][] keyValues;
-    private double[] filterScratch = new double[0];
     private int[] keys;
     private int[] hashes;
     private int capacity;
@@ -68,7 +64,6 @@ public final class GroupTable
         }
         scratch = new int[width];
         keyValues = new int[width][];
-        keyScratch = new int[width][0];
         resize(INITIAL_CAPACITY);
         slots = new int[INITIAL_CAPACITY * 2];
         mask = slots.length - 1;
@@ -104,38 +99,28 @@ public final class GroupTable
      */
     public void addRows(final ColumnChunk[] chunks, final int rows)
     {
+        // the arrays filled below are this thread's, reused from row group to row group and from table to table
+        final ScratchArrays scratchArrays = ScratchArrays.current();
         for (final Accumulator accumulator : accumulators)
         {
-            accumulator.bind(chunks);
+            accumulator.bind(chunks, scratchArrays);
         }
         final Filter filter = query.filter();
-        if (groupIds.length < rows)
-        {
-            groupIds = new int[rows];
-        }
+        final int[] ids = scratchArrays.ints(ScratchArrays.GROUP_IDS, rows);
         // each column's rows read at once (the chunk's own array, or a scratch array filled in one pass): the loops
-        // below make no call per value
+        // below make no call per value, and both engines run the same compiled loops (reading jdsm's key chunks in
+        // place instead, in loops of their own, left the JIT compiling and deoptimizing this method by turns)
         final int[][] keyValues = this.keyValues;
         for (int k = 0; k < width; k++)
         {
             final ColumnChunk keyChunk = chunks[keyColumns[k]];
-            if (keyScratch[k].length < rows && !keyChunk.holds(int[].class))
-            {
-                keyScratch[k] = new int[rows];
-            }
-            keyValues[k] = keyChunk.ints(keyScratch[k]);
+            keyValues[k] = keyChunk.ints(keyChunk.holds(int[].class) ? null : scratchArrays.ints(1 + k, rows));
         }
         double[] filterValues = null;
         if (filterColumn >= 0)
         {
-            final ColumnChunk filterChunk = chunks[filterColumn];
-            if (filterScratch.length < rows && !filterChunk.holds(double[].class))
-            {
-                filterScratch = new double[rows];
-            }
-            filterValues = filterChunk.doubles(filterScratch);
+            filterValues = chunks[filterColumn].doubles(scratchArrays.doubles(ScratchArrays.FILTER, rows));
         }
-        final int[] ids = groupIds;
         final int[] key = scratch;
         if (1 == width && null == filterValues)
         {
@@ -249,13 +234,9 @@ public final class GroupTable
                 buffer.capacity() + " bytes");
         }
         final int keyCount = groups * width;
-        if (mergeKeys.length < keyCount)
-        {
-            mergeKeys = new int[keyCount];
-        }
-        // the piece's keys in one copy, then the very loop mergeFrom runs over a table's keys
-        PrimitiveArrayCopy.getInts(buffer, 3 * Integer.BYTES, mergeKeys, 0, keyCount);
-        final int[] map = mapKeys(mergeKeys, 0, groups);
+        // the piece's keys read where they are (inside the buffer, checked above) by the loop mergeFrom runs over a
+        // table's keys
+        final int[] map = mapKeysInPlace(buffer.byteArray(), buffer.addressOffset() + 3 * Integer.BYTES, groups);
         int offset = 3 * Integer.BYTES + keyCount * Integer.BYTES;
         for (final Accumulator accumulator : this.accumulators)
         {
@@ -395,6 +376,32 @@ public final class GroupTable
                 key[k] = keys[base + k];
             }
             map[g - from] = findOrInsert(key);
+        }
+        return map;
+    }
+
+    /**
+     * {@link #mapKeys} of {@code groups} key tuples of {@code width} ints each, read in place from a buffer's memory
+     * ({@code byteArray} null for off-heap memory, {@code offset} then its address) that the caller checked holds
+     * them.
+     */
+    private int[] mapKeysInPlace(final byte[] byteArray, final long offset, final int groups)
+    {
+        if (mergeMap.length < groups)
+        {
+            mergeMap = new int[groups];
+        }
+        final int[] map = mergeMap;
+        final int[] key = scratch;
+        long at = offset;
+        for (int g = 0; g < groups; g++)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                key[k] = UnsafeApi.getInt(byteArray, at);
+                at += Integer.BYTES;
+            }
+            map[g] = findOrInsert(key);
         }
         return map;
     }
