@@ -66,8 +66,8 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *       (an earlier addition's writer died between the holders) catches up to the value of the nearest live holder
  *       after it; an addition whose every holder after the one it waits at died is void and decided again at the
  *       holders left, like one whose answer from the dead tail was lost ({@link #followFetchAdd} says what is left
- *       open). A fetch-add of 0 is a read at the serving holder. Same round trips as a serving-first addition: one per remote
- *       holder.</li>
+ *       open). A fetch-add of 0 is a read at the serving holder. Same round trips as a serving-first addition: one
+ *       per remote holder.</li>
  * </ul>
  * <p>
  * <b>Routing and the fail-over barrier.</b> Slice X is served by its first holder not declared dead
