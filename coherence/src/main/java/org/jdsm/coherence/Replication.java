@@ -100,10 +100,6 @@ final class Replication
      */
     static final long MIRROR_CAS_PATIENCE_NS = 50_000_000L;
 
-    // outcomes of a follower's catch-up to the holder after it
-    private static final int CAUGHT_UP = 1;
-    private static final int CHANGED = 0;
-    private static final int NO_SOURCE = -1;
 
     private final int nodeId;
     private final int nodeCount;
@@ -1093,7 +1089,7 @@ final class Replication
                             return false;
                         }
                         if ((waitedNs > decisionTimeoutNs || anyDeclaredDead()) &&
-                            CAUGHT_UP == catchUp(current, j, serving, offset, witness))
+                            catchUp(current, j, serving, offset, witness))
                         {
                             break;
                         }
@@ -1156,9 +1152,8 @@ final class Replication
     }
 
     // holder j shows `seen`, not the value before our addition: swap it for the value of the nearest live holder
-    // after j, which has our addition; CHANGED if j changed meanwhile (the caller tries again), NO_SOURCE if no
-    // holder after j lives
-    private int catchUp(
+    // after j, which has our addition; false if j changed meanwhile or no holder after j lives (the caller looks again)
+    private boolean catchUp(
         final Holders current, final int j, final int serving, final long offset, final long seen)
     {
         for (int k = j + 1; k < current.nodes.length; k++)
@@ -1191,10 +1186,10 @@ final class Replication
             final int node = current.nodes[j];
             final long witness = compareAndSwapWordAt(node, j, serving, base(current.slots[j]) + offset, seen, latest);
 
-            return witness == seen ? CAUGHT_UP : CHANGED;
+            return witness == seen;
         }
 
-        return NO_SOURCE;
+        return false;
     }
 
     /**
