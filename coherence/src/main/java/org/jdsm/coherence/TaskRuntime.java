@@ -117,7 +117,8 @@ final class TaskRuntime
 
         final long correlationId = correlationIds.incrementAndGet();
         final CompletableFuture<R> future = new CompletableFuture<>();
-        pendingTasks.put(correlationId, new PendingTask(scope, future, targetNodeId));
+        final PendingTask pending = new PendingTask(scope, future, targetNodeId);
+        pendingTasks.put(correlationId, pending);
         scheduler.onTaskSent(targetNodeId);
         final long staged;
         try
@@ -133,8 +134,8 @@ final class TaskRuntime
         }
         if (GlobalAddress.NULL != staged)
         {
-            // the target read the task before it ran; if it died, nobody else will
-            future.whenComplete((result, failure) -> staging.freeStaged(staged));
+            // the target read the task before it ran; if it died, nobody else will: freed before the future completes
+            pending.stagedAt(staged, staging);
         }
 
         return future;
@@ -358,6 +359,7 @@ final class TaskRuntime
             return;
         }
         scheduler.onTaskEnded(sourceNodeId);
+        pending.end(staging);
 
         try
         {
@@ -399,6 +401,7 @@ final class TaskRuntime
             if (!transport.isAvailable(pending.targetNodeId) && pendingTasks.remove(entry.getKey(), pending))
             {
                 scheduler.onTaskEnded(pending.targetNodeId);
+                pending.end(staging);
                 endLends(pending);
                 pending.future.completeExceptionally(new NodeUnavailableException(
                     pending.targetNodeId, "task sent to it can not complete"));
@@ -417,6 +420,7 @@ final class TaskRuntime
             final PendingTask pending = pendingTasks.remove(correlationId);
             if (null != pending)
             {
+                pending.end(staging);
                 endLends(pending);
                 pending.future.completeExceptionally(new NodeUnavailableException(nodeId, reason));
             }
@@ -460,12 +464,39 @@ final class TaskRuntime
         final TaskScope scope;
         final CompletableFuture<?> future;
         final int targetNodeId;
+        private long staged = GlobalAddress.NULL; // guarded by this: the task's staged block until it is freed
+        private boolean ended; // guarded by this
 
         PendingTask(final TaskScope scope, final CompletableFuture<?> future, final int targetNodeId)
         {
             this.scope = scope;
             this.future = future;
             this.targetNodeId = targetNodeId;
+        }
+
+        // the task was staged in a block of this node's heap: freed when the task ends, or now if it already did
+        synchronized void stagedAt(final long address, final TaskStaging staging)
+        {
+            if (ended)
+            {
+                staging.freeStaged(address);
+            }
+            else
+            {
+                staged = address;
+            }
+        }
+
+        // the task ended (a result, or its target gone): its staged block is freed before its future completes
+        synchronized void end(final TaskStaging staging)
+        {
+            ended = true;
+            if (GlobalAddress.NULL != staged)
+            {
+                final long address = staged;
+                staged = GlobalAddress.NULL;
+                staging.freeStaged(address);
+            }
         }
     }
 }
