@@ -397,7 +397,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     {
         if (node.fetchAdd(address, COUNT_OFFSET, -1) == 1)
         {
-            node.free(node.fetchAdd(address, VALUE_WORD_OFFSET, 0));
+            node.free(node.atomicRead(address, VALUE_WORD_OFFSET));
             node.free(address);
         }
     }

@@ -432,17 +432,12 @@ final class EngineHeap implements HeapAccess
 
     public long fetchAdd(final long address, final int payloadOffset, final long delta)
     {
-        final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
-        if (isLocal(address))
+        if (null == replication)
         {
-            // with backups, the change and its mirrors are admitted at the own slice's gate together
-            return null == replication ? heap.getAndAddLong(offset, delta) : replication.fetchAddOwn(offset, delta);
+            return fetchAddWord(address, payloadOffset, delta); // the word is the count: its position stays 0
         }
 
-        counters.increment(Counters.REMOTE_FETCH_ADDS);
-        return null == replication ?
-            transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta) :
-            replication.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
+        return CountWord.count(fetchAddWord(address, payloadOffset, delta));
     }
 
     public long atomicRead(final long address, final int payloadOffset)
@@ -454,7 +449,23 @@ final class EngineHeap implements HeapAccess
             return heap.getLongVolatile(GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset);
         }
 
-        return fetchAdd(address, payloadOffset, 0);
+        return fetchAddWord(address, payloadOffset, 0);
+    }
+
+    // the whole word: with backups, a count word's position bits too (CountWord)
+    private long fetchAddWord(final long address, final int payloadOffset, final long delta)
+    {
+        final long offset = GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset;
+        if (isLocal(address))
+        {
+            // with backups, the change and its mirrors are admitted at the own slice's gate together
+            return null == replication ? heap.getAndAddLong(offset, delta) : replication.fetchAddOwn(offset, delta);
+        }
+
+        counters.increment(Counters.REMOTE_FETCH_ADDS);
+        return null == replication ?
+            transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta) :
+            replication.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
     }
 
     public long compareAndSwap(final long address, final int payloadOffset, final long expected, final long update)

@@ -179,10 +179,14 @@ interface HeapAccess
     void free(long address);
 
     /**
+     * Add to a count word ({@link CountWord}): a word of an object's payload that only this method changes after
+     * its first write. With backups the word also keeps the position of its value in the order its additions were
+     * decided; the count is returned without it. Other words are read with {@link #atomicRead}.
+     *
      * @param address       of the object.
-     * @param payloadOffset of an aligned long in its payload.
-     * @param delta         to add.
-     * @return the value before.
+     * @param payloadOffset of an aligned count word in its payload.
+     * @param delta         to add, 0 to read.
+     * @return the count before.
      */
     long fetchAdd(long address, int payloadOffset, long delta);
 
@@ -192,6 +196,8 @@ interface HeapAccess
      * atomic, no store: readers on many threads share the word's cache line); a fetch-add of 0 otherwise, through
      * the own slice's gate when it has backups (the word's value is decided at its last live holder) and one-sided
      * when the object is remote (a transport's one-sided read of 8 bytes need not be atomic with its atomics).
+     *
+     * A count word is returned whole, with the position bits backups keep in it ({@link CountWord}).
      *
      * @param address       of the object.
      * @param payloadOffset of an aligned long in its payload.

@@ -924,14 +924,15 @@ final class Replication
     }
 
     /**
-     * Fetch-add a word of a slice: decided at its last live holder (the tail), then applied at every live holder
-     * before it down to the serving one as the swap from the tail's value before to the value after, in the order
-     * the tail decided (see {@link #fetchAddTailFirst}). A fetch-add of 0 is a read at the serving holder.
+     * Fetch-add a count word ({@link CountWord}) of a slice: decided at its last live holder (the tail), then
+     * applied at every live holder before it down to the serving one as the swap from the tail's value before to the
+     * value after, in the order the tail decided (see {@link #fetchAddTailFirst}). A fetch-add of 0 is a read at the
+     * serving holder, of any word.
      *
      * @param slice  a node's id.
      * @param offset of an aligned word in the slice.
-     * @param delta  to add.
-     * @return the value before, in the tail's order (the value the serving holder shows before the addition).
+     * @param delta  to add to the count.
+     * @return the whole word before, in the tail's order (the value the serving holder shows before the addition).
      */
     long fetchAdd(final int slice, final long offset, final long delta)
     {
@@ -974,8 +975,9 @@ final class Replication
     }
 
     /**
-     * A fetch-add decided at the slice's last live holder (the tail): {@code before = fetchAdd(tail, delta)}; then
-     * the swap {@code before -> before + delta} at each live holder before it down to the serving one, each waiting
+     * A fetch-add decided at the slice's last live holder (the tail): {@code before = fetchAdd(tail, delta)}, the
+     * word's position ({@link CountWord}) going up by one with it; then the swap {@code before -> after} of whole
+     * words at each live holder before it down to the serving one, each waiting
      * there for the additions the tail decided before it ({@link #followFetchAdd}). Every holder therefore passes
      * through the tail's sequence of values only, never an intermediate sum of concurrent additions applied in
      * another order, and the serving holder, where the slice is read, never shows a sum its backups lack: a home
@@ -986,6 +988,7 @@ final class Replication
      */
     private long fetchAddTailFirst(final int slice, final long offset, final long delta)
     {
+        final long addend = delta + CountWord.POSITION_UNIT; // the count and the position of the value it makes
         while (true)
         {
             final Holders current = holders.get(slice);
@@ -1000,7 +1003,7 @@ final class Replication
                 {
                     countTakenOver(slice);
                 }
-                before = heap.getAndAddLong(at, delta);
+                before = heap.getAndAddLong(at, addend);
             }
             else
             {
@@ -1011,7 +1014,7 @@ final class Replication
                 }
                 try
                 {
-                    before = transport.fetchAdd(decider, at, delta);
+                    before = transport.fetchAdd(decider, at, addend);
                 }
                 catch (final NodeUnavailableException ex)
                 {
@@ -1019,7 +1022,7 @@ final class Replication
                     continue;
                 }
             }
-            if (tail != serving && !followFetchAdd(current, tail, serving, slice, offset, before, before + delta))
+            if (tail != serving && !followFetchAdd(current, tail, serving, slice, offset, before, before + addend))
             {
                 continue; // every holder that had it died before the holders left reached it: decide it again
             }
@@ -1036,9 +1039,11 @@ final class Replication
      *   <li>A slow writer's swap lands: the holder waits for it. Only once a node has been declared dead (the
      *   missing writer may be it), or after the decision timeout (its swap, had it lived, has failed by then), does
      *   it <i>catch up</i> by swapping the value it shows for the value of the nearest live holder after it, which
-     *   has this addition and every earlier one. Counts go down as well as up, so a value the holder shows may come
-     *   again: a catch-up is kept to the failures that need one, since a writer still on its way whose swap finds
-     *   the caught-up value equal to its own value before would apply its addition twice.</li>
+     *   has this addition and every earlier one. A writer still on its way then finds the holder at a later
+     *   position ({@link CountWord}) than its value before, and knows it has its addition: counts go down as well
+     *   as up, but a word's position only goes up, so its value before never comes back (before the position, a
+     *   late writer's swap could find the caught-up count equal to its count before and apply its addition
+     *   twice).</li>
      *   <li>When no holder after it lives any more (the tail died, and with it every holder that had this addition),
      *   the addition is on no live holder: this holder has not got it (only this caller applies it, unless a
      *   catch-up copied it from a holder after it while that holder lived), and nobody read it, since the serving
@@ -1046,10 +1051,10 @@ final class Replication
      *   left, as a caller whose answer from the dead tail was lost does ({@link #fetchAddTailFirst}). Waiting
      *   instead could last forever: such a caller's addition, decided again, is not in the dead tail's order.</li>
      * </ul>
-     * What is left open: a catch-up from a holder after this one that then dies before this caller's swap would
-     * make the addition count twice, here or by a swap that finds the caught-up value equal to its value before.
-     * Both need a catch-up, which needs a death or a stall of the decision timeout, while additions are in flight;
-     * a sequence number in the word would close them.
+     * What is left open: when every holder after this one has died, a later position here is either a catch-up
+     * that copied this addition before they died, or additions decided here since (this holder is the tail now);
+     * the addition is taken as void, and in the first case counts twice. It needs a catch-up and then the death of
+     * every holder after this one while the addition is in flight.
      *
      * @return true once every live holder down to the serving one has the addition; false if it is void and must
      * be decided again.
@@ -1080,6 +1085,10 @@ final class Replication
                     if (witness == before)
                     {
                         break;
+                    }
+                    if (CountWord.isAfter(witness, before) && !noLiveHolderAfter(current, j))
+                    {
+                        break; // a catch-up from a holder after j, which has this addition, passed it
                     }
                     final long waitedNs = System.nanoTime() - startNs;
                     if (waitedNs > MIRROR_CAS_PATIENCE_NS)
@@ -1247,13 +1256,13 @@ final class Replication
     }
 
     /**
-     * Fetch-add a word of this node's own slice, admitted at the own slice's gate: decided at the slice's last live
-     * backup and applied here last ({@link #fetchAddTailFirst}), so this node never shows a count its backups lack.
-     * A fetch-add of 0 is a volatile read here.
+     * Fetch-add a count word ({@link CountWord}) of this node's own slice, admitted at the own slice's gate:
+     * decided at the slice's last live backup and applied here last ({@link #fetchAddTailFirst}), so this node never
+     * shows a count its backups lack. A fetch-add of 0 is a volatile read here, of any word.
      *
      * @param offset of the word in the own slice.
-     * @param delta  to add.
-     * @return the value before.
+     * @param delta  to add to the count.
+     * @return the whole word before.
      */
     long fetchAddOwn(final long offset, final long delta)
     {

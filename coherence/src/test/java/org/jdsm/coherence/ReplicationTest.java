@@ -211,8 +211,8 @@ class ReplicationTest
             final EngineHeap heap = (EngineHeap)node.heap();
             assertEquals(2L, heap.fetchAdd(arcAddress, 0, 0), "the arc's count, read at the backup");
             assertEquals(2L, heap.fetchAdd(arcAddress, 0, 1));
-            assertEquals(3L, ((EngineHeap)cluster.node(0).heap()).region()
-                .getLongAcquire(heap.replication().base(1) + GlobalAddress.offset(arcAddress) + HEADER_LENGTH));
+            assertEquals(3L, CountWord.count(((EngineHeap)cluster.node(0).heap()).region()
+                .getLongAcquire(heap.replication().base(1) + GlobalAddress.offset(arcAddress) + HEADER_LENGTH)));
             assertEquals(1, heap.replication().failOvers());
             assertTrue(heap.replication().takenOverOperations() > 0, "node 0 served slice 2 from its slot");
             assertEquals(1, heap.replication().deferredFrees(), "the moved box's old block at node 2");
@@ -384,11 +384,15 @@ class ReplicationTest
         final int slice = GlobalAddress.nodeId(address);
         final Replication replication = ((EngineHeap)cluster.node(0).heap()).replication();
         final Replication.Holders holders = replication.holders(slice);
+        final long offset = GlobalAddress.offset(address) + HEADER_LENGTH;
+        final long atServing = ((EngineHeap)cluster.node(holders.nodes[0]).heap()).region()
+            .getLongVolatile(replication.base(holders.slots[0]) + offset);
         for (int j = 0; j < holders.nodes.length; j++)
         {
-            final long at = replication.base(holders.slots[j]) + GlobalAddress.offset(address) + HEADER_LENGTH;
-            assertEquals(count, ((EngineHeap)cluster.node(holders.nodes[j]).heap()).region().getLongVolatile(at),
-                "the count at holder " + j + " of " + holders);
+            final long word = ((EngineHeap)cluster.node(holders.nodes[j]).heap()).region()
+                .getLongVolatile(replication.base(holders.slots[j]) + offset);
+            assertEquals(count, CountWord.count(word), "the count at holder " + j + " of " + holders);
+            assertEquals(atServing, word, "the whole word, its position too, at holder " + j + " of " + holders);
         }
     }
 

@@ -9,6 +9,7 @@ import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
 import org.jdsm.spi.TransportProvider;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
  * Crashes its node on the simulated network right after the first one-sided change, once armed, of the word or
  * range at a given offset of any slot: a range write ({@link Kind#WRITE}), or a fetch-add of a non-zero delta or a
  * compare-and-swap that swapped ({@link Kind#ATOMIC}). The change reached one holder; the node's next operation fails.
+ * With {@link #holdInstead} it holds the changing thread there until released, a writer that is only late.
  * <p>
  * <b>Note:</b> threadsafe. One per simulated cluster, owned by the property that arms it.
  */
@@ -37,6 +39,8 @@ final class CrashAfterChange
     final AtomicReference<SimulatedNetwork> network = new AtomicReference<>();
     private final Kind kind;
     private final AtomicLong armedOffset = new AtomicLong(-1);
+    private final CountDownLatch held = new CountDownLatch(1);
+    private volatile CountDownLatch release;
     private volatile long stride;
 
     CrashAfterChange(final Kind kind)
@@ -111,6 +115,28 @@ final class CrashAfterChange
         armedOffset.set(offsetInSlice);
     }
 
+    /**
+     * Hold the thread that makes the armed change, right after it, until {@code release} opens, instead of crashing
+     * its node.
+     *
+     * @param release the latch the held thread waits for.
+     */
+    void holdInstead(final CountDownLatch release)
+    {
+        this.release = release;
+    }
+
+    /**
+     * @param timeout to wait.
+     * @param unit    of the timeout.
+     * @return true once a thread is held after the armed change (see {@link #holdInstead}).
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    boolean awaitHeld(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        return held.await(timeout, unit);
+    }
+
     TransportProvider around(final TransportProvider inner)
     {
         return new TransportProvider()
@@ -132,7 +158,25 @@ final class CrashAfterChange
         final long armed = armedOffset.get();
         if (changed == kind && armed >= 0 && offset % stride == armed && armedOffset.compareAndSet(armed, -1))
         {
-            network.get().crash(self);
+            final CountDownLatch until = release;
+            if (null == until)
+            {
+                network.get().crash(self);
+                return;
+            }
+            held.countDown();
+            try
+            {
+                if (!until.await(60, TimeUnit.SECONDS))
+                {
+                    throw new IllegalStateException("the held change was not released within 60 s");
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while held after the change", ex);
+            }
         }
     }
 

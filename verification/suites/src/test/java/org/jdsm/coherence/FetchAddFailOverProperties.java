@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -160,6 +161,88 @@ class FetchAddFailOverProperties
 
         assertTrue(last == initial + 1 || last == initial + 1 + IN_DOUBT_DELTA, "the final count " + last +
             " is the initial " + initial + " plus node 0's addition once, and the writer's at most once");
+        final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
+        assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
+    }
+
+    @Example
+    void aLateWriterDoesNotAddAgainAtAHolderThatCaughtUpWithIt() throws Exception
+    {
+        // slice 1 is held by node 1 (home) and node 2 (tail). Node 3 adds 1 at the tail and is held there, late,
+        // before its swap at the home. Node 4 dies. Node 0 subtracts 1 (decided at the tail after node 3's addition)
+        // and waits at the home for node 3's; with a death declared, it catches the home up to the tail's word. The
+        // count there is the home's count again (+1 -1), so node 3's swap, released, found its count before at the
+        // home and added 1 a second time while the tail did not: the home served a count one too large. With the
+        // position in the word, the home's word is not node 3's word before, and shows node 3 it has the addition.
+        final int nodes = 5;
+        final int home = 1;
+        final int late = 3;
+        final int bystander = 4;
+        final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
+        final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
+        final CountDownLatch release = new CountDownLatch(1);
+        trap.holdInstead(release);
+        final AtomicReference<Object> lateOutcome = new AtomicReference<>();
+        final long initial;
+        final long atHome;
+        final long atTail;
+        final long last;
+        try (SimulatedCluster cluster = trap.startCluster(nodes, 1, late, 11, 0))
+        {
+            final Node driver = (Node)cluster.node(0);
+            final DArc<Long> arc = driver.spawnOn(home, (x) -> x.arc(Codecs.LONG, 0L))
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
+            final long address = ((SharedObjectHandle<Long>)arc).address;
+            final long wordOffset = GlobalAddress.offset(address) + BlockDescriptor.HEADER_LENGTH +
+                SharedObjectHandle.COUNT_OFFSET;
+            final Replication replication = ((EngineHeap)driver.heap()).replication();
+            final Replication.Holders holders = replication.holders(home);
+            assertEquals(List.of(home, 2), List.of(holders.nodes[0], holders.nodes[1]), "the holders of slice 1");
+            initial = read(recorder.client(0), heap(cluster, 0), address);
+
+            final HistoryRecorder.Client lateLog = recorder.client(late);
+            final int lateSlot = lateLog.invoke(KEY, OpKind.GET_AND_ADD, 1);
+            trap.arm(replication.stride(), wordOffset);
+            final Thread add = new Thread(() ->
+            {
+                try
+                {
+                    final long before = heap(cluster, late).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 1);
+                    lateLog.ok(lateSlot, before);
+                    lateOutcome.set(before);
+                }
+                catch (final RuntimeException ex)
+                {
+                    lateOutcome.set(ex);
+                }
+            }, "late-adder");
+            add.start();
+            assertTrue(trap.awaitHeld(TIMEOUT_S, TimeUnit.SECONDS), "node 3's addition reached the tail");
+            assertEquals(initial + 1, wordAt(cluster, holders, 1, replication, wordOffset), "at the tail");
+            assertEquals(initial, wordAt(cluster, holders, 0, replication, wordOffset), "at the home");
+
+            cluster.network().crash(bystander);
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+            while (!replication.checkDead(bystander))
+            {
+                assertTrue(System.nanoTime() - deadlineNs < 0, "node 0 declared node 4 dead");
+                Thread.sleep(1);
+            }
+            final HistoryRecorder.Client log = recorder.client(1);
+            final int slot = log.invoke(KEY, OpKind.GET_AND_ADD, -1);
+            log.ok(slot, heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, -1));
+
+            release.countDown();
+            add.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+            assertTrue(lateOutcome.get() instanceof Long, "node 3's addition succeeded: " + lateOutcome.get());
+            atHome = wordAt(cluster, holders, 0, replication, wordOffset);
+            atTail = wordAt(cluster, holders, 1, replication, wordOffset);
+            last = read(recorder.client(2), heap(cluster, 0), address);
+        }
+
+        assertEquals(initial, atTail, "the tail's count: +1 -1");
+        assertEquals(atTail, atHome, "the home's count, after node 3's late swap");
+        assertEquals(initial, last, "the count read at the home");
         final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
         assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
     }
@@ -365,7 +448,7 @@ class FetchAddFailOverProperties
         final Replication replication,
         final long wordOffset)
     {
-        return ((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
-            .getLongVolatile(replication.base(holders.slots[index]) + wordOffset);
+        return CountWord.count(((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
+            .getLongVolatile(replication.base(holders.slots[index]) + wordOffset));
     }
 }
