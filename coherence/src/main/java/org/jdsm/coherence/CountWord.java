@@ -5,12 +5,13 @@ package org.jdsm.coherence;
  * {@link HeapAccess#fetchAdd} changes: the count in the low {@link #COUNT_BITS} bits (signed), and in the high 16
  * bits the <em>position</em> of the word's value in the order its additions were decided, modulo 2<sup>16</sup>.
  * <p>
- * With backups ({@code jdsm.replicas} ≥ 1) every addition is decided at the slice's last live holder as
- * {@code delta + }{@link #POSITION_UNIT} and applied at the holders before it as a swap of whole words, so a value
- * never comes back while fewer than 2<sup>16</sup> additions are decided: a holder that shows a later position than
- * a writer's value before has that writer's addition (see {@code Replication.followFetchAdd}), and a writer that is
- * late never finds its value before again after a holder caught up. Without backups the position stays 0 and the
- * word is the count.
+ * With backups ({@code jdsm.replicas} ≥ 1) an addition is decided at the slice's last live holder and applied at
+ * the holders before it as a swap of whole words. Decided at the last holder of the slice's holder table, it adds
+ * {@code delta + }{@link #POSITION_UNIT}, so a value never comes back while fewer than 2<sup>16</sup> additions
+ * are decided: a holder that shows a later position than a writer's value before has that writer's addition (see
+ * {@code Replication.followFetchAdd}), and a writer that is late never finds its value before again after a holder
+ * caught up. Decided at a holder before it (the last one died and the hand-over has not run yet), it adds
+ * {@code delta} only. Without backups the position stays 0 and the word is the count.
  * <p>
  * <b>Note:</b> static functions only; threadsafe.
  */

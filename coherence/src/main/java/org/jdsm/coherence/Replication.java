@@ -988,12 +988,15 @@ final class Replication
      */
     private long fetchAddTailFirst(final int slice, final long offset, final long delta)
     {
-        final long addend = delta + CountWord.POSITION_UNIT; // the count and the position of the value it makes
         while (true)
         {
             final Holders current = holders.get(slice);
             final int serving = servingIndex(slice, current);
             final int tail = lastLiveIndex(current, serving);
+            // the table's last holder moves the position on; one before it, deciding while the last is dead until
+            // the hand-over, does not (CountWord)
+            final boolean positioned = tail == current.nodes.length - 1;
+            final long addend = positioned ? delta + CountWord.POSITION_UNIT : delta;
             final int decider = current.nodes[tail];
             final long at = base(current.slots[tail]) + offset;
             final long before;
@@ -1022,7 +1025,8 @@ final class Replication
                     continue;
                 }
             }
-            if (tail != serving && !followFetchAdd(current, tail, serving, slice, offset, before, before + addend))
+            if (tail != serving &&
+                !followFetchAdd(current, tail, serving, slice, offset, before, before + addend, positioned))
             {
                 continue; // every holder that had it died before the holders left reached it: decide it again
             }
@@ -1039,22 +1043,25 @@ final class Replication
      *   <li>A slow writer's swap lands: the holder waits for it. Only once a node has been declared dead (the
      *   missing writer may be it), or after the decision timeout (its swap, had it lived, has failed by then), does
      *   it <i>catch up</i> by swapping the value it shows for the value of the nearest live holder after it, which
-     *   has this addition and every earlier one. A writer still on its way then finds the holder at a later
-     *   position ({@link CountWord}) than its value before, and knows it has its addition: counts go down as well
-     *   as up, but a word's position only goes up, so its value before never comes back (before the position, a
-     *   late writer's swap could find the caught-up count equal to its count before and apply its addition
-     *   twice).</li>
-     *   <li>When no holder after it lives any more (the tail died, and with it every holder that had this addition),
-     *   the addition is on no live holder: this holder has not got it (only this caller applies it, unless a
-     *   catch-up copied it from a holder after it while that holder lived), and nobody read it, since the serving
-     *   holder is read and it is reached last. The addition is void: the caller decides it again at the holders
-     *   left, as a caller whose answer from the dead tail was lost does ({@link #fetchAddTailFirst}). Waiting
-     *   instead could last forever: such a caller's addition, decided again, is not in the dead tail's order.</li>
+     *   has this addition and every earlier one.</li>
+     *   <li>An addition decided at the table's last holder moves the word's position on ({@link CountWord}); an
+     *   addition decided at a holder before it (the last one is dead and the hand-over has not run yet) does not.
+     *   So a holder at a later position than this addition's value before has passed this addition: it got it by
+     *   a catch-up from a holder after it, which only shows the last holder's values in its order, and no other
+     *   decision moves the position. The caller is done there, whether or not a holder after it still lives.
+     *   Counts go down as well as up, so without the position a writer still on its way after a catch-up could
+     *   find its count before again and add twice, and a caller whose every later holder died after a catch-up
+     *   copied its addition took it as void (below) and decided it again.</li>
+     *   <li>When no holder after it lives any more (the tail died, and with it every holder that had this addition)
+     *   and this holder is not past the addition, the addition is on no live holder, and nobody read it, since the
+     *   serving holder is read and it is reached last. The addition is void: the caller decides it again at the
+     *   holders left, as a caller whose answer from the dead tail was lost does ({@link #fetchAddTailFirst}).
+     *   Waiting instead could last forever: such a caller's addition, decided again, is not in the dead tail's
+     *   order.</li>
      * </ul>
-     * What is left open: when every holder after this one has died, a later position here is either a catch-up
-     * that copied this addition before they died, or additions decided here since (this holder is the tail now);
-     * the addition is taken as void, and in the first case counts twice. It needs a catch-up and then the death of
-     * every holder after this one while the addition is in flight.
+     * What is left open: an addition decided at a holder before the table's last one, between the last one's death
+     * and the hand-over, has no position of its own, so a catch-up in that window can still make a writer of one
+     * that is on its way find its value before again; and a position wraps after 65,536 additions.
      *
      * @return true once every live holder down to the serving one has the addition; false if it is void and must
      * be decided again.
@@ -1066,7 +1073,8 @@ final class Replication
         final int slice,
         final long offset,
         final long before,
-        final long after)
+        final long after,
+        final boolean positioned)
     {
         for (int j = tail - 1; j >= serving; j--)
         {
@@ -1086,9 +1094,9 @@ final class Replication
                     {
                         break;
                     }
-                    if (CountWord.isAfter(witness, before) && !noLiveHolderAfter(current, j))
+                    if (positioned && CountWord.isAfter(witness, before))
                     {
-                        break; // a catch-up from a holder after j, which has this addition, passed it
+                        break; // a catch-up from a holder after j, which had this addition, passed it
                     }
                     final long waitedNs = System.nanoTime() - startNs;
                     if (waitedNs > MIRROR_CAS_PATIENCE_NS)

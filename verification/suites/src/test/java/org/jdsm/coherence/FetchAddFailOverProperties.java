@@ -222,12 +222,7 @@ class FetchAddFailOverProperties
             assertEquals(initial, wordAt(cluster, holders, 0, replication, wordOffset), "at the home");
 
             cluster.network().crash(bystander);
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-            while (!replication.checkDead(bystander))
-            {
-                assertTrue(System.nanoTime() - deadlineNs < 0, "node 0 declared node 4 dead");
-                Thread.sleep(1);
-            }
+            awaitDeclaredDead(cluster, 0, bystander);
             final HistoryRecorder.Client log = recorder.client(1);
             final int slot = log.invoke(KEY, OpKind.GET_AND_ADD, -1);
             log.ok(slot, heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, -1));
@@ -245,6 +240,92 @@ class FetchAddFailOverProperties
         assertEquals(initial, last, "the count read at the home");
         final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
         assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
+    }
+
+    @Example
+    void aWriterWhoseLaterHoldersDiedAfterACatchUpCopiedItsAdditionDoesNotAddAgain() throws Exception
+    {
+        // slice 1 is held by node 1 (home) and node 2 (tail). Node 3 adds 1 at the tail and is held there, late,
+        // before its swap at the home. Node 4 dies. Node 0 adds 5 (decided at the tail after node 3's addition) and
+        // waits at the home for node 3's; with a death declared, it catches the home up to the tail's word, which has
+        // both. Then the tail dies, and node 3 is released: no holder after the home lives. Taken as void, node 3's
+        // addition was decided again at the home, which already had it: the count went up by 7, not 6. The home's
+        // later position tells node 3 that it has the addition.
+        final int nodes = 5;
+        final int home = 1;
+        final int tail = 2;
+        final int late = 3;
+        final int bystander = 4;
+        final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
+        final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
+        final CountDownLatch release = new CountDownLatch(1);
+        trap.holdInstead(release);
+        final AtomicReference<Object> lateOutcome = new AtomicReference<>();
+        final long initial;
+        final long last;
+        try (SimulatedCluster cluster = trap.startCluster(nodes, 1, late, 13, 0))
+        {
+            final Node driver = (Node)cluster.node(0);
+            final DArc<Long> arc = driver.spawnOn(home, (x) -> x.arc(Codecs.LONG, 0L))
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
+            final long address = ((SharedObjectHandle<Long>)arc).address;
+            final long wordOffset = GlobalAddress.offset(address) + BlockDescriptor.HEADER_LENGTH +
+                SharedObjectHandle.COUNT_OFFSET;
+            final Replication replication = ((EngineHeap)driver.heap()).replication();
+            final Replication.Holders holders = replication.holders(home);
+            assertEquals(List.of(home, tail), List.of(holders.nodes[0], holders.nodes[1]), "the holders of slice 1");
+            initial = read(recorder.client(0), heap(cluster, 0), address);
+
+            final HistoryRecorder.Client lateLog = recorder.client(late);
+            final int lateSlot = lateLog.invoke(KEY, OpKind.GET_AND_ADD, 1);
+            trap.arm(replication.stride(), wordOffset);
+            final Thread add = new Thread(() ->
+            {
+                try
+                {
+                    final long before = heap(cluster, late).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 1);
+                    lateLog.ok(lateSlot, before);
+                    lateOutcome.set(before);
+                }
+                catch (final RuntimeException ex)
+                {
+                    lateOutcome.set(ex);
+                }
+            }, "late-adder");
+            add.start();
+            assertTrue(trap.awaitHeld(TIMEOUT_S, TimeUnit.SECONDS), "node 3's addition reached the tail");
+
+            cluster.network().crash(bystander);
+            awaitDeclaredDead(cluster, 0, bystander);
+            final HistoryRecorder.Client log = recorder.client(1);
+            final int slot = log.invoke(KEY, OpKind.GET_AND_ADD, 5);
+            log.ok(slot, heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 5));
+            assertEquals(initial + 6, wordAt(cluster, holders, 0, replication, wordOffset), "the home caught up");
+
+            cluster.network().crash(tail);
+            awaitDeclaredDead(cluster, late, tail);
+            release.countDown();
+            add.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+            assertTrue(lateOutcome.get() instanceof Long, "node 3's addition succeeded: " + lateOutcome.get());
+            ReplicationFailOverProperties.awaitHandedOver(cluster, nodes);
+            last = read(recorder.client(2), heap(cluster, 0), address);
+        }
+
+        assertEquals(initial + 6, last, "node 3's addition and node 0's, each once");
+        final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
+        assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
+    }
+
+    private static void awaitDeclaredDead(final SimulatedCluster cluster, final int observer, final int node)
+        throws InterruptedException
+    {
+        final Replication replication = ((EngineHeap)heap(cluster, observer)).replication();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (!replication.checkDead(node))
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "node " + observer + " declared node " + node + " dead");
+            Thread.sleep(1);
+        }
     }
 
     static void check(
