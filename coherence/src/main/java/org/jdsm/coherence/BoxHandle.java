@@ -411,6 +411,13 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         }
         checkNoLeasedReaders("close()");
         node.free(address);
+        final CacheEntry copy = memo;
+        if (null != copy && copy.key == address)
+        {
+            // the owner freed it: nobody here reads that copy again, and the next copy takes its slot while warm
+            memo = null;
+            node.dropCopy(copy);
+        }
         if (null != slotBuffer)
         {
             slotBuffer.putLong(slotOffset, 0);

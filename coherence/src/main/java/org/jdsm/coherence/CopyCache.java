@@ -176,6 +176,28 @@ public final class CopyCache
     }
 
     /**
+     * Give back the slot of a copy nobody will read again (its owner on this node freed the object), so the next
+     * copy takes it while its lines are still in the CPU's caches, unless a reader pins it still (another thread's
+     * lease): then it stays, and is evicted as any other. Not counted as an eviction.
+     *
+     * @param entry a copy this cache made, not pinned by the caller.
+     * @return true if its slot was given back.
+     */
+    public boolean drop(final CacheEntry entry)
+    {
+        synchronized (this)
+        {
+            if (entries.get(entry.key) != entry || !entry.isFilled() || !entry.tryEvict())
+            {
+                return false;
+            }
+            remove(entry, false);
+        }
+
+        return true;
+    }
+
+    /**
      * Number of copies held.
      *
      * @return the count.
@@ -346,6 +368,11 @@ public final class CopyCache
 
     private void remove(final CacheEntry entry)
     {
+        remove(entry, true);
+    }
+
+    private void remove(final CacheEntry entry, final boolean evicted)
+    {
         final int index = entry.clockIndex;
         final int last = clock.size() - 1;
         final CacheEntry moved = clock.get(last);
@@ -354,6 +381,9 @@ public final class CopyCache
         clock.remove(last);
         entries.remove(entry.key);
         arena.free(entry.arenaOffset);
-        counters.increment(Counters.CACHE_EVICTIONS);
+        if (evicted)
+        {
+            counters.increment(Counters.CACHE_EVICTIONS);
+        }
     }
 }

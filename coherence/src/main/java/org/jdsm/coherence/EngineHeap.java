@@ -194,6 +194,11 @@ final class EngineHeap implements HeapAccess
         return copies.pin(address, lengthHint);
     }
 
+    public void dropCopy(final CacheEntry entry)
+    {
+        copies.drop(entry);
+    }
+
     // a local object gets colour + 1 (moved within the heap when its colour would overflow), a remote one moves here
     // and its old block is freed at its home asynchronously
     public long acquireExclusive(final long address, final int lengthHint)

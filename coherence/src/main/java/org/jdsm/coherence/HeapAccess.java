@@ -124,6 +124,14 @@ interface HeapAccess
     CacheEntry pinCopy(long address, int lengthHint);
 
     /**
+     * Give back the cache slot of a copy of a remote object whose owner on this node just freed it, unless a
+     * reader still pins it.
+     *
+     * @param entry the copy, pinned by nobody on the caller's behalf.
+     */
+    void dropCopy(CacheEntry entry);
+
+    /**
      * Take an object for an exclusive borrow: a local one gets colour + 1, a remote one moves here.
      *
      * @param address    global address with colour.

@@ -93,6 +93,16 @@ final class RemoteCopies
     }
 
     /**
+     * Give back the slot of a copy of an object its owner on this node freed (see {@link CopyCache#drop}).
+     *
+     * @param entry the copy.
+     */
+    void drop(final CacheEntry entry)
+    {
+        cache.drop(entry);
+    }
+
+    /**
      * Read an object, header and payload, from its home into a buffer, and check the header.
      *
      * @param address   of the object.

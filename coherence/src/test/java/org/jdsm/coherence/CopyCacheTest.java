@@ -38,6 +38,32 @@ class CopyCacheTest
     }
 
     @Test
+    void shouldGiveADroppedCopysSlotToTheNextCopyWithoutCountingAnEviction()
+    {
+        final CacheEntry freed = fill(GlobalAddress.compose(1, 1, 64), 1024, 7);
+        fill(GlobalAddress.compose(1, 1, 2048), 1024, 8).unpin(); // a neighbour, so the page stays in use
+        freed.unpin();
+
+        assertTrue(cache.drop(freed));
+        assertFalse(cache.contains(freed.key()));
+        final CacheEntry next = fill(GlobalAddress.compose(1, 1, 4096), 1024, 9);
+        assertEquals(freed.arenaOffset, next.arenaOffset, "the next copy of its size takes the dropped one's slot");
+        assertEquals(0, counters.snapshot().get(NodeCounters.Counter.CACHE_EVICTIONS));
+        assertFalse(cache.drop(freed), "dropped once");
+    }
+
+    @Test
+    void shouldNotDropACopyAReaderPins()
+    {
+        final CacheEntry pinned = fill(GlobalAddress.compose(1, 1, 64), 64, 7);
+
+        assertFalse(cache.drop(pinned));
+        assertEquals(7, pinned.payload().getLong(0));
+        pinned.unpin();
+        assertTrue(cache.contains(pinned.key()), "left to eviction");
+    }
+
+    @Test
     void shouldEvictUnpinnedCopiesWhenBudgetIsFull()
     {
         for (int i = 0; i < 40; i++)

@@ -58,6 +58,12 @@ class OwnershipCoherenceTest
             assertEquals(16, reader.counters().get(Counter.BYTES_FETCHED));
             assertTrue(reader.isCached(box.address()));
             assertEquals(1, box.homeNode());
+
+            final long freed = untouched.address();
+            assertTrue(reader.isCached(freed));
+            untouched.close();
+            assertFalse(reader.isCached(freed), "the owner freed it: its copy's slot is given back");
+            assertEquals(0, reader.counters().get(Counter.CACHE_EVICTIONS));
         }
     }
 
