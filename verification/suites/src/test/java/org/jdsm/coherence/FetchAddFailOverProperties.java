@@ -174,72 +174,22 @@ class FetchAddFailOverProperties
         // count there is the home's count again (+1 -1), so node 3's swap, released, found its count before at the
         // home and added 1 a second time while the tail did not: the home served a count one too large. With the
         // position in the word, the home's word is not node 3's word before, and shows node 3 it has the addition.
-        final int nodes = 5;
-        final int home = 1;
-        final int late = 3;
-        final int bystander = 4;
-        final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
-        final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
-        final CountDownLatch release = new CountDownLatch(1);
-        trap.holdInstead(release);
-        final AtomicReference<Object> lateOutcome = new AtomicReference<>();
-        final long initial;
         final long atHome;
         final long atTail;
         final long last;
-        try (SimulatedCluster cluster = trap.startCluster(nodes, 1, late, 11, 0))
+        try (HeldLateWriter schedule = new HeldLateWriter(11))
         {
-            final Node driver = (Node)cluster.node(0);
-            final DArc<Long> arc = driver.spawnOn(home, (x) -> x.arc(Codecs.LONG, 0L))
-                .get(TIMEOUT_S, TimeUnit.SECONDS);
-            final long address = ((SharedObjectHandle<Long>)arc).address;
-            final long wordOffset = GlobalAddress.offset(address) + BlockDescriptor.HEADER_LENGTH +
-                SharedObjectHandle.COUNT_OFFSET;
-            final Replication replication = ((EngineHeap)driver.heap()).replication();
-            final Replication.Holders holders = replication.holders(home);
-            assertEquals(List.of(home, 2), List.of(holders.nodes[0], holders.nodes[1]), "the holders of slice 1");
-            initial = read(recorder.client(0), heap(cluster, 0), address);
-
-            final HistoryRecorder.Client lateLog = recorder.client(late);
-            final int lateSlot = lateLog.invoke(KEY, OpKind.GET_AND_ADD, 1);
-            trap.arm(replication.stride(), wordOffset);
-            final Thread add = new Thread(() ->
-            {
-                try
-                {
-                    final long before = heap(cluster, late).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 1);
-                    lateLog.ok(lateSlot, before);
-                    lateOutcome.set(before);
-                }
-                catch (final RuntimeException ex)
-                {
-                    lateOutcome.set(ex);
-                }
-            }, "late-adder");
-            add.start();
-            assertTrue(trap.awaitHeld(TIMEOUT_S, TimeUnit.SECONDS), "node 3's addition reached the tail");
-            assertEquals(initial + 1, wordAt(cluster, holders, 1, replication, wordOffset), "at the tail");
-            assertEquals(initial, wordAt(cluster, holders, 0, replication, wordOffset), "at the home");
-
-            cluster.network().crash(bystander);
-            awaitDeclaredDead(cluster, 0, bystander);
-            final HistoryRecorder.Client log = recorder.client(1);
-            final int slot = log.invoke(KEY, OpKind.GET_AND_ADD, -1);
-            log.ok(slot, heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, -1));
-
-            release.countDown();
-            add.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
-            assertTrue(lateOutcome.get() instanceof Long, "node 3's addition succeeded: " + lateOutcome.get());
-            atHome = wordAt(cluster, holders, 0, replication, wordOffset);
-            atTail = wordAt(cluster, holders, 1, replication, wordOffset);
-            last = read(recorder.client(2), heap(cluster, 0), address);
+            schedule.crashAndAwaitDeclaredDead(4, 0);
+            schedule.addAtDriver(-1);
+            schedule.releaseLateWriter();
+            atHome = schedule.countAt(0);
+            atTail = schedule.countAt(1);
+            last = schedule.readAtDriver();
         }
 
-        assertEquals(initial, atTail, "the tail's count: +1 -1");
+        assertEquals(HeldLateWriter.INITIAL, atTail, "the tail's count: +1 -1");
         assertEquals(atTail, atHome, "the home's count, after node 3's late swap");
-        assertEquals(initial, last, "the count read at the home");
-        final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
-        assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
+        assertEquals(HeldLateWriter.INITIAL, last, "the count read at the home");
     }
 
     @Example
@@ -251,39 +201,68 @@ class FetchAddFailOverProperties
         // both. Then the tail dies, and node 3 is released: no holder after the home lives. Taken as void, node 3's
         // addition was decided again at the home, which already had it: the count went up by 7, not 6. The home's
         // later position tells node 3 that it has the addition.
-        final int nodes = 5;
-        final int home = 1;
-        final int tail = 2;
-        final int late = 3;
-        final int bystander = 4;
-        final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
-        final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
-        final CountDownLatch release = new CountDownLatch(1);
-        trap.holdInstead(release);
-        final AtomicReference<Object> lateOutcome = new AtomicReference<>();
-        final long initial;
         final long last;
-        try (SimulatedCluster cluster = trap.startCluster(nodes, 1, late, 13, 0))
+        try (HeldLateWriter schedule = new HeldLateWriter(13))
         {
-            final Node driver = (Node)cluster.node(0);
-            final DArc<Long> arc = driver.spawnOn(home, (x) -> x.arc(Codecs.LONG, 0L))
-                .get(TIMEOUT_S, TimeUnit.SECONDS);
-            final long address = ((SharedObjectHandle<Long>)arc).address;
-            final long wordOffset = GlobalAddress.offset(address) + BlockDescriptor.HEADER_LENGTH +
-                SharedObjectHandle.COUNT_OFFSET;
-            final Replication replication = ((EngineHeap)driver.heap()).replication();
-            final Replication.Holders holders = replication.holders(home);
-            assertEquals(List.of(home, tail), List.of(holders.nodes[0], holders.nodes[1]), "the holders of slice 1");
-            initial = read(recorder.client(0), heap(cluster, 0), address);
+            schedule.crashAndAwaitDeclaredDead(4, 0);
+            schedule.addAtDriver(5);
+            assertEquals(HeldLateWriter.INITIAL + 6, schedule.countAt(0), "the home caught up");
+            schedule.crashAndAwaitDeclaredDead(2, 3);
+            schedule.releaseLateWriter();
+            ReplicationFailOverProperties.awaitHandedOver(schedule.cluster, HeldLateWriter.NODES);
+            last = schedule.readAtDriver();
+        }
 
-            final HistoryRecorder.Client lateLog = recorder.client(late);
+        assertEquals(HeldLateWriter.INITIAL + 6, last, "node 3's addition and node 0's, each once");
+    }
+
+    /**
+     * Five nodes with one backup each; a {@code DArc}'s count on node 1, so slice 1's holders are node 1 (home) and
+     * node 2 (tail). Node 3 adds 1, decided at the tail, and its transport holds it there, late, before its swap at
+     * the home. Closing checks the history (node 0's additions and reads, node 3's addition) is linearizable as a
+     * counter.
+     */
+    private static final class HeldLateWriter implements AutoCloseable
+    {
+        static final int NODES = 5;
+        static final int HOME = 1;
+        static final int LATE = 3;
+        static final long INITIAL = 1;
+
+        final SimulatedCluster cluster;
+        private final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final AtomicReference<Object> lateOutcome = new AtomicReference<>();
+        private final Replication replication;
+        private final Replication.Holders holders;
+        private final long address;
+        private final long wordOffset;
+        private final Thread lateAdder;
+        private int nextClient = 10;
+
+        HeldLateWriter(final long seed) throws Exception
+        {
+            final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
+            trap.holdInstead(release);
+            cluster = trap.startCluster(NODES, 1, LATE, seed, 0);
+            final Node driver = (Node)cluster.node(0);
+            final DArc<Long> arc = driver.spawnOn(HOME, (x) -> x.arc(Codecs.LONG, 0L))
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
+            address = ((SharedObjectHandle<Long>)arc).address;
+            wordOffset = GlobalAddress.offset(address) + BlockDescriptor.HEADER_LENGTH + SharedObjectHandle.COUNT_OFFSET;
+            replication = ((EngineHeap)driver.heap()).replication();
+            holders = replication.holders(HOME);
+            assertEquals(List.of(HOME, 2), List.of(holders.nodes[0], holders.nodes[1]), "the holders of slice 1");
+            assertEquals(INITIAL, readAtDriver());
+
+            final HistoryRecorder.Client lateLog = recorder.client(LATE);
             final int lateSlot = lateLog.invoke(KEY, OpKind.GET_AND_ADD, 1);
             trap.arm(replication.stride(), wordOffset);
-            final Thread add = new Thread(() ->
+            lateAdder = new Thread(() ->
             {
                 try
                 {
-                    final long before = heap(cluster, late).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 1);
+                    final long before = heap(cluster, LATE).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 1);
                     lateLog.ok(lateSlot, before);
                     lateOutcome.set(before);
                 }
@@ -292,28 +271,50 @@ class FetchAddFailOverProperties
                     lateOutcome.set(ex);
                 }
             }, "late-adder");
-            add.start();
+            lateAdder.start();
             assertTrue(trap.awaitHeld(TIMEOUT_S, TimeUnit.SECONDS), "node 3's addition reached the tail");
-
-            cluster.network().crash(bystander);
-            awaitDeclaredDead(cluster, 0, bystander);
-            final HistoryRecorder.Client log = recorder.client(1);
-            final int slot = log.invoke(KEY, OpKind.GET_AND_ADD, 5);
-            log.ok(slot, heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 5));
-            assertEquals(initial + 6, wordAt(cluster, holders, 0, replication, wordOffset), "the home caught up");
-
-            cluster.network().crash(tail);
-            awaitDeclaredDead(cluster, late, tail);
-            release.countDown();
-            add.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
-            assertTrue(lateOutcome.get() instanceof Long, "node 3's addition succeeded: " + lateOutcome.get());
-            ReplicationFailOverProperties.awaitHandedOver(cluster, nodes);
-            last = read(recorder.client(2), heap(cluster, 0), address);
+            assertEquals(INITIAL + 1, countAt(1), "at the tail");
+            assertEquals(INITIAL, countAt(0), "at the home");
         }
 
-        assertEquals(initial + 6, last, "node 3's addition and node 0's, each once");
-        final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
-        assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
+        void crashAndAwaitDeclaredDead(final int node, final int observer) throws InterruptedException
+        {
+            cluster.network().crash(node);
+            awaitDeclaredDead(cluster, observer, node);
+        }
+
+        void addAtDriver(final long delta)
+        {
+            final HistoryRecorder.Client log = recorder.client(nextClient++);
+            final int slot = log.invoke(KEY, OpKind.GET_AND_ADD, delta);
+            log.ok(slot, heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, delta));
+        }
+
+        long readAtDriver()
+        {
+            return read(recorder.client(nextClient++), heap(cluster, 0), address);
+        }
+
+        void releaseLateWriter() throws InterruptedException
+        {
+            release.countDown();
+            lateAdder.join(TimeUnit.SECONDS.toMillis(TIMEOUT_S));
+            assertTrue(lateOutcome.get() instanceof Long, "node 3's addition succeeded: " + lateOutcome.get());
+        }
+
+        // the count at holder `index` of slice 1, in its heap
+        long countAt(final int index)
+        {
+            return wordAt(cluster, holders, index, replication, wordOffset);
+        }
+
+        public void close()
+        {
+            release.countDown();
+            cluster.close();
+            final CheckResult result = new LinearizabilityChecker(Models.counter(INITIAL)).check(recorder.history());
+            assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
+        }
     }
 
     private static void awaitDeclaredDead(final SimulatedCluster cluster, final int observer, final int node)
