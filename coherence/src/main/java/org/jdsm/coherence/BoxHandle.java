@@ -11,9 +11,7 @@ import org.jdsm.Mut;
 import org.jdsm.Ref;
 
 import java.io.Serializable;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 
 import static org.jdsm.coherence.BorrowState.FREED;
@@ -43,17 +41,6 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
     private static final VarHandle LEASE_READERS;
     private static final VarHandle FOREIGN_RELEASES;
 
-    /**
-     * {@link #acquireCountedRead}, called from {@link #read()} through a handle C2 can not inline: not final, so not
-     * a constant to the JIT. read() then compiles to under 2 KB of code even when the counted path (atomics, the
-     * lease, a miss's fetch) is hot, and C2 inlines an already compiled method of that size into its callers
-     * ({@code InlineSmallCode}, 2,500 bytes); inlined there, the Ref of a try-with-resources block is
-     * scalar-replaced. With the counted path inlined, read() compiled on its own (as it is when called from more
-     * than one place) took 4.4 KB, and 25 KB with a miss's fetch: "already compiled into a big method", it was
-     * called, and every Ref it returned was allocated ({@code HotPathAllocationTest}).
-     */
-    private static MethodHandle countedRead;
-
     static
     {
         try
@@ -64,8 +51,6 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
             LESSEE = lookup.findVarHandle(BoxHandle.class, "lessee", ReaderLeases.Lessee.class);
             LEASE_READERS = lookup.findVarHandle(BoxHandle.class, "leaseReaders", int.class);
             FOREIGN_RELEASES = lookup.findVarHandle(BoxHandle.class, "foreignReleases", int.class);
-            countedRead = lookup.findVirtual(
-                BoxHandle.class, "acquireCountedRead", MethodType.methodType(CacheEntry.class));
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -140,41 +125,21 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         }
         else
         {
-            entry = counted(this);
-            buffer = null != entry ? entry.payload : view; // a remote object's copy, or the local object
+            entry = acquireCountedRead();
+            buffer = null != entry ? entry.payload : node.isLocal(address) ? view : null;
         }
 
-        // one allocation site and a small method (the counted path is a call the JIT can not inline), so the JIT
-        // inlines it and scalar-replaces the borrow of a try-with-resources block: a cache-hit borrow allocates
-        // nothing
+        // one allocation site and a small method (the counted path is a call of its own), so the JIT inlines it and
+        // scalar-replaces the borrow of a try-with-resources block: a cache-hit borrow allocates nothing
         return new SharedBorrow<>(this, codec, buffer, entry, null != leased);
     }
 
-    private static CacheEntry counted(final BoxHandle<?> box)
-    {
-        try
-        {
-            return (CacheEntry)countedRead.invokeExact(box);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable ex)
-        {
-            throw new IllegalStateException("acquireCountedRead threw a checked exception", ex);
-        }
-    }
-
     /**
-     * The counted path of {@link #read()}: one more reader in the state word and, for a remote object, a pin on its
-     * copy: the one the box remembers (and a lease for the calling thread, see {@link #takeLease}), or one fetched
-     * now. The copy is fetched here, not on the Ref's first access, so that a Ref's accessors make no call that can
-     * throw: a try-with-resources body around them then has no exception edge into its handler, whose
-     * {@code close()} the JIT does not inline, and escape analysis can remove the Ref even when misses have run the
-     * fetch before (a fetch on first access made every cache-hit borrow allocate its Ref once any miss had).
+     * The counted path of {@link #read()}: one more reader in the state word and, for a remote object whose copy
+     * the box remembers, a pin on that copy (and a lease for the calling thread, see {@link #takeLease}).
      *
-     * @return the pinned copy, or null for a local object.
+     * @return the pinned copy, or null for a local object or a miss, which is fetched on first access (so a Ref only
+     * lent to a task near the data copies nothing here).
      */
     private CacheEntry acquireCountedRead()
     {
@@ -192,20 +157,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
             return entry;
         }
 
-        return pinCopyOnMiss(address);
-    }
-
-    private CacheEntry pinCopyOnMiss(final long address)
-    {
-        try
-        {
-            return pinCopy(address);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            releaseRead(); // no Ref was made: the reader counted above is nobody's
-            throw ex;
-        }
+        return null;
     }
 
     /**
@@ -356,6 +308,24 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         {
             dropLease();
         }
+    }
+
+    /**
+     * Pin a copy of this box's remote object for a shared borrow that is being accessed for the first time.
+     *
+     * @return the pinned entry.
+     */
+    CacheEntry pinCopyForBorrow()
+    {
+        final long address = this.address;
+        final CacheEntry entry = memo;
+        if (null != entry && entry.key == address && entry.tryPin())
+        {
+            node.liveCounters().increment(Counters.CACHE_HITS);
+            return entry;
+        }
+
+        return pinCopy(address);
     }
 
     private CacheEntry pinCopy(final long address)

@@ -9,9 +9,8 @@ import java.io.Serializable;
 
 /**
  * A shared borrow: a read-only view of an object's bytes, either in the local heap or in a pinned copy in the
- * node's {@link CopyCache}, fetched before the borrow is made. Closing it unpins the copy and releases the owner's
- * reader count. Its accessors make no call that can throw, so the JIT can remove a borrow that a try-with-resources
- * block opens and closes (see {@code BoxHandle.acquireCountedRead}).
+ * node's {@link CopyCache}, fetched on first access. Closing it unpins the copy and releases the owner's reader
+ * count.
  * <p>
  * <b>Note:</b> not threadsafe: it belongs to the thread that opened it, or to the task it was lent to.
  *
@@ -22,8 +21,8 @@ final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
     private static final long serialVersionUID = 1L;
 
     private final transient BorrowOwner owner;
-    private final transient DirectBuffer buffer;
-    private final transient CacheEntry entry;
+    private transient DirectBuffer buffer;
+    private transient CacheEntry entry;
     private final transient Codec<T> codec;
     private transient int state;
     private final transient boolean leased;
@@ -92,9 +91,20 @@ final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
         return bytes().capacity();
     }
 
+    /**
+     * The bytes, fetched into the cache on first access when the borrow was opened on a miss.
+     */
     private DirectBuffer bytes()
     {
-        return buffer;
+        DirectBuffer bytes = buffer;
+        if (null == bytes)
+        {
+            entry = ((BoxHandle<?>)owner).pinCopyForBorrow();
+            bytes = entry.payload;
+            buffer = bytes;
+        }
+
+        return bytes;
     }
 
     public void close()
