@@ -183,16 +183,13 @@ public final class CopyCache
      * @param entry a copy this cache made, not pinned by the caller.
      * @return true if its slot was given back.
      */
-    public boolean drop(final CacheEntry entry)
+    public synchronized boolean drop(final CacheEntry entry)
     {
-        synchronized (this)
+        if (entries.get(entry.key) != entry || !entry.isFilled() || !entry.tryEvict())
         {
-            if (entries.get(entry.key) != entry || !entry.isFilled() || !entry.tryEvict())
-            {
-                return false;
-            }
-            remove(entry, false);
+            return false;
         }
+        remove(entry, false);
 
         return true;
     }

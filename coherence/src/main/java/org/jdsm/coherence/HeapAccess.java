@@ -204,7 +204,6 @@ interface HeapAccess
      * atomic, no store: readers on many threads share the word's cache line); a fetch-add of 0 otherwise, through
      * the own slice's gate when it has backups (the word's value is decided at its last live holder) and one-sided
      * when the object is remote (a transport's one-sided read of 8 bytes need not be atomic with its atomics).
-     *
      * A count word is returned whole, with the position bits backups keep in it ({@link CountWord}).
      *
      * @param address       of the object.

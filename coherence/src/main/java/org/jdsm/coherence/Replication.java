@@ -64,9 +64,11 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *       concurrent additions applied in another order, and the serving holder never shows a count its backups lack.
  *       A holder still short of the value before once a node has been declared dead or after the decision timeout
  *       (an earlier addition's writer died between the holders) catches up to the value of the nearest live holder
- *       after it; an addition whose every holder after the one it waits at died is void and decided again at the
- *       holders left, like one whose answer from the dead tail was lost ({@link #followFetchAdd} says what is left
- *       open). A fetch-add of 0 is a read at the serving holder. Same round trips as a serving-first addition: one
+ *       after it. A count word keeps the position of its value in the order of the additions decided at the
+ *       table's last holder ({@link CountWord}), so a holder at a later position than an addition's value before
+ *       has that addition and a late writer never applies it twice; an addition whose every holder after the one it
+ *       waits at died, and which that holder has not passed, is void and decided again at the holders left, like
+ *       one whose answer from the dead tail was lost ({@link #followFetchAdd} says what is left open). A fetch-add of 0 is a read at the serving holder. Same round trips as a serving-first addition: one
  *       per remote holder.</li>
  * </ul>
  * <p>
@@ -976,8 +978,8 @@ final class Replication
 
     /**
      * A fetch-add decided at the slice's last live holder (the tail): {@code before = fetchAdd(tail, delta)}, the
-     * word's position ({@link CountWord}) going up by one with it; then the swap {@code before -> after} of whole
-     * words at each live holder before it down to the serving one, each waiting
+     * word's position ({@link CountWord}) going up by one with it when the tail is the table's last holder; then the
+     * swap {@code before -> after} of whole words at each live holder before it down to the serving one, each waiting
      * there for the additions the tail decided before it ({@link #followFetchAdd}). Every holder therefore passes
      * through the tail's sequence of values only, never an intermediate sum of concurrent additions applied in
      * another order, and the serving holder, where the slice is read, never shows a sum its backups lack: a home
