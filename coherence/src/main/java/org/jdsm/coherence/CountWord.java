@@ -10,8 +10,9 @@ package org.jdsm.coherence;
  * {@code delta + }{@link #POSITION_UNIT}, so a value never comes back while fewer than 2<sup>16</sup> additions
  * are decided: a holder that shows a later position than a writer's value before has that writer's addition (see
  * {@code Replication.followFetchAdd}), and a writer that is late never finds its value before again after a holder
- * caught up. Decided at a holder before it (the last one died and the hand-over has not run yet), it adds
- * {@code delta} only. Without backups the position stays 0 and the word is the count.
+ * caught up. While the last holder is dead an addition waits for the hand-over's table and is decided at its last
+ * holder; only a {@code Replication} without a hand-over room (tests of that room alone) decides at a holder before
+ * it, adding {@code delta} only. Without backups the position stays 0 and the word is the count.
  * <p>
  * <b>Note:</b> static functions only; threadsafe.
  */

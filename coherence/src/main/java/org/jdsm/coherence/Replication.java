@@ -67,9 +67,10 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *       after it. A count word keeps the position of its value in the order of the additions decided at the
  *       table's last holder ({@link CountWord}), so a holder at a later position than an addition's value before
  *       has that addition and a late writer never applies it twice; an addition whose every holder after the one it
- *       waits at died, and which that holder has not passed, is void and decided again at the holders left, like
- *       one whose answer from the dead tail was lost ({@link #followFetchAdd} says what is left open). A fetch-add of 0 is a read at the serving holder. Same round trips as a serving-first addition: one
- *       per remote holder.</li>
+ *       waits at died, and which that holder has not passed, is void and decided again, like one whose answer
+ *       from the dead tail was lost: at the last holder of the table the hand-over installs, so every addition has
+ *       a position ({@link #followFetchAdd} says what is left open). A fetch-add of 0 is a read at the serving
+ *       holder. Same round trips as a serving-first addition: one per remote holder.</li>
  * </ul>
  * <p>
  * <b>Routing and the fail-over barrier.</b> Slice X is served by its first holder not declared dead
@@ -83,7 +84,9 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * failed there is complete (the holders after it have it). A CAS or a fetch-add never fails at the home before it
  * is decided: it is decided at the last live holder, and one whose decision there is in doubt (that holder died) is
  * decided again at the holder before it, where nobody can have read it (and which cannot have it yet: holders
- * apply it only after the tail answered). A hand-over puts the serving holder's new copies before the live backups
+ * apply it only after the tail answered); a fetch-add, whose count word keeps the position of the additions decided
+ * at the table's last holder ({@link CountWord}), leaves the gate instead and is decided again at the last holder of
+ * the table the hand-over installs. A hand-over puts the serving holder's new copies before the live backups
  * ({@link SliceHandover}), so each holder stays at or behind every holder after it. A node's death is sticky: its
  * slice is never routed back.
  * <p>
@@ -984,9 +987,11 @@ final class Replication
      * through the tail's sequence of values only, never an intermediate sum of concurrent additions applied in
      * another order, and the serving holder, where the slice is read, never shows a sum its backups lack: a home
      * that dies or is cut off after a reader saw a count cannot leave the backup that takes over with a smaller one.
-     * A fetch-add whose tail failed and was declared dead is decided again at the holder before it: had the dead
-     * tail applied it, no live holder has it (its follow had not started) and nobody read it there. Round trips are
-     * those of the serving-first order: one per remote holder.
+     * A fetch-add whose tail failed and was declared dead is decided again: had the dead tail applied it, no live
+     * holder has it (its follow had not started) and nobody read it there. While the table's last holder is dead
+     * the caller leaves the slice's gate and decides it at the last holder of the table the hand-over installs, so
+     * every addition moves the position; without a hand-over room it is decided at the holder before the dead one,
+     * with no position. Round trips are those of the serving-first order: one per remote holder.
      */
     private long fetchAddTailFirst(final int slice, final long offset, final long delta)
     {
@@ -995,9 +1000,15 @@ final class Replication
             final Holders current = holders.get(slice);
             final int serving = servingIndex(slice, current);
             final int tail = lastLiveIndex(current, serving);
-            // the table's last holder moves the position on; one before it, deciding while the last is dead until
-            // the hand-over, does not (CountWord)
+            // the table's last holder moves the position on (CountWord); while it is dead, an addition waits for the
+            // hand-over's table, so every addition has a position. Without a hand-over room (tests of this room
+            // alone) the holder before it decides, without moving the position.
             final boolean positioned = tail == current.nodes.length - 1;
+            if (!positioned && null != handover)
+            {
+                awaitHandover(slice, current);
+                continue;
+            }
             final long addend = positioned ? delta + CountWord.POSITION_UNIT : delta;
             final int decider = current.nodes[tail];
             final long at = base(current.slots[tail]) + offset;
@@ -1037,6 +1048,21 @@ final class Replication
         }
     }
 
+    // the table's last holder is dead: leave the slice's gate, which its death closed, and come back once the
+    // hand-over installed a table without it (or the gate's timeout fails the operation, not started); a death
+    // marked a moment before the gate closed is waited out
+    private void awaitHandover(final int slice, final Holders current)
+    {
+        if (gate.isClosed(slice))
+        {
+            readmit(slice);
+        }
+        else if (holders.get(slice) == current)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
     /**
      * Apply an addition the tail decided, as the swap {@code before -> after}, at holders {@code tail - 1} down to
      * {@code serving}, in the tail's order: a holder that has not reached {@code before} yet is waiting for an
@@ -1046,8 +1072,8 @@ final class Replication
      *   missing writer may be it), or after the decision timeout (its swap, had it lived, has failed by then), does
      *   it <i>catch up</i> by swapping the value it shows for the value of the nearest live holder after it, which
      *   has this addition and every earlier one.</li>
-     *   <li>An addition decided at the table's last holder moves the word's position on ({@link CountWord}); an
-     *   addition decided at a holder before it (the last one is dead and the hand-over has not run yet) does not.
+     *   <li>An addition decided at the table's last holder moves the word's position on ({@link CountWord}), and
+     *   while that holder is dead nothing is decided until the hand-over's table ({@link #fetchAddTailFirst}).
      *   So a holder at a later position than this addition's value before has passed this addition: it got it by
      *   a catch-up from a holder after it, which only shows the last holder's values in its order, and no other
      *   decision moves the position. The caller is done there, whether or not a holder after it still lives.
@@ -1061,9 +1087,8 @@ final class Replication
      *   Waiting instead could last forever: such a caller's addition, decided again, is not in the dead tail's
      *   order.</li>
      * </ul>
-     * What is left open: an addition decided at a holder before the table's last one, between the last one's death
-     * and the hand-over, has no position of its own, so a catch-up in that window can still make a writer of one
-     * that is on its way find its value before again; and a position wraps after 65,536 additions.
+     * What is left open: positions compare within half their 16 bits, so a writer stalled here while 32,768 or
+     * more later additions are decided could still find its value before again after a catch-up.
      *
      * @return true once every live holder down to the serving one has the addition; false if it is void and must
      * be decided again.

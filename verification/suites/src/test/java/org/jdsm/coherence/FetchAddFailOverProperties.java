@@ -41,8 +41,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * count at the home (in place there, one-sided elsewhere); the home crashes; every live node adds and reads again at the
  * backup that took the slice over. Checked: after the writer died, no live backup holds less than the home; no read
  * after the take-over is smaller than one before it; the history (the writer's addition in doubt) is linearizable as
- * a counter; and the final count is the initial one plus every acknowledged addition once, plus the one in doubt
- * at most once.
+ * a counter; the final count is the initial one plus every acknowledged addition once, plus the one in doubt
+ * at most once; and the count word's position ({@link CountWord}) moved by exactly the number of additions that took
+ * effect, each decided once at the last holder of a holder table (at {@code 2aff8ad} an addition decided again while
+ * the table's last holder was dead was decided at the holder before it with no position, and
+ * {@link #anAdditionWhoseEveryLaterHolderDiedIsDecidedAgainNotFailedInDoubt} failed on it).
  * With the serving-first order of before (at {@code db1c02c}) the examples fail: the home shows the writer's
  * addition, its backup does not, the readers see the larger count at the home and the smaller one at the backup.
  */
@@ -101,6 +104,7 @@ class FetchAddFailOverProperties
         final CrashAfterChange trap = new CrashAfterChange(CrashAfterChange.Kind.ATOMIC);
         final long initial;
         final long last;
+        final int positionsMoved;
         final AtomicReference<Object> outcome = new AtomicReference<>();
         try (SimulatedCluster cluster = trap.startCluster(nodes, 1, writer, 5, 0))
         {
@@ -114,6 +118,7 @@ class FetchAddFailOverProperties
             final Replication.Holders holders = replication.holders(home);
             assertEquals(List.of(home, tail), List.of(holders.nodes[0], holders.nodes[1]), "the holders of slice 1");
             initial = read(recorder.client(0), heap(cluster, 0), address);
+            final long initialWord = rawWordAtServing(cluster, replication, home, wordOffset);
 
             final HistoryRecorder.Client writerLog = recorder.client(writer);
             writerLog.invoke(KEY, OpKind.GET_AND_ADD, IN_DOUBT_DELTA); // never completes: in doubt
@@ -157,10 +162,14 @@ class FetchAddFailOverProperties
             assertTrue(outcome.get() instanceof Long, "node 0's addition succeeded: " + outcome.get());
             ReplicationFailOverProperties.awaitHandedOver(cluster, nodes);
             last = read(recorder.client(2), heap(cluster, 0), address);
+            positionsMoved = positionsMoved(cluster, replication, home, wordOffset, initialWord);
         }
 
         assertTrue(last == initial + 1 || last == initial + 1 + IN_DOUBT_DELTA, "the final count " + last +
             " is the initial " + initial + " plus node 0's addition once, and the writer's at most once");
+        assertEquals(last == initial + 1 ? 1 : 2, positionsMoved, "each addition that took effect was decided at " +
+            "the last holder of a holder table, once: node 0's, decided again after the tail died, waited for the " +
+            "hand-over instead of being decided at the home without a position");
         final CheckResult result = new LinearizabilityChecker(Models.counter(initial)).check(recorder.history());
         assertEquals(Verdict.LINEARIZABLE, result.verdict(), String.valueOf(result));
     }
@@ -349,8 +358,10 @@ class FetchAddFailOverProperties
         final List<Long> readAfterHomeDied = Collections.synchronizedList(new ArrayList<>());
         final List<String> homeAheadOfBackup = new ArrayList<>();
         final AtomicLong acknowledged = new AtomicLong();
+        final AtomicLong additions = new AtomicLong();
         final long initial;
         final long last;
+        final int positionsMoved;
         try (SimulatedCluster cluster = trap.startCluster(nodes, replicas, writer, seed, maxDelaySteps))
         {
             final Node driver = (Node)cluster.node(0);
@@ -362,9 +373,10 @@ class FetchAddFailOverProperties
                 SharedObjectHandle.COUNT_OFFSET;
             final Replication replication = ((EngineHeap)driver.heap()).replication();
             initial = heap(cluster, 0).fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, 0);
+            final long initialWord = rawWordAtServing(cluster, replication, home, wordOffset);
 
             // every node adds and reads at once, the home in place, the others one-sided
-            concurrently(cluster, nodes, recorder, 0, opsPerNode, seed, address, acknowledged, null);
+            concurrently(cluster, nodes, recorder, 0, opsPerNode, seed, address, acknowledged, additions, null);
 
             // the writer adds and dies right after its first atomic on the word changed a holder
             final HistoryRecorder.Client writerLog = recorder.client(100 + writer);
@@ -410,7 +422,7 @@ class FetchAddFailOverProperties
             // live node adds and reads at the backup
             if (addWhileHomeLags)
             {
-                concurrently(cluster, nodes, recorder, 500, opsPerNode, seed + 2, address, acknowledged,
+                concurrently(cluster, nodes, recorder, 500, opsPerNode, seed + 2, address, acknowledged, additions,
                     readBeforeHomeDied);
             }
             for (int n = 0; n < nodes; n++)
@@ -422,10 +434,11 @@ class FetchAddFailOverProperties
             }
             cluster.network().crash(home);
             ReplicationFailOverProperties.awaitHandedOver(cluster, nodes);
-            concurrently(cluster, nodes, recorder, 300, opsPerNode, seed + 1, address, acknowledged,
+            concurrently(cluster, nodes, recorder, 300, opsPerNode, seed + 1, address, acknowledged, additions,
                 readAfterHomeDied);
             last = read(recorder.client(400), heap(cluster, 0), address);
             readAfterHomeDied.add(last);
+            positionsMoved = positionsMoved(cluster, replication, home, wordOffset, initialWord);
             assertEquals(2, replication.failOvers(), "node 0 declared the writer and the home dead, " + schedule);
         }
 
@@ -443,6 +456,8 @@ class FetchAddFailOverProperties
             " is the initial " + initial + " plus every acknowledged addition once (" + acknowledged.get() +
             ") and the one in doubt at most once, " + schedule);
         assertEquals(List.of(), homeAheadOfBackup, "after the writer died, " + schedule);
+        assertEquals(additions.get() + (last == expected ? 0 : 1), positionsMoved, "every addition that took " +
+            "effect was decided at the last holder of a holder table, once (its position moved by one), " + schedule);
         assertEquals(Verdict.LINEARIZABLE, result.verdict(), schedule + ": " + result);
     }
 
@@ -456,6 +471,7 @@ class FetchAddFailOverProperties
         final long seed,
         final long address,
         final AtomicLong acknowledged,
+        final AtomicLong additions,
         final List<Long> reads) throws InterruptedException
     {
         final List<Thread> threads = new ArrayList<>();
@@ -489,6 +505,7 @@ class FetchAddFailOverProperties
                         final long before = heap.fetchAdd(address, SharedObjectHandle.COUNT_OFFSET, delta);
                         log.ok(slot, before);
                         acknowledged.addAndGet(delta);
+                        additions.incrementAndGet();
                     }
                 }
                 catch (final Throwable ex)
@@ -521,6 +538,28 @@ class FetchAddFailOverProperties
     private static HeapAccess heap(final SimulatedCluster cluster, final int node)
     {
         return ((Node)cluster.node(node)).heap();
+    }
+
+    // the whole count word at the holder now serving the slice, position included
+    private static long rawWordAtServing(
+        final SimulatedCluster cluster, final Replication replication, final int slice, final long wordOffset)
+    {
+        final Replication.Holders holders = replication.holders(slice);
+        final int index = replication.servingHolder(slice);
+        return ((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
+            .getLongVolatile(replication.base(holders.slots[index]) + wordOffset);
+    }
+
+    // how far the position of the serving holder's count word moved since `initialWord`: the additions it has
+    private static int positionsMoved(
+        final SimulatedCluster cluster,
+        final Replication replication,
+        final int slice,
+        final long wordOffset,
+        final long initialWord)
+    {
+        final long word = rawWordAtServing(cluster, replication, slice, wordOffset);
+        return (int)(((word >>> CountWord.COUNT_BITS) - (initialWord >>> CountWord.COUNT_BITS)) & 0xFFFF);
     }
 
     private static long wordAt(
