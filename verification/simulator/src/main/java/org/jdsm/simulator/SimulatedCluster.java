@@ -7,6 +7,7 @@ import org.jdsm.DsmNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -73,7 +74,9 @@ public final class SimulatedCluster implements AutoCloseable
                 .nodeCount(nodeCount)
                 .transportProvider(new SimulatedTransportProvider(simulatedNetwork));
             customise.accept(config);
-            starting.add(CompletableFuture.supplyAsync(() -> engine.apply(config)));
+            // a thread per node, not the common pool: every start waits for all nodes to attach, and a pool of
+            // fewer threads than nodes (cores - 1 of them) would never run the rest
+            starting.add(CompletableFuture.supplyAsync(() -> engine.apply(config), startThread("simulated-node-" + i)));
         }
 
         final DsmNode[] nodes = new DsmNode[nodeCount];
@@ -91,6 +94,22 @@ public final class SimulatedCluster implements AutoCloseable
         }
 
         return new SimulatedCluster(simulatedNetwork, nodes);
+    }
+
+    /**
+     * An executor that runs its one task on a new daemon thread: for starts that wait for each other.
+     *
+     * @param name of the thread.
+     * @return the executor.
+     */
+    public static Executor startThread(final String name)
+    {
+        return (task) ->
+        {
+            final Thread thread = new Thread(task, name + "-start");
+            thread.setDaemon(true);
+            thread.start();
+        };
     }
 
     /**

@@ -2,6 +2,7 @@ package org.jdsm.simulator.contract;
 
 import org.agrona.CloseHelper;
 import org.jdsm.DsmConfig;
+import org.jdsm.simulator.SimulatedCluster;
 import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
 
@@ -92,9 +93,10 @@ public final class InProcessContractCluster implements ContractCluster
     public static void startAll(final Transport... transports) throws Exception
     {
         final List<CompletableFuture<Void>> started = new ArrayList<>();
-        for (final Transport transport : transports)
+        for (int i = 0; i < transports.length; i++)
         {
-            started.add(CompletableFuture.runAsync(transport::start));
+            // a thread each: the starts wait for each other, and the common pool may have fewer threads
+            started.add(CompletableFuture.runAsync(transports[i]::start, SimulatedCluster.startThread("transport-" + i)));
         }
         try
         {
