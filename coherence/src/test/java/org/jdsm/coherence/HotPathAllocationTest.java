@@ -8,6 +8,8 @@ import org.jdsm.NodeCounters.Counter;
 import org.jdsm.Ref;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class HotPathAllocationTest
 {
     private static final int ROUND = 100_000;
+    private static final int MISS_PASSES = 4;
+    private static final int MISSES_PER_PASS = 5_000;
     private static final long JIT_WAIT_NS = TimeUnit.SECONDS.toNanos(60);
     private static final int CELLS = 16;
     private static final DCell.View<Boolean> IS_ZERO = (buffer, offset, length) -> 0 == buffer.getLong(offset);
@@ -52,6 +56,59 @@ class HotPathAllocationTest
             assertEquals((long)steady.rounds * ROUND - 1, node.counters().get(Counter.CACHE_HITS));
             System.out.println("cache-hit read()/getLong()/close(): " + steady.minimum + " bytes allocated per round of " +
                 ROUND + " remote + " + ROUND + " local borrows, " + steady);
+            assertEquals(0, steady.minimum, "bytes allocated in the best round of " + ROUND + " borrows");
+        }
+    }
+
+    /**
+     * A program reads remote objects it has not read yet (misses) and then reads them again (hits) through the same
+     * code: a miss fetches the copy on the {@code Ref}'s first access, so the JIT compiles that fetch, a call that
+     * may throw, into the accessor, and its exception edge leads to the try-with-resources handler that closes the
+     * {@code Ref}. HotSpot before JDK 22 compiles that handler with a call to {@code close()} it does not inline
+     * ("call site not reached"), which lets the {@code Ref} escape: on JDK 17 each borrow here allocates its
+     * {@code Ref}, 40 bytes. JDK 22 and later prune a handler that never ran (JDK-8267532), and the hits allocate
+     * nothing, provided the accessor stays small enough to inline (the fetch is a call the JIT can not inline,
+     * {@code SharedBorrow.pinCopy}; inlined, the accessor compiled on its own took ~18 KB and was called, not
+     * inlined, and this test failed on JDK 25 as well). CI runs it with a JDK 22 or later when the machine has one.
+     */
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_22)
+    void shouldNotAllocateOnCacheHitReadGetCloseAfterTheJitCompiledMisses()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2))
+        {
+            final Node node = cluster.node(0);
+            final DBox<Long> local = node.alloc(Codecs.LONG, 4L);
+            for (int pass = 0; pass < MISS_PASSES; pass++)
+            {
+                @SuppressWarnings("unchecked")
+                final DBox<Long>[] unread = new DBox[MISSES_PER_PASS];
+                for (int i = 0; i < MISSES_PER_PASS; i++)
+                {
+                    unread[i] = node.allocOn(1, Codecs.LONG, (long)i);
+                }
+                long sum = 0;
+                for (int i = 0; i < MISSES_PER_PASS; i++)
+                {
+                    sum += readOnce(unread[i]) + readOnce(local);
+                }
+                assertEquals((long)MISSES_PER_PASS * (MISSES_PER_PASS - 1) / 2 + 4L * MISSES_PER_PASS, sum);
+                for (final DBox<Long> box : unread)
+                {
+                    box.close();
+                }
+            }
+            final long missesBefore = node.counters().get(Counter.CACHE_MISSES);
+            assertEquals((long)MISS_PASSES * MISSES_PER_PASS, missesBefore, "each read of a box not read yet missed");
+            final DBox<Long> remote = node.allocOn(1, Codecs.LONG, 3L);
+
+            final Steady steady = untilSteady(
+                () -> readRound(remote, local), (sum) -> assertEquals(7L * ROUND, sum));
+
+            assertEquals(missesBefore + 1, node.counters().get(Counter.CACHE_MISSES));
+            System.out.println("cache-hit read()/getLong()/close() after " + missesBefore + " misses: " +
+                steady.minimum + " bytes allocated per round of " + ROUND + " remote + " + ROUND + " local borrows, " +
+                steady);
             assertEquals(0, steady.minimum, "bytes allocated in the best round of " + ROUND + " borrows");
         }
     }
@@ -208,7 +265,8 @@ class HotPathAllocationTest
             rounds++;
             final long before = allocatedBytes();
             final long result = round.getAsLong();
-            minimum = Math.min(minimum, allocatedBytes() - before - overhead);
+            // at least 0: the counter's own reads, measured before the JIT compiled them, can cost less by now
+            minimum = Math.min(minimum, Math.max(0, allocatedBytes() - before - overhead));
             check.accept(result);
         }
 
