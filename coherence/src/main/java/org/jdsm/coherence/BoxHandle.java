@@ -11,7 +11,9 @@ import org.jdsm.Mut;
 import org.jdsm.Ref;
 
 import java.io.Serializable;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 
 import static org.jdsm.coherence.BorrowState.FREED;
@@ -41,6 +43,13 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
     private static final VarHandle LEASE_READERS;
     private static final VarHandle FOREIGN_RELEASES;
 
+    /**
+     * {@link #acquireRemoteCountedRead}, called through a handle in a field that is not final: the JIT inlines a call
+     * through a constant handle only, so {@link #read()} compiled on its own stays small (see there).
+     */
+    @SuppressWarnings("FieldMayBeFinal")
+    private static MethodHandle remoteCountedRead;
+
     static
     {
         try
@@ -51,6 +60,8 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
             LESSEE = lookup.findVarHandle(BoxHandle.class, "lessee", ReaderLeases.Lessee.class);
             LEASE_READERS = lookup.findVarHandle(BoxHandle.class, "leaseReaders", int.class);
             FOREIGN_RELEASES = lookup.findVarHandle(BoxHandle.class, "foreignReleases", int.class);
+            remoteCountedRead = lookup.findVirtual(
+                BoxHandle.class, "acquireRemoteCountedRead", MethodType.methodType(CacheEntry.class));
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -125,30 +136,53 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         }
         else
         {
-            entry = acquireCountedRead();
-            buffer = null != entry ? entry.payload : node.isLocal(address) ? view : null;
+            acquireRead(); // from here on nobody moves the object: its address is stable
+            if (node.isLocal(address))
+            {
+                entry = null;
+                buffer = view;
+            }
+            else
+            {
+                entry = remoteCountedRead(this);
+                buffer = null != entry ? entry.payload : null;
+            }
         }
 
-        // one allocation site and a small method (the counted path is a call of its own), so the JIT inlines it and
-        // scalar-replaces the borrow of a try-with-resources block: a cache-hit borrow allocates nothing
+        // one allocation site and a small method, so the JIT inlines it and scalar-replaces the borrow of a
+        // try-with-resources block: a cache-hit borrow allocates nothing. The remote counted path is a call the JIT
+        // can not inline: with it inlined, read() compiled on its own (as it is once called from several places)
+        // took over InlineSmallCode (2,500 bytes), and its callers then called it instead of inlining it, so the
+        // borrow it returns escaped and was allocated
         return new SharedBorrow<>(this, codec, buffer, entry, null != leased);
     }
 
-    /**
-     * The counted path of {@link #read()}: one more reader in the state word and, for a remote object whose copy
-     * the box remembers, a pin on that copy (and a lease for the calling thread, see {@link #takeLease}).
-     *
-     * @return the pinned copy, or null for a local object or a miss, which is fetched on first access (so a Ref only
-     * lent to a task near the data copies nothing here).
-     */
-    private CacheEntry acquireCountedRead()
+    private static CacheEntry remoteCountedRead(final BoxHandle<?> box)
     {
-        acquireRead();
-        final long address = this.address;
-        if (node.isLocal(address))
+        try
         {
-            return null;
+            return (CacheEntry)remoteCountedRead.invokeExact(box);
         }
+        catch (final RuntimeException | Error ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException("BoxHandle.acquireRemoteCountedRead declares no checked exception", ex);
+        }
+    }
+
+    /**
+     * The counted path of {@link #read()} for a remote object, whose reader the state word counts already: when the
+     * box remembers the object's copy, a pin on that copy (and a lease for the calling thread, see {@link #takeLease}).
+     *
+     * @return the pinned copy, or null for a miss, which is fetched on first access (so a Ref only lent to a task
+     * near the data copies nothing here).
+     */
+    private CacheEntry acquireRemoteCountedRead()
+    {
+        final long address = this.address;
         final CacheEntry entry = memo;
         if (null != entry && entry.key == address && entry.tryPin())
         {

@@ -8,8 +8,6 @@ import org.jdsm.NodeCounters.Counter;
 import org.jdsm.Ref;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledForJreRange;
-import org.junit.jupiter.api.condition.JRE;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
@@ -62,17 +60,24 @@ class HotPathAllocationTest
 
     /**
      * A program reads remote objects it has not read yet (misses) and then reads them again (hits) through the same
-     * code: a miss fetches the copy on the {@code Ref}'s first access, so the JIT compiles that fetch, a call that
-     * may throw, into the accessor, and its exception edge leads to the try-with-resources handler that closes the
-     * {@code Ref}. HotSpot before JDK 22 compiles that handler with a call to {@code close()} it does not inline
-     * ("call site not reached"), which lets the {@code Ref} escape: on JDK 17 each borrow here allocates its
-     * {@code Ref}, 40 bytes. JDK 22 and later prune a handler that never ran (JDK-8267532), and the hits allocate
-     * nothing, provided the accessor stays small enough to inline (the fetch is a call the JIT can not inline,
-     * {@code SharedBorrow.pinCopy}; inlined, the accessor compiled on its own took ~18 KB and was called, not
-     * inlined, and this test failed on JDK 25 as well). CI runs it with a JDK 22 or later when the machine has one.
+     * code, so the JIT compiles the misses' paths into the code the hits run. Three ways that made every borrow
+     * allocate its {@code Ref} (40 bytes), found with {@code -XX:+LogCompilation}; this test failed on each of the first
+     * two before its mend (the first on JDK 17, the second on 17 and 25), {@code BorrowAfterMissesBenchmark} on the
+     * third (JDK 17):
+     * <ul>
+     *   <li>The fetch on a {@code Ref}'s first access, a call that may throw, gives the try-with-resources body an
+     *   exception edge into its handler, and JDK 17's C2 does not inline the handler's {@code close()} ("call site
+     *   not reached"), so the {@code Ref} escapes there. {@code SharedBorrow.close()} is now 5 bytes of bytecode,
+     *   which C2 inlines even where nothing ran (JDK 22 and later prune such a handler anyway, JDK-8267532).</li>
+     *   <li>{@code SharedBorrow.bytes()} compiled on its own with a miss's fetch inlined took ~18 KB, over
+     *   {@code InlineSmallCode}, so the accessors called it and handed it the {@code Ref}: the fetch is now a call the
+     *   JIT can not inline.</li>
+     *   <li>{@code BoxHandle.read()} compiled on its own with its remote counted path inlined was over
+     *   {@code InlineSmallCode} too: that path is now a call the JIT can not inline.</li>
+     * </ul>
+     * CI also runs this class with a JDK 22 or later when the machine has one.
      */
     @Test
-    @EnabledForJreRange(min = JRE.JAVA_22)
     void shouldNotAllocateOnCacheHitReadGetCloseAfterTheJitCompiledMisses()
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(2))
