@@ -43,12 +43,16 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
     private static final VarHandle LEASE_READERS;
     private static final VarHandle FOREIGN_RELEASES;
 
-    /**
-     * {@link #acquireRemoteCountedRead}, called through a handle in a field that is not final: the JIT inlines a call
-     * through a constant handle only, so {@link #read()} compiled on its own stays small (see there).
+    /*
+     * Paths of a borrow that the JIT must not inline, called through handles in fields that are not final (the JIT
+     * inlines a call through a constant handle only, and there is no other way to say so without the JDK's internal
+     * annotations): inlined, they make the method that calls them too big to inline in turn once it is compiled on
+     * its own, and the borrow it creates or is handed then escapes (see read() and SharedBorrow.bytes()).
      */
     @SuppressWarnings("FieldMayBeFinal")
     private static MethodHandle remoteCountedRead;
+    @SuppressWarnings("FieldMayBeFinal")
+    private static MethodHandle pinCopyForBorrow;
 
     static
     {
@@ -62,6 +66,8 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
             FOREIGN_RELEASES = lookup.findVarHandle(BoxHandle.class, "foreignReleases", int.class);
             remoteCountedRead = lookup.findVirtual(
                 BoxHandle.class, "acquireRemoteCountedRead", MethodType.methodType(CacheEntry.class));
+            pinCopyForBorrow = lookup.findVirtual(
+                BoxHandle.class, "pinCopyForBorrow", MethodType.methodType(CacheEntry.class));
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -144,7 +150,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
             }
             else
             {
-                entry = remoteCountedRead(this);
+                entry = callOutOfLine(remoteCountedRead, this);
                 buffer = null != entry ? entry.payload : null;
             }
         }
@@ -157,11 +163,22 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         return new SharedBorrow<>(this, codec, buffer, entry, null != leased);
     }
 
-    private static CacheEntry remoteCountedRead(final BoxHandle<?> box)
+    /**
+     * {@link #pinCopyForBorrow()} through a call the JIT does not inline, for {@link SharedBorrow}'s fetch on first
+     * access.
+     *
+     * @return the pinned copy.
+     */
+    CacheEntry pinCopyForBorrowOutOfLine()
+    {
+        return callOutOfLine(pinCopyForBorrow, this);
+    }
+
+    private static CacheEntry callOutOfLine(final MethodHandle path, final BoxHandle<?> box)
     {
         try
         {
-            return (CacheEntry)remoteCountedRead.invokeExact(box);
+            return (CacheEntry)path.invokeExact(box);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -169,7 +186,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         }
         catch (final Throwable ex)
         {
-            throw new IllegalStateException("BoxHandle.acquireRemoteCountedRead declares no checked exception", ex);
+            throw new IllegalStateException(path + " declares no checked exception", ex);
         }
     }
 

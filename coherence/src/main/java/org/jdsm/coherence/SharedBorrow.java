@@ -6,9 +6,6 @@ import org.jdsm.Codec;
 import org.jdsm.Ref;
 
 import java.io.Serializable;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 /**
  * A shared borrow: a read-only view of an object's bytes, either in the local heap or in a pinned copy in the
@@ -22,26 +19,6 @@ import java.lang.invoke.MethodType;
 final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
 {
     private static final long serialVersionUID = 1L;
-
-    /**
-     * {@link BoxHandle#pinCopyForBorrow}, called through a handle in a field that is not final: the JIT inlines a
-     * call through a constant handle only, so the fetch of a miss is never inlined into {@link #bytes()}.
-     */
-    @SuppressWarnings("FieldMayBeFinal")
-    private static MethodHandle pinCopyForBorrow;
-
-    static
-    {
-        try
-        {
-            pinCopyForBorrow = MethodHandles.lookup().findVirtual(
-                BoxHandle.class, "pinCopyForBorrow", MethodType.methodType(CacheEntry.class));
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     private final transient BorrowOwner owner;
     private transient DirectBuffer buffer;
@@ -117,39 +94,23 @@ final class SharedBorrow<T> implements Ref<T>, Borrow, Serializable
     /**
      * The bytes, fetched into the cache on first access when the borrow was opened on a miss.
      * <p>
-     * The fetch is a call the JIT can not inline ({@link #pinCopy}), so this method stays a few instructions when
-     * compiled on its own: compiled with a miss's fetch inlined it takes ~18 KB of code, over {@code InlineSmallCode},
-     * and a program that has run misses would then call it from every accessor instead of inlining it, handing it
-     * the borrow, which then escapes: each cache hit would allocate its {@code Ref}.
+     * The fetch is a call the JIT can not inline ({@link BoxHandle#pinCopyForBorrowOutOfLine}), so this method stays
+     * a few instructions when compiled on its own: compiled with a miss's fetch inlined it took ~18 KB of code, over
+     * {@code InlineSmallCode}, and a program that had run misses then called it from every accessor instead of
+     * inlining it, handing it the borrow, which then escaped: each cache hit allocated its {@code Ref}.
      */
     private DirectBuffer bytes()
     {
         DirectBuffer bytes = buffer;
         if (null == bytes)
         {
-            final CacheEntry pinned = pinCopy((BoxHandle<?>)owner);
+            final CacheEntry pinned = ((BoxHandle<?>)owner).pinCopyForBorrowOutOfLine();
             entry = pinned;
             bytes = pinned.payload;
             buffer = bytes;
         }
 
         return bytes;
-    }
-
-    private static CacheEntry pinCopy(final BoxHandle<?> box)
-    {
-        try
-        {
-            return (CacheEntry)pinCopyForBorrow.invokeExact(box);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable ex)
-        {
-            throw new IllegalStateException("BoxHandle.pinCopyForBorrow declares no checked exception", ex);
-        }
     }
 
     /**
