@@ -29,7 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * exclusive borrow of a local object (colour bump), each against the plain read or write of a long in an
  * off-heap buffer, which is what a program without jdsm would do, and the cache-hit borrow against a
  * {@link ConcurrentHashMap} lookup of the same value (what a program with an on-heap near cache would do). Two nodes
- * in one JVM over the simulated transport; no network round trip is on these paths.
+ * in one JVM over the simulated transport; no network round trip is on these paths. JMH runs each benchmark in a
+ * fork of its own; {@link #remoteCacheHitSharedBorrowByteAfterMisses}'s fork first reads {@link AfterMisses#MISSES}
+ * remote objects through the code the hit then runs, as a program does.
  * <p>
  * Run: {@code java -jar bench/target/benchmarks.jar BorrowBenchmark -prof gc}
  */
@@ -168,9 +170,66 @@ public class BorrowBenchmark
     @Benchmark
     public byte remoteCacheHitSharedBorrowByte()
     {
-        try (Ref<Long> ref = remote.read())
+        return readByte(remote);
+    }
+
+    /**
+     * {@link #remoteCacheHitSharedBorrowByte()} in a JVM that has run misses through the same code, so the JIT
+     * compiled a miss's fetch into it; with {@code -prof gc} the allocation per operation shows whether escape
+     * analysis still removes the {@code Ref}.
+     *
+     * @param afterMisses the remote object, cached, read after the misses.
+     * @return the byte.
+     */
+    @Benchmark
+    public byte remoteCacheHitSharedBorrowByteAfterMisses(final AfterMisses afterMisses)
+    {
+        return readByte(afterMisses.remote);
+    }
+
+    private static byte readByte(final DBox<Long> box)
+    {
+        try (Ref<Long> ref = box.read())
         {
             return ref.buffer().getByte(0);
+        }
+    }
+
+    /**
+     * A remote object read once, after {@link #MISSES} other remote objects were read once each (misses, freed
+     * after) through the method the benchmark then calls, on the benchmark's node.
+     */
+    @State(Scope.Thread)
+    public static class AfterMisses
+    {
+        /** Remote objects read once each before the measurement. */
+        static final int MISSES = 20_000;
+
+        private DBox<Long> remote;
+
+        /**
+         * Read the misses, then allocate the remote object the benchmark reads and read it once (cached from then on).
+         *
+         * @param benchmark whose nodes to use.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final BorrowBenchmark benchmark)
+        {
+            for (int i = 0; i < MISSES; i++)
+            {
+                try (DBox<Long> unread = benchmark.node.allocOn(1, Codecs.LONG, (long)i))
+                {
+                    if ((byte)i != readByte(unread))
+                    {
+                        throw new IllegalStateException("remote object " + i + " does not read " + (byte)i);
+                    }
+                }
+            }
+            remote = benchmark.node.allocOn(1, Codecs.LONG, 11L);
+            if (11 != readByte(remote))
+            {
+                throw new IllegalStateException("the remote object does not read 11");
+            }
         }
     }
 }

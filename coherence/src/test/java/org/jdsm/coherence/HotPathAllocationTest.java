@@ -61,9 +61,9 @@ class HotPathAllocationTest
     /**
      * A program reads remote objects it has not read yet (misses) and then reads them again (hits) through the same
      * code, so the JIT compiles the misses' paths into the code the hits run. Three ways that made every borrow
-     * allocate its {@code Ref} (40 bytes), found with {@code -XX:+LogCompilation}; this test failed on each of the first
-     * two before its mend (the first on JDK 17, the second on 17 and 25), {@code BorrowAfterMissesBenchmark} on the
-     * third (JDK 17):
+     * allocate its {@code Ref} (40 bytes), found with {@code -XX:+LogCompilation}; this test failed on each of the
+     * first two before its mend (the first on JDK 17, the second on 17 and 25),
+     * {@code BorrowBenchmark.remoteCacheHitSharedBorrowByteAfterMisses} on the third (JDK 17):
      * <ul>
      *   <li>The fetch on a {@code Ref}'s first access, a call that may throw, gives the try-with-resources body an
      *   exception edge into its handler, and JDK 17's C2 does not inline the handler's {@code close()} ("call site
