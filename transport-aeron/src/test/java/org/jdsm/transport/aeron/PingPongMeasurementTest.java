@@ -78,6 +78,8 @@ class PingPongMeasurementTest
     private static final List<String> ROWS =
         Arrays.asList(System.getProperty("jdsm.pingpong.rows", "raw,read,engine").split(","));
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Objects placed, then read one timed miss each, then freed, per batch of the engine row. */
+    private static final int ENGINE_BATCH = 100;
 
     /** idle strategy -> row -> size -> p50 and p99 of each round, in microseconds. */
     private final Map<String, Map<String, Map<Integer, List<double[]>>>> results = new LinkedHashMap<>();
@@ -331,10 +333,26 @@ class PingPongMeasurementTest
                 final long missesBefore = engine.counters().get(NodeCounters.Counter.CACHE_MISSES);
                 final long[] all = new long[WARMUP + MEASURED];
                 long cpuStartNs = 0;
-                for (int i = 0; i < all.length; i++)
+                final List<DBox<byte[]>> batch = new ArrayList<>(ENGINE_BATCH);
+                for (int i = 0; i < all.length; )
                 {
                     cpuStartNs = WARMUP == i ? bothProcessesCpuNs(childPid) : cpuStartNs;
-                    all[i] = engineReadMiss(engine, value);
+                    // a batch ends at the warm-up's end, so the CPU time starts with the first measured sample
+                    final int end = Math.min(i + ENGINE_BATCH, i < WARMUP ? WARMUP : all.length);
+                    for (int b = i; b < end; b++)
+                    {
+                        batch.add(engine.allocOn(1, Codecs.BYTES, value));
+                    }
+                    for (int b = i; b < end; b++)
+                    {
+                        all[b] = engineReadMiss(batch.get(b - i), value);
+                    }
+                    for (final DBox<byte[]> box : batch)
+                    {
+                        box.close();
+                    }
+                    batch.clear();
+                    i = end;
                 }
                 cpuNsPerSize[s] = bothProcessesCpuNs(childPid) - cpuStartNs;
                 assertEquals(all.length, engine.counters().get(NodeCounters.Counter.CACHE_MISSES) - missesBefore,
@@ -347,13 +365,15 @@ class PingPongMeasurementTest
     }
 
     /**
-     * One engine read miss: an object placed on the other node (not timed), then the timed shared borrow and the
-     * access that fetches it, then its free (not timed). The freed block comes back under a new colour, so every
-     * sample misses.
+     * One engine read miss, timed: the shared borrow of an object on the other node that this node never read, and the
+     * access that fetches it. The objects are placed in batches of {@link #ENGINE_BATCH} before their reads and freed
+     * after them (none of it timed): a remote allocation waits for its answer on the duty-cycle thread, which is then
+     * busy for a while, and a free is a message the other node serves; placed and freed around each read, both fell
+     * into the next timed read (in busy-spin, a third spinning thread on 2 cores). Each freed block comes back under
+     * a new colour, so every sample misses.
      */
-    private static long engineReadMiss(final DsmNode engine, final byte[] value)
+    private static long engineReadMiss(final DBox<byte[]> box, final byte[] value)
     {
-        final DBox<byte[]> box = engine.allocOn(1, Codecs.BYTES, value);
         final long startNs = System.nanoTime();
         final byte last;
         try (Ref<byte[]> ref = box.read())
@@ -361,7 +381,6 @@ class PingPongMeasurementTest
             last = ref.buffer().getByte(value.length - 1);
         }
         final long elapsedNs = System.nanoTime() - startNs;
-        box.close();
         if (last != value[value.length - 1])
         {
             throw new AssertionError("engine read returned " + last);
