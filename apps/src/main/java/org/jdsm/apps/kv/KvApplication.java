@@ -283,9 +283,14 @@ public final class KvApplication implements Application<KvApplication.Options>
         final long records = settings.records;
         final int threads = settings.threads;
         final Properties props = settings.props;
+        final int clients = clientNodes.length * threads;
+        // every node's JIT must be warm: a node idle through the phases before this one (the baseline and jdsm
+        // on 1 node run on node 0 only) would otherwise be measured compiling
+        final long warmupPerThread = null != settings.options.warmup ? settings.warmup / clients :
+            Math.max(settings.warmup / clients, MIN_WARMUP_PER_CLIENT);
         out.printf("kv: workload %s, %s store, %d node(s), clients on %s x %d threads, %d records, %d operations " +
             "(+%d warm-up), replicas %d%s%n", settings.workloadName, storeName, nodes, Arrays.toString(clientNodes),
-            threads, records, settings.operations, settings.warmup, isBaseline ? 0 : node.config().replicas(),
+            threads, records, settings.operations, warmupPerThread * clients, isBaseline ? 0 : node.config().replicas(),
             KvBenchmark.isChecked(props) ? ", checking every acknowledged update" : "");
         final KvStore store = isBaseline ?
             new LocalKvStore((int)records) : DistributedKvStore.create(node, settings.buckets, nodes);
@@ -316,11 +321,6 @@ public final class KvApplication implements Application<KvApplication.Options>
                     node, (DistributedKvStore)store, settings.killNode, settings.killAfterNs, names, records);
             }
             startNs = System.nanoTime();
-            final int clients = clientNodes.length * threads;
-            // every node's JIT must be warm: a node idle through the phases before this one (the baseline and jdsm
-            // on 1 node run on node 0 only) would otherwise be measured compiling
-            final long warmupPerThread = null != settings.options.warmup ? settings.warmup / clients :
-                Math.max(settings.warmup / clients, MIN_WARMUP_PER_CLIENT);
             final long measuredPerThread = Math.max(1, settings.operations / clients);
             final long intervalNs = null == settings.options.target ? 0 :
                 Math.max(1, TimeUnit.SECONDS.toNanos(clients) / settings.options.target);
