@@ -5,6 +5,11 @@ import org.agrona.MutableDirectBuffer;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 /**
  * Moves bytes between the nodes of a cluster. Two families of operations:
  * <ul>
@@ -94,6 +99,36 @@ public interface Transport extends AutoCloseable
      * @param length in bytes, at most {@link #maxMessageLength()}.
      */
     void send(int nodeId, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Wait on the calling thread until {@code response} is complete, or {@code timeoutNs} has passed: a response
+     * that this transport's {@link MessageHandler} completes, the answer to a message this node sent (a remote
+     * allocation, a task's result). A transport whose waiting callers drive its receiving duty cycle runs that cycle
+     * here, so the answer is handled on this thread rather than handed to it by another; by default this waits on the
+     * future. Not for a thread of the transport's own (a message handler).
+     *
+     * @param response  to wait for, completed normally or exceptionally.
+     * @param timeoutNs longest wait in nanoseconds.
+     * @return true if complete, false if the timeout passed first.
+     * @throws InterruptedException if the thread was interrupted while it waited.
+     */
+    default boolean awaitResponse(final CompletableFuture<?> response, final long timeoutNs) throws InterruptedException
+    {
+        try
+        {
+            response.get(timeoutNs, TimeUnit.NANOSECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            // complete: the caller reads the failure from the future
+        }
+        catch (final TimeoutException ex)
+        {
+            return false;
+        }
+
+        return true;
+    }
 
     /**
      * Largest control message this transport carries.

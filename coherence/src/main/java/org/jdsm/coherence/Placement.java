@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.jdsm.coherence.ControlMessageDescriptor.ALLOC_REQUEST_TYPE;
@@ -203,12 +202,13 @@ final class Placement
         try
         {
             proxy.send(peer, ALLOC_REQUEST_TYPE, correlationId, length);
-            return response.get(config.operationTimeoutNs(), TimeUnit.NANOSECONDS);
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new NodeUnavailableException(peer, "allocation of " + length + " bytes timed out after " +
-                TimeUnit.NANOSECONDS.toMillis(config.operationTimeoutNs()) + " ms");
+            // on the calling thread where the transport lets callers drive it: the answer is handled here, no hand-off
+            if (!transport.awaitResponse(response, config.operationTimeoutNs()))
+            {
+                throw new NodeUnavailableException(peer, "allocation of " + length + " bytes timed out after " +
+                    TimeUnit.NANOSECONDS.toMillis(config.operationTimeoutNs()) + " ms");
+            }
+            return response.get();
         }
         catch (final ExecutionException ex)
         {

@@ -25,6 +25,7 @@ import org.jdsm.spi.TransportContext;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -698,20 +699,58 @@ public final class AeronTransport implements Transport
             operation.idleStrategy = idleStrategy;
         }
 
+        return driveUntil(operation, idleStrategy, deadlineNs) || operation.await(deadlineNs);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * With {@link AeronTransportContext#callerDrives()} the caller drives the duty cycle as for a one-sided
+     * operation ({@link #await(PendingOperation, long)}), so the message handler that completes the response runs on
+     * this thread: a remote allocation or a task's result reaches its caller without a hand-off from the duty-cycle
+     * thread, which would also stay busy a while after (measured as a third busy thread by
+     * {@code PingPongMeasurementTest}'s engine row, whose placements came back that way).
+     */
+    public boolean awaitResponse(final CompletableFuture<?> response, final long timeoutNs) throws InterruptedException
+    {
+        if (!callerDrives || response.isDone() || runtime.isDutyCycleThread())
+        {
+            return Transport.super.awaitResponse(response, timeoutNs);
+        }
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException("interrupted before waiting for a response on node " + nodeId);
+        }
+
+        return driveUntil(new AwaitedResponse(response), newCallerIdleStrategy(), System.nanoTime() + timeoutNs) ||
+            response.isDone();
+    }
+
+    /**
+     * Drive the duty cycle on the calling thread until {@code awaited} completes or the deadline passes. While the
+     * duty-cycle thread is in a cycle, the caller yields and asks it to leave the next one to it; while another caller
+     * drives, it wakes that caller (which completes this one as well and unparks this thread) and parks for a while,
+     * then tries again. None of these waits spins: with more busy threads than cores (several nodes on a small
+     * machine) a spinning waiter takes the core that the thread producing its response needs.
+     *
+     * @return true if completed, false once the deadline passed.
+     */
+    private boolean driveUntil(final AwaitedCompletion awaited, final IdleStrategy idleStrategy, final long deadlineNs)
+    {
         int spinsForDutyCycle = busySpin ? 0 : BUSY_SPINS_FOR_DUTY_CYCLE;
-        while (!operation.isCompleted())
+        while (!awaited.isCompleted())
         {
             final long nowNs = System.nanoTime();
             if (nowNs >= deadlineNs)
             {
-                return operation.await(deadlineNs);
+                return false;
             }
             if (runtime.tryDrive())
             {
                 try
                 {
                     idleStrategy.reset();
-                    while (!operation.isCompleted() && runtime.lastDriveNs() < deadlineNs)
+                    while (!awaited.isCompleted() && runtime.lastDriveNs() < deadlineNs)
                     {
                         idleStrategy.idle(runtime.drive()); // reads the clock for its cycle and this deadline
                     }
@@ -736,14 +775,14 @@ public final class AeronTransport implements Transport
             }
             else
             {
-                runtime.wake(); // another caller drives: it completes this operation too; wake it if it idles
+                runtime.wake(); // another caller drives: it completes this one too; wake it if it idles
                 runtime.parkedCaller(1);
                 try
                 {
-                    if (!operation.isCompleted())
+                    if (!awaited.isCompleted())
                     {
                         // unparked on completion, or by the driving caller handing the duty cycle over when it stops
-                        LockSupport.parkNanos(operation, Math.min(deadlineNs, nowNs + DRIVE_RETRY_NS) - nowNs);
+                        LockSupport.parkNanos(awaited, Math.min(deadlineNs, nowNs + DRIVE_RETRY_NS) - nowNs);
                     }
                 }
                 finally

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #COPYING} to copy a chunk of a read or to complete it, a node death or close does the same to fail it, and
  * the caller moves it to {@link #TIMED_OUT} when its deadline passes.
  */
-final class PendingOperation
+final class PendingOperation implements AwaitedCompletion
 {
     static final int IDLE = 0;
     static final int PENDING = 1;
@@ -155,7 +155,7 @@ final class PendingOperation
     /**
      * @return true once completed (acquire: what the completer wrote is visible).
      */
-    boolean isCompleted()
+    public boolean isCompleted()
     {
         return COMPLETED == state;
     }

@@ -8,6 +8,7 @@ import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.simulator.contract.BufferHeapRegion;
+import org.jdsm.spi.MessageHandler;
 import org.jdsm.spi.TransportContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,8 +60,17 @@ class AeronTransportTest
         final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs,
         final long peerTimeoutMs)
     {
+        return newTransport(nodeId, nodeCount, secret, operationTimeoutMs, peerTimeoutMs, true,
+            (source, buffer, offset, length) -> { });
+    }
+
+    private AeronTransport newTransport(
+        final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs,
+        final long peerTimeoutMs, final boolean callerDrives, final MessageHandler handler)
+    {
         final List<Throwable> nodeErrors = new CopyOnWriteArrayList<>();
         final DsmConfig config = new DsmConfig().nodeId(nodeId).nodeCount(nodeCount).transport("aeron")
+            .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, callerDrives)
             .heapSize(HEAP).cacheSize(HEAP).maxObjectSize(HEAP / 2).clusterSecret(secret)
             .operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
             .peerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(peerTimeoutMs))
@@ -68,7 +79,7 @@ class AeronTransportTest
             .errorHandler(nodeErrors::add)
             .conclude();
         final AeronTransport transport = new AeronTransport(
-            new TransportContext(config, new BufferHeapRegion(HEAP), (source, buffer, offset, length) -> { }));
+            new TransportContext(config, new BufferHeapRegion(HEAP), handler));
         transports.add(transport);
         errors.add(nodeErrors);
         return transport;
@@ -306,6 +317,73 @@ class AeronTransportTest
         assertEquals(2, node0.servedCount());
         assertTrue(node1.isAvailable(0));
         assertTrue(node0.isAvailable(1));
+    }
+
+    @Test
+    void shouldHandleMostAnswersToMessagesOnTheThreadThatAwaitsThemWhenCallersDrive() throws Exception
+    {
+        // the duty-cycle thread may still take an answer while it runs a cycle; it parks while callers drive
+        final int onCaller = answersOnTheCallerThread(true, 200);
+        assertTrue(onCaller >= 100, onCaller + " of 200 answers taken on the awaiting thread");
+    }
+
+    @Test
+    void shouldAwaitAnswersToMessagesHandedOverByTheDutyCycleThreadWhenCallersDoNotDrive() throws Exception
+    {
+        assertEquals(0, answersOnTheCallerThread(false, 200));
+    }
+
+    /**
+     * Send messages to a peer that echoes them, each awaited with {@code awaitResponse}.
+     *
+     * @return how many of the answers the handler took on the awaiting thread.
+     */
+    private int answersOnTheCallerThread(final boolean callerDrives, final int messages) throws Exception
+    {
+        final AtomicReference<Thread> answeredOn = new AtomicReference<>();
+        final AtomicReference<CompletableFuture<Integer>> answer = new AtomicReference<>();
+        final AeronTransport[] node1 = new AeronTransport[1];
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 5000, 5000, callerDrives,
+            (source, buffer, offset, length) ->
+            {
+                answeredOn.set(Thread.currentThread());
+                answer.get().complete(buffer.getInt(offset));
+            });
+        node1[0] = newTransport(1, 2, SECRET, 5000, 5000, callerDrives,
+            (source, buffer, offset, length) -> node1[0].send(source, buffer, offset, length)); // an echo
+        assertEquals(List.of(), nonNull(startAll(node0, node1[0])));
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[4]);
+        int onCaller = 0;
+        for (int i = 0; i < messages; i++)
+        {
+            final CompletableFuture<Integer> response = new CompletableFuture<>();
+            answer.set(response);
+            message.putInt(0, i);
+            node0.send(1, message, 0, 4);
+
+            assertTrue(node0.awaitResponse(response, TimeUnit.SECONDS.toNanos(5)), "answer " + i);
+            assertEquals(i, response.getNow(-1));
+            onCaller += Thread.currentThread() == answeredOn.get() ? 1 : 0;
+        }
+
+        return onCaller;
+    }
+
+    @Test
+    void shouldReturnFalseFromAwaitResponseWhenNoAnswerCameWithinTheTimeout() throws Exception
+    {
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 5000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 5000);
+        assertEquals(List.of(), nonNull(startAll(node0, node1)));
+        final CompletableFuture<Integer> never = new CompletableFuture<>();
+
+        final long startNs = System.nanoTime();
+        assertFalse(node0.awaitResponse(never, TimeUnit.MILLISECONDS.toNanos(200)));
+        final long elapsedNs = System.nanoTime() - startNs;
+
+        assertTrue(elapsedNs >= TimeUnit.MILLISECONDS.toNanos(200), "returned after " + elapsedNs + " ns");
+        assertTrue(elapsedNs < TimeUnit.SECONDS.toNanos(5), "returned after " + elapsedNs + " ns");
+        assertEquals(0, node0.fetchAdd(1, 0, 1), "the duty cycle still serves operations after the wait");
     }
 
     @Test

@@ -50,7 +50,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *     <li><b>engine</b>: a remote read <em>miss</em> through the jdsm engine ({@code DBox.read()} of an object on the
  *     other node that this node has never cached, then its bytes) from an {@link EngineNodeMain}.</li>
  * </ul>
- * Rows {@code read-handoff} and {@code engine-handoff} (with {@code -Djdsm.pingpong.rows=...}) measure the same with
+ * Row {@code alloc} (with {@code -Djdsm.pingpong.rows=...}) times the engine row's placements instead: an
+ * {@code allocOn} of the other node, a control message answered by a message, then a one-sided write of the value
+ * (two round trips). Row {@code call} times {@code callOn} of the other node with a task that returns its node's id:
+ * a task message answered by a result message. Rows {@code read-handoff}, {@code engine-handoff},
+ * {@code alloc-handoff} and {@code call-handoff} measure the same with
  * {@code jdsm.aeron.caller.drives=false} in this JVM: the duty-cycle thread polls the response and wakes the caller.
  * Each idle strategy (default {@code backoff} and {@code busy-spin}, passed to the child as
  * {@code -Djdsm.aeron.idle.strategy}) is measured in rounds; a round measures one row with only that row's two
@@ -234,17 +238,21 @@ class PingPongMeasurementTest
         try (ForkedNodes children = new ForkedNodes())
         {
             final boolean handOff = row.endsWith("-handoff");
-            switch (handOff ? row.substring(0, row.length() - "-handoff".length()) : row)
+            final String timed = handOff ? row.substring(0, row.length() - "-handoff".length()) : row;
+            switch (timed)
             {
                 case "raw":
                     return measureRaw(children, childOptions, idle);
                 case "read":
                     return measureRead(children, childOptions, idle, !handOff);
                 case "engine":
-                    return measureEngine(children, childOptions, idle, !handOff);
+                case "alloc":
+                case "call":
+                    return measureEngine(children, childOptions, idle, !handOff, timed);
                 default:
                     throw new IllegalArgumentException(
-                        "row=" + row + " must be one of [raw, read, engine, read-handoff, engine-handoff]");
+                        "row=" + row + " must be one of [raw, read, engine, alloc, call, read-handoff, engine-handoff, " +
+                            "alloc-handoff, call-handoff]");
             }
         }
     }
@@ -312,7 +320,11 @@ class PingPongMeasurementTest
     }
 
     private static long[][] measureEngine(
-        final ForkedNodes children, final List<String> childOptions, final String idle, final boolean callerDrives)
+        final ForkedNodes children,
+        final List<String> childOptions,
+        final String idle,
+        final boolean callerDrives,
+        final String timed)
         throws Exception
     {
         final String members = String.join(",", ForkedNodes.loopbackMembers(2));
@@ -332,6 +344,13 @@ class PingPongMeasurementTest
                 Arrays.fill(value, (byte)SIZES[s]);
                 final long missesBefore = engine.counters().get(NodeCounters.Counter.CACHE_MISSES);
                 final long[] all = new long[WARMUP + MEASURED];
+                if ("call".equals(timed))
+                {
+                    final long cpuStartNs = timeCalls(engine, all, childPid);
+                    cpuNsPerSize[s] = bothProcessesCpuNs(childPid) - cpuStartNs;
+                    samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
+                    continue;
+                }
                 long cpuStartNs = 0;
                 final List<DBox<byte[]>> batch = new ArrayList<>(ENGINE_BATCH);
                 for (int i = 0; i < all.length; )
@@ -341,11 +360,14 @@ class PingPongMeasurementTest
                     final int end = Math.min(i + ENGINE_BATCH, i < WARMUP ? WARMUP : all.length);
                     for (int b = i; b < end; b++)
                     {
+                        final long startNs = System.nanoTime();
                         batch.add(engine.allocOn(1, Codecs.BYTES, value));
+                        all[b] = System.nanoTime() - startNs;
                     }
                     for (int b = i; b < end; b++)
                     {
-                        all[b] = engineReadMiss(batch.get(b - i), value);
+                        final long readNs = engineReadMiss(batch.get(b - i), value);
+                        all[b] = "alloc".equals(timed) ? all[b] : readNs;
                     }
                     for (final DBox<byte[]> box : batch)
                     {
@@ -362,6 +384,29 @@ class PingPongMeasurementTest
 
             return samples;
         }
+    }
+
+    /**
+     * Time {@code callOn} of the other node, a task that returns its node's id, once per sample.
+     *
+     * @return the CPU time of both processes when the warm-up ended.
+     */
+    private static long timeCalls(final DsmNode engine, final long[] all, final long childPid)
+    {
+        long cpuStartNs = 0;
+        for (int i = 0; i < all.length; i++)
+        {
+            cpuStartNs = WARMUP == i ? bothProcessesCpuNs(childPid) : cpuStartNs;
+            final long startNs = System.nanoTime();
+            final int ranOn = engine.callOn(1, DsmNode::nodeId);
+            all[i] = System.nanoTime() - startNs;
+            if (1 != ranOn)
+            {
+                throw new AssertionError("the task ran on node " + ranOn);
+            }
+        }
+
+        return cpuStartNs;
     }
 
     /**

@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.spi.Transport;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -168,6 +169,12 @@ public final class FaultInjectingTransport implements Transport
     public int maxMessageLength()
     {
         return inner.maxMessageLength();
+    }
+
+    public boolean awaitResponse(final CompletableFuture<?> response, final long timeoutNs)
+        throws InterruptedException
+    {
+        return inner.awaitResponse(response, timeoutNs);
     }
 
     public void close()
