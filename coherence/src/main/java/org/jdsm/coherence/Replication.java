@@ -1087,8 +1087,8 @@ final class Replication
      *   Waiting instead could last forever: such a caller's addition, decided again, is not in the dead tail's
      *   order.</li>
      * </ul>
-     * What is left open: positions compare within half their 16 bits, so a writer stalled here while 32,768 or
-     * more later additions are decided could still find its value before again after a catch-up.
+     * What is left open: positions compare within half their 32 bits, so a writer stalled here while 2<sup>31</sup>
+     * or more later additions are decided could still find its value before again after a catch-up.
      *
      * @return true once every live holder down to the serving one has the addition; false if it is void and must
      * be decided again.

@@ -559,7 +559,7 @@ class FetchAddFailOverProperties
         final long initialWord)
     {
         final long word = rawWordAtServing(cluster, replication, slice, wordOffset);
-        return (int)(((word >>> CountWord.COUNT_BITS) - (initialWord >>> CountWord.COUNT_BITS)) & 0xFFFF);
+        return (int)((word >>> CountWord.COUNT_BITS) - (initialWord >>> CountWord.COUNT_BITS));
     }
 
     private static long wordAt(
