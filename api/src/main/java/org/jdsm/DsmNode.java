@@ -129,7 +129,8 @@ public interface DsmNode extends AutoCloseable
      * for this node that needs no serialization runs at once on the calling thread, with what it would have on a
      * worker (moved and lent handles, ended when it returns; a failure as {@link RemoteTaskException}), and is never
      * queued: no thread hand-off, no worker woken. A call between services on one node costs a method call and the
-     * hand-over of the task's handles.
+     * hand-over of the task's handles. A call to another node waits on the calling thread, which (on a transport that
+     * lets callers drive it) receives the result and completes the call itself.
      *
      * @param nodeId where to run it.
      * @param task   to run.

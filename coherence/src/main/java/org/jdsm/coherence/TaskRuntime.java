@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,6 +37,9 @@ import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_TYPE;
  */
 final class TaskRuntime
 {
+    /** Longest single wait of {@link Transport#awaitResponse} in {@link #callOn}: a task may run on, then it waits again. */
+    private static final long CALL_WAIT_SLICE_NS = TimeUnit.SECONDS.toNanos(1);
+
     private final int nodeId;
     private final DsmConfig config;
     private final DsmNode face;
@@ -112,12 +117,24 @@ final class TaskRuntime
         {
             return localTasks.spawn(task);
         }
+
+        return (CompletableFuture<R>)spawnRemote(targetNodeId, task, false).future;
+    }
+
+    /**
+     * Serialize a task and send it to a peer.
+     *
+     * @param callerCompletes true if the calling thread waits for the result and completes the future itself when
+     *                        the result arrives in its message ({@link PendingTask#handToCaller}).
+     */
+    private PendingTask spawnRemote(final int targetNodeId, final DsmTask<?> task, final boolean callerCompletes)
+    {
         final TaskScope scope = new TaskScope(heap, targetNodeId, false);
         final byte[] bytes = TaskCodec.serializeTask(scope, task);
 
         final long correlationId = correlationIds.incrementAndGet();
-        final CompletableFuture<R> future = new CompletableFuture<>();
-        final PendingTask pending = new PendingTask(scope, future, targetNodeId);
+        final PendingTask pending = new PendingTask(scope, new CompletableFuture<>(), targetNodeId, correlationId,
+            callerCompletes);
         pendingTasks.put(correlationId, pending);
         scheduler.onTaskSent(targetNodeId);
         final long staged;
@@ -138,7 +155,7 @@ final class TaskRuntime
             pending.stagedAt(staged, staging);
         }
 
-        return future;
+        return pending;
     }
 
     /**
@@ -157,7 +174,33 @@ final class TaskRuntime
             return localTasks.call(task).join();
         }
 
-        return spawnOn(targetNodeId, task).join();
+        if (Thread.currentThread() instanceof ForkJoinWorkerThread)
+        {
+            // a task's worker waits in the pool's managed block, which gives the pool a spare worker meanwhile: one
+            // driving the transport would hold its place, and a task that calls back here could wait for ever
+            return spawnOn(targetNodeId, task).join();
+        }
+
+        final PendingTask pending = spawnRemote(targetNodeId, task, true);
+        try
+        {
+            // drive the transport where it lets callers (Aeron): the result is received on this thread, and
+            // completed here below, with no hand-off to the duty-cycle thread, the completion thread and back
+            while (!transport.awaitResponse(pending.arrival, CALL_WAIT_SLICE_NS))
+            {
+                // the task runs on: wait on
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt(); // join() below waits on regardless, as CompletableFuture's does
+        }
+        if (pending.takeFromCaller())
+        {
+            completeTask(pending.targetNodeId, pending.correlationId, pending.handedStatus, pending.handedBody);
+        }
+
+        return (R)pending.future.join();
     }
 
     /**
@@ -204,7 +247,8 @@ final class TaskRuntime
     }
 
     /**
-     * A task's result arrived in its message: complete its future on the completion thread.
+     * A task's result arrived in its message: handed to its caller when it waits in {@link #callOn}, else its
+     * future is completed on the completion thread.
      *
      * @param sourceNodeId  that ran the task.
      * @param correlationId of the task.
@@ -213,6 +257,11 @@ final class TaskRuntime
      */
     void onResult(final int sourceNodeId, final long correlationId, final long status, final byte[] body)
     {
+        final PendingTask pending = pendingTasks.get(correlationId);
+        if (null != pending && pending.targetNodeId == sourceNodeId && pending.handToCaller(status, body))
+        {
+            return; // its caller waits for it in callOn and completes it on its own thread
+        }
         completer.execute(() -> completeTask(sourceNodeId, correlationId, status, body));
     }
 
@@ -461,17 +510,82 @@ final class TaskRuntime
 
     private static final class PendingTask
     {
+        private static final int CALLER_WAITS = 0;
+        private static final int HANDED = 1;
+        private static final int CALLER_GONE = 2;
+
         final TaskScope scope;
         final CompletableFuture<?> future;
         final int targetNodeId;
+        final long correlationId;
+        /** Null unless the caller completes the future itself: completes when a result is handed or the future is. */
+        final CompletableFuture<Void> arrival;
+        long handedStatus; // guarded by this, read by the caller after takeFromCaller()
+        byte[] handedBody; // guarded by this, as handedStatus
+        private int handOver; // guarded by this
         private long staged = GlobalAddress.NULL; // guarded by this: the task's staged block until it is freed
         private boolean ended; // guarded by this
 
-        PendingTask(final TaskScope scope, final CompletableFuture<?> future, final int targetNodeId)
+        PendingTask(
+            final TaskScope scope,
+            final CompletableFuture<?> future,
+            final int targetNodeId,
+            final long correlationId,
+            final boolean callerCompletes)
         {
             this.scope = scope;
             this.future = future;
             this.targetNodeId = targetNodeId;
+            this.correlationId = correlationId;
+            if (callerCompletes)
+            {
+                arrival = new CompletableFuture<>();
+                future.whenComplete((value, failure) -> arrival.complete(null)); // failed by a death, the close
+            }
+            else
+            {
+                arrival = null;
+                handOver = CALLER_GONE;
+            }
+        }
+
+        /**
+         * A result arrived in its message: hand it to the caller that waits for it, if one does (on the thread that
+         * received it, maybe that caller's own, which completes it once it stops driving the transport).
+         *
+         * @return true if handed over; false if the completion thread must complete it.
+         */
+        boolean handToCaller(final long status, final byte[] body)
+        {
+            synchronized (this)
+            {
+                if (CALLER_WAITS != handOver)
+                {
+                    return false;
+                }
+                handedStatus = status;
+                handedBody = body;
+                handOver = HANDED;
+            }
+            arrival.complete(null);
+
+            return true;
+        }
+
+        /**
+         * The caller stops waiting: from then on a result goes to the completion thread.
+         *
+         * @return true if a result was handed to the caller before, which it must complete.
+         */
+        synchronized boolean takeFromCaller()
+        {
+            if (HANDED == handOver)
+            {
+                return true;
+            }
+            handOver = CALLER_GONE;
+
+            return false;
         }
 
         // the task was staged in a block of this node's heap: freed when the task ends, or now if it already did
