@@ -708,8 +708,8 @@ public final class AeronTransport implements Transport
      * With {@link AeronTransportContext#callerDrives()} the caller drives the duty cycle as for a one-sided
      * operation ({@link #await(PendingOperation, long)}), so the message handler that completes the response runs on
      * this thread: a remote allocation or a task's result reaches its caller without a hand-off from the duty-cycle
-     * thread, which would also stay busy a while after (measured as a third busy thread by
-     * {@code PingPongMeasurementTest}'s engine row, whose placements came back that way).
+     * thread, which stays parked for up to {@code idle.max.park} after a caller drove (a remote allocation took
+     * 0.3-1 ms that way, {@code PingPongMeasurementTest}'s alloc row).
      */
     public boolean awaitResponse(final CompletableFuture<?> response, final long timeoutNs) throws InterruptedException
     {

@@ -412,10 +412,10 @@ class PingPongMeasurementTest
     /**
      * One engine read miss, timed: the shared borrow of an object on the other node that this node never read, and the
      * access that fetches it. The objects are placed in batches of {@link #ENGINE_BATCH} before their reads and freed
-     * after them (none of it timed): a remote allocation waits for its answer on the duty-cycle thread, which is then
-     * busy for a while, and a free is a message the other node serves; placed and freed around each read, both fell
-     * into the next timed read (in busy-spin, a third spinning thread on 2 cores). Each freed block comes back under
-     * a new colour, so every sample misses.
+     * after them (none of it timed): a free is a message the other node serves, and a remote allocation's answer
+     * came through the duty-cycle thread, which was then busy for a while (its caller drives now); placed and freed
+     * around each read, both likely fell into the next timed read (busy-spin rows measured 1.47x / 1.52x raw that
+     * way, 0.96x / 1.08x in batches). Each freed block comes back under a new colour, so every sample misses.
      */
     private static long engineReadMiss(final DBox<byte[]> box, final byte[] value)
     {
