@@ -70,23 +70,6 @@ final class LocalTaskRunner
         }
     };
 
-    private static final ClassValue<Method> DESERIALIZE_LAMBDA = new ClassValue<>()
-    {
-        protected Method computeValue(final Class<?> type)
-        {
-            try
-            {
-                final Method method = type.getDeclaredMethod("$deserializeLambda$", SerializedLambda.class);
-                method.setAccessible(true);
-                return method;
-            }
-            catch (final ReflectiveOperationException | RuntimeException ex)
-            {
-                return null;
-            }
-        }
-    };
-
     /**
      * Whether a class is a serializable lambda whose captured fields are all of types that can only hold immutable
      * values that can not hold a handle (primitives, strings, boxed primitives, enums), so it runs as it is.
@@ -183,7 +166,7 @@ final class LocalTaskRunner
             // its fields' types admit only values that can not hold a handle: no need to look at them
             return newTask(task, null, null, null, null, null, new TaskScope(node, node.nodeId(), false));
         }
-        final SerializedLambda lambda = lambdaOf(task);
+        final SerializedLambda lambda = SerializableLambdas.of(task);
         if (null == lambda)
         {
             return serialized(task);
@@ -206,7 +189,7 @@ final class LocalTaskRunner
             return newTask(task, null, null, null, null, null, new TaskScope(node, node.nodeId(), false));
         }
         final Class<?> capturing = capturingClass(lambda, task);
-        final Method deserialize = DESERIALIZE_LAMBDA.get(capturing);
+        final Method deserialize = SerializableLambdas.deserializer(capturing);
         if (null == deserialize)
         {
             return serialized(task);
@@ -555,29 +538,6 @@ final class LocalTaskRunner
         }
 
         return ((boolean[])array).clone();
-    }
-
-    private static SerializedLambda lambdaOf(final Object task)
-    {
-        final Class<?> type = task.getClass();
-        if (!type.isSynthetic() && !type.isHidden())
-        {
-            return null;
-        }
-        final Method writeReplace = WRITE_REPLACE.get(type);
-        if (null == writeReplace)
-        {
-            return null;
-        }
-        try
-        {
-            final Object replaced = writeReplace.invoke(task);
-            return replaced instanceof SerializedLambda ? (SerializedLambda)replaced : null;
-        }
-        catch (final ReflectiveOperationException | RuntimeException ex)
-        {
-            return null;
-        }
     }
 
     private static Class<?> capturingClass(final SerializedLambda lambda, final Object task)

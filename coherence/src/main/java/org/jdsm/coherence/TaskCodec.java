@@ -11,8 +11,9 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 
 /**
- * Serializes tasks and results with Java serialization; the handles they capture replace themselves with tokens
- * through the current {@link TaskScope}.
+ * Serializes tasks and results: in {@link CompactTaskCodec compact form} when they have one (plain values, and
+ * lambdas capturing only plain values), else with Java serialization, where the handles they capture replace
+ * themselves with tokens through the current {@link TaskScope}.
  * <p>
  * <b>Note:</b> stateless and threadsafe.
  */
@@ -24,6 +25,12 @@ final class TaskCodec
 
     static byte[] serialize(final Object value, final String what)
     {
+        final byte[] compact = CompactTaskCodec.encode(value);
+        if (null != compact)
+        {
+            return compact;
+        }
+
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes))
         {
@@ -66,6 +73,11 @@ final class TaskCodec
 
     static Object deserialize(final byte[] data, final String what)
     {
+        if (CompactTaskCodec.isCompact(data))
+        {
+            return CompactTaskCodec.decode(data, what);
+        }
+
         try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(data)))
         {
             return TaskInputFilter.readObject(in, data.length);
