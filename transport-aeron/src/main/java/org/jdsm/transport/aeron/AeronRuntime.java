@@ -88,6 +88,12 @@ final class AeronRuntime
      * messages, which a window of hundreds of KiB lets lag this long.
      */
     static final long FULL_CYCLE_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    /**
+     * Most runs of the sender by {@link #sendOffered()}: a frame longer than the MTU leaves one datagram per run; a
+     * longer one is left to the duty cycle.
+     */
+    static final int MAX_SENDS_ON_OFFER = 64;
     /**
      * Set when a {@link Peer} publication took a frame: the next lean cycle runs the driver's sender. One per
      * process: only the embedded driver's runtime reads it (an external driver sends by itself), and a flag another
@@ -411,6 +417,53 @@ final class AeronRuntime
     void stopDriving()
     {
         lastCallerDriveNs = System.nanoTime();
+        release();
+    }
+
+    /**
+     * Send what the calling thread offered, a thread that does not hold the duty cycle (a task's worker sending its
+     * result, a caller sending a message before it drives for the answer, a thread freeing a remote object): if no
+     * thread holds the duty cycle, run the embedded driver's sender on this thread until it sends nothing more, so
+     * the frame leaves now and no thread is woken for it. If another thread holds the duty cycle, or the sender sent
+     * nothing (its window is full: the status messages that open it come in a later cycle), or the driver's agents
+     * could not be reached, or the driver is external, {@link #wake()} the thread that drives, as before.
+     * <p>
+     * Unlike {@link #stopDriving()}, this does not keep the duty-cycle thread off its cycles for the idle strategy's
+     * longest park: this thread sent, it does not wait for an answer.
+     *
+     * @return true if the sender sent on this thread, false if the thread that drives was woken to.
+     */
+    boolean sendOffered()
+    {
+        if (!dutyCycle.hasEmbeddedSender() || !holder.compareAndSet(null, Thread.currentThread()))
+        {
+            wake();
+            return false;
+        }
+        int sent = 0;
+        try
+        {
+            for (int i = 0, work = 1; work > 0 && i < MAX_SENDS_ON_OFFER; i++)
+            {
+                work = dutyCycle.doSendWork();
+                sent += work;
+            }
+        }
+        finally
+        {
+            release();
+        }
+        if (0 == sent)
+        {
+            wake();
+            return false;
+        }
+
+        return true;
+    }
+
+    private void release()
+    {
         holder.lazySet(null); // release: the next holder's compare-and-set acquires what this cycle wrote
         final int parked = parkedCallers.get();
         if (parked > 0)
@@ -691,6 +744,22 @@ final class AeronRuntime
         boolean hasLeanCycles()
         {
             return null != driverReceiver || null == driverInvoker;
+        }
+
+        boolean hasEmbeddedSender()
+        {
+            return null != driverSender;
+        }
+
+        /**
+         * Run the embedded driver's sender once, on the thread holding the duty cycle.
+         *
+         * @return its work: bytes sent and status messages received.
+         */
+        int doSendWork()
+        {
+            takeOffered();
+            return doDriverWork(true, false);
         }
 
         int doWork()

@@ -223,6 +223,14 @@ public final class AeronTransport implements Transport
         awaitJoined();
     }
 
+    /**
+     * @return the transport's counters.
+     */
+    TransportCounters counters()
+    {
+        return counters;
+    }
+
     private void awaitJoined()
     {
         final long startNs = System.nanoTime();
@@ -854,7 +862,20 @@ public final class AeronTransport implements Transport
             {
                 if (null == operation || !callerDrives)
                 {
-                    runtime.wake(); // else the caller drives the duty cycle that sends it, or wakes who does
+                    // a message: sent now on this thread (with caller.drives, over UDP: over IPC the subscriber reads
+                    // it where it was offered), else the duty cycle is woken to send it or poll it; an operation's
+                    // caller drives the duty cycle that sends it, or wakes who does
+                    if (callerDrives && !ctx.isIpc())
+                    {
+                        if (runtime.sendOffered())
+                        {
+                            counters.sentOnOffer.increment();
+                        }
+                    }
+                    else
+                    {
+                        runtime.wake();
+                    }
                 }
                 return null;
             }

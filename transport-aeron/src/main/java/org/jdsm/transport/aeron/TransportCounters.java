@@ -7,7 +7,7 @@ import org.jdsm.spi.CountersFileDescriptor;
 /**
  * The Aeron transport's counters, in its node's {@link CountersFile} beside the engine's (type
  * {@link CountersFileDescriptor#TRANSPORT_COUNTER_TYPE_ID}), so {@code ./jdsm stat} shows them: requests served, late
- * responses, messages dropped, frames rejected and errors; the {@link RejectionLog} adds one counter per kind of
+ * responses, messages dropped, frames rejected, errors and messages sent on the thread that offered them; the {@link RejectionLog} adds one counter per kind of
  * rejected frame and source (type {@link CountersFileDescriptor#REJECTED_FRAMES_TYPE_ID}).
  * <p>
  * <b>Note:</b> threadsafe: each counter is updated with an atomic add; allocation is under the file's lock.
@@ -24,6 +24,11 @@ final class TransportCounters
     final AtomicCounter rejected;
     /** Errors the transport reported to the node's error handler. */
     final AtomicCounter errors;
+    /**
+     * Messages sent by the thread that offered them (no thread held the duty cycle), with no thread woken to send
+     * them; the others were sent by the thread that drives, woken for them.
+     */
+    final AtomicCounter sentOnOffer;
 
     private final CountersFile file;
 
@@ -40,6 +45,8 @@ final class TransportCounters
         this.dropped = file.newCounter(CountersFileDescriptor.TRANSPORT_COUNTER_TYPE_ID, "aeron: messages dropped");
         this.rejected = file.newCounter(CountersFileDescriptor.TRANSPORT_COUNTER_TYPE_ID, "aeron: frames rejected");
         this.errors = file.newCounter(CountersFileDescriptor.TRANSPORT_COUNTER_TYPE_ID, "aeron: errors");
+        this.sentOnOffer = file.newCounter(CountersFileDescriptor.TRANSPORT_COUNTER_TYPE_ID,
+            "aeron: messages sent on the offering thread");
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -68,8 +69,16 @@ class AeronTransportTest
         final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs,
         final long peerTimeoutMs, final boolean callerDrives, final MessageHandler handler)
     {
+        return newTransport(nodeId, nodeCount, secret, operationTimeoutMs, peerTimeoutMs, callerDrives, handler,
+            new DsmConfig());
+    }
+
+    private AeronTransport newTransport(
+        final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs,
+        final long peerTimeoutMs, final boolean callerDrives, final MessageHandler handler, final DsmConfig base)
+    {
         final List<Throwable> nodeErrors = new CopyOnWriteArrayList<>();
-        final DsmConfig config = new DsmConfig().nodeId(nodeId).nodeCount(nodeCount).transport("aeron")
+        final DsmConfig config = base.nodeId(nodeId).nodeCount(nodeCount).transport("aeron")
             .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, callerDrives)
             .heapSize(HEAP).cacheSize(HEAP).maxObjectSize(HEAP / 2).clusterSecret(secret)
             .operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
@@ -367,6 +376,50 @@ class AeronTransportTest
         }
 
         return onCaller;
+    }
+
+    @Test
+    void shouldSendMostMessagesOnTheOfferingThreadWhenCallersDrive() throws Exception
+    {
+        // the duty-cycle thread may hold the duty cycle in a cycle of its own: then it is woken to send, as before
+        final int onOffer = messagesSentOnTheOfferingThread(true, 200);
+        assertTrue(onOffer >= 100, onOffer + " of 200 messages sent on the offering thread");
+    }
+
+    @Test
+    void shouldWakeTheDutyCycleThreadToSendMessagesWhenCallersDoNotDrive() throws Exception
+    {
+        assertEquals(0, messagesSentOnTheOfferingThread(false, 200));
+    }
+
+    /**
+     * Send messages to a peer one at a time from a thread that never drives, each a millisecond after the last
+     * arrived, over UDP on loopback (both nodes share this process's duty cycle, so its thread received them: it
+     * holds the duty cycle while it runs a cycle, and then the message is sent there, as before).
+     *
+     * @return how many the sender's counter says left on that thread.
+     */
+    private int messagesSentOnTheOfferingThread(final boolean callerDrives, final int messages) throws Exception
+    {
+        final AtomicInteger received = new AtomicInteger();
+        final List<String> members = ForkedNodes.loopbackMembers(2); // UDP: over IPC the driver sends nothing
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 5000, 5000, callerDrives,
+            (source, buffer, offset, length) -> { }, new DsmConfig().members(members));
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 5000, 5000, callerDrives,
+            (source, buffer, offset, length) -> received.incrementAndGet(), new DsmConfig().members(members));
+        assertEquals(List.of(), nonNull(startAll(node0, node1)));
+        final long before = node0.counters().sentOnOffer.get();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+        for (int i = 0; i < messages; i++)
+        {
+            message.putInt(0, i);
+            node0.send(1, message, 0, message.capacity());
+            final int expected = i + 1;
+            awaitTrue(() -> received.get() == expected, "message " + i + " arrived");
+            Thread.sleep(1); // the duty-cycle thread, which received it, idles: between its cycles it parks
+        }
+
+        return (int)(node0.counters().sentOnOffer.get() - before);
     }
 
     @Test
