@@ -342,48 +342,56 @@ class PingPongMeasurementTest
             {
                 final byte[] value = new byte[SIZES[s]];
                 Arrays.fill(value, (byte)SIZES[s]);
-                final long missesBefore = engine.counters().get(NodeCounters.Counter.CACHE_MISSES);
                 final long[] all = new long[WARMUP + MEASURED];
-                if ("call".equals(timed))
-                {
-                    final long cpuStartNs = timeCalls(engine, all, childPid);
-                    cpuNsPerSize[s] = bothProcessesCpuNs(childPid) - cpuStartNs;
-                    samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
-                    continue;
-                }
-                long cpuStartNs = 0;
-                final List<DBox<byte[]>> batch = new ArrayList<>(ENGINE_BATCH);
-                for (int i = 0; i < all.length; )
-                {
-                    cpuStartNs = WARMUP == i ? bothProcessesCpuNs(childPid) : cpuStartNs;
-                    // a batch ends at the warm-up's end, so the CPU time starts with the first measured sample
-                    final int end = Math.min(i + ENGINE_BATCH, i < WARMUP ? WARMUP : all.length);
-                    for (int b = i; b < end; b++)
-                    {
-                        final long startNs = System.nanoTime();
-                        batch.add(engine.allocOn(1, Codecs.BYTES, value));
-                        all[b] = System.nanoTime() - startNs;
-                    }
-                    for (int b = i; b < end; b++)
-                    {
-                        final long readNs = engineReadMiss(batch.get(b - i), value);
-                        all[b] = "alloc".equals(timed) ? all[b] : readNs;
-                    }
-                    for (final DBox<byte[]> box : batch)
-                    {
-                        box.close();
-                    }
-                    batch.clear();
-                    i = end;
-                }
+                final long cpuStartNs = "call".equals(timed) ?
+                    timeCalls(engine, all, childPid) : timePlacedReads(engine, value, all, timed, childPid);
                 cpuNsPerSize[s] = bothProcessesCpuNs(childPid) - cpuStartNs;
-                assertEquals(all.length, engine.counters().get(NodeCounters.Counter.CACHE_MISSES) - missesBefore,
-                    "every engine sample was a cache miss");
                 samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
             }
 
             return samples;
         }
+    }
+
+    /**
+     * Place objects of one size on the other node in batches of {@link #ENGINE_BATCH}, read each (a miss), then free
+     * the batch; time the placement ({@code alloc}) or the read (else) of each sample.
+     *
+     * @return the CPU time of both processes when the warm-up ended.
+     */
+    private static long timePlacedReads(
+        final DsmNode engine, final byte[] value, final long[] all, final String timed, final long childPid)
+    {
+        final long missesBefore = engine.counters().get(NodeCounters.Counter.CACHE_MISSES);
+        long cpuStartNs = 0;
+        final List<DBox<byte[]>> batch = new ArrayList<>(ENGINE_BATCH);
+        for (int i = 0; i < all.length; )
+        {
+            cpuStartNs = WARMUP == i ? bothProcessesCpuNs(childPid) : cpuStartNs;
+            // a batch ends at the warm-up's end, so the CPU time starts with the first measured sample
+            final int end = Math.min(i + ENGINE_BATCH, i < WARMUP ? WARMUP : all.length);
+            for (int b = i; b < end; b++)
+            {
+                final long startNs = System.nanoTime();
+                batch.add(engine.allocOn(1, Codecs.BYTES, value));
+                all[b] = System.nanoTime() - startNs;
+            }
+            for (int b = i; b < end; b++)
+            {
+                final long readNs = engineReadMiss(batch.get(b - i), value);
+                all[b] = "alloc".equals(timed) ? all[b] : readNs;
+            }
+            for (final DBox<byte[]> box : batch)
+            {
+                box.close();
+            }
+            batch.clear();
+            i = end;
+        }
+        assertEquals(all.length, engine.counters().get(NodeCounters.Counter.CACHE_MISSES) - missesBefore,
+            "every engine sample was a cache miss");
+
+        return cpuStartNs;
     }
 
     /**
