@@ -15,22 +15,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * The compact form of the tasks and results most programs send, with no Java serialization stream: a value that is
  * {@code null}, a boxed primitive, a {@code String} or an array of {@code byte}, {@code int}, {@code long} or
  * {@code double}; and a serializable lambda that captures only such values (a method reference such as
- * {@code DsmNode::nodeId}, or {@code n -> n.alloc(codec, size)} with {@code size} a {@code long}). Anything else,
- * e.g. a lambda capturing a handle or a record, is left to Java serialization ({@link TaskCodec}).
+ * {@code DsmNode::nodeId}, or {@code n -> n.alloc(codec, size)} with {@code size} a {@code long}). A lambda that
+ * captures anything else (a handle, a record) has its fields in compact form and its captured values in a Java
+ * stream ({@link #LAMBDA_STREAM_FORMAT}); any other task or result is left to Java serialization ({@link TaskCodec}).
  * <p>
  * A lambda travels as the fields of its {@link SerializedLambda} and its captured values; the receiver rebuilds it
  * with its capturing class's {@code $deserializeLambda$}, exactly as {@link java.io.ObjectInputStream} would, so it
  * creates nothing a Java stream of the same lambda could not ({@link TaskInputFilter}'s rules: the capturing class
  * must declare {@code $deserializeLambda$}, which rebuilds only lambdas that class compiled; the values are JDK value
  * types; a process-wide {@code jdk.serialFilter} is consulted for each class). The first byte tells the forms apart
- * ({@link #VALUE_FORMAT}, {@link #LAMBDA_FORMAT}; a Java stream starts with {@code 0xAC}). Every length is checked
+ * ({@link #VALUE_FORMAT}, {@link #LAMBDA_FORMAT}, {@link #LAMBDA_STREAM_FORMAT}; a Java stream starts with
+ * {@code 0xAC}). Every length is checked
  * against the bytes that remain, so a malformed payload fails with a {@link DsmException} naming what was wrong and
  * allocates no more than its own size.
  * <p>
  * Layout, little-endian: a string is an {@code int} byte count and its UTF-8 bytes; an array an {@code int} element
  * count and its elements. A value is a tag byte and its payload. A lambda is, after its format byte, the capturing
  * class, the functional interface class, method name and signature, the implementation method's kind ({@code int}),
- * class, name and signature, the instantiated method type, the count of captured values (one byte) and the values.
+ * class, name and signature, the instantiated method type, the count of captured values (one byte) and the values;
+ * or, in {@link #LAMBDA_STREAM_FORMAT}, a Java stream of the captured values as one {@code Object[]}, read through
+ * {@link TaskInputFilter} after the capturing class was checked.
  * <p>
  * <b>Note:</b> stateless and threadsafe; classes resolved are cached per name and class loader.
  */
@@ -40,6 +44,8 @@ final class CompactTaskCodec
     static final byte VALUE_FORMAT = 0x01;
     /** First byte of a compact lambda. */
     static final byte LAMBDA_FORMAT = 0x02;
+    /** First byte of a lambda whose fields are compact and whose captured values are a Java stream. */
+    static final byte LAMBDA_STREAM_FORMAT = 0x03;
     /** Most values a compact lambda captures; a lambda capturing more is serialized. */
     static final int MAX_CAPTURED = 255;
 
@@ -68,9 +74,10 @@ final class CompactTaskCodec
      * Encode a value or a lambda in compact form.
      *
      * @param value a task or a result.
+     * @param what  it is, for errors.
      * @return its bytes, or null if it has no compact form.
      */
-    static byte[] encode(final Object value)
+    static byte[] encode(final Object value, final String what)
     {
         if (isCompactValue(value))
         {
@@ -85,17 +92,15 @@ final class CompactTaskCodec
             return null;
         }
         final int count = lambda.getCapturedArgCount();
-        for (int i = 0; i < count; i++)
+        boolean plain = true;
+        for (int i = 0; i < count && plain; i++)
         {
-            if (!isCompactValue(lambda.getCapturedArg(i)))
-            {
-                return null;
-            }
+            plain = isCompactValue(lambda.getCapturedArg(i));
         }
 
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
         int index = 0;
-        buffer.putByte(index++, LAMBDA_FORMAT);
+        buffer.putByte(index++, plain ? LAMBDA_FORMAT : LAMBDA_STREAM_FORMAT);
         index += buffer.putStringUtf8(index, lambda.getCapturingClass());
         index += buffer.putStringUtf8(index, lambda.getFunctionalInterfaceClass());
         index += buffer.putStringUtf8(index, lambda.getFunctionalInterfaceMethodName());
@@ -106,10 +111,24 @@ final class CompactTaskCodec
         index += buffer.putStringUtf8(index, lambda.getImplMethodName());
         index += buffer.putStringUtf8(index, lambda.getImplMethodSignature());
         index += buffer.putStringUtf8(index, lambda.getInstantiatedMethodType());
-        buffer.putByte(index++, (byte)count);
-        for (int i = 0; i < count; i++)
+        if (plain)
         {
-            index = putValue(buffer, index, lambda.getCapturedArg(i));
+            buffer.putByte(index++, (byte)count);
+            for (int i = 0; i < count; i++)
+            {
+                index = putValue(buffer, index, lambda.getCapturedArg(i));
+            }
+        }
+        else
+        {
+            final Object[] captured = new Object[count];
+            for (int i = 0; i < count; i++)
+            {
+                captured[i] = lambda.getCapturedArg(i);
+            }
+            final byte[] stream = TaskCodec.serializeStream(captured, what);
+            buffer.putBytes(index, stream);
+            index += stream.length;
         }
 
         return Arrays.copyOf(buffer.byteArray(), index);
@@ -121,7 +140,8 @@ final class CompactTaskCodec
      */
     static boolean isCompact(final byte[] data)
     {
-        return data.length > 0 && (VALUE_FORMAT == data[0] || LAMBDA_FORMAT == data[0]);
+        return data.length > 0 &&
+            (VALUE_FORMAT == data[0] || LAMBDA_FORMAT == data[0] || LAMBDA_STREAM_FORMAT == data[0]);
     }
 
     /**
@@ -142,9 +162,9 @@ final class CompactTaskCodec
         {
             decoded = reader.value();
         }
-        else if (LAMBDA_FORMAT == format)
+        else if (LAMBDA_FORMAT == format || LAMBDA_STREAM_FORMAT == format)
         {
-            decoded = reader.lambda();
+            decoded = reader.lambda(LAMBDA_STREAM_FORMAT == format);
         }
         else
         {
@@ -301,6 +321,7 @@ final class CompactTaskCodec
      */
     private static final class Reader
     {
+        private final byte[] data;
         private final UnsafeBuffer buffer;
         private final int length;
         private final String what;
@@ -308,6 +329,7 @@ final class CompactTaskCodec
 
         private Reader(final byte[] data, final String what)
         {
+            this.data = data;
             this.buffer = new UnsafeBuffer(data);
             this.length = data.length;
             this.what = what;
@@ -435,7 +457,7 @@ final class CompactTaskCodec
             }
         }
 
-        private Object lambda()
+        private Object lambda(final boolean capturedInStream)
         {
             final String capturingName = nextString("the capturing class");
             final String interfaceClass = nextString("the functional interface class");
@@ -446,11 +468,15 @@ final class CompactTaskCodec
             final String implMethod = nextString("the implementation method");
             final String implSignature = nextString("the implementation signature");
             final String instantiatedType = nextString("the instantiated method type");
-            final Object[] captured = new Object[nextByte() & 0xFF];
-            for (int i = 0; i < captured.length; i++)
+            Object[] captured = null;
+            if (!capturedInStream)
             {
-                captured[i] = value();
-                checkProcessFilter(null == captured[i] ? null : captured[i].getClass());
+                captured = new Object[nextByte() & 0xFF];
+                for (int i = 0; i < captured.length; i++)
+                {
+                    captured[i] = value();
+                    checkProcessFilter(null == captured[i] ? null : captured[i].getClass());
+                }
             }
 
             final Class<?> capturing = capturingClass(capturingName.replace('/', '.'));
@@ -463,6 +489,17 @@ final class CompactTaskCodec
             }
             checkProcessFilter(SerializedLambda.class);
             checkProcessFilter(capturing);
+            if (capturedInStream)
+            {
+                // through the task input filter, as the rest of a Java stream of the lambda would be read
+                final Object values = TaskCodec.deserializeStream(data, index, length - index, what);
+                index = length;
+                if (!(values instanceof Object[]) || ((Object[])values).length > MAX_CAPTURED)
+                {
+                    throw malformed("captured values not an Object[] of at most " + MAX_CAPTURED + " elements");
+                }
+                captured = (Object[])values;
+            }
 
             final SerializedLambda lambda = new SerializedLambda(capturing, interfaceClass, interfaceMethod,
                 interfaceSignature, implKind, implClass, implMethod, implSignature, instantiatedType, captured);

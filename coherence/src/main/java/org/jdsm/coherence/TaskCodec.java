@@ -12,8 +12,8 @@ import java.io.ObjectStreamClass;
 
 /**
  * Serializes tasks and results: in {@link CompactTaskCodec compact form} when they have one (plain values, and
- * lambdas capturing only plain values), else with Java serialization, where the handles they capture replace
- * themselves with tokens through the current {@link TaskScope}.
+ * lambdas: their fields compact, and what they capture too when it is plain values), else with Java serialization,
+ * where the handles they capture replace themselves with tokens through the current {@link TaskScope}.
  * <p>
  * <b>Note:</b> stateless and threadsafe.
  */
@@ -25,12 +25,24 @@ final class TaskCodec
 
     static byte[] serialize(final Object value, final String what)
     {
-        final byte[] compact = CompactTaskCodec.encode(value);
+        final byte[] compact = CompactTaskCodec.encode(value, what);
         if (null != compact)
         {
             return compact;
         }
 
+        return serializeStream(value, what);
+    }
+
+    /**
+     * Serialize a value as a Java stream, whatever it is.
+     *
+     * @param value to serialize; its handles replace themselves through the current {@link TaskScope}.
+     * @param what  it is, for errors.
+     * @return the stream's bytes.
+     */
+    static byte[] serializeStream(final Object value, final String what)
+    {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes))
         {
@@ -78,9 +90,23 @@ final class TaskCodec
             return CompactTaskCodec.decode(data, what);
         }
 
-        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(data)))
+        return deserializeStream(data, 0, data.length, what);
+    }
+
+    /**
+     * Read one object from a Java stream through the {@link TaskInputFilter}.
+     *
+     * @param data   holding the stream.
+     * @param offset of the stream in it.
+     * @param length of the stream.
+     * @param what   it is, for errors.
+     * @return the object.
+     */
+    static Object deserializeStream(final byte[] data, final int offset, final int length, final String what)
+    {
+        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(data, offset, length)))
         {
-            return TaskInputFilter.readObject(in, data.length);
+            return TaskInputFilter.readObject(in, length);
         }
         catch (final ClassNotFoundException ex)
         {

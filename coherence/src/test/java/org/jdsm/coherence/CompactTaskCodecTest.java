@@ -76,13 +76,55 @@ class CompactTaskCodecTest
     }
 
     @Test
-    void shouldLeaveOtherTasksAndResultsToJavaSerialization() throws Exception
+    void shouldSendWhatLambdaCapturesBeyondPlainValuesAsJavaStreamAfterCompactFields() throws Exception
     {
         final List<Integer> list = List.of(1, 2);
-        final DsmTask<Integer> capturingList = (node) -> list.size();
-        assertEquals(JAVA_STREAM_MAGIC, TaskCodec.serialize(capturingList, "task")[0]);
-        assertEquals(2, ((DsmTask<?>)TaskCodec.deserialize(TaskCodec.serialize(capturingList, "task"), "task"))
-            .run(null));
+        final long plain = 40;
+        final DsmTask<Long> capturingList = (node) -> plain + list.size();
+        final byte[] bytes = TaskCodec.serialize(capturingList, "task");
+        assertEquals(CompactTaskCodec.LAMBDA_STREAM_FORMAT, bytes[0]);
+        assertEquals(42L, ((DsmTask<?>)TaskCodec.deserialize(bytes, "task")).run(null));
+
+        // the captured values' stream goes through the task input filter, as the rest of a lambda's stream would
+        final Gadget gadget = new Gadget("touch /tmp/pwned");
+        final DsmTask<Integer> capturingGadget = (node) -> gadget.hashCode();
+        final byte[] forged = TaskCodec.serialize(capturingGadget, "task");
+        assertEquals(CompactTaskCodec.LAMBDA_STREAM_FORMAT, forged[0]);
+        Gadget.instantiated = false;
+        final DsmException ex = assertThrows(DsmException.class, () -> TaskCodec.deserialize(forged, "task"));
+        assertTrue(ex.getMessage().contains("java.io.InvalidClassException: com.example.gadget.Gadget; not allowed " +
+            "by jdsm's task input filter"), ex.getMessage());
+        assertFalse(Gadget.instantiated, "the gadget's readObject ran");
+
+        final byte[] truncated = Arrays.copyOf(bytes, bytes.length - 3);
+        assertThrows(DsmException.class, () -> TaskCodec.deserialize(truncated, "task"));
+    }
+
+    @Test
+    void shouldRunLambdaCapturingHandleOnPeer() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2))
+        {
+            final org.jdsm.DBox<Long> box = cluster.node(1).alloc(org.jdsm.Codecs.LONG, 41L);
+            final long one = 1;
+            try (org.jdsm.Ref<Long> ref = box.read())
+            {
+                assertEquals(Long.valueOf(42), cluster.node(1).callOn(0, (n) -> ref.get() + one), "a lent Ref");
+            }
+            assertEquals(Long.valueOf(41), cluster.node(1).callOn(0, (n) ->
+            {
+                try (org.jdsm.Ref<Long> read = box.read())
+                {
+                    return read.get();
+                }
+            }), "a moved box");
+            assertEquals(0, cluster.node(0).counters().get(NodeCounters.Counter.TASKS_REJECTED));
+        }
+    }
+
+    @Test
+    void shouldLeaveOtherTasksAndResultsToJavaSerialization() throws Exception
+    {
         assertEquals(JAVA_STREAM_MAGIC, TaskCodec.serialize(new Tasks.Named(7), "task")[0], "a task class");
         assertEquals(JAVA_STREAM_MAGIC, TaskCodec.serialize(List.of(1), "result")[0]);
         assertEquals(JAVA_STREAM_MAGIC, TaskCodec.serialize(new String[] {"a"}, "result")[0]);
