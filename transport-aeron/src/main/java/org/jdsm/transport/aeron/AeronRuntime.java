@@ -90,8 +90,8 @@ final class AeronRuntime
     static final long FULL_CYCLE_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
     /**
-     * Most runs of the sender by {@link #sendOffered()}: a frame longer than the MTU leaves one datagram per run; a
-     * longer one is left to the duty cycle.
+     * Most runs of the sender by {@link #sendOffered(int)}: a frame longer than the MTU leaves one datagram per run;
+     * what is still unsent after these is left to the duty cycle.
      */
     static final int MAX_SENDS_ON_OFFER = 64;
     /**
@@ -423,7 +423,7 @@ final class AeronRuntime
     /**
      * Send what the calling thread offered, a thread that does not hold the duty cycle (a task's worker sending its
      * result, a caller sending a message before it drives for the answer, a thread freeing a remote object): if no
-     * thread holds the duty cycle, run the embedded driver's sender on this thread until it sends nothing more, so
+     * thread holds the duty cycle, run the embedded driver's sender on this thread until it has sent what is there, so
      * the frame leaves now and no thread is woken for it. If another thread holds the duty cycle, or the sender sent
      * nothing (its window is full: the status messages that open it come in a later cycle), or the driver's agents
      * could not be reached, or the driver is external, {@link #wake()} the thread that drives, as before.
@@ -431,9 +431,14 @@ final class AeronRuntime
      * Unlike {@link #stopDriving()}, this does not keep the duty-cycle thread off its cycles for the idle strategy's
      * longest park: this thread sent, it does not wait for an answer.
      *
+     * The sender runs again only while a run sent a full datagram (at least {@code mtuLength} bytes): a run sends at
+     * most one datagram per publication, so one that sent less left nothing behind, and a further run would only poll
+     * for status messages (a system call).
+     *
+     * @param mtuLength of the offering transport's publications.
      * @return true if the sender sent on this thread, false if the thread that drives was woken to.
      */
-    boolean sendOffered()
+    boolean sendOffered(final int mtuLength)
     {
         if (!dutyCycle.hasEmbeddedSender() || !holder.compareAndSet(null, Thread.currentThread()))
         {
@@ -443,7 +448,7 @@ final class AeronRuntime
         int sent = 0;
         try
         {
-            for (int i = 0, work = 1; work > 0 && i < MAX_SENDS_ON_OFFER; i++)
+            for (int i = 0, work = mtuLength; work >= mtuLength && i < MAX_SENDS_ON_OFFER; i++)
             {
                 work = dutyCycle.doSendWork();
                 sent += work;

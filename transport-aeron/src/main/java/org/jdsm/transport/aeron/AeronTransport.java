@@ -867,7 +867,7 @@ public final class AeronTransport implements Transport
                     // caller drives the duty cycle that sends it, or wakes who does
                     if (callerDrives && !ctx.isIpc())
                     {
-                        if (runtime.sendOffered())
+                        if (runtime.sendOffered(ctx.mtuLength()))
                         {
                             counters.sentOnOffer.increment();
                         }
