@@ -12,9 +12,11 @@ import org.jdsm.spi.Transport;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -122,10 +124,64 @@ final class TaskRuntime
     }
 
     /**
+     * Wait for a remote task's result on the calling thread, driving the transport where it lets callers (Aeron), as
+     * {@link #callOn} does: a result that arrives in its message meanwhile is handed to this thread, which completes
+     * the future itself. Not on a task's worker (it joins in the pool's managed block, which gives the pool a spare
+     * worker), nor while another thread waits so, nor once the completion thread took the result: then the future is
+     * waited for as it is. A result that arrived before anybody waited, not yet taken by the completion thread, is
+     * completed at once on this thread.
+     *
+     * @param pending   the task.
+     * @param timeoutNs longest wait.
+     */
+    private void awaitDriving(final PendingTask pending, final long timeoutNs)
+    {
+        if (pending.future.isDone() || Thread.currentThread() instanceof ForkJoinWorkerThread)
+        {
+            return;
+        }
+        final int start = pending.startWaiting();
+        if (PendingTask.TAKEN == start)
+        {
+            // the result arrived before anybody waited and the completion thread has not completed it yet
+            completeTask(pending.targetNodeId, pending.correlationId, pending.handedStatus, pending.handedBody);
+            return;
+        }
+        if (PendingTask.WAITING != start)
+        {
+            return;
+        }
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        try
+        {
+            long remainingNs = timeoutNs;
+            while (!transport.awaitResponse(pending.arrival, Math.min(remainingNs, CALL_WAIT_SLICE_NS)))
+            {
+                remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0)
+                {
+                    break;
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt(); // the future's get() throws it, its join() waits on
+        }
+        finally
+        {
+            if (pending.takeFromCaller())
+            {
+                completeTask(pending.targetNodeId, pending.correlationId, pending.handedStatus, pending.handedBody);
+            }
+        }
+    }
+
+    /**
      * Serialize a task and send it to a peer.
      *
      * @param callerCompletes true if the calling thread waits for the result and completes the future itself when
-     *                        the result arrives in its message ({@link PendingTask#handToCaller}).
+     *                        the result arrives in its message ({@link PendingTask#handOver}).
      */
     private PendingTask spawnRemote(final int targetNodeId, final DsmTask<?> task, final boolean callerCompletes)
     {
@@ -133,8 +189,13 @@ final class TaskRuntime
         final byte[] bytes = TaskCodec.serializeTask(scope, task);
 
         final long correlationId = correlationIds.incrementAndGet();
-        final PendingTask pending = new PendingTask(scope, new CompletableFuture<>(), targetNodeId, correlationId,
-            callerCompletes);
+        final RemoteTaskFuture<Object> future = callerCompletes ? null : new RemoteTaskFuture<>(this);
+        final PendingTask pending = new PendingTask(scope, null != future ? future : new CompletableFuture<>(),
+            targetNodeId, correlationId, callerCompletes);
+        if (null != future)
+        {
+            future.pending = pending;
+        }
         pendingTasks.put(correlationId, pending);
         scheduler.onTaskSent(targetNodeId);
         final long staged;
@@ -258,9 +319,25 @@ final class TaskRuntime
     void onResult(final int sourceNodeId, final long correlationId, final long status, final byte[] body)
     {
         final PendingTask pending = pendingTasks.get(correlationId);
-        if (null != pending && pending.targetNodeId == sourceNodeId && pending.handToCaller(status, body))
+        if (null != pending && pending.targetNodeId == sourceNodeId)
         {
-            return; // its caller waits for it in callOn and completes it on its own thread
+            final int handed = pending.handOver(status, body);
+            if (PendingTask.TO_CALLER == handed)
+            {
+                return; // its caller waits for it (callOn, a future's get) and completes it on its own thread
+            }
+            if (PendingTask.TO_FIRST == handed)
+            {
+                // nobody waits for it yet: the completion thread completes it, unless a get() takes it first
+                completer.execute(() ->
+                {
+                    if (pending.takeArrived())
+                    {
+                        completeTask(sourceNodeId, correlationId, status, body);
+                    }
+                });
+                return;
+            }
         }
         completer.execute(() -> completeTask(sourceNodeId, correlationId, status, body));
     }
@@ -508,17 +585,69 @@ final class TaskRuntime
         }
     }
 
+    /**
+     * The future of a task spawned on another node: its {@code get()} and {@code join()} wait for the result on the
+     * calling thread, driving the transport, as {@code callOn} does ({@link #awaitDriving}); stages chained to it
+     * complete on the completion thread, or on that waiting thread when it completed it.
+     */
+    private static final class RemoteTaskFuture<R> extends CompletableFuture<R>
+    {
+        private final TaskRuntime runtime;
+        PendingTask pending; // set once, before the future leaves spawnRemote
+
+        RemoteTaskFuture(final TaskRuntime runtime)
+        {
+            this.runtime = runtime;
+        }
+
+        public R get() throws InterruptedException, ExecutionException
+        {
+            runtime.awaitDriving(pending, Long.MAX_VALUE);
+            return super.get();
+        }
+
+        public R get(final long timeout, final TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException
+        {
+            final long timeoutNs = unit.toNanos(timeout);
+            final long startNs = System.nanoTime();
+            runtime.awaitDriving(pending, timeoutNs);
+            return super.get(Math.max(0, timeoutNs - (System.nanoTime() - startNs)), TimeUnit.NANOSECONDS);
+        }
+
+        public R join()
+        {
+            runtime.awaitDriving(pending, Long.MAX_VALUE);
+            return super.join();
+        }
+    }
+
     private static final class PendingTask
     {
+        /** {@link #handOver}: handed to the caller waiting for it. */
+        static final int TO_CALLER = 0;
+        /** {@link #handOver}: kept for the first of a waiting caller and the completion thread to take it. */
+        static final int TO_FIRST = 1;
+        /** {@link #handOver}: for the completion thread. */
+        static final int TO_COMPLETER = 2;
+        /** {@link #startWaiting}: the calling thread waits, and must {@link #takeFromCaller()} when it stops. */
+        static final int WAITING = 0;
+        /** {@link #startWaiting}: the result had arrived; the calling thread took it and must complete it. */
+        static final int TAKEN = 1;
+        /** {@link #startWaiting}: another thread waits, or the result went to the completion thread. */
+        static final int NOT_WAITING = 2;
+
         private static final int CALLER_WAITS = 0;
         private static final int HANDED = 1;
         private static final int CALLER_GONE = 2;
+        private static final int NOBODY_WAITS = 3;
+        private static final int ARRIVED = 4;
 
         final TaskScope scope;
         final CompletableFuture<?> future;
         final int targetNodeId;
         final long correlationId;
-        /** Null unless the caller completes the future itself: completes when a result is handed or the future is. */
+        /** Completes when a result is handed to a waiting caller or the future completes. */
         final CompletableFuture<Void> arrival;
         long handedStatus; // guarded by this, read by the caller after takeFromCaller()
         byte[] handedBody; // guarded by this, as handedStatus
@@ -537,31 +666,71 @@ final class TaskRuntime
             this.future = future;
             this.targetNodeId = targetNodeId;
             this.correlationId = correlationId;
-            if (callerCompletes)
+            arrival = new CompletableFuture<>();
+            future.whenComplete((value, failure) -> arrival.complete(null)); // failed by a death, the close
+            handOver = callerCompletes ? CALLER_WAITS : NOBODY_WAITS;
+        }
+
+        /**
+         * A thread starts waiting for the result of a spawned task in its future's {@code get()} or {@code join()}.
+         *
+         * @return {@link #WAITING}, {@link #TAKEN} (the result in {@link #handedStatus} and {@link #handedBody}) or
+         * {@link #NOT_WAITING}.
+         */
+        synchronized int startWaiting()
+        {
+            if (NOBODY_WAITS == handOver)
             {
-                arrival = new CompletableFuture<>();
-                future.whenComplete((value, failure) -> arrival.complete(null)); // failed by a death, the close
+                handOver = CALLER_WAITS;
+                return WAITING;
             }
-            else
+            if (ARRIVED == handOver)
             {
-                arrival = null;
                 handOver = CALLER_GONE;
+                return TAKEN;
             }
+
+            return NOT_WAITING;
+        }
+
+        /**
+         * The completion thread's turn for a result kept by {@link #handOver} for the first to take it.
+         *
+         * @return true if it takes it; false if a waiting thread took it first.
+         */
+        synchronized boolean takeArrived()
+        {
+            if (ARRIVED == handOver)
+            {
+                handOver = CALLER_GONE;
+                return true;
+            }
+
+            return false;
         }
 
         /**
          * A result arrived in its message: hand it to the caller that waits for it, if one does (on the thread that
-         * received it, maybe that caller's own, which completes it once it stops driving the transport).
+         * received it, maybe that caller's own, which completes it once it stops driving the transport); if nobody
+         * waits on a spawned task's future yet, keep it for the first of a thread that starts waiting and the
+         * completion thread.
          *
-         * @return true if handed over; false if the completion thread must complete it.
+         * @return {@link #TO_CALLER}, {@link #TO_FIRST} or {@link #TO_COMPLETER}.
          */
-        boolean handToCaller(final long status, final byte[] body)
+        int handOver(final long status, final byte[] body)
         {
             synchronized (this)
             {
+                if (NOBODY_WAITS == handOver)
+                {
+                    handedStatus = status;
+                    handedBody = body;
+                    handOver = ARRIVED;
+                    return TO_FIRST;
+                }
                 if (CALLER_WAITS != handOver)
                 {
-                    return false;
+                    return TO_COMPLETER;
                 }
                 handedStatus = status;
                 handedBody = body;
@@ -569,11 +738,12 @@ final class TaskRuntime
             }
             arrival.complete(null);
 
-            return true;
+            return TO_CALLER;
         }
 
         /**
-         * The caller stops waiting: from then on a result goes to the completion thread.
+         * The caller stops waiting: from then on a result goes to the completion thread (a {@code callOn}'s), or
+         * again to a thread that starts waiting (a spawned task's).
          *
          * @return true if a result was handed to the caller before, which it must complete.
          */
@@ -581,9 +751,10 @@ final class TaskRuntime
         {
             if (HANDED == handOver)
             {
+                handOver = CALLER_GONE;
                 return true;
             }
-            handOver = CALLER_GONE;
+            handOver = future instanceof RemoteTaskFuture ? NOBODY_WAITS : CALLER_GONE;
 
             return false;
         }
