@@ -53,8 +53,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Row {@code alloc} (with {@code -Djdsm.pingpong.rows=...}) times the engine row's placements instead: an
  * {@code allocOn} of the other node, a control message answered by a message, then a one-sided write of the value
  * (two round trips). Row {@code call} times {@code callOn} of the other node with a task that returns its node's id:
- * a task message answered by a result message. Rows {@code read-handoff}, {@code engine-handoff},
- * {@code alloc-handoff} and {@code call-handoff} measure the same with
+ * a task message answered by a result message; row {@code spawn} the same task by {@code spawnOn(...).get()}. Rows
+ * {@code read-handoff}, {@code engine-handoff}, {@code alloc-handoff}, {@code call-handoff} and
+ * {@code spawn-handoff} measure the same with
  * {@code jdsm.aeron.caller.drives=false} in this JVM: the duty-cycle thread polls the response and wakes the caller.
  * Each idle strategy (default {@code backoff} and {@code busy-spin}, passed to the child as
  * {@code -Djdsm.aeron.idle.strategy}) is measured in rounds; a round measures one row with only that row's two
@@ -248,11 +249,12 @@ class PingPongMeasurementTest
                 case "engine":
                 case "alloc":
                 case "call":
+                case "spawn":
                     return measureEngine(children, childOptions, idle, !handOff, timed);
                 default:
                     throw new IllegalArgumentException(
-                        "row=" + row + " must be one of [raw, read, engine, alloc, call, read-handoff, engine-handoff, " +
-                            "alloc-handoff, call-handoff]");
+                        "row=" + row + " must be one of [raw, read, engine, alloc, call, spawn, read-handoff, " +
+                            "engine-handoff, alloc-handoff, call-handoff, spawn-handoff]");
             }
         }
     }
@@ -343,8 +345,9 @@ class PingPongMeasurementTest
                 final byte[] value = new byte[SIZES[s]];
                 Arrays.fill(value, (byte)SIZES[s]);
                 final long[] all = new long[WARMUP + MEASURED];
-                final long cpuStartNs = "call".equals(timed) ?
-                    timeCalls(engine, all, childPid) : timePlacedReads(engine, value, all, timed, childPid);
+                final long cpuStartNs = "call".equals(timed) || "spawn".equals(timed) ?
+                    timeCalls(engine, all, childPid, "spawn".equals(timed)) :
+                    timePlacedReads(engine, value, all, timed, childPid);
                 cpuNsPerSize[s] = bothProcessesCpuNs(childPid) - cpuStartNs;
                 samples[s] = Arrays.copyOfRange(all, WARMUP, all.length);
             }
@@ -395,18 +398,20 @@ class PingPongMeasurementTest
     }
 
     /**
-     * Time {@code callOn} of the other node, a task that returns its node's id, once per sample.
+     * Time {@code callOn} of the other node, or {@code spawnOn(...).get()}, of a task that returns its node's id,
+     * once per sample.
      *
      * @return the CPU time of both processes when the warm-up ended.
      */
-    private static long timeCalls(final DsmNode engine, final long[] all, final long childPid)
+    private static long timeCalls(final DsmNode engine, final long[] all, final long childPid, final boolean spawn)
+        throws Exception
     {
         long cpuStartNs = 0;
         for (int i = 0; i < all.length; i++)
         {
             cpuStartNs = WARMUP == i ? bothProcessesCpuNs(childPid) : cpuStartNs;
             final long startNs = System.nanoTime();
-            final int ranOn = engine.callOn(1, DsmNode::nodeId);
+            final int ranOn = spawn ? engine.spawnOn(1, DsmNode::nodeId).get() : engine.callOn(1, DsmNode::nodeId);
             all[i] = System.nanoTime() - startNs;
             if (1 != ranOn)
             {
