@@ -33,13 +33,17 @@ import static org.jdsm.coherence.ControlMessageDescriptor.SPAWN_TYPE;
  * fails those sent to nodes that became unavailable. Tasks spawned on this node go to its {@link LocalTaskRunner}:
  * no message.
  * <p>
- * <b>Note:</b> threadsafe: any thread spawns; task bodies run on the workers, results are completed on the
- * completion thread, so a worker waiting for a result never waits for itself; the node agent fails tasks of dead
- * nodes. One per node, owned by it; {@link #close} ends the workers.
+ * <b>Note:</b> threadsafe: any thread spawns; task bodies run on the workers; a result is completed by the thread
+ * waiting for it in {@link #callOn} or its future's {@code get()}/{@code join()} (driving the transport meanwhile),
+ * else on the completion thread, so a worker waiting for a result never waits for itself; the node agent fails tasks
+ * of dead nodes. One per node, owned by it; {@link #close} ends the workers.
  */
 final class TaskRuntime
 {
-    /** Longest single wait of {@link Transport#awaitResponse} in {@link #callOn}: a task may run on, then it waits again. */
+    /**
+     * Longest single wait of {@link Transport#awaitResponse} in {@link #callOn} and a future's {@code get()}: a task
+     * may run on, then it waits again.
+     */
     private static final long CALL_WAIT_SLICE_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final int nodeId;
