@@ -151,10 +151,21 @@ final class TaskRuntime
             completeTask(pending.targetNodeId, pending.correlationId, pending.handedStatus, pending.handedBody);
             return;
         }
-        if (PendingTask.WAITING != start)
+        if (PendingTask.WAITING == start)
         {
-            return;
+            awaitArrival(pending, timeoutNs);
         }
+    }
+
+    /**
+     * Drive the transport until a waiting caller's result arrives (or its future completes otherwise) or the timeout
+     * passes, then stop waiting, completing a result handed to this thread meanwhile.
+     *
+     * @param pending   the task, whose result this thread is registered to wait for.
+     * @param timeoutNs longest wait; {@link Long#MAX_VALUE} for as long as the task runs.
+     */
+    private void awaitArrival(final PendingTask pending, final long timeoutNs)
+    {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         try
         {
@@ -170,7 +181,7 @@ final class TaskRuntime
         }
         catch (final InterruptedException ex)
         {
-            Thread.currentThread().interrupt(); // the future's get() throws it, its join() waits on
+            Thread.currentThread().interrupt(); // get() throws it, join() and callOn wait on as CompletableFuture's do
         }
         finally
         {
@@ -246,24 +257,10 @@ final class TaskRuntime
             return spawnOn(targetNodeId, task).join();
         }
 
+        // drive the transport where it lets callers (Aeron): the result is received on this thread, and completed
+        // on it, with no hand-off to the duty-cycle thread, the completion thread and back
         final PendingTask pending = spawnRemote(targetNodeId, task, true);
-        try
-        {
-            // drive the transport where it lets callers (Aeron): the result is received on this thread, and
-            // completed here below, with no hand-off to the duty-cycle thread, the completion thread and back
-            while (!transport.awaitResponse(pending.arrival, CALL_WAIT_SLICE_NS))
-            {
-                // the task runs on: wait on
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt(); // join() below waits on regardless, as CompletableFuture's does
-        }
-        if (pending.takeFromCaller())
-        {
-            completeTask(pending.targetNodeId, pending.correlationId, pending.handedStatus, pending.handedBody);
-        }
+        awaitArrival(pending, Long.MAX_VALUE);
 
         return (R)pending.future.join();
     }
