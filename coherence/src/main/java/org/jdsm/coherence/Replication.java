@@ -810,7 +810,10 @@ final class Replication
             {
                 return witness;
             }
-            followCompareAndSwap(current, decider, tail - 1, serving, offset, expected, update);
+            if (!followCompareAndSwap(current, decider, tail - 1, serving, offset, expected, update))
+            {
+                continue; // every holder that had it died before the holders left reached it: decide it again
+            }
 
             return witness;
         }
@@ -860,8 +863,12 @@ final class Replication
 
     // apply a swap the tail decided at holders from..down to serving, in the tail's order: a holder that has not
     // seen the swap before ours yet waits for it (its node applies it soon, or died between its holders: then,
-    // after a patience, this holder takes the tail's value)
-    private void followCompareAndSwap(
+    // after a patience, this holder takes the tail's value). When the tail died and no holder after this one lives,
+    // the swap is on no live holder and nobody read it (the serving holder is read, and it is reached last): it is
+    // void, and false tells the caller to decide it again at the holders left, as followFetchAdd does. Waiting
+    // instead held the operation at the slice's gate, so the hand-over its death started could not drain the slice
+    // until the decision timeout, and every operation waiting at that gate timed out first.
+    private boolean followCompareAndSwap(
         final Holders current,
         final int decider,
         final int from,
@@ -902,6 +909,10 @@ final class Replication
                         break;
                     }
                     final long waitedNs = System.nanoTime() - deadline;
+                    if (waitedNs > 0 && noLiveHolderAfter(current, j))
+                    {
+                        return false;
+                    }
                     if (waitedNs > 0 && (!checkDead(decider) || waitedNs > decisionTimeoutNs))
                     {
                         final UnsafeBuffer word = new UnsafeBuffer(new byte[8]);
@@ -926,6 +937,8 @@ final class Replication
                 onUnavailable(node, ex);
             }
         }
+
+        return true;
     }
 
     /**
