@@ -390,6 +390,7 @@ public final class Node implements DsmNode, MessageHandler
         }
         tasks.close();
         countersFile.close();
+        heap.readerLeases().close();
     }
 
     /**

@@ -90,6 +90,21 @@ final class ReaderLeases
         return released;
     }
 
+    /**
+     * The node closed: drop every thread's ring without releasing its leases. A thread that outlives the node (a
+     * program's own thread, a pool's) keeps its lessee in its {@link ThreadLocal} map, whose key stays reachable
+     * through the ring's boxes while the ring names them: cleared, the node with its off-heap heap and cache can be
+     * collected. Until then, a closed node stayed in memory as long as any thread that read one of its remote boxes.
+     */
+    synchronized void close()
+    {
+        for (final Lessee lessee : lessees)
+        {
+            lessee.forget();
+        }
+        lessees.clear();
+    }
+
     private Lessee newLessee()
     {
         final Lessee lessee = new Lessee(Thread.currentThread());
@@ -139,6 +154,18 @@ final class ReaderLeases
                 {
                     box.releaseLeaseOf(thread);
                 }
+            }
+        }
+
+        /**
+         * Drop the ring's boxes without releasing their leases: the node closed. Plain writes from the closing
+         * thread: a lease the lessee's own thread takes meanwhile may stay in its ring.
+         */
+        void forget()
+        {
+            for (int i = 0; i < RING_LENGTH; i++)
+            {
+                ring[i] = null;
             }
         }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,6 +164,31 @@ class LeasedReadTest
         assertTrue(node.counters().get(Counter.CACHE_EVICTIONS) > 0,
             "leases (" + ReaderLeases.RING_LENGTH + " per thread) keep few copies from eviction");
         assertEquals((byte)(boxes - 1), remote.get(boxes - 1).read().buffer().getByte(objectLength - 1));
+    }
+
+    @Test
+    void shouldLetAClosedNodeBeCollectedWhileTheThreadThatLeasedItsCopiesLives() throws InterruptedException
+    {
+        // this thread outlives the cluster; its ThreadLocal map keeps its lessee, whose ring named the leased boxes
+        final WeakReference<HeapAccess> heap = leaseOnAClusterThenCloseIt();
+        for (int i = 0; i < 100 && null != heap.get(); i++)
+        {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertNull(heap.get(), "a closed node's heap (its off-heap slice and cache) is collected");
+    }
+
+    private static WeakReference<HeapAccess> leaseOnAClusterThenCloseIt()
+    {
+        try (SimulatedCluster closed =
+            SimulatedCluster.start(2, (config) -> config.cacheSize(512 * 1024).maxObjectSize(64 * 1024)))
+        {
+            final BoxHandle<Long> box = (BoxHandle<Long>)closed.node(0).allocOn(1, Codecs.LONG, 7L);
+            readTwice(box);
+            assertTrue(box.isLeased());
+            return new WeakReference<>(closed.node(0).heap());
+        }
     }
 
     /**
