@@ -810,7 +810,7 @@ final class Replication
             {
                 return witness;
             }
-            if (!followCompareAndSwap(current, decider, tail - 1, serving, offset, expected, update))
+            if (!followCompareAndSwap(current, tail - 1, serving, offset, expected, update))
             {
                 continue; // every holder that had it died before the holders left reached it: decide it again
             }
@@ -862,15 +862,16 @@ final class Replication
     }
 
     // apply a swap the tail decided at holders from..down to serving, in the tail's order: a holder that has not
-    // seen the swap before ours yet waits for it (its node applies it soon, or died between its holders: then,
-    // after a patience, this holder takes the tail's value). When the tail died and no holder after this one lives,
-    // the swap is on no live holder and nobody read it (the serving holder is read, and it is reached last): it is
-    // void, and false tells the caller to decide it again at the holders left, as followFetchAdd does. Waiting
-    // instead held the operation at the slice's gate, so the hand-over its death started could not drain the slice
-    // until the decision timeout, and every operation waiting at that gate timed out first.
+    // seen the swap before ours yet waits for it (its node applies it soon, or died between its holders). After a
+    // patience it catches up to the value of the nearest live holder after it, which has our swap and every swap
+    // decided before it. Until 2026-12-07 it took our swap's value instead, so a writer that was only late, whose
+    // follower came after ours, put its own older value back over ours. When the tail died and no holder after this
+    // one lives, the swap is on no live holder and nobody read it (the serving holder is read, and it is reached
+    // last): it is void, and false tells the caller to decide it again at the holders left, as followFetchAdd does.
+    // Waiting instead held the operation at the slice's gate, so the hand-over its death started could not drain
+    // the slice until the decision timeout, and every operation waiting at that gate timed out first.
     private boolean followCompareAndSwap(
         final Holders current,
-        final int decider,
         final int from,
         final int serving,
         final long offset,
@@ -908,24 +909,16 @@ final class Replication
                     {
                         break;
                     }
-                    final long waitedNs = System.nanoTime() - deadline;
-                    if (waitedNs > 0 && noLiveHolderAfter(current, j))
+                    if (System.nanoTime() - deadline > 0)
                     {
-                        return false;
-                    }
-                    if (waitedNs > 0 && (!checkDead(decider) || waitedNs > decisionTimeoutNs))
-                    {
-                        final UnsafeBuffer word = new UnsafeBuffer(new byte[8]);
-                        word.putLong(0, update);
-                        if (node == nodeId)
+                        if (noLiveHolderAfter(current, j))
                         {
-                            heap.putBytes(at, word, 0, 8);
+                            return false;
                         }
-                        else
+                        if (catchUp(current, j, serving, offset, witness))
                         {
-                            transport.write(node, at, word, 0, 8);
+                            break;
                         }
-                        break;
                     }
                     Thread.onSpinWait();
                 }
@@ -1208,8 +1201,9 @@ final class Replication
         return transport.compareAndSwap(node, at, expected, update);
     }
 
-    // holder j shows `seen`, not the value before our addition: swap it for the value of the nearest live holder
-    // after j, which has our addition; false if j changed meanwhile or no holder after j lives (the caller looks again)
+    // holder j shows `seen`, not the value before our addition or swap: swap it for the value of the nearest live
+    // holder after j, which has our change; false if j changed meanwhile or no holder after j lives (the caller looks
+    // again)
     private boolean catchUp(
         final Holders current, final int j, final int serving, final long offset, final long seen)
     {
