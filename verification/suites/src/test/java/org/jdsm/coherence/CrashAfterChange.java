@@ -109,6 +109,27 @@ final class CrashAfterChange
         return cluster;
     }
 
+    /**
+     * A word of a slice as one of its holders has it, in that holder's heap.
+     *
+     * @param cluster     the simulated cluster.
+     * @param holders     of the slice.
+     * @param index       of the holder in {@code holders}.
+     * @param replication of any node, for the slots' bases.
+     * @param wordOffset  of the word in the slice.
+     * @return the whole word.
+     */
+    static long rawWordAt(
+        final SimulatedCluster cluster,
+        final Replication.Holders holders,
+        final int index,
+        final Replication replication,
+        final long wordOffset)
+    {
+        return ((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
+            .getLongVolatile(replication.base(holders.slots[index]) + wordOffset);
+    }
+
     void arm(final long stride, final long offsetInSlice)
     {
         this.stride = stride;

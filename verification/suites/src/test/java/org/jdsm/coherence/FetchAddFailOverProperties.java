@@ -569,7 +569,6 @@ class FetchAddFailOverProperties
         final Replication replication,
         final long wordOffset)
     {
-        return CountWord.count(((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
-            .getLongVolatile(replication.base(holders.slots[index]) + wordOffset));
+        return CountWord.count(CrashAfterChange.rawWordAt(cluster, holders, index, replication, wordOffset));
     }
 }

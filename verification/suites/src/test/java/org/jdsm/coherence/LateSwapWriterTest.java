@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntToLongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +48,8 @@ class LateSwapWriterTest
             final Replication replication = ((EngineHeap)driver.heap()).replication();
             final Replication.Holders holders = replication.holders(HOME);
             assertEquals(List.of(HOME, 2), List.of(holders.nodes[0], holders.nodes[1]), "the holders of slice 1");
+            final IntToLongFunction word = (index) ->
+                CrashAfterChange.rawWordAt(cluster, holders, index, replication, wordOffset); // at holder `index`
 
             trap.arm(replication.stride(), wordOffset);
             final AtomicReference<Object> lateWitness = new AtomicReference<>();
@@ -63,20 +66,20 @@ class LateSwapWriterTest
             }, "late-swapper");
             lateSwapper.start();
             assertTrue(trap.awaitHeld(60, TimeUnit.SECONDS), "node 3's swap reached the tail");
-            assertEquals(INITIAL + 1, wordAt(cluster, holders, 1, replication, wordOffset), "at the tail");
-            assertEquals(INITIAL, wordAt(cluster, holders, 0, replication, wordOffset), "at the home");
+            assertEquals(INITIAL + 1, word.applyAsLong(1), "at the tail");
+            assertEquals(INITIAL, word.applyAsLong(0), "at the home");
 
             assertEquals(INITIAL + 1, heap(cluster, 0).compareAndSwap(address, 0, INITIAL + 1, INITIAL + 2),
                 "node 0's swap, decided at the tail after node 3's, succeeded");
-            assertEquals(INITIAL + 2, wordAt(cluster, holders, 0, replication, wordOffset),
+            assertEquals(INITIAL + 2, word.applyAsLong(0),
                 "node 0's follower caught the home up to the tail");
 
             release.countDown();
             lateSwapper.join(TimeUnit.SECONDS.toMillis(60));
             assertEquals(INITIAL, lateWitness.get(), "node 3's swap succeeded");
 
-            assertEquals(INITIAL + 2, wordAt(cluster, holders, 1, replication, wordOffset), "at the tail");
-            assertEquals(INITIAL + 2, wordAt(cluster, holders, 0, replication, wordOffset),
+            assertEquals(INITIAL + 2, word.applyAsLong(1), "at the tail");
+            assertEquals(INITIAL + 2, word.applyAsLong(0),
                 "at the home, after node 3's late follower: never back to node 3's older value");
             assertEquals(INITIAL + 2, heap(cluster, 0).fetchAdd(address, 0, 0), "read at the serving holder");
         }
@@ -85,16 +88,5 @@ class LateSwapWriterTest
     private static HeapAccess heap(final SimulatedCluster cluster, final int node)
     {
         return ((Node)cluster.node(node)).heap();
-    }
-
-    private static long wordAt(
-        final SimulatedCluster cluster,
-        final Replication.Holders holders,
-        final int index,
-        final Replication replication,
-        final long wordOffset)
-    {
-        return ((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
-            .getLongVolatile(replication.base(holders.slots[index]) + wordOffset);
     }
 }
