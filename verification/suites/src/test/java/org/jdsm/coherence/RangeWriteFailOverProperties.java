@@ -251,8 +251,7 @@ class RangeWriteFailOverProperties
         final Replication replication,
         final long valueOffset)
     {
-        return ((EngineHeap)((Node)cluster.node(holders.nodes[index])).heap()).region()
-            .getLongAcquire(replication.base(holders.slots[index]) + valueOffset);
+        return CrashAfterChange.rawWordAt(cluster, holders, index, replication, valueOffset);
     }
 
     private static DMutex<Long> handleOn(final Node node, final DMutex<Long> mutex)
