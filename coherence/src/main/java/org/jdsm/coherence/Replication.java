@@ -586,6 +586,12 @@ final class Replication
     private NodeUnavailableException gateTimedOut(final int slice)
     {
         final SliceHandover attached = handover;
+        if (null != attached && attached.isEnding())
+        {
+            return new NodeUnavailableException(slice, "slice " + slice + " waits for a hand-over (holders " +
+                holders.get(slice) + ", dead " + deadNodes() + ") and node " + nodeId + " stops, so none will run " +
+                "here: the operation was not started");
+        }
         return new NodeUnavailableException(slice, "slice " + slice + " is being handed over (holders " +
             holders.get(slice) + ", dead " + deadNodes() + ") and the hand-over " +
             (null == attached ? "" : attached.describe(slice) + " ") + "did not complete within the operation " +

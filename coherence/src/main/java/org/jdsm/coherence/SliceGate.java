@@ -4,6 +4,7 @@ import org.jdsm.NodeUnavailableException;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
@@ -30,6 +31,7 @@ final class SliceGate
     private final int sliceCount;
     private final AtomicIntegerArray state;
     private final long timeoutNs;
+    private volatile BooleanSupplier isAbandoned = () -> false;
 
     /**
      * @param sliceCount of the cluster (one slice per node).
@@ -47,7 +49,8 @@ final class SliceGate
      *
      * @param slice  a node's id.
      * @param reason names the slice's hand-over when the wait times out, given the slice.
-     * @throws NodeUnavailableException if the gate stays closed for the timeout.
+     * @throws NodeUnavailableException if the gate stays closed for the timeout, or the node stops meanwhile (see
+     *                                  {@link #abandonWaitsWhen}).
      */
     void enter(final int slice, final IntFunction<NodeUnavailableException> reason)
     {
@@ -75,12 +78,23 @@ final class SliceGate
                 }
                 state.decrementAndGet(index + IN_FLIGHT);
             }
-            if (System.nanoTime() - deadlineNs > 0)
+            if (System.nanoTime() - deadlineNs > 0 || isAbandoned.getAsBoolean())
             {
                 throw reason.apply(slice);
             }
             LockSupport.parkNanos(PARK_NS);
         }
+    }
+
+    /**
+     * From when waits at a closed gate end at once instead of after the timeout: the node stops, so no hand-over will
+     * open the gate again.
+     *
+     * @param isAbandoned true once no closed gate will open again; asked by waiting threads between their parks.
+     */
+    void abandonWaitsWhen(final BooleanSupplier isAbandoned)
+    {
+        this.isAbandoned = isAbandoned;
     }
 
     /**

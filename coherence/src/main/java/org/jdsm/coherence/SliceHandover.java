@@ -155,6 +155,15 @@ final class SliceHandover implements Agent
         Arrays.fill(ackedTo, NOBODY);
         Arrays.fill(claimFrom, NOBODY);
         Arrays.fill(claimSlot, NO_CLAIM);
+        gate.abandonWaitsWhen(this::isEnding); // no hand-over runs any more: a closed gate stays closed
+    }
+
+    /**
+     * @return true once this node stops driving hand-overs: it closed, or the program ended and nodes leave.
+     */
+    boolean isEnding()
+    {
+        return isClosed || isStopping.getAsBoolean();
     }
 
     /**
@@ -170,7 +179,7 @@ final class SliceHandover implements Agent
      */
     public int doWork()
     {
-        if (isClosed || isStopping.getAsBoolean())
+        if (isEnding())
         {
             return 0; // nodes that leave at the end of the program are not handed over
         }
