@@ -96,12 +96,13 @@ class ReplicationFailOverProperties
     @Example
     void aSwapDecidedOnlyAtTheDeadTailIsDecidedAgainAndTheHandOverDrains() throws Exception
     {
-        // found by the property (failed once in CI; about 1 run in 120 to 570 of this schedule): a client of node 0
+        // found by the property (failed once in CI; 3 times in 2,138 runs of this schedule): a client of node 0
         // swapped a cell of node 1's slice at its tail, node 2, whose own earlier swap had not reached node 1 when
         // node 2 died. The client waited at node 1 for that swap until the decision timeout while admitted at the
         // slice's gate, so node 1's hand-over could not drain the slice and the operations waiting at the gate
-        // timed out (5 s). The schedule's timing varies: it is run 400 times (~15 s).
-        for (int i = 0; i < 400; i++)
+        // timed out (5 s). The schedule's timing varies: it is run 1,000 times (~40 s), which caught it about 3
+        // times in 4.
+        for (int i = 0; i < 1000; i++)
         {
             check(3, 2, 74, -12, 1);
         }
