@@ -103,6 +103,11 @@ public final class AeronTransport implements Transport
      * (milliseconds; measured: p99 of an engine read miss 2.1 ms with an immediate yield, 23 us with these spins).
      */
     private static final int BUSY_SPINS_FOR_DUTY_CYCLE = 100;
+    /**
+     * Yields of a caller whose response another caller is polling before it parks: a round trip or a few of them
+     * (a yield takes 0.3-3 us on a loaded machine), so a caller parks only when its response is slow.
+     */
+    static final int YIELDS_WHILE_ANOTHER_CALLER_DRIVES = 100;
 
 
     private final DsmConfig config;
@@ -687,8 +692,9 @@ public final class AeronTransport implements Transport
      * the caller drives the process's duty cycle itself whenever no other thread holds it, idling with
      * {@link #newCallerIdleStrategy()} (yields, no spin, unless {@code busy-spin} is configured), so its response is
      * polled and its operation completed on this thread. While the duty-cycle thread is in a cycle, the caller yields
-     * and asks it to leave the next one to it; while another caller drives, it wakes that caller (which completes
-     * this operation as well and unparks this thread) and parks on its own completion for a while, then tries again.
+     * and asks it to leave the next one to it; while another caller drives (which completes this operation as well),
+     * it yields and looks again, up to {@link #YIELDS_WHILE_ANOTHER_CALLER_DRIVES} times, then wakes that caller and
+     * parks on its own completion for a while (unparked when it completes), then tries again.
      * None of these waits spins: with more busy threads than cores (several nodes on a small machine) a spinning
      * waiter takes the core that the thread producing its response needs.
      *
@@ -737,15 +743,20 @@ public final class AeronTransport implements Transport
     /**
      * Drive the duty cycle on the calling thread until {@code awaited} completes or the deadline passes. While the
      * duty-cycle thread is in a cycle, the caller yields and asks it to leave the next one to it; while another caller
-     * drives, it wakes that caller (which completes this one as well and unparks this thread) and parks for a while,
-     * then tries again. None of these waits spins: with more busy threads than cores (several nodes on a small
-     * machine) a spinning waiter takes the core that the thread producing its response needs.
+     * drives (which completes this one as well), it yields and looks again, and only after
+     * {@link #YIELDS_WHILE_ANOTHER_CALLER_DRIVES} yields wakes that caller and parks for a while (unparked when this
+     * one completes), then tries again. Parking at once cost a futex wake-up and a context switch per operation of
+     * every caller but the driving one: with two client threads per node, kv on 2 nodes ran 20-30% more operations
+     * a second once such callers yielded first, and twice as many with four. None of these waits spins: with more
+     * busy threads than cores (several nodes on a small machine) a spinning waiter takes the core that the thread
+     * producing its response needs, where a yield gives it away.
      *
      * @return true if completed, false once the deadline passed.
      */
     private boolean driveUntil(final AwaitedCompletion awaited, final IdleStrategy idleStrategy, final long deadlineNs)
     {
         int spinsForDutyCycle = busySpin ? 0 : BUSY_SPINS_FOR_DUTY_CYCLE;
+        int yieldsWhileAnotherDrives = 0;
         while (!awaited.isCompleted())
         {
             final long nowNs = System.nanoTime();
@@ -780,6 +791,14 @@ public final class AeronTransport implements Transport
                 {
                     Thread.yield(); // not a spin: on a loaded machine the duty-cycle thread may need this core
                 }
+            }
+            else if (yieldsWhileAnotherDrives < YIELDS_WHILE_ANOTHER_CALLER_DRIVES)
+            {
+                // another caller drives and completes this one too: give the core away and look again, rather than
+                // park and be woken (a futex wake-up and a context switch per operation, the dearest part of a round
+                // trip when several callers of a node wait at once)
+                yieldsWhileAnotherDrives++;
+                Thread.yield();
             }
             else
             {
