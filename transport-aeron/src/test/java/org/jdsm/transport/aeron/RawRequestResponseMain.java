@@ -17,14 +17,15 @@ import java.util.concurrent.locks.LockSupport;
  * process's {@link AeronRuntime} (embedded driver in INVOKER mode, one duty cycle, the configured idle strategy)
  * runs one agent that answers every request of the peer with a response of the asked length, and keeps
  * {@code outstanding} requests of its own in flight to the peer, each sent again as soon as its response arrives
- * (closed loop, no think time, no other work). This is the transport's floor for a symmetric workload such as kv
+ * (closed loop; after a response, the next request waits {@code thinkNs}, a client's own work between its
+ * requests, 0 by default, during which the duty cycle goes on). This is the transport's floor for a symmetric workload such as kv
  * on 2 nodes: the round trips per second two such processes complete, and the CPU they take per round trip, bound
  * what any design on Aeron UDP on this machine can do with that many requests in flight per node.
  * <p>
  * Prints {@code READY} once connected, then after {@code warmupSeconds} measures for {@code seconds} and prints
  * {@code RESULT roundTrips=N cpuNs=N wallNs=N}; serves the peer until standard input closes.
  * <p>
- * Arguments: selfEndpoint peerEndpoint outstanding responseLength warmupSeconds seconds.
+ * Arguments: selfEndpoint peerEndpoint outstanding responseLength warmupSeconds seconds [thinkNs].
  */
 public final class RawRequestResponseMain
 {
@@ -49,13 +50,14 @@ public final class RawRequestResponseMain
         final int responseLength = Math.max(HEADER_LENGTH, Integer.parseInt(args[3]));
         final long warmupNs = TimeUnit.SECONDS.toNanos(Long.parseLong(args[4]));
         final long measureNs = TimeUnit.SECONDS.toNanos(Long.parseLong(args[5]));
+        final long thinkNs = args.length > 6 ? Long.parseLong(args[6]) : 0;
         final AeronTransportContext ctx = RawPongMain.context(self, peer);
         final ErrorHandler errorHandler = Throwable::printStackTrace;
         final AeronRuntime runtime = AeronRuntime.acquire(ctx, errorHandler);
         final Subscription subscription = runtime.aeron().addSubscription("aeron:udp?endpoint=" + self, STREAM_ID);
         final ExclusivePublication publication = runtime.aeron().addExclusivePublication(
             RawPongMain.channel(peer, ctx), STREAM_ID);
-        final Exchange exchange = new Exchange(publication, subscription, outstanding, responseLength);
+        final Exchange exchange = new Exchange(publication, subscription, outstanding, responseLength, thinkNs);
         while (!publication.isConnected() || !subscription.isConnected())
         {
             LockSupport.parkNanos(1_000_000);
@@ -99,6 +101,9 @@ public final class RawRequestResponseMain
         private final Subscription subscription;
         private final int outstanding;
         private final int responseLength;
+        private final long thinkNs;
+        private final long[] dueNs;
+        private int thinking;
         private final UnsafeBuffer request = new UnsafeBuffer(new byte[HEADER_LENGTH]);
         private final UnsafeBuffer response;
         private boolean started;
@@ -109,8 +114,11 @@ public final class RawRequestResponseMain
             final ExclusivePublication publication,
             final Subscription subscription,
             final int outstanding,
-            final int responseLength)
+            final int responseLength,
+            final long thinkNs)
         {
+            this.thinkNs = thinkNs;
+            this.dueNs = new long[outstanding];
             this.publication = publication;
             this.subscription = subscription;
             this.outstanding = outstanding;
@@ -129,6 +137,18 @@ public final class RawRequestResponseMain
                 toSend = outstanding;
             }
             int work = subscription.poll(this, 64);
+            if (thinking > 0)
+            {
+                final long nowNs = System.nanoTime();
+                for (int i = thinking - 1; i >= 0; i--)
+                {
+                    if (nowNs - dueNs[i] >= 0)
+                    {
+                        dueNs[i] = dueNs[--thinking];
+                        toSend++;
+                    }
+                }
+            }
             while (toSend > 0 && publication.offer(request, 0, HEADER_LENGTH) > 0)
             {
                 toSend--;
@@ -151,7 +171,14 @@ public final class RawRequestResponseMain
             else
             {
                 completed++;
-                toSend++;
+                if (0 == thinkNs)
+                {
+                    toSend++;
+                }
+                else
+                {
+                    dueNs[thinking++] = System.nanoTime() + thinkNs;
+                }
             }
         }
 

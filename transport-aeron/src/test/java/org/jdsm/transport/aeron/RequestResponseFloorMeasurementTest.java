@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>
  * {@code mvn -pl transport-aeron -am verify -Dtest=RequestResponseFloorMeasurementTest -Djdsm.pingpong=true
  * -Dsurefire.failIfNoSpecifiedTests=false [-Djdsm.floor.outstanding=1,2] [-Djdsm.pingpong.idle=backoff,busy-spin]
- * [-Djdsm.pingpong.rounds=2] [-Djdsm.floor.seconds=5]}
+ * [-Djdsm.pingpong.rounds=2] [-Djdsm.floor.seconds=5] [-Djdsm.floor.think.ns=0]}. With a think time (a kv client's
+ * own work between its remote operations) fewer frames share a datagram than in the closed loop without it.
  */
 final class RequestResponseFloorMeasurementTest
 {
@@ -41,6 +42,7 @@ final class RequestResponseFloorMeasurementTest
     private static final int RESPONSE_LENGTH = 64; // a kv get's response: the cell word in a frame
     private static final List<String> IDLE_STRATEGIES =
         Arrays.asList(System.getProperty("jdsm.pingpong.idle", "backoff,busy-spin").split(","));
+    private static final long THINK_NS = Long.getLong("jdsm.floor.think.ns", 0);
     private static final List<String> OUTSTANDING =
         Arrays.asList(System.getProperty("jdsm.floor.outstanding", "1,2").split(","));
 
@@ -55,8 +57,8 @@ final class RequestResponseFloorMeasurementTest
 
         final StringBuilder report = new StringBuilder(String.format(
             "%nsymmetric request/response over loopback UDP, two JVMs, C2 in both, one duty cycle each, %d B " +
-            "responses, %d s measured after %d s warm-up%n%-10s %-12s %5s %14s %12s %12s %s%n", RESPONSE_LENGTH,
-            SECONDS, WARMUP_SECONDS, "idle", "in flight", "round", "round trips/s", "cpu us/rt", "latency us",
+            "responses, %d ns between a response and the next request, %d s measured after %d s warm-up%n" +
+            "%-10s %-12s %5s %14s %12s %12s %s%n", RESPONSE_LENGTH, THINK_NS, SECONDS, WARMUP_SECONDS, "idle", "in flight", "round", "round trips/s", "cpu us/rt", "latency us",
             "load"));
         for (int round = 0; round < ROUNDS; round++)
         {
@@ -86,7 +88,7 @@ final class RequestResponseFloorMeasurementTest
         try (ForkedNodes children = new ForkedNodes())
         {
             final String[] common = { String.valueOf(outstanding), String.valueOf(RESPONSE_LENGTH),
-                String.valueOf(WARMUP_SECONDS), String.valueOf(SECONDS) };
+                String.valueOf(WARMUP_SECONDS), String.valueOf(SECONDS), String.valueOf(THINK_NS) };
             final int a = children.startMeasured(options, RawRequestResponseMain.class,
                 concat(endpoints.get(0), endpoints.get(1), common));
             final int b = children.startMeasured(options, RawRequestResponseMain.class,
@@ -105,7 +107,7 @@ final class RequestResponseFloorMeasurementTest
             return new double[]{
                 perSecond,
                 (resultA[1] + resultB[1]) / 1000.0 / roundTrips,
-                2.0 * outstanding / perSecond * 1e6 };
+                2.0 * outstanding / perSecond * 1e6 - THINK_NS / 1000.0 };
         }
     }
 
