@@ -158,7 +158,12 @@ public final class CopyCache
     }
 
     /**
-     * Drop an entry whose fetch failed, waking threads that wait for it.
+     * Drop an entry whose fetch failed, waking threads that wait for it, and give its block back at once: an entry
+     * never filled is neither evicted by CLOCK nor emptied with its page, so a block kept past this call would be
+     * lost to the cache for good (until 2026-12-07 it was: a reader that guessed a cell's length wrong, as readers of
+     * a growing kv bucket do, leaked one block per guess, and a store of ~12 KB buckets filled the 64 MiB arena with
+     * such blocks, after which every read got a private copy and none hit). The threads waiting for the entry read
+     * only its flags, never the block.
      *
      * @param entry that could not be filled; pinned once by the caller.
      */
@@ -169,7 +174,7 @@ public final class CopyCache
         {
             if (entries.get(entry.key) == entry)
             {
-                entries.remove(entry.key);
+                remove(entry, false);
             }
         }
         entry.unpin();

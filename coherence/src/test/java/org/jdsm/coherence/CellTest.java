@@ -92,6 +92,33 @@ class CellTest
         }
     }
 
+    @Test
+    void shouldKeepHittingTheCacheAfterManyReadsWhoseLengthGuessWasWrong()
+    {
+        // a 1 MiB cache; a value that grows by 1 KiB before each read makes the reader's length guess wrong each
+        // time: its failed fetch must give the copy's block back (until 2026-12-07 each leaked one, 8 KiB on
+        // average here, and after ~100 of them no copy was cached again)
+        try (SimulatedCluster cluster = SimulatedCluster.start(2, (config) -> config.cacheSize(1 << 20).maxObjectSize(64 * 1024)))
+        {
+            final DCell<byte[]> cell = cluster.node(1).cell(Codecs.BYTES, new byte[1]);
+            final DCell<byte[]> reader = handleOn(cluster.node(0), cell);
+            for (int i = 1; i <= 300; i++)
+            {
+                cell.set(new byte[1 + (i % 16) * 1024]);
+                assertEquals(1 + (i % 16) * 1024, reader.get().length);
+            }
+            final Node readerNode = cluster.node(0);
+            final NodeCounters before = readerNode.counters();
+            for (int i = 0; i < 10; i++)
+            {
+                assertEquals(1 + (300 % 16) * 1024, reader.get().length);
+            }
+            final NodeCounters after = readerNode.counters();
+            assertEquals(10, delta(before, after, Counter.CACHE_HITS), "the current value's copy is cached");
+            assertEquals(0, delta(before, after, Counter.CACHE_MISSES));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(longs = { 5, 17, 41 })
     void shouldBeLinearizableUnderReadsWritesAndCompareAndSetsFromThreeNodes(final long seed) throws Exception

@@ -53,6 +53,43 @@ class CopyCacheTest
     }
 
     @Test
+    void shouldGiveAnAbandonedEntrysBlockBackSoFailedFetchesNeverFillTheCache()
+    {
+        // a 64 KiB cache: 1,000 failed fetches of 1 KiB copies are fifteen times its budget
+        for (int i = 0; i < 1_000; i++)
+        {
+            final CacheEntry failed = cache.insert(GlobalAddress.compose(2, 1, 64L * (i + 1)), 1024);
+            assertFalse(failed.isFilled());
+            cache.abandon(failed);
+        }
+
+        assertEquals(0, cache.size());
+        assertEquals(0, cache.usedBytes(), "every abandoned block went back");
+        final CacheEntry entry = fill(GlobalAddress.compose(2, 1, 1 << 20), 1024, 5);
+        assertTrue(entry.arenaOffset >= 0, "the next copy is cached, not a private copy outside the budget");
+        entry.unpin();
+        final CacheEntry hit = cache.lookup(GlobalAddress.compose(2, 1, 1 << 20));
+        assertSame(entry, hit);
+        hit.unpin();
+        assertEquals(0, counters.snapshot().get(NodeCounters.Counter.CACHE_EVICTIONS), "abandoning is not evicting");
+    }
+
+    @Test
+    void shouldWakeAThreadWaitingForAnAbandonedEntryWithAMiss() throws Exception
+    {
+        final long key = GlobalAddress.compose(2, 1, 64);
+        final CacheEntry filling = cache.insert(key, 1024);
+        final java.util.concurrent.CompletableFuture<CacheEntry> waiter =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.lookup(key));
+        Thread.sleep(50); // most likely waiting for the fill by now; a lookup after the abandon misses as well
+
+        cache.abandon(filling);
+
+        assertNull(waiter.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, cache.usedBytes());
+    }
+
+    @Test
     void shouldNotDropACopyAReaderPins()
     {
         final CacheEntry pinned = fill(GlobalAddress.compose(1, 1, 64), 64, 7);
