@@ -60,6 +60,37 @@ final class ForkedNodes implements AutoCloseable
     }
 
     /**
+     * Skip an on-demand measurement unless {@code -Djdsm.pingpong=true}, and fail it if this JVM, which measures too,
+     * was started without C2 ({@code -XX:TieredStopAtLevel}).
+     */
+    static void assumeMeasurementRequestedOnC2()
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+            Boolean.getBoolean("jdsm.pingpong"), "run with -Djdsm.pingpong=true");
+        final List<String> options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        org.junit.jupiter.api.Assertions.assertFalse(
+            options.stream().anyMatch((option) -> option.startsWith("-XX:TieredStopAtLevel")),
+            "the measuring JVM must run C2: " + options);
+    }
+
+    /**
+     * @return the machine's load averages over 1, 5 and 15 minutes, or "unknown".
+     */
+    static String loadAverage()
+    {
+        try
+        {
+            final String[] fields = new String(Files.readAllBytes(java.nio.file.Paths.get("/proc/loadavg"))).trim()
+                .split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        }
+        catch (final Exception ex)
+        {
+            return "unknown";
+        }
+    }
+
+    /**
      * Start a child JVM running a main class.
      *
      * @param mainClass to run.

@@ -24,9 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,8 +33,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Not a timed assertion: measures the round trip between two JVMs on loopback UDP, C2 in both, three ways:
@@ -100,15 +96,12 @@ class PingPongMeasurementTest
     @Timeout(3600)
     void shouldMeasureReadRoundTripNextToRawPingPong() throws Exception
     {
-        assumeTrue(Boolean.getBoolean("jdsm.pingpong"), "run with -Djdsm.pingpong=true");
-        final List<String> parentOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        assertFalse(parentOptions.stream().anyMatch((option) -> option.startsWith("-XX:TieredStopAtLevel")),
-            "the measuring JVM must run C2: " + parentOptions);
+        ForkedNodes.assumeMeasurementRequestedOnC2();
 
         final StringBuilder report = new StringBuilder(String.format(
             "%nround trip over loopback UDP, two JVMs per row, C2 in both, mtu=%d, %d samples per size and round " +
             "(after %d warm-up), load average at start: %s%nchild options: %s%n", new AeronTransportContext().mtuLength(),
-            MEASURED, WARMUP, loadAverage(), forwardedOptions()));
+            MEASURED, WARMUP, ForkedNodes.loadAverage(), forwardedOptions()));
         for (int round = 0; round < ROUNDS; round++)
         {
             for (final String idle : IDLE_STRATEGIES)
@@ -130,13 +123,13 @@ class PingPongMeasurementTest
                             .computeIfAbsent(SIZES[s], (k) -> new ArrayList<>()).add(cpuUs);
                         report.append(String.format(" %6d B %7.1f / %-7.1f cpu %5.1f", SIZES[s], p50, p99, cpuUs));
                     }
-                    report.append(String.format("  load %s%n", loadAverage()));
+                    report.append(String.format("  load %s%n", ForkedNodes.loadAverage()));
                     System.out.print(report.substring(report.lastIndexOf("round ")));
                 }
             }
         }
         report.append(summary());
-        report.append(String.format("load average at end: %s%n", loadAverage()));
+        report.append(String.format("load average at end: %s%n", ForkedNodes.loadAverage()));
         System.out.println(report);
     }
 
@@ -532,19 +525,6 @@ class PingPongMeasurementTest
         {
             CloseHelper.closeAll(publication, subscription, aeron, driver);
             IoUtil.delete(directory, true);
-        }
-    }
-
-    private static String loadAverage()
-    {
-        try
-        {
-            final String[] fields = new String(Files.readAllBytes(Paths.get("/proc/loadavg"))).trim().split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        }
-        catch (final Exception ex)
-        {
-            return "unknown";
         }
     }
 

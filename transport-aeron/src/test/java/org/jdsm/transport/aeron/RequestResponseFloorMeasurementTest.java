@@ -3,9 +3,6 @@ package org.jdsm.transport.aeron;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,9 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The transport's floor for a symmetric workload, such as kv on 2 nodes, on demand
@@ -50,10 +45,7 @@ final class RequestResponseFloorMeasurementTest
     @Timeout(3600)
     void shouldMeasureSymmetricRequestResponseFloor() throws Exception
     {
-        assumeTrue(Boolean.getBoolean("jdsm.pingpong"), "run with -Djdsm.pingpong=true");
-        final List<String> parentOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        assertFalse(parentOptions.stream().anyMatch((option) -> option.startsWith("-XX:TieredStopAtLevel")),
-            "the measuring JVM must run C2: " + parentOptions);
+        ForkedNodes.assumeMeasurementRequestedOnC2();
 
         final StringBuilder report = new StringBuilder(String.format(
             "%nsymmetric request/response over loopback UDP, two JVMs, C2 in both, one duty cycle each, %d B " +
@@ -68,7 +60,7 @@ final class RequestResponseFloorMeasurementTest
                 {
                     final double[] result = measure(idle, Integer.parseInt(outstanding.trim()));
                     final String line = String.format("%-10s %-12s %5d %14.0f %12.2f %12.1f %s%n", idle,
-                        outstanding + " per node", round, result[0], result[1], result[2], loadAverage());
+                        outstanding + " per node", round, result[0], result[1], result[2], ForkedNodes.loadAverage());
                     report.append(line);
                     System.out.print(line);
                 }
@@ -139,17 +131,5 @@ final class RequestResponseFloorMeasurementTest
         args.add(peer);
         Collections.addAll(args, rest);
         return args.toArray(new String[0]);
-    }
-
-    private static String loadAverage()
-    {
-        try
-        {
-            return Files.readAllLines(Paths.get("/proc/loadavg")).get(0).split(" ")[0];
-        }
-        catch (final Exception ex)
-        {
-            return "n/a";
-        }
     }
 }
