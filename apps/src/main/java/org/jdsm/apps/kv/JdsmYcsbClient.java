@@ -12,8 +12,9 @@ import java.util.Properties;
  * org.jdsm.apps.kv.JdsmYcsbClient}). The first instance in the process starts a jdsm node from the {@code jdsm.*}
  * system properties ({@link DsmConfig}) and creates a {@link DistributedKvStore} of {@code jdsm.kv.buckets}
  * buckets (YCSB property; by default one per record, {@code max(16, recordcount)}) on it; every client thread's
- * instance shares them, and the last one cleaned up closes the node, which ends the cluster with its store. With {@code -Djdsm.node.count=N} the process is node 0 of a cluster whose other nodes run
- * {@code jdsm node} with no application.
+ * instance shares them, and the last one cleaned up closes the node, which ends the cluster with its store. With
+ * {@code -Djdsm.node.count=N} the process is node 0 of a cluster whose other nodes run {@code jdsm node} with no
+ * application.
  * <p>
  * The store lives in the client process, and YCSB runs {@code -load} and {@code -t} as separate processes; with
  * {@code -p jdsm.kv.preload=true} a {@code -t} run first loads {@code recordcount} records itself, with the

@@ -746,10 +746,11 @@ public final class AeronTransport implements Transport
      * drives (which completes this one as well), it yields and looks again, and only after
      * {@link #YIELDS_WHILE_ANOTHER_CALLER_DRIVES} yields wakes that caller and parks for a while (unparked when this
      * one completes), then tries again. Parking at once cost a futex wake-up and a context switch per operation of
-     * every caller but the driving one: with two client threads per node, kv on 2 nodes ran 20-30% more operations
-     * a second once such callers yielded first, and twice as many with four. None of these waits spins: with more
-     * busy threads than cores (several nodes on a small machine) a spinning waiter takes the core that the thread
-     * producing its response needs, where a yield gives it away.
+     * every caller but the driving one: with two client threads per node, kv on 2 nodes ran 10-60% more operations
+     * a second (a third more in most runs) once such callers yielded first, twice as many with four, three times as
+     * many with sixteen. None of these waits spins: with more busy threads than cores (several nodes on a small
+     * machine) a spinning waiter takes the core that the thread producing its response needs, where a yield gives
+     * it away.
      *
      * @return true if completed, false once the deadline passed.
      */
