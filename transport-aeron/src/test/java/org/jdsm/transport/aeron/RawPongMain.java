@@ -87,6 +87,21 @@ public final class RawPongMain
         }
         System.out.println("READY");
         System.out.flush();
+        serveUntilInputCloses(runtime, agent, publication, subscription, errorHandler);
+    }
+
+    /**
+     * Leave the agent serving until standard input closes (the parent test ended), then close and exit.
+     *
+     * @throws IOException if standard input fails.
+     */
+    static void serveUntilInputCloses(
+        final AeronRuntime runtime,
+        final Agent agent,
+        final ExclusivePublication publication,
+        final Subscription subscription,
+        final ErrorHandler errorHandler) throws IOException
+    {
         while (System.in.read() >= 0)
         {
             continue;

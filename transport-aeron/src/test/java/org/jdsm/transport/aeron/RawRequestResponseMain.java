@@ -77,16 +77,7 @@ public final class RawRequestResponseMain
         System.out.println("RESULT roundTrips=" + (done1 - done0) + " cpuNs=" + (cpu1 - cpu0) +
             " wallNs=" + (wall1 - wall0));
         System.out.flush();
-
-        while (System.in.read() >= 0)
-        {
-            continue;
-        }
-        runtime.remove(exchange);
-        publication.close();
-        subscription.close();
-        runtime.release(errorHandler);
-        System.exit(0);
+        RawPongMain.serveUntilInputCloses(runtime, exchange, publication, subscription, errorHandler);
     }
 
     private static long processCpuNs()
