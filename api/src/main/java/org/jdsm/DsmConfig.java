@@ -83,6 +83,17 @@ public final class DsmConfig implements Cloneable
     /** Default start barrier timeout in nanoseconds. */
     public static final long START_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
 
+    /**
+     * Property for the read lease of the {@link DCell}s this node creates, a duration, 0 (the default) for none.
+     * With a lease of D, a node that reads a remote cell may read it again without a round trip for the next D
+     * (less a margin for clock rate drift) unless a write began meanwhile; a write to a cell that a reader leased
+     * waits D before it swaps (README, "Leased cell reads"). No invalidation message is ever sent. The lease is the
+     * cell's own, kept at its home: readers and writers on every node use it, whatever their own setting.
+     */
+    public static final String CELL_LEASE_PROP_NAME = "jdsm.cell.lease";
+    /** Longest cell lease: a write may wait this long. */
+    public static final long MAX_CELL_LEASE_NS = TimeUnit.SECONDS.toNanos(1);
+
     /** Property for the number of threads that run spawned tasks on a node. */
     public static final String WORKER_THREADS_PROP_NAME = "jdsm.worker.threads";
     /** Default task worker threads. */
@@ -152,6 +163,7 @@ public final class DsmConfig implements Cloneable
     private String clusterSecret = System.getProperty(CLUSTER_SECRET_PROP_NAME);
     private long operationTimeoutNs = durationProperty(OPERATION_TIMEOUT_PROP_NAME, OPERATION_TIMEOUT_DEFAULT_NS);
     private long startTimeoutNs = durationProperty(START_TIMEOUT_PROP_NAME, START_TIMEOUT_DEFAULT_NS);
+    private long cellLeaseNs = durationProperty(CELL_LEASE_PROP_NAME, 0);
     private int workerThreads = intProperty(WORKER_THREADS_PROP_NAME, WORKER_THREADS_DEFAULT);
     private int replicas = intProperty(REPLICAS_PROP_NAME, REPLICAS_DEFAULT);
     private String membership = System.getProperty(MEMBERSHIP_PROP_NAME, MEMBERSHIP_DEFAULT);
@@ -224,6 +236,11 @@ public final class DsmConfig implements Cloneable
         if (operationTimeoutNs <= 0)
         {
             throw new ConfigurationException("operationTimeoutNs=" + operationTimeoutNs + " must be > 0");
+        }
+        if (cellLeaseNs < 0 || cellLeaseNs > MAX_CELL_LEASE_NS || cellLeaseNs >= operationTimeoutNs)
+        {
+            throw new ConfigurationException("cellLeaseNs=" + cellLeaseNs + " (" + CELL_LEASE_PROP_NAME +
+                ") must be >= 0, <= " + MAX_CELL_LEASE_NS + " and < operationTimeoutNs=" + operationTimeoutNs);
         }
         if (startTimeoutNs <= 0)
         {
@@ -584,6 +601,26 @@ public final class DsmConfig implements Cloneable
         checkNotConcluded();
         propertyErrors.remove(OPERATION_TIMEOUT_PROP_NAME);
         this.operationTimeoutNs = operationTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return the read lease of the cells this node creates, in nanoseconds, 0 for none ({@link #CELL_LEASE_PROP_NAME}).
+     */
+    public long cellLeaseNs()
+    {
+        return cellLeaseNs;
+    }
+
+    /**
+     * @param cellLeaseNs read lease of the cells this node creates, 0 for none ({@link #CELL_LEASE_PROP_NAME}).
+     * @return this for a fluent API.
+     */
+    public DsmConfig cellLeaseNs(final long cellLeaseNs)
+    {
+        checkNotConcluded();
+        propertyErrors.remove(CELL_LEASE_PROP_NAME);
+        this.cellLeaseNs = cellLeaseNs;
         return this;
     }
 
@@ -1039,7 +1076,8 @@ public final class DsmConfig implements Cloneable
     {
         return "DsmConfig{nodeId=" + nodeId + ", nodeCount=" + nodeCount + ", transport=" + transport +
             ", heapSize=" + heapSize + ", cacheSize=" + cacheSize + ", maxObjectSize=" + maxObjectSize +
-            ", operationTimeoutNs=" + operationTimeoutNs + ", startTimeoutNs=" + startTimeoutNs + ", workerThreads=" + workerThreads +
+            ", operationTimeoutNs=" + operationTimeoutNs + ", startTimeoutNs=" + startTimeoutNs +
+            ", cellLeaseNs=" + cellLeaseNs + ", workerThreads=" + workerThreads +
             ", heartbeatIntervalNs=" + heartbeatIntervalNs + ", members=" + members + ", clusterSecret=" +
             (null == clusterSecret ? "unset" : "set") + '}';
     }

@@ -74,7 +74,14 @@ public final class NodeCounters
          * Heartbeats sent to peers (load and free heap, once per heartbeat interval when they changed): not in
          * {@link #MESSAGES_SENT}, whose difference over a run's operations therefore counts the operations' own.
          */
-        HEARTBEATS_SENT
+        HEARTBEATS_SENT,
+        /**
+         * Reads of a remote {@code DCell} with a lease ({@code jdsm.cell.lease}) served by the reader's lease, with no
+         * round trip.
+         */
+        LEASED_READS,
+        /** Writes to a {@code DCell} that waited for the leases remote readers may hold on its value to end. */
+        LEASE_WAITS
     }
 
     private final long[] values;

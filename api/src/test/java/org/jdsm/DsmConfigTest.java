@@ -174,6 +174,20 @@ class DsmConfigTest
         assertEquals("jdsm.heartbeat.interval=-100ms" + durationRule,
             propertyRejection(DsmConfig.HEARTBEAT_INTERVAL_PROP_NAME, "-100ms"));
         assertEquals("jdsm.peer.timeout=5m" + durationRule, propertyRejection(DsmConfig.PEER_TIMEOUT_PROP_NAME, "5m"));
+        assertEquals("jdsm.cell.lease=-1ms" + durationRule, propertyRejection(DsmConfig.CELL_LEASE_PROP_NAME, "-1ms"));
+    }
+
+    @Test
+    void shouldBoundTheCellLeaseNamingTheProperty()
+    {
+        final String rule = " (jdsm.cell.lease) must be >= 0, <= 1000000000 and < operationTimeoutNs=";
+        assertRejected("cellLeaseNs=-1" + rule + "10000000000", (c) -> c.cellLeaseNs(-1));
+        assertRejected("cellLeaseNs=2000000000" + rule + "10000000000", (c) -> c.cellLeaseNs(2_000_000_000L));
+        assertRejected("cellLeaseNs=500000000" + rule + "500000000",
+            (c) -> c.operationTimeoutNs(500_000_000L).heartbeatIntervalNs(100_000_000L).peerTimeoutNs(400_000_000L)
+                .cellLeaseNs(500_000_000L));
+        assertEquals(0, new DsmConfig().conclude().cellLeaseNs(), "no lease by default");
+        assertEquals(100_000_000L, new DsmConfig().cellLeaseNs(100_000_000L).conclude().cellLeaseNs());
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.jdsm.RemoteAccessException;
 
 import java.io.Serializable;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
@@ -15,8 +16,12 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
 /**
  * The engine's {@link DCell}. Payload layout of the cell at its home node:
  * <pre>
- *   0: reference count   8: global address (with colour) of the current value's block
+ *   0: reference count   8: the word: global address (with colour) of the current value's block | flags
+ *  16: the cell's read lease in nanoseconds, 0 for none (written once, at creation)
  * </pre>
+ * A block's address is 8-byte aligned, so the word's 3 low bits are flags: {@link #LEASABLE} (the cell has a
+ * lease; set at creation and carried by every write), {@link #LEASED} (a remote reader may hold a lease on this
+ * value) and {@link #PENDING} (a writer waits for the leases to end; no new lease is taken on this value).
  * A value lives in a block of its own, written once before it is published and never changed, on the writer's
  * node. Its global address, colour included, names that one value, so a copy cached under it is current for as
  * long as the cell's word holds that address.
@@ -34,6 +39,15 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *   <li><b>Write</b>: allocate and fill a block on the writer's node, compare-and-swap the word from the
  *       address last seen (one round trip; again with the witness when another writer got in between), then
  *       free the old block at its home (local, or a message not waited for). Linearized at the swap.</li>
+ *   <li><b>Leased read</b> (a cell made with a lease D, {@code jdsm.cell.lease}): a remote reader reads the word
+ *       by a compare-and-swap that sets {@link #LEASED} on the value it last saw (one round trip, as the plain
+ *       read); if the word it gets is not {@link #PENDING}, the home has promised that value for D from the
+ *       request, and the handle reads it without a round trip until D, less {@link #leaseMarginNs a margin for clock
+ *       rate drift}, has passed on the reader's clock since it sent the request. A writer that finds the word
+ *       {@link #LEASED} sets {@link #PENDING} (no lease is taken from then on), waits D on its own clock, then swaps:
+ *       every lease taken on the old value ended before the swap, so a read within a lease is linearized at any
+ *       moment of it. No invalidation message is ever sent; the price is the writer's wait, paid by any write to a
+ *       value read remotely since the last write.</li>
  * </ul>
  * <p>
  * <b>Note:</b> threadsafe.
@@ -46,8 +60,20 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
 
     /** Offset in the payload of the word naming the current value's block. */
     static final int VALUE_WORD_OFFSET = 8;
+    /** Offset in the payload of the cell's read lease in nanoseconds. */
+    static final int LEASE_OFFSET = 16;
     /** Payload length of a cell. */
-    static final int LENGTH = 16;
+    static final int LENGTH = 24;
+
+    /** Flag of the word: the cell has a read lease. */
+    static final long LEASABLE = 4;
+    /** Flag of the word: a remote reader may hold a lease on this value. */
+    static final long LEASED = 1;
+    /** Flag of the word: a writer waits for this value's leases to end; no new lease is taken on it. */
+    static final long PENDING = 2;
+    /** The word's flags. */
+    static final long FLAGS = LEASABLE | LEASED | PENDING;
+
 
     private static final int FILL_PUBLISHED = 0;
     private static final int FILL_MOVED = 1;
@@ -74,6 +100,12 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     private final transient int wordIndex;
     private transient volatile long lastSeen;
     private transient volatile int lengthGuess = -1;
+    /** The cell's lease in nanoseconds, read from its home on first need; -1 until then. */
+    private transient volatile long leaseNs = -1;
+    /** {@link #LEASABLE} once a word read showed the cell has a lease, else 0. */
+    private transient volatile long leasable;
+    /** The lease this handle holds on a remote cell's value, made on first use. */
+    private transient volatile CellLease lease;
 
     CellHandle(final HeapAccess node, final Codec<T> codec, final long address)
     {
@@ -98,12 +130,16 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             node.free(valueBlock);
             throw ex;
         }
+        final long leaseNs = node.config().cellLeaseNs();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[LENGTH]);
         buffer.putLong(COUNT_OFFSET, 1);
-        buffer.putLong(VALUE_WORD_OFFSET, valueBlock);
+        buffer.putLong(VALUE_WORD_OFFSET, valueBlock | (leaseNs > 0 ? LEASABLE : 0));
+        buffer.putLong(LEASE_OFFSET, leaseNs);
         node.writePayload(address, 0, buffer, 0, LENGTH);
         final CellHandle<T> cell = new CellHandle<>(node, codec, address);
         cell.lastSeen = valueBlock;
+        cell.leaseNs = leaseNs;
+        cell.leasable = leaseNs > 0 ? LEASABLE : 0;
 
         return cell;
     }
@@ -397,7 +433,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     {
         if (node.fetchAdd(address, COUNT_OFFSET, -1) == 1)
         {
-            node.free(node.atomicRead(address, VALUE_WORD_OFFSET));
+            node.free(node.atomicRead(address, VALUE_WORD_OFFSET) & ~FLAGS);
             node.free(address);
         }
     }
@@ -413,8 +449,19 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     {
         // pairs with the volatile CAS and fetch-add on the word, as atomicRead's volatile load does
         final UnsafeBuffer segment = wordSegment;
-        final long word = null != segment ?
-            segment.getLongVolatile(wordIndex) : node.atomicRead(address, VALUE_WORD_OFFSET);
+        final long word;
+        if (null != segment)
+        {
+            word = segment.getLongVolatile(wordIndex) & ~FLAGS;
+        }
+        else if (0 != leasable && !node.isLocal(address))
+        {
+            word = readLeasedWord();
+        }
+        else
+        {
+            word = learnFlags(node.atomicRead(address, VALUE_WORD_OFFSET));
+        }
         if (GlobalAddress.NULL == word)
         {
             throw new RemoteAccessException(describe() + " holds no value: freed, or not a cell");
@@ -427,9 +474,145 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         return word;
     }
 
+    /**
+     * The word of a remote cell that has a lease: the leased one while this handle's lease lasts, no round trip;
+     * else read by a compare-and-swap that sets {@link #LEASED} on the value last seen (one round trip), leased when
+     * the word it returns is not {@link #PENDING}.
+     *
+     * @return the word, flags cleared.
+     */
+    private long readLeasedWord()
+    {
+        final long startNs = System.nanoTime();
+        CellLease lease = this.lease;
+        if (null == lease)
+        {
+            lease = new CellLease();
+            this.lease = lease;
+        }
+        final long leased = lease.word(startNs);
+        if (GlobalAddress.NULL != leased)
+        {
+            node.liveCounters().increment(Counters.LEASED_READS);
+            return leased;
+        }
+
+        final long seen = lastSeen | LEASABLE;
+        final long raw = node.compareAndSwap(address, VALUE_WORD_OFFSET, seen, seen | LEASED);
+        final long word = learnFlags(raw);
+        if (raw == seen || (raw & (LEASED | PENDING)) == LEASED)
+        {
+            final long leaseNs = leaseNs();
+            lease.record(word, startNs + leaseNs - leaseMarginNs(leaseNs));
+        }
+
+        return word;
+    }
+
+    /**
+     * How much earlier than its home's promise a reader ends its lease: a sixty-fourth of the lease plus 10 us, far
+     * more than the difference between two clocks' rates over the lease (crystal drift and NTP's slew are within
+     * 0.05%). The reader times its lease from before it sent the request, the writer its wait from after it saw
+     * {@link #PENDING} set, which is after the home answered the reader: the lease ends first in real time.
+     *
+     * @param leaseNs the cell's lease.
+     * @return the margin.
+     */
+    static long leaseMarginNs(final long leaseNs)
+    {
+        return (leaseNs >> 6) + 10_000L;
+    }
+
+    /**
+     * Note the cell's {@link #LEASABLE} flag from a word read from its home.
+     *
+     * @return the word, flags cleared.
+     */
+    private long learnFlags(final long raw)
+    {
+        if (0 != (raw & LEASABLE) && 0 == leasable)
+        {
+            leasable = LEASABLE;
+        }
+
+        return raw & ~FLAGS;
+    }
+
+    /**
+     * @return the cell's lease, read once from its home (a round trip when remote).
+     */
+    private long leaseNs()
+    {
+        long leaseNs = this.leaseNs;
+        if (leaseNs < 0)
+        {
+            leaseNs = node.atomicRead(address, LEASE_OFFSET);
+            this.leaseNs = leaseNs;
+        }
+
+        return leaseNs;
+    }
+
+    /**
+     * Swap the word from the value {@code expected} (flags cleared) to {@code block}. A value that remote readers
+     * may have leased is swapped only after its leases ended: the word is marked {@link #PENDING}, then this thread
+     * waits the cell's lease.
+     *
+     * @return {@code expected} if swapped, else the current word (flags cleared).
+     */
     private long swap(final long expected, final long block)
     {
-        return node.compareAndSwap(address, VALUE_WORD_OFFSET, expected, block);
+        long flags = leasable;
+        long raw = node.compareAndSwap(address, VALUE_WORD_OFFSET, expected | flags, block | flags);
+        while (raw != (expected | flags))
+        {
+            if ((raw & ~FLAGS) != expected)
+            {
+                return learnFlags(raw);
+            }
+            learnFlags(raw);
+            if (0 != (raw & (LEASED | PENDING)))
+            {
+                if (0 == (raw & PENDING))
+                {
+                    final long marked = raw | PENDING;
+                    final long witness = node.compareAndSwap(address, VALUE_WORD_OFFSET, raw, marked);
+                    if (witness != raw)
+                    {
+                        raw = witness;
+                        continue;
+                    }
+                    raw = marked;
+                }
+                awaitLeasesEnd();
+            }
+            flags = leasable;
+            final long witness = node.compareAndSwap(address, VALUE_WORD_OFFSET, raw, block | flags);
+            if (witness == raw)
+            {
+                return expected;
+            }
+            raw = witness;
+        }
+
+        return expected;
+    }
+
+    /**
+     * Wait the cell's lease after seeing its word {@link #PENDING}: every lease taken on the value before the mark
+     * has ended when this returns.
+     */
+    private void awaitLeasesEnd()
+    {
+        final long leaseNs = leaseNs();
+        final long endNs = System.nanoTime() + leaseNs;
+        node.liveCounters().increment(Counters.LEASE_WAITS);
+        long leftNs = leaseNs;
+        while (leftNs > 0)
+        {
+            LockSupport.parkNanos(this, leftNs);
+            leftNs = endNs - System.nanoTime();
+        }
     }
 
     private int remoteLength(final long word)

@@ -46,6 +46,8 @@ public final class Counters
     static final int MIRROR_OPERATIONS = NodeCounters.Counter.MIRROR_OPERATIONS.ordinal();
     static final int MIRROR_BYTES = NodeCounters.Counter.MIRROR_BYTES.ordinal();
     static final int HEARTBEATS_SENT = NodeCounters.Counter.HEARTBEATS_SENT.ordinal();
+    static final int LEASED_READS = NodeCounters.Counter.LEASED_READS.ordinal();
+    static final int LEASE_WAITS = NodeCounters.Counter.LEASE_WAITS.ordinal();
 
     private final LongAdder[] adders = new LongAdder[NodeCounters.Counter.values().length];
     /** The counters in the file, or null for counters of a component built without a node. */

@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link DCell}: a read costs one round trip of the cell's word when the node's copy is current (read from
- * {@link NodeCounters}), a fetch only when the value changed; reads, writes and compare-and-sets from three nodes
- * under delays and reordering are linearizable (checked against a register model).
+ * {@link NodeCounters}), a fetch only when the value changed, none within a read lease; reads, writes and
+ * compare-and-sets from three nodes under delays and reordering are linearizable (checked against a register model),
+ * with read leases too.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CellTest
@@ -123,7 +124,20 @@ class CellTest
     @ValueSource(longs = { 5, 17, 41 })
     void shouldBeLinearizableUnderReadsWritesAndCompareAndSetsFromThreeNodes(final long seed) throws Exception
     {
-        checkFromThreeNodes(seed, 120, Models.register(0), (shared, log, random, clientId, i) ->
+        checkReadsWritesAndCompareAndSets(seed, 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 7, 23 })
+    void shouldBeLinearizableUnderReadsWritesAndCompareAndSetsFromThreeNodesWithReadLeases(final long seed)
+        throws Exception
+    {
+        checkReadsWritesAndCompareAndSets(seed, TimeUnit.MILLISECONDS.toNanos(2));
+    }
+
+    private static void checkReadsWritesAndCompareAndSets(final long seed, final long leaseNs) throws Exception
+    {
+        checkFromThreeNodes(seed, 120, leaseNs, Models.register(0), (shared, log, random, clientId, i) ->
         {
             final int choice = random.nextInt(6);
             if (choice == 0)
@@ -145,6 +159,60 @@ class CellTest
                 read(shared, log);
             }
         });
+    }
+
+    @Test
+    void shouldReadWithoutARoundTripWithinTheLeaseAndSeeAWriteOnceTheWriteReturns()
+    {
+        final long leaseNs = TimeUnit.MILLISECONDS.toNanos(300);
+        // only the cell's home makes leased cells: the reader and the writer follow the cell's lease, not their own
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .operationTimeoutNs(4 * HEARTBEAT_NS).peerTimeoutNs(8 * HEARTBEAT_NS).heartbeatIntervalNs(HEARTBEAT_NS)
+            .cellLeaseNs(1 == config.nodeId() ? leaseNs : 0)))
+        {
+            final DCell<String> cell = cluster.node(1).cell(Codecs.STRING, "first");
+            final DCell<String> reader = handleOn(cluster.node(0), cell);
+            final DCell<String> writer = handleOn(cluster.node(2), cell);
+            final Node readerNode = cluster.node(0);
+            final Node writerNode = cluster.node(2);
+
+            assertEquals("first", reader.get());            // a plain read of the word: the cell has a lease
+            assertEquals("first", reader.get());            // the lease is taken, and the cell's lease read once
+            NodeCounters before = readerNode.counters();
+            for (int i = 0; i < 10; i++)
+            {
+                assertEquals("first", reader.get());
+            }
+            NodeCounters after = readerNode.counters();
+            assertEquals(0, after.roundTrips() - before.roundTrips(), "no round trip within the lease");
+            assertEquals(10, delta(before, after, Counter.LEASED_READS));
+            assertEquals(10, delta(before, after, Counter.CACHE_HITS));
+
+            before = writerNode.counters();
+            final long startNs = System.nanoTime();
+            writer.set("second");
+            final long writeNs = System.nanoTime() - startNs;
+            after = writerNode.counters();
+            assertTrue(writeNs >= leaseNs, "the write waited the lease: " + writeNs + " ns");
+            assertEquals(1, delta(before, after, Counter.LEASE_WAITS));
+            // the write returned: every lease on the old value has ended, so the reader asks and sees the new value
+            before = readerNode.counters();
+            assertEquals("second", reader.get());
+            after = readerNode.counters();
+            assertEquals(0, delta(before, after, Counter.LEASED_READS));
+
+            // a value no remote reader read since it was written is swapped at once
+            writer.set("third");
+            before = writerNode.counters();
+            writer.set("fourth");
+            assertEquals(0, delta(before, writerNode.counters(), Counter.LEASE_WAITS));
+            assertEquals("fourth", cell.get());             // the home reads its own word, no lease
+            assertEquals("fourth", reader.get());
+
+            reader.close();
+            writer.close();
+            cell.close();
+        }
     }
 
     @Test
@@ -198,7 +266,19 @@ class CellTest
     @ValueSource(longs = { 3, 29 })
     void shouldBeLinearizableUnderUpdatesAndReadsFromThreeNodes(final long seed) throws Exception
     {
-        checkFromThreeNodes(seed, 100, Models.counter(0), (shared, log, random, clientId, i) ->
+        checkUpdatesAndReads(seed, 0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 11 })
+    void shouldBeLinearizableUnderUpdatesAndReadsFromThreeNodesWithReadLeases(final long seed) throws Exception
+    {
+        checkUpdatesAndReads(seed, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private static void checkUpdatesAndReads(final long seed, final long leaseNs) throws Exception
+    {
+        checkFromThreeNodes(seed, 100, leaseNs, Models.counter(0), (shared, log, random, clientId, i) ->
         {
             final int choice = random.nextInt(4);
             if (choice < 2)
@@ -235,11 +315,11 @@ class CellTest
      * one cell homed on node 1; the history must be linearizable against the model.
      */
     private static void checkFromThreeNodes(
-        final long seed, final int opsPerClient, final Model model,
+        final long seed, final int opsPerClient, final long leaseNs, final Model model,
         final ClientOperation operation) throws Exception
     {
         final int clients = 6;
-        try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> {}))
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, seed, 8, true, (config) -> config.cellLeaseNs(leaseNs)))
         {
             final Node driver = cluster.node(0);
             final DCell<byte[]> cell = cluster.node(1).cell(Codecs.BYTES, encode(0));
@@ -271,6 +351,18 @@ class CellTest
             final CheckResult result = new LinearizabilityChecker(model).check(recorder.history());
             assertTrue(result.isLinearizable(), result.toString());
             assertEquals(clients * opsPerClient, result.operations());
+            if (leaseNs > 0)
+            {
+                long leasedReads = 0;
+                long leaseWaits = 0;
+                for (int n = 0; n < 3; n++)
+                {
+                    leasedReads += cluster.node(n).counters().get(Counter.LEASED_READS);
+                    leaseWaits += cluster.node(n).counters().get(Counter.LEASE_WAITS);
+                }
+                assertTrue(leasedReads > 0 && leaseWaits > 0,
+                    "the history holds leased reads and writes that waited: " + leasedReads + ", " + leaseWaits);
+            }
             RECORDERS.remove(seed);
             cell.close();
         }
