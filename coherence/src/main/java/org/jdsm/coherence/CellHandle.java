@@ -243,7 +243,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             if (next == current)
             {
                 // nothing to write: the update is a read, linearized at a read of the word, which a hint is not
-                if (GlobalAddress.NULL == hint || readWord() == seen[0])
+                if (GlobalAddress.NULL == hint || readWord(false) == seen[0])
                 {
                     return current;
                 }
@@ -272,7 +272,9 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     private <A, B, R> R read(
         final ArgumentView<A, B, R> view, final A first, final B second, final long[] seen, final long hint)
     {
-        long word = GlobalAddress.NULL != hint ? hint : readWord();
+        // a read whose word the caller swaps from (seen given) takes no lease: its own swap would wait for it
+        final boolean lease = null == seen;
+        long word = GlobalAddress.NULL != hint ? hint : readWord(lease);
         while (true)
         {
             if (node.isLocal(word))
@@ -314,7 +316,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                         return result;
                     }
                 }
-                word = readWord();
+                word = readWord(lease);
                 continue;
             }
 
@@ -327,16 +329,16 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                 final int length = guess >= 0 ? guess : remoteLength(word);
                 if (length < 0)
                 {
-                    word = readWord();
+                    word = readWord(lease);
                     continue;
                 }
                 entry = cache.insert(key, length);
                 if (!entry.isFilled())
                 {
-                    final int filled = fill(entry, word, length);
+                    final int filled = fill(entry, word, length, lease);
                     if (FILL_MOVED == filled)
                     {
-                        word = readWord();
+                        word = readWord(lease);
                         continue;
                     }
                     if (FILL_WRONG_LENGTH == filled)
@@ -373,7 +375,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
      * @return {@link #FILL_PUBLISHED} (the entry stays pinned), or the entry was dropped: {@link #FILL_MOVED} when
      * the word moved on, {@link #FILL_WRONG_LENGTH} when the guessed length was wrong (the guess is corrected).
      */
-    private int fill(final CacheEntry entry, final long word, final int length)
+    private int fill(final CacheEntry entry, final long word, final int length, final boolean lease)
     {
         final CopyCache cache = node.copyCache();
         final int fetchedLength;
@@ -402,7 +404,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         final long wordAfter;
         try
         {
-            wordAfter = readWord();
+            wordAfter = readWord(lease);
         }
         catch (final RuntimeException ex)
         {
@@ -444,8 +446,12 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
      * as the last address seen, the expected value of the next swap: a hint (a swap from a stale one fails and
      * returns the current word), stored only when it changed, so readers on many threads do not write the
      * handle's cache line.
+     *
+     * @param lease whether a remote cell with a lease is read through this handle's lease ({@link #readLeasedWord}):
+     *              not for a word the caller swaps from, whose swap would wait for the lease its read took.
+     * @return the word, flags cleared.
      */
-    private long readWord()
+    private long readWord(final boolean lease)
     {
         // pairs with the volatile CAS and fetch-add on the word, as atomicRead's volatile load does
         final UnsafeBuffer segment = wordSegment;
@@ -454,7 +460,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         {
             word = segment.getLongVolatile(wordIndex) & ~FLAGS;
         }
-        else if (0 != leasable && !node.isLocal(address))
+        else if (lease && 0 != leasable && !node.isLocal(address))
         {
             word = readLeasedWord();
         }

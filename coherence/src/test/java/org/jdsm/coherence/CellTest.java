@@ -201,10 +201,14 @@ class CellTest
             after = readerNode.counters();
             assertEquals(0, delta(before, after, Counter.LEASED_READS));
 
-            // a value no remote reader read since it was written is swapped at once
+            // a value no remote reader read since it was written is swapped at once, and an update's own read takes
+            // no lease for its swap to wait for
             writer.set("third");
             before = writerNode.counters();
             writer.set("fourth");
+            assertEquals("fourth!", writer.update((value) -> value + "!"));
+            assertEquals("fourth!!", writer.update((value) -> value + "!"));
+            assertTrue(writer.compareAndSet("fourth!!", "fourth"));
             assertEquals(0, delta(before, writerNode.counters(), Counter.LEASE_WAITS));
             assertEquals("fourth", cell.get());             // the home reads its own word, no lease
             assertEquals("fourth", reader.get());
