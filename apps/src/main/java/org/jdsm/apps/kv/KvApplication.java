@@ -172,6 +172,12 @@ public final class KvApplication implements Application<KvApplication.Options>
             phase.throughput, phase.hitRate(), phase.counters[0], phase.counters[1], phase.bytesPerOp(),
             phase.counters[2], phase.counters[3], phase.roundTripsPerOp(), phase.counters[4], phase.counters[5],
             phase.counters[6], phase.counters[7], phase.counters[9], phase.messagesPerOp());
+        if (0 != phase.counters[10] || 0 != phase.counters[11])
+        {
+            out.printf(Locale.ROOT, "kv: cell leases (jdsm.cell.lease): %d reads served by a lease (%.3f per op), " +
+                "%d writes waited for leases to end%n", phase.counters[10],
+                phase.counters[10] / (double)Math.max(1, phase.operations), phase.counters[11]);
+        }
         out.println(phase.trafficLine("kv: "));
         out.println(phase.cpuLine(settings.options.cpu, "kv: "));
         Files.writeString(csv, csvText.toString(), StandardCharsets.UTF_8);

@@ -34,7 +34,8 @@ public final class KvBenchmark
         NodeCounters.Counter.BYTES_FETCHED, NodeCounters.Counter.BYTES_MOVED_IN,
         NodeCounters.Counter.REMOTE_READS, NodeCounters.Counter.REMOTE_WRITES,
         NodeCounters.Counter.REMOTE_COMPARE_AND_SWAPS, NodeCounters.Counter.REMOTE_FETCH_ADDS,
-        NodeCounters.Counter.MESSAGES_SENT, NodeCounters.Counter.MIRROR_OPERATIONS };
+        NodeCounters.Counter.MESSAGES_SENT, NodeCounters.Counter.MIRROR_OPERATIONS,
+        NodeCounters.Counter.LEASED_READS, NodeCounters.Counter.LEASE_WAITS };
 
     /**
      * A workload property: {@code true} for a checked run, whose clients write {@link KvUpdateModel}'s values and
