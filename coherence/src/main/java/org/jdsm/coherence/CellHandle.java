@@ -568,15 +568,21 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
      */
     private long swap(final long expected, final long block)
     {
-        long flags = leasable;
-        long raw = node.compareAndSwap(address, VALUE_WORD_OFFSET, expected | flags, block | flags);
-        while (raw != (expected | flags))
+        final long assumed = expected | leasable; // the word when nobody leased or wrote the value since
+        long raw = node.compareAndSwap(address, VALUE_WORD_OFFSET, assumed, block | leasable);
+        if (raw == assumed)
+        {
+            return expected;
+        }
+        while (true)
         {
             if ((raw & ~FLAGS) != expected)
             {
                 return learnFlags(raw);
             }
             learnFlags(raw);
+            // a lease is taken only on a word marked LEASED, and the mark stays until the value is swapped: a swap
+            // from an unmarked word replaces a value nobody leased, one from a marked word waits for its leases
             if (0 != (raw & (LEASED | PENDING)))
             {
                 if (0 == (raw & PENDING))
@@ -592,16 +598,13 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                 }
                 awaitLeasesEnd();
             }
-            flags = leasable;
-            final long witness = node.compareAndSwap(address, VALUE_WORD_OFFSET, raw, block | flags);
+            final long witness = node.compareAndSwap(address, VALUE_WORD_OFFSET, raw, block | (raw & LEASABLE));
             if (witness == raw)
             {
                 return expected;
             }
             raw = witness;
         }
-
-        return expected;
     }
 
     /**
