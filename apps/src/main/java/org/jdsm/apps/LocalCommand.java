@@ -1,6 +1,5 @@
 package org.jdsm.apps;
 
-import org.jdsm.ConfigurationException;
 import org.jdsm.spi.FreeUdpPorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +31,6 @@ final class LocalCommand implements Callable<Integer>
     @Mixin
     private LoopbackOptions loopback;
 
-    @Option(names = "--ipc", description = "Nodes exchange frames through shared memory (aeron:ipc) on one Aeron " +
-        "media driver the launcher starts for them, instead of UDP on loopback (aeron transport only).")
-    private boolean ipc;
-
     @Parameters(index = "0", description = "Application to run (see 'jdsm apps').")
     private String application;
 
@@ -53,31 +48,8 @@ final class LocalCommand implements Callable<Integer>
         }
         ApplicationOptions.parse(app, arguments);
 
-        final int[] status;
-        if (ipc)
-        {
-            if (!"aeron".equals(loopback.transport))
-            {
-                throw new ConfigurationException(
-                    "--ipc needs --transport=aeron, not --transport=" + loopback.transport);
-            }
-            try (SharedMediaDriver driver = SharedMediaDriver.start(
-                LoopbackCluster.peerTimeoutNs(loopback.jvmOptions), System.getProperty("java.class.path")))
-            {
-                final List<String> jvmOptions = new ArrayList<>(loopback.jvmOptions);
-                jvmOptions.addAll(driver.nodeJvmOptions());
-                System.out.println("jdsm local: nodes use aeron:ipc through the shared media driver at " +
-                    driver.aeronDirectory());
-                status = loopback.cluster("local", nodes, System.out)
-                    .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));
-            }
-        }
-        else
-        {
-            final List<String> jvmOptions = loopback.jvmOptions;
-            status = loopback.cluster("local", nodes, System.out)
-                .run((clusterFile, nodeId) -> nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));
-        }
+        final int[] status = loopback.run("local", nodes, System.out, (jvmOptions, clusterFile, nodeId) ->
+            nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));
         if (status[0] > 0)
         {
             return status[0]; // the driver's: 2 for a configuration error, e.g. a bad -Djdsm.* option

@@ -4,6 +4,7 @@ import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,10 @@ final class LoopbackOptions
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
 
+    @Option(names = "--ipc", description = "Nodes exchange frames through shared memory (aeron:ipc) on one Aeron " +
+        "media driver the launcher starts for them, instead of UDP on loopback (aeron transport only).")
+    boolean ipc;
+
     @Option(names = "--replicas", paramLabel = "R",
         description = "Backups of every node's heap slice, 0 to 2 (jdsm.replicas; default: none, or the property).")
     Integer replicas;
@@ -51,6 +56,10 @@ final class LoopbackOptions
     {
         LoopbackCluster.javaCommand(jvmOptions);
         LoopbackCluster.peerTimeoutNs(jvmOptions);
+        if (ipc && !"aeron".equals(transport))
+        {
+            throw new ConfigurationException("--ipc needs --transport=aeron, not --transport=" + transport);
+        }
         if (nodes < 1 || nodes > MAX_NODES)
         {
             throw new ConfigurationException(
@@ -78,15 +87,50 @@ final class LoopbackOptions
     }
 
     /**
-     * @param name  of the command, for messages and the temporary directory.
-     * @param nodes in the cluster.
-     * @param out   for the nodes' prefixed output and the summary.
-     * @return the cluster these options describe.
+     * Run a cluster of {@code nodes} JVMs to its end, with {@code --ipc} on a {@link SharedMediaDriver} started for
+     * it and stopped after the nodes have exited.
+     *
+     * @param name        of the command, for messages and the temporary directory.
+     * @param nodes       in the cluster.
+     * @param out         for the nodes' prefixed output and the summary.
+     * @param commandLine of each node, given the JVM options every node gets.
+     * @return each node's exit status, as {@link LoopbackCluster#run} returns it.
+     * @throws IOException          if the driver, the cluster file or a JVM can not be started.
+     * @throws InterruptedException if interrupted while waiting; the nodes are killed.
      */
-    LoopbackCluster cluster(final String name, final int nodes, final PrintStream out)
+    int[] run(final String name, final int nodes, final PrintStream out, final NodeCommandLine commandLine)
+        throws IOException, InterruptedException
     {
-        return new LoopbackCluster(
+        final LoopbackCluster cluster = new LoopbackCluster(
             name, nodes, transport, host, timeoutSeconds, LoopbackCluster.peerTimeoutNs(jvmOptions), out);
+        if (!ipc)
+        {
+            return cluster.run((clusterFile, nodeId) -> commandLine.of(jvmOptions, clusterFile, nodeId));
+        }
+        try (SharedMediaDriver driver = SharedMediaDriver.start(
+            LoopbackCluster.peerTimeoutNs(jvmOptions), System.getProperty("java.class.path")))
+        {
+            final List<String> ipcJvmOptions = new ArrayList<>(jvmOptions);
+            ipcJvmOptions.addAll(driver.nodeJvmOptions());
+            out.println("jdsm " + name + ": nodes use aeron:ipc through the shared media driver at " +
+                driver.aeronDirectory());
+            return cluster.run((clusterFile, nodeId) -> commandLine.of(ipcJvmOptions, clusterFile, nodeId));
+        }
+    }
+
+    /**
+     * Builds the command line of one node from the JVM options every node gets.
+     */
+    @FunctionalInterface
+    interface NodeCommandLine
+    {
+        /**
+         * @param jvmOptions  of every node: {@code --jvm-opt}s, and with {@code --ipc} the shared driver's.
+         * @param clusterFile the cluster.
+         * @param nodeId      of the node.
+         * @return its command line.
+         */
+        List<String> of(List<String> jvmOptions, Path clusterFile, int nodeId);
     }
 
     /**
@@ -94,16 +138,12 @@ final class LoopbackOptions
      * {@code node --config FILE --node-id I}, on node 0 with the file it reports dead nodes to
      * ({@link DeadNodeReport}).
      *
+     * @param jvmOptions  of the node JVM.
      * @param classPath   of the node JVM.
      * @param clusterFile the cluster.
      * @param nodeId      of the node.
      * @return the command line, to be completed with what the node runs.
      */
-    List<String> nodeCommand(final String classPath, final Path clusterFile, final int nodeId)
-    {
-        return nodeCommand(jvmOptions, classPath, clusterFile, nodeId);
-    }
-
     static List<String> nodeCommand(
         final List<String> jvmOptions, final String classPath, final Path clusterFile, final int nodeId)
     {

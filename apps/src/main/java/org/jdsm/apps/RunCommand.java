@@ -53,19 +53,18 @@ final class RunCommand implements Callable<Integer>
         }
         final String nodeClassPath = System.getProperty("java.class.path") + java.io.File.pathSeparator +
             programClassPath;
-        final int[] status = loopback.cluster("run", nodes, System.out)
-            .run((clusterFile, nodeId) ->
+        final int[] status = loopback.run("run", nodes, System.out, (jvmOptions, clusterFile, nodeId) ->
+        {
+            final List<String> command = LoopbackOptions.nodeCommand(jvmOptions, nodeClassPath, clusterFile, nodeId);
+            if (loopback.verbose)
             {
-                final List<String> command = loopback.nodeCommand(nodeClassPath, clusterFile, nodeId);
-                if (loopback.verbose)
-                {
-                    command.add("--verbose");
-                }
-                command.add("--main");
-                command.add(mainClass);
-                command.addAll(arguments);
-                return command;
-            });
+                command.add("--verbose");
+            }
+            command.add("--main");
+            command.add(mainClass);
+            command.addAll(arguments);
+            return command;
+        });
 
         if (0 != status[0])
         {

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -112,6 +114,30 @@ class ProgramClusterTest
             assertEquals(List.of("node " + i + " stopped by the driver"), three.linesOf(i), three.out());
         }
         assertTrue(three.out().contains("jdsm run: all nodes succeeded"), three.out());
+    }
+
+    @Test
+    void shouldPrintTheSameOutputOverIpcThroughTheSharedDriverAndRemoveItsDirectory()
+    {
+        final Run one = run(1, "com.example.ClusterExample");
+        assertEquals(0, one.status(), one.out());
+        final Run ipc = run(2, "--ipc", "com.example.ClusterExample");
+        assertEquals(0, ipc.status(), ipc.out());
+
+        final Matcher driverLine = Pattern.compile(
+            "jdsm run: nodes use aeron:ipc through the shared media driver at (\\S+)").matcher(ipc.out());
+        assertTrue(driverLine.find(), ipc.out());
+        assertEquals(one.linesOf(0), ipc.linesOf(0), ipc.out());
+        assertEquals(List.of("node 1 stopped by the driver"), ipc.linesOf(1), ipc.out());
+        assertTrue(ipc.out().contains("jdsm run: all nodes succeeded"), ipc.out());
+        assertFalse(Files.exists(Path.of(driverLine.group(1)).getParent()), "driver directory left: " + ipc.out());
+
+        final Run simulated = launch("run", "--nodes", "2", "--ipc", "--transport", "simulated",
+            "--class-path", programs.toString(), "com.example.ClusterExample");
+        assertEquals(2, simulated.status(), simulated.err());
+        assertTrue(simulated.err().contains("--ipc needs --transport=aeron, not --transport=simulated"),
+            simulated.err());
+        assertFalse(simulated.out().contains("jdsm run:"), simulated.out());
     }
 
     @Test
