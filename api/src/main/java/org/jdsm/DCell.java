@@ -21,7 +21,8 @@ import java.util.function.UnaryOperator;
  * two round trips when nobody wrote in between. An update whose function returns its argument writes nothing and
  * reads the word instead.
  * <p>
- * <b>Read leases</b> (a cell made on a node with {@link DsmConfig#CELL_LEASE_PROP_NAME} = D &gt; 0): a read of the
+ * <b>Read leases</b> (a cell made by {@link DsmNode#cell(Codec, Object, long)} with a lease D &gt; 0, or on a node with
+ * {@link DsmConfig#CELL_LEASE_PROP_NAME} = D &gt; 0): a read of the
  * remote cell takes a lease on the value it returns, so the same handle's reads for the next D (less a margin for
  * clock rate drift) cost no round trip; the guarantee above is unchanged. The price is paid by writers: a write to a
  * value that a remote reader read since the last write waits D before its swap. For data read far more often than

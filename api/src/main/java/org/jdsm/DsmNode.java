@@ -106,6 +106,22 @@ public interface DsmNode extends AutoCloseable
     <T> DCell<T> cell(Codec<T> codec, T value);
 
     /**
+     * A new cell, as {@link #cell(Codec, Object)}, whose remote reads take read leases of {@code leaseNs} whatever
+     * this node's {@link DsmConfig#CELL_LEASE_PROP_NAME} says: a remote handle's reads within a lease cost no round
+     * trip, and a write to a value read remotely since the last write waits {@code leaseNs} (see {@link DCell}).
+     * For a cell read far more often than written, beside cells that are written often and should not pay for it.
+     *
+     * @param codec   of the value.
+     * @param value   initial value.
+     * @param leaseNs the cell's read lease in nanoseconds, 0 for none; at most {@link DsmConfig#MAX_CELL_LEASE_NS}
+     *                and below this node's operation timeout.
+     * @param <T>     type of the value.
+     * @return the first handle.
+     * @throws IllegalArgumentException if {@code leaseNs} is out of that range, naming it and the bound.
+     */
+    <T> DCell<T> cell(Codec<T> codec, T value, long leaseNs);
+
+    /**
      * Run a task on the least-loaded node.
      *
      * @param task to run.

@@ -116,8 +116,10 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
 
     /**
      * Make a cell on a node, holding a first value.
+     *
+     * @param leaseNs the cell's read lease, 0 for none: checked by the caller.
      */
-    static <T> CellHandle<T> create(final HeapAccess node, final Codec<T> codec, final T value)
+    static <T> CellHandle<T> create(final HeapAccess node, final Codec<T> codec, final T value, final long leaseNs)
     {
         final long valueBlock = newValueBlock(node, codec, value);
         final long address;
@@ -130,7 +132,6 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             node.free(valueBlock);
             throw ex;
         }
-        final long leaseNs = node.config().cellLeaseNs();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[LENGTH]);
         buffer.putLong(COUNT_OFFSET, 1);
         buffer.putLong(VALUE_WORD_OFFSET, valueBlock | (leaseNs > 0 ? LEASABLE : 0));

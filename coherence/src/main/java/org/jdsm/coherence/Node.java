@@ -322,7 +322,19 @@ public final class Node implements DsmNode, MessageHandler
     public <T> DCell<T> cell(final Codec<T> codec, final T value)
     {
         checkOpen();
-        return CellHandle.create(heap, codec, value);
+        return CellHandle.create(heap, codec, value, config.cellLeaseNs());
+    }
+
+    public <T> DCell<T> cell(final Codec<T> codec, final T value, final long leaseNs)
+    {
+        checkOpen();
+        if (leaseNs < 0 || leaseNs > DsmConfig.MAX_CELL_LEASE_NS || leaseNs >= config.operationTimeoutNs())
+        {
+            throw new IllegalArgumentException("cell leaseNs=" + leaseNs + " must be >= 0, <= " +
+                DsmConfig.MAX_CELL_LEASE_NS + " and < operationTimeoutNs=" + config.operationTimeoutNs() +
+                " of node " + nodeId);
+        }
+        return CellHandle.create(heap, codec, value, leaseNs);
     }
 
     public <R> CompletableFuture<R> spawn(final DsmTask<R> task)

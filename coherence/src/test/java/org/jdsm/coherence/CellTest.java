@@ -2,6 +2,7 @@ package org.jdsm.coherence;
 
 import org.jdsm.Codecs;
 import org.jdsm.DCell;
+import org.jdsm.DsmConfig;
 import org.jdsm.NodeCounters;
 import org.jdsm.NodeCounters.Counter;
 import org.jdsm.linearizability.CheckResult;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -217,6 +219,92 @@ class CellTest
             writer.close();
             cell.close();
         }
+    }
+
+    @Test
+    void shouldLeaseExactlyTheCellsMadeWithALeaseWhateverTheCreatingNodesSetting()
+    {
+        final long leaseNs = TimeUnit.MILLISECONDS.toNanos(300);
+        final long operationTimeoutNs = 4 * HEARTBEAT_NS;
+        // node 1 leases the cells it makes by default, node 0 does not: a lease given to cell() wins on both
+        try (SimulatedCluster cluster = SimulatedCluster.start(2, (config) -> config
+            .operationTimeoutNs(operationTimeoutNs).peerTimeoutNs(8 * HEARTBEAT_NS).heartbeatIntervalNs(HEARTBEAT_NS)
+            .cellLeaseNs(1 == config.nodeId() ? leaseNs : 0)))
+        {
+            final Node node0 = cluster.node(0);
+            final Node node1 = cluster.node(1);
+            final DCell<String> byDefault = node1.cell(Codecs.STRING, "by default");
+            final DCell<String> unleased = node1.cell(Codecs.STRING, "unleased", 0);
+            final DCell<String> leased = node0.cell(Codecs.STRING, "leased", leaseNs);
+            final DCell<String> byDefaultOn0 = handleOn(node0, byDefault);
+            final DCell<String> unleasedOn0 = handleOn(node0, unleased);
+            final DCell<String> leasedOn1 = handleOn(node1, leased);
+
+            assertEquals(0, remoteReadsAfterWarmUp(node0, byDefaultOn0, "by default"), "node 1's setting leases");
+            assertEquals(5, remoteReadsAfterWarmUp(node0, unleasedOn0, "unleased"), "a lease of 0 leases nothing");
+            assertEquals(0, remoteReadsAfterWarmUp(node1, leasedOn1, "leased"), "a lease without the setting");
+
+            // only the leased cells' writers wait
+            NodeCounters before = node0.counters();
+            unleasedOn0.set("unleased, written");
+            assertEquals(0, delta(before, node0.counters(), Counter.LEASE_WAITS));
+            before = node0.counters();
+            final long startNs = System.nanoTime();
+            leased.set("leased, written");
+            assertTrue(System.nanoTime() - startNs >= leaseNs, "the write waited the lease");
+            assertEquals(1, delta(before, node0.counters(), Counter.LEASE_WAITS));
+            assertEquals("leased, written", leasedOn1.get());
+
+            for (final long wrong : new long[]{ -1, DsmConfig.MAX_CELL_LEASE_NS + 1 })
+            {
+                final IllegalArgumentException ex = assertThrows(
+                    IllegalArgumentException.class, () -> node0.cell(Codecs.STRING, "wrong", wrong));
+                assertEquals("cell leaseNs=" + wrong + " must be >= 0, <= " + DsmConfig.MAX_CELL_LEASE_NS +
+                    " and < operationTimeoutNs=" + operationTimeoutNs + " of node 0", ex.getMessage());
+            }
+
+            for (final DCell<String> handle : List.of(byDefaultOn0, unleasedOn0, leasedOn1, byDefault, unleased, leased))
+            {
+                handle.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseACellLeaseNotBelowTheNodesOperationTimeout()
+    {
+        final long operationTimeoutNs = TimeUnit.MILLISECONDS.toNanos(500);
+        try (SimulatedCluster cluster = SimulatedCluster.start(1, (config) -> config.operationTimeoutNs(operationTimeoutNs)))
+        {
+            final Node node = cluster.node(0);
+            final IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class, () -> node.cell(Codecs.LONG, 1L, operationTimeoutNs));
+            assertTrue(ex.getMessage().contains("< operationTimeoutNs=" + operationTimeoutNs), ex.getMessage());
+            try (DCell<Long> cell = node.cell(Codecs.LONG, 1L, operationTimeoutNs - 1))
+            {
+                assertEquals(1L, cell.get());
+            }
+        }
+    }
+
+    /**
+     * Read a remote cell twice (the second read takes a lease when the cell has one), then 5 times more.
+     *
+     * @return the round trips of the 5 reads.
+     */
+    private static long remoteReadsAfterWarmUp(final Node reader, final DCell<String> cell, final String expected)
+    {
+        assertEquals(expected, cell.get());
+        assertEquals(expected, cell.get());
+        final NodeCounters before = reader.counters();
+        for (int i = 0; i < 5; i++)
+        {
+            assertEquals(expected, cell.get());
+        }
+        final NodeCounters after = reader.counters();
+        assertEquals(5, delta(before, after, Counter.CACHE_HITS));
+
+        return after.roundTrips() - before.roundTrips();
     }
 
     @Test

@@ -48,7 +48,7 @@ public final class CellTests
     @State
     public static class InPlaceReadVersusReuse
     {
-        final DCell<long[]> cell = CellHandle.create(JcstressEngine.HEAP, Codecs.LONGS, filled(0));
+        final DCell<long[]> cell = CellHandle.create(JcstressEngine.HEAP, Codecs.LONGS, filled(0), 0);
 
         @Actor
         public void reader(final JJ_Result r)
@@ -86,8 +86,8 @@ public final class CellTests
     @State
     public static class SetThenReadOther
     {
-        final DCell<Long> first = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L);
-        final DCell<Long> second = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L);
+        final DCell<Long> first = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L, 0);
+        final DCell<Long> second = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L, 0);
 
         @Actor
         public void setFirstReadSecond(final II_Result r)
@@ -123,7 +123,7 @@ public final class CellTests
     @State
     public static class UpdateVersusUpdate
     {
-        final CellHandle<Long> cell = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L);
+        final CellHandle<Long> cell = CellHandle.create(JcstressEngine.HEAP, Codecs.LONG, 0L, 0);
         final DCell<Long> other = cell.share();
 
         @Actor
