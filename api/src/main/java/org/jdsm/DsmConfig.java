@@ -605,7 +605,8 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
-     * @return the read lease of the cells this node creates, in nanoseconds, 0 for none ({@link #CELL_LEASE_PROP_NAME}).
+     * @return the read lease of the cells this node creates without a lease of their own, in nanoseconds, 0 for none
+     * ({@link #CELL_LEASE_PROP_NAME}; {@link DsmNode#cell(Codec, Object, long)} gives a cell its own).
      */
     public long cellLeaseNs()
     {
@@ -613,7 +614,8 @@ public final class DsmConfig implements Cloneable
     }
 
     /**
-     * @param cellLeaseNs read lease of the cells this node creates, 0 for none ({@link #CELL_LEASE_PROP_NAME}).
+     * @param cellLeaseNs read lease of the cells this node creates without a lease of their own, 0 for none
+     *                    ({@link #CELL_LEASE_PROP_NAME}).
      * @return this for a fluent API.
      */
     public DsmConfig cellLeaseNs(final long cellLeaseNs)
