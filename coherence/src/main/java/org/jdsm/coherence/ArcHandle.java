@@ -49,12 +49,12 @@ final class ArcHandle<T> extends SharedObjectHandle<T> implements DArc<T>, Borro
             if (node.isLocal(address))
             {
                 node.wrapPayload(value, address, VALUE_OFFSET, length - VALUE_OFFSET);
-                return new SharedBorrow<>(this, codec, value, null);
+                return new SharedBorrow<>(this, value, null);
             }
 
             final CacheEntry entry = node.pinCopy(address, length);
             value.wrap(entry.payload, VALUE_OFFSET, length - VALUE_OFFSET);
-            return new SharedBorrow<>(this, codec, value, entry);
+            return new SharedBorrow<>(this, value, entry);
         }
         catch (final RuntimeException ex)
         {
@@ -121,5 +121,10 @@ final class ArcHandle<T> extends SharedObjectHandle<T> implements DArc<T>, Borro
             scope.onTaskEnd(handle::dropIfOpen);
             return handle;
         }
+    }
+
+    public Codec<T> codec()
+    {
+        return codec;
     }
 }

@@ -1,5 +1,6 @@
 package org.jdsm.coherence;
 
+import org.jdsm.Codec;
 import org.jdsm.HandleContext;
 
 /**
@@ -7,6 +8,11 @@ import org.jdsm.HandleContext;
  */
 interface BorrowOwner
 {
+    /**
+     * @return the codec of the owned value.
+     */
+    Codec<?> codec();
+
     /**
      * Release one shared borrow.
      */

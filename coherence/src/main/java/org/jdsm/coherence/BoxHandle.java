@@ -137,7 +137,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         final UnsafeBuffer buffer;
         if (null != leased)
         {
-            entry = null;
+            entry = CacheEntry.LEASED;
             buffer = leased.payload;
         }
         else
@@ -160,7 +160,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         // can not inline: with it inlined, read() compiled on its own (as it is once called from several places)
         // took over InlineSmallCode (2,500 bytes), and its callers then called it instead of inlining it, so the
         // borrow it returns escaped and was allocated
-        return new SharedBorrow<>(this, codec, buffer, entry, null != leased);
+        return new SharedBorrow<>(this, buffer, entry);
     }
 
     /**

@@ -15,6 +15,8 @@ public final class CacheEntry
 {
     /** Pin count of an evicted entry: it can not be pinned again. */
     static final int EVICTED = -1;
+    /** The entry of a Ref opened through a box's lease: never pinned nor unpinned. */
+    static final CacheEntry LEASED = new CacheEntry(-1, -1, 0);
 
     private static final AtomicIntegerFieldUpdater<CacheEntry> PINS =
         AtomicIntegerFieldUpdater.newUpdater(CacheEntry.class, "pins");
