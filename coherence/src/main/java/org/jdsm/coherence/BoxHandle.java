@@ -131,8 +131,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
 
     public Ref<T> read()
     {
-        checkParent(false);
-        final CacheEntry leased = leasedHit();
+        final CacheEntry leased = leasedHit(); // a box with a parent is never leased (takeLease)
         final CacheEntry entry;
         final UnsafeBuffer buffer;
         if (null != leased)
@@ -142,6 +141,7 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
         }
         else
         {
+            checkParent(false);
             acquireRead(); // from here on nobody moves the object: its address is stable
             if (node.isLocal(address))
             {
