@@ -237,7 +237,7 @@ public final class DsmConfig implements Cloneable
         {
             throw new ConfigurationException("operationTimeoutNs=" + operationTimeoutNs + " must be > 0");
         }
-        if (cellLeaseNs < 0 || cellLeaseNs > MAX_CELL_LEASE_NS || cellLeaseNs >= operationTimeoutNs)
+        if (!isCellLeaseInRange(cellLeaseNs, operationTimeoutNs))
         {
             throw new ConfigurationException("cellLeaseNs=" + cellLeaseNs + " (" + CELL_LEASE_PROP_NAME +
                 ") must be >= 0, <= " + MAX_CELL_LEASE_NS + " and < operationTimeoutNs=" + operationTimeoutNs);
@@ -602,6 +602,19 @@ public final class DsmConfig implements Cloneable
         propertyErrors.remove(OPERATION_TIMEOUT_PROP_NAME);
         this.operationTimeoutNs = operationTimeoutNs;
         return this;
+    }
+
+    /**
+     * Whether a cell's read lease is one a node may give it: at least 0, at most {@link #MAX_CELL_LEASE_NS}, and
+     * below the node's operation timeout (a write may wait it).
+     *
+     * @param cellLeaseNs        the lease, 0 for none.
+     * @param operationTimeoutNs of the node that makes the cell.
+     * @return true if in range.
+     */
+    public static boolean isCellLeaseInRange(final long cellLeaseNs, final long operationTimeoutNs)
+    {
+        return cellLeaseNs >= 0 && cellLeaseNs <= MAX_CELL_LEASE_NS && cellLeaseNs < operationTimeoutNs;
     }
 
     /**

@@ -328,7 +328,7 @@ public final class Node implements DsmNode, MessageHandler
     public <T> DCell<T> cell(final Codec<T> codec, final T value, final long leaseNs)
     {
         checkOpen();
-        if (leaseNs < 0 || leaseNs > DsmConfig.MAX_CELL_LEASE_NS || leaseNs >= config.operationTimeoutNs())
+        if (!DsmConfig.isCellLeaseInRange(leaseNs, config.operationTimeoutNs()))
         {
             throw new IllegalArgumentException("cell leaseNs=" + leaseNs + " must be >= 0, <= " +
                 DsmConfig.MAX_CELL_LEASE_NS + " and < operationTimeoutNs=" + config.operationTimeoutNs() +
