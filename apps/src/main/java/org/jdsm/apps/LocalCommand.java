@@ -48,7 +48,7 @@ final class LocalCommand implements Callable<Integer>
         }
         ApplicationOptions.parse(app, arguments);
 
-        final int[] status = loopback.run("local", nodes, System.out, (jvmOptions, clusterFile, nodeId) ->
+        final int[] status = loopback.run("local", nodes, System.out, (jvmOptions) -> (clusterFile, nodeId) ->
             nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));
         if (status[0] > 0)
         {

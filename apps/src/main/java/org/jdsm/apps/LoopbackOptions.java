@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The options that {@code local} and {@code run} share for a cluster of node JVMs on one host (a picocli mixin),
@@ -93,44 +94,34 @@ final class LoopbackOptions
      * @param name        of the command, for messages and the temporary directory.
      * @param nodes       in the cluster.
      * @param out         for the nodes' prefixed output and the summary.
-     * @param commandLine of each node, given the JVM options every node gets.
+     * @param commandLine of each node, given the JVM options every node gets: the {@code --jvm-opt}s, and with
+     *                    {@code --ipc} the shared driver's.
      * @return each node's exit status, as {@link LoopbackCluster#run} returns it.
      * @throws IOException          if the driver, the cluster file or a JVM can not be started.
      * @throws InterruptedException if interrupted while waiting; the nodes are killed.
      */
-    int[] run(final String name, final int nodes, final PrintStream out, final NodeCommandLine commandLine)
+    int[] run(
+        final String name,
+        final int nodes,
+        final PrintStream out,
+        final Function<List<String>, LoopbackCluster.NodeCommandLine> commandLine)
         throws IOException, InterruptedException
     {
-        final LoopbackCluster cluster = new LoopbackCluster(
-            name, nodes, transport, host, timeoutSeconds, LoopbackCluster.peerTimeoutNs(jvmOptions), out);
+        final long peerTimeoutNs = LoopbackCluster.peerTimeoutNs(jvmOptions);
+        final LoopbackCluster cluster =
+            new LoopbackCluster(name, nodes, transport, host, timeoutSeconds, peerTimeoutNs, out);
         if (!ipc)
         {
-            return cluster.run((clusterFile, nodeId) -> commandLine.of(jvmOptions, clusterFile, nodeId));
+            return cluster.run(commandLine.apply(jvmOptions));
         }
-        try (SharedMediaDriver driver = SharedMediaDriver.start(
-            LoopbackCluster.peerTimeoutNs(jvmOptions), System.getProperty("java.class.path")))
+        try (SharedMediaDriver driver = SharedMediaDriver.start(peerTimeoutNs, System.getProperty("java.class.path")))
         {
             final List<String> ipcJvmOptions = new ArrayList<>(jvmOptions);
             ipcJvmOptions.addAll(driver.nodeJvmOptions());
             out.println("jdsm " + name + ": nodes use aeron:ipc through the shared media driver at " +
                 driver.aeronDirectory());
-            return cluster.run((clusterFile, nodeId) -> commandLine.of(ipcJvmOptions, clusterFile, nodeId));
+            return cluster.run(commandLine.apply(ipcJvmOptions));
         }
-    }
-
-    /**
-     * Builds the command line of one node from the JVM options every node gets.
-     */
-    @FunctionalInterface
-    interface NodeCommandLine
-    {
-        /**
-         * @param jvmOptions  of every node: {@code --jvm-opt}s, and with {@code --ipc} the shared driver's.
-         * @param clusterFile the cluster.
-         * @param nodeId      of the node.
-         * @return its command line.
-         */
-        List<String> of(List<String> jvmOptions, Path clusterFile, int nodeId);
     }
 
     /**

@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer>
         }
         final String nodeClassPath = System.getProperty("java.class.path") + java.io.File.pathSeparator +
             programClassPath;
-        final int[] status = loopback.run("run", nodes, System.out, (jvmOptions, clusterFile, nodeId) ->
+        final int[] status = loopback.run("run", nodes, System.out, (jvmOptions) -> (clusterFile, nodeId) ->
         {
             final List<String> command = LoopbackOptions.nodeCommand(jvmOptions, nodeClassPath, clusterFile, nodeId);
             if (loopback.verbose)
