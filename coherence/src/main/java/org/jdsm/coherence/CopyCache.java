@@ -3,6 +3,8 @@ package org.jdsm.coherence;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A node's cache of copies of remote objects, keyed by global address with colour and bounded by a byte budget:
@@ -33,6 +35,13 @@ public final class CopyCache
      * a page holds blocks of the copy's class, when more.
      */
     static final int MIN_CLOCK_EVICTIONS = 8;
+    /** Spins of a thread waiting for another's fetch of the same copy before it yields. */
+    static final int FILL_WAIT_SPINS = 100;
+    /** Yields of a thread waiting for another's fetch of the same copy before it parks. */
+    static final int FILL_WAIT_YIELDS = 100;
+    static final long MIN_FILL_WAIT_PARK_NS = TimeUnit.MICROSECONDS.toNanos(1);
+    /** Longest park of a thread waiting for another's fetch: how late it may see the copy filled after a slow one. */
+    static final long MAX_FILL_WAIT_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Runs of pages {@link #reclaim} tries to empty for one insert, when each it picks holds a pinned copy. */
     static final int MAX_WINDOW_ATTEMPTS = 4;
 
@@ -230,8 +239,16 @@ public final class CopyCache
         return entries.containsKey(key);
     }
 
+    /**
+     * Wait for another thread's fetch of an entry: spin, then yield, then park, each park twice as long as the one
+     * before up to {@link #MAX_FILL_WAIT_PARK_NS}. A fetch is a round trip, microseconds, which the spins and yields
+     * cover; one to a slow or dying peer can take up to the operation timeout, which the waiter sleeps through rather
+     * than hold a core the fetching thread (or the peer's process, on a small machine) may need.
+     */
     private boolean awaitFilled(final CacheEntry entry)
     {
+        int waits = 0;
+        long parkNs = MIN_FILL_WAIT_PARK_NS;
         while (!entry.isFilled())
         {
             if (entry.failed)
@@ -239,7 +256,21 @@ public final class CopyCache
                 entry.unpin();
                 return false;
             }
-            Thread.onSpinWait();
+            if (waits < FILL_WAIT_SPINS)
+            {
+                waits++;
+                Thread.onSpinWait();
+            }
+            else if (waits < FILL_WAIT_SPINS + FILL_WAIT_YIELDS)
+            {
+                waits++;
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(this, parkNs);
+                parkNs = Math.min(parkNs * 2, MAX_FILL_WAIT_PARK_NS);
+            }
         }
 
         return true;

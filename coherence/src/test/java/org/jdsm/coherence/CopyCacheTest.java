@@ -90,6 +90,31 @@ class CopyCacheTest
     }
 
     @Test
+    void shouldSleepRatherThanSpinWhileAnotherThreadFetchesTheCopy() throws Exception
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final long key = GlobalAddress.compose(2, 1, 64);
+        final CacheEntry filling = cache.insert(key, 8);
+        final java.util.concurrent.atomic.AtomicReference<CacheEntry> found =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread waiter = new Thread(() -> found.set(cache.lookup(key)), "fill-waiter");
+        waiter.start();
+        Thread.sleep(500); // a fetch from a slow peer
+
+        assertTrue(waiter.isAlive(), "the lookup waits for the fill");
+        final long waiterCpuNs = threads.getThreadCpuTime(waiter.getId());
+        filling.payload().putLong(0, 42);
+        cache.publish(filling);
+        waiter.join(10_000);
+
+        assertFalse(waiter.isAlive());
+        assertSame(filling, found.get(), "the waiter gets the copy once it is filled");
+        assertEquals(42, found.get().payload().getLong(0));
+        assertTrue(waiterCpuNs < 100_000_000L,
+            "a waiter parks through a slow fetch, it does not spin: " + waiterCpuNs / 1_000_000 + " ms of CPU in 500 ms");
+    }
+
+    @Test
     void shouldNotDropACopyAReaderPins()
     {
         final CacheEntry pinned = fill(GlobalAddress.compose(1, 1, 64), 64, 7);
