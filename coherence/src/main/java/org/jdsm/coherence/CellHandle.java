@@ -100,6 +100,11 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     private final transient int wordIndex;
     private transient volatile long lastSeen;
     private transient volatile int lengthGuess = -1;
+    /**
+     * The copy of a remote value this handle read last, so that a read of the same value pins it without the cache's
+     * lock; only a copy in the cache, filled, and read again only if {@link CacheEntry#tryPin()} succeeds under its key.
+     */
+    private transient volatile CacheEntry memo;
     /** The cell's lease in nanoseconds, read from its home on first need; -1 until then. */
     private transient volatile long leaseNs = -1;
     /** {@link #LEASABLE} once a word read showed the cell has a lease, else 0. */
@@ -321,10 +326,19 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                 continue;
             }
 
-            final CopyCache cache = node.copyCache();
             final long key = node.cacheKey(word);
-            CacheEntry entry = cache.lookup(key);
-            if (null == entry)
+            CacheEntry entry = memo;
+            if (null != entry && entry.key == key && entry.tryPin())
+            {
+                // the copy read last: a key is never reused and an evicted copy can not be pinned, so no lookup
+                node.liveCounters().increment(Counters.CACHE_HITS);
+            }
+            else if (null != (entry = node.copyCache().lookup(key)))
+            {
+                node.liveCounters().increment(Counters.CACHE_HITS);
+                memo = entry;
+            }
+            else
             {
                 final int guess = lengthGuess;
                 final int length = guess >= 0 ? guess : remoteLength(word);
@@ -333,7 +347,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                     word = readWord(lease);
                     continue;
                 }
-                entry = cache.insert(key, length);
+                entry = node.copyCache().insert(key, length);
                 if (!entry.isFilled())
                 {
                     final int filled = fill(entry, word, length, lease);
@@ -347,10 +361,10 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                         continue;
                     }
                 }
-            }
-            else
-            {
-                node.liveCounters().increment(Counters.CACHE_HITS);
+                if (SizeClassAllocator.NO_SPACE != entry.arenaOffset)
+                {
+                    memo = entry; // not a private copy, which is gone once unpinned
+                }
             }
 
             if (null != seen)
@@ -360,7 +374,10 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             try
             {
                 final UnsafeBuffer payload = entry.payload();
-                lengthGuess = payload.capacity();
+                if (lengthGuess != payload.capacity())
+                {
+                    lengthGuess = payload.capacity(); // a volatile write only on a change: readers share the handle
+                }
                 return view.apply(payload, 0, payload.capacity(), first, second);
             }
             finally
