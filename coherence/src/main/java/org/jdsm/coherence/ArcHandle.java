@@ -24,6 +24,9 @@ final class ArcHandle<T> extends SharedObjectHandle<T> implements DArc<T>, Borro
     /** Offset of the value in the payload. */
     static final int VALUE_OFFSET = 8;
 
+    /** The copy of the remote value read last, pinned by the next read without the cache's lock while not evicted. */
+    private transient volatile CacheEntry memo;
+
     ArcHandle(final HeapAccess node, final Codec<T> codec, final long address, final int length)
     {
         super(node, codec, address, length);
@@ -52,7 +55,20 @@ final class ArcHandle<T> extends SharedObjectHandle<T> implements DArc<T>, Borro
                 return new SharedBorrow<>(this, value, null);
             }
 
-            final CacheEntry entry = node.pinCopy(address, length);
+            CacheEntry entry = memo;
+            if (null != entry && entry.key == node.cacheKey(address) && entry.tryPin())
+            {
+                // the copy read last: an evicted copy can not be pinned, so no lookup under the cache's lock
+                node.liveCounters().increment(Counters.CACHE_HITS);
+            }
+            else
+            {
+                entry = node.pinCopy(address, length);
+                if (SizeClassAllocator.NO_SPACE != entry.arenaOffset)
+                {
+                    memo = entry; // not a private copy, which is gone once unpinned
+                }
+            }
             value.wrap(entry.payload, VALUE_OFFSET, length - VALUE_OFFSET);
             return new SharedBorrow<>(this, value, entry);
         }

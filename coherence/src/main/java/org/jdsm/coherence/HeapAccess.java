@@ -16,8 +16,10 @@ import org.jdsm.HandleContext;
  * Addresses are global addresses with colour ({@link GlobalAddress}); payload offsets count from the first byte
  * after the block header.
  * <p>
- * <b>Note:</b> threadsafe: called by application threads, task workers and the transport's receiving thread. The
- * cache-hit path ({@link #pinCopy}, {@link #wrapPayload}) takes no lock and allocates nothing.
+ * <b>Note:</b> threadsafe: called by application threads, task workers and the transport's receiving thread.
+ * {@link #wrapPayload} takes no lock and allocates nothing; {@link #pinCopy} allocates nothing on a hit but looks the
+ * copy up under the cache's lock, so the handles keep the copy they read last and pin it again without the lock
+ * while it is not evicted ({@link CacheEntry#tryPin()}).
  */
 interface HeapAccess
 {
@@ -115,7 +117,7 @@ interface HeapAccess
     void wrapPayload(UnsafeBuffer view, long address, int payloadOffset, int length);
 
     /**
-     * Pin a copy of a remote object in the cache, fetching it on a miss.
+     * Pin a copy of a remote object in the cache, fetching it on a miss; a hit takes the cache's lock.
      *
      * @param address    global address with colour.
      * @param lengthHint payload length if known, else -1.

@@ -131,6 +131,35 @@ class OwnershipCoherenceTest
     }
 
     @Test
+    void shouldFetchARemoteArcOnceThenHitItsCopyAndFetchAgainOnlyOnceTheCopyIsEvicted() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2))
+        {
+            final Node reader = cluster.node(0);
+            final DArc<String> arc = reader.spawnOn(1, (n) -> n.arc(Codecs.STRING, "shared")).get(10, TimeUnit.SECONDS);
+            final long missesBefore = reader.counters().get(Counter.CACHE_MISSES);
+            final long hitsBefore = reader.counters().get(Counter.CACHE_HITS);
+
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals("shared", arc.get());
+            }
+            assertEquals(missesBefore + 1, reader.counters().get(Counter.CACHE_MISSES));
+            assertEquals(hitsBefore + 4, reader.counters().get(Counter.CACHE_HITS));
+
+            final CopyCache cache = ((EngineHeap)reader.heap()).copyCache();
+            final CacheEntry copy = cache.lookup(arc.address());
+            copy.unpin();
+            assertTrue(cache.drop(copy), "no Ref pins the copy");
+            assertEquals("shared", arc.get(), "an evicted copy is never read again: the read fetches");
+            assertEquals(missesBefore + 2, reader.counters().get(Counter.CACHE_MISSES));
+            assertEquals("shared", arc.get());
+            assertEquals(hitsBefore + 5, reader.counters().get(Counter.CACHE_HITS));
+            arc.close();
+        }
+    }
+
+    @Test
     void shouldFreeArcWhenLastCountIsDropped() throws Exception
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(4))
