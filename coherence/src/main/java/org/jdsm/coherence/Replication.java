@@ -527,13 +527,18 @@ final class Replication
      */
     void markDead(final int node)
     {
-        if (node != nodeId && dead.compareAndSet(node, 0, 1))
+        if (node != nodeId && 0 == dead.get(node))
         {
-            failOvers.incrementAndGet();
+            // the gates close before the mark is seen: a thread that sees the node dead and routes around it finds
+            // the slices it held closed until their hand-over, never a backup that may lack the dead home's last writes
             final SliceHandover attached = handover;
             if (null != attached)
             {
                 attached.onDeath(node);
+            }
+            if (dead.compareAndSet(node, 0, 1))
+            {
+                failOvers.incrementAndGet();
             }
         }
     }
@@ -611,6 +616,23 @@ final class Replication
         return builder.append(']').toString();
     }
 
+    /**
+     * A read admitted before its slice's serving holder was declared dead must not go round it to a backup while the
+     * hand-over is pending: the backup may lack the dead home's last writes that a reader saw there. It waits for the
+     * hand-over as a read that failed at the dead holder does.
+     *
+     * @return true if it waited (the caller reads the holders again), false if the read may go to {@code holder}.
+     */
+    private boolean awaitsHandOver(final int slice, final int holder)
+    {
+        if (0 == holder || !gate.isClosed(slice))
+        {
+            return false;
+        }
+        readmit(slice);
+        return true;
+    }
+
     // a read that failed at a dead server waits for the slice's hand-over, if one is pending, before its retry
     private void readmit(final int slice)
     {
@@ -647,6 +669,10 @@ final class Replication
             {
                 final Holders current = holders.get(slice);
                 final int holder = servingIndex(slice, current);
+                if (awaitsHandOver(slice, holder))
+                {
+                    continue;
+                }
                 final int target = current.nodes[holder];
                 final long at = base(current.slots[holder]) + offset;
                 if (target == nodeId)
@@ -972,6 +998,10 @@ final class Replication
         {
             final Holders current = holders.get(slice);
             final int holder = servingIndex(slice, current);
+            if (awaitsHandOver(slice, holder))
+            {
+                continue;
+            }
             final int target = current.nodes[holder];
             final long at = base(current.slots[holder]) + offset;
             if (target == nodeId)

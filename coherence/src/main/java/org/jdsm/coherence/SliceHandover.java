@@ -210,7 +210,8 @@ final class SliceHandover implements Agent
     }
 
     /**
-     * A node was declared dead here: close the gates of the slices it holds until their hand-over.
+     * A node is being declared dead here: close the gates of the slices it holds until their hand-over. Called
+     * before the node is marked dead ({@link Replication#markDead}), so a thread that sees the mark finds them closed.
      *
      * @param node a peer.
      */
@@ -221,7 +222,7 @@ final class SliceHandover implements Agent
             final Replication.Holders current = replication.holders(slice);
             if (current.indexOf(node) >= 0)
             {
-                if (hasLiveHolder(current))
+                if (hasLiveHolderBut(current, node))
                 {
                     gate.close(slice);
                 }
@@ -233,11 +234,12 @@ final class SliceHandover implements Agent
         }
     }
 
-    private boolean hasLiveHolder(final Replication.Holders current)
+    // called before the dying node is marked dead (Replication.markDead closes its gates first)
+    private boolean hasLiveHolderBut(final Replication.Holders current, final int dying)
     {
         for (final int node : current.nodes)
         {
-            if (!replication.isDead(node))
+            if (node != dying && !replication.isDead(node))
             {
                 return true;
             }

@@ -81,6 +81,36 @@ class SliceHandoverTest
 
     @Test
     @Timeout(60)
+    void aNodeIsSeenDeadOnlyOnceTheGatesOfItsSlicesAreClosed() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(4, (config) -> config.replicas(1)))
+        {
+            final Replication replication = ((EngineHeap)cluster.node(0).heap()).replication();
+            final SliceHandover handover = replication.handover();
+            final Thread marking = new Thread(() -> replication.markDead(2), "mark-dead");
+            synchronized (handover)
+            {
+                // the mark waits for the hand-over's monitor to close the gates: in between, nobody may see node 2
+                // dead and route a read of slice 2 to its backup, which may lack node 2's last writes
+                marking.start();
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (Thread.State.BLOCKED != marking.getState() && System.nanoTime() < deadlineNs)
+                {
+                    Thread.onSpinWait();
+                }
+                assertEquals(Thread.State.BLOCKED, marking.getState(), "markDead closes the gates under the monitor");
+                assertFalse(replication.gate().isClosed(2));
+                assertFalse(replication.isDead(2), "node 2 is not seen dead while the gate of its slice is open");
+            }
+            marking.join(10_000);
+
+            assertTrue(replication.isDead(2));
+            assertTrue(replication.gate().isClosed(2), "slice 2 waits for its hand-over");
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void anOperationStartedAfterTheDeathWaitsForTheHandOverAndSeesTheValueVisibleAtTheDeadNode() throws Exception
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(4, (config) -> config
