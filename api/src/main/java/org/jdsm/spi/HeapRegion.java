@@ -62,6 +62,18 @@ public interface HeapRegion
     long getAndAddLong(long offset, long delta);
 
     /**
+     * Volatile read of an aligned 8-byte word: the first and last read of {@link Transport#readValidated}'s
+     * sequence word. By default a fetch-and-add of 0; a region over memory it can load from directly overrides it.
+     *
+     * @param offset of the word, a multiple of 8.
+     * @return the value.
+     */
+    default long getLongVolatile(final long offset)
+    {
+        return getAndAddLong(offset, 0);
+    }
+
+    /**
      * The direct buffers backing the region, in offset order, for transports that register memory with a NIC:
      * each but the last has the length of the first.
      *

@@ -58,6 +58,31 @@ public interface Transport extends AutoCloseable
     void read(int nodeId, long offset, MutableDirectBuffer dst, int dstOffset, int length);
 
     /**
+     * Copy bytes from a peer's heap whose first 8 bytes are a sequence word that changes whenever the bytes after it
+     * may (a seqlock, as a heap block's header: its colour changes when the block is freed, before it is reused), and
+     * say whether the peer checked it. A transport that serves reads on the peer's CPU reads the word there before
+     * and after copying the range: if the two differ, the copy's first word is 0, else it is the word, and the rest
+     * of the copy is what the range held while the word held it. A caller that gets {@code true} needs no second
+     * round trip to prove its copy current. By default, and for a one-sided transport whose peer's CPU takes no part
+     * (RDMA), this is a plain {@link #read} and returns {@code false}: the caller proves the copy some other way.
+     *
+     * @param nodeId    of the peer.
+     * @param offset    in its heap of the sequence word, a multiple of 8.
+     * @param dst       to copy into.
+     * @param dstOffset in {@code dst}.
+     * @param length    in bytes, the sequence word included: at least 8.
+     * @return true if the peer checked the sequence word, false if this was a plain read.
+     * @throws RemoteAccessException if {@code offset} is not a multiple of 8 or {@code length < 8}.
+     */
+    default boolean readValidated(
+        final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        TransportArguments.checkSequenceWord("readValidated", offset, length);
+        read(nodeId, offset, dst, dstOffset, length);
+        return false;
+    }
+
+    /**
      * Copy bytes into a peer's heap.
      *
      * @param nodeId    of the peer.

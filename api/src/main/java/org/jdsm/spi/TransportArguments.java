@@ -48,4 +48,21 @@ public final class TransportArguments
                 operation + " offset=" + offset + " length=" + length + ": length must be >= 0");
         }
     }
+
+    /**
+     * Check that a {@link Transport#readValidated} range starts with a whole aligned sequence word.
+     *
+     * @param operation e.g. {@code readValidated}, for the message.
+     * @param offset    of the range: a multiple of 8.
+     * @param length    of the range in bytes: at least 8.
+     * @throws RemoteAccessException naming the operation, offset and length if not.
+     */
+    public static void checkSequenceWord(final String operation, final long offset, final int length)
+    {
+        if (0 != (offset & 7) || length < Long.BYTES)
+        {
+            throw new RemoteAccessException(operation + " offset=" + offset + " length=" + length +
+                ": the range must start with an 8-byte aligned sequence word (offset a multiple of 8, length >= 8)");
+        }
+    }
 }

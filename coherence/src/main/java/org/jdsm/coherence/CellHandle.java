@@ -29,11 +29,14 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *   <li><b>Read</b>: atomic read of the word (a volatile load when the cell is here and its node keeps no backups,
  *       else a fetch-and-add of 0: one round trip of 8 bytes when the cell is remote), then the node's copy cache
  *       by address + colour. On a hit, done: the read is linearized at the
- *       word read. On a miss, the value's block is fetched into the cache (one round trip), the word read again,
- *       and the copy published only if the word still names it: a writer frees a block only after swapping the
- *       word away from it, and an address never returns to the word (the block's colour changes when freed), so
- *       an unchanged word proves the block was live and unchanged during the fetch. Otherwise the copy is
- *       dropped and the read starts over. A value block on the reader's own node is read in place between two
+ *       word read. On a miss, the value's block is fetched into the cache (one round trip) and published only if it
+ *       is proved the value the word named. Where the block's home checks the block's header before and after the
+ *       copy ({@link HeapAccess#readBlockValidated}: Aeron and the simulated transport, without backups), the same
+ *       live header with the word's colour is the proof: the header changes when the block is freed, before it is
+ *       reused, and a colour never comes back. Elsewhere (RDMA, a node with backups) the word is read again (a
+ *       second round trip): a writer frees a block only after swapping the word away from it, and an address never
+ *       returns to the word, so an unchanged word proves the block was live and unchanged during the fetch.
+ *       Otherwise the copy is dropped and the read starts over. A value block on the reader's own node is read in place between two
  *       reads of its header (a seqlock: the header's colour changes when the block is freed, before it can be
  *       reused), and read again from the word when the header changed.</li>
  *   <li><b>Write</b>: allocate and fill a block on the writer's node, compare-and-swap the word from the
@@ -388,7 +391,8 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     }
 
     /**
-     * Fetch a value block into a new cache entry and publish it if the word still names the block afterwards.
+     * Fetch a value block into a new cache entry and publish it if it is proved the value the word named: checked
+     * by its home during the copy, or else the word still names the block afterwards.
      *
      * @return {@link #FILL_PUBLISHED} (the entry stays pinned), or the entry was dropped: {@link #FILL_MOVED} when
      * the word moved on, {@link #FILL_WRONG_LENGTH} when the guessed length was wrong (the guess is corrected).
@@ -396,10 +400,11 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     private int fill(final CacheEntry entry, final long word, final int length, final boolean lease)
     {
         final CopyCache cache = node.copyCache();
+        final boolean validated;
         final int fetchedLength;
         try
         {
-            node.readPayload(word, -HEADER_LENGTH, entry.fetchBuffer, 0, HEADER_LENGTH + length);
+            validated = node.readBlockValidated(word, entry.fetchBuffer, 0, HEADER_LENGTH + length);
             fetchedLength = checkHeader(word, entry.fetchBuffer.getLong(0));
         }
         catch (final RuntimeException ex)
@@ -418,23 +423,26 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             lengthGuess = fetchedLength;
             return FILL_WRONG_LENGTH;
         }
-        // a block is freed only after the word moved away from it, and its address never returns to the word
-        final long wordAfter;
-        try
+        if (!validated)
         {
-            wordAfter = readWord(lease);
-        }
-        catch (final RuntimeException ex)
-        {
-            // neither published nor abandoned, the entry would hold every later reader of this value for ever
-            // (they wait for its filler): e.g. the word's slice being handed over past the operation timeout
-            cache.abandon(entry);
-            throw ex;
-        }
-        if (wordAfter != word)
-        {
-            cache.abandon(entry);
-            return FILL_MOVED;
+            // a block is freed only after the word moved away from it, and its address never returns to the word
+            final long wordAfter;
+            try
+            {
+                wordAfter = readWord(lease);
+            }
+            catch (final RuntimeException ex)
+            {
+                // neither published nor abandoned, the entry would hold every later reader of this value for ever
+                // (they wait for its filler): e.g. the word's slice being handed over past the operation timeout
+                cache.abandon(entry);
+                throw ex;
+            }
+            if (wordAfter != word)
+            {
+                cache.abandon(entry);
+                return FILL_MOVED;
+            }
         }
         cache.publish(entry);
         node.liveCounters().increment(Counters.CACHE_MISSES);

@@ -502,6 +502,19 @@ final class EngineHeap implements HeapAccess
         }
     }
 
+    public boolean readBlockValidated(
+        final long address, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        final long offset = GlobalAddress.offset(address);
+        if (isLocal(address))
+        {
+            heap.getBytes(offset, dst, dstOffset, length);
+            return false;
+        }
+
+        return copies.readValidated(GlobalAddress.nodeId(address), offset, dst, dstOffset, length);
+    }
+
     public void writePayload(
         final long address, final int payloadOffset, final DirectBuffer src, final int srcOffset, final int length)
     {

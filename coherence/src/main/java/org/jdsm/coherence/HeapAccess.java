@@ -235,6 +235,21 @@ interface HeapAccess
     void readPayload(long address, int payloadOffset, MutableDirectBuffer dst, int dstOffset, int length);
 
     /**
+     * Copy a remote block, its header then the first bytes of its payload, with its home checking that the header
+     * did not change during the copy where the transport can ({@link org.jdsm.spi.Transport#readValidated}): a block's
+     * header changes when it is freed, before it is reused, so a checked copy whose header is live with the address's
+     * colour is of the value the address named, with no second round trip to prove it.
+     *
+     * @param address   of the object.
+     * @param dst       to copy into: the header at {@code dstOffset}, then the payload.
+     * @param dstOffset in {@code dst}.
+     * @param length    bytes, the header's included.
+     * @return true if checked (a header that changed reads as 0, not live); false if a plain copy, which the caller
+     * proves current some other way (a local block, a transport without the check, a node with backups).
+     */
+    boolean readBlockValidated(long address, MutableDirectBuffer dst, int dstOffset, int length);
+
+    /**
      * Write bytes of an object's payload, local or remote.
      *
      * @param address       of the object.

@@ -145,6 +145,26 @@ final class RemoteCopies
         }
     }
 
+    /**
+     * Read a remote block, header first, that its home checks was not freed while it was copied
+     * ({@link Transport#readValidated}, the header its sequence word), counted as {@link Counters#REMOTE_READS}.
+     * With backups a plain read: a backup applies its mirror's bytes in no order a reader could check against.
+     *
+     * @return true if checked: the copy's header is 0 (not live) when the block changed during the copy.
+     */
+    boolean readValidated(
+        final int peer, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        if (null != replication)
+        {
+            read(peer, offset, dst, dstOffset, length);
+            return false;
+        }
+        counters.increment(Counters.REMOTE_READS);
+
+        return transport.readValidated(peer, offset, dst, dstOffset, length);
+    }
+
     private static void checkHeader(final long address, final long header, final int expectedLength)
     {
         if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE)

@@ -1,5 +1,6 @@
 package org.jdsm.coherence;
 
+import org.agrona.MutableDirectBuffer;
 import org.jdsm.Codecs;
 import org.jdsm.DCell;
 import org.jdsm.DsmConfig;
@@ -11,11 +12,16 @@ import org.jdsm.linearizability.LinearizabilityChecker;
 import org.jdsm.linearizability.Model;
 import org.jdsm.linearizability.Models;
 import org.jdsm.linearizability.OpKind;
+import org.jdsm.spi.Transport;
+import org.jdsm.spi.TransportContext;
+import org.jdsm.spi.TransportProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -72,7 +78,8 @@ class CellTest
             after = readerNode.counters();
             assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
             assertEquals("second, longer".length(), delta(before, after, Counter.BYTES_FETCHED));
-            assertEquals(2, delta(before, after, Counter.REMOTE_FETCH_ADDS), "the word, and the check after the fetch");
+            assertEquals(1, delta(before, after, Counter.REMOTE_FETCH_ADDS),
+                "the word only: the fetch is checked by the value's home, no second read of the word");
             assertEquals(2, delta(before, after, Counter.REMOTE_READS), "the fetch with the old length, then the new");
 
             before = cluster.node(2).counters();
@@ -93,6 +100,76 @@ class CellTest
             cell.close();
             assertTrue(cluster.node(1).freeHeapBytes() > freeBefore, "the cell is freed with its last handle");
         }
+    }
+
+    @Test
+    void shouldReadTheWordAgainAfterAFetchWhenTheTransportCanNotCheckTheBlockAtItsHome()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
+            .transportProvider(withoutValidatedReads(config.transportProvider()))))
+        {
+            final DCell<String> cell = cluster.node(1).cell(Codecs.STRING, "first");
+            final DCell<String> reader = handleOn(cluster.node(0), cell);
+            final DCell<String> writer = handleOn(cluster.node(2), cell);
+            final Node readerNode = cluster.node(0);
+            assertEquals("first", reader.get());
+
+            writer.set("other");
+            NodeCounters before = readerNode.counters();
+            assertEquals("other", reader.get());
+            NodeCounters after = readerNode.counters();
+            assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
+            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "the fetch, whose length was guessed right");
+            assertEquals(2, delta(before, after, Counter.REMOTE_FETCH_ADDS),
+                "the word, and the word again: the proof the block was not freed while it was copied");
+
+            before = readerNode.counters();
+            assertEquals("other", reader.get());
+            after = readerNode.counters();
+            assertEquals(1, after.roundTrips() - before.roundTrips(), "a hit after that: the word only");
+            reader.close();
+            writer.close();
+            cell.close();
+        }
+    }
+
+    /**
+     * Each node's transport with the default {@link Transport#readValidated}: a plain read, unchecked, as RDMA's.
+     */
+    private static TransportProvider withoutValidatedReads(final TransportProvider inner)
+    {
+        return new TransportProvider()
+        {
+            public String name()
+            {
+                return inner.name();
+            }
+
+            public Transport newTransport(final TransportContext context)
+            {
+                final Transport transport = inner.newTransport(context);
+                return (Transport)Proxy.newProxyInstance(
+                    Transport.class.getClassLoader(),
+                    new Class<?>[]{ Transport.class },
+                    (proxy, method, args) ->
+                    {
+                        if ("readValidated".equals(method.getName()))
+                        {
+                            transport.read(
+                                (int)args[0], (long)args[1], (MutableDirectBuffer)args[2], (int)args[3], (int)args[4]);
+                            return false;
+                        }
+                        try
+                        {
+                            return method.invoke(transport, args);
+                        }
+                        catch (final InvocationTargetException ex)
+                        {
+                            throw ex.getCause();
+                        }
+                    });
+            }
+        };
     }
 
     @Test

@@ -47,7 +47,9 @@ import org.jdsm.spi.ClusterSecretProof;
  *     <li>{@link #ACCEPT}: arg 0 the Aeron session of the receiver's publication whose proof was accepted, so a
  *     second node with the same id on the same stream can not take it for its own;</li>
  *     <li>{@link #HEARTBEAT}, {@link #LEAVE}: no payload;</li>
- *     <li>{@link #READ}: offset, length;</li>
+ *     <li>{@link #READ}: offset, length, arg 0 0 or {@link #READ_VALIDATED} (the responder reads the range's first
+ *     word before and after copying the range, and answers 0 as that word when the two differ; the range is an aligned
+ *     word and more, and fits one response frame);</li>
  *     <li>{@link #WRITE}: offset, length, chunk offset, payload the chunk of bytes (a write larger than one chunk
  *     is several frames with the same correlation id, in order);</li>
  *     <li>{@link #COMPARE_AND_SWAP}: offset, arg 0 expected, arg 1 update; {@link #FETCH_ADD}: offset, arg 0
@@ -61,8 +63,8 @@ import org.jdsm.spi.ClusterSecretProof;
  */
 public final class AeronFrameDescriptor
 {
-    /** Version of the frame layout. */
-    public static final byte CURRENT_VERSION = 1;
+    /** Version of the frame layout: 2 since a {@link #READ}'s arg 0 may ask for {@link #READ_VALIDATED}. */
+    public static final byte CURRENT_VERSION = 2;
 
     /** Offset of the version byte. */
     public static final int VERSION_OFFSET = 0;
@@ -115,6 +117,9 @@ public final class AeronFrameDescriptor
     public static final byte REFUSE = 12;
     /** Largest type. */
     public static final byte MAX_TYPE = REFUSE;
+
+    /** Arg 0 of a {@link #READ} whose responder checks the range's first word (a sequence) before and after the copy. */
+    public static final long READ_VALIDATED = 1;
 
     /** Status of a successful response. */
     public static final short STATUS_OK = 0;

@@ -335,6 +335,25 @@ public final class AeronTransport implements Transport
 
     /**
      * {@inheritDoc}
+     * <p>
+     * Checked by the peer's duty cycle ({@link AeronFrameDescriptor#READ_VALIDATED}) when the range fits one response
+     * frame ({@link #CHUNK_LENGTH} bytes), one round trip as a plain read; a larger range is a plain read.
+     */
+    public boolean readValidated(
+        final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        TransportArguments.checkNodeId("readValidated", nodeId, nodeCount);
+        TransportArguments.checkSequenceWord("readValidated", offset, length);
+        dst.boundsCheck(dstOffset, length);
+        final boolean validated = length <= CHUNK_LENGTH;
+        invoke(AeronFrameDescriptor.READ, nodeId, offset, length,
+            validated ? AeronFrameDescriptor.READ_VALIDATED : 0, 0, dst, dstOffset, null, 0);
+
+        return validated;
+    }
+
+    /**
+     * {@inheritDoc}
      */
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)

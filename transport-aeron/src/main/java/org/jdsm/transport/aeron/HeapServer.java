@@ -6,13 +6,14 @@ import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
 
+import java.lang.invoke.VarHandle;
 
 import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
 /**
  * Serves the one-sided requests of proved peers straight from this node's {@link HeapRegion}, as the RDMA
  * transport's {@code HeapResponder} does: READ (one response frame, or a transfer queued chunk by chunk when larger
- * than a chunk), WRITE (applied chunk by chunk as the frames arrive, in order), COMPARE_AND_SWAP and FETCH_ADD. A
+ * than a chunk; validated, {@link AeronFrameDescriptor#READ_VALIDATED}, in one frame), WRITE (applied chunk by chunk as the frames arrive, in order), COMPARE_AND_SWAP and FETCH_ADD. A
  * request outside the heap is answered with the heap's own message; a frame whose lengths do not fit together is
  * rejected and counted, and touches nothing. Serving a request allocates nothing, except when the publication back to
  * the requester is back-pressured ({@link FrameSender}).
@@ -74,6 +75,12 @@ final class HeapServer
         {
             return;
         }
+        final long mode = in.arg0();
+        if (0 != mode && AeronFrameDescriptor.READ_VALIDATED != mode)
+        {
+            reject(peer.nodeId, frameSessionId, "READ arg0=" + mode + " is neither 0 nor READ_VALIDATED");
+            return;
+        }
         servedCount.increment();
 
         final long correlationId = in.correlationId();
@@ -82,6 +89,10 @@ final class HeapServer
         if (!inRange(offset, length))
         {
             respondRejection(peer, correlationId, AeronFrameDescriptor.READ, offset, length);
+        }
+        else if (AeronFrameDescriptor.READ_VALIDATED == mode)
+        {
+            readValidated(peer, correlationId, offset, length);
         }
         else if (length <= chunkLength)
         {
@@ -99,6 +110,36 @@ final class HeapServer
         else
         {
             sender.queueReadTransfer(peer, correlationId, offset, length);
+        }
+    }
+
+    /**
+     * Copy a range in one response frame between two volatile reads of its first word, a seqlock reader's: the
+     * response's first word is that word when both reads saw it, else 0.
+     */
+    private void readValidated(final Peer peer, final long correlationId, final long offset, final int length)
+    {
+        if (0 != (offset & 7) || length < Long.BYTES || length > chunkLength)
+        {
+            sender.respondError(peer, correlationId, "readValidated offset=" + offset + " length=" + length +
+                ": must be an 8-byte aligned word and more, at most " + chunkLength + " bytes in all");
+            return;
+        }
+
+        sender.frame(AeronFrameDescriptor.RESPONSE, peer).correlationId(correlationId).length(length);
+        try
+        {
+            final UnsafeBuffer buffer = sender.buffer();
+            final long before = heap.getLongVolatile(offset);
+            heap.getBytes(offset, buffer, HEADER_LENGTH, length);
+            // the copy's loads happen before the second read of the word (LoadLoad), as a seqlock reader's
+            VarHandle.acquireFence();
+            buffer.putLong(HEADER_LENGTH, heap.getLongVolatile(offset) == before ? before : 0L);
+            sender.sendOrQueue(peer, buffer, 0, HEADER_LENGTH + length);
+        }
+        catch (final RemoteAccessException ex)
+        {
+            sender.respondError(peer, correlationId, ex.getMessage());
         }
     }
 

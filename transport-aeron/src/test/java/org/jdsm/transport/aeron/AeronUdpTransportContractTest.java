@@ -7,6 +7,7 @@ import org.jdsm.simulator.contract.ContractCluster;
 import org.jdsm.simulator.contract.ContractMessageHandler;
 import org.jdsm.simulator.contract.ContractSpec;
 import org.jdsm.simulator.contract.TransportContract;
+import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.Transport;
 import org.jdsm.spi.TransportContext;
 
@@ -26,6 +27,7 @@ class AeronUdpTransportContractTest extends TransportContract
         final List<String> members = ForkedNodes.loopbackMembers(spec.nodeCount());
         final ForkedNodes children = new ForkedNodes();
         final ContractMessageHandler handler = new ContractMessageHandler();
+        final BufferHeapRegion driverHeap = new BufferHeapRegion(spec.heapCapacity());
         AeronTransport driver = null;
         try
         {
@@ -41,7 +43,7 @@ class AeronUdpTransportContractTest extends TransportContract
                 .clusterSecret(SECRET)
                 .transport(AeronTransportProvider.NAME)
                 .conclude();
-            driver = new AeronTransport(new TransportContext(config, new BufferHeapRegion(spec.heapCapacity()), handler));
+            driver = new AeronTransport(new TransportContext(config, driverHeap, handler));
             // join when the children's JVMs are up, so the barrier does not count their JVM start-up
             children.awaitStarting(TimeUnit.SECONDS.toMillis(60));
             driver.start();
@@ -78,6 +80,11 @@ class AeronUdpTransportContractTest extends TransportContract
             public ContractMessageHandler messages(final int nodeId)
             {
                 return 0 == nodeId ? handler : null;
+            }
+
+            public HeapRegion heap(final int nodeId)
+            {
+                return 0 == nodeId ? driverHeap : null;
             }
 
             public boolean canKill()

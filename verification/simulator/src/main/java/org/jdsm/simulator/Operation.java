@@ -20,6 +20,8 @@ final class Operation
     static final int WRITE = 2;
     static final int COMPARE_AND_SWAP = 3;
     static final int FETCH_ADD = 4;
+    /** First argument of a {@link #READ} that reads the range's first word before and after the copy. */
+    static final long READ_VALIDATED = 1;
 
     private static final int PENDING = 0;
     private static final int COMPLETING = 1;

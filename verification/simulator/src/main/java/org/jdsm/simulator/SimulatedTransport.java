@@ -129,6 +129,26 @@ public final class SimulatedTransport implements Transport
 
     /**
      * {@inheritDoc}
+     * <p>
+     * Checked by the network thread, which plays the peer's NIC, at the delivery of the request.
+     */
+    public boolean readValidated(
+        final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        TransportArguments.checkNodeId("readValidated", nodeId, nodeCount);
+        TransportArguments.checkSequenceWord("readValidated", offset, length);
+        dst.boundsCheck(dstOffset, length);
+
+        final Operation operation = new Operation(
+            Operation.READ, this.nodeId, nodeId, offset, length, Operation.READ_VALIDATED, 0, null);
+        network.invoke(operation, operationTimeoutNs);
+        dst.putBytes(dstOffset, operation.data());
+
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
      */
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)

@@ -117,6 +117,15 @@ public final class BufferHeapRegion implements HeapRegion
     /**
      * {@inheritDoc}
      */
+    public long getLongVolatile(final long offset)
+    {
+        checkWord("getLongVolatile", offset);
+        return buffer.getLongVolatile((int)offset);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public long getAndAddLong(final long offset, final long delta)
     {
         checkWord("fetchAdd", offset);

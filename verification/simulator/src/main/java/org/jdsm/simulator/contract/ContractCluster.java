@@ -1,5 +1,6 @@
 package org.jdsm.simulator.contract;
 
+import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.Transport;
 
 /**
@@ -32,6 +33,18 @@ public interface ContractCluster extends AutoCloseable
      * @return its handler, or null when the node lives in another process. Never null for node 0.
      */
     ContractMessageHandler messages(int nodeId);
+
+    /**
+     * The heap a node in this JVM serves, for a test to change it as that node's own threads would, while peers
+     * read it.
+     *
+     * @param nodeId of the node.
+     * @return its heap, or null when the cluster does not expose it (tests that need it are skipped).
+     */
+    default HeapRegion heap(final int nodeId)
+    {
+        return null;
+    }
 
     /**
      * Whether {@link #kill(int)} is supported; peer-death tests are skipped when it is not.

@@ -125,10 +125,7 @@ public final class InProcessContractCluster implements ContractCluster
     }
 
     /**
-     * The heap a node serves.
-     *
-     * @param nodeId of the node.
-     * @return its heap.
+     * {@inheritDoc}
      */
     public BufferHeapRegion heap(final int nodeId)
     {

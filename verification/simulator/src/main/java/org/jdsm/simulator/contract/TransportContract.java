@@ -3,17 +3,21 @@ package org.jdsm.simulator.contract;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
+import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -34,7 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * support it. The tests cover: completion ordering (a write then a read by the same thread sees the write, from many
  * threads at once), bounds rejection (the heap's message reaches the caller as {@link RemoteAccessException}, and
  * the node keeps serving), atomics under contention (exact fetch-and-add totals, compare-and-swap mutual
- * exclusion), large transfers (4 MiB and 16 MiB + 8 bytes, byte-exact), control messages (right source and bytes,
+ * exclusion), large transfers (4 MiB and 16 MiB + 8 bytes, byte-exact), validated reads (the bytes written; never a
+ * copy torn by the owner's seqlock writer while its sequence word held one even value), control messages (right source and bytes,
  * including a {@code send} from inside a handler), self-addressed operations and peer death
  * ({@link NodeUnavailableException} naming the dead node within the timeout; the others keep working).
  * <p>
@@ -353,6 +358,120 @@ public abstract class TransportContract
             }
         }
         assertEquals(0, messages.size());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReadValidatedTheBytesWrittenAndRejectARangeWithoutAnAlignedSequenceWord() throws Exception
+    {
+        final Transport driver = driver();
+        final int peer = 1;
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[200]);
+        final UnsafeBuffer in = new UnsafeBuffer(new byte[216]);
+        fill(out, 11);
+        out.putLong(0, 0x0001_0100_0000_00C8L);
+        driver.write(peer, 4096, out, 0, out.capacity());
+
+        driver.readValidated(peer, 4096, in, 16, out.capacity());
+        assertArrayEquals(out.byteArray(), Arrays.copyOfRange(in.byteArray(), 16, 216),
+            "a range nobody changes reads the same, its sequence word included, validated or not");
+
+        final int large = 256 * 1024;
+        final UnsafeBuffer bigOut = new UnsafeBuffer(new byte[large]);
+        final UnsafeBuffer bigIn = new UnsafeBuffer(new byte[large]);
+        fill(bigOut, 12);
+        driver.write(peer, 65536, bigOut, 0, large);
+        driver.readValidated(peer, 65536, bigIn, 0, large);
+        assertArrayEquals(bigOut.byteArray(), bigIn.byteArray(), "a range larger than one frame");
+
+        final RemoteAccessException misaligned =
+            assertThrows(RemoteAccessException.class, () -> driver.readValidated(peer, 4100, in, 0, 16));
+        assertTrue(misaligned.getMessage().contains("offset=4100"), misaligned.getMessage());
+        final RemoteAccessException short_ =
+            assertThrows(RemoteAccessException.class, () -> driver.readValidated(peer, 4096, in, 0, 4));
+        assertTrue(short_.getMessage().contains("length=4"), short_.getMessage());
+        final RemoteAccessException outOfRange = assertThrows(RemoteAccessException.class,
+            () -> driver.readValidated(peer, HEAP_CAPACITY - 8, in, 0, 16));
+        assertTrue(outOfRange.getMessage().contains("offset=" + (HEAP_CAPACITY - 8)), outOfRange.getMessage());
+        driver.fetchAdd(peer, 4096 + 200, 7);
+        assertEquals(7, driver.fetchAdd(peer, 4096 + 200, 0), "the peer keeps serving");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldNeverReturnAValidatedCopyTornByTheOwnersWriterWhileItsSequenceWordHeldOneEvenValue() throws Exception
+    {
+        final ContractCluster cluster = cluster();
+        final HeapRegion heap = cluster.heap(DRIVER);
+        assumeTrue(null != heap, "this cluster does not expose node 0's heap");
+        final Transport driver = driver();
+        final long base = 16384;
+        final int length = 4096;
+        final int reads = 3000;
+        heap.compareAndSwapLong(base, 0, 2);
+        final UnsafeBuffer values = new UnsafeBuffer(new byte[length - Long.BYTES]);
+        values.setMemory(0, values.capacity(), (byte)1);
+        heap.putBytes(base + Long.BYTES, values, 0, values.capacity());
+
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong writes = new AtomicLong();
+        final Thread writer = new Thread(() ->
+        {
+            // a seqlock writer, as the owner's allocator: the word odd while the bytes after it change
+            long sequence = 2;
+            final UnsafeBuffer next = new UnsafeBuffer(new byte[length - Long.BYTES]);
+            while (!stop.get())
+            {
+                heap.compareAndSwapLong(base, sequence, sequence + 1);
+                VarHandle.storeStoreFence();
+                sequence += 2;
+                next.setMemory(0, next.capacity(), (byte)(sequence >>> 1));
+                heap.putBytes(base + Long.BYTES, next, 0, next.capacity());
+                heap.compareAndSwapLong(base, sequence - 1, sequence);
+                writes.lazySet(sequence >>> 1);
+            }
+        }, "contract-seqlock-writer");
+        writer.setDaemon(true);
+        writer.start();
+
+        final UnsafeBuffer in = new UnsafeBuffer(new byte[length]);
+        int validated = 0;
+        int stable = 0;
+        try
+        {
+            for (int i = 0; i < reads; i++)
+            {
+                if (!driver.readValidated(DRIVER, base, in, 0, length))
+                {
+                    continue;
+                }
+                validated++;
+                final long word = in.getLong(0);
+                if (0 == word || 1 == (word & 1))
+                {
+                    continue; // changed during the copy, or copied while the writer was mid-write: a reader retries
+                }
+                stable++;
+                final byte expected = (byte)(word >>> 1);
+                for (int j = Long.BYTES; j < length; j++)
+                {
+                    if (in.getByte(j) != expected)
+                    {
+                        fail("read " + i + ": a validated copy with sequence word " + word + " holds byte " +
+                            in.getByte(j) + " at " + j + ", not " + expected + ", the value written with it (" +
+                            writes.get() + " writes so far)");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            writer.join();
+        }
+
+        assumeTrue(validated > 0, "this transport does not validate reads");
+        assertTrue(stable > 0, "none of " + validated + " validated reads saw a stable copy");
     }
 
     @Test

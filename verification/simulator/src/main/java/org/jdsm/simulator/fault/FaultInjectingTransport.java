@@ -131,6 +131,13 @@ public final class FaultInjectingTransport implements Transport
         inner.read(nodeId, offset, dst, dstOffset, length);
     }
 
+    public boolean readValidated(
+        final int nodeId, final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        delayOperation();
+        return inner.readValidated(nodeId, offset, dst, dstOffset, length);
+    }
+
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)
     {
