@@ -311,7 +311,7 @@ class AeronTransportTest
             prefix + "1 on session " + session + ": PROOF on a session other than the one it proved the secret on",
             prefix + "1 on session " + session + ": HELLO payload length=3 != 16",
             prefix + "7 on session " + session + ": source=7 is not a member of [0, 2)",
-            prefix + "1 on session " + session + ": version=9 != 1");
+            prefix + "1 on session " + session + ": version=9 != " + AeronFrameDescriptor.CURRENT_VERSION);
         final List<String> reported = new ArrayList<>();
         for (final Throwable error : errors.get(0))
         {
