@@ -36,7 +36,9 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *       reused, and a colour never comes back. Elsewhere (RDMA, a node with backups) the word is read again (a
  *       second round trip): a writer frees a block only after swapping the word away from it, and an address never
  *       returns to the word, so an unchanged word proves the block was live and unchanged during the fetch.
- *       Otherwise the copy is dropped and the read starts over. A value block on the reader's own node is read in place between two
+ *       Otherwise the copy is dropped and the read starts over. The fetch needs the value's length: the handle's
+ *       guess (a fixed-length codec's, the last value's it read, or that of the handle it was shared from or that
+ *       sent it in a task), else one more round trip reads the block's header first; a wrong guess fetches again. A value block on the reader's own node is read in place between two
  *       reads of its header (a seqlock: the header's colour changes when the block is freed, before it can be
  *       reused), and read again from the word when the header changed.</li>
  *   <li><b>Write</b>: allocate and fill a block on the writer's node, compare-and-swap the word from the
@@ -117,9 +119,20 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
 
     CellHandle(final HeapAccess node, final Codec<T> codec, final long address)
     {
+        this(node, codec, address, codec.fixedLength());
+    }
+
+    /**
+     * @param lengthGuess the value's length as last seen by another handle on the cell, or -1: a miss with a guess
+     *                    fetches at once, without a round trip for the block's header first (a wrong guess costs the
+     *                    fetch again, as when the value's length changed).
+     */
+    private CellHandle(final HeapAccess node, final Codec<T> codec, final long address, final int lengthGuess)
+    {
         super(node, codec, address, LENGTH);
         this.wordSegment = node.directWordSegment(address);
         this.wordIndex = null == wordSegment ? -1 : node.indexInSegment(address, VALUE_WORD_OFFSET);
+        this.lengthGuess = Math.max(-1, lengthGuess);
     }
 
     /**
@@ -160,7 +173,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
 
     Object token()
     {
-        return new CellToken(address, codec);
+        return new CellToken(address, codec, lengthGuess);
     }
 
     @SuppressWarnings("unchecked")
@@ -454,7 +467,10 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     public DCell<T> share()
     {
         addReference();
-        return new CellHandle<>(node, codec, address);
+        final CellHandle<T> shared = new CellHandle<>(node, codec, address, lengthGuess);
+        shared.lastSeen = lastSeen;
+
+        return shared;
     }
 
     void dropReference()
@@ -709,17 +725,20 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         private static final long serialVersionUID = 1L;
         final long address;
         final Codec<?> codec;
+        /** The value's length as the sending handle last saw it, or -1: the receiving handle's first guess. */
+        final int lengthGuess;
 
-        CellToken(final long address, final Codec<?> codec)
+        CellToken(final long address, final Codec<?> codec, final int lengthGuess)
         {
             this.address = address;
             this.codec = codec;
+            this.lengthGuess = lengthGuess;
         }
 
         private Object readResolve()
         {
             final TaskScope scope = TaskScope.current("a DCell");
-            final CellHandle<?> handle = new CellHandle<>(scope.node, codec, address);
+            final CellHandle<?> handle = new CellHandle<>(scope.node, codec, address, lengthGuess);
             scope.onTaskEnd(handle::dropIfOpen);
             return handle;
         }

@@ -103,6 +103,61 @@ class CellTest
     }
 
     @Test
+    void shouldFetchAValueWithoutReadingItsHeaderFirstWhenTheHandleKnowsItsLength()
+    {
+        try (SimulatedCluster cluster = startCounting())
+        {
+            final Node readerNode = cluster.node(0);
+            final DCell<String> cell = cluster.node(1).cell(Codecs.STRING, "first");
+            final DCell<String> writer = handleOn(cluster.node(2), cell);
+            final DCell<String> reader = handleOn(readerNode, cell);
+
+            NodeCounters before = readerNode.counters();
+            assertEquals("first", reader.get());
+            NodeCounters after = readerNode.counters();
+            assertEquals(3, after.roundTrips() - before.roundTrips(), "a new handle of a variable-length value: " +
+                "the word, the block's header for its length, then the block");
+            assertEquals(2, delta(before, after, Counter.REMOTE_READS));
+
+            final DCell<String> shared = reader.share();
+            writer.set("other");
+            before = readerNode.counters();
+            assertEquals("other", shared.get());
+            after = readerNode.counters();
+            assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
+            assertEquals(2, after.roundTrips() - before.roundTrips(),
+                "a shared handle guesses the length its source saw: the word, then the block");
+            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "no read of the header alone");
+
+            writer.set("third"); // a block on node 2, remote to the cell's home
+            before = cluster.node(1).counters();
+            assertEquals("third", readerNode.callOn(1, (n) -> shared.get()));
+            after = cluster.node(1).counters();
+            assertEquals(1, delta(before, after, Counter.REMOTE_READS),
+                "a handle sent in a task carries the length its sender saw: the block alone, no header first");
+
+            final DCell<Long> counter = cluster.node(1).cell(Codecs.LONG, 7L);
+            final DCell<Long> counterReader = handleOn(readerNode, counter);
+            final DCell<Long> counterWriter = handleOn(cluster.node(2), counter);
+            counterWriter.set(8L);
+            before = readerNode.counters();
+            assertEquals(8L, counterReader.get());
+            after = readerNode.counters();
+            assertEquals(2, after.roundTrips() - before.roundTrips(),
+                "a fixed-length codec's length is known: the word, then the block");
+            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "no read of the header alone");
+
+            shared.close();
+            reader.close();
+            writer.close();
+            cell.close();
+            counterReader.close();
+            counterWriter.close();
+            counter.close();
+        }
+    }
+
+    @Test
     void shouldReadTheWordAgainAfterAFetchWhenTheTransportCanNotCheckTheBlockAtItsHome()
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config
