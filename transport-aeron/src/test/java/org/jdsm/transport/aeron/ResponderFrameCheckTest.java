@@ -61,6 +61,60 @@ class ResponderFrameCheckTest extends ResponderRigTest
     }
 
     @Test
+    void shouldServeAValidatedReadWithTheSequenceWordItHeldBeforeAndAfterTheCopy()
+    {
+        rig.heap.buffer().putLong(72, 0x0102030405060708L);
+        rig.frameFrom(1, AeronFrameDescriptor.READ).correlationId(78).heapOffset(64).length(16)
+            .arg0(AeronFrameDescriptor.READ_VALIDATED);
+        rig.deliver(SESSION, HEADER_LENGTH);
+
+        final List<ResponderRig.Sent> sent = rig.sentTo(1);
+        assertEquals(1, sent.size(), sent.toString());
+        assertEquals(AeronFrameDescriptor.STATUS_OK, sent.get(0).frame.status());
+        assertEquals(16, sent.get(0).payloadLength());
+        assertEquals(0x1122334455667788L, sent.get(0).buffer.getLong(HEADER_LENGTH), "the word, unchanged");
+        assertEquals(0x0102030405060708L, sent.get(0).buffer.getLong(HEADER_LENGTH + 8));
+        assertEquals(1, rig.responder.servedCount());
+    }
+
+    @Test
+    void shouldAnswerAValidatedReadWithoutAWholeAlignedWordWithAnErrorNamingIt()
+    {
+        rig.frameFrom(1, AeronFrameDescriptor.READ).correlationId(79).heapOffset(68).length(16)
+            .arg0(AeronFrameDescriptor.READ_VALIDATED);
+        rig.deliver(SESSION, HEADER_LENGTH);
+        rig.frameFrom(1, AeronFrameDescriptor.READ).correlationId(80).heapOffset(64).length(4)
+            .arg0(AeronFrameDescriptor.READ_VALIDATED);
+        rig.deliver(SESSION, HEADER_LENGTH);
+
+        final List<ResponderRig.Sent> sent = rig.sentTo(1);
+        assertEquals(2, sent.size(), sent.toString());
+        final String[] named = { "offset=68 length=16", "offset=64 length=4" };
+        for (int i = 0; i < named.length; i++)
+        {
+            final ResponderRig.Sent error = sent.get(i);
+            assertEquals(79 + i, error.frame.correlationId());
+            assertEquals(AeronFrameDescriptor.STATUS_REMOTE_ACCESS_ERROR, error.frame.status());
+            final String message = error.buffer.getStringWithoutLengthUtf8(HEADER_LENGTH, error.payloadLength());
+            assertTrue(message.startsWith("readValidated ") && message.contains(named[i]), message);
+        }
+        assertEquals(0, rig.responder.rejectedCount());
+    }
+
+    @Test
+    void shouldRejectAReadWhoseArgZeroIsNeitherPlainNorValidatedAndServeNothing()
+    {
+        rig.frameFrom(1, AeronFrameDescriptor.READ).correlationId(82).heapOffset(64).length(8).arg0(5);
+        rig.deliver(SESSION, HEADER_LENGTH);
+
+        assertEquals(List.of(), rig.sentTo(1));
+        assertEquals(0, rig.responder.servedCount());
+        assertEquals(1, rig.responder.rejectedCount());
+        assertTrue(rig.errors.get(0).getMessage().endsWith("READ arg0=5 is neither 0 nor READ_VALIDATED"),
+            rig.errors.toString());
+    }
+
+    @Test
     void shouldRejectAReadOnAnotherSessionThanTheProvedOne()
     {
         read(1, SESSION + 1, 77);
