@@ -160,6 +160,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         node.writePayload(address, 0, buffer, 0, LENGTH);
         final CellHandle<T> cell = new CellHandle<>(node, codec, address);
         cell.lastSeen = valueBlock;
+        cell.lengthGuess = codec.encodedLength(value); // the first guess of the handles shared or sent from it
         cell.leaseNs = leaseNs;
         cell.leasable = leaseNs > 0 ? LEASABLE : 0;
 

@@ -147,6 +147,14 @@ class CellTest
                 "a fixed-length codec's length is known: the word, then the block");
             assertEquals(1, delta(before, after, Counter.REMOTE_READS), "no read of the header alone");
 
+            final DCell<String> created = cluster.node(1).cell(Codecs.STRING, "made on node 1");
+            before = readerNode.counters();
+            assertEquals("made on node 1", cluster.node(1).callOn(0, (n) -> created.get()));
+            after = readerNode.counters();
+            assertEquals(1, delta(before, after, Counter.REMOTE_READS),
+                "the creator's handle knows its value's length, and so does the one it sends: the block alone");
+
+            created.close();
             shared.close();
             reader.close();
             writer.close();
