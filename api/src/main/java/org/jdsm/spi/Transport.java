@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
  * Moves bytes between the nodes of a cluster. Two families of operations:
  * <ul>
  *     <li>one-sided, on a peer's registered {@link HeapRegion}, served without the peer's application threads:
- *     {@link #read}, {@link #write}, {@link #compareAndSwap}, {@link #fetchAdd}; each returns when it has
- *     completed at the peer;</li>
+ *     {@link #read} (and {@link #readValidated}, a read the peer checks against a sequence word where it can),
+ *     {@link #write}, {@link #compareAndSwap}, {@link #fetchAdd}; each returns when it has completed at the peer;</li>
  *     <li>two-sided control messages, delivered to the peer's {@link MessageHandler}: {@link #send}.</li>
  * </ul>
  * An operation on a node that is down, or that does not complete within the configured operation timeout, throws
