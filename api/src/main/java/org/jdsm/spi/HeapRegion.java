@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.jdsm.RemoteAccessException;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 /**
@@ -71,6 +72,32 @@ public interface HeapRegion
     default long getLongVolatile(final long offset)
     {
         return getAndAddLong(offset, 0);
+    }
+
+    /**
+     * Copy a range whose first 8-byte word is a sequence, between two volatile reads of that word, as a seqlock
+     * reader does: what a transport that serves reads on this node's CPU answers {@link Transport#readValidated}
+     * with. The copy's first word is the word when both reads saw the same value, else 0; the rest of the copy is
+     * what the range held while the word held it, for a writer that changes the word before the bytes after it (a
+     * block freed: its header swapped, then its first payload word written) and after them (a block allocated).
+     *
+     * @param offset    of the sequence word, a multiple of 8.
+     * @param dst       to copy into.
+     * @param dstOffset in {@code dst}.
+     * @param length    in bytes, the sequence word included: at least 8.
+     * @return true if the word held throughout, false if it changed (the copy's first word is then 0).
+     */
+    default boolean getBytesValidated(
+        final long offset, final MutableDirectBuffer dst, final int dstOffset, final int length)
+    {
+        final long before = getLongVolatile(offset);
+        getBytes(offset, dst, dstOffset, length);
+        // the copy's loads happen before the second read of the word (LoadLoad), as a seqlock reader's
+        VarHandle.acquireFence();
+        final boolean held = getLongVolatile(offset) == before;
+        dst.putLong(dstOffset, held ? before : 0L);
+
+        return held;
     }
 
     /**

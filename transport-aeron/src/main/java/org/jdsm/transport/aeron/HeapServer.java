@@ -6,7 +6,6 @@ import org.agrona.concurrent.status.AtomicCounter;
 import org.jdsm.RemoteAccessException;
 import org.jdsm.spi.HeapRegion;
 
-import java.lang.invoke.VarHandle;
 
 import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 
@@ -114,8 +113,8 @@ final class HeapServer
     }
 
     /**
-     * Copy a range in one response frame between two volatile reads of its first word, a seqlock reader's: the
-     * response's first word is that word when both reads saw it, else 0.
+     * Copy a range in one response frame between two volatile reads of its first word, a seqlock reader's
+     * ({@link HeapRegion#getBytesValidated}): the response's first word is that word when both reads saw it, else 0.
      */
     private void readValidated(final Peer peer, final long correlationId, final long offset, final int length)
     {
@@ -129,13 +128,8 @@ final class HeapServer
         sender.frame(AeronFrameDescriptor.RESPONSE, peer).correlationId(correlationId).length(length);
         try
         {
-            final UnsafeBuffer buffer = sender.buffer();
-            final long before = heap.getLongVolatile(offset);
-            heap.getBytes(offset, buffer, HEADER_LENGTH, length);
-            // the copy's loads happen before the second read of the word (LoadLoad), as a seqlock reader's
-            VarHandle.acquireFence();
-            buffer.putLong(HEADER_LENGTH, heap.getLongVolatile(offset) == before ? before : 0L);
-            sender.sendOrQueue(peer, buffer, 0, HEADER_LENGTH + length);
+            heap.getBytesValidated(offset, sender.buffer(), HEADER_LENGTH, length);
+            sender.sendOrQueue(peer, sender.buffer(), 0, HEADER_LENGTH + length);
         }
         catch (final RemoteAccessException ex)
         {

@@ -13,7 +13,6 @@ import org.jdsm.NodeUnavailableException;
 import org.jdsm.spi.HeapRegion;
 import org.jdsm.spi.MessageHandler;
 
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.PriorityQueue;
@@ -795,11 +794,7 @@ public final class SimulatedNetwork implements AutoCloseable
                         if (Operation.READ_VALIDATED == operation.firstArg)
                         {
                             // a seqlock reader's: the target's own threads may change the range meanwhile
-                            final long before = targetRegion.getLongVolatile(operation.offset);
-                            targetRegion.getBytes(operation.offset, scratch, 0, operation.length);
-                            VarHandle.acquireFence();
-                            final long after = targetRegion.getLongVolatile(operation.offset);
-                            scratch.putLong(0, after == before ? before : 0L);
+                            targetRegion.getBytesValidated(operation.offset, scratch, 0, operation.length);
                         }
                         else
                         {

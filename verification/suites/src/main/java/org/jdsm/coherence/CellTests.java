@@ -1,5 +1,6 @@
 package org.jdsm.coherence;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.Codecs;
 import org.jdsm.DCell;
 import org.openjdk.jcstress.annotations.Actor;
@@ -57,6 +58,65 @@ public final class CellTests
                 new long[] { buffer.getLong(offset), buffer.getLong(offset + length - 8) });
             r.r1 = seen[0];
             r.r2 = seen[1];
+        }
+
+        @Actor
+        public void writer()
+        {
+            cell.set(filled(1));
+            cell.set(filled(2));
+        }
+
+        @Arbiter
+        public void arbiter(final JJ_Result r)
+        {
+            cell.close();
+        }
+    }
+
+    /**
+     * What a remote {@link DCell} miss gets from the value's home ({@code Transport.readValidated}): the home copies
+     * the block, header first, between two volatile reads of the header ({@link HeapSlice#getBytesValidated}),
+     * while a writer sets the cell twice, freeing the first value's block and most often reusing it at once. A copy
+     * that still shows the first value's header must hold the first value: the reader publishes such a copy without
+     * reading the cell's word again. r1, r2: the copy's first and last payload words under the first value's header;
+     * -1, -1 when the copy's header is 0 (the header changed during the copy); -2, -2 for another header (the block
+     * was freed, or reused, before the copy began).
+     */
+    @JCStressTest
+    @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Copied before the first value's block was freed")
+    @Outcome(id = "-1, -1", expect = ACCEPTABLE, desc = "The header changed during the copy: the copy is refused")
+    @Outcome(id = "-2, -2", expect = ACCEPTABLE, desc = "Freed or reused before the copy: another header")
+    @Outcome(expect = FORBIDDEN, desc = "Another value's words under the first value's header: a torn copy passed")
+    @State
+    public static class ValidatedCopyVersusReuse
+    {
+        final CellHandle<long[]> cell = CellHandle.create(JcstressEngine.HEAP, Codecs.LONGS, filled(0), 0);
+        final long headerOffset = GlobalAddress.offset(
+            JcstressEngine.HEAP.atomicRead(cell.address, CellHandle.VALUE_WORD_OFFSET) & ~CellHandle.FLAGS);
+        final long firstHeader = JcstressEngine.HEAP.region().getLongVolatile(headerOffset);
+        final UnsafeBuffer copy = new UnsafeBuffer(new byte[BlockDescriptor.HEADER_LENGTH + WORDS * Long.BYTES]);
+
+        @Actor
+        public void home(final JJ_Result r)
+        {
+            JcstressEngine.HEAP.region().getBytesValidated(headerOffset, copy, 0, copy.capacity());
+            final long header = copy.getLong(0);
+            if (0 == header)
+            {
+                r.r1 = -1;
+                r.r2 = -1;
+            }
+            else if (header != firstHeader)
+            {
+                r.r1 = -2;
+                r.r2 = -2;
+            }
+            else
+            {
+                r.r1 = copy.getLong(BlockDescriptor.HEADER_LENGTH);
+                r.r2 = copy.getLong(copy.capacity() - Long.BYTES);
+            }
         }
 
         @Actor

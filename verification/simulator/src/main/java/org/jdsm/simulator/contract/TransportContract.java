@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -417,7 +418,8 @@ public abstract class TransportContract
         final AtomicLong writes = new AtomicLong();
         final Thread writer = new Thread(() ->
         {
-            // a seqlock writer, as the owner's allocator: the word odd while the bytes after it change
+            // a seqlock writer, as the owner's allocator: the word odd while the bytes after it change; in bursts
+            // of writes with a pause between them, so that reads meet both writes and a range that holds still
             long sequence = 2;
             final UnsafeBuffer next = new UnsafeBuffer(new byte[length - Long.BYTES]);
             while (!stop.get())
@@ -429,17 +431,22 @@ public abstract class TransportContract
                 heap.putBytes(base + Long.BYTES, next, 0, next.capacity());
                 heap.compareAndSwapLong(base, sequence - 1, sequence);
                 writes.lazySet(sequence >>> 1);
+                if (0 == (sequence & 511))
+                {
+                    LockSupport.parkNanos(20_000);
+                }
             }
         }, "contract-seqlock-writer");
         writer.setDaemon(true);
         writer.start();
 
         final UnsafeBuffer in = new UnsafeBuffer(new byte[length]);
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int validated = 0;
         int stable = 0;
         try
         {
-            for (int i = 0; i < reads; i++)
+            for (int i = 0; i < reads || (stable < 10 && validated > 0 && System.nanoTime() < deadlineNs); i++)
             {
                 if (!driver.readValidated(DRIVER, base, in, 0, length))
                 {
