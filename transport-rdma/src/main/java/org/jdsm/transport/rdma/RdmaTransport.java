@@ -34,7 +34,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *     lies in registered memory (the heap's {@link HeapRegion#segments()}), else through the
  *     operation's registered staging slot, in chunks of {@code jdsm.rdma.staging.size};</li>
  *     <li>{@link #compareAndSwap}/{@link #fetchAdd} are {@code IBV_WR_ATOMIC_CMP_AND_SWP}/{@code FETCH_AND_ADD};</li>
- *     <li>{@link #send} is a SEND of a control frame into one of the peer's pre-posted receive buffers.</li>
+ *     <li>{@link #send} is a SEND of a control frame into one of the peer's pre-posted receive buffers;</li>
+ *     <li>{@link #readValidated} is the SPI's default, a plain {@link #read} that returns false: the peer's CPU takes
+ *     no part in an RDMA READ, so nothing checks the range's sequence word there (the engine reads a cell's word
+ *     again instead).</li>
  * </ul>
  * Each operation claims one of {@code jdsm.rdma.max.in.flight} slots per peer, posts a work request whose wr_id
  * names the slot, and waits (backing off) for the poller to publish its completion: many operations are in flight
