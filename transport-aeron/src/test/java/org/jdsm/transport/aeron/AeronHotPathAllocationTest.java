@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Counts the bytes the JVM allocates on the calling thread for one-sided reads and compare-and-swaps between two
- * nodes over IPC, with the caller driving the duty cycle (the default): that thread then also runs the media driver's
- * agents, the client conductor and both responders, so the whole round trip is counted. Rounds of {@link #ROUND}
+ * Counts the bytes the JVM allocates on the calling thread for one-sided reads, validated reads and compare-and-swaps
+ * between two nodes over IPC, with the caller driving the duty cycle (the default): that thread then also runs the
+ * media driver's agents, the client conductor and both responders, so the whole round trip is counted. Rounds of {@link #ROUND}
  * operations run until one allocates nothing, giving the JIT up to {@link #JIT_WAIT_NS} to compile them. Not a
  * timing test; one allocation per operation would show as hundreds of kilobytes in every round.
  */
@@ -40,7 +40,7 @@ class AeronHotPathAllocationTest
     }
 
     @Test
-    void shouldNotAllocateOnReadOrCompareAndSwapWhenTheCallerDrives() throws Exception
+    void shouldNotAllocateOnReadValidatedReadOrCompareAndSwapWhenTheCallerDrives() throws Exception
     {
         final AeronTransport node0 = newTransport(0);
         final AeronTransport node1 = newTransport(1);
@@ -64,14 +64,16 @@ class AeronHotPathAllocationTest
             for (int i = 0; i < ROUND; i++)
             {
                 node0.read(1, 128, dst, 0, 64);
-                sum += dst.getLong(56) + node0.compareAndSwap(1, 0, i, i + 1);
+                sum += dst.getLong(56);
+                node0.readValidated(1, 128, dst, 0, 64); // the peer's responder checks the first word, on this thread
+                sum += dst.getLong(56) + dst.getLong(0) + node0.compareAndSwap(1, 0, i, i + 1);
             }
             minimum = Math.min(minimum, allocatedBytes() - before - overhead);
-            assertEquals(42L * ROUND + (long)ROUND * (ROUND - 1) / 2, sum);
+            assertEquals(2 * 42L * ROUND + (long)ROUND * (ROUND - 1) / 2, sum);
             node0.compareAndSwap(1, 0, ROUND, 0);
         }
 
-        System.out.println("caller-driven read + compareAndSwap over IPC: " + minimum + " bytes allocated per round of " +
+        System.out.println("caller-driven read + validated read + compareAndSwap over IPC: " + minimum + " bytes allocated per round of " +
             ROUND + ", steady after " + rounds + " rounds (" + overhead + " bytes of measurement overhead subtracted)");
         assertEquals(0, minimum, "bytes allocated on the calling thread in the best round of " + ROUND + " operations");
     }
