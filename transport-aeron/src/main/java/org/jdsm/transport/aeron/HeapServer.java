@@ -12,10 +12,11 @@ import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 /**
  * Serves the one-sided requests of proved peers straight from this node's {@link HeapRegion}, as the RDMA
  * transport's {@code HeapResponder} does: READ (one response frame, or a transfer queued chunk by chunk when larger
- * than a chunk; validated, {@link AeronFrameDescriptor#READ_VALIDATED}, in one frame), WRITE (applied chunk by chunk as the frames arrive, in order), COMPARE_AND_SWAP and FETCH_ADD. A
- * request outside the heap is answered with the heap's own message; a frame whose lengths do not fit together is
- * rejected and counted, and touches nothing. Serving a request allocates nothing, except when the publication back to
- * the requester is back-pressured ({@link FrameSender}).
+ * than a chunk; validated, {@link AeronFrameDescriptor#READ_VALIDATED}, in one frame), WRITE (applied chunk by chunk
+ * as the frames arrive, in order), COMPARE_AND_SWAP and FETCH_ADD. A request outside the heap is answered with the
+ * heap's own message; a frame whose lengths do not fit together is rejected and counted, and touches nothing.
+ * Serving a request allocates nothing, except when the publication back to the requester is back-pressured
+ * ({@link FrameSender}).
  * <p>
  * <b>Note:</b> not threadsafe; owned by the {@link Responder} and called only on the thread that holds the duty cycle,
  * after the responder has checked the frame's header and that its source proved the secret on its session. The
@@ -85,26 +86,19 @@ final class HeapServer
         final long correlationId = in.correlationId();
         final long offset = in.heapOffset();
         final int length = in.length();
+        final boolean validated = AeronFrameDescriptor.READ_VALIDATED == mode;
         if (!inRange(offset, length))
         {
             respondRejection(peer, correlationId, AeronFrameDescriptor.READ, offset, length);
         }
-        else if (AeronFrameDescriptor.READ_VALIDATED == mode)
+        else if (validated && (0 != (offset & 7) || length < Long.BYTES || length > chunkLength))
         {
-            readValidated(peer, correlationId, offset, length);
+            sender.respondError(peer, correlationId, "readValidated offset=" + offset + " length=" + length +
+                ": must be an 8-byte aligned word and more, at most " + chunkLength + " bytes in all");
         }
         else if (length <= chunkLength)
         {
-            sender.frame(AeronFrameDescriptor.RESPONSE, peer).correlationId(correlationId).length(length);
-            try
-            {
-                heap.getBytes(offset, sender.buffer(), HEADER_LENGTH, length);
-                sender.sendOrQueue(peer, sender.buffer(), 0, HEADER_LENGTH + length);
-            }
-            catch (final RemoteAccessException ex)
-            {
-                sender.respondError(peer, correlationId, ex.getMessage());
-            }
+            readInOneFrame(peer, correlationId, offset, length, validated);
         }
         else
         {
@@ -113,22 +107,24 @@ final class HeapServer
     }
 
     /**
-     * Copy a range in one response frame between two volatile reads of its first word, a seqlock reader's
-     * ({@link HeapRegion#getBytesValidated}): the response's first word is that word when both reads saw it, else 0.
+     * Answer a read with one response frame; a validated one copies the range between two volatile reads of its
+     * first word, a seqlock reader's ({@link HeapRegion#getBytesValidated}): the response's first word is that word
+     * when both reads saw it, else 0.
      */
-    private void readValidated(final Peer peer, final long correlationId, final long offset, final int length)
+    private void readInOneFrame(
+        final Peer peer, final long correlationId, final long offset, final int length, final boolean validated)
     {
-        if (0 != (offset & 7) || length < Long.BYTES || length > chunkLength)
-        {
-            sender.respondError(peer, correlationId, "readValidated offset=" + offset + " length=" + length +
-                ": must be an 8-byte aligned word and more, at most " + chunkLength + " bytes in all");
-            return;
-        }
-
         sender.frame(AeronFrameDescriptor.RESPONSE, peer).correlationId(correlationId).length(length);
         try
         {
-            heap.getBytesValidated(offset, sender.buffer(), HEADER_LENGTH, length);
+            if (validated)
+            {
+                heap.getBytesValidated(offset, sender.buffer(), HEADER_LENGTH, length);
+            }
+            else
+            {
+                heap.getBytes(offset, sender.buffer(), HEADER_LENGTH, length);
+            }
             sender.sendOrQueue(peer, sender.buffer(), 0, HEADER_LENGTH + length);
         }
         catch (final RemoteAccessException ex)
