@@ -38,7 +38,8 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *       returns to the word, so an unchanged word proves the block was live and unchanged during the fetch.
  *       Otherwise the copy is dropped and the read starts over. The fetch needs the value's length: the handle's
  *       guess (a fixed-length codec's, that of the value it made the cell with or read last, or that of the handle
- *       it was shared from or that sent it in a task), else one more round trip reads the block's header first; a wrong guess fetches again. A value block on the reader's own node is read in place between two
+ *       it was shared from or that sent it in a task), else one more round trip reads the block's header first; a
+ *       wrong guess fetches again. A value block on the reader's own node is read in place between two
  *       reads of its header (a seqlock: the header's colour changes when the block is freed, before it can be
  *       reused), and read again from the word when the header changed.</li>
  *   <li><b>Write</b>: allocate and fill a block on the writer's node, compare-and-swap the word from the

@@ -48,8 +48,8 @@ import org.jdsm.spi.ClusterSecretProof;
  *     second node with the same id on the same stream can not take it for its own;</li>
  *     <li>{@link #HEARTBEAT}, {@link #LEAVE}: no payload;</li>
  *     <li>{@link #READ}: offset, length, arg 0 0 or {@link #READ_VALIDATED} (the responder reads the range's first
- *     word before and after copying the range, and answers 0 as that word when the two differ; the range is an aligned
- *     word and more, and fits one response frame);</li>
+ *     word before and after copying the range, and answers 0 as that word when the two differ; the range is an
+ *     aligned word and more, and fits one response frame);</li>
  *     <li>{@link #WRITE}: offset, length, chunk offset, payload the chunk of bytes (a write larger than one chunk
  *     is several frames with the same correlation id, in order);</li>
  *     <li>{@link #COMPARE_AND_SWAP}: offset, arg 0 expected, arg 1 update; {@link #FETCH_ADD}: offset, arg 0
@@ -118,7 +118,7 @@ public final class AeronFrameDescriptor
     /** Largest type. */
     public static final byte MAX_TYPE = REFUSE;
 
-    /** Arg 0 of a {@link #READ} whose responder checks the range's first word (a sequence) before and after the copy. */
+    /** Arg 0 of a {@link #READ} whose responder checks the range's first word, a sequence, before and after it. */
     public static final long READ_VALIDATED = 1;
 
     /** Status of a successful response. */
