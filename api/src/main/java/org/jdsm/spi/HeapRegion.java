@@ -101,6 +101,19 @@ public interface HeapRegion
     }
 
     /**
+     * Where a word read from this region points in it, for {@link Transport#readIndirect}: the offset of the range
+     * it names, or -1 when it names none here. The region's owner knows its words' layout; by default no word points
+     * anywhere, and an indirect read returns the word alone.
+     *
+     * @param word read from this region.
+     * @return the offset in this region of the range the word points to, a multiple of 8, or -1.
+     */
+    default long indirectOffset(final long word)
+    {
+        return -1;
+    }
+
+    /**
      * The direct buffers backing the region, in offset order, for transports that register memory with a NIC:
      * each but the last has the length of the first.
      *

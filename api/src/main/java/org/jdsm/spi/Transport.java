@@ -14,7 +14,8 @@ import java.util.concurrent.TimeoutException;
  * Moves bytes between the nodes of a cluster. Two families of operations:
  * <ul>
  *     <li>one-sided, on a peer's registered {@link HeapRegion}, served without the peer's application threads:
- *     {@link #read} (and {@link #readValidated}, a read the peer checks against a sequence word where it can),
+ *     {@link #read} (and {@link #readValidated}, a read the peer checks against a sequence word where it can, and
+ *     {@link #readIndirect}, a word and, when it changed, the range it points to),
  *     {@link #write}, {@link #compareAndSwap}, {@link #fetchAdd}; each returns when it has completed at the peer;</li>
  *     <li>two-sided control messages, delivered to the peer's {@link MessageHandler}: {@link #send}.</li>
  * </ul>
@@ -79,6 +80,39 @@ public interface Transport extends AutoCloseable
     {
         TransportArguments.checkSequenceWord("readValidated", offset, length);
         read(nodeId, offset, dst, dstOffset, length);
+        return false;
+    }
+
+    /**
+     * Read an aligned 8-byte word of a peer's heap atomically and, when it is not {@code expected}, the range of that
+     * peer's heap it points to, in one round trip: an indirect read (PRISM's, SOSP '21). The peer's
+     * {@link HeapRegion#indirectOffset} says where the word points; the range is copied as
+     * {@link #readValidated} copies one, so its first 8 bytes are its sequence word, or 0 if that changed during the
+     * copy. The word goes to {@code dst} at {@code dstOffset}, the range after it. By default, and for a one-sided
+     * transport whose peer's CPU takes no part (RDMA), only the word is read ({@link #fetchAdd} of 0) and the caller
+     * reads the range itself.
+     *
+     * @param nodeId     of the peer.
+     * @param wordOffset in its heap of the word, a multiple of 8.
+     * @param expected   the word the caller last saw: when the word still holds it, the range is not copied.
+     * @param dst        to copy into: the word, then the range.
+     * @param dstOffset  in {@code dst}.
+     * @param length     of the range in bytes, its sequence word included: at least 8.
+     * @return true if the range was copied after the word; false if only the word was read (it was
+     * {@code expected}, it points to no range of the peer's heap, the range does not fit one response, or this
+     * transport reads no range indirectly).
+     * @throws RemoteAccessException if {@code wordOffset} is not a multiple of 8 or {@code length < 8}.
+     */
+    default boolean readIndirect(
+        final int nodeId,
+        final long wordOffset,
+        final long expected,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int length)
+    {
+        TransportArguments.checkIndirect("readIndirect", wordOffset, length);
+        dst.putLong(dstOffset, fetchAdd(nodeId, wordOffset, 0));
         return false;
     }
 

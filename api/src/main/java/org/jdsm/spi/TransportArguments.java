@@ -65,4 +65,21 @@ public final class TransportArguments
                 ": the range must start with an 8-byte aligned sequence word (offset a multiple of 8, length >= 8)");
         }
     }
+
+    /**
+     * Check the arguments of an indirect read ({@link Transport#readIndirect}).
+     *
+     * @param operation  name for the message.
+     * @param wordOffset of the word read.
+     * @param length     of the range it points to, its sequence word included.
+     * @throws RemoteAccessException if {@code wordOffset} is not a multiple of 8 or {@code length < 8}.
+     */
+    public static void checkIndirect(final String operation, final long wordOffset, final int length)
+    {
+        if (0 != (wordOffset & 7) || length < Long.BYTES)
+        {
+            throw new RemoteAccessException(operation + " wordOffset=" + wordOffset + " length=" + length +
+                ": the word must be 8-byte aligned and the range start with an 8-byte sequence word (length >= 8)");
+        }
+    }
 }
