@@ -22,6 +22,12 @@ final class Operation
     static final int FETCH_ADD = 4;
     /** First argument of a {@link #READ} that reads the range's first word before and after the copy. */
     static final long READ_VALIDATED = 1;
+    /**
+     * First argument of a {@link #READ} of the word at its offset and, when the word is not the second argument,
+     * of the {@code length} bytes it points to: {@link org.jdsm.spi.Transport#readIndirect}. Its data is the word
+     * alone, or the word and the range after it.
+     */
+    static final long READ_INDIRECT = 2;
 
     private static final int PENDING = 0;
     private static final int COMPLETING = 1;
@@ -206,6 +212,11 @@ final class Operation
      */
     String describe()
     {
+        if (READ == kind && READ_INDIRECT == firstArg)
+        {
+            return "readIndirect wordOffset=" + offset + " length=" + length;
+        }
+
         return kindName(kind) + " offset=" + offset + " length=" + length;
     }
 

@@ -789,6 +789,11 @@ public final class SimulatedNetwork implements AutoCloseable
                 switch (operation.kind)
                 {
                     case Operation.READ:
+                        if (Operation.READ_INDIRECT == operation.firstArg)
+                        {
+                            data = readIndirect(operation);
+                            break;
+                        }
                         data = new byte[operation.length];
                         scratch.wrap(data);
                         if (Operation.READ_VALIDATED == operation.firstArg)
@@ -824,6 +829,28 @@ public final class SimulatedNetwork implements AutoCloseable
             }
 
             reply(operation, result, data, failure);
+        }
+
+        /**
+         * The word at the operation's offset and, when it is not the expected one (the second argument) and points
+         * to a range of the target's heap, that range read as a seqlock reader does, after it.
+         */
+        private byte[] readIndirect(final Operation operation)
+        {
+            final long word = targetRegion.getLongVolatile(operation.offset);
+            final long rangeOffset = word == operation.secondArg ? -1 : targetRegion.indirectOffset(word);
+            final boolean follows = rangeOffset >= 0 && 0 == (rangeOffset & (Long.BYTES - 1)) &&
+                rangeOffset <= targetRegion.capacity() - operation.length;
+
+            final byte[] data = new byte[follows ? Long.BYTES + operation.length : Long.BYTES];
+            scratch.wrap(data);
+            scratch.putLong(0, word);
+            if (follows)
+            {
+                targetRegion.getBytesValidated(rangeOffset, scratch, Long.BYTES, operation.length);
+            }
+
+            return data;
         }
 
         private void reply(final Operation operation, final long result, final byte[] data, final RuntimeException ex)

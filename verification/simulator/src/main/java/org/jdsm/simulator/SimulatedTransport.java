@@ -149,6 +149,33 @@ public final class SimulatedTransport implements Transport
 
     /**
      * {@inheritDoc}
+     * <p>
+     * The network thread, which plays the peer's NIC and CPU, reads the word and follows it at the delivery of the
+     * request. {@code dst} must have room for the word and the range.
+     */
+    public boolean readIndirect(
+        final int nodeId,
+        final long wordOffset,
+        final long expected,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int length)
+    {
+        TransportArguments.checkNodeId("readIndirect", nodeId, nodeCount);
+        TransportArguments.checkIndirect("readIndirect", wordOffset, length);
+        dst.boundsCheck(dstOffset, Long.BYTES + length);
+
+        final Operation operation = new Operation(
+            Operation.READ, this.nodeId, nodeId, wordOffset, length, Operation.READ_INDIRECT, expected, null);
+        network.invoke(operation, operationTimeoutNs);
+        final byte[] data = operation.data();
+        dst.putBytes(dstOffset, data);
+
+        return data.length > Long.BYTES;
+    }
+
+    /**
+     * {@inheritDoc}
      */
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)

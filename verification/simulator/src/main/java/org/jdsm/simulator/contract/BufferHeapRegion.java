@@ -132,6 +132,19 @@ public final class BufferHeapRegion implements HeapRegion
         return buffer.getAndAddLong((int)offset, delta);
     }
 
+    /**
+     * {@inheritDoc}
+     * <p>
+     * A word is a raw pointer, as PRISM's: one that is a multiple of 8 in {@code [0, capacity)} points to that
+     * offset; any other word (negative, misaligned, or at or past the capacity) points nowhere.
+     *
+     * @return the word, or -1.
+     */
+    public long indirectOffset(final long word)
+    {
+        return 0 == (word & (Long.BYTES - 1)) && word >= 0 && word < buffer.capacity() ? word : -1;
+    }
+
     private void checkWord(final String operation, final long offset)
     {
         checkRange(operation, offset, Long.BYTES);

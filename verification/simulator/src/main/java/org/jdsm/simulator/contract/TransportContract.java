@@ -40,8 +40,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * threads at once), bounds rejection (the heap's message reaches the caller as {@link RemoteAccessException}, and
  * the node keeps serving), atomics under contention (exact fetch-and-add totals, compare-and-swap mutual
  * exclusion), large transfers (4 MiB and 16 MiB + 8 bytes, byte-exact), validated reads (the bytes written; never a
- * copy torn by the owner's seqlock writer while its sequence word held one even value), control messages (right source and bytes,
- * including a {@code send} from inside a handler), self-addressed operations and peer death
+ * copy torn by the owner's seqlock writer while its sequence word held one even value), indirect reads (the word
+ * alone while it holds the expected value or points nowhere; else, where the transport copies the range, as
+ * {@link ContractSpec#copiesIndirectRanges()} requires of some, that range, never torn), control messages (right
+ * source and bytes, including a {@code send} from inside a handler), self-addressed operations and peer death
  * ({@link NodeUnavailableException} naming the dead node within the timeout; the others keep working).
  * <p>
  * <b>Note:</b> an instance runs one test at a time, as JUnit does by default.
@@ -61,6 +63,7 @@ public abstract class TransportContract
 
     private static final int DRIVER = 0;
     private static final int THREADS = 4;
+    private static final byte MARKER = (byte)0x5A;
 
     private ContractCluster cluster;
 
@@ -483,6 +486,212 @@ public abstract class TransportContract
 
     @Test
     @Timeout(60)
+    void shouldReadIndirectTheWordAloneWhileItHoldsTheExpectedValueAndTheRangeItPointsToOnceItChanged()
+        throws Exception
+    {
+        final Transport driver = driver();
+        final int peer = 1;
+        final long wordOffset = 4096;
+        final long rangeOffset = 8192;
+        final long movedOffset = 12288;
+        final int length = 200;
+        final UnsafeBuffer range = new UnsafeBuffer(new byte[length]);
+        final UnsafeBuffer moved = new UnsafeBuffer(new byte[length]);
+        fill(range, 13);
+        range.putLong(0, 2);
+        fill(moved, 14);
+        moved.putLong(0, 4);
+        driver.write(peer, rangeOffset, range, 0, length);
+        driver.write(peer, movedOffset, moved, 0, length);
+        assertEquals(0, driver.compareAndSwap(peer, wordOffset, 0, rangeOffset));
+
+        final UnsafeBuffer in = new UnsafeBuffer(new byte[16 + Long.BYTES + length + 16]);
+        in.setMemory(0, in.capacity(), MARKER);
+        assertFalse(driver.readIndirect(peer, wordOffset, rangeOffset, in, 16, length),
+            "a word that holds the expected value is read alone");
+        assertEquals(rangeOffset, in.getLong(16));
+        assertUntouchedBut(in, 16, Long.BYTES, "after a word read alone");
+
+        in.setMemory(0, in.capacity(), MARKER);
+        final boolean followed = driver.readIndirect(peer, wordOffset, 0, in, 16, length);
+        assertEquals(rangeOffset, in.getLong(16));
+        assertFollowedAsRequired(followed, "a word that is not the expected value");
+        if (followed)
+        {
+            assertArrayEquals(range.byteArray(), Arrays.copyOfRange(in.byteArray(), 24, 24 + length),
+                "the range the word points to, its sequence word included");
+        }
+        assertUntouchedBut(in, 16, followed ? Long.BYTES + length : Long.BYTES, "after an indirect read");
+
+        assertEquals(rangeOffset, driver.compareAndSwap(peer, wordOffset, rangeOffset, movedOffset));
+        in.setMemory(0, in.capacity(), MARKER);
+        final boolean followedMoved = driver.readIndirect(peer, wordOffset, rangeOffset, in, 16, length);
+        assertEquals(movedOffset, in.getLong(16));
+        assertFollowedAsRequired(followedMoved, "a word changed since the caller saw it");
+        if (followedMoved)
+        {
+            assertArrayEquals(moved.byteArray(), Arrays.copyOfRange(in.byteArray(), 24, 24 + length),
+                "the range the changed word points to");
+        }
+
+        final int large = 256 * 1024;
+        final UnsafeBuffer bigOut = new UnsafeBuffer(new byte[large]);
+        final UnsafeBuffer bigIn = new UnsafeBuffer(new byte[Long.BYTES + large]);
+        fill(bigOut, 15);
+        bigOut.putLong(0, 6);
+        driver.write(peer, 65536, bigOut, 0, large);
+        assertEquals(0, driver.compareAndSwap(peer, wordOffset + Long.BYTES, 0, 65536));
+        if (driver.readIndirect(peer, wordOffset + Long.BYTES, 0, bigIn, 0, large))
+        {
+            assertArrayEquals(bigOut.byteArray(), Arrays.copyOfRange(bigIn.byteArray(), Long.BYTES, bigIn.capacity()),
+                "a range larger than one frame: copied whole, or not at all");
+        }
+        assertEquals(65536, bigIn.getLong(0));
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReadIndirectTheWordAloneWhenItPointsNowhereAndRejectAMisalignedOrOutOfRangeWord() throws Exception
+    {
+        final Transport driver = driver();
+        final int peer = 1;
+        final long capacity = spec().heapCapacity();
+        final long wordOffset = 4096;
+        final int length = 200;
+        final UnsafeBuffer word = new UnsafeBuffer(new byte[Long.BYTES]);
+        final UnsafeBuffer in = new UnsafeBuffer(new byte[Long.BYTES + length]);
+
+        // negative, past the heap, a range that runs past its end, misaligned: no range to copy, and no error
+        for (final long nowhere : new long[]{ -8, capacity, capacity - Long.BYTES, 8192 + 4, Long.MIN_VALUE })
+        {
+            word.putLong(0, nowhere);
+            driver.write(peer, wordOffset, word, 0, Long.BYTES);
+            in.setMemory(0, in.capacity(), MARKER);
+            assertFalse(driver.readIndirect(peer, wordOffset, 0, in, 0, length), "word " + nowhere);
+            assertEquals(nowhere, in.getLong(0), "word " + nowhere);
+            assertUntouchedBut(in, 0, Long.BYTES, "after word " + nowhere);
+        }
+
+        final RemoteAccessException misaligned = assertThrows(RemoteAccessException.class,
+            () -> driver.readIndirect(peer, wordOffset + 4, 0, in, 0, length));
+        assertTrue(misaligned.getMessage().contains("wordOffset=" + (wordOffset + 4)), misaligned.getMessage());
+        final RemoteAccessException short_ = assertThrows(RemoteAccessException.class,
+            () -> driver.readIndirect(peer, wordOffset, 0, in, 0, 4));
+        assertTrue(short_.getMessage().contains("length=4"), short_.getMessage());
+        for (final long outOfRange : new long[]{ capacity, -8, Long.MAX_VALUE - 7 })
+        {
+            final RemoteAccessException ex = assertThrows(RemoteAccessException.class,
+                () -> driver.readIndirect(peer, outOfRange, 0, in, 0, length), "wordOffset " + outOfRange);
+            assertTrue(ex.getMessage().contains("offset=" + outOfRange), ex.getMessage());
+        }
+
+        driver.fetchAdd(peer, wordOffset + Long.BYTES, 7);
+        assertEquals(7, driver.fetchAdd(peer, wordOffset + Long.BYTES, 0), "the peer keeps serving");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldNeverReturnAnIndirectCopyTornByTheOwnersWriterWhileItsSequenceWordHeldOneEvenValue() throws Exception
+    {
+        final ContractCluster cluster = cluster();
+        final HeapRegion heap = cluster.heap(DRIVER);
+        assumeTrue(null != heap, "this cluster does not expose node 0's heap");
+        final Transport driver = driver();
+        final long wordOffset = 8192;
+        final long base = 16384;
+        final int length = 4096;
+        final int reads = 3000;
+        heap.compareAndSwapLong(wordOffset, 0, base);
+        heap.compareAndSwapLong(base, 0, 2);
+        final UnsafeBuffer values = new UnsafeBuffer(new byte[length - Long.BYTES]);
+        values.setMemory(0, values.capacity(), (byte)1);
+        heap.putBytes(base + Long.BYTES, values, 0, values.capacity());
+
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong writes = new AtomicLong();
+        final Thread writer = new Thread(() ->
+        {
+            // a seqlock writer of the range the word points to, in bursts with a pause between them, as above. It
+            // writes the end of the range first, so that a copy running from the start ahead of a write still meets
+            // it, and spins about a copy's time after each write, so that copies often start while the word is even
+            // and a write begins before they end: the copies a validation must catch
+            long sequence = 2;
+            final UnsafeBuffer next = new UnsafeBuffer(new byte[length - Long.BYTES]);
+            final int half = next.capacity() / 2;
+            while (!stop.get())
+            {
+                next.setMemory(0, next.capacity(), (byte)((sequence + 2) >>> 1));
+                heap.compareAndSwapLong(base, sequence, sequence + 1);
+                VarHandle.storeStoreFence();
+                sequence += 2;
+                heap.putBytes(base + Long.BYTES + half, next, half, next.capacity() - half);
+                heap.putBytes(base + Long.BYTES, next, 0, half);
+                heap.compareAndSwapLong(base, sequence - 1, sequence);
+                writes.lazySet(sequence >>> 1);
+                if (0 == (sequence & 511))
+                {
+                    LockSupport.parkNanos(20_000);
+                }
+                else
+                {
+                    final long evenUntilNs = System.nanoTime() + 500;
+                    while (System.nanoTime() < evenUntilNs)
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+        }, "contract-seqlock-writer");
+        writer.setDaemon(true);
+        writer.start();
+
+        final UnsafeBuffer in = new UnsafeBuffer(new byte[Long.BYTES + length]);
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int followed = 0;
+        int stable = 0;
+        try
+        {
+            for (int i = 0; i < reads || (stable < 10 && followed > 0 && System.nanoTime() < deadlineNs); i++)
+            {
+                // expected is never the word: every read follows it, where the transport copies ranges at all
+                final boolean copied = driver.readIndirect(DRIVER, wordOffset, -1, in, 0, length);
+                assertEquals(base, in.getLong(0), "read " + i + ": the word");
+                assertFollowedAsRequired(copied, "read " + i);
+                if (!copied)
+                {
+                    continue;
+                }
+                followed++;
+                final long word = in.getLong(Long.BYTES);
+                if (0 == word || 1 == (word & 1))
+                {
+                    continue; // changed during the copy, or copied while the writer was mid-write: a reader retries
+                }
+                stable++;
+                final byte expected = (byte)(word >>> 1);
+                for (int j = 2 * Long.BYTES; j < Long.BYTES + length; j++)
+                {
+                    if (in.getByte(j) != expected)
+                    {
+                        fail("read " + i + ": an indirect copy with sequence word " + word + " holds byte " +
+                            in.getByte(j) + " at " + (j - Long.BYTES) + ", not " + expected +
+                            ", the value written with it (" + writes.get() + " writes so far)");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            writer.join();
+        }
+
+        assumeTrue(followed > 0, "this transport does not copy ranges indirectly");
+        assertTrue(stable > 0, "none of " + followed + " indirect copies saw a stable range");
+    }
+
+    @Test
+    @Timeout(60)
     void shouldServeSelfAddressedOperationsAndMessages() throws Exception
     {
         final Transport driver = driver();
@@ -596,6 +805,27 @@ public abstract class TransportContract
         assertNotNull(echo, "echo from a survivor");
         assertEquals(alive, echo.sourceNodeId());
         assertArrayEquals(bytes, echo.bytes());
+    }
+
+    private void assertFollowedAsRequired(final boolean followed, final String what)
+    {
+        if (!followed && spec().copiesIndirectRanges())
+        {
+            fail(what + ": readIndirect read the word alone, but this transport serves reads on the peer's CPU " +
+                "and must copy the range it points to (ContractSpec.copiesIndirectRanges)");
+        }
+    }
+
+    private static void assertUntouchedBut(
+        final UnsafeBuffer buffer, final int offset, final int length, final String what)
+    {
+        for (int i = 0; i < buffer.capacity(); i++)
+        {
+            if ((i < offset || i >= offset + length) && MARKER != buffer.getByte(i))
+            {
+                fail(what + ": byte " + i + " of dst changed, outside [" + offset + ", " + (offset + length) + ")");
+            }
+        }
     }
 
     /**

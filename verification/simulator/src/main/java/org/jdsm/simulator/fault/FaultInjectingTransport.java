@@ -18,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  *     <li>control messages ({@link #send}): a share of them is held back for a random time and then sent, so
  *     later messages overtake them. The contract says delivery is asynchronous and the engine relies on no order
  *     between messages: delay and reordering are allowed.</li>
- *     <li>one-sided operations ({@link #read}, {@link #write}, {@link #compareAndSwap}, {@link #fetchAdd}): a share
- *     of them waits a random time before it is issued. Each still returns only once completed at the peer, as the
- *     contract requires; they are never reordered against each other (a caller has one in flight).</li>
+ *     <li>one-sided operations ({@link #read}, {@link #readValidated}, {@link #readIndirect}, {@link #write},
+ *     {@link #compareAndSwap}, {@link #fetchAdd}): a share of them waits a random time before it is issued. Each
+ *     still returns only once completed at the peer, as the contract requires; they are never reordered against
+ *     each other (a caller has one in flight).</li>
  * </ul>
  * Duplicated and dropped messages are <b>not</b> injected: the contract promises neither, the engine does not
  * deduplicate control messages (a duplicated grant or ack would be applied twice) and does not retransmit them (a
@@ -136,6 +137,18 @@ public final class FaultInjectingTransport implements Transport
     {
         delayOperation();
         return inner.readValidated(nodeId, offset, dst, dstOffset, length);
+    }
+
+    public boolean readIndirect(
+        final int nodeId,
+        final long wordOffset,
+        final long expected,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int length)
+    {
+        delayOperation();
+        return inner.readIndirect(nodeId, wordOffset, expected, dst, dstOffset, length);
     }
 
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,

@@ -9,6 +9,11 @@ import org.jdsm.simulator.SimulatedTransportProvider;
  */
 class SimulatedTransportContractTest extends TransportContract
 {
+    protected ContractSpec spec()
+    {
+        return super.spec().copiesIndirectRanges(true);
+    }
+
     protected ContractCluster startCluster(final ContractSpec spec) throws Exception
     {
         final SimulatedNetwork network = new SimulatedNetwork(

@@ -17,6 +17,11 @@ class FaultInjectingTransportContractTest extends TransportContract
     private static final FaultSchedule SCHEDULE = FaultSchedule.parse(
         "seed=7,messageDelayPercent=50,maxMessageDelayUs=2000,oneSidedDelayPercent=33,maxOneSidedDelayUs=500");
 
+    protected ContractSpec spec()
+    {
+        return super.spec().copiesIndirectRanges(true);
+    }
+
     protected ContractCluster startCluster(final ContractSpec spec) throws Exception
     {
         final SimulatedNetwork network = new SimulatedNetwork(new SimulatedNetwork.Context().seed(42));
