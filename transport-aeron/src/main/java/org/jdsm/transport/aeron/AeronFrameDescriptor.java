@@ -50,6 +50,11 @@ import org.jdsm.spi.ClusterSecretProof;
  *     <li>{@link #READ}: offset, length, arg 0 0 or {@link #READ_VALIDATED} (the responder reads the range's first
  *     word before and after copying the range, and answers 0 as that word when the two differ; the range is an
  *     aligned word and more, and fits one response frame);</li>
+ *     <li>{@link #READ_INDIRECT}: offset (of an aligned word), length (of the range the word may point to, its
+ *     sequence word included; it fits one response frame), arg 0 the word the requester expects: the responder
+ *     answers with the word as arg 0, and when it is not the expected one and points to a range of its heap
+ *     ({@code HeapRegion.indirectOffset}), with that range copied as for {@link #READ_VALIDATED} as payload (length
+ *     the range's); else with no payload (length 0);</li>
  *     <li>{@link #WRITE}: offset, length, chunk offset, payload the chunk of bytes (a write larger than one chunk
  *     is several frames with the same correlation id, in order);</li>
  *     <li>{@link #COMPARE_AND_SWAP}: offset, arg 0 expected, arg 1 update; {@link #FETCH_ADD}: offset, arg 0
@@ -63,8 +68,8 @@ import org.jdsm.spi.ClusterSecretProof;
  */
 public final class AeronFrameDescriptor
 {
-    /** Version of the frame layout: 2 since a {@link #READ}'s arg 0 may ask for {@link #READ_VALIDATED}. */
-    public static final byte CURRENT_VERSION = 2;
+    /** Version of the frame layout: 3 since {@link #READ_INDIRECT} (2 since {@link #READ_VALIDATED}). */
+    public static final byte CURRENT_VERSION = 3;
 
     /** Offset of the version byte. */
     public static final int VERSION_OFFSET = 0;
@@ -115,8 +120,10 @@ public final class AeronFrameDescriptor
     public static final byte MESSAGE = 11;
     /** Join: the sender could not verify the receiver's PROOF (unauthenticated; see {@link AeronTransport}). */
     public static final byte REFUSE = 12;
+    /** One-sided indirect read request: a word, and the range it points to when it is not the expected one. */
+    public static final byte READ_INDIRECT = 13;
     /** Largest type. */
-    public static final byte MAX_TYPE = REFUSE;
+    public static final byte MAX_TYPE = READ_INDIRECT;
 
     /** Arg 0 of a {@link #READ} whose responder checks the range's first word, a sequence, before and after it. */
     public static final long READ_VALIDATED = 1;
@@ -174,6 +181,8 @@ public final class AeronFrameDescriptor
                 return "MESSAGE";
             case REFUSE:
                 return "REFUSE";
+            case READ_INDIRECT:
+                return "READ_INDIRECT";
             default:
                 return "unknown(" + type + ")";
         }

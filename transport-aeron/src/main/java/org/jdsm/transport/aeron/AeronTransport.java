@@ -354,6 +354,33 @@ public final class AeronTransport implements Transport
 
     /**
      * {@inheritDoc}
+     * <p>
+     * Served by the peer's duty cycle ({@link AeronFrameDescriptor#READ_INDIRECT}) in one round trip when the range
+     * fits one response frame ({@link #CHUNK_LENGTH} bytes); a larger range is never copied (false).
+     */
+    public boolean readIndirect(
+        final int nodeId,
+        final long wordOffset,
+        final long expected,
+        final MutableDirectBuffer dst,
+        final int dstOffset,
+        final int length)
+    {
+        TransportArguments.checkNodeId("readIndirect", nodeId, nodeCount);
+        TransportArguments.checkIndirect("readIndirect", wordOffset, length);
+        if (length > CHUNK_LENGTH)
+        {
+            dst.putLong(dstOffset, fetchAdd(nodeId, wordOffset, 0));
+            return false;
+        }
+        dst.boundsCheck(dstOffset, Long.BYTES + length);
+
+        return 0 != invoke(
+            AeronFrameDescriptor.READ_INDIRECT, nodeId, wordOffset, length, expected, 0, dst, dstOffset, null, 0);
+    }
+
+    /**
+     * {@inheritDoc}
      */
     public void write(final int nodeId, final long offset, final DirectBuffer src, final int srcOffset,
         final int length)

@@ -12,7 +12,8 @@ import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
 /**
  * Serves the one-sided requests of proved peers straight from this node's {@link HeapRegion}, as the RDMA
  * transport's {@code HeapResponder} does: READ (one response frame, or a transfer queued chunk by chunk when larger
- * than a chunk; validated, {@link AeronFrameDescriptor#READ_VALIDATED}, in one frame), WRITE (applied chunk by chunk
+ * than a chunk; validated, {@link AeronFrameDescriptor#READ_VALIDATED}, in one frame), READ_INDIRECT (a word, and
+ * the range it points to when it is not the expected one, in one frame), WRITE (applied chunk by chunk
  * as the frames arrive, in order), COMPARE_AND_SWAP and FETCH_ADD. A request outside the heap is answered with the
  * heap's own message; a frame whose lengths do not fit together is rejected and counted, and touches nothing.
  * Serving a request allocates nothing, except when the publication back to the requester is back-pressured
@@ -103,6 +104,61 @@ final class HeapServer
         else
         {
             sender.queueReadTransfer(peer, correlationId, offset, length);
+        }
+    }
+
+    /**
+     * A READ_INDIRECT request: the word at the offset, read atomically, answered as arg 0; when it is not the
+     * expected one (arg 0 of the request) and points to a range of this heap ({@link HeapRegion#indirectOffset})
+     * that fits one frame, the range as payload, copied between two reads of its sequence word as a validated read.
+     *
+     * @param peer           that sent it.
+     * @param frameSessionId Aeron session it arrived on.
+     * @param in             flyweight over the frame.
+     * @param payloadLength  of the frame.
+     */
+    void onReadIndirect(
+        final Peer peer, final int frameSessionId, final AeronFrameFlyweight in, final int payloadLength)
+    {
+        if (!expectNoPayload(peer, frameSessionId, AeronFrameDescriptor.READ_INDIRECT, payloadLength))
+        {
+            return;
+        }
+        servedCount.increment();
+
+        final long correlationId = in.correlationId();
+        final long wordOffset = in.heapOffset();
+        final int length = in.length();
+        if (!inRange(wordOffset, Long.BYTES))
+        {
+            respondRejection(peer, correlationId, AeronFrameDescriptor.READ, wordOffset, Long.BYTES);
+            return;
+        }
+        if (0 != (wordOffset & 7) || length < Long.BYTES || length > chunkLength)
+        {
+            sender.respondError(peer, correlationId, "readIndirect wordOffset=" + wordOffset + " length=" + length +
+                ": the word must be 8-byte aligned and the range an aligned word and more, at most " + chunkLength +
+                " bytes");
+            return;
+        }
+
+        try
+        {
+            final long word = heap.getLongVolatile(wordOffset);
+            final long rangeOffset = word == in.arg0() ? -1 : heap.indirectOffset(word);
+            final boolean follow = rangeOffset >= 0 && 0 == (rangeOffset & 7) && inRange(rangeOffset, length);
+            final int responseLength = follow ? length : 0;
+            sender.frame(AeronFrameDescriptor.RESPONSE, peer).correlationId(correlationId).length(responseLength)
+                .arg0(word);
+            if (follow)
+            {
+                heap.getBytesValidated(rangeOffset, sender.buffer(), HEADER_LENGTH, length);
+            }
+            sender.sendOrQueue(peer, sender.buffer(), 0, HEADER_LENGTH + responseLength);
+        }
+        catch (final RemoteAccessException ex)
+        {
+            sender.respondError(peer, correlationId, ex.getMessage());
         }
     }
 

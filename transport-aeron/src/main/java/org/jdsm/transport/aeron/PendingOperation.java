@@ -294,6 +294,8 @@ final class PendingOperation implements AwaitedCompletion
         {
             case AeronFrameDescriptor.READ:
                 return "read";
+            case AeronFrameDescriptor.READ_INDIRECT:
+                return "readIndirect";
             case AeronFrameDescriptor.WRITE:
                 return "write";
             case AeronFrameDescriptor.COMPARE_AND_SWAP:

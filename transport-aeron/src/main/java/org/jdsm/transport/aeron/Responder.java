@@ -23,7 +23,8 @@ import static org.jdsm.transport.aeron.AeronFrameDescriptor.HEADER_LENGTH;
  * it to the room that handles its type, then sends what waits and runs the timers. The rooms, each with one job:
  * <ul>
  *     <li>{@link JoinHandshake}: HELLO, PROOF, ACCEPT, REFUSE;</li>
- *     <li>{@link HeapServer}: READ, WRITE, COMPARE_AND_SWAP, FETCH_ADD served from the node's {@link HeapRegion};</li>
+ *     <li>{@link HeapServer}: READ, READ_INDIRECT, WRITE, COMPARE_AND_SWAP, FETCH_ADD served from the node's
+ *     {@link HeapRegion};</li>
  *     <li>{@link ResponseDispatcher}: RESPONSE completes the node's own {@link PendingOperation}s, MESSAGE goes to
  *     the {@link MessageHandler};</li>
  *     <li>{@link FrameSender}: every frame sent from the duty cycle, and the backlog of what the publications did not
@@ -353,6 +354,9 @@ final class Responder implements Agent, FragmentHandler
                 break;
             case AeronFrameDescriptor.READ:
                 heapServer.onRead(peer, frameSessionId, in, payloadLength);
+                break;
+            case AeronFrameDescriptor.READ_INDIRECT:
+                heapServer.onReadIndirect(peer, frameSessionId, in, payloadLength);
                 break;
             case AeronFrameDescriptor.WRITE:
                 heapServer.onWrite(peer, frameSessionId, in, buffer, payloadOffset, payloadLength);

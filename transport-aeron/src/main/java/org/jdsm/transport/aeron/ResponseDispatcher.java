@@ -87,6 +87,25 @@ final class ResponseDispatcher
         {
             operation.completeRemoteError(buffer.getStringWithoutLengthUtf8(offset, payloadLength));
         }
+        else if (AeronFrameDescriptor.READ_INDIRECT == operation.kind)
+        {
+            // the word as arg 0; the range, when followed, whole in this one frame
+            if (in.chunkOffset() != 0 || in.length() != payloadLength ||
+                (0 != payloadLength && payloadLength != operation.length))
+            {
+                operation.unclaim();
+                reject(peer.nodeId, frameSessionId, "RESPONSE length=" + in.length() + " chunkOffset=" +
+                    in.chunkOffset() + " payload length=" + payloadLength + " to readIndirect length=" +
+                    operation.length + ": neither the word alone nor the whole range");
+                return;
+            }
+            operation.dst.putLong(operation.dstOffset, in.arg0());
+            if (0 != payloadLength)
+            {
+                operation.dst.putBytes(operation.dstOffset + Long.BYTES, buffer, offset, payloadLength);
+            }
+            operation.complete(0 != payloadLength ? 1 : 0);
+        }
         else if (AeronFrameDescriptor.READ != operation.kind)
         {
             if (0 != payloadLength)

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Counts the bytes the JVM allocates on the calling thread for one-sided reads, validated reads and compare-and-swaps
- * between two nodes over IPC, with the caller driving the duty cycle (the default): that thread then also runs the
- * media driver's agents, the client conductor and both responders, so the whole round trip is counted. Rounds of {@link #ROUND}
+ * Counts the bytes the JVM allocates on the calling thread for one-sided reads, validated reads, compare-and-swaps
+ * and indirect reads between two nodes over IPC, with the caller driving the duty cycle (the default): that thread
+ * then also runs the media driver's agents, the client conductor and both responders, so the whole round trip is
+ * counted. Rounds of {@link #ROUND}
  * operations run until one allocates nothing, giving the JIT up to {@link #JIT_WAIT_NS} to compile them. Not a
  * timing test; one allocation per operation would show as hundreds of kilobytes in every round.
  */
@@ -40,7 +41,7 @@ class AeronHotPathAllocationTest
     }
 
     @Test
-    void shouldNotAllocateOnReadValidatedReadOrCompareAndSwapWhenTheCallerDrives() throws Exception
+    void shouldNotAllocateOnReadValidatedReadCompareAndSwapOrIndirectReadWhenTheCallerDrives() throws Exception
     {
         final AeronTransport node0 = newTransport(0);
         final AeronTransport node1 = newTransport(1);
@@ -50,6 +51,10 @@ class AeronHotPathAllocationTest
         final UnsafeBuffer value = new UnsafeBuffer(new byte[64]);
         value.putLong(56, 42);
         node0.write(1, 128, value, 0, value.capacity());
+        final UnsafeBuffer pointer = new UnsafeBuffer(new byte[8]);
+        pointer.putLong(0, 128); // a word pointing to the value, for the indirect read
+        node0.write(1, 64, pointer, 0, 8);
+        final UnsafeBuffer indirect = new UnsafeBuffer(new byte[8 + 64]);
 
         final UnsafeBuffer dst = new UnsafeBuffer(new byte[64]);
         final long overhead = measurementOverhead();
@@ -67,13 +72,16 @@ class AeronHotPathAllocationTest
                 sum += dst.getLong(56);
                 node0.readValidated(1, 128, dst, 0, 64); // the peer's responder checks the first word, on this thread
                 sum += dst.getLong(56) + dst.getLong(0) + node0.compareAndSwap(1, 0, i, i + 1);
+                // the word, and (expected another) the range it points to, served by the peer's responder
+                final boolean followed = node0.readIndirect(1, 64, 0, indirect, 0, 64);
+                sum += followed && 128 == indirect.getLong(0) ? indirect.getLong(8 + 56) : 0;
             }
             minimum = Math.min(minimum, allocatedBytes() - before - overhead);
-            assertEquals(2 * 42L * ROUND + (long)ROUND * (ROUND - 1) / 2, sum);
+            assertEquals(3 * 42L * ROUND + (long)ROUND * (ROUND - 1) / 2, sum);
             node0.compareAndSwap(1, 0, ROUND, 0);
         }
 
-        System.out.println("caller-driven read + validated read + compareAndSwap over IPC: " + minimum + " bytes allocated per round of " +
+        System.out.println("caller-driven read + validated read + compareAndSwap + indirect read over IPC: " + minimum + " bytes allocated per round of " +
             ROUND + ", steady after " + rounds + " rounds (" + overhead + " bytes of measurement overhead subtracted)");
         assertEquals(0, minimum, "bytes allocated on the calling thread in the best round of " + ROUND + " operations");
     }

@@ -11,6 +11,11 @@ import org.jdsm.simulator.contract.TransportContract;
  */
 class AeronIpcTransportContractTest extends TransportContract
 {
+    protected ContractSpec spec()
+    {
+        return super.spec().copiesIndirectRanges(true); // READ_INDIRECT, served by the peer's duty cycle
+    }
+
     protected ContractCluster startCluster(final ContractSpec spec) throws Exception
     {
         final InProcessContractCluster cluster = InProcessContractCluster.start(

@@ -22,6 +22,11 @@ class AeronUdpTransportContractTest extends TransportContract
 {
     static final String SECRET = "contract-secret-0123";
 
+    protected ContractSpec spec()
+    {
+        return super.spec().copiesIndirectRanges(true); // READ_INDIRECT, served by the peer's duty cycle
+    }
+
     protected ContractCluster startCluster(final ContractSpec spec) throws Exception
     {
         final List<String> members = ForkedNodes.loopbackMembers(spec.nodeCount());

@@ -114,6 +114,93 @@ class ResponderFrameCheckTest extends ResponderRigTest
             rig.errors.toString());
     }
 
+    private ResponderRig.Sent readIndirect(final long correlationId, final long wordOffset, final int length,
+        final long expected)
+    {
+        rig.frameFrom(1, AeronFrameDescriptor.READ_INDIRECT).correlationId(correlationId).heapOffset(wordOffset)
+            .length(length).arg0(expected);
+        rig.deliver(SESSION, HEADER_LENGTH);
+        final List<ResponderRig.Sent> sent = rig.sentTo(1);
+        assertEquals(1, sent.size(), sent.toString());
+        assertEquals(correlationId, sent.get(0).frame.correlationId());
+
+        return sent.get(0);
+    }
+
+    @Test
+    void shouldServeAnIndirectReadWithTheWordAloneWhileItHoldsTheExpectedValueAndWithTheRangeOnceItChanged()
+    {
+        rig.heap.buffer().putLong(64, 128); // the word points to the range at 128: sequence word 2, then a value
+        rig.heap.buffer().putLong(128, 2);
+        rig.heap.buffer().putLong(136, 0x0102030405060708L);
+
+        final ResponderRig.Sent unchanged = readIndirect(90, 64, 16, 128);
+        assertEquals(AeronFrameDescriptor.STATUS_OK, unchanged.frame.status());
+        assertEquals(128, unchanged.frame.arg0(), "the word");
+        assertEquals(0, unchanged.frame.length());
+        assertEquals(0, unchanged.payloadLength(), "no range while the word is the expected one");
+
+        final ResponderRig.Sent changed = readIndirect(91, 64, 16, 256);
+        assertEquals(AeronFrameDescriptor.STATUS_OK, changed.frame.status());
+        assertEquals(128, changed.frame.arg0(), "the word");
+        assertEquals(16, changed.frame.length());
+        assertEquals(16, changed.payloadLength());
+        assertEquals(2, changed.buffer.getLong(HEADER_LENGTH), "the range's sequence word, held during the copy");
+        assertEquals(0x0102030405060708L, changed.buffer.getLong(HEADER_LENGTH + 8));
+
+        rig.heap.buffer().putLong(64, 131); // misaligned: points nowhere
+        assertEquals(0, readIndirect(92, 64, 16, 128).payloadLength());
+        rig.heap.buffer().putLong(64, ResponderRig.HEAP_CAPACITY - 8); // the range would run past the heap
+        assertEquals(0, readIndirect(93, 64, 16, 128).payloadLength());
+        assertEquals(4, rig.responder.servedCount());
+        assertEquals(0, rig.responder.rejectedCount());
+    }
+
+    @Test
+    void shouldAnswerAnIndirectReadOfAMisalignedWordOrWithoutARangeWordWithAnErrorNamingIt()
+    {
+        final ResponderRig.Sent misaligned = readIndirect(94, 68, 16, 0);
+        final ResponderRig.Sent short_ = readIndirect(95, 64, 4, 0);
+        final ResponderRig.Sent outside = readIndirect(96, ResponderRig.HEAP_CAPACITY, 16, 0);
+        for (final ResponderRig.Sent error : List.of(misaligned, short_, outside))
+        {
+            assertEquals(AeronFrameDescriptor.STATUS_REMOTE_ACCESS_ERROR, error.frame.status());
+        }
+        final String misalignedMessage = misaligned.buffer.getStringWithoutLengthUtf8(HEADER_LENGTH,
+            misaligned.payloadLength());
+        assertTrue(misalignedMessage.startsWith("readIndirect wordOffset=68 length=16"), misalignedMessage);
+        final String shortMessage = short_.buffer.getStringWithoutLengthUtf8(HEADER_LENGTH, short_.payloadLength());
+        assertTrue(shortMessage.startsWith("readIndirect wordOffset=64 length=4"), shortMessage);
+        final String outsideMessage = outside.buffer.getStringWithoutLengthUtf8(HEADER_LENGTH, outside.payloadLength());
+        assertTrue(outsideMessage.contains(String.valueOf(ResponderRig.HEAP_CAPACITY)), outsideMessage);
+        assertEquals(0, rig.responder.rejectedCount());
+    }
+
+    @Test
+    void shouldCompleteAnIndirectReadWithTheWordAndTheWholeRangeAndRejectAPartOfTheRange()
+    {
+        final UnsafeBuffer dst = new UnsafeBuffer(new byte[24]);
+        final PendingOperation operation = rig.operations.acquire();
+        final long correlationId = rig.operations.nextCorrelationId(operation);
+        operation.begin(correlationId, AeronFrameDescriptor.READ_INDIRECT, 1, 64, 16, dst, 0);
+
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(correlationId).length(8).arg0(128);
+        rig.deliver(SESSION, HEADER_LENGTH + 8);
+        assertTrue(operation.isPending(), "8 bytes of a 16-byte range");
+        assertEquals(1, rig.responder.rejectedCount());
+        assertArrayEquals(new byte[24], dst.byteArray());
+
+        rig.frameFrom(1, AeronFrameDescriptor.RESPONSE).correlationId(correlationId).length(16).arg0(128);
+        rig.frame.putLong(HEADER_LENGTH, 2);
+        rig.frame.putLong(HEADER_LENGTH + 8, 0x0102030405060708L);
+        rig.deliver(SESSION, HEADER_LENGTH + 16);
+        assertTrue(operation.isCompleted());
+        assertEquals(1, operation.result, "the range came with the word");
+        assertEquals(128, dst.getLong(0));
+        assertEquals(2, dst.getLong(8));
+        assertEquals(0x0102030405060708L, dst.getLong(16));
+    }
+
     @Test
     void shouldRejectAReadOnAnotherSessionThanTheProvedOne()
     {
