@@ -49,7 +49,10 @@ public final class NodeCounters
          * not carry, or over a depth, reference, array or size limit.
          */
         TASKS_REJECTED,
-        /** One-sided reads of a peer's heap: one network round trip each. */
+        /**
+         * One-sided reads of a peer's heap: one network round trip each. A remote {@code DCell}'s word is read with
+         * an indirect read, counted here: the word, and the value it names when that changed.
+         */
         REMOTE_READS,
         /** One-sided writes to a peer's heap: one network round trip each (the write and its completion). */
         REMOTE_WRITES,

@@ -29,8 +29,12 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  *   <li><b>Read</b>: atomic read of the word (a volatile load when the cell is here and its node keeps no backups,
  *       else a fetch-and-add of 0: one round trip of 8 bytes when the cell is remote), then the node's copy cache
  *       by address + colour. On a hit, done: the read is linearized at the
- *       word read. On a miss, the value's block is fetched into the cache (one round trip) and published only if it
- *       is proved the value the word named. Where the block's home checks the block's header before and after the
+ *       word read. A remote cell's word is read with an indirect read ({@link HeapAccess#readIndirect}) that carries
+ *       the word this handle saw last: when the word changed and names a block at the cell's home, the home answers
+ *       with that block too, checked as a validated fetch is, and a miss costs no second round trip (Aeron and the
+ *       simulated transport, without backups, a value up to {@link EngineHeap#MAX_INDIRECT_LENGTH} bytes whose
+ *       length the handle guesses right). Otherwise, on a miss, the value's block is fetched into the cache (one
+ *       round trip) and published only if it is proved the value the word named. Where the block's home checks the block's header before and after the
  *       copy ({@link HeapAccess#readBlockValidated}: Aeron and the simulated transport, without backups), the same
  *       live header with the word's colour is the proof: the header changes when the block is freed, before it is
  *       reused, and a colour never comes back. Elsewhere (RDMA, a node with backups) the word is read again (a
@@ -298,7 +302,33 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
     {
         // a read whose word the caller swaps from (seen given) takes no lease: its own swap would wait for it
         final boolean lease = null == seen;
-        long word = GlobalAddress.NULL != hint ? hint : readWord(lease);
+        // a remote word read that also brings the value it names when that changed, where the home can follow it
+        UnsafeBuffer followed = null;
+        final int maxIndirect = node.maxIndirectLength();
+        final int guess = lengthGuess;
+        int followedPayload = 0;
+        long followedWord = GlobalAddress.NULL;
+        long word;
+        if (GlobalAddress.NULL != hint)
+        {
+            word = hint;
+        }
+        else if (null == wordSegment && guess >= 0 && guess < maxIndirect && !(lease && 0 != leasable) &&
+            !node.isLocal(address))
+        {
+            final UnsafeBuffer buffer = node.indirectBuffer();
+            followedPayload = indirectPayload(guess, maxIndirect);
+            if (node.readIndirect(address, VALUE_WORD_OFFSET, expectedWord(), buffer, followedPayload))
+            {
+                followed = buffer;
+            }
+            word = recordWord(learnFlags(buffer.getLong(0)));
+            followedWord = word;
+        }
+        else
+        {
+            word = readWord(lease);
+        }
         while (true)
         {
             if (node.isLocal(word))
@@ -358,8 +388,14 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
             }
             else
             {
-                final int guess = lengthGuess;
-                final int length = guess >= 0 ? guess : remoteLength(word);
+                // a block that came with the word (taken once, and only for that word): its header, checked at its
+                // home, gives its length, and when the copy holds all of it, its value
+                final UnsafeBuffer copy = followed;
+                followed = null;
+                final int copied = null == copy || word != followedWord ?
+                    -1 : checkHeader(word, copy.getLong(Long.BYTES));
+                final boolean whole = copied >= 0 && copied <= followedPayload;
+                final int length = copied >= 0 ? copied : lengthGuess >= 0 ? lengthGuess : remoteLength(word);
                 if (length < 0)
                 {
                     word = readWord(lease);
@@ -368,7 +404,7 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
                 entry = node.copyCache().insert(key, length);
                 if (!entry.isFilled())
                 {
-                    final int filled = fill(entry, word, length, lease);
+                    final int filled = whole ? fillFrom(entry, length, copy) : fill(entry, word, length, lease);
                     if (FILL_MOVED == filled)
                     {
                         word = readWord(lease);
@@ -466,6 +502,47 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         return FILL_PUBLISHED;
     }
 
+    /**
+     * The word an indirect read expects, whose value it does not bring back: the last seen, when this node holds its
+     * value (this handle's last copy, or a block of this node); else none, so that the home sends the value the word
+     * names even when it did not change (a handle that came in a task, or whose copy was evicted).
+     */
+    private long expectedWord()
+    {
+        final long seen = lastSeen;
+        final CacheEntry entry = memo;
+        return (null != entry && entry.key == node.cacheKey(seen)) || node.isLocal(seen) ?
+            seen | leasable : GlobalAddress.NULL;
+    }
+
+    /**
+     * The payload an indirect read asks for: the length guessed, with room for a value somewhat longer than the last
+     * (a quarter more and 64 bytes), so that a value whose length changed a little still comes with its word.
+     */
+    private static int indirectPayload(final int guess, final int maxIndirect)
+    {
+        return Math.min(maxIndirect, guess + (guess >> 2) + 64);
+    }
+
+    /**
+     * Publish a value block that came whole with the word in one indirect read ({@link HeapAccess#readIndirect}),
+     * checked at its home as a validated fetch is: the same live header, with the word's colour, before and after the
+     * copy ({@link #checkHeader}).
+     *
+     * @param copy the thread's indirect buffer: the word, then the block's header and payload.
+     * @return {@link #FILL_PUBLISHED}.
+     */
+    private int fillFrom(final CacheEntry entry, final int length, final UnsafeBuffer copy)
+    {
+        final CopyCache cache = node.copyCache();
+        entry.fetchBuffer.putBytes(0, copy, Long.BYTES, HEADER_LENGTH + length);
+        cache.publish(entry);
+        node.liveCounters().increment(Counters.CACHE_MISSES);
+        node.liveCounters().add(Counters.BYTES_FETCHED, length);
+
+        return FILL_PUBLISHED;
+    }
+
     public DCell<T> share()
     {
         addReference();
@@ -512,6 +589,16 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         {
             word = learnFlags(node.atomicRead(address, VALUE_WORD_OFFSET));
         }
+
+        return recordWord(word);
+    }
+
+    /**
+     * A word just read, flags cleared, remembered as the last seen (stored only when it changed, so readers on many
+     * threads do not write the handle's cache line).
+     */
+    private long recordWord(final long word)
+    {
         if (GlobalAddress.NULL == word)
         {
             throw new RemoteAccessException(describe() + " holds no value: freed, or not a cell");
@@ -676,7 +763,14 @@ final class CellHandle<T> extends SharedObjectHandle<T> implements DCell<T>
         return checkHeader(word, header.getLong(0));
     }
 
-    private int checkHeader(final long word, final long header)
+    /**
+     * Whether a copy's header proves it the value a word named: live, with the word's colour.
+     *
+     * @param word   the cell's word, flags cleared.
+     * @param header of the copy: 0 when its home saw it change during the copy.
+     * @return the value's length, or -1 when the block was freed (and perhaps reused) since the word was read.
+     */
+    static int checkHeader(final long word, final long header)
     {
         if (BlockDescriptor.state(header) != BlockDescriptor.STATE_LIVE ||
             BlockDescriptor.colour(header) != GlobalAddress.colour(word))

@@ -26,6 +26,12 @@ import static org.jdsm.coherence.ControlMessageDescriptor.FREE_TYPE;
  */
 final class EngineHeap implements HeapAccess
 {
+    /** Largest payload an indirect read copies with its word: larger values are fetched as before. */
+    static final int MAX_INDIRECT_LENGTH = 16 * 1024;
+    /** One per thread, shared by the nodes of a process: no thread's map keeps a closed node's buffer. */
+    private static final ThreadLocal<UnsafeBuffer> INDIRECT_BUFFERS = ThreadLocal.withInitial(
+        () -> new UnsafeBuffer(new byte[Long.BYTES + HEADER_LENGTH + MAX_INDIRECT_LENGTH]));
+
     private final int nodeId;
     private final int nodeCount;
     private final DsmConfig config;
@@ -471,6 +477,24 @@ final class EngineHeap implements HeapAccess
         return null == replication ?
             transport.fetchAdd(GlobalAddress.nodeId(address), offset, delta) :
             replication.fetchAdd(GlobalAddress.nodeId(address), offset, delta);
+    }
+
+    public int maxIndirectLength()
+    {
+        return null == replication ? MAX_INDIRECT_LENGTH : 0;
+    }
+
+    public UnsafeBuffer indirectBuffer()
+    {
+        return INDIRECT_BUFFERS.get();
+    }
+
+    public boolean readIndirect(
+        final long address, final int payloadOffset, final long expected, final UnsafeBuffer dst, final int length)
+    {
+        counters.increment(Counters.REMOTE_READS);
+        return transport.readIndirect(GlobalAddress.nodeId(address),
+            GlobalAddress.offset(address) + HEADER_LENGTH + payloadOffset, expected, dst, 0, HEADER_LENGTH + length);
     }
 
     public long compareAndSwap(final long address, final int payloadOffset, final long expected, final long update)

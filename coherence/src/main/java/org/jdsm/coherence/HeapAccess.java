@@ -215,6 +215,37 @@ interface HeapAccess
     long atomicRead(long address, int payloadOffset);
 
     /**
+     * Largest payload {@link #readIndirect} copies: 0 on a node that keeps backups (a backup applies its mirror's
+     * bytes in an order a reader can not check, so the word is read alone), else a few KiB.
+     *
+     * @return the length in bytes, 0 for none.
+     */
+    int maxIndirectLength();
+
+    /**
+     * The calling thread's buffer for {@link #readIndirect}: {@link #maxIndirectLength()} bytes of payload, its
+     * block's header and the word before them. Made on a thread's first use, then reused.
+     *
+     * @return the buffer.
+     */
+    UnsafeBuffer indirectBuffer();
+
+    /**
+     * Read an aligned long of a remote object's payload atomically, as {@link #atomicRead} does, and when it is not
+     * {@code expected} and names a block at the object's home, that block in the same round trip
+     * ({@link org.jdsm.spi.Transport#readIndirect}): checked there as {@link #readBlockValidated} checks a block.
+     * Only for a remote object, with a payload length up to {@link #maxIndirectLength()}.
+     *
+     * @param address       of the remote object.
+     * @param payloadOffset of an aligned long in its payload.
+     * @param expected      the word last seen.
+     * @param dst           {@link #indirectBuffer()}: the word at 0, then the block's header and payload.
+     * @param length        of the block's payload if it is copied.
+     * @return true if the block was copied after the word (a header that changed during the copy reads as 0).
+     */
+    boolean readIndirect(long address, int payloadOffset, long expected, UnsafeBuffer dst, int length);
+
+    /**
      * @param address       of the object.
      * @param payloadOffset of an aligned long in its payload.
      * @param expected      value.

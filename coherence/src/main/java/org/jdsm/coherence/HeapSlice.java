@@ -26,6 +26,7 @@ public final class HeapSlice implements HeapRegion
     private final int segmentShift;
     private final long segmentMask;
     private final UnsafeBuffer[] segments;
+    private int pointerNodeId = -1;
 
     /**
      * @param capacity of the slice in bytes, a multiple of {@link BlockDescriptor#ALIGNMENT}.
@@ -74,6 +75,36 @@ public final class HeapSlice implements HeapRegion
     public long capacity()
     {
         return capacity;
+    }
+
+    /**
+     * Make the words of this slice that name blocks of a node point into it for indirect reads
+     * ({@link #indirectOffset}): called once, by the node owning the slice, before the slice is registered.
+     *
+     * @param nodeId whose blocks this slice holds.
+     * @return this.
+     */
+    public HeapSlice pointsToBlocksOf(final int nodeId)
+    {
+        this.pointerNodeId = nodeId;
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * A word that names a block of the node this slice holds ({@link #pointsToBlocksOf}; a {@link GlobalAddress},
+     * flags in its 3 low bits as a cell's word has them) points to the block's header; no other word points here.
+     */
+    public long indirectOffset(final long word)
+    {
+        final long address = word & ~(BlockDescriptor.ALIGNMENT - 1);
+        if (pointerNodeId < 0 || GlobalAddress.NULL == address || GlobalAddress.nodeId(address) != pointerNodeId)
+        {
+            return -1;
+        }
+
+        return GlobalAddress.offset(address);
     }
 
     /**

@@ -119,7 +119,7 @@ public final class Node implements DsmNode, MessageHandler
         final int replicas = config.replicas();
         final long stride = 0 == replicas ? sliceLength : Replication.stride(sliceLength, HeapSlice.MAX_SEGMENT_LENGTH);
         final HeapSlice heapSlice = new HeapSlice(
-            0 == replicas ? sliceLength : stride * Replication.slotCount(replicas));
+            0 == replicas ? sliceLength : stride * Replication.slotCount(replicas)).pointsToBlocksOf(nodeId);
         final CopyCache cache = new CopyCache(config.cacheSize(), config.maxObjectSize() + HEADER_LENGTH, counters);
         final ExecutorService workers = new ForkJoinPool(config.workerThreads(), workerThreadFactory(), null, true, 0,
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);

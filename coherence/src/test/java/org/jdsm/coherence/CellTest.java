@@ -68,8 +68,8 @@ class CellTest
             }
             NodeCounters after = readerNode.counters();
             assertEquals(10, after.roundTrips() - before.roundTrips(), "one round trip per read when current");
-            assertEquals(10, delta(before, after, Counter.REMOTE_FETCH_ADDS), "the 8-byte word, atomically");
-            assertEquals(0, delta(before, after, Counter.REMOTE_READS), "no fetch when current");
+            assertEquals(10, delta(before, after, Counter.REMOTE_READS), "the 8-byte word, by an indirect read");
+            assertEquals(0, delta(before, after, Counter.BYTES_FETCHED), "the word alone when current");
             assertEquals(10, delta(before, after, Counter.CACHE_HITS));
 
             writer.set("second, longer");
@@ -78,9 +78,10 @@ class CellTest
             after = readerNode.counters();
             assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
             assertEquals("second, longer".length(), delta(before, after, Counter.BYTES_FETCHED));
-            assertEquals(1, delta(before, after, Counter.REMOTE_FETCH_ADDS),
-                "the word only: the fetch is checked by the value's home, no second read of the word");
-            assertEquals(2, delta(before, after, Counter.REMOTE_READS), "the fetch with the old length, then the new");
+            assertEquals(0, delta(before, after, Counter.REMOTE_FETCH_ADDS),
+                "the fetch is checked by the value's home, no second read of the word");
+            assertEquals(3, delta(before, after, Counter.REMOTE_READS), "the word, alone (the value is not at the " +
+                "cell's home), the fetch with the old length, then the new");
 
             before = cluster.node(2).counters();
             writer.set("third");
@@ -127,7 +128,7 @@ class CellTest
             assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
             assertEquals(2, after.roundTrips() - before.roundTrips(),
                 "a shared handle guesses the length its source saw: the word, then the block");
-            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "no read of the header alone");
+            assertEquals(2, delta(before, after, Counter.REMOTE_READS), "no read of the header alone");
 
             writer.set("third"); // a block on node 2, remote to the cell's home
             before = cluster.node(1).counters();
@@ -145,14 +146,16 @@ class CellTest
             after = readerNode.counters();
             assertEquals(2, after.roundTrips() - before.roundTrips(),
                 "a fixed-length codec's length is known: the word, then the block");
-            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "no read of the header alone");
+            assertEquals(2, delta(before, after, Counter.REMOTE_READS), "no read of the header alone");
 
             final DCell<String> created = cluster.node(1).cell(Codecs.STRING, "made on node 1");
             before = readerNode.counters();
             assertEquals("made on node 1", cluster.node(1).callOn(0, (n) -> created.get()));
             after = readerNode.counters();
-            assertEquals(1, delta(before, after, Counter.REMOTE_READS),
-                "the creator's handle knows its value's length, and so does the one it sends: the block alone");
+            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "the creator's handle knows its value's " +
+                "length, and so does the one it sends: the word, and with it the block at the cell's home");
+            assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
+            assertEquals("made on node 1".length(), delta(before, after, Counter.BYTES_FETCHED));
 
             created.close();
             shared.close();
@@ -162,6 +165,45 @@ class CellTest
             counterReader.close();
             counterWriter.close();
             counter.close();
+        }
+    }
+
+    @Test
+    void shouldReadAValueWrittenAtTheCellsHomeWithItsWordInOneRoundTrip()
+    {
+        try (SimulatedCluster cluster = startCounting())
+        {
+            final DCell<String> cell = cluster.node(1).cell(Codecs.STRING, "first");
+            final DCell<String> reader = handleOn(cluster.node(0), cell);
+            final Node readerNode = cluster.node(0);
+            assertEquals("first", reader.get());
+
+            final String[] values = { "other", "a little longer", "x".repeat(1000), "short again" };
+            final int[] roundTrips = { 1, 1, 2, 1 };
+            for (int i = 0; i < values.length; i++)
+            {
+                cell.set(values[i]); // on the cell's home: the value's block is there too
+                final NodeCounters before = readerNode.counters();
+                assertEquals(values[i], reader.get());
+                final NodeCounters after = readerNode.counters();
+                assertEquals(roundTrips[i], after.roundTrips() - before.roundTrips(), values[i].length() +
+                    " bytes: the word, and with it the value it names (a value far longer than the last comes in " +
+                    "part, its header giving its length for one fetch more)");
+                assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
+                assertEquals(values[i].length(), delta(before, after, Counter.BYTES_FETCHED));
+            }
+
+            final NodeCounters before = readerNode.counters();
+            for (int i = 0; i < 10; i++)
+            {
+                assertEquals("short again", reader.get());
+            }
+            final NodeCounters after = readerNode.counters();
+            assertEquals(10, after.roundTrips() - before.roundTrips(), "the word alone while current");
+            assertEquals(10, delta(before, after, Counter.CACHE_HITS));
+            assertEquals(0, delta(before, after, Counter.BYTES_FETCHED));
+            reader.close();
+            cell.close();
         }
     }
 
@@ -182,9 +224,10 @@ class CellTest
             assertEquals("other", reader.get());
             NodeCounters after = readerNode.counters();
             assertEquals(1, delta(before, after, Counter.CACHE_MISSES));
-            assertEquals(1, delta(before, after, Counter.REMOTE_READS), "the fetch, whose length was guessed right");
-            assertEquals(2, delta(before, after, Counter.REMOTE_FETCH_ADDS),
-                "the word, and the word again: the proof the block was not freed while it was copied");
+            assertEquals(2, delta(before, after, Counter.REMOTE_READS),
+                "the word (an indirect read that reads the word alone), the fetch, whose length was guessed right");
+            assertEquals(1, delta(before, after, Counter.REMOTE_FETCH_ADDS),
+                "the word again: the proof the block was not freed while it was copied");
 
             before = readerNode.counters();
             assertEquals("other", reader.get());
@@ -197,7 +240,8 @@ class CellTest
     }
 
     /**
-     * Each node's transport with the default {@link Transport#readValidated}: a plain read, unchecked, as RDMA's.
+     * Each node's transport with the default {@link Transport#readValidated} (a plain read, unchecked) and
+     * {@link Transport#readIndirect} (the word alone), as RDMA's.
      */
     private static TransportProvider withoutValidatedReads(final TransportProvider inner)
     {
@@ -216,6 +260,12 @@ class CellTest
                     new Class<?>[]{ Transport.class },
                     (proxy, method, args) ->
                     {
+                        if ("readIndirect".equals(method.getName()))
+                        {
+                            ((MutableDirectBuffer)args[3]).putLong(
+                                (int)args[4], transport.fetchAdd((int)args[0], (long)args[1], 0));
+                            return false;
+                        }
                         if ("readValidated".equals(method.getName()))
                         {
                             transport.read(
