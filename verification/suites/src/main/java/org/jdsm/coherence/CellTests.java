@@ -134,6 +134,61 @@ public final class CellTests
     }
 
     /**
+     * What a remote {@link DCell} read gets from the cell's home in one indirect read ({@code Transport.readIndirect}):
+     * the home reads the cell's word, asks its slice where the word points ({@link HeapSlice#indirectOffset}) and
+     * copies that block between two volatile reads of its header, while a writer sets the cell twice, freeing the first
+     * value's block and most often reusing it at once; the reader keeps the copy only if its header is live with the
+     * word's colour ({@link CellHandle#checkHeader}). A kept copy must hold the value the word named. r1: 0 when the
+     * word named the first value, 9 when a later one; r2: the value the kept copy holds (its first and last words
+     * agree), -1 when the copy was refused, -3 when its first and last words disagree.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "The first value, with the word that named it")
+    @Outcome(id = {"9, 1", "9, 2"}, expect = ACCEPTABLE, desc = "A later value, with the word that named it")
+    @Outcome(id = {"0, -1", "9, -1"}, expect = ACCEPTABLE, desc = "Freed or reused during the copy: refused")
+    @Outcome(expect = FORBIDDEN, desc = "A copy kept under a word that named another value, or torn")
+    @State
+    public static class IndirectCopyVersusReuse
+    {
+        final CellHandle<long[]> cell = CellHandle.create(JcstressEngine.HEAP, Codecs.LONGS, filled(0), 0);
+        final long wordOffset = GlobalAddress.offset(cell.address) + BlockDescriptor.HEADER_LENGTH +
+            CellHandle.VALUE_WORD_OFFSET;
+        final long firstWord = JcstressEngine.HEAP.region().getLongVolatile(wordOffset);
+        final UnsafeBuffer copy = new UnsafeBuffer(new byte[BlockDescriptor.HEADER_LENGTH + WORDS * Long.BYTES]);
+
+        @Actor
+        public void home(final JJ_Result r)
+        {
+            final HeapSlice region = JcstressEngine.HEAP.region();
+            final long word = region.getLongVolatile(wordOffset);
+            region.getBytesValidated(region.indirectOffset(word), copy, 0, copy.capacity());
+            r.r1 = word == firstWord ? 0 : 9;
+            if (CellHandle.checkHeader(word & ~CellHandle.FLAGS, copy.getLong(0)) < 0)
+            {
+                r.r2 = -1;
+            }
+            else
+            {
+                final long first = copy.getLong(BlockDescriptor.HEADER_LENGTH);
+                r.r2 = first == copy.getLong(copy.capacity() - Long.BYTES) ? first : -3;
+            }
+        }
+
+        @Actor
+        public void writer()
+        {
+            cell.set(filled(1));
+            cell.set(filled(2));
+        }
+
+        @Arbiter
+        public void arbiter(final JJ_Result r)
+        {
+            cell.close();
+        }
+    }
+
+    /**
      * Each actor sets its own cell, then reads the other's (store buffering, Dekker): linearizable cells never let
      * both reads miss both writes. r1: what the first actor read of the second cell; r2: the converse.
      */

@@ -80,7 +80,7 @@ final class JcstressEngine
                 .maxObjectSize(4096)
                 .workerThreads(1)
                 .conclude();
-            final HeapSlice heap = new HeapSlice(config.heapSize());
+            final HeapSlice heap = new HeapSlice(config.heapSize()).pointsToBlocksOf(config.nodeId());
             final SimulatedTransport transport = new SimulatedTransport(
                 new TransportContext(config, heap, (source, buffer, offset, length) -> {}), network);
 
