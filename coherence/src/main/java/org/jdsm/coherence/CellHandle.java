@@ -28,18 +28,19 @@ import static org.jdsm.coherence.BlockDescriptor.HEADER_LENGTH;
  * <ul>
  *   <li><b>Read</b>: atomic read of the word (a volatile load when the cell is here and its node keeps no backups,
  *       else a fetch-and-add of 0: one round trip of 8 bytes when the cell is remote), then the node's copy cache
- *       by address + colour. On a hit, done: the read is linearized at the
- *       word read. A remote cell's word is read with an indirect read ({@link HeapAccess#readIndirect}) that carries
- *       the word this handle saw last: when the word changed and names a block at the cell's home, the home answers
- *       with that block too, checked as a validated fetch is, and a miss costs no second round trip (Aeron and the
- *       simulated transport, without backups, a value up to {@link EngineHeap#MAX_INDIRECT_LENGTH} bytes whose
- *       length the handle guesses right). Otherwise, on a miss, the value's block is fetched into the cache (one
- *       round trip) and published only if it is proved the value the word named. Where the block's home checks the block's header before and after the
- *       copy ({@link HeapAccess#readBlockValidated}: Aeron and the simulated transport, without backups), the same
- *       live header with the word's colour is the proof: the header changes when the block is freed, before it is
- *       reused, and a colour never comes back. Elsewhere (RDMA, a node with backups) the word is read again (a
- *       second round trip): a writer frees a block only after swapping the word away from it, and an address never
- *       returns to the word, so an unchanged word proves the block was live and unchanged during the fetch.
+ *       by address + colour. On a hit, done: the read is linearized at the word read. A remote cell's word is read
+ *       with an indirect read ({@link HeapAccess#readIndirect}) that carries the word whose value this node holds:
+ *       when the word changed and names a block at the cell's home, the home answers with that block too, checked
+ *       as a validated fetch is, and the miss costs no second round trip (Aeron and the simulated transport, without
+ *       backups, a value up to {@link EngineHeap#MAX_INDIRECT_LENGTH} bytes whose length the handle knows within a
+ *       quarter). Otherwise, on a miss, the value's block is fetched into the cache (one round trip) and published
+ *       only if it is proved the value the word named. Where the block's home checks the block's header before and
+ *       after the copy ({@link HeapAccess#readBlockValidated}: Aeron and the simulated transport, without backups),
+ *       the same live header with the word's colour is the proof: the header changes when the block is freed,
+ *       before it is reused, and a colour never comes back. Elsewhere (RDMA, a node with backups) the word is read
+ *       again (a second round trip): a writer frees a block only after swapping the word away from it, and an
+ *       address never returns to the word, so an unchanged word proves the block was live and unchanged during the
+ *       fetch.
  *       Otherwise the copy is dropped and the read starts over. The fetch needs the value's length: the handle's
  *       guess (a fixed-length codec's, that of the value it made the cell with or read last, or that of the handle
  *       it was shared from or that sent it in a task), else one more round trip reads the block's header first; a

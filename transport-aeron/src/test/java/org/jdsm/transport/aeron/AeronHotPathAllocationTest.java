@@ -81,7 +81,8 @@ class AeronHotPathAllocationTest
             node0.compareAndSwap(1, 0, ROUND, 0);
         }
 
-        System.out.println("caller-driven read + validated read + compareAndSwap + indirect read over IPC: " + minimum + " bytes allocated per round of " +
+        System.out.println("caller-driven read + validated read + compareAndSwap + indirect read over IPC: " +
+            minimum + " bytes allocated per round of " +
             ROUND + ", steady after " + rounds + " rounds (" + overhead + " bytes of measurement overhead subtracted)");
         assertEquals(0, minimum, "bytes allocated on the calling thread in the best round of " + ROUND + " operations");
     }
