@@ -64,6 +64,8 @@ public abstract class TransportContract
     private static final int DRIVER = 0;
     private static final int THREADS = 4;
     private static final byte MARKER = (byte)0x5A;
+    /** Reads of a range while its owner's seqlock writer writes it, at least. */
+    private static final int SEQLOCK_READS = 3000;
 
     private ContractCluster cluster;
 
@@ -411,73 +413,20 @@ public abstract class TransportContract
         final Transport driver = driver();
         final long base = 16384;
         final int length = 4096;
-        final int reads = 3000;
-        heap.compareAndSwapLong(base, 0, 2);
-        final UnsafeBuffer values = new UnsafeBuffer(new byte[length - Long.BYTES]);
-        values.setMemory(0, values.capacity(), (byte)1);
-        heap.putBytes(base + Long.BYTES, values, 0, values.capacity());
-
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong writes = new AtomicLong();
-        final Thread writer = new Thread(() ->
-        {
-            // a seqlock writer, as the owner's allocator: the word odd while the bytes after it change; in bursts
-            // of writes with a pause between them, so that reads meet both writes and a range that holds still
-            long sequence = 2;
-            final UnsafeBuffer next = new UnsafeBuffer(new byte[length - Long.BYTES]);
-            while (!stop.get())
-            {
-                heap.compareAndSwapLong(base, sequence, sequence + 1);
-                VarHandle.storeStoreFence();
-                sequence += 2;
-                next.setMemory(0, next.capacity(), (byte)(sequence >>> 1));
-                heap.putBytes(base + Long.BYTES, next, 0, next.capacity());
-                heap.compareAndSwapLong(base, sequence - 1, sequence);
-                writes.lazySet(sequence >>> 1);
-                if (0 == (sequence & 511))
-                {
-                    LockSupport.parkNanos(20_000);
-                }
-            }
-        }, "contract-seqlock-writer");
-        writer.setDaemon(true);
-        writer.start();
-
         final UnsafeBuffer in = new UnsafeBuffer(new byte[length]);
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int validated = 0;
         int stable = 0;
-        try
+        try (SeqlockWriter writer = new SeqlockWriter(heap, base, length))
         {
-            for (int i = 0; i < reads || (stable < 10 && validated > 0 && System.nanoTime() < deadlineNs); i++)
+            for (int i = 0; i < SEQLOCK_READS || (stable < 10 && validated > 0 && System.nanoTime() < deadlineNs); i++)
             {
-                if (!driver.readValidated(DRIVER, base, in, 0, length))
+                if (driver.readValidated(DRIVER, base, in, 0, length))
                 {
-                    continue;
-                }
-                validated++;
-                final long word = in.getLong(0);
-                if (0 == word || 1 == (word & 1))
-                {
-                    continue; // changed during the copy, or copied while the writer was mid-write: a reader retries
-                }
-                stable++;
-                final byte expected = (byte)(word >>> 1);
-                for (int j = Long.BYTES; j < length; j++)
-                {
-                    if (in.getByte(j) != expected)
-                    {
-                        fail("read " + i + ": a validated copy with sequence word " + word + " holds byte " +
-                            in.getByte(j) + " at " + j + ", not " + expected + ", the value written with it (" +
-                            writes.get() + " writes so far)");
-                    }
+                    validated++;
+                    stable += writer.checkCopy(in, 0, "read " + i + ": a validated copy") ? 1 : 0;
                 }
             }
-        }
-        finally
-        {
-            stop.set(true);
-            writer.join();
         }
 
         assumeTrue(validated > 0, "this transport does not validate reads");
@@ -600,90 +549,25 @@ public abstract class TransportContract
         final long wordOffset = 8192;
         final long base = 16384;
         final int length = 4096;
-        final int reads = 3000;
         heap.compareAndSwapLong(wordOffset, 0, base);
-        heap.compareAndSwapLong(base, 0, 2);
-        final UnsafeBuffer values = new UnsafeBuffer(new byte[length - Long.BYTES]);
-        values.setMemory(0, values.capacity(), (byte)1);
-        heap.putBytes(base + Long.BYTES, values, 0, values.capacity());
-
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong writes = new AtomicLong();
-        final Thread writer = new Thread(() ->
-        {
-            // a seqlock writer of the range the word points to, in bursts with a pause between them, as above. It
-            // writes the end of the range first, so that a copy running from the start ahead of a write still meets
-            // it, and spins about a copy's time after each write, so that copies often start while the word is even
-            // and a write begins before they end: the copies a validation must catch
-            long sequence = 2;
-            final UnsafeBuffer next = new UnsafeBuffer(new byte[length - Long.BYTES]);
-            final int half = next.capacity() / 2;
-            while (!stop.get())
-            {
-                next.setMemory(0, next.capacity(), (byte)((sequence + 2) >>> 1));
-                heap.compareAndSwapLong(base, sequence, sequence + 1);
-                VarHandle.storeStoreFence();
-                sequence += 2;
-                heap.putBytes(base + Long.BYTES + half, next, half, next.capacity() - half);
-                heap.putBytes(base + Long.BYTES, next, 0, half);
-                heap.compareAndSwapLong(base, sequence - 1, sequence);
-                writes.lazySet(sequence >>> 1);
-                if (0 == (sequence & 511))
-                {
-                    LockSupport.parkNanos(20_000);
-                }
-                else
-                {
-                    final long evenUntilNs = System.nanoTime() + 500;
-                    while (System.nanoTime() < evenUntilNs)
-                    {
-                        Thread.onSpinWait();
-                    }
-                }
-            }
-        }, "contract-seqlock-writer");
-        writer.setDaemon(true);
-        writer.start();
-
         final UnsafeBuffer in = new UnsafeBuffer(new byte[Long.BYTES + length]);
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int followed = 0;
         int stable = 0;
-        try
+        try (SeqlockWriter writer = new SeqlockWriter(heap, base, length))
         {
-            for (int i = 0; i < reads || (stable < 10 && followed > 0 && System.nanoTime() < deadlineNs); i++)
+            for (int i = 0; i < SEQLOCK_READS || (stable < 10 && followed > 0 && System.nanoTime() < deadlineNs); i++)
             {
                 // expected is never the word: every read follows it, where the transport copies ranges at all
                 final boolean copied = driver.readIndirect(DRIVER, wordOffset, -1, in, 0, length);
                 assertEquals(base, in.getLong(0), "read " + i + ": the word");
                 assertFollowedAsRequired(copied, "read " + i);
-                if (!copied)
+                if (copied)
                 {
-                    continue;
-                }
-                followed++;
-                final long word = in.getLong(Long.BYTES);
-                if (0 == word || 1 == (word & 1))
-                {
-                    continue; // changed during the copy, or copied while the writer was mid-write: a reader retries
-                }
-                stable++;
-                final byte expected = (byte)(word >>> 1);
-                for (int j = 2 * Long.BYTES; j < Long.BYTES + length; j++)
-                {
-                    if (in.getByte(j) != expected)
-                    {
-                        fail("read " + i + ": an indirect copy with sequence word " + word + " holds byte " +
-                            in.getByte(j) + " at " + (j - Long.BYTES) + ", not " + expected +
-                            ", the value written with it (" + writes.get() + " writes so far)");
-                    }
+                    followed++;
+                    stable += writer.checkCopy(in, Long.BYTES, "read " + i + ": an indirect copy") ? 1 : 0;
                 }
             }
-        }
-        finally
-        {
-            stop.set(true);
-            writer.join();
         }
 
         assumeTrue(followed > 0, "this transport does not copy ranges indirectly");
@@ -908,6 +792,98 @@ public abstract class TransportContract
         if (null != ex)
         {
             fail(ex);
+        }
+    }
+
+    /**
+     * A seqlock writer on a range of node 0's own heap, as the owner's allocator: the range's first word odd while
+     * the bytes after it change, each byte then the word / 2. It writes in bursts of 256 with a 20 us pause between
+     * them, so that reads meet both writes and a range that holds still (on 2 shared cores a writer without pauses
+     * left no copy stable). It writes the range's second half first, so that a copy running from the start ahead of a
+     * write still meets it, and spins about a copy's time (500 ns) after each write, so that copies often start while
+     * the word is even and a write begins before they end: the copies a check at the range's home must refuse.
+     */
+    private static final class SeqlockWriter implements AutoCloseable
+    {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicLong writes = new AtomicLong();
+        private final int length;
+        private final Thread thread;
+
+        SeqlockWriter(final HeapRegion heap, final long base, final int length)
+        {
+            this.length = length;
+            heap.compareAndSwapLong(base, 0, 2);
+            final UnsafeBuffer next = new UnsafeBuffer(new byte[length - Long.BYTES]);
+            next.setMemory(0, next.capacity(), (byte)1);
+            heap.putBytes(base + Long.BYTES, next, 0, next.capacity());
+            thread = new Thread(() -> write(heap, base, next), "contract-seqlock-writer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void write(final HeapRegion heap, final long base, final UnsafeBuffer next)
+        {
+            final int half = next.capacity() / 2;
+            long sequence = 2;
+            while (!stop.get())
+            {
+                next.setMemory(0, next.capacity(), (byte)((sequence + 2) >>> 1));
+                heap.compareAndSwapLong(base, sequence, sequence + 1);
+                VarHandle.storeStoreFence();
+                sequence += 2;
+                heap.putBytes(base + Long.BYTES + half, next, half, next.capacity() - half);
+                heap.putBytes(base + Long.BYTES, next, 0, half);
+                heap.compareAndSwapLong(base, sequence - 1, sequence);
+                writes.lazySet(sequence >>> 1);
+                if (0 == (sequence & 511))
+                {
+                    LockSupport.parkNanos(20_000);
+                }
+                else
+                {
+                    final long evenUntilNs = System.nanoTime() + 500;
+                    while (System.nanoTime() < evenUntilNs)
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+        }
+
+        /**
+         * Check a copy of the range the home validated: if its sequence word is even (held throughout the copy),
+         * every byte after it must be the value written with that word.
+         *
+         * @param copy   holding the range.
+         * @param offset of the range in {@code copy}.
+         * @param what   the copy, for the failure's message.
+         * @return true if the copy was stable and checked; false if changed during the copy (0) or mid-write (odd).
+         */
+        boolean checkCopy(final UnsafeBuffer copy, final int offset, final String what)
+        {
+            final long word = copy.getLong(offset);
+            if (0 == word || 1 == (word & 1))
+            {
+                return false; // a reader retries
+            }
+            final byte expected = (byte)(word >>> 1);
+            for (int j = Long.BYTES; j < length; j++)
+            {
+                if (copy.getByte(offset + j) != expected)
+                {
+                    fail(what + " with sequence word " + word + " holds byte " + copy.getByte(offset + j) + " at " + j +
+                        ", not " + expected + ", the value written with it (" + writes.get() + " writes so far)");
+                }
+            }
+
+            return true;
+        }
+
+        public void close() throws InterruptedException
+        {
+            stop.set(true);
+            thread.join();
         }
     }
 }
