@@ -370,8 +370,7 @@ public final class AeronTransport implements Transport
         TransportArguments.checkIndirect("readIndirect", wordOffset, length);
         if (length > CHUNK_LENGTH)
         {
-            dst.putLong(dstOffset, fetchAdd(nodeId, wordOffset, 0));
-            return false;
+            return Transport.super.readIndirect(nodeId, wordOffset, expected, dst, dstOffset, length); // the word alone
         }
         dst.boundsCheck(dstOffset, Long.BYTES + length);
 
