@@ -440,6 +440,15 @@ final class SliceHandover implements Agent
             {
                 return; // another coordinator installed it meanwhile
             }
+            // counted before the new holders are visible anywhere: whoever sees them installed sees it counted
+            final long tookNs = System.nanoTime() - runningSinceNs[slice];
+            handOvers.incrementAndGet();
+            handOverNanos.addAndGet(tookNs);
+            maxHandOverNanos.accumulateAndGet(tookNs, Math::max);
+            if (count <= replicas)
+            {
+                underReplicated.incrementAndGet();
+            }
             replication.install(slice, current);
             replication.giveBackSpares(slice, current);
             runningEpoch[slice] = 0;
@@ -452,13 +461,8 @@ final class SliceHandover implements Agent
                 sendHolders(node, slice, current);
             }
         }
-        final long tookNs = System.nanoTime() - runningSinceNs[slice];
-        handOvers.incrementAndGet();
-        handOverNanos.addAndGet(tookNs);
-        maxHandOverNanos.accumulateAndGet(tookNs, Math::max);
         if (count <= replicas)
         {
-            underReplicated.incrementAndGet();
             final boolean first;
             synchronized (this)
             {
@@ -860,7 +864,7 @@ final class SliceHandover implements Agent
     }
 
     /**
-     * @return hand-overs this node coordinated to the end.
+     * @return hand-overs this node coordinated to the end, counted before their new holders were installed anywhere.
      */
     long handOvers()
     {
