@@ -66,16 +66,18 @@ final class TaskStaging
         final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         heap.wrapPayload(view, address, body.length);
         view.putBytes(0, body);
+        // counted before the message leaves: the receiver may finish with it before this thread runs again
+        counters.increment(Counters.MESSAGES_STAGED);
         try
         {
             proxy.sendStaged(target, stagedType, correlationId, value, address, body.length);
         }
         catch (final RuntimeException ex)
         {
+            counters.add(Counters.MESSAGES_STAGED, -1);
             freeStaged(address);
             throw ex;
         }
-        counters.increment(Counters.MESSAGES_STAGED);
 
         return address;
     }
