@@ -125,7 +125,6 @@ final class Replication
     private final IntFunction<NodeUnavailableException> gateTimeout = this::gateTimedOut;
     private final AtomicLong mirrorOperations = new AtomicLong();
     private final AtomicLong mirrorBytes = new AtomicLong();
-    private final AtomicLong failOvers = new AtomicLong();
     private final AtomicLong takenOverOperations = new AtomicLong();
     private final AtomicLong deferredFrees = new AtomicLong();
     private volatile SliceHandover handover;
@@ -536,10 +535,7 @@ final class Replication
             {
                 attached.onDeath(node);
             }
-            if (dead.compareAndSet(node, 0, 1))
-            {
-                failOvers.incrementAndGet();
-            }
+            dead.compareAndSet(node, 0, 1);
         }
     }
 
@@ -1430,7 +1426,14 @@ final class Replication
      */
     long failOvers()
     {
-        return failOvers.get();
+        // the marks themselves, set once each: a count kept beside them would lag a thread that sees a mark
+        long marked = 0;
+        for (int node = 0; node < dead.length(); node++)
+        {
+            marked += dead.get(node);
+        }
+
+        return marked;
     }
 
     /**
