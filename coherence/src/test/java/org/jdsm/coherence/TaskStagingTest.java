@@ -4,6 +4,7 @@ import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.ObjectSizeException;
 import org.jdsm.RemoteTaskException;
+import org.jdsm.simulator.fault.SenderPauseTransportProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,6 +52,28 @@ class TaskStagingTest
             assertEquals(1, counter(cluster.node(0), NodeCounters.Counter.MESSAGES_STAGED), "the task was staged");
             assertEquals(1, counter(cluster.node(1), NodeCounters.Counter.MESSAGES_STAGED), "the result was staged");
             awaitLiveObjects(cluster, liveBefore);
+        }
+    }
+
+    @Test
+    void shouldCountAStagedResultBeforeItLeavesEvenWhenItsSenderStallsRightAfter() throws Exception
+    {
+        // node 1's worker pauses once its staged result has left: node 0 reads the result and completes the call
+        // meanwhile (until 2026-12-07 the result was counted after the send, and this read 0)
+        try (SimulatedCluster cluster = SimulatedCluster.start(2, 42, 0, false, MAX_MESSAGE_LENGTH, (config) -> config
+            .operationTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .transportProvider(new SenderPauseTransportProvider(
+                config.transportProvider(),
+                (from, to, buffer, offset, length) -> 1 == from && ControlMessageDescriptor.RESULT_STAGED_TYPE ==
+                    new ControlMessageFlyweight().wrapForRead(buffer, offset).type(),
+                300, TimeUnit.MILLISECONDS))))
+        {
+            final byte[] result = cluster.node(0).spawnOn(1, (n) -> new byte[3 * MAX_MESSAGE_LENGTH])
+                .get(30, TimeUnit.SECONDS);
+
+            assertEquals(3 * MAX_MESSAGE_LENGTH, result.length);
+            assertEquals(1, counter(cluster.node(1), NodeCounters.Counter.MESSAGES_STAGED),
+                "the result was counted before it left node 1");
         }
     }
 

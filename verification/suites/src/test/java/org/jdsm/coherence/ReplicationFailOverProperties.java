@@ -21,6 +21,8 @@ import org.jdsm.linearizability.OpKind;
 import org.jdsm.linearizability.Verdict;
 import org.jdsm.simulator.SimulatedCluster;
 import org.jdsm.simulator.SimulatedNetwork;
+import org.jdsm.simulator.fault.SenderPauseTransportProvider;
+import org.jdsm.spi.TransportProvider;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,6 +112,20 @@ class ReplicationFailOverProperties
     }
 
     @Example
+    void aHandOverIsCountedBeforeItsHoldersAreSeenEvenWhenItsCoordinatorStallsAfterSendingThem() throws Exception
+    {
+        // the coordinator's thread pauses after each holder list it sends: every live node installs the new holders
+        // meanwhile (until 2026-12-07 the hand-over was counted after the sends, and this read 0 of 2; the schedule
+        // above without the pause read 1 of 2 about once in CI)
+        final UnaryOperator<TransportProvider> pausing = (inner) -> new SenderPauseTransportProvider(
+            inner,
+            (from, to, buffer, offset, length) -> ControlMessageDescriptor.HANDED_OVER_TYPE ==
+                new ControlMessageFlyweight().wrapForRead(buffer, offset).type(),
+            200, TimeUnit.MILLISECONDS);
+        check(3, 1, 0, 7, 2, pausing);
+    }
+
+    @Example
     void withoutReplicasTheSameCrashLosesTheCrashedNodesObjects() throws Exception
     {
         // the negative control: the workload and its checks fail when there are no backups
@@ -146,9 +163,22 @@ class ReplicationFailOverProperties
         final int nodes, final int victim, final int crashStep, final long seed, final int maxDelaySteps)
         throws Exception
     {
+        check(nodes, victim, crashStep, seed, maxDelaySteps, UnaryOperator.identity());
+    }
+
+    static void check(
+        final int nodes,
+        final int victim,
+        final int crashStep,
+        final long seed,
+        final int maxDelaySteps,
+        final UnaryOperator<TransportProvider> transport)
+        throws Exception
+    {
         final String schedule = "nodes=" + nodes + " victim=" + victim + " crashStep=" + crashStep + " seed=" + seed +
             " maxDelaySteps=" + maxDelaySteps;
-        final Outcome outcome = run(nodes, victim, crashStep, seed, maxDelaySteps, 1, true);
+        final Outcome outcome = run(
+            nodes, new int[]{victim}, new int[]{crashStep}, seed, maxDelaySteps, 1, transport);
         System.out.println("replication " + schedule + ": homed on victim at crash=" + outcome.homedOnVictimAtCrash +
             " read back=" + outcome.homedOnVictimReadBack + " objects=" + outcome.objects + " ops=" +
             outcome.history.size() + " mirrorOps=" + outcome.mirrorOperations + " delivered=" + outcome.delivered +
@@ -219,6 +249,21 @@ class ReplicationFailOverProperties
         final int maxDelaySteps,
         final int replicas) throws Exception
     {
+        return run(nodes, victims, crashSteps, seed, maxDelaySteps, replicas, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, each node's transport made by {@code transport} applied to the simulated network's provider.
+     */
+    static Outcome run(
+        final int nodes,
+        final int[] victims,
+        final int[] crashSteps,
+        final long seed,
+        final int maxDelaySteps,
+        final int replicas,
+        final UnaryOperator<TransportProvider> transport) throws Exception
+    {
         final boolean crash = victims.length > 0;
         final Outcome outcome = new Outcome();
         final HistoryRecorder recorder = HistoryRecorder.withNanoClock();
@@ -229,7 +274,8 @@ class ReplicationFailOverProperties
             .maxObjectSize(16 * 1024)
             .workerThreads(2)
             .operationTimeoutNs(TimeUnit.SECONDS.toNanos(5))
-            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20));
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
+            .transportProvider(transport.apply(c.transportProvider()));
         try (SimulatedCluster cluster = SimulatedCluster.start(
             new SimulatedNetwork.Context().seed(seed).maxDelaySteps(maxDelaySteps).reorder(maxDelaySteps > 0),
             nodes, config, Node::new))
