@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HungNodeTest
 {
+    /** The thread reading each pumped process's output, by process id, until {@link #awaitOutputEnd}. */
+    private static final ConcurrentHashMap<Long, Thread> READERS = new ConcurrentHashMap<>();
     private static final String PEER_TIMEOUT = "-Djdsm.peer.timeout=2s";
     private static final List<String> KV = List.of("kv", "--records", "2000", "--operations", "2000000");
 
@@ -59,6 +62,7 @@ class HungNodeTest
             assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "launcher still waits 60 s after node 2 stopped:\n" +
                 String.join("\n", lines));
             final long endedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedNs);
+            awaitOutputEnd(launcher);
             final String out = String.join("\n", lines);
             System.out.println(out);
             System.out.println("launcher ended " + endedMs + " ms after node 2 was stopped");
@@ -111,7 +115,7 @@ class HungNodeTest
             assertTrue(processes[2].waitFor(20, TimeUnit.SECONDS), "node 2 still running 20 s after it resumed:\n" +
                 lines.get(2));
             final long exitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumedNs);
-            Thread.sleep(200); // the rest of its output
+            awaitOutputEnd(processes[2]);
             final List<String> afterResume = lines.get(2).subList(linesBefore, lines.get(2).size());
             System.out.println("node 0:\n" + String.join("\n", lines.get(0)));
             System.out.println("node 2 exited " + exitedMs + " ms after it resumed; its output since:\n" +
@@ -207,6 +211,18 @@ class HungNodeTest
         return lines.stream().filter((line) -> line.startsWith(prefix)).count();
     }
 
+    /**
+     * Wait until the output of a process that has ended is read to its end (its reader is a thread of its own).
+     */
+    static void awaitOutputEnd(final Process process) throws InterruptedException
+    {
+        final Thread reader = READERS.remove(process.pid());
+        if (null != reader)
+        {
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
     static List<String> pump(final Process process)
     {
         final List<String> lines = new CopyOnWriteArrayList<>();
@@ -227,6 +243,7 @@ class HungNodeTest
             }
         }, "hung-node-output-" + process.pid());
         thread.setDaemon(true);
+        READERS.put(process.pid(), thread);
         thread.start();
 
         return lines;

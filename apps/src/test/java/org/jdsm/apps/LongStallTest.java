@@ -47,6 +47,7 @@ class LongStallTest
             assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "launcher still running 60 s after the stall:\n" +
                 String.join("\n", lines));
             final long endedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedNs);
+            HungNodeTest.awaitOutputEnd(launcher);
             final String out = String.join("\n", lines);
             System.out.println(out);
             System.out.println("node 2 stalled " + STALL_MS + " ms; the launcher ended " + endedMs +

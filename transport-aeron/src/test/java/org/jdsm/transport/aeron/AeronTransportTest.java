@@ -77,13 +77,34 @@ class AeronTransportTest
         final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs,
         final long peerTimeoutMs, final boolean callerDrives, final MessageHandler handler, final DsmConfig base)
     {
+        return newTransport(nodeId, nodeCount, secret, operationTimeoutMs, peerTimeoutMs, operationTimeoutMs,
+            callerDrives, handler, base);
+    }
+
+    /**
+     * A transport whose join may take {@code startTimeoutMs}, whatever its operation and peer timeouts: two or three
+     * transports starting at once on a loaded 2-core machine need seconds.
+     */
+    private AeronTransport newTransport(
+        final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs,
+        final long peerTimeoutMs, final long startTimeoutMs)
+    {
+        return newTransport(nodeId, nodeCount, secret, operationTimeoutMs, peerTimeoutMs, startTimeoutMs, true,
+            (source, buffer, offset, length) -> { }, new DsmConfig());
+    }
+
+    private AeronTransport newTransport(
+        final int nodeId, final int nodeCount, final String secret, final long operationTimeoutMs,
+        final long peerTimeoutMs, final long startTimeoutMs, final boolean callerDrives, final MessageHandler handler,
+        final DsmConfig base)
+    {
         final List<Throwable> nodeErrors = new CopyOnWriteArrayList<>();
         final DsmConfig config = base.nodeId(nodeId).nodeCount(nodeCount).transport("aeron")
             .transportOption(AeronTransportContext.Configuration.CALLER_DRIVES_PROP_NAME, callerDrives)
             .heapSize(HEAP).cacheSize(HEAP).maxObjectSize(HEAP / 2).clusterSecret(secret)
             .operationTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
             .peerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(peerTimeoutMs))
-            .startTimeoutNs(TimeUnit.MILLISECONDS.toNanos(operationTimeoutMs))
+            .startTimeoutNs(TimeUnit.MILLISECONDS.toNanos(startTimeoutMs))
             .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
             .errorHandler(nodeErrors::add)
             .conclude();
@@ -131,8 +152,9 @@ class AeronTransportTest
     @Test
     void shouldNameNodeThatNeverStarted() throws Exception
     {
-        final AeronTransport node0 = newTransport(0, 3, SECRET, 1000);
-        final AeronTransport node1 = newTransport(1, 3, SECRET, 1000);
+        // a start timeout in which nodes 0 and 1 surely join each other on a loaded machine: only node 2 is missing
+        final AeronTransport node0 = newTransport(0, 3, SECRET, 1000, 1000, 5000);
+        final AeronTransport node1 = newTransport(1, 3, SECRET, 1000, 1000, 5000);
 
         final List<Throwable> failures = startAll(node0, node1);
 
@@ -140,7 +162,7 @@ class AeronTransportTest
         {
             final NodeUnavailableException ex = assertInstanceOf(NodeUnavailableException.class, failures.get(nodeId));
             assertEquals(2, ex.nodeId());
-            assertEquals("node 2 unavailable: join timed out after 1000 ms (jdsm.start.timeout): nodes [2] did not join node " + nodeId +
+            assertEquals("node 2 unavailable: join timed out after 5000 ms (jdsm.start.timeout): nodes [2] did not join node " + nodeId +
                 " (never connected: not started, or not listening on its endpoint)", ex.getMessage());
         }
     }
@@ -201,8 +223,8 @@ class AeronTransportTest
     @Test
     void shouldNotLetForgedRefuseKillJoinedPeer() throws Exception
     {
-        final AeronTransport node0 = newTransport(0, 2, SECRET, 2000);
-        final AeronTransport node1 = newTransport(1, 2, SECRET, 2000);
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 2000, 2000, 10_000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 2000, 2000, 10_000);
         assertEquals(List.of(), nonNull(startAll(node0, node1)));
 
         intruderClient = Aeron.connect(new Aeron.Context().aeronDirectoryName(node0.aeronDirectoryName()));
@@ -270,8 +292,8 @@ class AeronTransportTest
     @Test
     void shouldDropMalformedUnauthenticatedAndForgedFramesAndKeepServing() throws Exception
     {
-        final AeronTransport node0 = newTransport(0, 2, SECRET, 2000);
-        final AeronTransport node1 = newTransport(1, 2, SECRET, 2000);
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 2000, 2000, 10_000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 2000, 2000, 10_000);
         assertEquals(List.of(), nonNull(startAll(node0, node1)));
         assertEquals(0, node1.fetchAdd(0, 8, 1));
 
@@ -464,8 +486,8 @@ class AeronTransportTest
     @Test
     void shouldFailOperationInFlightWhenPeerFallsSilent() throws Exception
     {
-        final AeronTransport node0 = newTransport(0, 2, SECRET, 1000);
-        final AeronTransport node1 = newTransport(1, 2, SECRET, 1000);
+        final AeronTransport node0 = newTransport(0, 2, SECRET, 1000, 1000, 10_000);
+        final AeronTransport node1 = newTransport(1, 2, SECRET, 1000, 1000, 10_000);
         assertEquals(List.of(), nonNull(startAll(node0, node1)));
         assertEquals(0, node0.fetchAdd(1, 0, 1));
 
