@@ -138,8 +138,10 @@ class SliceHandoverTest
             assertThrows(TimeoutException.class, () -> afterDeath.get(500, TimeUnit.MILLISECONDS),
                 "a read started after the death waits for the hand-over of slice 2");
             final SliceHandover coordinator = ((EngineHeap)cluster.node(3).heap()).replication().handover();
-            assertTrue(coordinator.describe(2).startsWith("run by this node 3 at epoch 1, waiting for fence " +
-                "acknowledgements from nodes [1]"), coordinator.describe(2));
+            // node 3 learns of the death and runs the hand-over on its own threads: waited for, not assumed
+            awaitDescribed(coordinator,
+                "run by this node 3 at epoch 1, waiting for fence acknowledgements from nodes [1]");
+            assertFalse(afterDeath.isDone(), "still waiting for the hand-over of slice 2");
 
             atBackup.putLongRelease(writer.base(1) + offset, 2L); // the mirror lands
             writer.gate().leave(2);
