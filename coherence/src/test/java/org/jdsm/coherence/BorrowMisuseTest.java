@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -169,13 +170,15 @@ class BorrowMisuseTest
     {
         final DBox<Long> box = node.alloc(Codecs.LONG, 1L);
         final Ref<Long> ref = box.read();
+        TaskGate.close();
         final var future = node.spawnOn(1, (n) ->
         {
-            Thread.sleep(200);
+            TaskGate.await();
             return ref.getLong();
         });
         ref.close();
         assertThrows(BorrowException.class, box::write, "the task still holds a shared borrow");
+        TaskGate.open();
         assertEquals(1L, future.get(10, TimeUnit.SECONDS));
         try (Mut<Long> mut = box.write())
         {
@@ -189,14 +192,16 @@ class BorrowMisuseTest
         final DBox<Long> box = node.alloc(Codecs.LONG, 1L);
         try (Mut<Long> mut = box.write())
         {
+            TaskGate.close();
             final var future = node.spawnOn(1, (n) ->
             {
-                Thread.sleep(200);
+                TaskGate.await();
                 mut.setLong(2);
                 return null;
             });
             final BorrowException ex = assertThrows(BorrowException.class, mut::getLong);
             assertTrue(ex.getMessage().endsWith(" is lent to a task on node 1 until the task returns"), ex.getMessage());
+            TaskGate.open();
             future.get(10, TimeUnit.SECONDS);
             assertEquals(2L, mut.getLong());
         }
@@ -288,6 +293,33 @@ class BorrowMisuseTest
 
     record Holder(long id, DBox<Long> box)
     {
+    }
+
+    /**
+     * Holds a test's task until the test has checked what must hold while the task runs (a static, not a capture:
+     * tasks on other nodes travel serialized), whatever the machine's load.
+     */
+    static final class TaskGate
+    {
+        private static volatile CountDownLatch latch = new CountDownLatch(0);
+
+        static void close()
+        {
+            latch = new CountDownLatch(1);
+        }
+
+        static void open()
+        {
+            latch.countDown();
+        }
+
+        static void await() throws InterruptedException
+        {
+            if (!latch.await(10, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("the test did not open the task's gate within 10 s");
+            }
+        }
     }
 
     static final class LeakedRef implements java.io.Serializable

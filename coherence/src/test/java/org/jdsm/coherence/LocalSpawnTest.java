@@ -254,14 +254,16 @@ class LocalSpawnTest
     {
         final DBox<Long> box = node.alloc(Codecs.LONG, 11L);
         final Ref<Long> ref = box.read();
+        BorrowMisuseTest.TaskGate.close();
         final var future = node.spawnOn(0, (n) ->
         {
-            Thread.sleep(200);
+            BorrowMisuseTest.TaskGate.await();
             BorrowMisuseTest.LeakedRef.last = ref;
             return ref.getLong();
         });
         ref.close();
         assertThrows(BorrowException.class, box::write, "the task still holds a shared borrow");
+        BorrowMisuseTest.TaskGate.open();
         assertEquals(11L, future.get(10, TimeUnit.SECONDS));
 
         final Ref<Long> stale = BorrowMisuseTest.LeakedRef.last;
@@ -279,14 +281,16 @@ class LocalSpawnTest
         final DBox<Long> box = node.alloc(Codecs.LONG, 1L);
         try (Mut<Long> mut = box.write())
         {
+            BorrowMisuseTest.TaskGate.close();
             final var future = node.spawnOn(0, (n) ->
             {
-                Thread.sleep(200);
+                BorrowMisuseTest.TaskGate.await();
                 mut.setLong(2L);
                 return null;
             });
             final BorrowException ex = assertThrows(BorrowException.class, mut::getLong);
             assertTrue(ex.getMessage().endsWith(" is lent to a task on node 0 until the task returns"), ex.getMessage());
+            BorrowMisuseTest.TaskGate.open();
             future.get(10, TimeUnit.SECONDS);
             assertEquals(2L, mut.getLong());
         }
