@@ -234,26 +234,20 @@ class ReplicationFailOverProperties
         final int replicas,
         final boolean crash) throws Exception
     {
-        return run(nodes, crash ? new int[]{victim} : new int[0], new int[]{crashStep}, seed, maxDelaySteps, replicas);
+        return run(
+            nodes,
+            crash ? new int[]{victim} : new int[0],
+            new int[]{crashStep},
+            seed,
+            maxDelaySteps,
+            replicas,
+            UnaryOperator.identity());
     }
 
     /**
      * The workload, crashing {@code victims[k]} at client 0's step {@code crashSteps[k]}; before each crash but the
-     * first, client 0 waits until every live node has installed the hand-overs of the crashes before it.
-     */
-    static Outcome run(
-        final int nodes,
-        final int[] victims,
-        final int[] crashSteps,
-        final long seed,
-        final int maxDelaySteps,
-        final int replicas) throws Exception
-    {
-        return run(nodes, victims, crashSteps, seed, maxDelaySteps, replicas, UnaryOperator.identity());
-    }
-
-    /**
-     * As above, each node's transport made by {@code transport} applied to the simulated network's provider.
+     * first, client 0 waits until every live node has installed the hand-overs of the crashes before it. Each node's
+     * transport is made by {@code transport} applied to the simulated network's provider.
      */
     static Outcome run(
         final int nodes,

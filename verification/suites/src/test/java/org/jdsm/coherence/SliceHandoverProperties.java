@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +86,13 @@ class SliceHandoverProperties
         final String schedule = "nodes=" + nodes + " victims=" + first + "," + second + " steps=" + firstStep + "," +
             secondStep + " seed=" + seed + " maxDelaySteps=" + maxDelaySteps;
         final ReplicationFailOverProperties.Outcome outcome = ReplicationFailOverProperties.run(
-            nodes, new int[]{first, second}, new int[]{firstStep, secondStep}, seed, maxDelaySteps, 1);
+            nodes,
+            new int[]{first, second},
+            new int[]{firstStep, secondStep},
+            seed,
+            maxDelaySteps,
+            1,
+            UnaryOperator.identity());
         System.out.println("two crashes " + schedule + ": homed on victims=" + outcome.homedOnVictimAtCrash +
             " read back=" + outcome.homedOnVictimReadBack + " hand-overs=" + outcome.handOvers + " re-replicated=" +
             outcome.slicesReReplicated + " bytes copied=" + outcome.bytesCopied);
