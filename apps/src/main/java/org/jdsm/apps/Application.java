@@ -37,6 +37,21 @@ public interface Application<O>
     O newOptions();
 
     /**
+     * Check the options against the cluster they are to run on, before it starts: whatever they and the cluster's
+     * shape decide (a value out of range, options that exclude each other, a node id the cluster does not have), so
+     * that a mistake is one line and exit status 2, not a failure after every node has started. The launcher calls it
+     * on every node before the node starts, and {@code jdsm local} before it forks them. The default checks nothing.
+     *
+     * @param options   parsed from the application's arguments.
+     * @param nodeCount of the cluster.
+     * @param replicas  the cluster's {@code jdsm.replicas}.
+     * @throws org.jdsm.ConfigurationException naming the option and what it must be.
+     */
+    default void check(final O options, final int nodeCount, final int replicas)
+    {
+    }
+
+    /**
      * Run on the driver node.
      *
      * @param node    the driver, node 0 of a started cluster.
@@ -54,12 +69,13 @@ public interface Application<O>
      * @param args the application's own arguments, e.g. {@code --n 1024 --type int}.
      * @param out  where to print progress and the summary.
      * @return the exit status: 0 when the results were checked and correct.
-     * @throws org.jdsm.ConfigurationException naming an argument that is not one of its options or is malformed.
+     * @throws org.jdsm.ConfigurationException naming an argument that is not one of its options or is malformed, or
+     *                                         an option {@link #check} refuses for this cluster.
      * @throws Exception                       on failure, which the launcher reports and turns into a non-zero
      *                                         exit status.
      */
     default int run(DsmNode node, List<String> args, PrintStream out) throws Exception
     {
-        return run(node, ApplicationOptions.parse(this, args), out);
+        return run(node, ApplicationOptions.parse(this, args, node.nodeCount(), node.config().replicas()), out);
     }
 }

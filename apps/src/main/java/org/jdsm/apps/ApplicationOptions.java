@@ -62,6 +62,28 @@ public final class ApplicationOptions
     }
 
     /**
+     * Parse an application's arguments and check them against the cluster they are to run on
+     * ({@link Application#check}).
+     *
+     * @param application whose arguments.
+     * @param args        its arguments.
+     * @param nodeCount   of the cluster.
+     * @param replicas    the cluster's {@code jdsm.replicas}.
+     * @param <O>         its options type.
+     * @return a new options object holding the values given and the defaults of the others.
+     * @throws ConfigurationException naming the argument that is not one of its options, is missing or malformed, or
+     *                                that the application refuses for this cluster.
+     */
+    public static <O> O parse(
+        final Application<O> application, final List<String> args, final int nodeCount, final int replicas)
+    {
+        final O options = parse(application, args);
+        application.check(options, nodeCount, replicas);
+
+        return options;
+    }
+
+    /**
      * Whether the arguments ask for the application's help.
      *
      * @param args the application's arguments.

@@ -46,7 +46,7 @@ final class LocalCommand implements Callable<Integer>
             System.out.print(ApplicationOptions.usage(app));
             return 0;
         }
-        ApplicationOptions.parse(app, arguments);
+        ApplicationOptions.parse(app, arguments, nodes, loopback.replicas());
 
         final int[] status = loopback.run("local", nodes, System.out, (jvmOptions) -> (clusterFile, nodeId) ->
             nodeCommand(clusterFile, nodeId, jvmOptions, application, arguments));

@@ -344,7 +344,7 @@ final class LoopbackCluster
             Long.highestOneBit(Math.max(1, heapSize - 1)) << 1;
     }
 
-    private static int replicasOption(final List<String> jvmOptions)
+    static int replicasOption(final List<String> jvmOptions)
     {
         final String value = option(jvmOptions, DsmConfig.REPLICAS_PROP_NAME);
         try

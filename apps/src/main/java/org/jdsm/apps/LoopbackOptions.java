@@ -88,6 +88,17 @@ final class LoopbackOptions
     }
 
     /**
+     * The backups the nodes will keep ({@code jdsm.replicas}): {@code --replicas}, else the last
+     * {@code --jvm-opt=-Djdsm.replicas=R}, else this JVM's property, else none. Call after {@link #check(int)}.
+     *
+     * @return the replicas the nodes' JVMs are given.
+     */
+    int replicas()
+    {
+        return LoopbackCluster.replicasOption(jvmOptions);
+    }
+
+    /**
      * Run a cluster of {@code nodes} JVMs to its end, with {@code --ipc} on a {@link SharedMediaDriver} started for
      * it and stopped after the nodes have exited.
      *

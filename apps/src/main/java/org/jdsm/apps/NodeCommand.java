@@ -103,7 +103,7 @@ final class NodeCommand implements Callable<Integer>
                 System.out.print(ApplicationOptions.usage(app));
                 return 0;
             }
-            ApplicationOptions.parse(app, arguments);
+            ApplicationOptions.parse(app, arguments, dsmConfig.nodeCount(), dsmConfig.replicas());
         }
 
         if (0 != nodeId)

@@ -210,6 +210,42 @@ class LauncherTest
     }
 
     @Test
+    void shouldCheckApplicationOptionsAgainstTheClusterBeforeForkingItsNodes(
+        @org.junit.jupiter.api.io.TempDir final Path directory) throws IOException
+    {
+        final LauncherRun workload = launch("local", "--nodes", "2", "kv", "--workload", "z");
+        assertEquals(2, workload.status(), workload.out());
+        assertEquals("jdsm: kv: workload=z must be one of a|b|c|d|e|f|drust" + System.lineSeparator(),
+            workload.err());
+        assertEquals("", workload.out(), "no node forked");
+
+        final LauncherRun noBackup = launch("local", "--nodes", "3", "kv", "--kill-node", "2", "--client-nodes", "0,1");
+        assertEquals(2, noBackup.status(), noBackup.out());
+        assertEquals("jdsm: kv: --kill-node=2 needs jdsm.replicas >= 1 (jdsm local --replicas 1): without a backup " +
+            "the node's buckets die with it" + System.lineSeparator(), noBackup.err());
+        assertEquals("", noBackup.out(), "no node forked");
+
+        final LauncherRun outside = launch("local", "--nodes", "3", "--replicas", "1", "kv", "--kill-node", "3");
+        assertEquals(2, outside.status(), outside.out());
+        assertEquals("jdsm: kv: --kill-node=3 must be in [1, 2]: node 0 is the driver" + System.lineSeparator(),
+            outside.err());
+
+        // a node started by hand checks too, the serving ones included, before it binds a port
+        final Path clusterFile = directory.resolve("cluster.json");
+        ClusterFile.write(
+            clusterFile, "aeron", "127.0.0.1", new int[]{ 20_001, 20_002 }, "00112233445566778899aabbccddeeff");
+        for (final String nodeId : List.of("0", "1"))
+        {
+            final LauncherRun node = launch(
+                "node", "--config", clusterFile.toString(), "--node-id", nodeId, "kv", "--client-nodes", "0,2");
+            assertEquals(2, node.status(), node.out());
+            assertEquals("jdsm: kv: --client-nodes=0,2: 2 is not a node id in [0, 1]" + System.lineSeparator(),
+                node.err());
+            assertEquals("", node.out());
+        }
+    }
+
+    @Test
     void shouldAcceptEveryDeclaredOption()
     {
         for (final Application<?> app : Applications.all())

@@ -2,6 +2,7 @@ package org.jdsm.apps.kv;
 
 import org.HdrHistogram.Histogram;
 import org.agrona.SystemUtil;
+import org.jdsm.ConfigurationException;
 import org.jdsm.DsmNode;
 import org.jdsm.apps.Application;
 import org.jdsm.apps.NodeTraffic;
@@ -134,9 +135,21 @@ public final class KvApplication implements Application<KvApplication.Options>
         return "KV store on jdsm (or --baseline, or --compare both) under YCSB workloads a-f or drust";
     }
 
+    public void check(final Options options, final int nodeCount, final int replicas)
+    {
+        try
+        {
+            new Settings(options, nodeCount, replicas);
+        }
+        catch (final KvException ex)
+        {
+            throw new ConfigurationException(name() + ": " + ex.getMessage());
+        }
+    }
+
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final Settings settings = new Settings(options, node);
+        final Settings settings = new Settings(options, node.nodeCount(), node.config().replicas());
         if (options.compare)
         {
             return compare(node, settings, out);
@@ -562,7 +575,7 @@ public final class KvApplication implements Application<KvApplication.Options>
         final Integer killNode;
         final long killAfterNs;
 
-        Settings(final Options options, final DsmNode node) throws Exception
+        Settings(final Options options, final int nodeCount, final int replicas)
         {
             this.options = options;
             workloadName = options.workload;
@@ -587,8 +600,8 @@ public final class KvApplication implements Application<KvApplication.Options>
             }
             final boolean isSingle = options.baseline || options.compare;
             final String single = options.baseline ? "--baseline" : "--compare";
-            clientNodes = null == options.clientNodes ? allNodes(node.nodeCount()) :
-                clientNodes(options.clientNodes, node.nodeCount());
+            clientNodes = null == options.clientNodes ? allNodes(nodeCount) :
+                clientNodes(options.clientNodes, nodeCount);
             if (isSingle && (null != options.clientNodes || null != options.killNode))
             {
                 throw new KvException((null != options.clientNodes ? "--client-nodes" : "--kill-node") +
@@ -609,9 +622,9 @@ public final class KvApplication implements Application<KvApplication.Options>
             }
             if (null != killNode)
             {
-                if (killNode < 1 || killNode >= node.nodeCount())
+                if (killNode < 1 || killNode >= nodeCount)
                 {
-                    throw new KvException("--kill-node=" + killNode + " must be in [1, " + (node.nodeCount() - 1) +
+                    throw new KvException("--kill-node=" + killNode + " must be in [1, " + (nodeCount - 1) +
                         "]: node 0 is the driver");
                 }
                 if (Arrays.stream(clientNodes).anyMatch((i) -> i == killNode))
@@ -619,7 +632,7 @@ public final class KvApplication implements Application<KvApplication.Options>
                     throw new KvException("--kill-node=" + killNode + " runs clients: give --client-nodes without it" +
                         " (its clients would die with it), e.g. --client-nodes 0");
                 }
-                if (node.config().replicas() < 1)
+                if (replicas < 1)
                 {
                     throw new KvException("--kill-node=" + killNode + " needs jdsm.replicas >= 1 (jdsm local " +
                         "--replicas 1): without a backup the node's buckets die with it");

@@ -1,5 +1,6 @@
 package org.jdsm.apps.kv;
 
+import org.jdsm.ConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,9 +83,10 @@ class KvApplicationTest
     @Test
     void shouldRejectBaselineWithCompare(@TempDir final Path dir)
     {
-        final KvException ex = org.junit.jupiter.api.Assertions.assertThrows(KvException.class,
-            () -> run(1, dir, "--baseline", "--compare"));
-        assertEquals("--baseline and --compare exclude each other: --compare runs the baseline too", ex.getMessage());
+        final ConfigurationException ex =
+            assertThrows(ConfigurationException.class, () -> run(1, dir, "--baseline", "--compare"));
+        assertEquals("kv: --baseline and --compare exclude each other: --compare runs the baseline too",
+            ex.getMessage());
     }
 
     @Test
@@ -136,16 +139,16 @@ class KvApplicationTest
     @Test
     void shouldRejectKillingTheDriverOrAClientNodeOrWithoutReplicas(@TempDir final Path dir)
     {
-        assertEquals("--kill-node=0 must be in [1, 2]: node 0 is the driver", org.junit.jupiter.api.Assertions
-            .assertThrows(KvException.class, () -> run(3, dir, "--kill-node", "0")).getMessage());
-        assertEquals("--kill-node=2 runs clients: give --client-nodes without it (its clients would die with it), " +
-            "e.g. --client-nodes 0", org.junit.jupiter.api.Assertions
-            .assertThrows(KvException.class, () -> run(3, dir, "--kill-node", "2")).getMessage());
-        assertEquals("--kill-node=2 needs jdsm.replicas >= 1 (jdsm local --replicas 1): without a backup the node's " +
-            "buckets die with it", org.junit.jupiter.api.Assertions.assertThrows(KvException.class,
+        assertEquals("kv: --kill-node=0 must be in [1, 2]: node 0 is the driver",
+            assertThrows(ConfigurationException.class, () -> run(3, dir, "--kill-node", "0")).getMessage());
+        assertEquals("kv: --kill-node=2 runs clients: give --client-nodes without it (its clients would die with " +
+            "it), e.g. --client-nodes 0",
+            assertThrows(ConfigurationException.class, () -> run(3, dir, "--kill-node", "2")).getMessage());
+        assertEquals("kv: --kill-node=2 needs jdsm.replicas >= 1 (jdsm local --replicas 1): without a backup the " +
+            "node's buckets die with it", assertThrows(ConfigurationException.class,
             () -> run(3, dir, "--kill-node", "2", "--client-nodes", "0,1")).getMessage());
-        assertEquals("--client-nodes=0,3: 3 is not a node id in [0, 2]", org.junit.jupiter.api.Assertions
-            .assertThrows(KvException.class, () -> run(3, dir, "--client-nodes", "0,3")).getMessage());
+        assertEquals("kv: --client-nodes=0,3: 3 is not a node id in [0, 2]",
+            assertThrows(ConfigurationException.class, () -> run(3, dir, "--client-nodes", "0,3")).getMessage());
     }
 
     private static String run(final int nodes, final Path dir, final String... workload) throws Exception
