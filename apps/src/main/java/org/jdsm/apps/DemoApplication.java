@@ -2,6 +2,7 @@ package org.jdsm.apps;
 
 import org.agrona.DirectBuffer;
 import org.jdsm.Codecs;
+import org.jdsm.ConfigurationException;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
 import org.jdsm.DMutex;
@@ -58,10 +59,23 @@ public final class DemoApplication implements Application<DemoApplication.Option
         return "sharded sum, mutex counter, shared arc, object move; every result checked";
     }
 
+    public void check(final Options options, final int nodeCount, final int replicas)
+    {
+        try
+        {
+            validate(options);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigurationException(name() + ": " + ex.getMessage());
+        }
+    }
+
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final int elements = atLeastOne("--elements", options.elements);
-        final int increments = atLeastOne("--increments", options.increments);
+        validate(options);
+        final int elements = options.elements;
+        final int increments = options.increments;
         final int nodes = node.nodeCount();
         final List<String[]> rows = new ArrayList<>();
 
@@ -271,13 +285,20 @@ public final class DemoApplication implements Application<DemoApplication.Option
             Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs)) };
     }
 
-    private static int atLeastOne(final String name, final int value)
+    /**
+     * Every count must be at least 1.
+     */
+    private static void validate(final Options options)
+    {
+        atLeastOne("--elements", options.elements);
+        atLeastOne("--increments", options.increments);
+    }
+
+    private static void atLeastOne(final String name, final int value)
     {
         if (value < 1)
         {
             throw new IllegalArgumentException(name + "=" + value + " must be >= 1");
         }
-
-        return value;
     }
 }

@@ -2,6 +2,7 @@ package org.jdsm.apps;
 
 import org.jdsm.ConfigurationException;
 import org.jdsm.DsmConfig;
+import org.jdsm.spi.TransportProvider;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -48,7 +49,8 @@ final class LoopbackOptions
 
     /**
      * Check the options for a cluster of {@code nodes}, before anything is forked or printed: the node count, the
-     * timeout, and the heap and cache sizes the JVM options give each node.
+     * transport (on this JVM's class path, which the nodes get), the timeout, and the heap and cache sizes the JVM
+     * options give each node.
      *
      * @param nodes the command's {@code --nodes}.
      * @throws ConfigurationException naming the option or setting that is out of range.
@@ -57,6 +59,14 @@ final class LoopbackOptions
     {
         LoopbackCluster.javaCommand(jvmOptions);
         LoopbackCluster.peerTimeoutNs(jvmOptions);
+        try
+        {
+            TransportProvider.find(transport); // the nodes' JVMs get this JVM's class path
+        }
+        catch (final ConfigurationException ex)
+        {
+            throw new ConfigurationException("--" + ex.getMessage());
+        }
         if (ipc && !"aeron".equals(transport))
         {
             throw new ConfigurationException("--ipc needs --transport=aeron, not --transport=" + transport);

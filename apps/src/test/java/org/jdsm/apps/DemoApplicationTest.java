@@ -1,5 +1,6 @@
 package org.jdsm.apps;
 
+import org.jdsm.ConfigurationException;
 import org.jdsm.simulator.SimulatedNetwork;
 import org.jdsm.simulator.SimulatedCluster;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,5 +39,21 @@ class DemoApplicationTest
             assertTrue(output.contains("4999950000"), output);
             assertTrue(output.contains("150"), output);
         }
+    }
+
+    @Test
+    void shouldCheckOptionsBeforeTheClusterStarts()
+    {
+        final DemoApplication app = new DemoApplication();
+
+        assertEquals("demo: --elements=0 must be >= 1", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--elements", "0"), 2, 0)).getMessage());
+        assertEquals("demo: --increments=-3 must be >= 1", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--elements", "10", "--increments", "-3"), 2, 0)).getMessage());
+
+        final DemoApplication.Options options =
+            ApplicationOptions.parse(app, List.of("--elements", "1", "--increments", "1"), 2, 0);
+        assertEquals(1, options.elements);
+        assertEquals(1, options.increments);
     }
 }

@@ -54,6 +54,17 @@ class LauncherTest
     }
 
     @Test
+    void shouldRejectATransportNotOnTheClassPathBeforeForkingANode()
+    {
+        final LauncherRun transport = launch("local", "--nodes", "2", "--transport", "carrier-pigeon", "demo");
+        assertEquals(2, transport.status());
+        assertTrue(transport.err().startsWith("jdsm: --transport=carrier-pigeon not found on the class path; " +
+            "available: [") && transport.err().contains("aeron"), transport.err());
+        assertEquals(1, transport.err().lines().count(), transport.err());
+        assertEquals("", transport.out(), "no node forked");
+    }
+
+    @Test
     void shouldRejectTimeoutBelowOneSecondInOneLine()
     {
         final LauncherRun zero = launch("local", "--nodes", "2", "--timeout", "0", "demo");

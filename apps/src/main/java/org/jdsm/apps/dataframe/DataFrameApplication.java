@@ -1,5 +1,6 @@
 package org.jdsm.apps.dataframe;
 
+import org.jdsm.ConfigurationException;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
@@ -154,12 +155,25 @@ public final class DataFrameApplication implements Application<DataFrameApplicat
         return "db-benchmark group-by q1..q10 and DRust's batch on a columnar frame, against its baseline";
     }
 
+    public void check(final Options options, final int nodeCount, final int replicas)
+    {
+        try
+        {
+            new Settings(options);
+        }
+        catch (final DataFrameException ex)
+        {
+            throw new ConfigurationException(name() + ": " + ex.getMessage());
+        }
+    }
+
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final G1Spec spec = new G1Spec(options.rows, options.k, options.na, options.sorted);
+        final Settings settings = new Settings(options);
+        final G1Spec spec = settings.spec;
         final long seed = options.seed;
         final int chunkBytes = options.chunkBytes;
-        final int rowsPerChunk = FrameSchema.rowsPerChunk(chunkBytes);
+        final int rowsPerChunk = settings.rowsPerChunk;
         final int slices = options.slices;
         final int threads = options.baselineThreads;
         final int partBytes = options.partBytes;
@@ -167,7 +181,7 @@ public final class DataFrameApplication implements Application<DataFrameApplicat
         final boolean baseline = !options.noBaseline;
         final boolean jdsmFirst = options.jdsmFirst;
         final int rounds = options.rounds;
-        final List<Query> questions = options.noQuestions ? List.of() : Queries.questions(numbers(options.questions));
+        final List<Query> questions = settings.questions;
         final List<Query> batch = options.noBatch ? List.of() : Queries.batch();
 
         long startNs = System.nanoTime();
@@ -375,6 +389,29 @@ public final class DataFrameApplication implements Application<DataFrameApplicat
                 out.printf(" %15d", after[i][k] - before[i][k]);
             }
             out.printf(" %15d%n", partialsAfter[i] - partialsBefore[i]);
+        }
+    }
+
+    /**
+     * The run's options, checked once, before any node is asked: the table's shape, the chunk size, the questions
+     * and the engine's sizes.
+     */
+    private static final class Settings
+    {
+        final G1Spec spec;
+        final int rowsPerChunk;
+        final List<Query> questions;
+
+        Settings(final Options options)
+        {
+            spec = new G1Spec(options.rows, options.k, options.na, options.sorted);
+            rowsPerChunk = FrameSchema.rowsPerChunk(options.chunkBytes);
+            questions = options.noQuestions ? List.of() : Queries.questions(numbers(options.questions));
+            DistributedEngine.checkSizes(options.slices, options.partBytes);
+            if (options.baselineThreads < 1)
+            {
+                throw new DataFrameException("--baseline-threads=" + options.baselineThreads + " must be >= 1");
+            }
         }
     }
 

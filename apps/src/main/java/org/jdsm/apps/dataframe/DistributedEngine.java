@@ -44,16 +44,28 @@ public final class DistributedEngine
      */
     public DistributedEngine(final DsmNode node, final DistributedFrame frame, final int slices, final int partBytes)
     {
-        if (slices < 1 || partBytes < 1024)
-        {
-            throw new DataFrameException("slices=" + slices + " must be >= 1 and partBytes=" + partBytes +
-                " >= 1024");
-        }
+        checkSizes(slices, partBytes);
         this.node = node;
         this.frame = frame;
         this.slices = slices;
         this.partBytes = partBytes;
         this.partialBytesByNode = new long[node.nodeCount()];
+    }
+
+    /**
+     * Check the sizes the constructor takes, before any frame is placed.
+     *
+     * @param slices    per node per query.
+     * @param partBytes largest box of a partial aggregate.
+     * @throws DataFrameException naming the size out of range.
+     */
+    static void checkSizes(final int slices, final int partBytes)
+    {
+        if (slices < 1 || partBytes < 1024)
+        {
+            throw new DataFrameException("slices=" + slices + " must be >= 1 and partBytes=" + partBytes +
+                " >= 1024");
+        }
     }
 
     /**

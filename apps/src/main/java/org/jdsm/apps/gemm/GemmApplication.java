@@ -1,6 +1,7 @@
 package org.jdsm.apps.gemm;
 
 import org.jdsm.Codecs;
+import org.jdsm.ConfigurationException;
 import org.jdsm.DArc;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
@@ -111,26 +112,29 @@ public final class GemmApplication implements Application<GemmApplication.Option
         return "distributed Strassen C = A x B (int or double) against its ForkJoin baseline; result checked";
     }
 
+    public void check(final Options options, final int nodeCount, final int replicas)
+    {
+        try
+        {
+            plan(options);
+        }
+        catch (final GemmException ex)
+        {
+            throw new ConfigurationException(name() + ": " + ex.getMessage());
+        }
+    }
+
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final ElementType type = ElementType.parse(options.type);
-        final GemmPlan plan = GemmPlan.of(type, options.n, options.levels, options.cutoff, options.tile);
+        final GemmPlan plan = plan(options);
+        final ElementType type = plan.type();
         final long seed = options.seed;
         final int threads = options.baselineThreads;
         final boolean baseline = !options.noBaseline;
         final int samples = options.samples;
         final boolean checkNaive = options.checkNaive;
-        if (checkNaive && plan.n() > NAIVE_CHECK_MAX_N)
-        {
-            throw new GemmException("--check-naive needs n <= " + NAIVE_CHECK_MAX_N +
-                " (the naive product takes n^3 steps on the driver), n=" + plan.n());
-        }
         final Check check = new Check(seed, samples, checkNaive);
         final int rounds = options.rounds;
-        if (rounds < 1)
-        {
-            throw new GemmException("--rounds=" + rounds + " must be >= 1");
-        }
         GemmFit.check(node, plan);
         out.printf("gemm: n=%d %s on %d node(s): padded %d, %d leaves of %d, cutoff %d, %dx%d tiles of %d (%d B)%n",
             plan.n(), type.name().toLowerCase(), node.nodeCount(), plan.padded(),
@@ -198,6 +202,31 @@ public final class GemmApplication implements Application<GemmApplication.Option
             (checkNaive ? ", every element equal to the naive product" : "") + ")" : "gemm: WRONG RESULT " + wrong);
 
         return null == wrong ? 0 : 1;
+    }
+
+    /**
+     * The plan of the options, checked with every option that needs no node: {@code --type}, the plan's sizes,
+     * {@code --check-naive}'s bound and {@code --rounds}; whether it fits the nodes is {@link GemmFit#check}'s.
+     */
+    private static GemmPlan plan(final Options options)
+    {
+        final ElementType type = ElementType.parse(options.type);
+        final GemmPlan plan = GemmPlan.of(type, options.n, options.levels, options.cutoff, options.tile);
+        if (options.checkNaive && plan.n() > NAIVE_CHECK_MAX_N)
+        {
+            throw new GemmException("--check-naive needs n <= " + NAIVE_CHECK_MAX_N +
+                " (the naive product takes n^3 steps on the driver), n=" + plan.n());
+        }
+        if (options.rounds < 1)
+        {
+            throw new GemmException("--rounds=" + options.rounds + " must be >= 1");
+        }
+        if (options.baselineThreads < 1)
+        {
+            throw new GemmException("--baseline-threads=" + options.baselineThreads + " must be >= 1");
+        }
+
+        return plan;
     }
 
     private static Timed runBaseline(final GemmPlan plan, final long seed, final int threads, final PrintStream out)

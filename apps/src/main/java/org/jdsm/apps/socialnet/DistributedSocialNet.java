@@ -99,6 +99,20 @@ public final class DistributedSocialNet implements SocialNet
     }
 
     /**
+     * Check the front-end threads {@link #deploy} takes, before any service is set up.
+     *
+     * @param frontendThreads threads that drive requests' calls.
+     * @throws SocialNetException if there are none.
+     */
+    static void checkFrontendThreads(final int frontendThreads)
+    {
+        if (frontendThreads < 1)
+        {
+            throw new SocialNetException("frontendThreads=" + frontendThreads + " must be >= 1");
+        }
+    }
+
+    /**
      * Set the services up on every node of the cluster: the social graph shipped to social-graph's node through
      * {@code DArc} chunks, the clips generated into the frontend's media store on this node.
      *
@@ -144,10 +158,7 @@ public final class DistributedSocialNet implements SocialNet
         {
             throw new SocialNetException("the frontend must run on node 0, not node " + node.nodeId());
         }
-        if (frontendThreads < 1)
-        {
-            throw new SocialNetException("frontendThreads=" + frontendThreads + " must be >= 1");
-        }
+        checkFrontendThreads(frontendThreads);
         final ServiceGraph services = ServiceGraph.deploy(node, graph, settings, frontendThreads, spread);
         final DArc<byte[]>[] clips = new DArc[settings.clips()];
         for (int c = 0; c < clips.length; c++)

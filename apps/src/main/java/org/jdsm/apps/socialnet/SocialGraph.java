@@ -228,15 +228,13 @@ public final class SocialGraph
     }
 
     /**
-     * A power-law graph of the given size, the same for a seed.
+     * Check the sizes {@link #generate} takes, before it allocates.
      *
-     * @param users of the graph, at least 2.
-     * @param edges distinct undirected edges, at most a quarter of all possible ones.
-     * @param seed  of the generator.
-     * @return the graph.
+     * @param users of the graph.
+     * @param edges of the graph.
      * @throws SocialNetException if the sizes are out of range.
      */
-    public static SocialGraph generate(final int users, final long edges, final long seed)
+    static void checkSizes(final int users, final long edges)
     {
         if (users < 2)
         {
@@ -248,6 +246,20 @@ public final class SocialGraph
             throw new SocialNetException("edges=" + edges + " must be in [0, " + Math.min(possible / 4,
                 Integer.MAX_VALUE / 2) + "] for users=" + users);
         }
+    }
+
+    /**
+     * A power-law graph of the given size, the same for a seed.
+     *
+     * @param users of the graph, at least 2.
+     * @param edges distinct undirected edges, at most a quarter of all possible ones.
+     * @param seed  of the generator.
+     * @return the graph.
+     * @throws SocialNetException if the sizes are out of range.
+     */
+    public static SocialGraph generate(final int users, final long edges, final long seed)
+    {
+        checkSizes(users, edges);
         final double[] cumulative = new double[users];
         double total = 0;
         for (int i = 0; i < users; i++)

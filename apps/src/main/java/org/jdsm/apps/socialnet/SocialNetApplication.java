@@ -1,6 +1,7 @@
 package org.jdsm.apps.socialnet;
 
 import org.HdrHistogram.Histogram;
+import org.jdsm.ConfigurationException;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
@@ -111,29 +112,36 @@ public final class SocialNetApplication implements Application<SocialNetApplicat
         return "DeathStarBench social network: services on the nodes passing references (or values) vs one JVM";
     }
 
+    public void check(final Options options, final int nodeCount, final int replicas)
+    {
+        try
+        {
+            new RunSettings(options, nodeCount);
+        }
+        catch (final SocialNetException ex)
+        {
+            throw new ConfigurationException(name() + ": " + ex.getMessage());
+        }
+    }
+
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
     {
-        final long requests = atLeastZero("--requests", options.requests);
-        final SocialNetWorkload.Mix mix = SocialNetWorkload.Mix.parse(options.mix);
-        final List<PassMode> modes = "both".equals(options.mode) ? List.of(PassMode.REFERENCE, PassMode.VALUE) :
-            List.of(PassMode.parse(options.mode));
-        final long seed = atLeastZero("--seed", options.seed);
         final int nodes = node.nodeCount();
-        final int wave = (int)(null != options.wave ?
-            atLeastZero("--wave", options.wave) : Math.min(256L * nodes, 1024));
-        final long warmup = null != options.warmup ?
-            atLeastZero("--warmup", options.warmup) : Math.min(512, requests / 4);
-        final int baselineThreads = (int)atLeastZero("--baseline-threads", options.baselineThreads);
-        final int frontendThreads = (int)atLeastZero("--frontend-threads", options.frontendThreads);
-        final SocialNetSettings settings = new SocialNetSettings(PassMode.REFERENCE,
-            (int)atLeastZero("--clips", options.clips), seed,
-            (int)atLeastZero("--media-retained", options.mediaRetained),
-            (int)atLeastZero("--media-in-flight", options.mediaInFlight), options.localCalls).validate();
+        final RunSettings checked = new RunSettings(options, nodes);
+        final long requests = checked.requests;
+        final SocialNetWorkload.Mix mix = checked.mix;
+        final List<PassMode> modes = checked.modes;
+        final long seed = checked.seed;
+        final int wave = checked.wave;
+        final long warmup = checked.warmup;
+        final int baselineThreads = checked.baselineThreads;
+        final int frontendThreads = checked.frontendThreads;
+        final SocialNetSettings settings = checked.settings;
 
         final long graphStartNs = System.nanoTime();
         final String graphFile = options.graph;
-        final SocialGraph graph = null != graphFile ? SocialGraph.load(Path.of(graphFile)) : SocialGraph.generate(
-            (int)atLeastZero("--users", options.users), atLeastZero("--edges", options.edges), seed);
+        final SocialGraph graph = null != graphFile ? SocialGraph.load(Path.of(graphFile)) :
+            SocialGraph.generate(checked.users, checked.edges, seed);
         out.printf(Locale.ROOT, "socialnet: %s graph of %d users, %d edges in %.1f s; %d node(s), %s workload, " +
             "%d requests (+%d warm-up composes) in waves of %d, %d clips of %d B, media kept for %d posts%n",
             null != graphFile ? graphFile : "generated", graph.userCount(), graph.edgeCount(),
@@ -328,6 +336,64 @@ public final class SocialNetApplication implements Application<SocialNetApplicat
     {
         return index < before.length && index < after.length ?
             (double)(after[index] - before[index]) / Math.max(1, requests) : 0;
+    }
+
+    /**
+     * The run's options, checked once, before any node is asked: the numbers, the mix and mode names, the services'
+     * settings, the front-end threads and the generated graph's sizes.
+     */
+    private static final class RunSettings
+    {
+        final long requests;
+        final SocialNetWorkload.Mix mix;
+        final List<PassMode> modes;
+        final long seed;
+        final int wave;
+        final long warmup;
+        final int baselineThreads;
+        final int frontendThreads;
+        final SocialNetSettings settings;
+        final int users;
+        final long edges;
+
+        RunSettings(final Options options, final int nodeCount)
+        {
+            requests = atLeastZero("--requests", options.requests);
+            mix = SocialNetWorkload.Mix.parse(options.mix);
+            modes = "both".equals(options.mode) ? List.of(PassMode.REFERENCE, PassMode.VALUE) :
+                List.of(PassMode.parse(options.mode));
+            seed = atLeastZero("--seed", options.seed);
+            wave = null != options.wave ? anInt("--wave", options.wave, 1) : (int)Math.min(256L * nodeCount, 1024);
+            warmup = null != options.warmup ? atLeastZero("--warmup", options.warmup) : Math.min(512, requests / 4);
+            baselineThreads = anInt("--baseline-threads", options.baselineThreads, 1);
+            frontendThreads = anInt("--frontend-threads", options.frontendThreads, 0);
+            DistributedSocialNet.checkFrontendThreads(frontendThreads);
+            settings = new SocialNetSettings(PassMode.REFERENCE,
+                anInt("--clips", options.clips, 0), seed,
+                anInt("--media-retained", options.mediaRetained, 0),
+                anInt("--media-in-flight", options.mediaInFlight, 0), options.localCalls).validate();
+            if (null == options.graph)
+            {
+                users = anInt("--users", options.users, 0);
+                edges = atLeastZero("--edges", options.edges);
+                SocialGraph.checkSizes(users, edges);
+            }
+            else
+            {
+                users = 0;
+                edges = 0;
+            }
+        }
+    }
+
+    private static int anInt(final String name, final long value, final int min)
+    {
+        if (value < min || value > Integer.MAX_VALUE)
+        {
+            throw new SocialNetException(name + "=" + value + " must be in [" + min + ", " + Integer.MAX_VALUE + "]");
+        }
+
+        return (int)value;
     }
 
     private static long atLeastZero(final String name, final long value)

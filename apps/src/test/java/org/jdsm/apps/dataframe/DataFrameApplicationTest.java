@@ -1,6 +1,8 @@
 package org.jdsm.apps.dataframe;
 
+import org.jdsm.ConfigurationException;
 import org.jdsm.apps.AppCluster;
+import org.jdsm.apps.ApplicationOptions;
 import org.jdsm.apps.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,15 +58,48 @@ class DataFrameApplicationTest
             assertEquals("dataframe: Invalid value for option '--rows': 'lots' is not a count (e.g. 100 or 1e7)",
                 assertThrows(org.jdsm.ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--rows", "lots"), out)).getMessage());
-            assertEquals("question q11 is not in q1..q10", assertThrows(DataFrameException.class,
+            assertEquals("dataframe: question q11 is not in q1..q10", assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--rows", "100", "--questions", "1,11"), out)).getMessage());
-            assertEquals("rows=100 and k=0 must be >= 1, naPercent=0 in [0, 100]",
-                assertThrows(DataFrameException.class,
+            assertEquals("question q11 is not in q1..q10", assertThrows(DataFrameException.class, () -> app.run(
+                cluster.driver(), ApplicationOptions.parse(app, List.of("--rows", "100", "--questions", "1,11")), out))
+                .getMessage(), "run checks options it is given unchecked");
+            assertEquals("dataframe: rows=100 and k=0 must be >= 1, naPercent=0 in [0, 100]",
+                assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--rows", "100", "--k", "0"), out)).getMessage());
             assertEquals("dataframe: Missing required parameter for option '--k' (K)",
                 assertThrows(org.jdsm.ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--k"), out)).getMessage());
         }
+    }
+
+    @Test
+    void shouldCheckOptionsBeforeTheClusterStarts()
+    {
+        final DataFrameApplication app = new DataFrameApplication();
+
+        assertEquals("dataframe: --questions=1,x: x is not a question number", assertThrows(
+            ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--questions", "1,x"), 2, 0)).getMessage());
+        assertEquals("dataframe: question q0 is not in q1..q10", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--questions", "q0"), 2, 0)).getMessage());
+        assertEquals("dataframe: rows=10000000 and k=100 must be >= 1, naPercent=101 in [0, 100]", assertThrows(
+            ConfigurationException.class, () -> ApplicationOptions.parse(app, List.of("--na", "101"), 2, 0))
+            .getMessage());
+        assertEquals("dataframe: chunkBytes=4 must be >= 8", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--chunk-bytes", "4"), 2, 0)).getMessage());
+        assertEquals("dataframe: --baseline-threads=0 must be >= 1", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--baseline-threads", "0"), 2, 0)).getMessage());
+        assertEquals("dataframe: slices=0 must be >= 1 and partBytes=1048576 >= 1024", assertThrows(
+            ConfigurationException.class, () -> ApplicationOptions.parse(app, List.of("--slices", "0"), 2, 0))
+            .getMessage());
+        assertEquals("dataframe: slices=2 must be >= 1 and partBytes=512 >= 1024", assertThrows(
+            ConfigurationException.class, () -> ApplicationOptions.parse(app, List.of("--part-bytes", "512"), 2, 0))
+            .getMessage());
+
+        assertEquals("q1,3", ApplicationOptions.parse(
+            app, List.of("--rows", "1e7", "--k", "100", "--questions", "q1,3", "--no-batch"), 2, 0).questions);
+        // questions skipped are not read
+        assertEquals("x", ApplicationOptions.parse(app, List.of("--no-questions", "--questions", "x"), 2, 0).questions);
     }
 
     @Test

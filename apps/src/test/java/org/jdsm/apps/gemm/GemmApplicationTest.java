@@ -1,6 +1,8 @@
 package org.jdsm.apps.gemm;
 
+import org.jdsm.ConfigurationException;
 import org.jdsm.apps.AppCluster;
+import org.jdsm.apps.ApplicationOptions;
 import org.jdsm.apps.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,12 +65,15 @@ class GemmApplicationTest
             final GemmApplication app = new GemmApplication();
             final long tasksBefore = cluster.nodes[1].counters().get(org.jdsm.NodeCounters.Counter.TASKS_RUN);
 
-            assertEquals("n=0 must be >= 1", assertThrows(GemmException.class,
+            assertEquals("gemm: n=0 must be >= 1", assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "0"), out)).getMessage());
-            assertEquals("--rounds=0 must be >= 1", assertThrows(GemmException.class,
+            assertEquals("gemm: --rounds=0 must be >= 1", assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "64", "--rounds", "0"), out)).getMessage());
-            assertEquals("--check-naive needs n <= 2048 (the naive product takes n^3 steps on the driver), n=4096",
-                assertThrows(GemmException.class,
+            assertEquals("--rounds=0 must be >= 1", assertThrows(GemmException.class, () -> app.run(
+                cluster.driver(), ApplicationOptions.parse(app, List.of("--n", "64", "--rounds", "0")), out))
+                .getMessage(), "run checks options it is given unchecked");
+            assertEquals("gemm: --check-naive needs n <= 2048 (the naive product takes n^3 steps on the driver), " +
+                "n=4096", assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.driver(), List.of("--n", "4096", "--check-naive"), out)).getMessage());
             assertEquals("gemm: Invalid value for option '--n': 'x' is not an int",
                 assertThrows(org.jdsm.ConfigurationException.class,
@@ -87,6 +92,34 @@ class GemmApplicationTest
                 .getMessage());
             assertEquals(tasksBefore, cluster.nodes[1].counters().get(org.jdsm.NodeCounters.Counter.TASKS_RUN));
         }
+    }
+
+    @Test
+    void shouldCheckOptionsBeforeTheClusterStarts()
+    {
+        final GemmApplication app = new GemmApplication();
+
+        assertEquals("gemm: --type=float must be int or double", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--type", "float"), 2, 0)).getMessage());
+        assertEquals("gemm: levels=6 must be in [0, 5]", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--levels", "6"), 2, 0)).getMessage());
+        assertEquals("gemm: n=46341 pads to 49152 > 46340 with levels=2 cutoff=128 tile=1024",
+            assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--n", "46341"), 2, 0)).getMessage());
+        assertEquals("gemm: --check-naive needs n <= 2048 (the naive product takes n^3 steps on the driver), " +
+            "n=2049", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--n", "2049", "--check-naive"), 2, 0)).getMessage());
+        assertEquals("gemm: --rounds=0 must be >= 1", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--rounds", "0"), 2, 0)).getMessage());
+        assertEquals("gemm: --baseline-threads=0 must be >= 1", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--baseline-threads", "0"), 2, 0)).getMessage());
+
+        final GemmApplication.Options options = ApplicationOptions.parse(
+            app, List.of("--n", "2048", "--type", "double", "--rounds", "3", "--check-naive"), 2, 0);
+        assertEquals(2048, options.n);
+        assertEquals(3, options.rounds);
+        // whether a plan fits the nodes' heaps is for the started nodes to say
+        assertEquals(4096, ApplicationOptions.parse(app, List.of("--n", "4096", "--tile", "2048"), 2, 0).n);
     }
 
     @ParameterizedTest

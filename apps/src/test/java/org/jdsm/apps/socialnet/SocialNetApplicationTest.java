@@ -1,5 +1,7 @@
 package org.jdsm.apps.socialnet;
 
+import org.jdsm.ConfigurationException;
+import org.jdsm.apps.ApplicationOptions;
 import org.jdsm.apps.Launcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,18 +58,56 @@ class SocialNetApplicationTest
         {
             final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
             final SocialNetApplication app = new SocialNetApplication();
-            assertEquals("--mix=read must be compose or mixed", assertThrows(SocialNetException.class,
+            assertEquals("socialnet: --mix=read must be compose or mixed", assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.nodes[0], List.of("--mix", "read"), out)).getMessage());
-            assertEquals("--mode=copy must be reference or value", assertThrows(SocialNetException.class,
+            assertEquals("--mix=read must be compose or mixed", assertThrows(SocialNetException.class, () -> app.run(
+                cluster.nodes[0], ApplicationOptions.parse(app, List.of("--mix", "read")), out)).getMessage(),
+                "run checks options it is given unchecked");
+            assertEquals("socialnet: --mode=copy must be reference or value", assertThrows(
+                ConfigurationException.class,
                 () -> app.run(cluster.nodes[0], List.of("--mode", "copy"), out)).getMessage());
             assertEquals("socialnet: Invalid value for option '--requests': 'ten' is not a long",
-                assertThrows(org.jdsm.ConfigurationException.class,
+                assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.nodes[0], List.of("--requests", "ten"), out)).getMessage());
-            assertEquals("--wave=-1 must be >= 0", assertThrows(SocialNetException.class,
+            assertEquals("socialnet: --wave=-1 must be in [1, 2147483647]", assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.nodes[0], List.of("--wave", "-1"), out)).getMessage());
-            assertEquals("mediaRetained=0 must be in [1, 4096]", assertThrows(SocialNetException.class,
+            assertEquals("socialnet: mediaRetained=0 must be in [1, 4096]", assertThrows(ConfigurationException.class,
                 () -> app.run(cluster.nodes[0], List.of("--media-retained", "0"), out)).getMessage());
         }
+    }
+
+    @Test
+    void shouldCheckOptionsBeforeTheClusterStarts()
+    {
+        final SocialNetApplication app = new SocialNetApplication();
+
+        assertEquals("socialnet: --requests=-1 must be >= 0", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--requests", "-1"), 2, 0)).getMessage());
+        assertEquals("socialnet: --mode=copy must be reference or value", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--mode", "copy"), 2, 0)).getMessage());
+        assertEquals("socialnet: --mix=read must be compose or mixed", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--mix", "read"), 2, 0)).getMessage());
+        assertEquals("socialnet: frontendThreads=0 must be >= 1", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--frontend-threads", "0"), 2, 0)).getMessage());
+        assertEquals("socialnet: clips=65 must be in [1, 64]", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--clips", "65"), 2, 0)).getMessage());
+        assertEquals("socialnet: users=1 must be >= 2", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--users", "1"), 2, 0)).getMessage());
+        assertEquals("socialnet: edges=3 must be in [0, 2] for users=5", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--users", "5", "--edges", "3"), 2, 0)).getMessage());
+        assertEquals("socialnet: --wave=0 must be in [1, 2147483647]", assertThrows(ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--wave", "0"), 2, 0)).getMessage());
+        assertEquals("socialnet: --baseline-threads=0 must be in [1, 2147483647]", assertThrows(
+            ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--baseline-threads", "0"), 2, 0)).getMessage());
+        assertEquals("socialnet: --clips=4294967297 must be in [0, 2147483647]", assertThrows(
+            ConfigurationException.class,
+            () -> ApplicationOptions.parse(app, List.of("--clips", "4294967297"), 2, 0)).getMessage());
+
+        assertEquals("both", ApplicationOptions.parse(
+            app, List.of("--requests", "18432", "--mode", "both", "--mix", "mixed"), 2, 0).mode);
+        // a graph file's users and edges are its own
+        assertEquals(1, ApplicationOptions.parse(app, List.of("--graph", "g.txt", "--users", "1"), 2, 0).users);
     }
 
     @Test
