@@ -84,6 +84,33 @@ public final class ApplicationOptions
     }
 
     /**
+     * Run an application's check of its options, which refuses with the application's own exception, and refuse
+     * as the launcher does: a {@link ConfigurationException} with the same message, prefixed by the application's
+     * name. For {@link Application#check} implementations.
+     *
+     * @param application whose options.
+     * @param refusal     the exception type the check throws to refuse an option.
+     * @param check       the check.
+     * @throws ConfigurationException naming the application, with the refusal's message.
+     */
+    public static void refuseAs(
+        final Application<?> application, final Class<? extends RuntimeException> refusal, final Runnable check)
+    {
+        try
+        {
+            check.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (!refusal.isInstance(ex))
+            {
+                throw ex;
+            }
+            throw new ConfigurationException(application.name() + ": " + ex.getMessage());
+        }
+    }
+
+    /**
      * Whether the arguments ask for the application's help.
      *
      * @param args the application's arguments.

@@ -2,7 +2,6 @@ package org.jdsm.apps;
 
 import org.agrona.DirectBuffer;
 import org.jdsm.Codecs;
-import org.jdsm.ConfigurationException;
 import org.jdsm.DArc;
 import org.jdsm.DBox;
 import org.jdsm.DMutex;
@@ -61,14 +60,7 @@ public final class DemoApplication implements Application<DemoApplication.Option
 
     public void check(final Options options, final int nodeCount, final int replicas)
     {
-        try
-        {
-            validate(options);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new ConfigurationException(name() + ": " + ex.getMessage());
-        }
+        ApplicationOptions.refuseAs(this, IllegalArgumentException.class, () -> validate(options));
     }
 
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception

@@ -1,9 +1,9 @@
 package org.jdsm.apps.dataframe;
 
-import org.jdsm.ConfigurationException;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ApplicationOptions;
 import org.jdsm.apps.ProcessCpuTime;
 import org.jdsm.apps.TaskResult;
 import picocli.CommandLine;
@@ -157,14 +157,7 @@ public final class DataFrameApplication implements Application<DataFrameApplicat
 
     public void check(final Options options, final int nodeCount, final int replicas)
     {
-        try
-        {
-            new Settings(options);
-        }
-        catch (final DataFrameException ex)
-        {
-            throw new ConfigurationException(name() + ": " + ex.getMessage());
-        }
+        ApplicationOptions.refuseAs(this, DataFrameException.class, () -> new Settings(options));
     }
 
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception

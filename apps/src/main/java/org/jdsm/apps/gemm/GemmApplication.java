@@ -1,12 +1,12 @@
 package org.jdsm.apps.gemm;
 
 import org.jdsm.Codecs;
-import org.jdsm.ConfigurationException;
 import org.jdsm.DArc;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.Ref;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ApplicationOptions;
 import org.jdsm.apps.NodeTraffic;
 import org.jdsm.apps.ProcessCpuTime;
 import org.jdsm.apps.TaskResult;
@@ -114,14 +114,7 @@ public final class GemmApplication implements Application<GemmApplication.Option
 
     public void check(final Options options, final int nodeCount, final int replicas)
     {
-        try
-        {
-            plan(options);
-        }
-        catch (final GemmException ex)
-        {
-            throw new ConfigurationException(name() + ": " + ex.getMessage());
-        }
+        ApplicationOptions.refuseAs(this, GemmException.class, () -> plan(options));
     }
 
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception

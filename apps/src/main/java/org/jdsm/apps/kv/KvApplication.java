@@ -2,9 +2,9 @@ package org.jdsm.apps.kv;
 
 import org.HdrHistogram.Histogram;
 import org.agrona.SystemUtil;
-import org.jdsm.ConfigurationException;
 import org.jdsm.DsmNode;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ApplicationOptions;
 import org.jdsm.apps.NodeTraffic;
 import picocli.CommandLine.Option;
 
@@ -137,14 +137,7 @@ public final class KvApplication implements Application<KvApplication.Options>
 
     public void check(final Options options, final int nodeCount, final int replicas)
     {
-        try
-        {
-            new Settings(options, nodeCount, replicas);
-        }
-        catch (final KvException ex)
-        {
-            throw new ConfigurationException(name() + ": " + ex.getMessage());
-        }
+        ApplicationOptions.refuseAs(this, KvException.class, () -> new Settings(options, nodeCount, replicas));
     }
 
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception

@@ -1,10 +1,10 @@
 package org.jdsm.apps.socialnet;
 
 import org.HdrHistogram.Histogram;
-import org.jdsm.ConfigurationException;
 import org.jdsm.DsmNode;
 import org.jdsm.NodeCounters;
 import org.jdsm.apps.Application;
+import org.jdsm.apps.ApplicationOptions;
 import org.jdsm.apps.ProcessCpuTime;
 import picocli.CommandLine.Option;
 
@@ -114,14 +114,7 @@ public final class SocialNetApplication implements Application<SocialNetApplicat
 
     public void check(final Options options, final int nodeCount, final int replicas)
     {
-        try
-        {
-            new RunSettings(options, nodeCount);
-        }
-        catch (final SocialNetException ex)
-        {
-            throw new ConfigurationException(name() + ": " + ex.getMessage());
-        }
+        ApplicationOptions.refuseAs(this, SocialNetException.class, () -> new RunSettings(options, nodeCount));
     }
 
     public int run(final DsmNode node, final Options options, final PrintStream out) throws Exception
