@@ -21,9 +21,10 @@ package org.jdsm;
 public interface DMutex<T> extends AutoCloseable
 {
     /**
-     * Take the lock, waiting with back-off while another holder has it.
+     * Take the lock, waiting with back-off while another holder has it. The lock is not re-entrant.
      *
      * @return an exclusive borrow of the value; closing it writes the value back and releases the lock.
+     * @throws BorrowException if the calling thread holds the lock already (it would wait for itself).
      */
     Mut<T> lock();
 

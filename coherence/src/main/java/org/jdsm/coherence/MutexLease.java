@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.BorrowException;
 import org.jdsm.DsmException;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.RemoteAccessException;
@@ -121,6 +122,7 @@ final class MutexLease
     private volatile int lostWith = NONE;
     private volatile boolean isValueAtHome;
     private volatile Thread requester;
+    private volatile Thread holder;
     private volatile long tailGuess;
 
     /**
@@ -174,20 +176,29 @@ final class MutexLease
      * node holds it or waits for it.
      *
      * @param describe what to name in exceptions.
+     * @throws BorrowException if the calling thread holds the lock already (it would wait for itself).
      */
     void lock(final String describe)
     {
+        final Thread caller = Thread.currentThread();
+        if (caller == holder)
+        {
+            throw new BorrowException(describe + " lock() on thread " + caller.getName() + ", which holds it " +
+                "already: a DMutex is not re-entrant, use the Mut that thread holds");
+        }
         long parkNs = 1000;
         for (int attempt = 1; ; attempt++)
         {
             final int current = state.get();
             if (FREE == current && state.compareAndSet(FREE, LOCKED))
             {
+                holder = caller;
                 return;
             }
             if (ABSENT == current && state.compareAndSet(ABSENT, WAITING))
             {
                 acquire(describe);
+                holder = caller;
                 return;
             }
             if (LOST == current)
@@ -223,11 +234,13 @@ final class MutexLease
         final int current = state.get();
         if (FREE == current && state.compareAndSet(FREE, LOCKED))
         {
+            holder = Thread.currentThread();
             return true;
         }
         if (ABSENT == current && state.compareAndSet(ABSENT, WAITING))
         {
             acquire(describe);
+            holder = Thread.currentThread();
             return true;
         }
         if (LOST == current)
@@ -256,6 +269,7 @@ final class MutexLease
      */
     void unlock(final boolean isWritten)
     {
+        holder = null;
         if (isHomeLocked)
         {
             unlockAtHome(isWritten);

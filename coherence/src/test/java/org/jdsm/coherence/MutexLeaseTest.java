@@ -1,5 +1,6 @@
 package org.jdsm.coherence;
 
+import org.jdsm.BorrowException;
 import org.jdsm.Codecs;
 import org.jdsm.DMutex;
 import org.jdsm.Mut;
@@ -33,6 +34,42 @@ class MutexLeaseTest
 {
     /** Few heartbeats (they are counted apart from the mutex's messages), short enough to close fast. */
     private static final long HEARTBEAT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 1 })
+    void shouldRefuseALockByTheThreadThatHoldsItInsteadOfWaitingForItself(final int replicas) throws Exception
+    {
+        // without the refusal the second lock() waits for its own thread: the class's timeout fails the test
+        try (SimulatedCluster cluster = SimulatedCluster.start(2, (config) -> config.replicas(replicas)))
+        {
+            final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 0L);
+            long expected = 0;
+            for (final DMutex<Long> handle : List.of(mutex, handleOn(cluster.node(0), mutex)))
+            {
+                final CompletableFuture<Long> otherThread;
+                try (Mut<Long> held = handle.lock())
+                {
+                    final BorrowException ex = assertThrows(BorrowException.class, handle::lock);
+                    assertTrue(ex.getMessage().startsWith("DMutex"), ex.getMessage());
+                    assertTrue(ex.getMessage().endsWith(" lock() on thread " + Thread.currentThread().getName() +
+                        ", which holds it already: a DMutex is not re-entrant, use the Mut that thread holds"),
+                        ex.getMessage());
+                    otherThread = CompletableFuture.supplyAsync(() ->
+                    {
+                        try (Mut<Long> mut = handle.lock())
+                        {
+                            mut.setLong(mut.getLong() + 1);
+                            return mut.getLong();
+                        }
+                    });
+                    held.setLong(held.getLong() + 10);
+                }
+                expected += 10 + 1;
+                assertEquals(expected, otherThread.get(10, TimeUnit.SECONDS),
+                    "another thread of the node waited for the lock and took it after the release");
+            }
+        }
+    }
 
     @Test
     void shouldReLockWithNoNetworkOperationAndHandOverWithOneRequestAndOneGrant() throws Exception
