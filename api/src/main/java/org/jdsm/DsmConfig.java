@@ -54,6 +54,10 @@ public final class DsmConfig implements Cloneable
     public static final long MIN_HEAP_SIZE = 64L * 1024;
     /** Largest heap slice: offsets have 40 bits in a global address. */
     public static final long MAX_HEAP_SIZE = 1L << 40;
+    /** Largest segment of a node's heap region: no block crosses one, so a replicated region's slots align to it. */
+    public static final int REGION_SEGMENT_LENGTH = 1 << 30;
+    /** Longest operation, start and peer timeout: deadlines are {@code System.nanoTime()} plus the timeout. */
+    public static final long MAX_TIMEOUT_NS = TimeUnit.DAYS.toNanos(1);
 
     /** Property for the byte budget of the copy cache, e.g. {@code 16m}. */
     public static final String CACHE_SIZE_PROP_NAME = "jdsm.cache.size";
@@ -233,24 +237,19 @@ public final class DsmConfig implements Cloneable
             throw new ConfigurationException(
                 "maxObjectSize=" + maxObjectSize + " must be <= cacheSize/2=" + cacheSize / 2);
         }
-        if (operationTimeoutNs <= 0)
-        {
-            throw new ConfigurationException("operationTimeoutNs=" + operationTimeoutNs + " must be > 0");
-        }
+        checkTimeout("operationTimeoutNs", OPERATION_TIMEOUT_PROP_NAME, operationTimeoutNs);
         if (!isCellLeaseInRange(cellLeaseNs, operationTimeoutNs))
         {
             throw new ConfigurationException("cellLeaseNs=" + cellLeaseNs + " (" + CELL_LEASE_PROP_NAME +
                 ") must be >= 0, <= " + MAX_CELL_LEASE_NS + " and < operationTimeoutNs=" + operationTimeoutNs);
         }
-        if (startTimeoutNs <= 0)
-        {
-            throw new ConfigurationException("startTimeoutNs=" + startTimeoutNs + " must be > 0");
-        }
+        checkTimeout("startTimeoutNs", START_TIMEOUT_PROP_NAME, startTimeoutNs);
         if (heartbeatIntervalNs <= 0 || heartbeatIntervalNs >= operationTimeoutNs)
         {
             throw new ConfigurationException("heartbeatIntervalNs=" + heartbeatIntervalNs +
                 " must be > 0 and < operationTimeoutNs=" + operationTimeoutNs);
         }
+        checkTimeout("peerTimeoutNs", PEER_TIMEOUT_PROP_NAME, peerTimeoutNs);
         if (peerTimeoutNs <= heartbeatIntervalNs)
         {
             throw new ConfigurationException("peerTimeoutNs=" + peerTimeoutNs +
@@ -275,11 +274,12 @@ public final class DsmConfig implements Cloneable
             throw new ConfigurationException(REPLICAS_PROP_NAME + "=" + replicas + " must be < " +
                 NODE_COUNT_PROP_NAME + "=" + nodeCount + ": each backup lives on another node");
         }
-        if (replicas > 0 && heapSize * (1 + 2L * replicas) > MAX_HEAP_SIZE)
+        if (replicas > 0 && regionSize(heapSize, replicas) > MAX_HEAP_SIZE)
         {
-            throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " times (1 + 2 * " +
-                REPLICAS_PROP_NAME + "=" + replicas + ") must be <= " + MAX_HEAP_SIZE + ": backup slots and spare " +
-                "slots (for re-replication after a death) share the region");
+            throw new ConfigurationException(HEAP_SIZE_PROP_NAME + "=" + heapSize + " in (1 + 2 * " +
+                REPLICAS_PROP_NAME + "=" + replicas + ") slots of " + slotStride(heapSize, REGION_SEGMENT_LENGTH) +
+                " bytes must be <= " + MAX_HEAP_SIZE + ": backup slots and spare slots (for re-replication after a " +
+                "death) share the region");
         }
         if (null != clusterSecret && clusterSecret.length() < 8)
         {
@@ -319,6 +319,10 @@ public final class DsmConfig implements Cloneable
 
         members = Collections.unmodifiableList(new ArrayList<>(members));
         transportOptions = Collections.unmodifiableMap(new HashMap<>(transportOptions));
+        for (final String prefix : taskAllowedPackages)
+        {
+            checkAllowedPackage(prefix);
+        }
         taskAllowedPackages = List.copyOf(taskAllowedPackages);
         isConcluded = true;
 
@@ -334,10 +338,10 @@ public final class DsmConfig implements Cloneable
     private static void checkMemoryFits(final long sliceSize, final int replicas, final long cacheSize)
     {
         // with backups the region is the own slice, a backup slot and a spare slot per replica
-        final long heapSize = sliceSize * (1 + 2L * replicas);
+        final long heapSize = regionSize(sliceSize, replicas);
         final String heapName = 0 == replicas ? HEAP_SIZE_PROP_NAME + "=" + heapSize : HEAP_SIZE_PROP_NAME + "=" +
-            sliceSize + " times (1 + 2 * " + REPLICAS_PROP_NAME + "=" + replicas + "), own slice, backup and spare " +
-            "slots, = " + heapSize;
+            sliceSize + " in (1 + 2 * " + REPLICAS_PROP_NAME + "=" + replicas + ") slots of " +
+            slotStride(sliceSize, REGION_SEGMENT_LENGTH) + " bytes, own slice, backup and spare slots, = " + heapSize;
         final java.lang.management.OperatingSystemMXBean os =
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean)
@@ -358,6 +362,66 @@ public final class DsmConfig implements Cloneable
                 "=" + cacheSize + " is more direct memory than this JVM may reserve (" + maxDirectBytes + " bytes): " +
                 "raise -XX:MaxDirectMemorySize (default: -Xmx) to at least " + (heapSize + cacheSize) +
                 " or lower " + HEAP_SIZE_PROP_NAME);
+        }
+    }
+
+    /**
+     * The bytes a node reserves for its heap region: its slice ({@code heapSize} rounded up to 8 bytes), and with
+     * backups also a backup and a spare slot per replica, every slot {@link #slotStride} long.
+     *
+     * @param heapSize the node's {@code jdsm.heap.size}.
+     * @param replicas the cluster's {@code jdsm.replicas}.
+     * @return bytes of direct memory the region takes.
+     */
+    public static long regionSize(final long heapSize, final int replicas)
+    {
+        final long sliceLength = (heapSize + 7) & ~7L;
+        return 0 == replicas ? sliceLength : slotStride(sliceLength, REGION_SEGMENT_LENGTH) * (1 + 2L * replicas);
+    }
+
+    /**
+     * Bytes between the slots of a replicated region: the slice rounded up so no block of a slot crosses a segment of
+     * the region (a power of two up to a segment, else whole segments).
+     *
+     * @param sliceLength   bytes of a node's own slice.
+     * @param segmentLength of the region, a power of two ({@link #REGION_SEGMENT_LENGTH}).
+     * @return the stride.
+     */
+    public static long slotStride(final long sliceLength, final long segmentLength)
+    {
+        if (sliceLength <= segmentLength)
+        {
+            return Long.bitCount(sliceLength) == 1 ? sliceLength : Long.highestOneBit(sliceLength) << 1;
+        }
+
+        return (sliceLength + segmentLength - 1) / segmentLength * segmentLength;
+    }
+
+    private static void checkTimeout(final String name, final String propertyName, final long timeoutNs)
+    {
+        if (timeoutNs <= 0 || timeoutNs > MAX_TIMEOUT_NS)
+        {
+            throw new ConfigurationException(name + "=" + timeoutNs + " (" + propertyName + ") must be > 0 and <= " +
+                MAX_TIMEOUT_NS + " (1 day): deadlines are System.nanoTime() + the timeout");
+        }
+    }
+
+    private static void checkAllowedPackage(final String prefix)
+    {
+        if (null == prefix || !prefix.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)+\\.?"))
+        {
+            throw new ConfigurationException(TASK_ALLOWED_PACKAGES_PROP_NAME + " entry " +
+                (null == prefix ? "null" : "\"" + prefix + "\"") + " must be a package of two names or more, e.g. " +
+                "com.acme.: a prefix allows every class whose name starts with it");
+        }
+        for (final String jdk : List.of("java.", "javax.", "jdk.", "sun.", "com.sun."))
+        {
+            if (prefix.startsWith(jdk) || jdk.startsWith(prefix))
+            {
+                throw new ConfigurationException(TASK_ALLOWED_PACKAGES_PROP_NAME + " entry \"" + prefix + "\" " +
+                    "would allow the JDK's " + jdk + "* classes: jdsm allows the JDK types a task needs itself, " +
+                    "name your own packages");
+            }
         }
     }
 

@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class DsmConfigTest
 {
@@ -51,8 +53,10 @@ class DsmConfigTest
             (c) -> c.heapSize(65536).maxObjectSize(65536));
         assertRejected("maxObjectSize=65536 must be <= cacheSize/2=32768",
             (c) -> c.cacheSize(65536).maxObjectSize(65536));
-        assertRejected("operationTimeoutNs=0 must be > 0", (c) -> c.operationTimeoutNs(0));
-        assertRejected("startTimeoutNs=-1 must be > 0", (c) -> c.startTimeoutNs(-1));
+        assertRejected("operationTimeoutNs=0 (jdsm.operation.timeout) must be > 0 and <= 86400000000000 (1 day): " +
+            "deadlines are System.nanoTime() + the timeout", (c) -> c.operationTimeoutNs(0));
+        assertRejected("startTimeoutNs=-1 (jdsm.start.timeout) must be > 0 and <= 86400000000000 (1 day): " +
+            "deadlines are System.nanoTime() + the timeout", (c) -> c.startTimeoutNs(-1));
         assertRejected("heartbeatIntervalNs=2000000000 must be > 0 and < operationTimeoutNs=1000000000",
             (c) -> c.operationTimeoutNs(TimeUnit.SECONDS.toNanos(1)).heartbeatIntervalNs(TimeUnit.SECONDS.toNanos(2)));
         assertRejected("peerTimeoutNs=100000000 must be > heartbeatIntervalNs=100000000",
@@ -217,10 +221,12 @@ class DsmConfigTest
         assertRejected("heapSize=-134217728 must be in [65536, 1099511627776]", (c) -> c.heapSize(-128L << 20));
         assertRejected("cacheSize=-1 must be in [65536, 1099511627776]", (c) -> c.cacheSize(-1));
         assertRejected("maxObjectSize=-64 must be in [64, 1073741824]", (c) -> c.maxObjectSize(-64));
-        assertRejected("operationTimeoutNs=-1 must be > 0", (c) -> c.operationTimeoutNs(-1));
+        assertRejected("operationTimeoutNs=-1 (jdsm.operation.timeout) must be > 0 and <= 86400000000000 (1 day): " +
+            "deadlines are System.nanoTime() + the timeout", (c) -> c.operationTimeoutNs(-1));
         assertRejected("heartbeatIntervalNs=-1 must be > 0 and < operationTimeoutNs=10000000000",
             (c) -> c.heartbeatIntervalNs(-1));
-        assertRejected("peerTimeoutNs=-1 must be > heartbeatIntervalNs=100000000", (c) -> c.peerTimeoutNs(-1));
+        assertRejected("peerTimeoutNs=-1 (jdsm.peer.timeout) must be > 0 and <= 86400000000000 (1 day): " +
+            "deadlines are System.nanoTime() + the timeout", (c) -> c.peerTimeoutNs(-1));
         assertRejected("workerThreads=-2 must be in [1, 1024]", (c) -> c.workerThreads(-2));
     }
 
@@ -239,6 +245,74 @@ class DsmConfigTest
         }
         assertEquals(List.of("io.x."), new DsmConfig().taskAllowedPackages(List.of("io.x.")).conclude()
             .taskAllowedPackages());
+    }
+
+    @Test
+    void shouldRefuseAnAllowedPackageThatIsEmptyTooBroadOrTheJdks()
+    {
+        for (final String prefix : java.util.Arrays.asList("", " ", "com", "com.", ".acme.", "com..acme", null))
+        {
+            final ConfigurationException ex = assertThrows(ConfigurationException.class,
+                () -> new DsmConfig().taskAllowedPackages(java.util.Arrays.asList("io.x.", prefix)).conclude());
+            assertEquals("jdsm.task.allowed.packages entry " + (null == prefix ? "null" : "\"" + prefix + "\"") +
+                " must be a package of two names or more, e.g. com.acme.: a prefix allows every class whose name " +
+                "starts with it", ex.getMessage());
+        }
+        for (final String prefix : List.of("java.util.", "javax.naming", "com.sun.rowset.", "com.s", "sun.misc"))
+        {
+            final ConfigurationException ex = assertThrows(ConfigurationException.class,
+                () -> new DsmConfig().taskAllowedPackages(List.of(prefix)).conclude());
+            assertTrue(ex.getMessage().startsWith("jdsm.task.allowed.packages entry \"" + prefix + "\" would allow " +
+                "the JDK's "), ex.getMessage());
+        }
+        assertEquals(List.of("com.acme", "org.example.model.", "io.x1_$.y"),
+            new DsmConfig().taskAllowedPackages(List.of("com.acme", "org.example.model.", "io.x1_$.y")).conclude()
+            .taskAllowedPackages());
+    }
+
+    @Test
+    void shouldRefuseATimeoutWhoseDeadlineWouldOverflow()
+    {
+        assertEquals("operationTimeoutNs=" + Long.MAX_VALUE + " (jdsm.operation.timeout) must be > 0 and <= " +
+            DsmConfig.MAX_TIMEOUT_NS + " (1 day): deadlines are System.nanoTime() + the timeout",
+            assertThrows(ConfigurationException.class,
+            () -> new DsmConfig().operationTimeoutNs(Long.MAX_VALUE).conclude()).getMessage());
+        assertTrue(assertThrows(ConfigurationException.class,
+            () -> new DsmConfig().startTimeoutNs(DsmConfig.MAX_TIMEOUT_NS + 1).conclude()).getMessage()
+            .startsWith("startTimeoutNs=" + (DsmConfig.MAX_TIMEOUT_NS + 1) + " (jdsm.start.timeout) must be > 0"));
+        assertTrue(assertThrows(ConfigurationException.class,
+            () -> new DsmConfig().peerTimeoutNs(Long.MAX_VALUE).conclude()).getMessage()
+            .startsWith("peerTimeoutNs=" + Long.MAX_VALUE + " (jdsm.peer.timeout) must be > 0"));
+        final DsmConfig longest = new DsmConfig().operationTimeoutNs(DsmConfig.MAX_TIMEOUT_NS)
+            .startTimeoutNs(DsmConfig.MAX_TIMEOUT_NS).peerTimeoutNs(DsmConfig.MAX_TIMEOUT_NS).conclude();
+        assertEquals(DsmConfig.MAX_TIMEOUT_NS, longest.operationTimeoutNs());
+    }
+
+    @Test
+    void shouldCountTheRoundedSlotsOfAReplicatedRegionAgainstTheDirectMemory()
+    {
+        // a slice just over a power of two whose three slices fit the direct memory (4g in this module's tests)
+        // and whose three slots, each rounded up to the next power of two or whole GiB, do not
+        final long directBytes = DsmConfig.maxDirectMemory();
+        final long cacheBytes = 64L << 10;
+        long slice = 0;
+        for (long power = 1L << 20; power < directBytes; power <<= 1)
+        {
+            if (3 * (power + 8) + cacheBytes <= directBytes &&
+                DsmConfig.regionSize(power + 8, 1) + cacheBytes > directBytes)
+            {
+                slice = power + 8;
+            }
+        }
+        assumeTrue(slice > 0, "no slice fits this JVM's direct memory only when unrounded: " + directBytes);
+        final long heapSize = slice;
+        final ConfigurationException ex = assertThrows(ConfigurationException.class, () -> new DsmConfig()
+            .nodeCount(2).transport("aeron").replicas(1).heapSize(heapSize).cacheSize(cacheBytes)
+            .maxObjectSize(16 << 10).conclude());
+        assertTrue(ex.getMessage().startsWith("jdsm.heap.size=" + slice + " in (1 + 2 * jdsm.replicas=1) slots of " +
+            DsmConfig.slotStride(slice, DsmConfig.REGION_SEGMENT_LENGTH) + " bytes"), ex.getMessage());
+        assertTrue(DsmConfig.slotStride(slice, DsmConfig.REGION_SEGMENT_LENGTH) > slice + (slice >> 2));
+        assertTrue(ex.getMessage().contains("is more direct memory than this JVM may reserve"), ex.getMessage());
     }
 
     @Test

@@ -312,7 +312,7 @@ final class LoopbackCluster
         // the heap slice, its backup and spare slots (2 * jdsm.replicas) and the cache are direct memory: without this the JVM
         // caps them at -Xmx
         command.add("-XX:MaxDirectMemorySize=" +
-            (heapSize + 2L * replicasOption(jvmOptions) * backupSlotSize(heapSize) + cacheSize + DIRECT_MEMORY_HEADROOM));
+            (DsmConfig.regionSize(heapSize, replicasOption(jvmOptions)) + cacheSize + DIRECT_MEMORY_HEADROOM));
         for (final String name : System.getProperties().stringPropertyNames())
         {
             if (name.startsWith("jdsm."))
@@ -331,17 +331,6 @@ final class LoopbackCluster
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean ?
             ((com.sun.management.OperatingSystemMXBean)os).getTotalMemorySize() : 0;
-    }
-
-    /**
-     * A backup slot's size: the slice's rounded up to a power of two, or to whole 1 GiB segments (README,
-     * "Replication").
-     */
-    private static long backupSlotSize(final long heapSize)
-    {
-        final long segment = 1L << 30;
-        return heapSize >= segment ? (heapSize + segment - 1) / segment * segment :
-            Long.highestOneBit(Math.max(1, heapSize - 1)) << 1;
     }
 
     static int replicasOption(final List<String> jvmOptions)
@@ -364,14 +353,22 @@ final class LoopbackCluster
         {
             return defaultValue;
         }
+        final String malformed = propertyName + "=" + value + " is not a size such as 512m or 2g";
+        final long size;
         try
         {
-            return SystemUtil.parseSize(propertyName, value);
+            size = SystemUtil.parseSize(propertyName, value.trim());
         }
-        catch (final NumberFormatException ex)
+        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "", "m"
         {
-            throw new ConfigurationException(propertyName + "=" + value + " is not a size such as 512m or 2g");
+            throw new ConfigurationException(malformed);
         }
+        if (size < 0)
+        {
+            throw new ConfigurationException(malformed);
+        }
+
+        return size;
     }
 
     private int kill(
@@ -434,15 +431,23 @@ final class LoopbackCluster
         {
             return DsmConfig.PEER_TIMEOUT_DEFAULT_NS;
         }
+        final String malformed = DsmConfig.PEER_TIMEOUT_PROP_NAME + "=" + value +
+            " is not a duration such as 5s or 500ms, above 0 and at most 1 day";
+        final long timeoutNs;
         try
         {
-            return SystemUtil.parseDuration(DsmConfig.PEER_TIMEOUT_PROP_NAME, value);
+            timeoutNs = SystemUtil.parseDuration(DsmConfig.PEER_TIMEOUT_PROP_NAME, value.trim());
         }
-        catch (final NumberFormatException ex)
+        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "", "s"
         {
-            throw new ConfigurationException(DsmConfig.PEER_TIMEOUT_PROP_NAME + "=" + value +
-                " is not a duration such as 5s or 500ms");
+            throw new ConfigurationException(malformed);
         }
+        if (timeoutNs <= 0 || timeoutNs > DsmConfig.MAX_TIMEOUT_NS)
+        {
+            throw new ConfigurationException(malformed);
+        }
+
+        return timeoutNs;
     }
 
     private static String option(final List<String> jvmOptions, final String propertyName)

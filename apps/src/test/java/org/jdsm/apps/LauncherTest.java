@@ -96,6 +96,26 @@ class LauncherTest
     }
 
     @Test
+    void shouldRejectAnEmptyOrNegativeSizeOrDurationOfTheNodesInOneLine()
+    {
+        for (final String value : List.of("", "-1g", "m", "x"))
+        {
+            final LauncherRun heap = launch("local", "--nodes", "2", "--jvm-opt=-Djdsm.heap.size=" + value, "demo");
+            assertEquals(2, heap.status(), heap.err());
+            assertEquals("jdsm: jdsm.heap.size=" + value + " is not a size such as 512m or 2g" +
+                System.lineSeparator(), heap.err());
+            assertEquals("", heap.out(), "no node forked");
+        }
+        for (final String value : List.of("", "0s", "-5s", "s", "2d"))
+        {
+            final LauncherRun peer = launch("local", "--nodes", "2", "--jvm-opt=-Djdsm.peer.timeout=" + value, "demo");
+            assertEquals(2, peer.status(), peer.err());
+            assertEquals("jdsm: jdsm.peer.timeout=" + value + " is not a duration such as 5s or 500ms, above 0 and " +
+                "at most 1 day" + System.lineSeparator(), peer.err());
+        }
+    }
+
+    @Test
     void shouldRejectHostThatCanNotBeBoundWithoutLeavingDirectory() throws IOException
     {
         // TEST-NET-1 (RFC 5737): not an address of this machine; only bound, never sent to

@@ -19,8 +19,8 @@ import java.nio.ByteBuffer;
  */
 public final class HeapSlice implements HeapRegion
 {
-    /** Largest segment: 1 GiB. */
-    public static final int MAX_SEGMENT_LENGTH = 1 << 30;
+    /** Largest segment: 1 GiB, {@link org.jdsm.DsmConfig#REGION_SEGMENT_LENGTH}. */
+    public static final int MAX_SEGMENT_LENGTH = org.jdsm.DsmConfig.REGION_SEGMENT_LENGTH;
 
     private final long capacity;
     private final int segmentShift;

@@ -117,9 +117,10 @@ public final class Node implements DsmNode, MessageHandler
         // with replicas, the registered region is the own slice, one backup slot and one spare slot per replica
         final long sliceLength = (config.heapSize() + 7) & ~7L;
         final int replicas = config.replicas();
-        final long stride = 0 == replicas ? sliceLength : Replication.stride(sliceLength, HeapSlice.MAX_SEGMENT_LENGTH);
-        final HeapSlice heapSlice = new HeapSlice(
-            0 == replicas ? sliceLength : stride * Replication.slotCount(replicas)).pointsToBlocksOf(nodeId);
+        final long stride = 0 == replicas ?
+            sliceLength : DsmConfig.slotStride(sliceLength, HeapSlice.MAX_SEGMENT_LENGTH);
+        final HeapSlice heapSlice = new HeapSlice(DsmConfig.regionSize(config.heapSize(), replicas))
+            .pointsToBlocksOf(nodeId);
         final CopyCache cache = new CopyCache(config.cacheSize(), config.maxObjectSize() + HEADER_LENGTH, counters);
         final ExecutorService workers = new ForkJoinPool(config.workerThreads(), workerThreadFactory(), null, true, 0,
             config.workerThreads() + SPARE_WORKERS_MAX, 1, null, 60, TimeUnit.SECONDS);

@@ -133,7 +133,7 @@ final class Replication
      * @param nodeId     of this node.
      * @param nodeCount  of the cluster.
      * @param replicas   backups of each slice, in [1, nodeCount).
-     * @param stride     bytes between slots, see {@link #stride(long, int)}.
+     * @param stride     bytes between slots, see {@link org.jdsm.DsmConfig#slotStride(long, long)}.
      * @param heap       this node's region: own slice, backup slots and spare slots.
      * @param transport  for one-sided operations on holders.
      * @param membership decides which nodes are dead.
@@ -191,29 +191,6 @@ final class Replication
     static int slotCount(final int replicas)
     {
         return 1 + 2 * replicas;
-    }
-
-    /**
-     * Bytes between the slots of a region: the slice rounded up so no block of a slot crosses a segment of the
-     * region (a power of two up to a segment, else whole segments).
-     *
-     * @param sliceLength bytes of a node's own slice, a multiple of 8.
-     * @param segmentLength of the region, a power of two.
-     * @return the stride.
-     */
-    static long stride(final long sliceLength, final long segmentLength)
-    {
-        if (sliceLength <= segmentLength)
-        {
-            return nextPowerOfTwo(sliceLength);
-        }
-
-        return (sliceLength + segmentLength - 1) / segmentLength * segmentLength;
-    }
-
-    private static long nextPowerOfTwo(final long value)
-    {
-        return Long.bitCount(value) == 1 ? value : Long.highestOneBit(value) << 1;
     }
 
     /**

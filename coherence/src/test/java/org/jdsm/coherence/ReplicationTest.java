@@ -51,13 +51,17 @@ class ReplicationTest
     @Test
     void strideKeepsEverySlotInsideWholeSegments()
     {
-        assertEquals(64 * 1024, Replication.stride(64 * 1024, HeapSlice.MAX_SEGMENT_LENGTH));
-        assertEquals(256 * 1024, Replication.stride(200 * 1024, HeapSlice.MAX_SEGMENT_LENGTH));
-        assertEquals(2L << 30, Replication.stride((1L << 30) + 8, HeapSlice.MAX_SEGMENT_LENGTH));
+        assertEquals(64 * 1024, DsmConfig.slotStride(64 * 1024, HeapSlice.MAX_SEGMENT_LENGTH));
+        assertEquals(256 * 1024, DsmConfig.slotStride(200 * 1024, HeapSlice.MAX_SEGMENT_LENGTH));
+        assertEquals(2L << 30, DsmConfig.slotStride((1L << 30) + 8, HeapSlice.MAX_SEGMENT_LENGTH));
+        // the region a node reserves, which DsmConfig checks against the direct memory the JVM may reserve
+        assertEquals(3L << 30, DsmConfig.regionSize(600L << 20, 1), "three slots of 1 GiB for a 600 MiB slice");
+        assertEquals(600L << 20, DsmConfig.regionSize(600L << 20, 0));
+        assertEquals(5 * (256L << 10), DsmConfig.regionSize((200L << 10) + 3, 2));
         // a slot's blocks never cross a segment: segment boundaries are multiples of the stride or vice versa
         for (final long slice : new long[]{ 72 * 1024, 1L << 20, 3L << 20 })
         {
-            final long stride = Replication.stride(slice, 1 << 20);
+            final long stride = DsmConfig.slotStride(slice, 1 << 20);
             assertTrue(stride >= slice);
             assertTrue(stride % (1 << 20) == 0 || (1 << 20) % stride == 0, "stride=" + stride);
         }
