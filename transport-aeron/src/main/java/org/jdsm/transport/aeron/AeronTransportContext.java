@@ -178,7 +178,48 @@ public final class AeronTransportContext
          */
         public static long idleMaxParkNs()
         {
-            return SystemUtil.getDurationInNanos(IDLE_MAX_PARK_PROP_NAME, IDLE_MAX_PARK_DEFAULT_NS);
+            final String value = System.getProperty(IDLE_MAX_PARK_PROP_NAME);
+            return null == value ? IDLE_MAX_PARK_DEFAULT_NS : parseDuration(IDLE_MAX_PARK_PROP_NAME, value);
+        }
+
+        /**
+         * Parse a duration setting such as {@code 1ms}.
+         *
+         * @param name  of the setting, for the error.
+         * @param value to parse.
+         * @return nanoseconds.
+         * @throws ConfigurationException naming the setting and the whole value when it is not such a duration.
+         */
+        static long parseDuration(final String name, final String value)
+        {
+            try
+            {
+                return SystemUtil.parseDuration(name, value.trim());
+            }
+            catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "" and "ms"
+            {
+                throw new ConfigurationException(name + "=" + value + " is not a duration such as 1ms or 100us");
+            }
+        }
+
+        /**
+         * Parse an integer setting.
+         *
+         * @param name  of the setting, for the error.
+         * @param value to parse.
+         * @return the value.
+         * @throws ConfigurationException naming the setting and the whole value when it is not an integer.
+         */
+        static int parseInt(final String name, final String value)
+        {
+            try
+            {
+                return Integer.parseInt(value.trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new ConfigurationException(name + "=" + value + " is not an integer");
+            }
         }
 
         /**
@@ -210,7 +251,8 @@ public final class AeronTransportContext
          */
         public static int streamId()
         {
-            return Integer.getInteger(STREAM_ID_PROP_NAME, STREAM_ID_DEFAULT);
+            final String value = System.getProperty(STREAM_ID_PROP_NAME);
+            return null == value ? STREAM_ID_DEFAULT : parseInt(STREAM_ID_PROP_NAME, value);
         }
     }
 
@@ -243,48 +285,41 @@ public final class AeronTransportContext
         {
             final String name = option.getKey();
             final String value = String.valueOf(option.getValue());
-            try
+            switch (name)
             {
-                switch (name)
-                {
-                    case Configuration.CHANNEL_PROP_NAME:
-                        ctx.channel(value);
-                        break;
-                    case Configuration.MTU_LENGTH_PROP_NAME:
-                        ctx.mtuLength(Configuration.parseIntSize(name, value, Configuration.MTU_LENGTH_DEFAULT));
-                        break;
-                    case Configuration.TERM_LENGTH_PROP_NAME:
-                        ctx.termLength(Configuration.parseIntSize(name, value, Configuration.TERM_LENGTH_DEFAULT));
-                        break;
-                    case Configuration.IDLE_STRATEGY_PROP_NAME:
-                        ctx.idleStrategy(value);
-                        break;
-                    case Configuration.IDLE_MAX_PARK_PROP_NAME:
-                        ctx.idleMaxParkNs(SystemUtil.parseDuration(name, value));
-                        break;
-                    case Configuration.CALLER_DRIVES_PROP_NAME:
-                        ctx.callerDrives = value;
-                        break;
-                    case Configuration.DRIVER_PROP_NAME:
-                        ctx.driver(value);
-                        break;
-                    case Configuration.DIR_PROP_NAME:
-                        ctx.aeronDirectoryName(value);
-                        break;
-                    case Configuration.STREAM_ID_PROP_NAME:
-                        ctx.streamId(Integer.parseInt(value));
-                        break;
-                    default:
-                        if (TransportOptions.isUnder(Configuration.PREFIX, name))
-                        {
-                            throw TransportOptions.unknown(name, Configuration.PROPERTY_NAMES);
-                        }
-                        break;
-                }
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new ConfigurationException(name + "=" + value + " is not a valid number: " + ex.getMessage());
+                case Configuration.CHANNEL_PROP_NAME:
+                    ctx.channel(value);
+                    break;
+                case Configuration.MTU_LENGTH_PROP_NAME:
+                    ctx.mtuLength(Configuration.parseIntSize(name, value, Configuration.MTU_LENGTH_DEFAULT));
+                    break;
+                case Configuration.TERM_LENGTH_PROP_NAME:
+                    ctx.termLength(Configuration.parseIntSize(name, value, Configuration.TERM_LENGTH_DEFAULT));
+                    break;
+                case Configuration.IDLE_STRATEGY_PROP_NAME:
+                    ctx.idleStrategy(value);
+                    break;
+                case Configuration.IDLE_MAX_PARK_PROP_NAME:
+                    ctx.idleMaxParkNs(Configuration.parseDuration(name, value));
+                    break;
+                case Configuration.CALLER_DRIVES_PROP_NAME:
+                    ctx.callerDrives = value;
+                    break;
+                case Configuration.DRIVER_PROP_NAME:
+                    ctx.driver(value);
+                    break;
+                case Configuration.DIR_PROP_NAME:
+                    ctx.aeronDirectoryName(value);
+                    break;
+                case Configuration.STREAM_ID_PROP_NAME:
+                    ctx.streamId(Configuration.parseInt(name, value));
+                    break;
+                default:
+                    if (TransportOptions.isUnder(Configuration.PREFIX, name))
+                    {
+                        throw TransportOptions.unknown(name, Configuration.PROPERTY_NAMES);
+                    }
+                    break;
             }
         }
 

@@ -153,6 +153,39 @@ class AeronTransportContextTest
     }
 
     @Test
+    void shouldNameAMalformedStreamIdOrParkTimeInsteadOfTakingTheDefault()
+    {
+        System.setProperty(AeronTransportContext.Configuration.STREAM_ID_PROP_NAME, "abc");
+        try
+        {
+            assertEquals("jdsm.aeron.stream.id=abc is not an integer",
+                assertThrows(ConfigurationException.class, AeronTransportContext::new).getMessage());
+        }
+        finally
+        {
+            System.clearProperty(AeronTransportContext.Configuration.STREAM_ID_PROP_NAME);
+        }
+        System.setProperty(AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME, "");
+        try
+        {
+            assertEquals("jdsm.aeron.idle.max.park= is not a duration such as 1ms or 100us",
+                assertThrows(ConfigurationException.class, AeronTransportContext::new).getMessage());
+        }
+        finally
+        {
+            System.clearProperty(AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME);
+        }
+        final DsmConfig park = new DsmConfig().transport("aeron")
+            .transportOption(AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME, "ms").conclude();
+        assertEquals("jdsm.aeron.idle.max.park=ms is not a duration such as 1ms or 100us", assertThrows(
+            ConfigurationException.class, () -> AeronTransportContext.fromOptions(park)).getMessage());
+        final DsmConfig stream = new DsmConfig().transport("aeron")
+            .transportOption(AeronTransportContext.Configuration.STREAM_ID_PROP_NAME, "1.5").conclude();
+        assertEquals("jdsm.aeron.stream.id=1.5 is not an integer", assertThrows(
+            ConfigurationException.class, () -> AeronTransportContext.fromOptions(stream)).getMessage());
+    }
+
+    @Test
     void shouldNameEveryInvalidSetting()
     {
         final DsmConfig config = loopbackConfig();

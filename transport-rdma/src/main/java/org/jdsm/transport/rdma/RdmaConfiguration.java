@@ -1,6 +1,7 @@
 package org.jdsm.transport.rdma;
 
 import org.agrona.SystemUtil;
+import org.jdsm.ConfigurationException;
 
 import java.util.concurrent.TimeUnit;
 
@@ -99,7 +100,7 @@ public final class RdmaConfiguration
      */
     public static int queueDepth()
     {
-        return Integer.getInteger(QUEUE_DEPTH_PROP_NAME, QUEUE_DEPTH_DEFAULT);
+        return intProperty(QUEUE_DEPTH_PROP_NAME, QUEUE_DEPTH_DEFAULT);
     }
 
     /**
@@ -107,7 +108,7 @@ public final class RdmaConfiguration
      */
     public static int maxInFlight()
     {
-        return Integer.getInteger(MAX_IN_FLIGHT_PROP_NAME, MAX_IN_FLIGHT_DEFAULT);
+        return intProperty(MAX_IN_FLIGHT_PROP_NAME, MAX_IN_FLIGHT_DEFAULT);
     }
 
     /**
@@ -115,7 +116,7 @@ public final class RdmaConfiguration
      */
     public static int readDepth()
     {
-        return Integer.getInteger(READ_DEPTH_PROP_NAME, READ_DEPTH_DEFAULT);
+        return intProperty(READ_DEPTH_PROP_NAME, READ_DEPTH_DEFAULT);
     }
 
     /**
@@ -123,7 +124,7 @@ public final class RdmaConfiguration
      */
     public static int maxInline()
     {
-        return SystemUtil.getSizeAsInt(MAX_INLINE_PROP_NAME, MAX_INLINE_DEFAULT);
+        return sizeProperty(MAX_INLINE_PROP_NAME, MAX_INLINE_DEFAULT);
     }
 
     /**
@@ -131,7 +132,7 @@ public final class RdmaConfiguration
      */
     public static int signalInterval()
     {
-        return Integer.getInteger(SIGNAL_INTERVAL_PROP_NAME, SIGNAL_INTERVAL_DEFAULT);
+        return intProperty(SIGNAL_INTERVAL_PROP_NAME, SIGNAL_INTERVAL_DEFAULT);
     }
 
     /**
@@ -139,7 +140,7 @@ public final class RdmaConfiguration
      */
     public static int cqSize()
     {
-        return Integer.getInteger(CQ_SIZE_PROP_NAME, CQ_SIZE_DEFAULT);
+        return intProperty(CQ_SIZE_PROP_NAME, CQ_SIZE_DEFAULT);
     }
 
     /**
@@ -147,7 +148,7 @@ public final class RdmaConfiguration
      */
     public static int receiveBuffers()
     {
-        return Integer.getInteger(RECEIVE_BUFFERS_PROP_NAME, RECEIVE_BUFFERS_DEFAULT);
+        return intProperty(RECEIVE_BUFFERS_PROP_NAME, RECEIVE_BUFFERS_DEFAULT);
     }
 
     /**
@@ -155,7 +156,7 @@ public final class RdmaConfiguration
      */
     public static int bufferSize()
     {
-        return SystemUtil.getSizeAsInt(BUFFER_SIZE_PROP_NAME, BUFFER_SIZE_DEFAULT);
+        return sizeProperty(BUFFER_SIZE_PROP_NAME, BUFFER_SIZE_DEFAULT);
     }
 
     /**
@@ -163,7 +164,7 @@ public final class RdmaConfiguration
      */
     public static int sendBuffers()
     {
-        return Integer.getInteger(SEND_BUFFERS_PROP_NAME, SEND_BUFFERS_DEFAULT);
+        return intProperty(SEND_BUFFERS_PROP_NAME, SEND_BUFFERS_DEFAULT);
     }
 
     /**
@@ -171,7 +172,7 @@ public final class RdmaConfiguration
      */
     public static int stagingSize()
     {
-        return SystemUtil.getSizeAsInt(STAGING_SIZE_PROP_NAME, STAGING_SIZE_DEFAULT);
+        return sizeProperty(STAGING_SIZE_PROP_NAME, STAGING_SIZE_DEFAULT);
     }
 
     /**
@@ -179,7 +180,8 @@ public final class RdmaConfiguration
      */
     public static long connectTimeoutNs()
     {
-        return SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NS);
+        final String value = System.getProperty(CONNECT_TIMEOUT_PROP_NAME);
+        return null == value ? CONNECT_TIMEOUT_DEFAULT_NS : durationNs(CONNECT_TIMEOUT_PROP_NAME, value);
     }
 
     /**
@@ -187,7 +189,7 @@ public final class RdmaConfiguration
      */
     public static int pollBatch()
     {
-        return Integer.getInteger(POLL_BATCH_PROP_NAME, POLL_BATCH_DEFAULT);
+        return intProperty(POLL_BATCH_PROP_NAME, POLL_BATCH_DEFAULT);
     }
 
     /**
@@ -196,6 +198,104 @@ public final class RdmaConfiguration
     public static boolean atomicReplyBigEndian()
     {
         final String value = System.getProperty(ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME);
-        return null == value ? ATOMIC_REPLY_BIG_ENDIAN_DEFAULT : Boolean.parseBoolean(value);
+        return null == value ? ATOMIC_REPLY_BIG_ENDIAN_DEFAULT : parseBoolean(ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME, value);
+    }
+
+    /**
+     * Parse a setting that is {@code true} or {@code false}, nothing else: a NIC's byte order is not guessed.
+     *
+     * @param name  of the setting.
+     * @param value as given.
+     * @return the value.
+     * @throws ConfigurationException naming the setting when the value is neither.
+     */
+    static boolean parseBoolean(final String name, final String value)
+    {
+        final String trimmed = value.trim();
+        if (!"true".equals(trimmed) && !"false".equals(trimmed))
+        {
+            throw new ConfigurationException(name + "=" + value + " must be true or false");
+        }
+
+        return "true".equals(trimmed);
+    }
+
+    /**
+     * Parse an integer setting.
+     *
+     * @param name  of the setting.
+     * @param value as given.
+     * @return the value.
+     * @throws ConfigurationException naming the setting when the value is not an integer.
+     */
+    static int parseInt(final String name, final String value)
+    {
+        try
+        {
+            return Integer.parseInt(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ConfigurationException(name + "=" + value + " is not an integer");
+        }
+    }
+
+    /**
+     * Parse a size setting such as {@code 64k}, at most {@link Integer#MAX_VALUE}.
+     *
+     * @param name  of the setting.
+     * @param value as given.
+     * @return bytes.
+     * @throws ConfigurationException naming the setting when the value is not such a size.
+     */
+    static int parseSize(final String name, final String value)
+    {
+        final long size;
+        try
+        {
+            size = SystemUtil.parseSize(name, value.trim());
+        }
+        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "" and "k"
+        {
+            throw new ConfigurationException(name + "=" + value + " is not a size such as 4k or 1m");
+        }
+        if (size < 0 || size > Integer.MAX_VALUE)
+        {
+            throw new ConfigurationException(name + "=" + value + " must be in [0, " + Integer.MAX_VALUE + "] bytes");
+        }
+
+        return (int)size;
+    }
+
+    /**
+     * Parse a duration setting such as {@code 10s}.
+     *
+     * @param name  of the setting.
+     * @param value as given.
+     * @return nanoseconds.
+     * @throws ConfigurationException naming the setting when the value is not such a duration.
+     */
+    static long durationNs(final String name, final String value)
+    {
+        try
+        {
+            return SystemUtil.parseDuration(name, value.trim());
+        }
+        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "" and "s"
+        {
+            throw new ConfigurationException(name + "=" + value + " is not a duration such as 10s or 500ms");
+        }
+    }
+
+    private static int intProperty(final String name, final int defaultValue)
+    {
+        final String value = System.getProperty(name);
+        return null == value ? defaultValue : parseInt(name, value);
+    }
+
+    private static int sizeProperty(final String name, final int defaultValue)
+    {
+        final String value = System.getProperty(name);
+        return null == value ? defaultValue : parseSize(name, value);
     }
 }

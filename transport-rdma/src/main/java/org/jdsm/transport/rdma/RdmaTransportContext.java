@@ -1,10 +1,10 @@
 package org.jdsm.transport.rdma;
 
 import org.agrona.ErrorHandler;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.jdsm.ConfigurationException;
+import org.jdsm.DsmConfig;
 import org.jdsm.spi.TransportOptions;
 
 import java.nio.ByteBuffer;
@@ -77,22 +77,22 @@ public final class RdmaTransportContext
     {
         switch (name)
         {
-            case RdmaConfiguration.QUEUE_DEPTH_PROP_NAME: queueDepth(Integer.parseInt(value)); break;
-            case RdmaConfiguration.MAX_IN_FLIGHT_PROP_NAME: maxInFlight(Integer.parseInt(value)); break;
-            case RdmaConfiguration.READ_DEPTH_PROP_NAME: readDepth(Integer.parseInt(value)); break;
+            case RdmaConfiguration.QUEUE_DEPTH_PROP_NAME: queueDepth(RdmaConfiguration.parseInt(name, value)); break;
+            case RdmaConfiguration.MAX_IN_FLIGHT_PROP_NAME: maxInFlight(RdmaConfiguration.parseInt(name, value)); break;
+            case RdmaConfiguration.READ_DEPTH_PROP_NAME: readDepth(RdmaConfiguration.parseInt(name, value)); break;
             case RdmaConfiguration.MAX_INLINE_PROP_NAME: maxInline(size(name, value)); break;
-            case RdmaConfiguration.SIGNAL_INTERVAL_PROP_NAME: signalInterval(Integer.parseInt(value)); break;
-            case RdmaConfiguration.CQ_SIZE_PROP_NAME: cqSize(Integer.parseInt(value)); break;
-            case RdmaConfiguration.RECEIVE_BUFFERS_PROP_NAME: receiveBuffers(Integer.parseInt(value)); break;
+            case RdmaConfiguration.SIGNAL_INTERVAL_PROP_NAME: signalInterval(RdmaConfiguration.parseInt(name, value)); break;
+            case RdmaConfiguration.CQ_SIZE_PROP_NAME: cqSize(RdmaConfiguration.parseInt(name, value)); break;
+            case RdmaConfiguration.RECEIVE_BUFFERS_PROP_NAME: receiveBuffers(RdmaConfiguration.parseInt(name, value)); break;
             case RdmaConfiguration.BUFFER_SIZE_PROP_NAME: bufferSize(size(name, value)); break;
-            case RdmaConfiguration.SEND_BUFFERS_PROP_NAME: sendBuffers(Integer.parseInt(value)); break;
+            case RdmaConfiguration.SEND_BUFFERS_PROP_NAME: sendBuffers(RdmaConfiguration.parseInt(name, value)); break;
             case RdmaConfiguration.STAGING_SIZE_PROP_NAME: stagingSize(size(name, value)); break;
             case RdmaConfiguration.CONNECT_TIMEOUT_PROP_NAME:
-                connectTimeoutNs(SystemUtil.parseDuration(name, value));
+                connectTimeoutNs(RdmaConfiguration.durationNs(name, value));
                 break;
-            case RdmaConfiguration.POLL_BATCH_PROP_NAME: pollBatch(Integer.parseInt(value)); break;
+            case RdmaConfiguration.POLL_BATCH_PROP_NAME: pollBatch(RdmaConfiguration.parseInt(name, value)); break;
             case RdmaConfiguration.ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME:
-                atomicReplyBigEndian(Boolean.parseBoolean(value));
+                atomicReplyBigEndian(RdmaConfiguration.parseBoolean(name, value));
                 break;
             default:
                 throw TransportOptions.unknown(name, Arrays.asList(RdmaConfiguration.PROPERTY_NAMES));
@@ -101,12 +101,7 @@ public final class RdmaTransportContext
 
     private static int size(final String name, final String value)
     {
-        final long size = SystemUtil.parseSize(name, value);
-        if (size > Integer.MAX_VALUE)
-        {
-            throw new ConfigurationException(name + "=" + value + " exceeds " + Integer.MAX_VALUE);
-        }
-        return (int)size;
+        return RdmaConfiguration.parseSize(name, value);
     }
 
     /**
@@ -156,9 +151,10 @@ public final class RdmaTransportContext
             throw new ConfigurationException("stagingSize=" + stagingSize + " * maxInFlight=" + maxInFlight +
                 " exceeds " + Integer.MAX_VALUE + " bytes of staging per peer");
         }
-        if (connectTimeoutNs <= 0)
+        if (connectTimeoutNs <= 0 || connectTimeoutNs > DsmConfig.MAX_TIMEOUT_NS)
         {
-            throw new ConfigurationException("connectTimeoutNs=" + connectTimeoutNs + " must be > 0");
+            throw new ConfigurationException("connectTimeoutNs=" + connectTimeoutNs + " must be > 0 and <= " +
+                DsmConfig.MAX_TIMEOUT_NS + " (1 day)");
         }
         checkRange("pollBatch", pollBatch, 1, 1024);
 

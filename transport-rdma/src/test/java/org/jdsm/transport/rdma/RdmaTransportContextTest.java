@@ -39,7 +39,10 @@ class RdmaTransportContextTest
         assertEquals("bufferSize=100 must be in [304, 16777216]", failure(new RdmaTransportContext().bufferSize(100)));
         assertEquals("bufferSize=1001 must be a multiple of 8", failure(new RdmaTransportContext().bufferSize(1001)));
         assertEquals("stagingSize=100 must be a multiple of 64", failure(new RdmaTransportContext().stagingSize(100)));
-        assertEquals("connectTimeoutNs=0 must be > 0", failure(new RdmaTransportContext().connectTimeoutNs(0)));
+        assertEquals("connectTimeoutNs=0 must be > 0 and <= 86400000000000 (1 day)",
+            failure(new RdmaTransportContext().connectTimeoutNs(0)));
+        assertEquals("connectTimeoutNs=9223372036854775807 must be > 0 and <= 86400000000000 (1 day)",
+            failure(new RdmaTransportContext().connectTimeoutNs(Long.MAX_VALUE)));
         assertEquals("pollBatch=0 must be in [1, 1024]", failure(new RdmaTransportContext().pollBatch(0)));
         assertEquals("maxInFlight=0 must be in [1, 65536]", failure(new RdmaTransportContext().maxInFlight(0)));
     }
@@ -69,8 +72,50 @@ class RdmaTransportContextTest
             "jdsm.rdma.atomic.reply.big.endian",
             assertThrows(ConfigurationException.class, () -> new RdmaTransportContext()
                 .options(Map.of("jdsm.rdma.queue.dept", "1"))).getMessage());
-        assertEquals("jdsm.rdma.cq.size=lots is not a valid value: For input string: \"lots\"",
+        assertEquals("jdsm.rdma.cq.size=lots is not an integer",
             assertThrows(ConfigurationException.class, () -> new RdmaTransportContext()
                 .options(Map.of("jdsm.rdma.cq.size", "lots"))).getMessage());
+    }
+
+    @Test
+    void shouldNameAMalformedSettingInsteadOfGuessingIt()
+    {
+        // a byte order is not guessed: "yes" is not read as false
+        assertEquals("jdsm.rdma.atomic.reply.big.endian=yes must be true or false",
+            assertThrows(ConfigurationException.class, () -> new RdmaTransportContext()
+                .options(Map.of("jdsm.rdma.atomic.reply.big.endian", "yes"))).getMessage());
+        assertEquals(true, new RdmaTransportContext().options(Map.of("jdsm.rdma.atomic.reply.big.endian", "true"))
+            .atomicReplyBigEndian());
+        assertEquals("jdsm.rdma.staging.size= is not a size such as 4k or 1m", assertThrows(
+            ConfigurationException.class,
+            () -> new RdmaTransportContext().options(Map.of("jdsm.rdma.staging.size", ""))).getMessage());
+        assertEquals("jdsm.rdma.buffer.size=3g must be in [0, 2147483647] bytes", assertThrows(
+            ConfigurationException.class,
+            () -> new RdmaTransportContext().options(Map.of("jdsm.rdma.buffer.size", "3g"))).getMessage());
+        assertEquals("jdsm.rdma.connect.timeout=s is not a duration such as 10s or 500ms", assertThrows(
+            ConfigurationException.class,
+            () -> new RdmaTransportContext().options(Map.of("jdsm.rdma.connect.timeout", "s"))).getMessage());
+
+        // the system properties a context starts from, which were read with silent defaults
+        System.setProperty("jdsm.rdma.queue.depth", "1k");
+        try
+        {
+            assertEquals("jdsm.rdma.queue.depth=1k is not an integer",
+                assertThrows(ConfigurationException.class, RdmaTransportContext::new).getMessage());
+        }
+        finally
+        {
+            System.clearProperty("jdsm.rdma.queue.depth");
+        }
+        System.setProperty("jdsm.rdma.atomic.reply.big.endian", "on");
+        try
+        {
+            assertEquals("jdsm.rdma.atomic.reply.big.endian=on must be true or false",
+                assertThrows(ConfigurationException.class, RdmaTransportContext::new).getMessage());
+        }
+        finally
+        {
+            System.clearProperty("jdsm.rdma.atomic.reply.big.endian");
+        }
     }
 }
