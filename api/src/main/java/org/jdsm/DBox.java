@@ -34,6 +34,7 @@ public interface DBox<T> extends AutoCloseable
      * The object's current global address: colour, home node and offset.
      *
      * @return the global address.
+     * @throws BorrowException if the box was moved or freed: its address is no longer the object's.
      */
     long address();
 
@@ -41,6 +42,7 @@ public interface DBox<T> extends AutoCloseable
      * The node whose heap holds the object now.
      *
      * @return the home node id.
+     * @throws BorrowException if the box was moved or freed.
      */
     int homeNode();
 

@@ -409,12 +409,33 @@ final class BoxHandle<T> implements DBox<T>, BorrowOwner, Serializable
 
     public long address()
     {
+        checkUsable("address()");
         return address;
     }
 
     public int homeNode()
     {
+        checkUsable("homeNode()");
         return GlobalAddress.nodeId(address);
+    }
+
+    /**
+     * The address this handle names, whatever its state: for the engine, which moves and lends boxes.
+     *
+     * @return the global address.
+     */
+    long rawAddress()
+    {
+        return address;
+    }
+
+    private void checkUsable(final String operation)
+    {
+        final long state = this.state;
+        if ((state & BorrowState.UNUSABLE) != 0)
+        {
+            throw conflict(operation, state);
+        }
     }
 
     public Codec<T> codec()

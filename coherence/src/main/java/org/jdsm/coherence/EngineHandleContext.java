@@ -36,7 +36,7 @@ final class EngineHandleContext implements HandleContext
             handle.moveOut("another object");
         }
 
-        return handle.address();
+        return handle.rawAddress();
     }
 
     public long store(final DVec<?> vec)

@@ -112,10 +112,10 @@ final class ExclusiveBorrow<T> implements Mut<T>, Borrow, Serializable
         closed = true;
         // the written value, with the header (the colour bumped for this borrow is not mirrored before), reaches the
         // slice's backups before the release publishes it (nothing without replicas)
-        box.node().publish(box.address());
+        box.node().publish(box.rawAddress());
         if (0 != ownerCell)
         {
-            box.node().writeOwnerCell(ownerCell, box.address());
+            box.node().writeOwnerCell(ownerCell, box.rawAddress());
         }
         box.releaseWrite();
     }

@@ -148,18 +148,21 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public long getLong()
         {
             checkOpen();
+            checkLength("getLong", 8);
             return record.getLong(VALUE_IN_RECORD);
         }
 
         public int getInt()
         {
             checkOpen();
+            checkLength("getInt", 4);
             return record.getInt(VALUE_IN_RECORD);
         }
 
         public double getDouble()
         {
             checkOpen();
+            checkLength("getDouble", 8);
             return record.getDouble(VALUE_IN_RECORD);
         }
 
@@ -205,6 +208,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public void setLong(final long newValue)
         {
             checkOpen();
+            checkLength("setLong", 8);
             isWritten = true;
             record.putLong(VALUE_IN_RECORD, newValue);
         }
@@ -212,6 +216,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public void setInt(final int newValue)
         {
             checkOpen();
+            checkLength("setInt", 4);
             isWritten = true;
             record.putInt(VALUE_IN_RECORD, newValue);
         }
@@ -219,8 +224,19 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         public void setDouble(final double newValue)
         {
             checkOpen();
+            checkLength("setDouble", 8);
             isWritten = true;
             record.putDouble(VALUE_IN_RECORD, newValue);
+        }
+
+        // the value's own length, not the record's capacity: a shorter value would be read or written past its end
+        private void checkLength(final String operation, final int bytes)
+        {
+            if (valueLength < bytes)
+            {
+                throw new IllegalStateException(operation + " on " + mutex.describe() + ", whose value is " +
+                    valueLength + " bytes: it needs " + bytes + " (use get() or set(value) for its codec)");
+            }
         }
 
         public void close()

@@ -81,7 +81,7 @@ final class TaskScope
     {
         box.moveOut("a task on node " + peerNodeId);
         onAbort().add(box::undoMoveOut);
-        return new BoxToken(box.address(), box.length(), box.codec());
+        return new BoxToken(box.rawAddress(), box.length(), box.codec());
     }
 
     /**
@@ -104,19 +104,19 @@ final class TaskScope
         box.acquireRead();
         onAbort().add(box::releaseRead);
         onReturn().add(box::releaseRead);
-        return new RefToken(box.address(), box.length(), borrow.codec());
+        return new RefToken(box.rawAddress(), box.length(), borrow.codec());
     }
 
     Object lend(final ExclusiveBorrow<?> borrow)
     {
         checkNotResult("Mut");
         final BoxHandle<?> box = borrow.box();
-        final long cell = node.allocateOwnerCell(box.address());
+        final long cell = node.allocateOwnerCell(box.rawAddress());
         borrow.lend(peerNodeId);
         onAbort().add(() ->
         {
             node.freeOwnerCell(cell);
-            borrow.returned(box.address());
+            borrow.returned(box.rawAddress());
         });
         onReturn().add(() ->
         {
@@ -124,7 +124,7 @@ final class TaskScope
             node.freeOwnerCell(cell);
             borrow.returned(address);
         });
-        return new MutToken(cell, box.address(), box.length(), box.codec());
+        return new MutToken(cell, box.rawAddress(), box.length(), box.codec());
     }
 
     Object share(final SharedObjectHandle<?> handle)

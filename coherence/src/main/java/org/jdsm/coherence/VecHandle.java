@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.jdsm.Codec;
 import org.jdsm.CodecException;
 import org.jdsm.DVec;
+import org.jdsm.DsmConfig;
 import org.jdsm.HandleContext;
 import org.jdsm.Mut;
 import org.jdsm.ObjectSizeException;
@@ -119,7 +120,7 @@ final class VecHandle<T> implements DVec<T>, Serializable
 
     public long address()
     {
-        return spine.address();
+        return spine.rawAddress();
     }
 
     public Codec<T> codec()
@@ -140,11 +141,21 @@ final class VecHandle<T> implements DVec<T>, Serializable
                 final int slots = buffer.getInt(CHUNK_SLOTS_OFFSET);
                 if (chunkCount == slots)
                 {
-                    final byte[] grown = new byte[CHUNKS_OFFSET + slots * 2 * 8];
+                    // the spine is one object: it grows by doubling up to the largest object the heap takes
+                    final int maxSlots = (node.config().maxObjectSize() - CHUNKS_OFFSET) / 8;
+                    if (slots >= maxSlots)
+                    {
+                        throw new ObjectSizeException(toString() + " is full at " + chunkCount + " chunks of " +
+                            "chunkLength=" + chunkLength + " (" + size + " elements): its spine of chunk addresses " +
+                            "is at maxObjectSize=" + node.config().maxObjectSize() + "; make the vector with a " +
+                            "larger chunkLength or raise " + DsmConfig.MAX_OBJECT_SIZE_PROP_NAME);
+                    }
+                    final int grownSlots = (int)Math.min(2L * slots, maxSlots);
+                    final byte[] grown = new byte[CHUNKS_OFFSET + grownSlots * 8];
                     buffer.getBytes(0, grown, 0, CHUNKS_OFFSET + slots * 8);
                     mut.set(grown);
                     buffer = mut.buffer();
-                    buffer.putInt(CHUNK_SLOTS_OFFSET, slots * 2);
+                    buffer.putInt(CHUNK_SLOTS_OFFSET, grownSlots);
                 }
                 final long chunk = node.allocate(chunkLength * buffer.getInt(ELEMENT_LENGTH_OFFSET));
                 buffer.putLong(CHUNKS_OFFSET + chunkCount * 8, chunk);
@@ -280,7 +291,7 @@ final class VecHandle<T> implements DVec<T>, Serializable
 
     public String toString()
     {
-        return "DVec(spine " + GlobalAddress.toString(spine.address()) + ")";
+        return "DVec(spine " + GlobalAddress.toString(spine.rawAddress()) + ")";
     }
 
     private void writeElement(final MutableDirectBuffer spineBuffer, final long index, final T value)

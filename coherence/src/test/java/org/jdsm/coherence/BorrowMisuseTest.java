@@ -89,6 +89,8 @@ class BorrowMisuseTest
         assertEquals("read() on " + name + " after it was moved to a task on node 1: this handle is consumed",
             ex.getMessage());
         assertThrows(BorrowException.class, box::close);
+        assertEquals("homeNode() on " + name + " after it was moved to a task on node 1: this handle is consumed",
+            assertThrows(BorrowException.class, box::homeNode).getMessage());
     }
 
     @Test
@@ -104,6 +106,13 @@ class BorrowMisuseTest
             assertThrows(BorrowException.class, box::write).getMessage());
         assertEquals("close() on " + name + " after it was freed",
             assertThrows(BorrowException.class, box::close).getMessage());
+        // its old address names no object: a task sent near it would run on the node it was freed on
+        assertEquals("homeNode() on " + name + " after it was freed",
+            assertThrows(BorrowException.class, box::homeNode).getMessage());
+        assertEquals("address() on " + name + " after it was freed",
+            assertThrows(BorrowException.class, box::address).getMessage());
+        assertEquals("homeNode() on " + name + " after it was freed", assertThrows(BorrowException.class,
+            () -> node.spawnNear(box, (n) -> 1)).getMessage());
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.jdsm.DBox;
 import org.jdsm.DVec;
 import org.jdsm.Mut;
 import org.jdsm.NodeCounters.Counter;
+import org.jdsm.ObjectSizeException;
 import org.jdsm.Ref;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -225,6 +226,28 @@ class DVecTest
             assertEquals(chunks + 1, reader.counters().get(Counter.CACHE_MISSES), "each chunk and the spine once");
             assertTrue(reader.counters().get(Counter.CACHE_HITS) >= 3 * 40 - chunks - 1);
             assertEquals(2, reader.counters().get(Counter.OBJECTS_MOVED_IN), "the spine and chunk 0 moved in");
+        }
+    }
+
+    @Test
+    void shouldFillItsSpineUpToTheLargestObjectThenNameTheLimit()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(1, (config) -> config.maxObjectSize(1024)))
+        {
+            // a spine of 24 bytes of header and 8 per chunk: (1024 - 24) / 8 = 125 chunks, grown 1, 2, ... 64, 125
+            final DVec<Long> vec = cluster.node(0).newVec(Codecs.LONG, 1);
+            for (long i = 0; i < 125; i++)
+            {
+                vec.push(i);
+            }
+            assertEquals(125, vec.chunkCount());
+            final ObjectSizeException ex = assertThrows(ObjectSizeException.class, () -> vec.push(125L));
+            assertEquals(vec + " is full at 125 chunks of chunkLength=1 (125 elements): its spine of chunk " +
+                "addresses is at maxObjectSize=1024; make the vector with a larger chunkLength or raise " +
+                "jdsm.object.max.size", ex.getMessage());
+            assertEquals(125, vec.size(), "the refused push added nothing");
+            assertEquals(124L, vec.getLong(124));
+            vec.close();
         }
     }
 

@@ -65,6 +65,33 @@ class MutexCapacityTest
     }
 
     @Test
+    void shouldRefuseAFixedWidthAccessWiderThanTheValueInsteadOfReadingOrWritingPastIt()
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(1))
+        {
+            final DMutex<Integer> mutex = cluster.node(0).mutex(Codecs.INT, 5, 64);
+            final String name = mutex.toString();
+            try (Mut<Integer> mut = mutex.lock())
+            {
+                assertEquals("setLong on " + name + ", whose value is 4 bytes: it needs 8 (use get() or " +
+                    "set(value) for its codec)", assertThrows(IllegalStateException.class, () -> mut.setLong(1L << 40))
+                    .getMessage());
+                assertEquals("getDouble on " + name + ", whose value is 4 bytes: it needs 8 (use get() or " +
+                    "set(value) for its codec)", assertThrows(IllegalStateException.class, mut::getDouble)
+                    .getMessage());
+                mut.setInt(6);
+                assertEquals(6, mut.getInt());
+            }
+            try (Mut<Integer> mut = mutex.lock())
+            {
+                assertEquals(6, mut.get(), "the refused setLong wrote nothing");
+                assertEquals(4, mut.length());
+            }
+            mutex.close();
+        }
+    }
+
+    @Test
     void shouldRejectACapacityBelowTheInitialValueOrOverTheLargestObject()
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(1))
