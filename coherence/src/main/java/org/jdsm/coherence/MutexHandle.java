@@ -40,6 +40,8 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
     static final long UNLOCKED = 0;
 
     private transient MutexLease lease;
+    // the Mut this handle's lock() returned and nobody closed yet: at most one, the lock being exclusive on a node
+    private transient volatile Guard<T> openGuard;
 
     MutexHandle(final HeapAccess node, final Codec<T> codec, final long address, final int length)
     {
@@ -77,6 +79,26 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         return new MutexHandle<>(node, codec, address, length);
     }
 
+    /**
+     * The task that was given this handle returned: a lock it left held would never be released (its worker thread
+     * lives on in the pool, and every other lock() would wait), so release it and fail the task; then drop the
+     * handle's count.
+     *
+     * @throws BorrowException naming the mutex when the task left its Mut open.
+     */
+    void endOfTask()
+    {
+        final Guard<T> guard = openGuard;
+        if (null != guard && guard.isOpen())
+        {
+            guard.close();
+            dropIfOpen();
+            throw new BorrowException("a task returned with a Mut of " + describe() + " still open: its lock was " +
+                "released with the value the task left; close the Mut in the task (try-with-resources)");
+        }
+        dropIfOpen();
+    }
+
     MutexLease lease()
     {
         MutexLease lease = this.lease;
@@ -95,7 +117,9 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         openBorrows.incrementAndGet();
         try
         {
-            return new Guard<>(this, lease);
+            final Guard<T> guard = new Guard<>(this, lease);
+            openGuard = guard;
+            return guard;
         }
         catch (final RuntimeException ex)
         {
@@ -253,6 +277,10 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
             }
             finally
             {
+                if (mutex.openGuard == this)
+                {
+                    mutex.openGuard = null;
+                }
                 mutex.openBorrows.decrementAndGet();
             }
         }
@@ -292,7 +320,7 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
         {
             final TaskScope scope = TaskScope.current("a DMutex");
             final MutexHandle<?> handle = new MutexHandle<>(scope.node, codec, address, length);
-            scope.onTaskEnd(handle::dropIfOpen);
+            scope.onTaskEnd(handle::endOfTask);
             return handle;
         }
     }

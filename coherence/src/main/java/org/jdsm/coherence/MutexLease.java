@@ -216,9 +216,27 @@ final class MutexLease
             }
             else
             {
+                checkCanWait(describe, caller);
                 LockSupport.parkNanos(this, parkNs);
                 parkNs = Math.min(parkNs * 2, MAX_PARK_NS);
             }
+        }
+    }
+
+    // a wait on a thread of this node that can never end: its holder ended without closing its Mut, or the waiter
+    // was interrupted (park would return at once, a busy spin)
+    private void checkCanWait(final String describe, final Thread caller)
+    {
+        final Thread holder = this.holder;
+        if (null != holder && !holder.isAlive() && LOCKED == state.get() && holder == this.holder)
+        {
+            throw new BorrowException(describe + " is held by thread " + holder.getName() + ", which ended without " +
+                "closing its Mut: the lock is never released (close every Mut, e.g. with try-with-resources)");
+        }
+        if (caller.isInterrupted())
+        {
+            throw new DsmException(describe + " lock() on thread " + caller.getName() + " interrupted while " +
+                "waiting for the lock (the interrupt is kept)");
         }
     }
 

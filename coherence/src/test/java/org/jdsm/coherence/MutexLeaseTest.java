@@ -3,10 +3,12 @@ package org.jdsm.coherence;
 import org.jdsm.BorrowException;
 import org.jdsm.Codecs;
 import org.jdsm.DMutex;
+import org.jdsm.DsmException;
 import org.jdsm.Mut;
 import org.jdsm.NodeCounters;
 import org.jdsm.NodeCounters.Counter;
 import org.jdsm.NodeUnavailableException;
+import org.jdsm.RemoteTaskException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +70,76 @@ class MutexLeaseTest
                 expected += 10 + 1;
                 assertEquals(expected, otherThread.get(10, TimeUnit.SECONDS),
                     "another thread of the node waited for the lock and took it after the release");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 1 })
+    void shouldReleaseTheLockATaskLeftHeldAndFailTheTaskInsteadOfBlockingEveryLaterLock(final int replicas)
+        throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(2, (config) -> config.replicas(replicas)))
+        {
+            final DMutex<Long> mutex = cluster.node(0).mutex(Codecs.LONG, 1L);
+            final java.util.concurrent.ExecutionException ex = assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> cluster.node(0).spawnOn(1, (n) ->
+                {
+                    final Mut<Long> left = mutex.lock(); // never closed
+                    left.setLong(2);
+                    return 0;
+                }).get(10, TimeUnit.SECONDS));
+            final RemoteTaskException cause = assertInstanceOf(RemoteTaskException.class, ex.getCause());
+            assertTrue(cause.getMessage().contains("BorrowException: a task returned with a Mut of DMutex(") &&
+                cause.getMessage().contains(" still open: its lock was released with the value the task left"),
+                cause.getMessage());
+            final CompletableFuture<Long> later = CompletableFuture.supplyAsync(() ->
+            {
+                try (Mut<Long> mut = mutex.lock())
+                {
+                    return mut.getLong();
+                }
+            });
+            assertEquals(2L, later.get(10, TimeUnit.SECONDS), "locked again, with the value the task left");
+        }
+    }
+
+    @Test
+    void shouldNameAHolderThreadThatEndedWithoutClosingAndAnInterruptedWaiter() throws Exception
+    {
+        try (SimulatedCluster cluster = SimulatedCluster.start(1))
+        {
+            final DMutex<Long> mutex = cluster.node(0).mutex(Codecs.LONG, 1L);
+            final Thread leaver = new Thread(mutex::lock, "leaver"); // locks, never closes, ends
+            leaver.start();
+            leaver.join(10_000);
+            final BorrowException ex = assertThrows(BorrowException.class, mutex::lock);
+            assertTrue(ex.getMessage().endsWith(" is held by thread leaver, which ended without closing its Mut: " +
+                "the lock is never released (close every Mut, e.g. with try-with-resources)"), ex.getMessage());
+
+            final DMutex<Long> other = cluster.node(0).mutex(Codecs.LONG, 1L);
+            try (Mut<Long> held = other.lock())
+            {
+                final CompletableFuture<Throwable> waiter = new CompletableFuture<>();
+                final Thread thread = new Thread(() ->
+                {
+                    Thread.currentThread().interrupt();
+                    try
+                    {
+                        other.lock().close();
+                        waiter.complete(null);
+                    }
+                    catch (final Throwable t)
+                    {
+                        waiter.complete(t);
+                    }
+                }, "interrupted");
+                thread.start();
+                final Throwable failure = waiter.get(10, TimeUnit.SECONDS);
+                assertInstanceOf(DsmException.class, failure);
+                assertTrue(failure.getMessage().endsWith(" lock() on thread interrupted interrupted while waiting " +
+                    "for the lock (the interrupt is kept)"), failure.getMessage());
+                assertEquals(1L, held.getLong());
             }
         }
     }

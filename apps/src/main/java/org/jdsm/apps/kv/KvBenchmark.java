@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -100,6 +102,73 @@ public final class KvBenchmark
         }
     }
 
+    private static Object[] runClient(
+        final Properties props,
+        final KvCoreWorkload workload,
+        final KvStore store,
+        final Map<String, Integer> recordNumbers,
+        final CyclicBarrier measuring,
+        final int thread,
+        final int threads,
+        final long warmupPerThread,
+        final long measuredPerThread,
+        final long intervalNs) throws Exception
+    {
+        final KvUpdateModel model = newModel(props, recordNumbers);
+        final KvYcsbDb db = new KvYcsbDb(store, model);
+        final Histogram all = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
+        final Object state = workload.initThread(props, thread, threads);
+        db.recording(false);
+        final long warmupStartNs = System.nanoTime();
+        for (long i = 0; i < warmupPerThread; i++)
+        {
+            pace(warmupStartNs, i, intervalNs);
+            workload.doTransaction(db, state);
+        }
+        measuring.await();
+        db.recording(true);
+        final long measuredStartNs = System.nanoTime();
+        for (long i = 0; i < measuredPerThread; i++)
+        {
+            pace(measuredStartNs, i, intervalNs);
+            final long startNs = System.nanoTime();
+            workload.doTransaction(db, state);
+            all.recordValue(Math.min(KvYcsbDb.MAX_LATENCY_NS, System.nanoTime() - startNs));
+        }
+        return new Object[] { db, all, model };
+    }
+
+    /**
+     * Wait for every client; when one failed, throw its failure, not the broken barrier the others then saw.
+     */
+    private static void awaitClients(final List<Future<Object[]>> clients) throws Exception
+    {
+        Throwable failure = null;
+        for (final Future<Object[]> client : clients)
+        {
+            try
+            {
+                client.get();
+            }
+            catch (final ExecutionException ex)
+            {
+                final Throwable cause = ex.getCause();
+                if (null == failure || failure instanceof BrokenBarrierException)
+                {
+                    failure = cause;
+                }
+            }
+        }
+        if (failure instanceof Exception)
+        {
+            throw (Exception)failure;
+        }
+        if (null != failure)
+        {
+            throw (Error)failure;
+        }
+    }
+
     /**
      * Run transactions: every thread warms up, all wait for each other, then every thread measures.
      *
@@ -168,30 +237,19 @@ public final class KvBenchmark
                 final int thread = t;
                 clients.add(pool.submit(() ->
                 {
-                    final KvUpdateModel model = newModel(props, recordNumbers);
-                    final KvYcsbDb db = new KvYcsbDb(store, model);
-                    final Histogram all = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);
-                    final Object state = workload.initThread(props, thread, threads);
-                    db.recording(false);
-                    final long warmupStartNs = System.nanoTime();
-                    for (long i = 0; i < warmupPerThread; i++)
+                    try
                     {
-                        pace(warmupStartNs, i, intervalNs);
-                        workload.doTransaction(db, state);
+                        return runClient(props, workload, store, recordNumbers, measuring, thread, threads,
+                            warmupPerThread, measuredPerThread, intervalNs);
                     }
-                    measuring.await();
-                    db.recording(true);
-                    final long measuredStartNs = System.nanoTime();
-                    for (long i = 0; i < measuredPerThread; i++)
+                    catch (final Throwable ex)
                     {
-                        pace(measuredStartNs, i, intervalNs);
-                        final long startNs = System.nanoTime();
-                        workload.doTransaction(db, state);
-                        all.recordValue(Math.min(KvYcsbDb.MAX_LATENCY_NS, System.nanoTime() - startNs));
+                        measuring.reset(); // the other clients wait there for this one: they end, the barrier broken
+                        throw ex;
                     }
-                    return new Object[] { db, all, model };
                 }));
             }
+            awaitClients(clients);
 
             final EnumMap<KvYcsbDb.Kind, Histogram> histograms = new EnumMap<>(KvYcsbDb.Kind.class);
             final Histogram all = new Histogram(KvYcsbDb.MAX_LATENCY_NS, 3);

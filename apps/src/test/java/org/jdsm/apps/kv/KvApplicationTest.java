@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,6 +101,51 @@ class KvApplicationTest
         // 4 client threads, each 150 operations, and every node's counters from the nodes that ran clients only
         final List<String> csv = Files.readAllLines(dir.resolve("out.csv"));
         assertTrue(csv.get(csv.size() - 1).startsWith("a,jdsm,3,2,ALL,600,0,"), csv.toString());
+    }
+
+    @Test
+    void shouldReportAClientThatFailsInItsWarmUpInsteadOfLeavingTheOthersAtTheBarrier() throws Exception
+    {
+        final java.util.Properties props = KvWorkloads.properties("c", 50, 400);
+        try (LocalKvStore local = new LocalKvStore(50))
+        {
+            assertEquals(0, KvBenchmark.load(local, props, 0, 50, 2));
+            final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+            final KvStore failing = (KvStore)java.lang.reflect.Proxy.newProxyInstance(
+                KvStore.class.getClassLoader(), new Class<?>[]{ KvStore.class }, (proxy, method, args) ->
+                {
+                    if (method.getName().equals("read") || method.getName().equals("get"))
+                    {
+                        if (Thread.currentThread().getName().endsWith("1") && reads.incrementAndGet() == 5)
+                        {
+                            throw new IllegalStateException("the store failed on client 1");
+                        }
+                    }
+                    try
+                    {
+                        return method.invoke(local, args);
+                    }
+                    catch (final java.lang.reflect.InvocationTargetException ex)
+                    {
+                        throw ex.getCause();
+                    }
+                });
+            final CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    KvBenchmark.run(null, failing, props, 2, 50, 200);
+                    return null;
+                }
+                catch (final Throwable ex)
+                {
+                    return ex;
+                }
+            });
+            final Throwable failure = run.get(30, TimeUnit.SECONDS); // before, client 0 waited at the barrier
+            assertEquals(IllegalStateException.class, null == failure ? null : failure.getClass(), "" + failure);
+            assertEquals("the store failed on client 1", failure.getMessage());
+        }
     }
 
     @Test
