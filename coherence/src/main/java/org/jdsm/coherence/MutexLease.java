@@ -324,7 +324,18 @@ final class MutexLease
         {
             while (true)
             {
-                final long witness = node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, expected, self);
+                final long witness;
+                try
+                {
+                    witness = node.compareAndSwap(address, MutexHandle.LOCK_OFFSET, expected, self);
+                }
+                catch (final RuntimeException ex)
+                {
+                    // in doubt (e.g. timed out): the swap may have taken effect at the home, and no lock was handed
+                    // out, so free the word if it names this node, or every other node would wait for it forever
+                    releaseWord(self);
+                    throw ex;
+                }
                 if (witness == expected || witness == self)
                 {
                     // witness == self: an unlock of this node failed before it freed the word; the node still holds it

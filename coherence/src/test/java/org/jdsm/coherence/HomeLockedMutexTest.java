@@ -200,6 +200,75 @@ class HomeLockedMutexTest
     }
 
     @Test
+    void shouldFreeTheLockWordWhenASwapIntoItIsInDoubtInsteadOfLeavingItToALiveNodeThatNeverLocked()
+        throws Exception
+    {
+        // node 0's next compare-and-swap takes effect at the home, then fails as a timed-out one would
+        final java.util.concurrent.atomic.AtomicBoolean loseNextSwap = new java.util.concurrent.atomic.AtomicBoolean();
+        try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)
+            .transportProvider(losingOneSwapResponse(config.transportProvider(), loseNextSwap))))
+        {
+            final DMutex<Long> mutex = cluster.node(1).mutex(Codecs.LONG, 1L);
+            final DMutex<Long> onZero = MutexLeaseTest.handleOn(cluster.node(0), mutex);
+            final DMutex<Long> onTwo = MutexLeaseTest.handleOn(cluster.node(2), mutex);
+            loseNextSwap.set(true);
+            final NodeUnavailableException ex = assertThrows(NodeUnavailableException.class, onZero::lock);
+            assertEquals("the swap's response was lost", ex.getMessage().substring(ex.getMessage().indexOf("the")));
+            final CompletableFuture<Long> fromTwo = CompletableFuture.supplyAsync(() ->
+            {
+                try (Mut<Long> mut = onTwo.lock())
+                {
+                    return mut.getLong();
+                }
+            });
+            assertEquals(1L, fromTwo.get(10, TimeUnit.SECONDS), "node 2 locks: the word no longer names node 0");
+            MutexLeaseTest.increment(onZero);
+            try (Mut<Long> mut = mutex.lock())
+            {
+                assertEquals(2L, mut.getLong());
+            }
+        }
+    }
+
+    private static org.jdsm.spi.TransportProvider losingOneSwapResponse(
+        final org.jdsm.spi.TransportProvider inner, final java.util.concurrent.atomic.AtomicBoolean loseNextSwap)
+    {
+        return new org.jdsm.spi.TransportProvider()
+        {
+            public String name()
+            {
+                return inner.name();
+            }
+
+            public org.jdsm.spi.Transport newTransport(final org.jdsm.spi.TransportContext context)
+            {
+                final org.jdsm.spi.Transport transport = inner.newTransport(context);
+                final int self = context.config().nodeId();
+                return (org.jdsm.spi.Transport)java.lang.reflect.Proxy.newProxyInstance(
+                    org.jdsm.spi.Transport.class.getClassLoader(), new Class<?>[]{ org.jdsm.spi.Transport.class },
+                    (proxy, method, args) ->
+                    {
+                        final Object result;
+                        try
+                        {
+                            result = method.invoke(transport, args);
+                        }
+                        catch (final java.lang.reflect.InvocationTargetException ex)
+                        {
+                            throw ex.getCause();
+                        }
+                        if (0 == self && "compareAndSwap".equals(method.getName()) && loseNextSwap.compareAndSet(true,
+                            false))
+                        {
+                            throw new NodeUnavailableException((int)args[0], "the swap's response was lost");
+                        }
+                        return result;
+                    });
+            }
+        };
+    }
+
+    @Test
     void shouldTryLockUnlessAThreadOfThisNodeHoldsIt() throws Exception
     {
         try (SimulatedCluster cluster = SimulatedCluster.start(3, (config) -> config.replicas(1)))
