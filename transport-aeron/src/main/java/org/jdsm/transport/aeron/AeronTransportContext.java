@@ -179,47 +179,8 @@ public final class AeronTransportContext
         public static long idleMaxParkNs()
         {
             final String value = System.getProperty(IDLE_MAX_PARK_PROP_NAME);
-            return null == value ? IDLE_MAX_PARK_DEFAULT_NS : parseDuration(IDLE_MAX_PARK_PROP_NAME, value);
-        }
-
-        /**
-         * Parse a duration setting such as {@code 1ms}.
-         *
-         * @param name  of the setting, for the error.
-         * @param value to parse.
-         * @return nanoseconds.
-         * @throws ConfigurationException naming the setting and the whole value when it is not such a duration.
-         */
-        static long parseDuration(final String name, final String value)
-        {
-            try
-            {
-                return SystemUtil.parseDuration(name, value.trim());
-            }
-            catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "" and "ms"
-            {
-                throw new ConfigurationException(name + "=" + value + " is not a duration such as 1ms or 100us");
-            }
-        }
-
-        /**
-         * Parse an integer setting.
-         *
-         * @param name  of the setting, for the error.
-         * @param value to parse.
-         * @return the value.
-         * @throws ConfigurationException naming the setting and the whole value when it is not an integer.
-         */
-        static int parseInt(final String name, final String value)
-        {
-            try
-            {
-                return Integer.parseInt(value.trim());
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new ConfigurationException(name + "=" + value + " is not an integer");
-            }
+            return null == value ?
+                IDLE_MAX_PARK_DEFAULT_NS : TransportOptions.parseDuration(IDLE_MAX_PARK_PROP_NAME, value);
         }
 
         /**
@@ -252,7 +213,7 @@ public final class AeronTransportContext
         public static int streamId()
         {
             final String value = System.getProperty(STREAM_ID_PROP_NAME);
-            return null == value ? STREAM_ID_DEFAULT : parseInt(STREAM_ID_PROP_NAME, value);
+            return null == value ? STREAM_ID_DEFAULT : TransportOptions.parseInt(STREAM_ID_PROP_NAME, value);
         }
     }
 
@@ -300,7 +261,7 @@ public final class AeronTransportContext
                     ctx.idleStrategy(value);
                     break;
                 case Configuration.IDLE_MAX_PARK_PROP_NAME:
-                    ctx.idleMaxParkNs(Configuration.parseDuration(name, value));
+                    ctx.idleMaxParkNs(TransportOptions.parseDuration(name, value));
                     break;
                 case Configuration.CALLER_DRIVES_PROP_NAME:
                     ctx.callerDrives = value;
@@ -312,7 +273,7 @@ public final class AeronTransportContext
                     ctx.aeronDirectoryName(value);
                     break;
                 case Configuration.STREAM_ID_PROP_NAME:
-                    ctx.streamId(Configuration.parseInt(name, value));
+                    ctx.streamId(TransportOptions.parseInt(name, value));
                     break;
                 default:
                     if (TransportOptions.isUnder(Configuration.PREFIX, name))

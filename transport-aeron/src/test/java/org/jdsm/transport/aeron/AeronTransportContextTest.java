@@ -168,7 +168,7 @@ class AeronTransportContextTest
         System.setProperty(AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME, "");
         try
         {
-            assertEquals("jdsm.aeron.idle.max.park= is not a duration such as 1ms or 100us",
+            assertEquals("jdsm.aeron.idle.max.park= is not a duration such as 10s, 500ms or 100us",
                 assertThrows(ConfigurationException.class, AeronTransportContext::new).getMessage());
         }
         finally
@@ -177,7 +177,7 @@ class AeronTransportContextTest
         }
         final DsmConfig park = new DsmConfig().transport("aeron")
             .transportOption(AeronTransportContext.Configuration.IDLE_MAX_PARK_PROP_NAME, "ms").conclude();
-        assertEquals("jdsm.aeron.idle.max.park=ms is not a duration such as 1ms or 100us", assertThrows(
+        assertEquals("jdsm.aeron.idle.max.park=ms is not a duration such as 10s, 500ms or 100us", assertThrows(
             ConfigurationException.class, () -> AeronTransportContext.fromOptions(park)).getMessage());
         final DsmConfig stream = new DsmConfig().transport("aeron")
             .transportOption(AeronTransportContext.Configuration.STREAM_ID_PROP_NAME, "1.5").conclude();

@@ -1,7 +1,6 @@
 package org.jdsm.transport.rdma;
 
-import org.agrona.SystemUtil;
-import org.jdsm.ConfigurationException;
+import org.jdsm.spi.TransportOptions;
 
 import java.util.concurrent.TimeUnit;
 
@@ -181,7 +180,7 @@ public final class RdmaConfiguration
     public static long connectTimeoutNs()
     {
         final String value = System.getProperty(CONNECT_TIMEOUT_PROP_NAME);
-        return null == value ? CONNECT_TIMEOUT_DEFAULT_NS : durationNs(CONNECT_TIMEOUT_PROP_NAME, value);
+        return null == value ? CONNECT_TIMEOUT_DEFAULT_NS : TransportOptions.parseDuration(CONNECT_TIMEOUT_PROP_NAME, value);
     }
 
     /**
@@ -198,104 +197,18 @@ public final class RdmaConfiguration
     public static boolean atomicReplyBigEndian()
     {
         final String value = System.getProperty(ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME);
-        return null == value ? ATOMIC_REPLY_BIG_ENDIAN_DEFAULT : parseBoolean(ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME, value);
-    }
-
-    /**
-     * Parse a setting that is {@code true} or {@code false}, nothing else: a NIC's byte order is not guessed.
-     *
-     * @param name  of the setting.
-     * @param value as given.
-     * @return the value.
-     * @throws ConfigurationException naming the setting when the value is neither.
-     */
-    static boolean parseBoolean(final String name, final String value)
-    {
-        final String trimmed = value.trim();
-        if (!"true".equals(trimmed) && !"false".equals(trimmed))
-        {
-            throw new ConfigurationException(name + "=" + value + " must be true or false");
-        }
-
-        return "true".equals(trimmed);
-    }
-
-    /**
-     * Parse an integer setting.
-     *
-     * @param name  of the setting.
-     * @param value as given.
-     * @return the value.
-     * @throws ConfigurationException naming the setting when the value is not an integer.
-     */
-    static int parseInt(final String name, final String value)
-    {
-        try
-        {
-            return Integer.parseInt(value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new ConfigurationException(name + "=" + value + " is not an integer");
-        }
-    }
-
-    /**
-     * Parse a size setting such as {@code 64k}, at most {@link Integer#MAX_VALUE}.
-     *
-     * @param name  of the setting.
-     * @param value as given.
-     * @return bytes.
-     * @throws ConfigurationException naming the setting when the value is not such a size.
-     */
-    static int parseSize(final String name, final String value)
-    {
-        final long size;
-        try
-        {
-            size = SystemUtil.parseSize(name, value.trim());
-        }
-        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "" and "k"
-        {
-            throw new ConfigurationException(name + "=" + value + " is not a size such as 4k or 1m");
-        }
-        if (size < 0 || size > Integer.MAX_VALUE)
-        {
-            throw new ConfigurationException(name + "=" + value + " must be in [0, " + Integer.MAX_VALUE + "] bytes");
-        }
-
-        return (int)size;
-    }
-
-    /**
-     * Parse a duration setting such as {@code 10s}.
-     *
-     * @param name  of the setting.
-     * @param value as given.
-     * @return nanoseconds.
-     * @throws ConfigurationException naming the setting when the value is not such a duration.
-     */
-    static long durationNs(final String name, final String value)
-    {
-        try
-        {
-            return SystemUtil.parseDuration(name, value.trim());
-        }
-        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "" and "s"
-        {
-            throw new ConfigurationException(name + "=" + value + " is not a duration such as 10s or 500ms");
-        }
+        return null == value ? ATOMIC_REPLY_BIG_ENDIAN_DEFAULT : TransportOptions.parseBoolean(ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME, value);
     }
 
     private static int intProperty(final String name, final int defaultValue)
     {
         final String value = System.getProperty(name);
-        return null == value ? defaultValue : parseInt(name, value);
+        return null == value ? defaultValue : TransportOptions.parseInt(name, value);
     }
 
     private static int sizeProperty(final String name, final int defaultValue)
     {
         final String value = System.getProperty(name);
-        return null == value ? defaultValue : parseSize(name, value);
+        return null == value ? defaultValue : (int)TransportOptions.parseSize(name, value, Integer.MAX_VALUE);
     }
 }

@@ -77,22 +77,22 @@ public final class RdmaTransportContext
     {
         switch (name)
         {
-            case RdmaConfiguration.QUEUE_DEPTH_PROP_NAME: queueDepth(RdmaConfiguration.parseInt(name, value)); break;
-            case RdmaConfiguration.MAX_IN_FLIGHT_PROP_NAME: maxInFlight(RdmaConfiguration.parseInt(name, value)); break;
-            case RdmaConfiguration.READ_DEPTH_PROP_NAME: readDepth(RdmaConfiguration.parseInt(name, value)); break;
+            case RdmaConfiguration.QUEUE_DEPTH_PROP_NAME: queueDepth(TransportOptions.parseInt(name, value)); break;
+            case RdmaConfiguration.MAX_IN_FLIGHT_PROP_NAME: maxInFlight(TransportOptions.parseInt(name, value)); break;
+            case RdmaConfiguration.READ_DEPTH_PROP_NAME: readDepth(TransportOptions.parseInt(name, value)); break;
             case RdmaConfiguration.MAX_INLINE_PROP_NAME: maxInline(size(name, value)); break;
-            case RdmaConfiguration.SIGNAL_INTERVAL_PROP_NAME: signalInterval(RdmaConfiguration.parseInt(name, value)); break;
-            case RdmaConfiguration.CQ_SIZE_PROP_NAME: cqSize(RdmaConfiguration.parseInt(name, value)); break;
-            case RdmaConfiguration.RECEIVE_BUFFERS_PROP_NAME: receiveBuffers(RdmaConfiguration.parseInt(name, value)); break;
+            case RdmaConfiguration.SIGNAL_INTERVAL_PROP_NAME: signalInterval(TransportOptions.parseInt(name, value)); break;
+            case RdmaConfiguration.CQ_SIZE_PROP_NAME: cqSize(TransportOptions.parseInt(name, value)); break;
+            case RdmaConfiguration.RECEIVE_BUFFERS_PROP_NAME: receiveBuffers(TransportOptions.parseInt(name, value)); break;
             case RdmaConfiguration.BUFFER_SIZE_PROP_NAME: bufferSize(size(name, value)); break;
-            case RdmaConfiguration.SEND_BUFFERS_PROP_NAME: sendBuffers(RdmaConfiguration.parseInt(name, value)); break;
+            case RdmaConfiguration.SEND_BUFFERS_PROP_NAME: sendBuffers(TransportOptions.parseInt(name, value)); break;
             case RdmaConfiguration.STAGING_SIZE_PROP_NAME: stagingSize(size(name, value)); break;
             case RdmaConfiguration.CONNECT_TIMEOUT_PROP_NAME:
-                connectTimeoutNs(RdmaConfiguration.durationNs(name, value));
+                connectTimeoutNs(TransportOptions.parseDuration(name, value));
                 break;
-            case RdmaConfiguration.POLL_BATCH_PROP_NAME: pollBatch(RdmaConfiguration.parseInt(name, value)); break;
+            case RdmaConfiguration.POLL_BATCH_PROP_NAME: pollBatch(TransportOptions.parseInt(name, value)); break;
             case RdmaConfiguration.ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME:
-                atomicReplyBigEndian(RdmaConfiguration.parseBoolean(name, value));
+                atomicReplyBigEndian(TransportOptions.parseBoolean(name, value));
                 break;
             default:
                 throw TransportOptions.unknown(name, Arrays.asList(RdmaConfiguration.PROPERTY_NAMES));
@@ -101,7 +101,7 @@ public final class RdmaTransportContext
 
     private static int size(final String name, final String value)
     {
-        return RdmaConfiguration.parseSize(name, value);
+        return (int)TransportOptions.parseSize(name, value, Integer.MAX_VALUE);
     }
 
     /**

@@ -86,13 +86,13 @@ class RdmaTransportContextTest
                 .options(Map.of("jdsm.rdma.atomic.reply.big.endian", "yes"))).getMessage());
         assertEquals(true, new RdmaTransportContext().options(Map.of("jdsm.rdma.atomic.reply.big.endian", "true"))
             .atomicReplyBigEndian());
-        assertEquals("jdsm.rdma.staging.size= is not a size such as 4k or 1m", assertThrows(
+        assertEquals("jdsm.rdma.staging.size= is not a size such as 4k, 1m or 2g", assertThrows(
             ConfigurationException.class,
             () -> new RdmaTransportContext().options(Map.of("jdsm.rdma.staging.size", ""))).getMessage());
         assertEquals("jdsm.rdma.buffer.size=3g must be in [0, 2147483647] bytes", assertThrows(
             ConfigurationException.class,
             () -> new RdmaTransportContext().options(Map.of("jdsm.rdma.buffer.size", "3g"))).getMessage());
-        assertEquals("jdsm.rdma.connect.timeout=s is not a duration such as 10s or 500ms", assertThrows(
+        assertEquals("jdsm.rdma.connect.timeout=s is not a duration such as 10s, 500ms or 100us", assertThrows(
             ConfigurationException.class,
             () -> new RdmaTransportContext().options(Map.of("jdsm.rdma.connect.timeout", "s"))).getMessage());
 
