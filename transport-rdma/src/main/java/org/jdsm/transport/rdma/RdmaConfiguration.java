@@ -180,7 +180,8 @@ public final class RdmaConfiguration
     public static long connectTimeoutNs()
     {
         final String value = System.getProperty(CONNECT_TIMEOUT_PROP_NAME);
-        return null == value ? CONNECT_TIMEOUT_DEFAULT_NS : TransportOptions.parseDuration(CONNECT_TIMEOUT_PROP_NAME, value);
+        return null == value ?
+            CONNECT_TIMEOUT_DEFAULT_NS : TransportOptions.parseDuration(CONNECT_TIMEOUT_PROP_NAME, value);
     }
 
     /**
@@ -197,7 +198,8 @@ public final class RdmaConfiguration
     public static boolean atomicReplyBigEndian()
     {
         final String value = System.getProperty(ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME);
-        return null == value ? ATOMIC_REPLY_BIG_ENDIAN_DEFAULT : TransportOptions.parseBoolean(ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME, value);
+        return null == value ?
+            ATOMIC_REPLY_BIG_ENDIAN_DEFAULT : TransportOptions.parseBoolean(ATOMIC_REPLY_BIG_ENDIAN_PROP_NAME, value);
     }
 
     private static int intProperty(final String name, final int defaultValue)

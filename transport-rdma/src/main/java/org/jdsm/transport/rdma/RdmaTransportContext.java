@@ -81,9 +81,13 @@ public final class RdmaTransportContext
             case RdmaConfiguration.MAX_IN_FLIGHT_PROP_NAME: maxInFlight(TransportOptions.parseInt(name, value)); break;
             case RdmaConfiguration.READ_DEPTH_PROP_NAME: readDepth(TransportOptions.parseInt(name, value)); break;
             case RdmaConfiguration.MAX_INLINE_PROP_NAME: maxInline(size(name, value)); break;
-            case RdmaConfiguration.SIGNAL_INTERVAL_PROP_NAME: signalInterval(TransportOptions.parseInt(name, value)); break;
+            case RdmaConfiguration.SIGNAL_INTERVAL_PROP_NAME:
+                signalInterval(TransportOptions.parseInt(name, value));
+                break;
             case RdmaConfiguration.CQ_SIZE_PROP_NAME: cqSize(TransportOptions.parseInt(name, value)); break;
-            case RdmaConfiguration.RECEIVE_BUFFERS_PROP_NAME: receiveBuffers(TransportOptions.parseInt(name, value)); break;
+            case RdmaConfiguration.RECEIVE_BUFFERS_PROP_NAME:
+                receiveBuffers(TransportOptions.parseInt(name, value));
+                break;
             case RdmaConfiguration.BUFFER_SIZE_PROP_NAME: bufferSize(size(name, value)); break;
             case RdmaConfiguration.SEND_BUFFERS_PROP_NAME: sendBuffers(TransportOptions.parseInt(name, value)); break;
             case RdmaConfiguration.STAGING_SIZE_PROP_NAME: stagingSize(size(name, value)); break;
