@@ -122,7 +122,10 @@ final class MutexLease
     private volatile int lostWith = NONE;
     private volatile boolean isValueAtHome;
     private volatile Thread requester;
-    private volatile Thread holder;
+    // the thread that holds the lock on this node, for two refusals only: a lock() by that same thread (which reads
+    // its own writes), and a wait for a thread that ended without unlocking (its end happens-before isAlive() is
+    // false, so a holder re-read after that is current); plain, so a local lock and unlock pay no extra fence
+    private Thread holder;
     private volatile long tailGuess;
 
     /**
