@@ -40,8 +40,9 @@ final class MutexHandle<T> extends SharedObjectHandle<T> implements DMutex<T>
     static final long UNLOCKED = 0;
 
     private transient MutexLease lease;
-    // the Mut this handle's lock() returned and nobody closed yet: at most one, the lock being exclusive on a node
-    private transient volatile Guard<T> openGuard;
+    // the Mut this handle's lock() returned and nobody closed yet: at most one, the lock being exclusive on a node;
+    // read at a task's end on the thread that ran the task, so plain: a local lock and unlock pay no extra fence
+    private transient Guard<T> openGuard;
 
     MutexHandle(final HeapAccess node, final Codec<T> codec, final long address, final int length)
     {
