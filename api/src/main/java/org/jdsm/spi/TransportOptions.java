@@ -68,7 +68,7 @@ public final class TransportOptions
         {
             size = SystemUtil.parseSize(name, value.trim());
         }
-        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "" and "k"
+        catch (final NumberFormatException ex)
         {
             throw new ConfigurationException(name + "=" + value + " is not a size such as 4k, 1m or 2g");
         }
@@ -94,7 +94,7 @@ public final class TransportOptions
         {
             return SystemUtil.parseDuration(name, value.trim());
         }
-        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "" and "s"
+        catch (final NumberFormatException ex)
         {
             throw new ConfigurationException(name + "=" + value + " is not a duration such as 10s, 500ms or 100us");
         }

@@ -359,7 +359,7 @@ final class LoopbackCluster
         {
             size = SystemUtil.parseSize(propertyName, value.trim());
         }
-        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "", "m"
+        catch (final NumberFormatException ex)
         {
             throw new ConfigurationException(malformed);
         }
@@ -438,7 +438,7 @@ final class LoopbackCluster
         {
             timeoutNs = SystemUtil.parseDuration(DsmConfig.PEER_TIMEOUT_PROP_NAME, value.trim());
         }
-        catch (final NumberFormatException | IndexOutOfBoundsException ex) // Agrona's for "", "s"
+        catch (final NumberFormatException ex)
         {
             throw new ConfigurationException(malformed);
         }
