@@ -376,7 +376,19 @@ public final class DsmConfig implements Cloneable
     public static long regionSize(final long heapSize, final int replicas)
     {
         final long sliceLength = (heapSize + 7) & ~7L;
-        return 0 == replicas ? sliceLength : slotStride(sliceLength, REGION_SEGMENT_LENGTH) * (1 + 2L * replicas);
+        return 0 == replicas ? sliceLength : slotStride(sliceLength, REGION_SEGMENT_LENGTH) * regionSlots(replicas);
+    }
+
+    /**
+     * The slots of a replicated node's heap region: its own slice, a backup slot and a spare slot (for
+     * re-replication after a death) per replica.
+     *
+     * @param replicas the cluster's {@code jdsm.replicas}.
+     * @return slots of the region.
+     */
+    public static int regionSlots(final int replicas)
+    {
+        return 1 + 2 * replicas;
     }
 
     /**

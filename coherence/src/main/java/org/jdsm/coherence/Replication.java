@@ -158,7 +158,7 @@ final class Replication
         {
             throw new IllegalArgumentException("replicas=" + replicas + " not in [1, nodeCount=" + nodeCount + ")");
         }
-        if (heap.capacity() < stride * slotCount(replicas))
+        if (heap.capacity() < stride * org.jdsm.DsmConfig.regionSlots(replicas))
         {
             throw new IllegalArgumentException("heap capacity=" + heap.capacity() + " < stride=" + stride +
                 " * (1 + 2 * replicas=" + replicas + "): own slice, backup slots and spare slots");
@@ -182,15 +182,6 @@ final class Replication
         this.spareEpochs = new long[replicas];
         this.sparesGranted = new boolean[replicas];
         this.gate = new SliceGate(nodeCount, gateTimeoutNs);
-    }
-
-    /**
-     * @param replicas backups of each slice.
-     * @return slots of a region: own slice, {@code replicas} backup slots, {@code replicas} spare slots.
-     */
-    static int slotCount(final int replicas)
-    {
-        return 1 + 2 * replicas;
     }
 
     /**

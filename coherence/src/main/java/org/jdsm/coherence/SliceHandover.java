@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.jdsm.DsmConfig;
 import org.jdsm.DsmException;
 import org.jdsm.NodeUnavailableException;
 import org.jdsm.spi.MembershipView;
@@ -747,7 +748,7 @@ final class SliceHandover implements Agent
             nodes[j] = buffer.getInt(at, ControlMessageFlyweight.ORDER);
             slots[j] = buffer.getInt(at + 4, ControlMessageFlyweight.ORDER);
             if (nodes[j] < 0 || nodes[j] >= nodeCount || slots[j] < 0 ||
-                slots[j] >= Replication.slotCount(replicas) || (0 == slots[j]) != (nodes[j] == slice) ||
+                slots[j] >= DsmConfig.regionSlots(replicas) || (0 == slots[j]) != (nodes[j] == slice) ||
                 contains(nodes, j, nodes[j]))
             {
                 return refuse("HANDED_OVER of slice " + slice + " from node " + source + " names holder " +
@@ -795,10 +796,10 @@ final class SliceHandover implements Agent
             return refuse("SPARE_GRANT of slice " + slice + " from node " + source + ": not asked for one");
         }
         final long index = slot & ~Replication.SPARE_CLAIMED_BEFORE;
-        if (-1 != slot && (index <= replicas || index >= Replication.slotCount(replicas)))
+        if (-1 != slot && (index <= replicas || index >= DsmConfig.regionSlots(replicas)))
         {
             return refuse("SPARE_GRANT of slice " + slice + " from node " + source + " names slot " + slot +
-                ", not a spare slot in [" + (replicas + 1) + ", " + Replication.slotCount(replicas) + ") nor -1");
+                ", not a spare slot in [" + (replicas + 1) + ", " + DsmConfig.regionSlots(replicas) + ") nor -1");
         }
         claimSlot[slice] = slot;
         return null;
